@@ -1,0 +1,108 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# bgpshield: one entry point.  `make help` lists the targets.
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+O ?= build
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
+	-Iinclude -Iuser -I$(O)
+LDLIBS := -lbpf -lelf -lz -lmnl
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
+	-I/usr/include/$(MULTIARCH) -Wall -Werror
+
+ABI := include/bgpshield_guard.h
+
+# Everything the daemon and the CLI share (the guard loader and helpers).
+LIB_SRCS := user/guard.c user/addr.c user/log.c
+LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
+
+BINS := $(O)/bgpshieldctl
+TESTS_BPF := $(O)/test_guard
+
+.PHONY: all deps test test-bpf test-netns bench bench-guard check-asan \
+	clean install demo help fmt
+
+all: $(BINS)
+
+$(O):
+	$(Q)mkdir -p $(O)
+
+# BPF object -> skeleton: the object is embedded in the binaries.
+$(O)/guard.bpf.o: bpf/guard.bpf.c $(ABI) | $(O)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(O)/guard.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $(O)/guard.tmp.o
+	$(Q)rm -f $(O)/guard.tmp.o
+
+$(O)/guard.skel.h: $(O)/guard.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name guard_bpf > $@
+
+$(O)/%.o: user/%.c $(O)/guard.skel.h $(ABI) $(wildcard user/*.h) | $(O)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(O)/bgpshieldctl: $(O)/bgpshieldctl.o $(LIB_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# --- tests ----------------------------------------------------------------
+$(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+
+test-bpf: $(O)/test_guard
+	$(O)/test_guard
+
+test-netns: all
+	selftests/netns/run.sh
+
+test: deps all test-bpf test-netns
+
+# ASan/UBSan build of the tests in its own folder.
+check-asan:
+	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test-bpf
+
+bench: bench-guard
+bench-guard: all
+	scripts/bench-guard.sh
+
+deps:
+	$(Q)scripts/deps.sh
+
+demo: deps all
+	scripts/demo.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+
+fmt:
+	clang-format -i bpf/*.c include/*.h user/*.c user/*.h selftests/*/*.c
+
+clean:
+	rm -rf $(O) build-asan
+
+help:
+	@echo 'targets: all (default) deps test test-bpf test-netns bench bench-guard'
+	@echo '         check-asan demo install clean fmt    variables: V=1 O=DIR PREFIX DESTDIR'

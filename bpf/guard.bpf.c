@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bgpshield kernel guard: drops unwanted TCP traffic to or from the BGP port
+ * before the TCP stack sees it.
+ *
+ * One verdict function (guard_verdict) behind two thin entry points, XDP and
+ * tc clsact ingress.  For TCP with source or destination port 179 (a
+ * setting), in this order:
+ *   1. source in neither the exact allowlist nor an allowed range -> drop
+ *      NOT_ALLOWED;
+ *   2. the source's policy asks for GTSM (RFC 5082 §3) and the TTL / hop
+ *      limit is below its min-ttl -> drop TTL;
+ *   3. SYN without ACK over the source's bucket or the global one -> drop
+ *      SYN_RATE;
+ *   4. pass.
+ * Parse-level drop: a first fragment too short to hold the TCP header
+ * (RFC 1858 §3.1, "tiny fragment"), or an IPv6 header chain longer than we
+ * walk (it could hide a TCP header from us but not from the stack) -> drop
+ * MALFORMED.  Everything else passes, counted only in the total.
+ *
+ * Rate limiting uses GCRA (one timestamp per bucket, no refill loop) on the
+ * coarse monotonic clock: a few ns, 1/HZ resolution, and exact over any
+ * interval longer than a tick.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/pkt_cls.h>
+#include <linux/tcp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "bgpshield_guard.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bgps_settings);
+} settings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BGPS_MAX_PEERS);
+	__type(key, struct bgps_key4);
+	__type(value, struct bgps_peer);
+} allow4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BGPS_MAX_PEERS);
+	__type(key, struct bgps_key6);
+	__type(value, struct bgps_peer);
+} allow6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BGPS_MAX_RANGES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm4);
+	__type(value, struct bgps_peer);
+} range4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BGPS_MAX_RANGES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm6);
+	__type(value, struct bgps_peer);
+} range6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bgps_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bgps_gstate);
+} gstate SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, BGPS_EVENTS_BYTES);
+} events SEC(".maps");
+
+/* Not used by the program: userspace's record of wanted interfaces.  It is
+ * declared here so it is created, pinned and typed (BTF) with the others. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BGPS_MAX_IFACES);
+	__type(key, struct bgps_iface_key);
+	__type(value, struct bgps_iface);
+} ifaces SEC(".maps");
+
+/* Keep the event record's type in the BTF so tools can decode it. */
+struct bgps_event _bgps_event_btf = {};
+
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+#define IPV6_EXT_MAX 6 /* extension headers walked before giving up */
+#define TC_PULL_LEN 512
+
+#define TCP_FLAG_FIN 0x01
+#define TCP_FLAG_SYN 0x02
+#define TCP_FLAG_ACK 0x10
+
+struct vlan_hdr {
+	__be16 tci;
+	__be16 encap_proto;
+};
+
+struct ipv6_ext {
+	__u8 nexthdr;
+	__u8 hdrlen;
+};
+
+struct ipv6_frag {
+	__u8 nexthdr;
+	__u8 reserved;
+	__be16 frag_off; /* offset << 3 | M */
+	__be32 id;
+};
+
+enum verdict { V_PASS, V_DROP };
+
+/* What the parser found for a guarded packet. */
+struct pkt {
+	const void *saddr; /* into the packet: 4 or 16 bytes */
+	const void *daddr;
+	__u16 sport, dport;
+	__u8 family;
+	__u8 ttl;
+	__u8 tcp_flags;
+};
+
+/*
+ * GCRA: admit when the theoretical arrival time is at most burst-1
+ * intervals ahead of now.  The update is a plain store: two CPUs racing may
+ * both admit, at most one extra token per CPU, which is the price of not
+ * taking a lock on every SYN.
+ */
+static __always_inline int gcra_admit(__u64 *tat, __u64 now, __u32 rate,
+				      __u32 burst)
+{
+	__u64 interval = 1000000000ULL / rate;
+	__u64 t = *tat;
+
+	if (t < now)
+		t = now;
+	if (burst == 0)
+		burst = 1;
+	if (t - now > (__u64)(burst - 1) * interval)
+		return 0;
+	*tat = t + interval;
+	return 1;
+}
+
+static __always_inline void emit_event(struct bgps_stats *st,
+				       struct bgps_settings *cfg,
+				       const struct pkt *p, const void *data_end,
+				       __u32 ifindex, __u8 reason, __u8 flags)
+{
+	struct bgps_event *e;
+	__u64 now;
+
+	if (!cfg->event_rate)
+		return;
+	now = bpf_ktime_get_coarse_ns();
+	if (!gcra_admit(&st->event_tat, now, cfg->event_rate,
+			cfg->event_burst)) {
+		st->events_suppressed++;
+		st->event_pending++;
+		return;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		st->events_lost++;
+		return;
+	}
+	e->ts_ns = now;
+	e->ifindex = ifindex;
+	e->family = p->family;
+	e->reason = reason;
+	e->ttl = p->ttl;
+	e->tcp_flags = p->tcp_flags;
+	e->sport = p->sport;
+	e->dport = p->dport;
+	e->flags = flags;
+	e->pad[0] = e->pad[1] = e->pad[2] = 0;
+	e->suppressed = st->event_pending;
+	st->event_pending = 0;
+	__builtin_memset(e->saddr, 0, sizeof(e->saddr));
+	__builtin_memset(e->daddr, 0, sizeof(e->daddr));
+	if (!p->saddr || !p->daddr) {
+		/* cut short before the addresses: nothing to copy */
+	} else if (p->family == 10) {
+		if (p->saddr + 16 <= data_end && p->daddr + 16 <= data_end) {
+			__builtin_memcpy(e->saddr, p->saddr, 16);
+			__builtin_memcpy(e->daddr, p->daddr, 16);
+		}
+	} else if (p->saddr + 4 <= data_end && p->daddr + 4 <= data_end) {
+		__builtin_memcpy(e->saddr, p->saddr, 4);
+		__builtin_memcpy(e->daddr, p->daddr, 4);
+	}
+	st->events_sent++;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * Returns V_PASS or V_DROP.  `nonlinear` is set by tc when the skb holds
+ * more than we can see: a header chain cut short there is not a truncated
+ * packet (which the stack would discard) but one we cannot judge.
+ */
+static __always_inline enum verdict guard_verdict(void *data, void *data_end,
+						  __u32 ifindex, __u32 len,
+						  int nonlinear, __u8 ef)
+{
+	struct bgps_settings *cfg;
+	struct bgps_stats *st;
+	struct bgps_peer *peer = 0;
+	struct pkt p = {};
+	__u32 zero = 0;
+	__u16 proto, port;
+	const struct tcphdr *tcp;
+	void *cur = data;
+	int more_frags = 0;
+	__u8 reason;
+
+	st = bpf_map_lookup_elem(&stats, &zero);
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	if (!st || !cfg)
+		return V_PASS;
+	st->total++;
+	port = cfg->port ? cfg->port : BGPS_PORT_DEFAULT;
+
+	{
+		const struct ethhdr *eth = cur;
+
+		if ((void *)(eth + 1) > data_end)
+			return V_PASS;
+		proto = eth->h_proto;
+		cur = (void *)(eth + 1);
+	}
+	/* Up to two tags: 802.1Q, or 802.1ad outer + 802.1Q inner (QinQ). */
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		const struct vlan_hdr *vh = cur;
+
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((void *)(vh + 1) > data_end)
+			return V_PASS;
+		proto = vh->encap_proto;
+		cur = (void *)(vh + 1);
+	}
+
+	if (proto == bpf_htons(ETH_P_IP)) {
+		const struct iphdr *iph = cur;
+		__u16 frag;
+		__u32 ihl;
+
+		if ((void *)(iph + 1) > data_end)
+			goto truncated;
+		if (iph->protocol != IPPROTO_TCP)
+			return V_PASS;
+		ihl = iph->ihl * 4;
+		if (ihl < sizeof(*iph))
+			return V_PASS; /* invalid: the stack discards it */
+		frag = bpf_ntohs(iph->frag_off);
+		if (frag & IP_OFFSET)
+			return V_PASS; /* non-first fragment: no ports */
+		more_frags = !!(frag & IP_MF);
+		p.family = 2;
+		p.ttl = iph->ttl;
+		p.saddr = &iph->saddr;
+		p.daddr = &iph->daddr;
+		cur += ihl;
+		if (cur > data_end)
+			goto truncated;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = cur;
+		__u8 nh;
+
+		if ((void *)(ip6 + 1) > data_end)
+			goto truncated;
+		p.family = 10;
+		p.ttl = ip6->hop_limit;
+		p.saddr = &ip6->saddr;
+		p.daddr = &ip6->daddr;
+		nh = ip6->nexthdr;
+		cur = (void *)(ip6 + 1);
+		/* RFC 8200 §4: a bounded walk of the extension headers. */
+#pragma unroll
+		for (int i = 0; i < IPV6_EXT_MAX; i++) {
+			if (nh == IPPROTO_TCP)
+				goto v6_tcp;
+			if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+			    nh == IPPROTO_DSTOPTS) {
+				const struct ipv6_ext *x = cur;
+
+				if ((void *)(x + 1) > data_end)
+					goto truncated;
+				nh = x->nexthdr;
+				cur += (x->hdrlen + 1) * 8;
+			} else if (nh == IPPROTO_AH) {
+				const struct ipv6_ext *x = cur;
+
+				if ((void *)(x + 1) > data_end)
+					goto truncated;
+				nh = x->nexthdr;
+				cur += (x->hdrlen + 2) * 4; /* RFC 4302 §2.2 */
+			} else if (nh == IPPROTO_FRAGMENT) {
+				const struct ipv6_frag *f = cur;
+				__u16 off;
+
+				if ((void *)(f + 1) > data_end)
+					goto truncated;
+				off = bpf_ntohs(f->frag_off);
+				if (off & 0xfff8)
+					return V_PASS; /* non-first fragment */
+				more_frags = off & 1;
+				nh = f->nexthdr;
+				cur = (void *)(f + 1);
+			} else {
+				return V_PASS; /* not TCP */
+			}
+		}
+		if (nh != IPPROTO_TCP) {
+			/* Longer than we walk: the stack would walk it and
+			 * might find TCP to our port behind it. */
+			st->guarded++;
+			reason = BGPS_R_MALFORMED;
+			goto drop;
+		}
+v6_tcp:
+		if (cur > data_end)
+			goto truncated;
+	} else {
+		return V_PASS;
+	}
+
+	/* cur is the TCP header. */
+	tcp = cur;
+	if ((void *)(tcp + 1) > data_end) {
+		const __be16 *ports = cur;
+
+		if (!more_frags)
+			goto truncated;
+		/* RFC 1858 §3.1: a first fragment that does not hold the
+		 * whole TCP header.  If the ports are visible and neither is
+		 * ours it is not our business; otherwise drop. */
+		if ((void *)(ports + 2) <= data_end &&
+		    bpf_ntohs(ports[0]) != port && bpf_ntohs(ports[1]) != port)
+			return V_PASS;
+		st->guarded++;
+		if ((void *)(ports + 2) <= data_end) {
+			p.sport = bpf_ntohs(ports[0]);
+			p.dport = bpf_ntohs(ports[1]);
+		}
+		reason = BGPS_R_MALFORMED;
+		goto drop;
+	}
+	p.sport = bpf_ntohs(tcp->source);
+	p.dport = bpf_ntohs(tcp->dest);
+	if (p.sport != port && p.dport != port)
+		return V_PASS;
+	p.tcp_flags = ((const __u8 *)tcp)[13];
+	st->guarded++;
+
+	/* 1. allowlist: exact address, then the range tries if any. */
+	if (p.family == 2) {
+		peer = bpf_map_lookup_elem(&allow4, p.saddr);
+		if (!peer && (cfg->flags & BGPS_SF_RANGE4)) {
+			struct bgps_lpm4 k = { .prefixlen = 32 };
+
+			__builtin_memcpy(k.addr, p.saddr, 4);
+			peer = bpf_map_lookup_elem(&range4, &k);
+		}
+	} else {
+		peer = bpf_map_lookup_elem(&allow6, p.saddr);
+		if (!peer && (cfg->flags & BGPS_SF_RANGE6)) {
+			struct bgps_lpm6 k = { .prefixlen = 128 };
+
+			__builtin_memcpy(k.addr, p.saddr, 16);
+			peer = bpf_map_lookup_elem(&range6, &k);
+		}
+	}
+	if (!peer) {
+		reason = BGPS_R_NOT_ALLOWED;
+		goto drop;
+	}
+	__sync_fetch_and_add(&peer->packets, 1);
+	__sync_fetch_and_add(&peer->bytes, len);
+
+	/* 2. GTSM, RFC 5082 §3: below min-ttl cannot be from a peer at the
+	 * configured distance. */
+	if ((peer->policy.flags & BGPS_PF_GTSM) &&
+	    p.ttl < peer->policy.min_ttl) {
+		__sync_fetch_and_add(&peer->drop_ttl, 1);
+		reason = BGPS_R_TTL;
+		goto drop;
+	}
+
+	/* 3. A SYN opens a connection (and costs a socket lookup and maybe a
+	 * SYN cookie); SYN-ACK answers ours and is not limited. */
+	if ((p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
+		__u64 now = bpf_ktime_get_coarse_ns();
+		__u32 rate = peer->policy.syn_rate;
+
+		if (rate && !gcra_admit(&peer->syn_tat, now, rate,
+					peer->policy.syn_burst)) {
+			__sync_fetch_and_add(&peer->drop_syn, 1);
+			reason = BGPS_R_SYN_RATE;
+			goto drop;
+		}
+		if (cfg->syn_rate) {
+			struct bgps_gstate *g =
+				bpf_map_lookup_elem(&gstate, &zero);
+
+			if (g && !gcra_admit(&g->syn_tat, now, cfg->syn_rate,
+					     cfg->syn_burst)) {
+				__sync_fetch_and_add(&peer->drop_syn, 1);
+				reason = BGPS_R_SYN_RATE;
+				goto drop;
+			}
+		}
+	}
+	st->passed++;
+	return V_PASS;
+
+truncated:
+	/* Headers end before data_end allows: a real truncated frame is
+	 * discarded by the stack; one we only cannot see into is not. */
+	if (!nonlinear)
+		return V_PASS;
+	st->guarded++;
+	reason = BGPS_R_MALFORMED;
+drop:
+	if (reason < BGPS_R_MAX)
+		(&st->passed)[reason]++;
+	if (cfg->mode == BGPS_MODE_MONITOR) {
+		st->monitor_passed++;
+		emit_event(st, cfg, &p, data_end, ifindex, reason,
+			   ef | BGPS_EF_MONITOR);
+		return V_PASS;
+	}
+	emit_event(st, cfg, &p, data_end, ifindex, reason, ef);
+	return V_DROP;
+}
+
+SEC("xdp")
+int bgps_xdp(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+
+	return guard_verdict(data, data_end, ctx->ingress_ifindex,
+			     data_end - data, 0, 0) == V_DROP ? XDP_DROP
+							     : XDP_PASS;
+}
+
+SEC("tc")
+int bgps_tc(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	__u32 linear = data_end - data;
+
+	/* Headers may sit in paged fragments; make the first bytes linear. */
+	if (linear < skb->len && linear < TC_PULL_LEN) {
+		bpf_skb_pull_data(skb, skb->len < TC_PULL_LEN ? skb->len
+							      : TC_PULL_LEN);
+		data = (void *)(long)skb->data;
+		data_end = (void *)(long)skb->data_end;
+		linear = data_end - data;
+	}
+	return guard_verdict(data, data_end, skb->ifindex, skb->len,
+			     linear < skb->len, BGPS_EF_TC) == V_DROP
+		       ? TC_ACT_SHOT
+		       : TC_ACT_OK;
+}
