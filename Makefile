@@ -83,8 +83,29 @@ check-asan:
 	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		LDFLAGS="-fsanitize=address,undefined" test-bpf
 
+# --- benchmarks (figures printed, never pass/fail on time) ---------------
+$(O)/bench_guard: selftests/bench/bench_guard.c $(O)/guard.skel.h $(ABI)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+
+$(O)/flood_gen.bpf.o: selftests/bench/flood_gen.bpf.c | $(O)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(O)/flood_gen.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $(O)/flood_gen.tmp.o
+	$(Q)rm -f $(O)/flood_gen.tmp.o
+
+$(O)/flood_gen.skel.h: $(O)/flood_gen.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name flood_gen_bpf > $@
+
+$(O)/flood_gen: selftests/bench/flood_gen.c $(O)/flood_gen.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+
+BENCH_BINS := $(O)/bench_guard $(O)/flood_gen
+
 bench: bench-guard
-bench-guard: all
+bench-guard: all $(BENCH_BINS)
 	scripts/bench-guard.sh
 
 deps:

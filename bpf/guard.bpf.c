@@ -101,9 +101,6 @@ struct {
 	__type(value, struct bgps_iface);
 } ifaces SEC(".maps");
 
-/* Keep the event record's type in the BTF so tools can decode it. */
-struct bgps_event _bgps_event_btf = {};
-
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 #define IPV6_EXT_MAX 6 /* extension headers walked before giving up */

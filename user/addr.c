@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+int prefix_addr_len(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+int prefix_is_host(const struct prefix *p)
+{
+	return p->plen == prefix_addr_len(p->family) * 8;
+}
+
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int prefix_parse(const char *s, struct prefix *p, char *err, size_t errlen)
+{
+	char buf[INET6_ADDRSTRLEN + 8];
+	const char *slash;
+	size_t alen;
+	uint32_t plen;
+	int maxlen;
+
+	memset(p, 0, sizeof(*p));
+	if (strlen(s) >= sizeof(buf)) {
+		snprintf(err, errlen, "'%.64s...': not an address", s);
+		return -1;
+	}
+	slash = strchr(s, '/');
+	alen = slash ? (size_t)(slash - s) : strlen(s);
+	memcpy(buf, s, alen);
+	buf[alen] = 0;
+	if (inet_pton(AF_INET, buf, p->addr) == 1)
+		p->family = AF_INET;
+	else if (inet_pton(AF_INET6, buf, p->addr) == 1)
+		p->family = AF_INET6;
+	else {
+		snprintf(err, errlen,
+			 "'%s': not an IPv4 or IPv6 address", buf);
+		return -1;
+	}
+	maxlen = prefix_addr_len(p->family) * 8;
+	if (!slash) {
+		p->plen = maxlen;
+		return 0;
+	}
+	if (parse_u32(slash + 1, 0, 255, &plen) < 0) {
+		snprintf(err, errlen, "'%s': prefix length must be a number",
+			 s);
+		return -1;
+	}
+	if ((int)plen > maxlen) {
+		snprintf(err, errlen,
+			 "'%s': prefix length %u is longer than %s allows (%d)",
+			 s, plen, p->family == AF_INET ? "IPv4" : "IPv6",
+			 maxlen);
+		return -1;
+	}
+	p->plen = plen;
+	/* Host bits set usually means a typo: say what it would match. */
+	for (int i = 0; i < maxlen / 8; i++) {
+		int keep = (int)plen - i * 8;
+		uint8_t mask = keep >= 8 ? 0xff :
+			       keep <= 0 ? 0 : (uint8_t)(0xff << (8 - keep));
+
+		if (p->addr[i] & ~mask) {
+			struct prefix q = *p;
+			char qb[PREFIX_STRLEN];
+
+			for (int j = i; j < maxlen / 8; j++) {
+				int k = (int)plen - j * 8;
+				uint8_t m = k >= 8 ? 0xff :
+					    k <= 0 ? 0 : (uint8_t)(0xff << (8 - k));
+				q.addr[j] &= m;
+			}
+			snprintf(err, errlen,
+				 "'%s': host bits set; did you mean %s?", s,
+				 prefix_fmt(&q, qb, sizeof(qb)));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *prefix_fmt(const struct prefix *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(p->family, p->addr, a, sizeof(a));
+	if (prefix_is_host(p))
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s/%d", a, p->plen);
+	return buf;
+}

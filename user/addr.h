@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Addresses and prefixes as operators write them. */
+#ifndef BGPS_ADDR_H
+#define BGPS_ADDR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct prefix {
+	int family;	  /* AF_INET or AF_INET6 */
+	int plen;	  /* 0..32 or 0..128 */
+	uint8_t addr[16]; /* network order; IPv4 in the first 4 bytes */
+};
+
+#define PREFIX_STRLEN 64
+
+/* "ADDR" (a host: full length) or "ADDR/LEN".  Refuses host bits set
+ * beyond LEN, naming the prefix that was probably meant.  Returns 0, or -1
+ * with a one-line reason in err. */
+int prefix_parse(const char *s, struct prefix *p, char *err, size_t errlen);
+/* "192.0.2.1" for a host, "10.0.0.0/8" for a range. */
+const char *prefix_fmt(const struct prefix *p, char *buf, size_t len);
+int prefix_is_host(const struct prefix *p);
+int prefix_addr_len(int family);
+/* Parse an unsigned decimal in [min,max]; -1 on anything else. */
+int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+
+#endif
