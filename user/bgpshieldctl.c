@@ -575,10 +575,10 @@ static int status_rule_cb(const struct guard_rule *r, const struct bgps_peer *v,
 		return 0;
 	}
 	if (!c->n++)
-		printf("  %-32s %-32s %10s %12s %9s %9s\n", "SOURCE", "POLICY",
+		printf("  %-32s %-36s %10s %12s %9s %9s\n", "SOURCE", "POLICY",
 		       "PACKETS", "BYTES", "DROP_TTL", "DROP_SYN");
 	policy_text(&r->pol, pol, sizeof(pol));
-	printf("  %-32s %-32s %10llu %12llu %9llu %9llu\n", b, pol,
+	printf("  %-32s %-36s %10llu %12llu %9llu %9llu\n", b, pol,
 	       (unsigned long long)v->packets, (unsigned long long)v->bytes,
 	       (unsigned long long)v->drop_ttl,
 	       (unsigned long long)v->drop_syn);
