@@ -38,7 +38,7 @@ LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 BINS := $(O)/bgpshieldctl
 TESTS_BPF := $(O)/test_guard
 
-.PHONY: all deps test test-bpf test-netns bench bench-guard check-asan \
+.PHONY: all deps test test-unit test-bpf test-netns bench bench-guard check-asan \
 	clean install demo help fmt
 
 all: $(BINS)
@@ -70,18 +70,30 @@ $(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
-test-bpf: $(O)/test_guard
+$(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+
+$(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+
+test-unit: $(O)/test_addr
+	$(O)/test_addr
+
+test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard
+	$(O)/test_loader
 
 test-netns: all
 	selftests/netns/run.sh
 
-test: deps all test-bpf test-netns
+test: deps all test-unit test-bpf test-netns
 
 # ASan/UBSan build of the tests in its own folder.
 check-asan:
 	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" test-bpf
+		LDFLAGS="-fsanitize=address,undefined" test-unit test-bpf
 
 # --- benchmarks (figures printed, never pass/fail on time) ---------------
 $(O)/bench_guard: selftests/bench/bench_guard.c $(O)/guard.skel.h $(ABI)
