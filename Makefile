@@ -68,7 +68,7 @@ $(O)/bgpshieldctl: $(O)/bgpshieldctl.o $(LIB_OBJS)
 # --- tests ----------------------------------------------------------------
 $(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
 $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)
 	$(call msg,CC,$@)

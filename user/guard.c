@@ -919,7 +919,8 @@ int guard_apply(struct guard *g, const struct guard_rule *want, size_t n,
 	c.sorted = malloc((n ? n : 1) * sizeof(*want));
 	if (!c.sorted)
 		return gerr_errno(g, ENOMEM, "apply");
-	memcpy(c.sorted, want, n * sizeof(*want));
+	if (n)
+		memcpy(c.sorted, want, n * sizeof(*want));
 	c.n = n;
 	/* struct guard_rule starts with its prefix: sort on it */
 	qsort(c.sorted, n, sizeof(*want), prefix_cmp);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -476,6 +477,7 @@ int main(void)
 	CU_pSuite s;
 	unsigned int failed;
 	char err[256];
+	pid_t child;
 
 	if (geteuid() != 0) {
 		printf("skipped: the loader tests need root (BPF, netns)\n");
@@ -493,6 +495,23 @@ int main(void)
 	       "ip link set bgt0 up && ip link set bgt1 up")) {
 		printf("skipped: cannot create veth pairs\n");
 		return 77;
+	}
+	/* The tests run in a child so that the pins are removed here even
+	 * when a sanitizer or a failed assertion aborts it. */
+	child = fork();
+	if (child < 0)
+		return 1;
+	if (child > 0) {
+		int st = 0;
+
+		waitpid(child, &st, 0);
+		guard_unload(pin_dir, err, sizeof(err));
+		if (WIFSIGNALED(st)) {
+			printf("test_loader: killed by signal %d\n",
+			       WTERMSIG(st));
+			return 1;
+		}
+		return WEXITSTATUS(st);
 	}
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
@@ -518,6 +537,5 @@ int main(void)
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
 	CU_cleanup_registry();
-	guard_unload(pin_dir, err, sizeof(err));
 	return failed ? 1 : 0;
 }
