@@ -230,6 +230,7 @@ static __always_inline enum verdict guard_verdict(void *data, void *data_end,
 	const struct tcphdr *tcp;
 	void *cur = data;
 	int more_frags = 0;
+	__u32 l4_len = 0;
 	__u8 reason;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
@@ -281,6 +282,10 @@ static __always_inline enum verdict guard_verdict(void *data, void *data_end,
 		p.ttl = iph->ttl;
 		p.saddr = &iph->saddr;
 		p.daddr = &iph->daddr;
+		/* What the header says the TCP part holds: Ethernet pads
+		 * short frames, so data_end alone overstates it. */
+		l4_len = bpf_ntohs(iph->tot_len);
+		l4_len = l4_len > ihl ? l4_len - ihl : 0;
 		cur += ihl;
 		if (cur > data_end)
 			goto truncated;
@@ -332,23 +337,38 @@ static __always_inline enum verdict guard_verdict(void *data, void *data_end,
 				return V_PASS; /* not TCP */
 			}
 		}
-		if (nh != IPPROTO_TCP) {
-			/* Longer than we walk: the stack would walk it and
+		if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+		    nh == IPPROTO_DSTOPTS || nh == IPPROTO_AH ||
+		    nh == IPPROTO_FRAGMENT) {
+			/* Longer than we walk: the stack would walk on and
 			 * might find TCP to our port behind it. */
 			st->guarded++;
 			reason = BGPS_R_MALFORMED;
 			goto drop;
 		}
+		if (nh != IPPROTO_TCP)
+			return V_PASS;
 v6_tcp:
 		if (cur > data_end)
 			goto truncated;
+		/* payload_len counts from the end of the fixed header; 0 is
+		 * a jumbogram (RFC 2675), whose length we do not need. */
+		l4_len = bpf_ntohs(ip6->payload_len);
+		if (l4_len) {
+			__u32 ext = cur - (void *)(ip6 + 1);
+
+			l4_len = l4_len > ext ? l4_len - ext : 0;
+		} else {
+			l4_len = 0xffff;
+		}
 	} else {
 		return V_PASS;
 	}
 
 	/* cur is the TCP header. */
 	tcp = cur;
-	if ((void *)(tcp + 1) > data_end) {
+	if ((void *)(tcp + 1) > data_end ||
+	    (more_frags && l4_len < sizeof(*tcp))) {
 		const __be16 *ports = cur;
 
 		if (!more_frags)
@@ -356,11 +376,11 @@ v6_tcp:
 		/* RFC 1858 §3.1: a first fragment that does not hold the
 		 * whole TCP header.  If the ports are visible and neither is
 		 * ours it is not our business; otherwise drop. */
-		if ((void *)(ports + 2) <= data_end &&
+		if ((void *)(ports + 2) <= data_end && l4_len >= 4 &&
 		    bpf_ntohs(ports[0]) != port && bpf_ntohs(ports[1]) != port)
 			return V_PASS;
 		st->guarded++;
-		if ((void *)(ports + 2) <= data_end) {
+		if ((void *)(ports + 2) <= data_end && l4_len >= 4) {
 			p.sport = bpf_ntohs(ports[0]);
 			p.dport = bpf_ntohs(ports[1]);
 		}

@@ -70,18 +70,18 @@
  * but the ports, which are always given.
  */
 struct spec {
-	unsigned int tags;   /* 0, 1 (802.1Q) or 2 (802.1ad outer + 802.1Q) */
-	__u16 ethertype;     /* non-IP frames (ARP); else from family */
-	int family;	     /* AF_INET or AF_INET6 */
-	const char *src;     /* text addresses */
+	unsigned int tags; /* 0, 1 (802.1Q) or 2 (802.1ad outer + 802.1Q) */
+	__u16 ethertype;   /* non-IP frames (ARP); else from family */
+	int family;	   /* AF_INET or AF_INET6 */
+	const char *src;   /* text addresses */
 	const char *dst;
-	__u8 ttl;	     /* TTL / hop limit; 0 means 64 */
-	__u8 proto;	     /* L4 protocol; 0 means TCP */
+	__u8 ttl;		/* TTL / hop limit; 0 means 64 */
+	__u8 proto;		/* L4 protocol; 0 means TCP */
 	unsigned int opt_words; /* IPv4 options, 32-bit words (ihl - 5) */
-	__u16 frag4;	     /* IPv4 flags+offset field: IP_MF | offset */
-	__u8 ext[10];	     /* IPv6 extension headers, in order */
+	__u16 frag4;		/* IPv4 flags+offset field: IP_MF | offset */
+	__u8 ext[10];		/* IPv6 extension headers, in order */
 	unsigned int n_ext;
-	__u16 frag6;	     /* fragment header field: offset << 3 | M */
+	__u16 frag6; /* fragment header field: offset << 3 | M */
 	__u16 sport;
 	__u16 dport;
 	__u8 flags;	     /* TCP flags */
@@ -92,13 +92,15 @@ struct spec {
 struct frame {
 	__u8 b[FRAME_MAX];
 	__u32 len;
+	__u32 ip_end; /* end of the fixed IPv4/IPv6 header */
+	bool tagged;
 };
 
-#define TO_BGP4(a, fl)                                                     \
-	.family = AF_INET, .src = (a), .dst = LOCAL4, .sport = EPH,         \
+#define TO_BGP4(a, fl)                                                         \
+	.family = AF_INET, .src = (a), .dst = LOCAL4, .sport = EPH,            \
 	.dport = BGP, .flags = (fl)
-#define TO_BGP6(a, fl)                                                     \
-	.family = AF_INET6, .src = (a), .dst = LOCAL6, .sport = EPH,        \
+#define TO_BGP6(a, fl)                                                         \
+	.family = AF_INET6, .src = (a), .dst = LOCAL6, .sport = EPH,           \
 	.dport = BGP, .flags = (fl)
 
 static __u8 spec_ttl(const struct spec *s)
@@ -188,9 +190,9 @@ static unsigned int put_ext6(__u8 *p, __u8 type, __u8 next, __u16 frag6,
 
 static void build(const struct spec *s, struct frame *f)
 {
-	static const __u8 mac_dst[6] = { 0x02, 0, 0, 0, 0, 0x01 };
-	static const __u8 mac_src[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-	__u8 src[16] = {}, dst[16] = {}, *p = f->b, *l3;
+	static const __u8 mac_dst[6] = {0x02, 0, 0, 0, 0, 0x01};
+	static const __u8 mac_src[6] = {0x02, 0, 0, 0, 0, 0x02};
+	__u8 src[16] = {}, dst[16] = {}, *p = f->b;
 	__u16 ethertype = s->ethertype;
 	unsigned int l4_len, ext_len = 0, i;
 	__u8 *l4;
@@ -217,7 +219,8 @@ static void build(const struct spec *s, struct frame *f)
 	}
 	put16(p, ethertype);
 	p += 2;
-	l3 = p;
+	f->tagged = s->tags != 0;
+	f->ip_end = p - f->b + (ethertype == ETH_P_IPV6 ? 40 : 20);
 
 	if (ethertype == ETH_P_ARP) {
 		/* RFC 826: Ethernet/IPv4 request, 28 bytes */
@@ -243,8 +246,7 @@ static void build(const struct spec *s, struct frame *f)
 			__u8 next = i + 1 < s->n_ext ? s->ext[i + 1]
 						     : spec_proto(s);
 
-			ext_len += put_ext6(l4, s->ext[i], next, s->frag6,
-					    dst);
+			ext_len += put_ext6(l4, s->ext[i], next, s->frag6, dst);
 			l4 = p + 40 + ext_len;
 		}
 	}
@@ -294,7 +296,6 @@ static void build(const struct spec *s, struct frame *f)
 		memcpy(p + 24, dst, 16);
 	}
 	f->len = l4 + l4_len - f->b;
-	(void)l3;
 	if (f->len < s->pad_to)
 		f->len = s->pad_to; /* memset above: the padding is zeros */
 }
@@ -401,22 +402,27 @@ static bool check_u64(unsigned int line, const char *what, __u64 got,
 static void require_fixture(unsigned int line)
 {
 	CU_assertImplementation(fx.skel != NULL, line,
-				"fixture: guard_bpf__open_and_load()",
-				__FILE__, "", CU_TRUE);
+				"fixture: guard_bpf__open_and_load()", __FILE__,
+				"", CU_TRUE);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Maps                                                                    */
 
-#define STAT(f) { #f, offsetof(struct bgps_stats, f) }
+#define STAT(f)                                                                \
+	{                                                                      \
+		.name = #f, .off = offsetof(struct bgps_stats, f)              \
+	}
 static const struct {
 	const char *name;
 	size_t off;
 } stat_fields[] = {
-	STAT(total),	      STAT(guarded),	 STAT(passed),
-	STAT(not_allowed),    STAT(ttl),	 STAT(syn_rate),
-	STAT(malformed),      STAT(monitor_passed), STAT(events_sent),
-	STAT(events_suppressed), STAT(events_lost), STAT(event_tat),
+	STAT(total),	     STAT(guarded),
+	STAT(passed),	     STAT(not_allowed),
+	STAT(ttl),	     STAT(syn_rate),
+	STAT(malformed),     STAT(monitor_passed),
+	STAT(events_sent),   STAT(events_suppressed),
+	STAT(events_lost),   STAT(event_tat),
 	STAT(event_pending),
 };
 
@@ -460,12 +466,11 @@ static void read_stats(struct bgps_stats *sum, unsigned int line)
 				CU_TRUE);
 }
 
-#define NO_POLICY (&(const struct bgps_policy){ 0 })
-#define GTSM(min) (&(const struct bgps_policy){ .flags = BGPS_PF_GTSM, \
-						 .min_ttl = (min) })
-#define SYN_BUCKET(rate, burst)                                        \
-	(&(const struct bgps_policy){ .syn_rate = (rate),               \
-				      .syn_burst = (burst) })
+#define NO_POLICY (&(const struct bgps_policy){0})
+#define GTSM(min)                                                              \
+	(&(const struct bgps_policy){.flags = BGPS_PF_GTSM, .min_ttl = (min)})
+#define SYN_BUCKET(rate, burst)                                                \
+	(&(const struct bgps_policy){.syn_rate = (rate), .syn_burst = (burst)})
 
 /*
  * Key of an exact entry (range == false) or of a range entry, in `key`.
@@ -493,7 +498,7 @@ static int entry_key(bool range, const char *addr, unsigned int plen,
 static void add_entry(bool range, const char *addr, unsigned int plen,
 		      const struct bgps_policy *pol, unsigned int line)
 {
-	struct bgps_peer v = { .policy = *pol };
+	struct bgps_peer v = {.policy = *pol};
 	__u8 key[20];
 	int fd;
 
@@ -526,9 +531,9 @@ static void check_entry(bool range, const char *addr, unsigned int plen,
 }
 
 /* Cumulative counters of an entry the test created (they start at 0). */
-#define CHECK_PEER(a, pk, by, dttl, dsyn)                                  \
+#define CHECK_PEER(a, pk, by, dttl, dsyn)                                      \
 	check_entry(false, a, 0, pk, by, dttl, dsyn, __LINE__)
-#define CHECK_RANGE(a, plen, pk, by, dttl, dsyn)                           \
+#define CHECK_RANGE(a, plen, pk, by, dttl, dsyn)                               \
 	check_entry(true, a, plen, pk, by, dttl, dsyn, __LINE__)
 
 static void put_settings(const struct bgps_settings *s, unsigned int line)
@@ -544,6 +549,7 @@ static void put_settings(const struct bgps_settings *s, unsigned int line)
 /* Running a frame                                                         */
 
 struct outcome {
+	bool tc;   /* run through bgps_tc, else bgps_xdp */
 	__u32 len; /* bytes handed to the program */
 	__u32 retval;
 	struct bgps_stats d; /* after - before, per field */
@@ -551,22 +557,24 @@ struct outcome {
 	struct bgps_event ev[MAX_EVENTS];
 };
 
-static void run_frame(int prog_fd, const struct frame *f, __u32 len,
-		      struct outcome *o, unsigned int line)
+/* Runs the first `len` bytes of `f`; returns test_run's error, if any. */
+static int try_frame(int prog_fd, const struct frame *f, __u32 len,
+		     struct outcome *o, unsigned int line)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->b,
 		    .data_size_in = len, .repeat = 1);
 	struct bgps_stats before, after;
 	size_t i;
-	int n;
+	int n, err;
 
 	require_fixture(line);
 	memset(o, 0, sizeof(*o));
 	read_stats(&before, line);
-	CU_assertImplementation(!bpf_prog_test_run_opts(prog_fd, &opts), line,
-				"bpf_prog_test_run_opts()", __FILE__, "",
-				CU_TRUE);
+	err = bpf_prog_test_run_opts(prog_fd, &opts);
+	if (err)
+		return err;
 	read_stats(&after, line);
+	o->tc = prog_fd == fx.tc;
 	o->len = len;
 	o->retval = opts.retval;
 	for (i = 0; i < ARRAY_SIZE(stat_fields); i++)
@@ -580,6 +588,17 @@ static void run_frame(int prog_fd, const struct frame *f, __u32 len,
 	check_u64(line, "odd-sized ring records", fx.bad_size, 0);
 	o->nev = fx.nev;
 	memcpy(o->ev, fx.ev, sizeof(o->ev));
+	return 0;
+}
+
+static void run_frame(int prog_fd, const struct frame *f, __u32 len,
+		      struct outcome *o, unsigned int line)
+{
+	int err = try_frame(prog_fd, f, len, o, line);
+
+	check_true(line, !err, "bpf_prog_test_run_opts(): %s", strerror(-err));
+	if (err)
+		CU_FAIL_FATAL("test_run failed");
 }
 
 static void run_spec(int prog_fd, const struct spec *s, struct outcome *o,
@@ -600,13 +619,26 @@ static void run_spec(int prog_fd, const struct spec *s, struct outcome *o,
  * a counter: it moves exactly when an event is admitted.  And the ring
  * holds one record per event counted as sent.
  */
+static const char *verdict_name(bool tc, __u32 v)
+{
+	if (tc)
+		return v == TC_ACT_OK	  ? "TC_ACT_OK"
+		       : v == TC_ACT_SHOT ? "TC_ACT_SHOT"
+					  : "other";
+	return v == XDP_PASS   ? "XDP_PASS"
+	       : v == XDP_DROP ? "XDP_DROP"
+			       : "other";
+}
+
 static void expect(const struct outcome *o, __u32 verdict,
 		   const struct bgps_stats *want, unsigned int line)
 {
 	char what[48];
 	size_t i;
 
-	check_u64(line, "verdict (retval)", o->retval, verdict);
+	check_true(line, o->retval == verdict, "verdict: want %s, got %s (%u)",
+		   verdict_name(o->tc, verdict), verdict_name(o->tc, o->retval),
+		   o->retval);
 	for (i = 0; i < ARRAY_SIZE(stat_fields); i++) {
 		size_t off = stat_fields[i].off;
 
@@ -624,8 +656,8 @@ static void expect(const struct outcome *o, __u32 verdict,
 	check_u64(line, "ring-buffer records", o->nev, want->events_sent);
 }
 
-#define EXPECT(o, verdict, ...)                                            \
-	expect(o, verdict, &(const struct bgps_stats){ __VA_ARGS__ }, __LINE__)
+#define EXPECT(o, verdict, ...)                                                \
+	expect(o, verdict, &(const struct bgps_stats){__VA_ARGS__}, __LINE__)
 
 struct ev_want {
 	__u8 family;
@@ -656,8 +688,8 @@ static struct ev_want ev_from(const struct spec *s, __u8 reason, __u8 ef)
 	};
 }
 
-static void check_addr(unsigned int line, const char *what,
-		       const __u8 got[16], const char *want_text)
+static void check_addr(unsigned int line, const char *what, const __u8 got[16],
+		       const char *want_text)
 {
 	char gs[INET6_ADDRSTRLEN] = "?";
 	__u8 want[16];
@@ -667,8 +699,9 @@ static void check_addr(unsigned int line, const char *what,
 	inet_ntop(fam, got, gs, sizeof(gs));
 	check_true(line, !memcmp(got, want, 16), "%s: want %s, got %s%s", what,
 		   want_text, gs,
-		   fam == AF_INET && memcmp(got + 4, want + 4, 12) ?
-			   " (bytes 4-15 not zero)" : "");
+		   fam == AF_INET && memcmp(got + 4, want + 4, 12)
+			   ? " (bytes 4-15 not zero)"
+			   : "");
 }
 
 static void expect_event(const struct outcome *o, int i,
@@ -698,10 +731,10 @@ static void expect_event(const struct outcome *o, int i,
 
 #define EXPECT_EVENT(o, i, w) expect_event(o, i, w, __LINE__)
 /* The usual case: the event describes the frame as built. */
-#define EXPECT_EVENT_OF(o, i, s, reason, ef)                               \
-	do {                                                               \
-		struct ev_want w_ = ev_from(s, reason, ef);                \
-		expect_event(o, i, &w_, __LINE__);                         \
+#define EXPECT_EVENT_OF(o, i, s, reason, ef)                                   \
+	do {                                                                   \
+		struct ev_want w_ = ev_from(s, reason, ef);                    \
+		expect_event(o, i, &w_, __LINE__);                             \
 	} while (0)
 
 /* ---------------------------------------------------------------------- */
@@ -709,7 +742,7 @@ static void expect_event(const struct outcome *o, int i,
 
 static void test_v4_allowed_ack_passes(void)
 {
-	struct spec s = { TO_BGP4(PEER4, TF_ACK) };
+	struct spec s = {TO_BGP4(PEER4, TF_ACK)};
 	struct outcome o;
 
 	ADD_PEER(PEER4, NO_POLICY);
@@ -720,7 +753,7 @@ static void test_v4_allowed_ack_passes(void)
 
 static void test_v6_allowed_ack_passes(void)
 {
-	struct spec s = { TO_BGP6(PEER6, TF_ACK) };
+	struct spec s = {TO_BGP6(PEER6, TF_ACK)};
 	struct outcome o;
 
 	ADD_PEER(PEER6, NO_POLICY);
@@ -731,7 +764,7 @@ static void test_v6_allowed_ack_passes(void)
 
 static void test_v4_unknown_drops(void)
 {
-	struct spec s = { TO_BGP4(UNK4, TF_SYN) };
+	struct spec s = {TO_BGP4(UNK4, TF_SYN)};
 	struct outcome o;
 
 	/* a peer exists, just not this one: its counters must not move */
@@ -745,7 +778,7 @@ static void test_v4_unknown_drops(void)
 
 static void test_v6_unknown_drops(void)
 {
-	struct spec s = { TO_BGP6(UNK6, TF_SYN), .ttl = 200 };
+	struct spec s = {TO_BGP6(UNK6, TF_SYN), .ttl = 200};
 	struct outcome o;
 
 	ADD_PEER(PEER6, NO_POLICY);
@@ -760,7 +793,7 @@ static void test_v6_unknown_drops(void)
  * families have separate maps. */
 static void test_v6_mapped_address_not_allowed(void)
 {
-	struct spec s = { TO_BGP6("::ffff:192.0.2.1", TF_SYN) };
+	struct spec s = {TO_BGP6("::ffff:192.0.2.1", TF_SYN)};
 	struct outcome o;
 
 	ADD_PEER(PEER4, NO_POLICY);
@@ -776,8 +809,8 @@ static void test_v6_mapped_address_not_allowed(void)
 
 static void tagged_allowed(unsigned int tags)
 {
-	struct spec s4 = { TO_BGP4(PEER4, TF_ACK | TF_PSH), .tags = tags };
-	struct spec s6 = { TO_BGP6(PEER6, TF_ACK), .tags = tags };
+	struct spec s4 = {TO_BGP4(PEER4, TF_ACK | TF_PSH), .tags = tags};
+	struct spec s6 = {TO_BGP6(PEER6, TF_ACK), .tags = tags};
 	struct outcome o4, o6;
 
 	ADD_PEER(PEER4, NO_POLICY);
@@ -794,8 +827,8 @@ static void tagged_allowed(unsigned int tags)
 
 static void tagged_unknown(unsigned int tags)
 {
-	struct spec s4 = { TO_BGP4(UNK4, TF_SYN), .tags = tags };
-	struct spec s6 = { TO_BGP6(UNK6, TF_SYN), .tags = tags };
+	struct spec s4 = {TO_BGP4(UNK4, TF_SYN), .tags = tags};
+	struct spec s6 = {TO_BGP6(UNK6, TF_SYN), .tags = tags};
 	struct outcome o;
 
 	ADD_PEER(PEER4, NO_POLICY);
@@ -835,7 +868,7 @@ static void test_qinq_unknown_drops(void)
 
 static void test_gtsm_255_drops_ttl_254(void)
 {
-	struct spec s = { TO_BGP4(PEER4, TF_ACK), .ttl = 254 };
+	struct spec s = {TO_BGP4(PEER4, TF_ACK), .ttl = 254};
 	struct outcome o;
 
 	ADD_PEER(PEER4, GTSM(255));
@@ -854,11 +887,11 @@ static void test_gtsm_255_drops_ttl_254(void)
 
 static void test_no_gtsm_ttl_254_passes(void)
 {
-	struct spec s = { TO_BGP4(PEER4, TF_ACK), .ttl = 254 };
+	struct spec s = {TO_BGP4(PEER4, TF_ACK), .ttl = 254};
 	struct outcome o;
 
 	/* min_ttl without the GTSM flag is not enforced */
-	ADD_PEER(PEER4, (&(const struct bgps_policy){ .min_ttl = 255 }));
+	ADD_PEER(PEER4, (&(const struct bgps_policy){.min_ttl = 255}));
 	XDP(&s, &o);
 	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
 	CHECK_PEER(PEER4, 1, o.len, 0, 0);
@@ -866,7 +899,7 @@ static void test_no_gtsm_ttl_254_passes(void)
 
 static void test_gtsm_one_hop(void)
 {
-	struct spec s = { TO_BGP4(PEER4, TF_SYN), .ttl = 254 };
+	struct spec s = {TO_BGP4(PEER4, TF_SYN), .ttl = 254};
 	struct outcome o;
 
 	ADD_PEER(PEER4, GTSM(254));
@@ -882,8 +915,8 @@ static void test_gtsm_one_hop(void)
 
 static void test_gtsm_ipv6_hop_limit(void)
 {
-	struct spec s = { TO_BGP6(PEER6, TF_ACK), .ttl = 254 };
-	struct spec s2 = { TO_BGP6(PEER6B, TF_ACK), .ttl = 254 };
+	struct spec s = {TO_BGP6(PEER6, TF_ACK), .ttl = 254};
+	struct spec s2 = {TO_BGP6(PEER6B, TF_ACK), .ttl = 254};
 	struct outcome o;
 
 	ADD_PEER(PEER6, GTSM(255));
@@ -913,12 +946,15 @@ static void test_gtsm_ipv6_hop_limit(void)
 
 static void test_syn_peer_burst(void)
 {
-	struct spec syn = { TO_BGP4(PEER4, TF_SYN) };
+	struct spec syn = {TO_BGP4(PEER4, TF_SYN)};
 	/* our active open: the peer answers from 179 */
-	struct spec synack = { .family = AF_INET, .src = PEER4, .dst = LOCAL4,
-			       .sport = BGP, .dport = EPH,
-			       .flags = TF_SYN | TF_ACK };
-	struct spec ack = { TO_BGP4(PEER4, TF_ACK) };
+	struct spec synack = {.family = AF_INET,
+			      .src = PEER4,
+			      .dst = LOCAL4,
+			      .sport = BGP,
+			      .dport = EPH,
+			      .flags = TF_SYN | TF_ACK};
+	struct spec ack = {TO_BGP4(PEER4, TF_ACK)};
 	struct outcome o;
 	int i;
 
@@ -955,8 +991,8 @@ static void test_syn_peer_burst(void)
 static void test_syn_global_bucket(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec syn = { TO_BGP4(PEER4, TF_SYN) };
-	struct spec syn_b = { TO_BGP4(PEER4B, TF_SYN) };
+	struct spec syn = {TO_BGP4(PEER4, TF_SYN)};
+	struct spec syn_b = {TO_BGP4(PEER4B, TF_SYN)};
 	struct outcome o;
 	int i;
 
@@ -992,8 +1028,12 @@ static void test_syn_global_bucket(void)
 static void test_sport_179_allowed_passes(void)
 {
 	/* the reply to our active connect: from 179 to our ephemeral port */
-	struct spec s = { .family = AF_INET, .src = PEER4, .dst = LOCAL4,
-			  .sport = BGP, .dport = EPH, .flags = TF_ACK };
+	struct spec s = {.family = AF_INET,
+			 .src = PEER4,
+			 .dst = LOCAL4,
+			 .sport = BGP,
+			 .dport = EPH,
+			 .flags = TF_ACK};
 	struct outcome o;
 
 	ADD_PEER(PEER4, NO_POLICY);
@@ -1004,9 +1044,12 @@ static void test_sport_179_allowed_passes(void)
 
 static void test_sport_179_unknown_drops(void)
 {
-	struct spec s = { .family = AF_INET6, .src = UNK6, .dst = LOCAL6,
-			  .sport = BGP, .dport = EPH,
-			  .flags = TF_SYN | TF_ACK };
+	struct spec s = {.family = AF_INET6,
+			 .src = UNK6,
+			 .dst = LOCAL6,
+			 .sport = BGP,
+			 .dport = EPH,
+			 .flags = TF_SYN | TF_ACK};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1017,10 +1060,18 @@ static void test_sport_179_unknown_drops(void)
 
 static void test_other_tcp_port_total_only(void)
 {
-	struct spec s = { .family = AF_INET, .src = UNK4, .dst = LOCAL4,
-			  .sport = EPH, .dport = 22, .flags = TF_SYN };
-	struct spec s6 = { .family = AF_INET6, .src = PEER6, .dst = LOCAL6,
-			   .sport = 1790, .dport = 17900, .flags = TF_ACK };
+	struct spec s = {.family = AF_INET,
+			 .src = UNK4,
+			 .dst = LOCAL4,
+			 .sport = EPH,
+			 .dport = 22,
+			 .flags = TF_SYN};
+	struct spec s6 = {.family = AF_INET6,
+			  .src = PEER6,
+			  .dst = LOCAL6,
+			  .sport = 1790,
+			  .dport = 17900,
+			  .flags = TF_ACK};
 	struct outcome o;
 
 	ADD_PEER(PEER6, NO_POLICY);
@@ -1034,10 +1085,18 @@ static void test_other_tcp_port_total_only(void)
 
 static void test_udp_179_uncounted(void)
 {
-	struct spec s = { .family = AF_INET, .src = UNK4, .dst = LOCAL4,
-			  .proto = IPPROTO_UDP, .sport = EPH, .dport = BGP };
-	struct spec s6 = { .family = AF_INET6, .src = UNK6, .dst = LOCAL6,
-			   .proto = IPPROTO_UDP, .sport = BGP, .dport = BGP };
+	struct spec s = {.family = AF_INET,
+			 .src = UNK4,
+			 .dst = LOCAL4,
+			 .proto = IPPROTO_UDP,
+			 .sport = EPH,
+			 .dport = BGP};
+	struct spec s6 = {.family = AF_INET6,
+			  .src = UNK6,
+			  .dst = LOCAL6,
+			  .proto = IPPROTO_UDP,
+			  .sport = BGP,
+			  .dport = BGP};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1048,8 +1107,8 @@ static void test_udp_179_uncounted(void)
 
 static void test_arp_passes(void)
 {
-	struct spec s = { .ethertype = ETH_P_ARP };
-	struct spec tagged = { .ethertype = ETH_P_ARP, .tags = 2 };
+	struct spec s = {.ethertype = ETH_P_ARP};
+	struct spec tagged = {.ethertype = ETH_P_ARP, .tags = 2};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1061,12 +1120,19 @@ static void test_arp_passes(void)
 static void test_configured_port(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec to179 = { TO_BGP4(UNK4, TF_SYN) };
-	struct spec to1179 = { .family = AF_INET, .src = UNK4, .dst = LOCAL4,
-			       .sport = EPH, .dport = 1179, .flags = TF_SYN };
-	struct spec from1179 = { .family = AF_INET, .src = PEER4,
-				 .dst = LOCAL4, .sport = 1179, .dport = EPH,
-				 .flags = TF_ACK };
+	struct spec to179 = {TO_BGP4(UNK4, TF_SYN)};
+	struct spec to1179 = {.family = AF_INET,
+			      .src = UNK4,
+			      .dst = LOCAL4,
+			      .sport = EPH,
+			      .dport = 1179,
+			      .flags = TF_SYN};
+	struct spec from1179 = {.family = AF_INET,
+				.src = PEER4,
+				.dst = LOCAL4,
+				.sport = 1179,
+				.dport = EPH,
+				.flags = TF_ACK};
 	struct outcome o;
 
 	cfg.port = 1179;
@@ -1092,8 +1158,8 @@ static void test_v4_nonfirst_fragment_passes(void)
 	/* Offset 1 (8 bytes): the "TCP header" below is payload that only
 	 * looks like one, to port 179 from a stranger; it must not be read
 	 * as ports. */
-	struct spec s = { TO_BGP4(UNK4, TF_SYN), .frag4 = IP_MF | 1 };
-	struct spec last = { TO_BGP4(UNK4, TF_SYN), .frag4 = 185 };
+	struct spec s = {TO_BGP4(UNK4, TF_SYN), .frag4 = IP_MF | 1};
+	struct spec last = {TO_BGP4(UNK4, TF_SYN), .frag4 = 185};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1106,8 +1172,7 @@ static void test_v4_tiny_fragment_8_bytes_drops(void)
 {
 	/* Ports visible, flags in the next fragment: even an allowed peer's
 	 * such fragment is dropped, before the allowlist is consulted. */
-	struct spec s = { TO_BGP4(PEER4, TF_SYN), .frag4 = IP_MF,
-			  .l4_len = 8 };
+	struct spec s = {TO_BGP4(PEER4, TF_SYN), .frag4 = IP_MF, .l4_len = 8};
 	struct ev_want w = ev_from(&s, BGPS_R_MALFORMED, 0);
 	struct outcome o;
 
@@ -1117,12 +1182,22 @@ static void test_v4_tiny_fragment_8_bytes_drops(void)
 	       .events_sent = 1);
 	w.tcp_flags = 0; /* not in this fragment */
 	EXPECT_EVENT(&o, 0, &w);
+
+	/* either port being ours makes it our business */
+	s.sport = BGP;
+	s.dport = EPH;
+	XDP(&s, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .malformed = 1,
+	       .events_sent = 1);
+	w.sport = BGP;
+	w.dport = EPH;
+	EXPECT_EVENT(&o, 0, &w);
 	CHECK_PEER(PEER4, 0, 0, 0, 0);
 }
 
 static void test_v4_tiny_fragment_2_bytes_drops(void)
 {
-	struct spec s = { TO_BGP4(UNK4, TF_SYN), .frag4 = IP_MF, .l4_len = 2 };
+	struct spec s = {TO_BGP4(UNK4, TF_SYN), .frag4 = IP_MF, .l4_len = 2};
 	struct ev_want w = ev_from(&s, BGPS_R_MALFORMED, 0);
 	struct outcome o;
 
@@ -1136,9 +1211,14 @@ static void test_v4_tiny_fragment_2_bytes_drops(void)
 
 static void test_v4_tiny_fragment_other_port_passes(void)
 {
-	struct spec s = { .family = AF_INET, .src = UNK4, .dst = LOCAL4,
-			  .sport = EPH, .dport = 443, .flags = TF_SYN,
-			  .frag4 = IP_MF, .l4_len = 8 };
+	struct spec s = {.family = AF_INET,
+			 .src = UNK4,
+			 .dst = LOCAL4,
+			 .sport = EPH,
+			 .dport = 443,
+			 .flags = TF_SYN,
+			 .frag4 = IP_MF,
+			 .l4_len = 8};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1146,22 +1226,16 @@ static void test_v4_tiny_fragment_other_port_passes(void)
 }
 
 /*
- * PROGRAM BUG (bpf/guard.bpf.c, tiny-fragment check): this test fails.
- * Ethernet pads every frame to 60 bytes (IEEE 802.3 minimum without FCS), so
- * an IPv4 first fragment carrying 8 bytes of TCP arrives with 18 bytes of
- * zero padding after them.  The guard bounds the TCP header by data_end, not
- * by the IPv4 Total Length, so it reads the padding as the rest of a TCP
- * header (flags 0) and passes the fragment as an ordinary guarded packet;
- * the IP layer trims the padding and reassembles the real header from the
- * next fragment.  With plain 20-byte IPv4 headers the RFC 1858 §3.1 check
- * can therefore never fire on a real wire, and an allowed (or spoofed
- * allowed) source can send SYNs split this way past its SYN bucket.
- * Expected: XDP_DROP, MALFORMED; got: XDP_PASS, passed+1.
+ * Regression: Ethernet pads every frame to 60 bytes (IEEE 802.3 minimum
+ * without FCS), so an IPv4 first fragment carrying 8 bytes of TCP arrives
+ * with 18 bytes of zero padding.  The guard must size the TCP part from the
+ * IPv4 Total Length, not data_end, or the padding reads as the rest of a TCP
+ * header and RFC 1858 §3.1's tiny-fragment check never fires on a wire.
  */
 static void test_v4_tiny_fragment_padded_drops(void)
 {
-	struct spec s = { TO_BGP4(PEER4, TF_SYN), .frag4 = IP_MF, .l4_len = 8,
-			  .pad_to = 60 };
+	struct spec s = {TO_BGP4(PEER4, TF_SYN), .frag4 = IP_MF, .l4_len = 8,
+			 .pad_to = 60};
 	struct ev_want w = ev_from(&s, BGPS_R_MALFORMED, 0);
 	struct outcome o;
 
@@ -1176,8 +1250,8 @@ static void test_v4_tiny_fragment_padded_drops(void)
 
 static void test_v6_nonfirst_fragment_passes(void)
 {
-	struct spec s = { TO_BGP6(UNK6, TF_SYN), .ext = { IPPROTO_FRAGMENT },
-			  .n_ext = 1, .frag6 = 1 << 3 | 1 };
+	struct spec s = {TO_BGP6(UNK6, TF_SYN), .ext = {IPPROTO_FRAGMENT},
+			 .n_ext = 1, .frag6 = 1 << 3 | 1};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1186,8 +1260,8 @@ static void test_v6_nonfirst_fragment_passes(void)
 
 static void test_v6_tiny_first_fragment_drops(void)
 {
-	struct spec s = { TO_BGP6(PEER6, TF_SYN), .ext = { IPPROTO_FRAGMENT },
-			  .n_ext = 1, .frag6 = 1, .l4_len = 8 };
+	struct spec s = {TO_BGP6(PEER6, TF_SYN), .ext = {IPPROTO_FRAGMENT},
+			 .n_ext = 1, .frag6 = 1, .l4_len = 8};
 	struct ev_want w = ev_from(&s, BGPS_R_MALFORMED, 0);
 	struct outcome o;
 
@@ -1202,8 +1276,8 @@ static void test_v6_tiny_first_fragment_drops(void)
 
 static void test_v6_full_first_fragment_passes(void)
 {
-	struct spec s = { TO_BGP6(PEER6, TF_ACK), .ext = { IPPROTO_FRAGMENT },
-			  .n_ext = 1, .frag6 = 1 };
+	struct spec s = {TO_BGP6(PEER6, TF_ACK), .ext = {IPPROTO_FRAGMENT},
+			 .n_ext = 1, .frag6 = 1};
 	struct outcome o;
 
 	ADD_PEER(PEER6, NO_POLICY);
@@ -1215,11 +1289,14 @@ static void test_v6_full_first_fragment_passes(void)
 /* ---------------------------------------------------------------------- */
 /* IPv6 extension headers, RFC 8200 §4                                    */
 
-#define EXT3 { IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS }
+#define EXT3                                                                   \
+	{                                                                      \
+		IPPROTO_HOPOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS              \
+	}
 
 static void test_v6_ext_chain_allowed_passes(void)
 {
-	struct spec s = { TO_BGP6(PEER6, TF_SYN), .ext = EXT3, .n_ext = 3 };
+	struct spec s = {TO_BGP6(PEER6, TF_SYN), .ext = EXT3, .n_ext = 3};
 	struct outcome o;
 
 	ADD_PEER(PEER6, NO_POLICY);
@@ -1230,7 +1307,7 @@ static void test_v6_ext_chain_allowed_passes(void)
 
 static void test_v6_ext_chain_unknown_drops(void)
 {
-	struct spec s = { TO_BGP6(UNK6, TF_SYN), .ext = EXT3, .n_ext = 3 };
+	struct spec s = {TO_BGP6(UNK6, TF_SYN), .ext = EXT3, .n_ext = 3};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1244,9 +1321,8 @@ static void test_v6_ah_unknown_drops(void)
 {
 	/* AH counts its length in 4-byte words (RFC 4302 §2.2), unlike the
 	 * others' 8 */
-	struct spec s = { TO_BGP6(UNK6, TF_SYN),
-			  .ext = { IPPROTO_HOPOPTS, IPPROTO_AH },
-			  .n_ext = 2 };
+	struct spec s = {TO_BGP6(UNK6, TF_SYN),
+			 .ext = {IPPROTO_HOPOPTS, IPPROTO_AH}, .n_ext = 2};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1256,16 +1332,18 @@ static void test_v6_ah_unknown_drops(void)
 }
 
 /* Six headers, every kind the guard walks: exactly as many as it walks. */
-#define EXT6                                                               \
-	{ IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING,                \
-	  IPPROTO_FRAGMENT, IPPROTO_AH, IPPROTO_DSTOPTS }
+#define EXT6                                                                   \
+	{                                                                      \
+		IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING,             \
+			IPPROTO_FRAGMENT, IPPROTO_AH, IPPROTO_DSTOPTS          \
+	}
 
 static void test_v6_six_ext_headers_walked(void)
 {
 	/* the fragment header is an atomic fragment (RFC 6946): M 0,
 	 * offset 0 */
-	struct spec ok = { TO_BGP6(PEER6, TF_SYN), .ext = EXT6, .n_ext = 6 };
-	struct spec bad = { TO_BGP6(UNK6, TF_SYN), .ext = EXT6, .n_ext = 6 };
+	struct spec ok = {TO_BGP6(PEER6, TF_SYN), .ext = EXT6, .n_ext = 6};
+	struct spec bad = {TO_BGP6(UNK6, TF_SYN), .ext = EXT6, .n_ext = 6};
 	struct outcome o;
 
 	ADD_PEER(PEER6, NO_POLICY);
@@ -1280,12 +1358,12 @@ static void test_v6_six_ext_headers_walked(void)
 
 static void test_v6_seven_dstopts_malformed(void)
 {
-	struct spec s = { TO_BGP6(PEER6, TF_ACK),
-			  .ext = { IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
-				   IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
-				   IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
-				   IPPROTO_DSTOPTS },
-			  .n_ext = 7 };
+	struct spec s = {TO_BGP6(PEER6, TF_ACK),
+			 .ext = {IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
+				 IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
+				 IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
+				 IPPROTO_DSTOPTS},
+			 .n_ext = 7};
 	struct ev_want w = ev_from(&s, BGPS_R_MALFORMED, 0);
 	struct outcome o;
 
@@ -1301,20 +1379,20 @@ static void test_v6_seven_dstopts_malformed(void)
 }
 
 /*
- * PROGRAM BUG (bpf/guard.bpf.c, IPv6 extension-header walk): this test
- * fails.  The walk checks for "not TCP, not an extension header" only at
- * the top of each of its 6 iterations; after the 6th header it tests only
- * nh != IPPROTO_TCP, so a chain of exactly 6 headers followed by UDP (or
- * ICMPv6, or No Next Header) is dropped as MALFORMED although its last next
- * header is in plain view and is not TCP.  The header comment promises the
- * MALFORMED drop only for chains longer than the walk.
- * Expected: XDP_PASS, only total+1; got: XDP_DROP, guarded+1 malformed+1.
+ * Regression: a chain of exactly as many extension headers as the guard
+ * walks, followed by UDP, is not TCP and passes; only a chain longer than
+ * the walk (next header still an extension header) is MALFORMED.
  */
 static void test_v6_six_ext_headers_then_udp_passes(void)
 {
-	struct spec s = { .family = AF_INET6, .src = UNK6, .dst = LOCAL6,
-			  .proto = IPPROTO_UDP, .sport = EPH, .dport = BGP,
-			  .ext = EXT6, .n_ext = 6 };
+	struct spec s = {.family = AF_INET6,
+			 .src = UNK6,
+			 .dst = LOCAL6,
+			 .proto = IPPROTO_UDP,
+			 .sport = EPH,
+			 .dport = BGP,
+			 .ext = EXT6,
+			 .n_ext = 6};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1326,7 +1404,7 @@ static void test_v6_six_ext_headers_then_udp_passes(void)
 
 static void test_v4_options_unknown_drops(void)
 {
-	struct spec s = { TO_BGP4(UNK4, TF_SYN), .opt_words = 3 };
+	struct spec s = {TO_BGP4(UNK4, TF_SYN), .opt_words = 3};
 	struct outcome o;
 
 	XDP(&s, &o);
@@ -1338,7 +1416,7 @@ static void test_v4_options_unknown_drops(void)
 
 static void test_v4_options_allowed_passes(void)
 {
-	struct spec s = { TO_BGP4(PEER4, TF_ACK), .opt_words = 3 };
+	struct spec s = {TO_BGP4(PEER4, TF_ACK), .opt_words = 3};
 	struct outcome o;
 
 	ADD_PEER(PEER4, NO_POLICY);
@@ -1350,35 +1428,50 @@ static void test_v4_options_allowed_passes(void)
 /* ---------------------------------------------------------------------- */
 /* Truncated frames                                                        */
 
-/* Every length from a bare Ethernet header (test_run's minimum) to one
+/*
+ * Every length from a bare Ethernet header (test_run's minimum) to one
  * byte short: each header boundary, the middle of each tag, of the IP
- * header, of its options or extension headers and of the TCP header. */
-static void sweep_truncated(int prog_fd, __u32 ok)
+ * header, of its options or extension headers and of the TCP header.
+ *
+ * test_run for skb programs (seen on 6.18) refuses an untagged IPv4/IPv6
+ * frame shorter than its fixed IP header with EINVAL, so for tc those cuts
+ * cannot be run; the tagged shapes still cover cuts inside the IP header.
+ */
+static void sweep_truncated(bool tc)
 {
+	int prog_fd = tc ? fx.tc : fx.xdp;
+	__u32 pass = tc ? TC_ACT_OK : XDP_PASS;
+	__u32 drop = tc ? TC_ACT_SHOT : XDP_DROP;
 	static const struct spec shapes[] = {
-		{ TO_BGP4(UNK4, TF_SYN) },
-		{ TO_BGP4(UNK4, TF_SYN), .tags = 2, .opt_words = 3 },
-		{ TO_BGP6(UNK6, TF_SYN), .tags = 1 },
-		{ TO_BGP6(UNK6, TF_SYN), .tags = 2, .ext = EXT3, .n_ext = 3 },
+		{TO_BGP4(UNK4, TF_SYN)},
+		{TO_BGP4(UNK4, TF_SYN), .tags = 2, .opt_words = 3},
+		{TO_BGP6(UNK6, TF_SYN), .tags = 1},
+		{TO_BGP6(UNK6, TF_SYN), .tags = 2, .ext = EXT3, .n_ext = 3},
 	};
 	struct outcome o;
 	struct frame f;
 	size_t i;
 	__u32 cut;
+	int err;
 
 	for (i = 0; i < ARRAY_SIZE(shapes); i++) {
 		build(&shapes[i], &f);
 		for (cut = ETH_HLEN; cut < f.len; cut++) {
-			snprintf(note, sizeof(note), "shape %zu cut %u/%u: ",
-				 i, cut, f.len);
-			run_frame(prog_fd, &f, cut, &o, __LINE__);
-			EXPECT(&o, ok, .total = 1);
+			snprintf(note, sizeof(note), "shape %zu cut %u/%u: ", i,
+				 cut, f.len);
+			err = try_frame(prog_fd, &f, cut, &o, __LINE__);
+			if (err == -EINVAL && tc && !f.tagged && cut < f.ip_end)
+				continue;
+			check_true(__LINE__, !err, "test_run: %s",
+				   strerror(-err));
+			if (err)
+				continue;
+			EXPECT(&o, pass, .total = 1);
 		}
 		/* and whole, the same frame is judged */
 		snprintf(note, sizeof(note), "shape %zu whole: ", i);
 		run_frame(prog_fd, &f, f.len, &o, __LINE__);
-		EXPECT(&o, ok == XDP_PASS ? XDP_DROP : TC_ACT_SHOT,
-		       .total = 1, .guarded = 1, .not_allowed = 1,
+		EXPECT(&o, drop, .total = 1, .guarded = 1, .not_allowed = 1,
 		       .events_sent = 1);
 	}
 	note[0] = '\0';
@@ -1386,7 +1479,7 @@ static void sweep_truncated(int prog_fd, __u32 ok)
 
 static void test_truncated_xdp(void)
 {
-	sweep_truncated(fx.xdp, XDP_PASS);
+	sweep_truncated(false);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1395,8 +1488,8 @@ static void test_truncated_xdp(void)
 static void test_range4(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec in = { TO_BGP4("10.1.2.3", TF_ACK) };
-	struct spec out = { TO_BGP4("11.0.0.1", TF_ACK) };
+	struct spec in = {TO_BGP4("10.1.2.3", TF_ACK)};
+	struct spec out = {TO_BGP4("11.0.0.1", TF_ACK)};
 	struct outcome o;
 
 	cfg.flags = BGPS_SF_RANGE4;
@@ -1415,8 +1508,8 @@ static void test_range4(void)
 static void test_range6(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec in = { TO_BGP6("2001:db8:a:1::5", TF_SYN) };
-	struct spec out = { TO_BGP6("2001:db8:b::5", TF_SYN) };
+	struct spec in = {TO_BGP6("2001:db8:a:1::5", TF_SYN)};
+	struct spec out = {TO_BGP6("2001:db8:b::5", TF_SYN)};
 	struct outcome o;
 
 	cfg.flags = BGPS_SF_RANGE6;
@@ -1437,7 +1530,7 @@ static void test_range_needs_flag(void)
 	/* the flags say whether to look at the tries at all; a range6 flag
 	 * does not open range4 */
 	struct bgps_settings cfg = default_settings();
-	struct spec in = { TO_BGP4("10.1.2.3", TF_ACK) };
+	struct spec in = {TO_BGP4("10.1.2.3", TF_ACK)};
 	struct outcome o;
 
 	cfg.flags = BGPS_SF_RANGE6;
@@ -1452,9 +1545,9 @@ static void test_range_needs_flag(void)
 static void test_range_gtsm(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec low = { TO_BGP4("10.1.2.3", TF_ACK), .ttl = 254 };
-	struct spec ok = { TO_BGP4("10.9.9.9", TF_ACK), .ttl = 255 };
-	struct spec low6 = { TO_BGP6("2001:db8:a::9", TF_ACK), .ttl = 1 };
+	struct spec low = {TO_BGP4("10.1.2.3", TF_ACK), .ttl = 254};
+	struct spec ok = {TO_BGP4("10.9.9.9", TF_ACK), .ttl = 255};
+	struct spec low6 = {TO_BGP6("2001:db8:a::9", TF_ACK), .ttl = 1};
 	struct outcome o;
 
 	cfg.flags = BGPS_SF_RANGE4 | BGPS_SF_RANGE6;
@@ -1479,7 +1572,7 @@ static void test_exact_entry_wins_over_range(void)
 {
 	/* the exact entry's policy (no GTSM) applies, not the range's */
 	struct bgps_settings cfg = default_settings();
-	struct spec s = { TO_BGP4("10.1.2.3", TF_ACK), .ttl = 64 };
+	struct spec s = {TO_BGP4("10.1.2.3", TF_ACK), .ttl = 64};
 	struct outcome o;
 
 	cfg.flags = BGPS_SF_RANGE4;
@@ -1498,7 +1591,7 @@ static void test_exact_entry_wins_over_range(void)
 static void test_monitor_unknown_passes(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec s = { TO_BGP4(UNK4, TF_SYN) };
+	struct spec s = {TO_BGP4(UNK4, TF_SYN)};
 	struct outcome o;
 
 	cfg.mode = BGPS_MODE_MONITOR;
@@ -1512,8 +1605,8 @@ static void test_monitor_unknown_passes(void)
 static void test_monitor_gtsm_counts(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec s = { TO_BGP6(PEER6, TF_ACK), .ttl = 10 };
-	struct spec ok = { TO_BGP6(PEER6, TF_ACK), .ttl = 255 };
+	struct spec s = {TO_BGP6(PEER6, TF_ACK), .ttl = 10};
+	struct spec ok = {TO_BGP6(PEER6, TF_ACK), .ttl = 255};
 	struct outcome o;
 
 	cfg.mode = BGPS_MODE_MONITOR;
@@ -1535,7 +1628,7 @@ static void test_monitor_gtsm_counts(void)
 static void test_event_rate_limit(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec s = { TO_BGP4(UNK4, TF_SYN) };
+	struct spec s = {TO_BGP4(UNK4, TF_SYN)};
 	struct outcome o;
 	int i, records = 0;
 
@@ -1567,8 +1660,8 @@ static void test_event_suppressed_carried(void)
 	/* 10 per second, no burst: one event, two suppressed, then after
 	 * the 100 ms interval the next event reports the two */
 	struct bgps_settings cfg = default_settings();
-	struct spec s = { TO_BGP6(UNK6, TF_SYN) };
-	struct timespec pause = { .tv_nsec = 200 * 1000 * 1000 };
+	struct spec s = {TO_BGP6(UNK6, TF_SYN)};
+	struct timespec pause = {.tv_nsec = 200 * 1000 * 1000};
 	struct ev_want w = ev_from(&s, BGPS_R_NOT_ALLOWED, 0);
 	struct outcome o;
 
@@ -1596,7 +1689,7 @@ static void test_event_suppressed_carried(void)
 static void test_event_rate_zero_no_event(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec s = { TO_BGP4(UNK4, TF_SYN) };
+	struct spec s = {TO_BGP4(UNK4, TF_SYN)};
 	struct outcome o;
 
 	cfg.event_rate = 0;
@@ -1610,8 +1703,8 @@ static void test_event_rate_zero_no_event(void)
 
 static void test_tc_allowed_passes(void)
 {
-	struct spec s4 = { TO_BGP4(PEER4, TF_ACK) };
-	struct spec s6 = { TO_BGP6(PEER6, TF_SYN), .tags = 2 };
+	struct spec s4 = {TO_BGP4(PEER4, TF_ACK)};
+	struct spec s6 = {TO_BGP6(PEER6, TF_SYN), .tags = 2};
 	struct outcome o;
 
 	ADD_PEER(PEER4, NO_POLICY);
@@ -1627,8 +1720,8 @@ static void test_tc_allowed_passes(void)
 
 static void test_tc_unknown_drops(void)
 {
-	struct spec s4 = { TO_BGP4(UNK4, TF_SYN), .tags = 1 };
-	struct spec s6 = { TO_BGP6(UNK6, TF_SYN), .ext = EXT3, .n_ext = 3 };
+	struct spec s4 = {TO_BGP4(UNK4, TF_SYN), .tags = 1};
+	struct spec s6 = {TO_BGP6(UNK6, TF_SYN), .ext = EXT3, .n_ext = 3};
 	struct outcome o;
 
 	TC(&s4, &o);
@@ -1643,7 +1736,7 @@ static void test_tc_unknown_drops(void)
 
 static void test_tc_gtsm_drops(void)
 {
-	struct spec s = { TO_BGP4(PEER4, TF_SYN), .ttl = 254 };
+	struct spec s = {TO_BGP4(PEER4, TF_SYN), .ttl = 254};
 	struct outcome o;
 
 	ADD_PEER(PEER4, GTSM(255));
@@ -1657,7 +1750,7 @@ static void test_tc_gtsm_drops(void)
 static void test_tc_monitor_flags(void)
 {
 	struct bgps_settings cfg = default_settings();
-	struct spec s = { TO_BGP6(UNK6, TF_SYN) };
+	struct spec s = {TO_BGP6(UNK6, TF_SYN)};
 	struct outcome o;
 
 	cfg.mode = BGPS_MODE_MONITOR;
@@ -1671,8 +1764,8 @@ static void test_tc_monitor_flags(void)
 
 static void test_tc_tiny_fragment_drops(void)
 {
-	struct spec s = { TO_BGP6(UNK6, TF_SYN), .ext = { IPPROTO_FRAGMENT },
-			  .n_ext = 1, .frag6 = 1, .l4_len = 8 };
+	struct spec s = {TO_BGP6(UNK6, TF_SYN), .ext = {IPPROTO_FRAGMENT},
+			 .n_ext = 1, .frag6 = 1, .l4_len = 8};
 	struct ev_want w = ev_from(&s, BGPS_R_MALFORMED, BGPS_EF_TC);
 	struct outcome o;
 
@@ -1687,7 +1780,7 @@ static void test_tc_tiny_fragment_drops(void)
  * passes exactly as under XDP. */
 static void test_truncated_tc(void)
 {
-	sweep_truncated(fx.tc, TC_ACT_OK);
+	sweep_truncated(true);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1696,7 +1789,10 @@ static const struct {
 	const char *name;
 	CU_TestFunc fn;
 } tests[] = {
-#define T(name) { #name, test_##name }
+#define T(name)                                                                \
+	{                                                                      \
+#name, test_##name                                             \
+	}
 	T(v4_allowed_ack_passes),
 	T(v6_allowed_ack_passes),
 	T(v4_unknown_drops),
@@ -1767,7 +1863,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
  * not and returns the exit status. */
 static int probe(void)
 {
-	static const __u8 eth[ETH_HLEN] = { [12] = 0x08, [13] = 0x06 };
+	static const __u8 eth[ETH_HLEN] = {[12] = 0x08, [13] = 0x06};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = eth,
 		    .data_size_in = sizeof(eth), .repeat = 1);
 	struct guard_bpf *skel;
@@ -1788,11 +1884,11 @@ static int probe(void)
 		err = errno;
 		if (err == EPERM) {
 			printf("skipped: loading BPF programs not permitted "
-			       "(lockdown?): %s\n", strerror(err));
+			       "(lockdown?): %s\n",
+			       strerror(err));
 			return 77;
 		}
-		printf("FAIL: guard object does not load: %s\n",
-		       strerror(err));
+		printf("FAIL: guard object does not load: %s\n", strerror(err));
 		return 1;
 	}
 	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.bgps_xdp),
@@ -1836,8 +1932,8 @@ int main(void)
 
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
-	suite = CU_add_suite_with_setup_and_teardown("guard", NULL, NULL,
-						     setup, teardown);
+	suite = CU_add_suite_with_setup_and_teardown("guard", NULL, NULL, setup,
+						     teardown);
 	for (i = 0; suite && i < ARRAY_SIZE(tests); i++)
 		if (!CU_add_test(suite, tests[i].name, tests[i].fn))
 			suite = NULL;

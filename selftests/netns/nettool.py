@@ -10,9 +10,10 @@ so any python3 will do; scapy is not needed).
         one connection, a message every interval until F exists; prints
         'connected' first, then 'sent=N answered=M'; exit 0 iff all answered
   nettool.py syn --iface IF --dst-mac MAC --dst ADDR --count N
-        [--src ADDR | --src-net CIDR] [--ttl N] [--dport P]
+        [--src ADDR | --src-net CIDR] [--ttl N] [--dport P] [--duration S]
         N hand-built IPv4 or IPv6 TCP SYNs on a packet socket (spoofed
-        sources need this: the stack would not send them)
+        sources need this: the stack would not send them), spread evenly
+        over S seconds if given; prints how many were sent
   nettool.py json PATH...                   values from JSON on stdin
   nettool.py percpu-sum FIELD...            per-CPU sums from `bpftool -j
                                             map dump` output on stdin
@@ -23,6 +24,7 @@ import ipaddress
 import json
 import os
 import random
+import re
 import socket
 import struct
 import sys
@@ -216,7 +218,8 @@ def frame(src, dst, ttl, dport, dst_mac, src_mac):
 
 def syn(argv):
     o = opts(argv, {"iface": "", "dst-mac": "", "dst": "", "count": "1",
-                    "src": "", "src-net": "", "ttl": "64", "dport": "179"})
+                    "src": "", "src-net": "", "ttl": "64", "dport": "179",
+                    "duration": "0"})
     if not (o["iface"] and o["dst-mac"] and o["dst"]):
         die("syn needs --iface, --dst-mac and --dst")
     dst = ipaddress.ip_address(o["dst"])
@@ -228,8 +231,15 @@ def syn(argv):
     s.bind((o["iface"], 0))
     src_mac = s.getsockname()[4]
     n = int(o["count"])
+    duration = float(o["duration"])
+    start = time.monotonic()
     sent = 0
-    for _ in range(n):
+    for i in range(n):
+        if duration > 0:
+            # paced, so a flood overlaps other traffic for a while
+            ahead = start + duration * i / n - time.monotonic()
+            if ahead > 0.002:
+                time.sleep(ahead)
         src = net[random.randrange(net.num_addresses)]
         s.send(frame(src, dst, int(o["ttl"]), int(o["dport"]), mac,
                      src_mac))
@@ -242,17 +252,21 @@ def syn(argv):
 # --- JSON ---------------------------------------------------------------------
 
 def walk(v, path):
-    """a.b[2].c, or list[key=value] to pick the element with that field."""
-    for part in path.replace("[", ".[").split("."):
-        if not part:
-            continue
+    """a.b[2].c; list[key=value] picks the element with that field (the
+    value may hold dots: addresses do); list[*].f is every element's f."""
+    parts = re.findall(r"\[[^\]]*\]|[^.\[]+", path)
+    for n, part in enumerate(parts):
         if part.startswith("["):
             sel = part[1:-1]
+            if sel == "*":
+                return [walk(e, "".join("." + p if not p.startswith("[")
+                                        else p for p in parts[n + 1:]))
+                        for e in v]
             if "=" in sel:
                 k, want = sel.split("=", 1)
                 v = next((e for e in v if str(e.get(k)) == want), None)
             else:
-                v = v[int(sel)]
+                v = v[int(sel)] if int(sel) < len(v) else None
         else:
             v = v.get(part) if isinstance(v, dict) else None
         if v is None:

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The bgpshieldd configuration: ExaBGP 4.x syntax where ExaBGP has the
+ * feature, bgpshield's own blocks (guard, user) in the same style.  See
+ * docs/CONFIG.md for every keyword and its default.
+ *
+ * config_parse_buf() is pure: no file access, so it can be fuzzed.  Secret
+ * files (md5-password-file, tcp-ao password-file) are only recorded there;
+ * config_load() reads the config through secfile and then loads them.
+ *
+ * Every call either returns a complete config or nothing, with one
+ * "file:line:col: message" line in err (columns count bytes from 1, as
+ * editors' quickfix lists expect).
+ */
+#ifndef BGPS_CONFIG_H
+#define BGPS_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "addr.h"
+#include "bgpshield_guard.h"
+#include "guard.h"
+
+#define CFG_USER_DEFAULT "bgpshield"
+#define CFG_USER_MAX 32		/* useradd's limit */
+#define CFG_NAME_MAX 64		/* process, template and api names */
+#define CFG_PIN_DIR_MAX 150	/* leaves room in struct guard's pin_dir[200] */
+#define CFG_KEY_MAX 80		/* TCP_MD5SIG_MAXKEYLEN and TCP_AO_MAXKEYLEN */
+#define CFG_HOLD_DEFAULT 180
+#define CFG_EVENT_RATE_DEFAULT 100 /* as guard_load() sets for a new pin */
+#define CFG_SECRET_MASK "********"
+
+/* Input limits: the parser refuses more rather than grow without bound. */
+#define CFG_TOKEN_MAX 4095
+#define CFG_MAX_NEIGHBORS BGPS_MAX_PEERS
+#define CFG_MAX_ALLOW BGPS_MAX_PEERS
+#define CFG_MAX_TEMPLATES 4096
+#define CFG_MAX_PROCESSES 256
+#define CFG_MAX_ARGV 256
+#define CFG_MAX_APIS 64		/* api blocks per neighbor */
+#define CFG_MAX_INHERIT 32
+#define CFG_MAX_LIST 1024	/* items in one [ ... ] list */
+/* Routes plus list items after templates are copied into neighbors: a
+ * template inherited by many neighbors must not multiply memory. */
+#define CFG_MAX_ROUTE_UNITS (4u * 1024 * 1024)
+
+enum cfg_policy {
+	CFG_POLICY_ENFORCE = BGPS_MODE_ENFORCE,
+	CFG_POLICY_MONITOR = BGPS_MODE_MONITOR,
+};
+
+enum cfg_on_exit {
+	CFG_ON_EXIT_KEEP = 0,	/* the guard keeps enforcing (fail closed) */
+	CFG_ON_EXIT_DETACH = 1,
+};
+
+struct cfg_iface {
+	char name[IF_NAMESIZE];
+};
+
+struct cfg_guard {
+	int iface_auto;		/* interface auto; (the default) */
+	struct cfg_iface *ifaces;
+	size_t nifaces;
+	enum bgps_attach_mode mode;
+	enum cfg_policy policy;
+	uint16_t port;		/* guarded TCP port, default 179 */
+	/*
+	 * The default SYN bucket of each allowlist entry: every neighbor
+	 * without its own guard { syn-rate } and every allow entry gets a
+	 * bucket of its own with this rate (a range shares one bucket).  This
+	 * is not the guard's aggregate bucket (settings.syn_rate), which the
+	 * config leaves off.  0 = no bucket.
+	 */
+	uint32_t syn_rate;
+	uint32_t syn_burst;	/* 0 = same as syn_rate */
+	uint32_t event_rate;	/* guard events per second per CPU */
+	struct prefix *allow;
+	size_t nallow;
+	char pin_dir[CFG_PIN_DIR_MAX + 1];
+	enum cfg_on_exit on_exit;
+};
+
+/* A password given inline or read from a file. */
+struct cfg_secret {
+	uint8_t key[CFG_KEY_MAX];
+	size_t len;		/* 0 until a file's secret is loaded */
+	char *path;		/* *-password-file as written; NULL: inline */
+	int base64;		/* the file holds base64 (inline secrets are
+				 * decoded while parsing, and this is 0) */
+	int loaded;		/* key holds the secret */
+	unsigned int line, col; /* of the statement, for messages */
+};
+
+struct cfg_md5 {
+	int enabled;
+	struct cfg_secret secret;
+	struct prefix ip;	/* md5-ip; family 0: unset (local-address) */
+};
+
+enum cfg_ao_alg {
+	CFG_AO_HMAC_SHA1_96 = 0,
+	CFG_AO_AES128_CMAC_96 = 1,
+	CFG_AO_HMAC_SHA256 = 2,
+};
+
+struct cfg_tcp_ao {
+	int enabled;
+	uint8_t keyid;		/* SendID and RecvID (RFC 5925 3.1) */
+	enum cfg_ao_alg alg;
+	struct cfg_secret secret;
+};
+
+/* RFC 5082 GTSM: ttl-security sets both to 255. */
+struct cfg_gtsm {
+	uint8_t min_ttl_in;	/* 0: off; the guard drops lower TTLs */
+	uint8_t ttl_out;	/* 0: the kernel's default */
+};
+
+#define CFG_FAM_IPV4_UNICAST 0x1
+#define CFG_FAM_IPV6_UNICAST 0x2
+#define CFG_FAM_DEFAULT (CFG_FAM_IPV4_UNICAST | CFG_FAM_IPV6_UNICAST)
+
+struct cfg_caps {
+	int asn4;		/* default on */
+	int route_refresh;	/* default on */
+	int extended_message;	/* default off */
+	int graceful_restart;	/* default off */
+	uint16_t gr_time;	/* 0: the hold time */
+};
+
+enum cfg_origin {
+	CFG_ORIGIN_IGP = 0,
+	CFG_ORIGIN_EGP = 1,
+	CFG_ORIGIN_INCOMPLETE = 2,
+};
+
+#define CFG_RT_MED 0x1
+#define CFG_RT_LOCAL_PREF 0x2
+
+struct cfg_lcomm {
+	uint32_t global, local1, local2;
+};
+
+struct cfg_route {
+	struct prefix prefix;
+	int nh_self;		/* next-hop self */
+	struct prefix next_hop;	/* when !nh_self */
+	enum cfg_origin origin;
+	unsigned int flags;	/* CFG_RT_* */
+	uint32_t med;
+	uint32_t local_pref;
+	uint32_t *as_path;
+	size_t as_path_len;
+	uint32_t *communities;	/* RFC 1997, high 16 bits the ASN */
+	size_t ncommunities;
+	struct cfg_lcomm *large;
+	size_t nlarge;
+	unsigned int line, col;
+};
+
+/* api { receive { ... } send { ... } } message kinds */
+#define CFG_API_PARSED 0x01
+#define CFG_API_PACKETS 0x02
+#define CFG_API_CONSOLIDATE 0x04
+#define CFG_API_OPEN 0x08
+#define CFG_API_UPDATE 0x10
+#define CFG_API_NOTIFICATION 0x20
+#define CFG_API_KEEPALIVE 0x40
+#define CFG_API_REFRESH 0x80
+
+/* api events */
+#define CFG_API_NEIGHBOR_CHANGES 0x1
+#define CFG_API_NEGOTIATED 0x2
+#define CFG_API_FSM 0x4
+#define CFG_API_SIGNAL 0x8
+
+struct cfg_name {
+	char *name;
+	unsigned int line, col;
+};
+
+struct cfg_api {
+	char *name;		/* api NAME { }, or NULL */
+	struct cfg_name *processes;
+	size_t nprocesses;
+	unsigned int events;	/* CFG_API_NEIGHBOR_CHANGES... */
+	unsigned int receive;	/* CFG_API_PARSED... */
+	unsigned int send;
+};
+
+struct cfg_neighbor {
+	struct prefix address;	/* a host */
+	char *description;
+	struct prefix router_id;	/* family 0: unset */
+	struct prefix local_address;	/* family 0: unset */
+	uint32_t local_as;
+	uint32_t peer_as;
+	uint16_t hold_time;	/* 0 or 3..65535 */
+	int passive;
+	uint16_t listen_port;	/* 0: unset (179) */
+	uint16_t connect_port;	/* 0: unset (179) */
+	struct cfg_md5 md5;
+	struct cfg_gtsm gtsm;
+	struct cfg_tcp_ao tcp_ao;
+	uint32_t families;	/* CFG_FAM_* */
+	struct cfg_caps caps;
+	struct cfg_route *routes;
+	size_t nroutes;
+	struct cfg_api *apis;
+	size_t napis;
+	uint32_t syn_rate;	/* guard { }: 0 = the global guard's */
+	uint32_t syn_burst;
+	unsigned int line, col;	/* of the address after 'neighbor' */
+};
+
+enum cfg_encoder {
+	CFG_ENC_TEXT = 0,
+	CFG_ENC_JSON = 1,
+};
+
+struct cfg_process {
+	char *name;
+	char **argv;		/* NULL terminated, split like ExaBGP: no
+				 * shell, quoted strings keep their spaces */
+	size_t argc;
+	enum cfg_encoder encoder; /* default text */
+	int respawn;		/* default true */
+	unsigned int line, col;
+};
+
+struct config {
+	char user[CFG_USER_MAX + 1];
+	struct cfg_guard guard;
+	struct cfg_neighbor *neighbors;
+	size_t nneighbors;
+	struct cfg_process *processes;
+	size_t nprocesses;
+	int inline_secrets;	/* a password is written in the config */
+};
+
+int config_parse_buf(const char *buf, size_t len, const char *name,
+		     struct config **out, char *err, size_t errlen);
+/*
+ * Read path through secfile (owner root or the caller's euid, not group-
+ * or world-writable; not world-readable when it holds an inline password),
+ * parse it and load the secret files it names, relative to its folder.
+ */
+int config_load(const char *path, struct config **out, char *err,
+		size_t errlen);
+/* The secret-file step of config_load(), for a config parsed from a
+ * buffer: files must be private and owned by root or allowed_uid. */
+int config_load_secrets(struct config *c, const char *name,
+			const char *basedir, uid_t allowed_uid, char *err,
+			size_t errlen);
+void config_free(struct config *c);
+/* Canonical form, templates resolved, secrets masked.  It parses again. */
+void config_print(FILE *f, const struct config *c);
+/* 1 when equal (source positions never count), else 0. */
+int config_equal(const struct config *a, const struct config *b,
+		 int ignore_secrets);
+/*
+ * The guard allowlist the config asks for: one host rule per neighbor
+ * (GTSM from its incoming TTL, its SYN bucket from its guard block, else
+ * the global guard block's syn-rate/syn-burst), then each guard allow entry
+ * without GTSM and with the global bucket.  An allow entry equal to a
+ * neighbor's address merges into the neighbor's rule; duplicate allow
+ * entries merge.  *out is malloc'd (NULL when *n is 0); -1 on ENOMEM.
+ */
+int config_guard_rules(const struct config *c, struct guard_rule **out,
+		       size_t *n);
+
+const char *config_ao_alg_name(enum cfg_ao_alg alg);
+
+#endif
