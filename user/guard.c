@@ -1105,6 +1105,11 @@ int guard_events_open(struct guard *g, guard_event_cb cb, void *arg)
 	return 0;
 }
 
+int guard_events_fd(struct guard *g)
+{
+	return g->rb ? ring_buffer__epoll_fd(g->rb) : -1;
+}
+
 int guard_events_poll(struct guard *g, int timeout_ms)
 {
 	int r = ring_buffer__poll(g->rb, timeout_ms);
@@ -1211,51 +1216,93 @@ static int watch_sweep(const struct guard_iface_status *st, void *arg)
 	return 0;
 }
 
+struct guard_watch {
+	struct watch_ctx w;
+	struct mnl_socket *nl;
+	char *buf;
+	size_t buflen;
+};
+
+struct guard_watch *guard_watch_open(struct guard *g,
+				     void (*log)(const char *line, void *arg),
+				     void *arg)
+{
+	struct guard_watch *gw = calloc(1, sizeof(*gw));
+
+	if (!gw) {
+		gerr_errno(g, ENOMEM, "watch");
+		return NULL;
+	}
+	gw->w = (struct watch_ctx){ g, log, arg };
+	gw->buflen = MNL_SOCKET_BUFFER_SIZE * 2;
+	gw->buf = malloc(gw->buflen);
+	gw->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!gw->buf || !gw->nl) {
+		gerr_errno(g, gw->buf ? errno : ENOMEM, "opening rtnetlink");
+		guard_watch_close(gw);
+		return NULL;
+	}
+	if (mnl_socket_bind(gw->nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		gerr_errno(g, errno, "subscribing to link changes");
+		guard_watch_close(gw);
+		return NULL;
+	}
+	/* Anything that came or went before we subscribed. */
+	guard_foreach_iface(g, watch_sweep, &gw->w);
+	return gw;
+}
+
+int guard_watch_fd(const struct guard_watch *gw)
+{
+	return mnl_socket_get_fd(gw->nl);
+}
+
+int guard_watch_dispatch(struct guard_watch *gw)
+{
+	for (;;) {
+		ssize_t n = mnl_socket_recvfrom(gw->nl, gw->buf, gw->buflen);
+
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				/* Missed messages: look at everything. */
+				guard_foreach_iface(gw->w.g, watch_sweep,
+						    &gw->w);
+				continue;
+			}
+			return gerr_errno(gw->w.g, errno, "reading rtnetlink");
+		}
+		mnl_cb_run(gw->buf, n, 0, 0, watch_msg_cb, &gw->w);
+	}
+}
+
+void guard_watch_close(struct guard_watch *gw)
+{
+	if (!gw)
+		return;
+	if (gw->nl)
+		mnl_socket_close(gw->nl);
+	free(gw->buf);
+	free(gw);
+}
+
 int guard_watch(struct guard *g, volatile int *stop,
 		void (*log)(const char *line, void *arg), void *arg)
 {
-	struct watch_ctx w = { g, log, arg };
-	char *buf;
-	struct mnl_socket *nl;
-	size_t buflen = MNL_SOCKET_BUFFER_SIZE * 2;
+	struct guard_watch *gw = guard_watch_open(g, log, arg);
 	int r = 0;
 
-	nl = mnl_socket_open(NETLINK_ROUTE);
-	if (!nl)
-		return gerr_errno(g, errno, "opening rtnetlink");
-	if (mnl_socket_bind(nl, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
-		r = gerr_errno(g, errno, "subscribing to link changes");
-		mnl_socket_close(nl);
-		return r;
-	}
-	buf = malloc(buflen);
-	if (!buf) {
-		mnl_socket_close(nl);
-		return gerr_errno(g, ENOMEM, "watch");
-	}
-	/* Anything that came or went before we subscribed. */
-	guard_foreach_iface(g, watch_sweep, &w);
-	while (!*stop) {
-		struct pollfd pfd = { mnl_socket_get_fd(nl), POLLIN, 0 };
-		ssize_t n;
+	if (!gw)
+		return -1;
+	while (!*stop && r == 0) {
+		struct pollfd pfd = { guard_watch_fd(gw), POLLIN, 0 };
 
-		if (poll(&pfd, 1, 500) <= 0)
-			continue;
-		n = mnl_socket_recvfrom(nl, buf, buflen);
-		if (n < 0) {
-			if (errno == ENOBUFS) {
-				/* Missed messages: look at everything. */
-				guard_foreach_iface(g, watch_sweep, &w);
-				continue;
-			}
-			if (errno == EINTR)
-				continue;
-			r = gerr_errno(g, errno, "reading rtnetlink");
-			break;
-		}
-		mnl_cb_run(buf, n, 0, 0, watch_msg_cb, &w);
+		if (poll(&pfd, 1, 500) > 0)
+			r = guard_watch_dispatch(gw);
 	}
-	free(buf);
-	mnl_socket_close(nl);
+	guard_watch_close(gw);
 	return r;
 }

@@ -122,4 +122,16 @@ int guard_events_poll(struct guard *g, int timeout_ms);
 int guard_watch(struct guard *g, volatile int *stop,
 		void (*log)(const char *line, void *arg), void *arg);
 
+/* The same for an event loop: open (subscribes and sweeps once), poll the
+ * fd for input, dispatch (never blocks), close. */
+struct guard_watch;
+struct guard_watch *guard_watch_open(struct guard *g,
+				     void (*log)(const char *line, void *arg),
+				     void *arg);
+int guard_watch_fd(const struct guard_watch *gw);
+int guard_watch_dispatch(struct guard_watch *gw);
+void guard_watch_close(struct guard_watch *gw);
+/* The ring buffer's epoll fd, to wait for events in a loop. */
+int guard_events_fd(struct guard *g);
+
 #endif

@@ -3,11 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "log.h"
 
 static const char *log_prog = "bgpshield";
 static int log_verbose;
+static int log_syslog;
 
 void log_init(const char *progname, int verbose)
 {
@@ -15,39 +17,55 @@ void log_init(const char *progname, int verbose)
 	log_verbose = verbose;
 }
 
-static void vlog(const char *fmt, va_list ap, int with_errno)
+void log_to_syslog(const char *ident)
 {
-	int saved = errno;
-
-	fprintf(stderr, "%s: ", log_prog);
-	vfprintf(stderr, fmt, ap);
-	if (with_errno)
-		fprintf(stderr, ": %s", strerror(saved));
-	fputc('\n', stderr);
+	/* LOG_NDELAY: connect now, before a sandbox forbids it */
+	openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+	log_syslog = 1;
 }
 
-#define LOGFN(name, errno_flag, cond)                                         \
+void log_set_prefix(const char *progname)
+{
+	log_prog = progname;
+}
+
+static void vlog(int prio, const char *fmt, va_list ap, int with_errno)
+{
+	int saved = errno;
+	char msg[1024];
+	int n;
+
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (with_errno && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, ": %s", strerror(saved));
+	if (log_syslog)
+		syslog(prio, "%s", msg);
+	else
+		fprintf(stderr, "%s: %s\n", log_prog, msg);
+}
+
+#define LOGFN(name, prio, errno_flag, cond)                                   \
 	void name(const char *fmt, ...)                                       \
 	{                                                                     \
 		va_list ap;                                                   \
 		if (!(cond))                                                  \
 			return;                                               \
 		va_start(ap, fmt);                                            \
-		vlog(fmt, ap, errno_flag);                                    \
+		vlog(prio, fmt, ap, errno_flag);                              \
 		va_end(ap);                                                   \
 	}
 
-LOGFN(log_warn, 1, 1)
-LOGFN(log_warnx, 0, 1)
-LOGFN(log_info, 0, 1)
-LOGFN(log_debug, 0, log_verbose)
+LOGFN(log_warn, LOG_WARNING, 1, 1)
+LOGFN(log_warnx, LOG_WARNING, 0, 1)
+LOGFN(log_info, LOG_INFO, 0, 1)
+LOGFN(log_debug, LOG_DEBUG, 0, log_verbose)
 
 void fatal(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap, 1);
+	vlog(LOG_CRIT, fmt, ap, 1);
 	va_end(ap);
 	exit(1);
 }
@@ -57,7 +75,7 @@ void fatalx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(fmt, ap, 0);
+	vlog(LOG_CRIT, fmt, ap, 0);
 	va_end(ap);
 	exit(1);
 }

@@ -7,6 +7,10 @@
 #include <stdarg.h>
 
 void log_init(const char *progname, int verbose);
+/* From now on to syslog (LOG_DAEMON), connected at once. */
+void log_to_syslog(const char *ident);
+/* "bgpshieldd[engine]" and the like, for stderr lines. */
+void log_set_prefix(const char *progname);
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

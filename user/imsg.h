@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Messages between the parent (privileged) and the engine (unprivileged),
+ * over a SOCK_SEQPACKET socketpair: one datagram per message, so framing
+ * is the kernel's, and descriptors ride along with SCM_RIGHTS.
+ *
+ * Every type names its direction and its exact payload length (or a
+ * maximum for variable ones).  imsg_check() is the boundary: a receiver
+ * calls it before touching a payload, and logs and drops anything else.
+ */
+#ifndef BGPS_IMSG_H
+#define BGPS_IMSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bgpshield_guard.h"
+
+#define IMSG_MAX_PAYLOAD (64 * 1024)
+
+enum imsg_dir {
+	IMSG_P2E = 1, /* parent -> engine */
+	IMSG_E2P = 2, /* engine -> parent */
+};
+
+enum imsg_type {
+	IMSG_NONE = 0,
+	/* parent -> engine */
+	IMSG_CONFIG_BEGIN,  /* u32 generation; then chunks, then END */
+	IMSG_CONFIG_CHUNK,  /* <= IMSG_MAX_PAYLOAD bytes of config text */
+	IMSG_CONFIG_END,    /* u32 generation */
+	IMSG_SECRET,	    /* struct imsg_secret */
+	IMSG_LISTEN_FD,	    /* struct imsg_listen + one fd */
+	IMSG_CONTROL_FD,    /* no payload + one fd: the control socket */
+	IMSG_RELOAD_RESULT, /* struct imsg_result */
+	IMSG_GUARD_STATUS,  /* struct imsg_guard_status */
+	/* engine -> parent */
+	IMSG_READY,	    /* no payload: config applied, serving */
+	IMSG_RELOAD_REQ,    /* u32 request id */
+	IMSG_GUARD_REQ,	    /* u32 request id */
+	IMSG_TYPE_MAX,
+};
+
+struct imsg_hdr {
+	uint16_t type;
+	uint16_t flags;
+	uint32_t len; /* payload bytes after this header */
+};
+
+/* A secret read by the parent from a file the engine may not open. */
+struct imsg_secret {
+	uint8_t family;	  /* AF_INET / AF_INET6: the neighbor */
+	uint8_t kind;	  /* 1: md5, 2: tcp-ao */
+	uint16_t len;
+	uint8_t addr[16];
+	uint8_t key[80];  /* TCP_MD5SIG_MAXKEYLEN and TCP-AO's max */
+};
+
+struct imsg_listen {
+	uint8_t family;
+	uint8_t pad;
+	uint16_t port;
+	uint8_t addr[16];
+};
+
+struct imsg_result {
+	uint32_t id;
+	int32_t status; /* 0 ok, else negative errno */
+	char text[512]; /* NUL-terminated: the error line, or a summary */
+};
+
+struct imsg_guard_status {
+	uint32_t id;
+	int32_t status;
+	struct bgps_stats stats;
+	struct bgps_settings settings;
+	uint32_t n_rules;
+	uint32_t n_ifaces;
+	uint32_t n_attached;
+	uint32_t pad;
+};
+
+struct imsg {
+	struct imsg_hdr hdr;
+	int fd; /* -1 unless one came with it */
+	uint8_t data[IMSG_MAX_PAYLOAD];
+};
+
+const char *imsg_type_name(int type);
+/* Send; fd < 0 for none.  0 or -errno. */
+int imsg_send(int sock, int type, const void *data, size_t len, int fd);
+/* Receive one message: 1 got one, 0 peer closed, -errno error (EAGAIN if
+ * none ready).  Extra descriptors are closed; a truncated datagram is an
+ * error (-EMSGSIZE). */
+int imsg_recv(int sock, struct imsg *m);
+/* Is m a message the receiver `dir` may get, with the right length and
+ * the descriptor it must carry?  0 yes; -1 no, with the reason in why. */
+int imsg_check(const struct imsg *m, enum imsg_dir dir, char *why,
+	       size_t whylen);
+
+#endif
