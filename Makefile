@@ -35,7 +35,11 @@ ABI := include/bgpshield_guard.h
 LIB_SRCS := user/guard.c user/addr.c user/log.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 
-BINS := $(O)/bgpshieldctl
+DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
+	user/sandbox.c user/config.c user/secfile.c
+DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
+
+BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
 .PHONY: all deps test test-unit test-bpf test-netns bench bench-guard check-asan \
@@ -64,6 +68,10 @@ $(O)/%.o: user/%.c $(O)/guard.skel.h $(ABI) $(wildcard user/*.h) | $(O)
 $(O)/bgpshieldctl: $(O)/bgpshieldctl.o $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+$(O)/bgpshieldd: $(DAEMON_OBJS) $(LIB_OBJS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lseccomp
 
 # --- tests ----------------------------------------------------------------
 $(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)

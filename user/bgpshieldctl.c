@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 struct opts {
 	int json;
 	const char *pin_dir;
+	const char *sock;
 };
 
 struct cmd {
@@ -823,6 +825,90 @@ static int cmd_watch(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* --- the daemon's control socket ------------------------------------------- */
+
+/* One request line, the answer until the daemon closes: "ok" or "error"
+ * first, then the body to print. */
+static int daemon_request(struct opts *o, const char *req, int quiet_absent)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	char line[1100], buf[4096];
+	size_t got = 0;
+	int fd, ok = -1;
+	ssize_t n;
+
+	if (strlen(o->sock) >= sizeof(sun.sun_path)) {
+		fprintf(stderr, "bgpshieldctl: socket path too long\n");
+		return 1;
+	}
+	strcpy(sun.sun_path, o->sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (void *)&sun, sizeof(sun)) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		if (quiet_absent)
+			return -1;
+		fprintf(stderr,
+			"bgpshieldctl: cannot reach bgpshieldd at %s: %s%s\n",
+			o->sock, strerror(e),
+			e == ENOENT || e == ECONNREFUSED
+				? " (is it running? -s PATH names another "
+				  "instance)"
+			: e == EACCES ? " (run as root or as a member of the "
+					"daemon's group)"
+				      : "");
+		return 1;
+	}
+	snprintf(line, sizeof(line), "%s%s\n", o->json ? "json " : "", req);
+	if (write(fd, line, strlen(line)) < 0) {
+		close(fd);
+		fprintf(stderr, "bgpshieldctl: %s: %s\n", o->sock,
+			strerror(errno));
+		return 1;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		size_t off = 0;
+
+		if (ok < 0) {
+			/* the status line */
+			char *nl = memchr(buf, '\n', n);
+
+			if (!nl)
+				break;
+			ok = !strncmp(buf, "ok", 2);
+			off = nl - buf + 1;
+		}
+		fwrite(buf + off, 1, n - off, ok ? stdout : stderr);
+		got += n;
+	}
+	close(fd);
+	if (ok < 0) {
+		fprintf(stderr, "bgpshieldctl: no answer from bgpshieldd\n");
+		return 1;
+	}
+	return ok ? 0 : 1;
+}
+
+static int cmd_daemon(struct opts *o, int argc, char **argv)
+{
+	char req[1024] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < argc; i++) {
+		int w = snprintf(req + n, sizeof(req) - n, "%s%s", i ? " " : "",
+				 argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(req) - n) {
+			fprintf(stderr, "bgpshieldctl: request too long\n");
+			return 2;
+		}
+		n += w;
+	}
+	return daemon_request(o, req, 0);
+}
+
 /* --- tables ----------------------------------------------------------------------- */
 
 static const struct cmd guard_cmds[] = {
@@ -924,20 +1010,30 @@ static int cmd_guard(struct opts *o, int argc, char **argv)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bgpshieldctl [-j] [--pin-dir DIR] COMMAND ...\n\n"
+		"Usage: bgpshieldctl [-j] [-s SOCKET] [--pin-dir DIR] COMMAND "
+		"...\n\n"
 		"Control bgpshield, the BGP speaker with a kernel guard.\n\n"
-		"Commands:\n"
+		"Commands (through the running daemon):\n"
+		"  status                 the daemon: engine, config, uptime\n"
+		"  show neighbor [ADDR]   configured neighbors\n"
+		"  show guard             guard counters, as the daemon sees "
+		"them\n"
+		"  reload                 re-read the config (a bad one changes "
+		"nothing)\n"
+		"Commands (directly on the pinned guard, daemon or not):\n"
 		"  guard    the eBPF guard on the BGP port: attach, detach, "
 		"load,\n"
 		"           allow, remove, set, status, events, watch, unload\n"
 		"\nOptions:\n"
 		"  -j, --json          JSON output\n"
+		"  -s, --socket PATH   the daemon's control socket (default "
+		"%s)\n"
 		"      --pin-dir DIR   the guard's bpffs folder (default %s,\n"
 		"                      or $BGPSHIELD_PIN_DIR)\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n\n"
 		"Exit status: 0 success, 1 failure, 2 usage error.\n",
-		BGPS_PIN_DIR_DEFAULT);
+		"/run/bgpshield/bgpshield.sock", BGPS_PIN_DIR_DEFAULT);
 }
 
 int main(int argc, char **argv)
@@ -945,6 +1041,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pin-dir", required_argument, NULL, 'P' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -959,8 +1056,12 @@ int main(int argc, char **argv)
 	if (!getenv("LIBBPF_LOG"))
 		libbpf_set_print(NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((c = getopt_long(argc, argv, "+jVh", lo, NULL)) != -1) {
+	o.sock = "/run/bgpshield/bgpshield.sock";
+	while ((c = getopt_long(argc, argv, "+js:Vh", lo, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			o.sock = optarg;
+			break;
 		case 'j':
 			o.json = 1;
 			break;
@@ -988,6 +1089,10 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[optind], "status") ||
+	    !strcmp(argv[optind], "reload") ||
+	    !strcmp(argv[optind], "show"))
+		return cmd_daemon(&o, argc - optind, argv + optind);
 	fprintf(stderr, "bgpshieldctl: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
 	return 2;

@@ -32,6 +32,7 @@ static const struct {
 	[IMSG_READY] = { "ready", IMSG_E2P, 0, 0 },
 	[IMSG_RELOAD_REQ] = { "reload-request", IMSG_E2P, 0, 4 },
 	[IMSG_GUARD_REQ] = { "guard-request", IMSG_E2P, 0, 4 },
+	[IMSG_AUDIT] = { "audit", IMSG_E2P, 0, VAR },
 };
 
 const char *imsg_type_name(int type)
@@ -135,6 +136,10 @@ int imsg_check(const struct imsg *m, enum imsg_dir dir, char *why,
 		snprintf(why, whylen, "%s not expected from %s",
 			 imsg_table[t].name,
 			 dir == IMSG_P2E ? "the engine" : "the parent");
+		return -1;
+	}
+	if (t == IMSG_AUDIT && m->hdr.len > IMSG_AUDIT_MAX) {
+		snprintf(why, whylen, "audit: line of %u bytes", m->hdr.len);
 		return -1;
 	}
 	if (imsg_table[t].len == VAR ? m->hdr.len > IMSG_MAX_PAYLOAD

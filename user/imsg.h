@@ -17,6 +17,7 @@
 #include "bgpshield_guard.h"
 
 #define IMSG_MAX_PAYLOAD (64 * 1024)
+#define IMSG_AUDIT_MAX 1024
 
 enum imsg_dir {
 	IMSG_P2E = 1, /* parent -> engine */
@@ -38,6 +39,7 @@ enum imsg_type {
 	IMSG_READY,	    /* no payload: config applied, serving */
 	IMSG_RELOAD_REQ,    /* u32 request id */
 	IMSG_GUARD_REQ,	    /* u32 request id */
+	IMSG_AUDIT,	    /* one JSON object, no newline, <= 1024 bytes */
 	IMSG_TYPE_MAX,
 };
 

@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The unprivileged engine of bgpshieldd: it runs as the configured user with
+ * no capabilities, no_new_privs, no filesystem access (Landlock) and a
+ * seccomp allowlist (sandbox.c), and parses everything that comes from
+ * outside: control clients today, BGP peers and API processes next.
+ *
+ * It owns the control socket (bound by the parent, handed over by fork):
+ * one request line per connection, answered with "ok" or "error" on the
+ * first line and the body after it.  What needs privileges (reload, guard
+ * counters) is asked of the parent through imsg.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "guard.h"
+#include "imsg.h"
+#include "log.h"
+#include "secfile.h"
+
+#define CTL_MAX_CLIENTS 32
+#define CTL_LINE_MAX 1024
+#define CTL_TIMEOUT_SECS 10
+#define CFG_TEXT_MAX (16u * 1024 * 1024)
+
+enum { EV_PARENT = 1, EV_CONTROL, EV_LISTEN, EV_CLIENT = 0x100 };
+
+struct client {
+	int fd;
+	char line[CTL_LINE_MAX + 1];
+	size_t len;
+	int json;
+	uint32_t wait_id; /* waiting for the parent's answer to this id */
+	time_t since;
+};
+
+struct engine {
+	const struct engine_fds *fds;
+	const char *conf_name;
+	int epfd;
+	struct config *cfg;
+	uint32_t gen;
+	int ready;
+	time_t started;
+	/* a config arriving in chunks */
+	char *text;
+	size_t text_len, text_cap;
+	uint32_t text_gen;
+	int text_bad;
+	struct imsg_secret secrets[64];
+	size_t nsecrets;
+	struct client clients[CTL_MAX_CLIENTS];
+	uint32_t next_id;
+	uint64_t ctl_refused;
+};
+
+/* --- replies --------------------------------------------------------------- */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void bprintf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void bprintf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->len + n < b->cap) {
+			b->len += n;
+			return;
+		}
+		size_t ncap = (b->cap + n + 1) * 2;
+		char *np = realloc(b->p, ncap);
+
+		if (!np)
+			return;
+		b->p = np;
+		b->cap = ncap;
+	}
+}
+
+static void json_str(struct buf *b, const char *s)
+{
+	bprintf(b, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			bprintf(b, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			bprintf(b, "\\u%04x", c);
+		else
+			bprintf(b, "%c", c);
+	}
+	bprintf(b, "\"");
+}
+
+static void client_close(struct engine *e, struct client *c)
+{
+	epoll_ctl(e->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	close(c->fd);
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+}
+
+/* Send the whole reply (control replies are small; the socket is
+ * blocking for the write) and close. */
+static void client_reply(struct engine *e, struct client *c, int ok,
+			 struct buf *body)
+{
+	const char *head = ok ? "ok\n" : "error\n";
+	size_t off = 0;
+
+	if (send(c->fd, head, strlen(head), MSG_NOSIGNAL) < 0)
+		goto out;
+	while (body && off < body->len) {
+		ssize_t n = send(c->fd, body->p + off, body->len - off,
+				 MSG_NOSIGNAL);
+
+		if (n <= 0)
+			break;
+		off += n;
+	}
+out:
+	client_close(e, c);
+}
+
+static void client_error(struct engine *e, struct client *c, const char *fmt,
+			 ...) __attribute__((format(printf, 3, 4)));
+static void client_error(struct engine *e, struct client *c, const char *fmt,
+			 ...)
+{
+	struct buf b = { 0 }, a = { 0 };
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (c->json) {
+		bprintf(&b, "{\"error\":");
+		json_str(&b, msg);
+		bprintf(&b, "}\n");
+	} else {
+		bprintf(&b, "%s\n", msg);
+	}
+	/* Every refused command leaves an audit line (written by the
+	 * parent: the engine has no file access). */
+	e->ctl_refused++;
+	bprintf(&a, "{\"event\":\"control_refused\",\"request\":");
+	json_str(&a, c->line);
+	bprintf(&a, ",\"error\":");
+	json_str(&a, msg);
+	bprintf(&a, "}");
+	if (a.p && a.len <= IMSG_AUDIT_MAX)
+		imsg_send(e->fds->parent, IMSG_AUDIT, a.p, a.len, -1);
+	free(a.p);
+	client_reply(e, c, 0, &b);
+	free(b.p);
+}
+
+/* --- commands ---------------------------------------------------------------- */
+
+static void cmd_status(struct engine *e, struct client *c)
+{
+	struct buf b = { 0 };
+	long up = (long)(time(NULL) - e->started);
+
+	if (c->json)
+		bprintf(&b,
+			"{\"version\":\"%s\",\"engine_pid\":%d,\"uid\":%u,"
+			"\"config\":",
+			BGPSHIELD_VERSION, getpid(), getuid());
+	else
+		bprintf(&b,
+			"bgpshieldd %s\n  engine pid %d, uid %u, up %lds\n"
+			"  config %s (generation %u)\n",
+			BGPSHIELD_VERSION, getpid(), getuid(), up,
+			e->conf_name, e->gen);
+	if (c->json) {
+		json_str(&b, e->conf_name);
+		bprintf(&b,
+			",\"generation\":%u,\"uptime_s\":%ld,\"neighbors\":%zu,"
+			"\"control_refused\":%llu}\n",
+			e->gen, up, e->cfg ? e->cfg->nneighbors : 0,
+			(unsigned long long)e->ctl_refused);
+	} else {
+		bprintf(&b, "  %zu neighbors configured\n",
+			e->cfg ? e->cfg->nneighbors : 0);
+	}
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
+static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
+{
+	struct buf b = { 0 };
+	char a[PREFIX_STRLEN];
+	int n = 0;
+
+	if (c->json)
+		bprintf(&b, "[");
+	else
+		bprintf(&b, "%-40s %10s %10s %-6s %-5s %-12s %s\n", "NEIGHBOR",
+			"PEER-AS", "LOCAL-AS", "AUTH", "GTSM", "STATE",
+			"DESCRIPTION");
+	for (size_t i = 0; e->cfg && i < e->cfg->nneighbors; i++) {
+		const struct cfg_neighbor *nb = &e->cfg->neighbors[i];
+		const char *auth = nb->tcp_ao.enabled ? "ao"
+				   : nb->md5.enabled  ? "md5"
+						      : "none";
+
+		prefix_fmt(&nb->address, a, sizeof(a));
+		if (arg && strcmp(arg, a))
+			continue;
+		if (c->json) {
+			bprintf(&b,
+				"%s{\"address\":\"%s\",\"peer_as\":%u,"
+				"\"local_as\":%u,\"auth\":\"%s\","
+				"\"min_ttl\":%u,\"state\":\"idle\","
+				"\"description\":",
+				n ? "," : "", a, nb->peer_as, nb->local_as,
+				auth, nb->gtsm.min_ttl_in);
+			json_str(&b, nb->description ? nb->description : "");
+			bprintf(&b, "}");
+		} else {
+			bprintf(&b, "%-40s %10u %10u %-6s %-5s %-12s %s\n", a,
+				nb->peer_as, nb->local_as, auth,
+				nb->gtsm.min_ttl_in ? "yes" : "no", "idle",
+				nb->description ? nb->description : "");
+		}
+		n++;
+	}
+	if (arg && !n) {
+		free(b.p);
+		client_error(e, c, "no neighbor %s in the config", arg);
+		return;
+	}
+	if (c->json)
+		bprintf(&b, "]\n");
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
+static void ask_parent(struct engine *e, struct client *c, int type)
+{
+	uint32_t id = ++e->next_id;
+
+	if (imsg_send(e->fds->parent, type, &id, 4, -1) < 0) {
+		client_error(e, c, "the parent process is not answering");
+		return;
+	}
+	c->wait_id = id;
+	/* stop reading the client until the answer comes */
+	epoll_ctl(e->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+}
+
+static const char *const commands_help =
+	"commands: status | show neighbor [ADDR] | show guard | reload | help";
+
+static void client_request(struct engine *e, struct client *c)
+{
+	char *argv[8], *save = NULL, *t;
+	int argc = 0;
+	char work[CTL_LINE_MAX + 1];
+
+	/* Printable ASCII only: the line goes into logs and the audit. */
+	for (size_t i = 0; i < c->len; i++)
+		if ((unsigned char)c->line[i] < 0x20 ||
+		    (unsigned char)c->line[i] > 0x7e) {
+			c->line[i] = '?';
+			client_error(e, c, "request holds non-printable bytes");
+			return;
+		}
+	snprintf(work, sizeof(work), "%s", c->line);
+	for (t = strtok_r(work, " \t", &save); t && argc < 8;
+	     t = strtok_r(NULL, " \t", &save))
+		argv[argc++] = t;
+	if (argc && !strcmp(argv[0], "json")) {
+		c->json = 1;
+		memmove(argv, argv + 1, --argc * sizeof(*argv));
+	}
+	if (!argc) {
+		client_error(e, c, "empty request; %s", commands_help);
+		return;
+	}
+	if (!strcmp(argv[0], "status") && argc == 1)
+		cmd_status(e, c);
+	else if (!strcmp(argv[0], "show") && argc >= 2 &&
+		 (!strcmp(argv[1], "neighbor") ||
+		  !strcmp(argv[1], "neighbors")) &&
+		 argc <= 3)
+		cmd_neighbors(e, c, argc == 3 ? argv[2] : NULL);
+	else if (!strcmp(argv[0], "show") && argc == 2 &&
+		 !strcmp(argv[1], "guard"))
+		ask_parent(e, c, IMSG_GUARD_REQ);
+	else if (!strcmp(argv[0], "reload") && argc == 1)
+		ask_parent(e, c, IMSG_RELOAD_REQ);
+	else if (!strcmp(argv[0], "help") && argc == 1) {
+		struct buf b = { 0 };
+
+		bprintf(&b, "%s\n", commands_help);
+		client_reply(e, c, 1, &b);
+		free(b.p);
+	} else
+		client_error(e, c, "unknown command '%s'; %s", c->line,
+			     commands_help);
+}
+
+static struct client *client_by_id(struct engine *e, uint32_t id)
+{
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (e->clients[i].fd > 0 && e->clients[i].wait_id == id)
+			return &e->clients[i];
+	return NULL;
+}
+
+static void guard_answer(struct engine *e, const struct imsg_guard_status *g)
+{
+	struct client *c = client_by_id(e, g->id);
+	const struct bgps_stats *s = &g->stats;
+	struct buf b = { 0 };
+
+	if (!c)
+		return;
+	if (g->status) {
+		client_error(e, c, "reading the guard failed: %s",
+			     strerror(-g->status));
+		return;
+	}
+#define GS_FIELDS(X)                                                           \
+	X(total) X(guarded) X(passed) X(not_allowed) X(ttl) X(syn_rate)        \
+		X(malformed) X(monitor_passed) X(events_sent)                  \
+			X(events_suppressed) X(events_lost)
+	if (c->json) {
+		int first = 1;
+
+		bprintf(&b,
+			"{\"mode\":\"%s\",\"port\":%u,\"allowlist\":%u,"
+			"\"interfaces\":%u,\"attached\":%u,\"counters\":{",
+			g->settings.mode == BGPS_MODE_MONITOR ? "monitor"
+							      : "enforce",
+			g->settings.port, g->n_rules, g->n_ifaces,
+			g->n_attached);
+#define GJ(f)                                                                  \
+	bprintf(&b, "%s\"" #f "\":%llu", first ? "" : ",",                   \
+		(unsigned long long)s->f);                                     \
+	first = 0;
+		GS_FIELDS(GJ)
+		bprintf(&b, "}}\n");
+	} else {
+		bprintf(&b,
+			"guard: policy %s, port %u, %u allowlist entries, "
+			"%u/%u interfaces attached\n",
+			g->settings.mode == BGPS_MODE_MONITOR ? "monitor"
+							      : "enforce",
+			g->settings.port, g->n_rules, g->n_attached,
+			g->n_ifaces);
+#define GT(f) bprintf(&b, "  %-18s %llu\n", #f, (unsigned long long)s->f);
+		GS_FIELDS(GT)
+	}
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
+static void reload_answer(struct engine *e, const struct imsg_result *r)
+{
+	struct client *c = client_by_id(e, r->id);
+	char text[sizeof(r->text) + 1];
+	struct buf b = { 0 };
+
+	if (!c)
+		return;
+	memcpy(text, r->text, sizeof(r->text));
+	text[sizeof(r->text)] = 0;
+	if (r->status) {
+		client_error(e, c, "reload refused, old config stays: %s",
+			     text);
+		return;
+	}
+	if (c->json) {
+		bprintf(&b, "{\"reloaded\":true,\"message\":");
+		json_str(&b, text);
+		bprintf(&b, "}\n");
+	} else {
+		bprintf(&b, "%s\n", text);
+	}
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
+/* --- config from the parent ------------------------------------------------- */
+
+static void config_chunk(struct engine *e, const struct imsg *m)
+{
+	if (e->text_bad)
+		return;
+	if (e->text_len + m->hdr.len > CFG_TEXT_MAX) {
+		e->text_bad = 1;
+		return;
+	}
+	if (e->text_len + m->hdr.len + 1 > e->text_cap) {
+		size_t ncap = (e->text_len + m->hdr.len + 1) * 2;
+		char *np = realloc(e->text, ncap);
+
+		if (!np) {
+			e->text_bad = 1;
+			return;
+		}
+		e->text = np;
+		e->text_cap = ncap;
+	}
+	memcpy(e->text + e->text_len, m->data, m->hdr.len);
+	e->text_len += m->hdr.len;
+}
+
+static void config_end(struct engine *e, uint32_t gen)
+{
+	struct config *c = NULL;
+	char err[1024];
+
+	if (gen != e->text_gen || e->text_bad || !e->text) {
+		log_warnx("config handover %u incomplete; keeping %u", gen,
+			  e->gen);
+		goto out;
+	}
+	if (config_parse_buf(e->text, e->text_len, e->conf_name, &c, err,
+			     sizeof(err)) < 0) {
+		/* The parent parsed it already: this is a bug, not input. */
+		log_warnx("config handover %u does not parse: %s", gen, err);
+		goto out;
+	}
+	/* Secrets the parent read from files the engine may not open. */
+	for (size_t i = 0; i < e->nsecrets; i++) {
+		const struct imsg_secret *s = &e->secrets[i];
+
+		for (size_t k = 0; k < c->nneighbors; k++) {
+			struct cfg_neighbor *n = &c->neighbors[k];
+			struct cfg_secret *dst = s->kind == 1
+							 ? &n->md5.secret
+							 : &n->tcp_ao.secret;
+
+			if (n->address.family != s->family ||
+			    memcmp(n->address.addr, s->addr, 16) ||
+			    s->len > sizeof(dst->key))
+				continue;
+			memcpy(dst->key, s->key, s->len);
+			dst->len = s->len;
+			dst->loaded = 1;
+		}
+	}
+	config_free(e->cfg);
+	e->cfg = c;
+	e->gen = gen;
+	log_info("config generation %u applied: %zu neighbors", gen,
+		 c->nneighbors);
+	if (!e->ready) {
+		e->ready = 1;
+		imsg_send(e->fds->parent, IMSG_READY, NULL, 0, -1);
+	}
+out:
+	if (e->text)
+		secfile_wipe(e->text, e->text_cap);
+	e->text = NULL;
+	e->text_len = e->text_cap = 0;
+	e->text_bad = 0;
+	secfile_wipe((char *)e->secrets, sizeof(e->secrets));
+	e->nsecrets = 0;
+}
+
+static void parent_msg(struct engine *e)
+{
+	static struct imsg m;
+	char why[128];
+	int r;
+
+	while ((r = imsg_recv(e->fds->parent, &m)) > 0) {
+		uint32_t u32;
+
+		if (imsg_check(&m, IMSG_P2E, why, sizeof(why)) < 0) {
+			log_warnx("parent message refused: %s", why);
+			if (m.fd >= 0)
+				close(m.fd);
+			continue;
+		}
+		switch (m.hdr.type) {
+		case IMSG_CONFIG_BEGIN:
+			memcpy(&u32, m.data, 4);
+			if (e->text)
+				secfile_wipe(e->text, e->text_cap);
+			e->text = NULL;
+			e->text_len = e->text_cap = 0;
+			e->text_bad = 0;
+			e->nsecrets = 0;
+			e->text_gen = u32;
+			break;
+		case IMSG_CONFIG_CHUNK:
+			config_chunk(e, &m);
+			break;
+		case IMSG_SECRET:
+			if (e->nsecrets < sizeof(e->secrets) /
+						  sizeof(e->secrets[0]))
+				memcpy(&e->secrets[e->nsecrets++], m.data,
+				       sizeof(struct imsg_secret));
+			secfile_wipe((char *)m.data, m.hdr.len);
+			break;
+		case IMSG_CONFIG_END:
+			memcpy(&u32, m.data, 4);
+			config_end(e, u32);
+			break;
+		case IMSG_RELOAD_RESULT:
+			reload_answer(e, (const void *)m.data);
+			break;
+		case IMSG_GUARD_STATUS:
+			guard_answer(e, (const void *)m.data);
+			break;
+		default:
+			/* descriptors arrive by inheritance for now */
+			if (m.fd >= 0)
+				close(m.fd);
+			break;
+		}
+	}
+	if (r == 0) {
+		/* The parent is gone: without it no reload, no guard
+		 * answers.  It restarts us when it comes back. */
+		log_warnx("parent closed the channel; engine exits");
+		exit(0);
+	}
+}
+
+/* --- control socket ----------------------------------------------------------- */
+
+static void control_accept(struct engine *e)
+{
+	for (;;) {
+		int fd = accept4(e->fds->control, NULL, NULL,
+				 SOCK_CLOEXEC | SOCK_NONBLOCK);
+		struct epoll_event ev = { .events = EPOLLIN };
+		int i;
+
+		if (fd < 0)
+			return;
+		for (i = 0; i < CTL_MAX_CLIENTS && e->clients[i].fd > 0; i++)
+			;
+		if (i == CTL_MAX_CLIENTS) {
+			static const char busy[] =
+				"error\ntoo many control clients\n";
+
+			send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL);
+			close(fd);
+			continue;
+		}
+		memset(&e->clients[i], 0, sizeof(e->clients[i]));
+		e->clients[i].fd = fd;
+		e->clients[i].since = time(NULL);
+		ev.data.u32 = EV_CLIENT + i;
+		epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
+	}
+}
+
+static void client_read(struct engine *e, struct client *c)
+{
+	char *nl;
+	ssize_t n = recv(c->fd, c->line + c->len, CTL_LINE_MAX - c->len, 0);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		client_close(e, c);
+		return;
+	}
+	c->len += n;
+	c->line[c->len] = 0;
+	nl = memchr(c->line, '\n', c->len);
+	if (!nl) {
+		if (c->len == CTL_LINE_MAX) {
+			c->line[64] = 0; /* enough to recognise in the audit */
+			c->len = 64;
+			client_error(e, c, "request longer than %d bytes",
+				     CTL_LINE_MAX);
+		}
+		return;
+	}
+	*nl = 0;
+	c->len = nl - c->line;
+	if (c->len && c->line[c->len - 1] == '\r')
+		c->line[--c->len] = 0;
+	client_request(e, c);
+}
+
+static void listen_accept(int fd)
+{
+	/* BGP sessions come with the BGP engine; until then a connection
+	 * the guard let through is closed at once. */
+	for (;;) {
+		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (c < 0)
+			return;
+		close(c);
+	}
+}
+
+void engine_main(const struct engine_fds *fds, const char *conf_name)
+{
+	static struct engine E;
+	struct engine *e = &E;
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	e->fds = fds;
+	e->conf_name = conf_name;
+	e->started = time(NULL);
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		e->clients[i].fd = -1;
+	e->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (e->epfd < 0)
+		fatal("epoll");
+	ev.data.u32 = EV_PARENT;
+	epoll_ctl(e->epfd, EPOLL_CTL_ADD, fds->parent, &ev);
+	if (fds->control >= 0) {
+		ev.data.u32 = EV_CONTROL;
+		epoll_ctl(e->epfd, EPOLL_CTL_ADD, fds->control, &ev);
+	}
+	for (int i = 0; i < fds->nlisten; i++) {
+		ev.data.u32 = EV_LISTEN + i * 0x10000;
+		epoll_ctl(e->epfd, EPOLL_CTL_ADD, fds->listen[i], &ev);
+	}
+	for (;;) {
+		struct epoll_event evs[16];
+		int n = epoll_wait(e->epfd, evs, 16, 1000);
+		time_t now = time(NULL);
+
+		for (int i = 0; i < n; i++) {
+			uint32_t tag = evs[i].data.u32;
+
+			if (tag == EV_PARENT)
+				parent_msg(e);
+			else if (tag == EV_CONTROL)
+				control_accept(e);
+			else if ((tag & 0xffff) == EV_LISTEN)
+				listen_accept(fds->listen[tag >> 16]);
+			else if (tag >= EV_CLIENT &&
+				 tag < EV_CLIENT + CTL_MAX_CLIENTS &&
+				 e->clients[tag - EV_CLIENT].fd > 0)
+				client_read(e, &e->clients[tag - EV_CLIENT]);
+		}
+		/* A client that never finishes its line holds a slot. */
+		for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+			if (e->clients[i].fd > 0 &&
+			    now - e->clients[i].since > CTL_TIMEOUT_SECS) {
+				if (e->clients[i].wait_id)
+					client_error(e, &e->clients[i],
+						     "no answer from the parent");
+				else
+					client_close(e, &e->clients[i]);
+			}
+	}
+}

@@ -1,0 +1,1044 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The privileged parent of bgpshieldd.
+ *
+ * It reads the config (secfile: one open, checks on that descriptor), loads
+ * and attaches the guard and programs its allowlist from the config, binds
+ * the BGP listening sockets and the control socket, forks the engine into
+ * its sandbox and then only serves it: reloads, guard status, audit lines.
+ * It follows link changes (re-attaching the guard), reads the guard's ring
+ * buffer into the audit log, and restarts a dead engine with backoff.  The
+ * guard never depends on either process being alive.
+ *
+ * Messages from the engine are checked with imsg_check() (direction, exact
+ * length, descriptor) before anything else; the parent never parses text
+ * the engine sends, except to copy an audit line, sanitised, into the log.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <libgen.h>
+#include <limits.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "guard.h"
+#include "imsg.h"
+#include "log.h"
+#include "sandbox.h"
+#include "secfile.h"
+
+#define BACKOFF_MIN 1
+#define BACKOFF_MAX 60
+#define SUMMARY_SECS 10
+#define TOP_SOURCES 8
+
+struct drop_src {
+	uint8_t family;
+	uint8_t addr[16];
+	uint64_t count;
+};
+
+struct parent {
+	const struct daemon_opts *o;
+	char conf_path[PATH_MAX];
+	char conf_dir[PATH_MAX];
+	struct config *cfg;
+	char *cfg_text;
+	size_t cfg_len;
+	uint32_t gen;
+	uid_t uid;
+	gid_t gid;
+	char pin_dir[CFG_PIN_DIR_MAX + 1];
+
+	struct guard g;
+	struct guard_watch *gw;
+	char (*wanted)[IF_NAMESIZE]; /* interfaces attached from config */
+	size_t nwanted;
+
+	int epfd, sigfd, timerfd, pidfd;
+	int eng_sock;
+	pid_t eng_pid;
+	int backoff;
+	time_t eng_started, restart_at;
+	int ctl_fd;
+	int listen_fd[DAEMON_MAX_LISTEN];
+	int nlisten;
+	FILE *audit;
+	int stopping;
+
+	/* drop events since the last summary */
+	uint64_t drops[BGPS_R_MAX];
+	uint64_t suppressed;
+	struct drop_src top[TOP_SOURCES];
+	time_t last_summary;
+};
+
+enum ep_tag { EP_SIG = 1, EP_TIMER, EP_ENGINE, EP_WATCH, EP_EVENTS };
+
+/* --- audit log --------------------------------------------------------- */
+
+static void json_escape(char *out, size_t outlen, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 7 < outlen; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = c;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += snprintf(out + o, outlen - o, "\\u%04x", c);
+		} else {
+			out[o++] = c;
+		}
+	}
+	out[o] = 0;
+}
+
+static void audit_raw(struct parent *p, const char *obj)
+{
+	char when[40];
+	struct timespec ts;
+	struct tm tm;
+
+	if (!p->audit)
+		return;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* obj is "{...}" minus its opening brace's content: splice time in */
+	if (fprintf(p->audit, "{\"time\":\"%s.%03ldZ\",%s\n", when,
+		    ts.tv_nsec / 1000000, obj + 1) < 0 ||
+	    fflush(p->audit) != 0)
+		log_warn("audit log write failed");
+}
+
+static void audit_event(struct parent *p, const char *event, const char *text)
+{
+	char esc[1200], obj[1400];
+
+	json_escape(esc, sizeof(esc), text ? text : "");
+	snprintf(obj, sizeof(obj), "{\"event\":\"%s\",\"message\":\"%s\"}",
+		 event, esc);
+	audit_raw(p, obj);
+}
+
+static void audit_open(struct parent *p)
+{
+	const char *path = p->o->audit;
+	int fd;
+
+	if (!path || p->audit)
+		return;
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+		  0640);
+	if (fd < 0) {
+		log_warn("audit log %s", path);
+		return;
+	}
+	p->audit = fdopen(fd, "a");
+}
+
+/* --- config ------------------------------------------------------------ */
+
+/* Read and parse the config; secret files too.  0, or -1 with err set. */
+static int load_config(struct parent *p, struct config **out, char **text,
+		       size_t *len, char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, r;
+
+	*out = NULL;
+	*text = NULL;
+	if (secfile_open(p->conf_path, 0, 0, &fd, &st, err, errlen) < 0)
+		return -1;
+	r = secfile_read_fd(fd, p->conf_path, text, len, err, errlen);
+	close(fd);
+	if (r < 0)
+		return -1;
+	if (config_parse_buf(*text, *len, p->conf_path, out, err, errlen) < 0)
+		goto fail;
+	/* Inline passwords make the file a secret: checked on the stat of
+	 * the descriptor we read, never a second look at the path. */
+	if ((*out)->inline_secrets &&
+	    secfile_check_private(p->conf_path, &st, err, errlen) < 0)
+		goto fail;
+	if (config_load_secrets(*out, p->conf_path, p->conf_dir, 0, err,
+				errlen) < 0)
+		goto fail;
+	return 0;
+fail:
+	config_free(*out);
+	*out = NULL;
+	secfile_wipe(*text, *len);
+	*text = NULL;
+	return -1;
+}
+
+/* --- the guard, driven by the config ----------------------------------- */
+
+static int name_listed(char (*list)[IF_NAMESIZE], size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i], name))
+			return 1;
+	return 0;
+}
+
+static void add_name(char (**list)[IF_NAMESIZE], size_t *n, const char *name)
+{
+	char(*l)[IF_NAMESIZE];
+
+	if (name_listed(*list, *n, name))
+		return;
+	l = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!l)
+		return;
+	snprintf(l[*n], IF_NAMESIZE, "%s", name);
+	*list = l;
+	(*n)++;
+}
+
+/*
+ * `interface auto;`: the interfaces the kernel routes the neighbors
+ * through (a connected UDP socket sends nothing but asks the routing
+ * table), or with no neighbors every interface that is up but loopback.
+ */
+static void auto_interfaces(const struct config *c, char (**list)[IF_NAMESIZE],
+			    size_t *n)
+{
+	struct ifaddrs *ifa = NULL, *i;
+
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (size_t k = 0; k < c->nneighbors; k++) {
+		const struct prefix *a = &c->neighbors[k].address;
+		struct sockaddr_storage ss = { 0 }, local = { 0 };
+		socklen_t sl = sizeof(local);
+		int fd = socket(a->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0)
+			continue;
+		if (a->family == AF_INET) {
+			struct sockaddr_in *s4 = (void *)&ss;
+
+			s4->sin_family = AF_INET;
+			s4->sin_port = htons(179);
+			memcpy(&s4->sin_addr, a->addr, 4);
+		} else {
+			struct sockaddr_in6 *s6 = (void *)&ss;
+
+			s6->sin6_family = AF_INET6;
+			s6->sin6_port = htons(179);
+			memcpy(&s6->sin6_addr, a->addr, 16);
+		}
+		if (connect(fd, (void *)&ss, sizeof(ss)) == 0 &&
+		    getsockname(fd, (void *)&local, &sl) == 0) {
+			for (i = ifa; i; i = i->ifa_next) {
+				if (!i->ifa_addr ||
+				    i->ifa_addr->sa_family != a->family)
+					continue;
+				if (a->family == AF_INET
+					    ? !memcmp(&((struct sockaddr_in *)i->ifa_addr)->sin_addr,
+						      &((struct sockaddr_in *)&local)->sin_addr, 4)
+					    : !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr,
+						      &((struct sockaddr_in6 *)&local)->sin6_addr, 16))
+					add_name(list, n, i->ifa_name);
+			}
+		}
+		close(fd);
+	}
+	if (!c->nneighbors)
+		for (i = ifa; i; i = i->ifa_next)
+			if ((i->ifa_flags & IFF_UP) &&
+			    !(i->ifa_flags & IFF_LOOPBACK))
+				add_name(list, n, i->ifa_name);
+	freeifaddrs(ifa);
+}
+
+/*
+ * Make the guard what the config says.  On the first call a failure is
+ * fatal (the daemon must not run believing it is guarded); on a reload it
+ * is reported and what could be applied stays.
+ */
+static int guard_configure(struct parent *p, const struct config *c,
+			   char *err, size_t errlen)
+{
+	struct guard_rule *rules = NULL;
+	struct bgps_settings s;
+	char(*want)[IF_NAMESIZE] = NULL;
+	size_t nrules = 0, nwant = 0;
+	int added, changed, removed, r, failed = 0;
+
+	if (guard_settings_get(&p->g, &s) < 0) {
+		snprintf(err, errlen, "%s", p->g.err);
+		return -1;
+	}
+	if (config_guard_rules(c, &rules, &nrules) < 0) {
+		snprintf(err, errlen, "out of memory deriving the allowlist");
+		return -1;
+	}
+	/* Allowlist first: attaching before it is filled would drop the
+	 * peers for a moment. */
+	r = guard_apply(&p->g, rules, nrules, &added, &changed, &removed);
+	free(rules);
+	if (r < 0) {
+		snprintf(err, errlen, "guard allowlist: %s", p->g.err);
+		return -1;
+	}
+	s.port = c->guard.port ? c->guard.port : BGPS_PORT_DEFAULT;
+	s.mode = c->guard.policy == CFG_POLICY_MONITOR ? BGPS_MODE_MONITOR
+						       : BGPS_MODE_ENFORCE;
+	s.event_rate = c->guard.event_rate;
+	s.event_burst = c->guard.event_rate;
+	/* The aggregate SYN bucket is not a config setting (see
+	 * docs/CONFIG.md); an operator's 'guard set syn-rate' stays. */
+	if (guard_settings_set(&p->g, &s) < 0) {
+		snprintf(err, errlen, "guard settings: %s", p->g.err);
+		return -1;
+	}
+	log_info("guard allowlist: %zu entries (%d added, %d changed, %d "
+		 "removed), policy %s, port %u",
+		 nrules, added, changed, removed,
+		 s.mode == BGPS_MODE_MONITOR ? "monitor" : "enforce", s.port);
+
+	if (c->guard.iface_auto)
+		auto_interfaces(c, &want, &nwant);
+	for (size_t i = 0; i < c->guard.nifaces; i++)
+		add_name(&want, &nwant, c->guard.ifaces[i].name);
+	for (size_t i = 0; i < nwant; i++) {
+		int actual;
+
+		if (guard_attach(&p->g, want[i], c->guard.mode, &actual) < 0) {
+			log_warnx("guard: %s", p->g.err);
+			snprintf(err, errlen, "guard: %s", p->g.err);
+			failed = 1;
+			continue;
+		}
+		log_info("guard attached to %s (%s)", want[i],
+			 guard_mode_name(actual));
+	}
+	/* Interfaces the old config guarded and this one does not. */
+	for (size_t i = 0; i < p->nwanted; i++)
+		if (!name_listed(want, nwant, p->wanted[i]) &&
+		    guard_detach(&p->g, p->wanted[i]) == 0)
+			log_info("guard detached from %s (no longer in the "
+				 "config)", p->wanted[i]);
+	free(p->wanted);
+	p->wanted = want;
+	p->nwanted = nwant;
+	if (!nwant)
+		log_warnx("guard: no interface to attach to (guard { "
+			  "interface ...; })");
+	return failed ? -1 : 0;
+}
+
+/* --- ring buffer -> audit summary -------------------------------------- */
+
+static int on_guard_event(const struct bgps_event *e, void *arg)
+{
+	struct parent *p = arg;
+	size_t alen = e->family == 10 ? 16 : 4, slot = TOP_SOURCES;
+
+	if (e->reason < BGPS_R_MAX)
+		p->drops[e->reason]++;
+	p->suppressed += e->suppressed;
+	for (size_t i = 0; i < TOP_SOURCES; i++) {
+		if (p->top[i].count && p->top[i].family == e->family &&
+		    !memcmp(p->top[i].addr, e->saddr, alen)) {
+			p->top[i].count++;
+			return 0;
+		}
+		if (!p->top[i].count && slot == TOP_SOURCES)
+			slot = i;
+	}
+	if (slot < TOP_SOURCES) {
+		p->top[slot].family = e->family;
+		memcpy(p->top[slot].addr, e->saddr, 16);
+		p->top[slot].count = 1;
+	}
+	return 0;
+}
+
+/* One line per window, not one per packet of a flood. */
+static void drop_summary(struct parent *p)
+{
+	char obj[2048], a[INET6_ADDRSTRLEN];
+	uint64_t total = p->suppressed;
+	int n = 0;
+
+	for (int r = 0; r < BGPS_R_MAX; r++)
+		total += p->drops[r];
+	if (!total)
+		return;
+	n += snprintf(obj + n, sizeof(obj) - n,
+		      "{\"event\":\"guard_drops\",\"window_s\":%d,\"reported\":{",
+		      SUMMARY_SECS);
+	for (int r = 1, first = 1; r < BGPS_R_MAX; r++) {
+		if (!p->drops[r])
+			continue;
+		n += snprintf(obj + n, sizeof(obj) - n, "%s\"%s\":%llu",
+			      first ? "" : ",", guard_reason_name(r),
+			      (unsigned long long)p->drops[r]);
+		first = 0;
+	}
+	n += snprintf(obj + n, sizeof(obj) - n,
+		      "},\"suppressed\":%llu,\"sources\":{",
+		      (unsigned long long)p->suppressed);
+	for (int i = 0, first = 1; i < TOP_SOURCES; i++) {
+		if (!p->top[i].count)
+			continue;
+		inet_ntop(p->top[i].family == 10 ? AF_INET6 : AF_INET,
+			  p->top[i].addr, a, sizeof(a));
+		n += snprintf(obj + n, sizeof(obj) - n, "%s\"%s\":%llu",
+			      first ? "" : ",", a,
+			      (unsigned long long)p->top[i].count);
+		first = 0;
+	}
+	snprintf(obj + n, sizeof(obj) - n, "}}");
+	audit_raw(p, obj);
+	log_info("guard dropped %llu reported packets in %ds (%llu more "
+		 "events suppressed)",
+		 (unsigned long long)(total - p->suppressed), SUMMARY_SECS,
+		 (unsigned long long)p->suppressed);
+	memset(p->drops, 0, sizeof(p->drops));
+	memset(p->top, 0, sizeof(p->top));
+	p->suppressed = 0;
+}
+
+static void watch_log(const char *line, void *arg)
+{
+	struct parent *p = arg;
+
+	log_info("%s", line);
+	audit_event(p, "guard_link", line);
+}
+
+/* --- sockets ------------------------------------------------------------ */
+
+static int bind_control(struct parent *p)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	const char *path = p->o->sock;
+	char dir[PATH_MAX];
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("control socket path too long: %s", path);
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	/* The run folder: root-owned, the daemon's group may enter. */
+	if (mkdir(dirname(dir), 0750) == 0)
+		chown(dir, 0, p->gid);
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -1;
+	unlink(path); /* a stale socket; the pid file lock proves it is */
+	if (bind(fd, (void *)&sun, sizeof(sun)) < 0 ||
+	    chown(path, p->uid, p->gid) < 0 || chmod(path, 0660) < 0 ||
+	    listen(fd, 16) < 0) {
+		log_warn("control socket %s", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void bind_bgp(struct parent *p)
+{
+	uint16_t ports[DAEMON_MAX_LISTEN / 2];
+	int nports = 0, need4 = 0, need6 = 0;
+
+	for (size_t i = 0; i < p->cfg->nneighbors; i++) {
+		const struct cfg_neighbor *n = &p->cfg->neighbors[i];
+		uint16_t port = n->listen_port ? n->listen_port : 179;
+		int k;
+
+		need4 |= n->address.family == AF_INET;
+		need6 |= n->address.family == AF_INET6;
+		for (k = 0; k < nports && ports[k] != port; k++)
+			;
+		if (k == nports && nports < DAEMON_MAX_LISTEN / 2)
+			ports[nports++] = port;
+	}
+	for (int k = 0; k < nports; k++) {
+		for (int fam = 0; fam < 2; fam++) {
+			int af = fam ? AF_INET6 : AF_INET, one = 1, fd;
+			struct sockaddr_storage ss = { 0 };
+
+			if ((af == AF_INET && !need4) ||
+			    (af == AF_INET6 && !need6))
+				continue;
+			fd = socket(af, SOCK_STREAM | SOCK_CLOEXEC |
+						SOCK_NONBLOCK, 0);
+			if (fd < 0)
+				continue;
+			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				   sizeof(one));
+			if (af == AF_INET6) {
+				struct sockaddr_in6 *s6 = (void *)&ss;
+
+				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+					   sizeof(one));
+				s6->sin6_family = AF_INET6;
+				s6->sin6_port = htons(ports[k]);
+			} else {
+				struct sockaddr_in *s4 = (void *)&ss;
+
+				s4->sin_family = AF_INET;
+				s4->sin_port = htons(ports[k]);
+			}
+			if (bind(fd, (void *)&ss, sizeof(ss)) < 0 ||
+			    listen(fd, 64) < 0) {
+				/* A guard-only host runs another BGP daemon
+				 * on this port: that is allowed. */
+				log_warn("listening on %s port %u (passive "
+					 "sessions disabled)",
+					 af == AF_INET ? "IPv4" : "IPv6",
+					 ports[k]);
+				close(fd);
+				continue;
+			}
+			p->listen_fd[p->nlisten++] = fd;
+		}
+	}
+}
+
+/* --- the engine ---------------------------------------------------------- */
+
+static int send_config(struct parent *p)
+{
+	uint32_t gen = p->gen;
+	size_t off = 0;
+	int r;
+
+	if ((r = imsg_send(p->eng_sock, IMSG_CONFIG_BEGIN, &gen, 4, -1)))
+		return r;
+	while (off < p->cfg_len) {
+		size_t n = p->cfg_len - off;
+
+		if (n > IMSG_MAX_PAYLOAD)
+			n = IMSG_MAX_PAYLOAD;
+		if ((r = imsg_send(p->eng_sock, IMSG_CONFIG_CHUNK,
+				   p->cfg_text + off, n, -1)))
+			return r;
+		off += n;
+	}
+	/* Secrets read from files the engine may not open. */
+	for (size_t i = 0; i < p->cfg->nneighbors; i++) {
+		const struct cfg_neighbor *n = &p->cfg->neighbors[i];
+		const struct cfg_secret *sec[2] = { &n->md5.secret,
+						    &n->tcp_ao.secret };
+		int on[2] = { n->md5.enabled, n->tcp_ao.enabled };
+
+		for (int k = 0; k < 2; k++) {
+			struct imsg_secret m = { 0 };
+
+			if (!on[k] || !sec[k]->path || !sec[k]->loaded)
+				continue;
+			m.family = n->address.family;
+			m.kind = k + 1;
+			m.len = sec[k]->len;
+			memcpy(m.addr, n->address.addr, 16);
+			memcpy(m.key, sec[k]->key, sec[k]->len);
+			r = imsg_send(p->eng_sock, IMSG_SECRET, &m, sizeof(m),
+				      -1);
+			secfile_wipe((char *)&m, sizeof(m));
+			if (r)
+				return r;
+		}
+	}
+	return imsg_send(p->eng_sock, IMSG_CONFIG_END, &gen, 4, -1);
+}
+
+static void close_except(const int *keep, int nkeep)
+{
+	/* Close every descriptor but those kept: the engine must not hold
+	 * a BPF map, the pid file or the audit log. */
+	int maxfd = (int)sysconf(_SC_OPEN_MAX);
+
+	if (maxfd < 0 || maxfd > 65536)
+		maxfd = 65536;
+	for (int fd = 3; fd < maxfd; fd++) {
+		int k;
+
+		for (k = 0; k < nkeep && keep[k] != fd; k++)
+			;
+		if (k == nkeep)
+			close(fd);
+	}
+}
+
+static void engine_start(struct parent *p)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = EP_ENGINE };
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		log_warn("socketpair");
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		log_warn("fork");
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	if (pid == 0) {
+		struct engine_fds fds = { .parent = sv[1],
+					  .control = p->ctl_fd };
+		int keep[DAEMON_MAX_LISTEN + 2], nkeep = 0;
+		char err[512];
+		sigset_t all;
+
+		sigemptyset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGPIPE, SIG_IGN);
+		/* The engine should die with us, never outlive the guard's
+		 * owner as an orphan. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		keep[nkeep++] = sv[1];
+		if (p->ctl_fd >= 0)
+			keep[nkeep++] = p->ctl_fd;
+		for (int i = 0; i < p->nlisten; i++) {
+			fds.listen[fds.nlisten++] = p->listen_fd[i];
+			keep[nkeep++] = p->listen_fd[i];
+		}
+		/* the inherited ones must survive: clear FD_CLOEXEC? no:
+		 * there is no exec; cloexec only matters for exec. */
+		close_except(keep, nkeep);
+		log_set_prefix("bgpshieldd[engine]");
+		if (sandbox_engine(p->uid, p->gid, err, sizeof(err)) < 0) {
+			log_warnx("engine sandbox: %s", err);
+			_exit(3);
+		}
+		engine_main(&fds, p->conf_path);
+	}
+	close(sv[1]);
+	p->eng_sock = sv[0];
+	p->eng_pid = pid;
+	p->eng_started = time(NULL);
+	epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->eng_sock, &ev);
+	if (send_config(p) < 0)
+		log_warnx("handing the config to the engine failed");
+	log_info("engine started (pid %d, user %s)", pid, p->cfg->user);
+}
+
+static void engine_gone(struct parent *p, int status)
+{
+	char what[96];
+
+	if (WIFSIGNALED(status))
+		snprintf(what, sizeof(what), "killed by signal %d%s",
+			 WTERMSIG(status),
+			 WTERMSIG(status) == SIGSYS ? " (seccomp)" : "");
+	else
+		snprintf(what, sizeof(what), "exited with status %d",
+			 WEXITSTATUS(status));
+	if (p->eng_sock >= 0) {
+		epoll_ctl(p->epfd, EPOLL_CTL_DEL, p->eng_sock, NULL);
+		close(p->eng_sock);
+		p->eng_sock = -1;
+	}
+	p->eng_pid = 0;
+	if (p->stopping)
+		return;
+	/* Quick deaths back off; an engine that ran a while starts over. */
+	if (time(NULL) - p->eng_started > BACKOFF_MAX)
+		p->backoff = BACKOFF_MIN;
+	log_warnx("engine %s; restarting in %ds (the guard keeps enforcing)",
+		  what, p->backoff);
+	audit_event(p, "engine_exit", what);
+	p->restart_at = time(NULL) + p->backoff;
+	p->backoff = p->backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX
+						  : p->backoff * 2;
+}
+
+/* --- reload -------------------------------------------------------------- */
+
+static int reload(struct parent *p, char *msg, size_t msglen)
+{
+	struct config *c;
+	char *text;
+	size_t len;
+	char err[1024];
+
+	if (load_config(p, &c, &text, &len, err, sizeof(err)) < 0) {
+		log_warnx("reload refused, old config stays: %s", err);
+		audit_event(p, "reload_refused", err);
+		snprintf(msg, msglen, "%s", err);
+		return -EINVAL;
+	}
+	if (strcmp(c->guard.pin_dir, p->pin_dir))
+		log_warnx("guard pin-dir changes only at restart (keeping %s)",
+			  p->pin_dir);
+	if (strcmp(c->user, p->cfg->user))
+		log_warnx("user changes only at restart (keeping %s)",
+			  p->cfg->user);
+	if (guard_configure(p, c, err, sizeof(err)) < 0)
+		log_warnx("reload: %s", err);
+	snprintf(c->user, sizeof(c->user), "%s", p->cfg->user);
+	config_free(p->cfg);
+	secfile_wipe(p->cfg_text, p->cfg_len);
+	p->cfg = c;
+	p->cfg_text = text;
+	p->cfg_len = len;
+	p->gen++;
+	if (p->eng_sock >= 0 && send_config(p) < 0)
+		log_warnx("handing the new config to the engine failed");
+	snprintf(msg, msglen, "config %s reloaded (generation %u): %zu "
+		 "neighbors", p->conf_path, p->gen, c->nneighbors);
+	log_info("%s", msg);
+	audit_event(p, "reload", msg);
+	return 0;
+}
+
+/* --- engine messages ----------------------------------------------------- */
+
+static int count_rules(const struct guard_rule *r, const struct bgps_peer *v,
+		       void *arg)
+{
+	(void)r;
+	(void)v;
+	++*(uint32_t *)arg;
+	return 0;
+}
+
+static int count_ifaces(const struct guard_iface_status *st, void *arg)
+{
+	uint32_t *n = arg;
+
+	n[0]++;
+	if (st->live_mode >= 0)
+		n[1]++;
+	return 0;
+}
+
+static void engine_msg(struct parent *p)
+{
+	static struct imsg m;
+	char why[128];
+	int r;
+
+	while ((r = imsg_recv(p->eng_sock, &m)) > 0) {
+		if (imsg_check(&m, IMSG_E2P, why, sizeof(why)) < 0) {
+			/* The security boundary: log and drop. */
+			log_warnx("engine message refused: %s", why);
+			audit_event(p, "imsg_refused", why);
+			if (m.fd >= 0)
+				close(m.fd);
+			continue;
+		}
+		switch (m.hdr.type) {
+		case IMSG_READY:
+			log_info("engine ready (pid %d, config generation %u)",
+				 p->eng_pid, p->gen);
+			break;
+		case IMSG_RELOAD_REQ: {
+			struct imsg_result res = { 0 };
+
+			memcpy(&res.id, m.data, 4);
+			res.status = reload(p, res.text, sizeof(res.text));
+			imsg_send(p->eng_sock, IMSG_RELOAD_RESULT, &res,
+				  sizeof(res), -1);
+			break;
+		}
+		case IMSG_GUARD_REQ: {
+			struct imsg_guard_status gs = { 0 };
+			uint32_t ifn[2] = { 0, 0 };
+
+			memcpy(&gs.id, m.data, 4);
+			if (guard_stats(&p->g, &gs.stats) < 0 ||
+			    guard_settings_get(&p->g, &gs.settings) < 0)
+				gs.status = -EIO;
+			guard_foreach_rule(&p->g, count_rules, &gs.n_rules);
+			guard_foreach_iface(&p->g, count_ifaces, ifn);
+			gs.n_ifaces = ifn[0];
+			gs.n_attached = ifn[1];
+			imsg_send(p->eng_sock, IMSG_GUARD_STATUS, &gs,
+				  sizeof(gs), -1);
+			break;
+		}
+		case IMSG_AUDIT: {
+			char line[IMSG_AUDIT_MAX + 1];
+
+			/* Copy, cut at the first control byte: one line,
+			 * whatever the engine sent. */
+			size_t k;
+
+			for (k = 0; k < m.hdr.len && m.data[k] >= 0x20 &&
+				    m.data[k] != 0x7f;
+			     k++)
+				line[k] = m.data[k];
+			line[k] = 0;
+			if (k >= 2 && line[0] == '{' && line[k - 1] == '}')
+				audit_raw(p, line);
+			else
+				audit_event(p, "engine_audit_malformed", "");
+			break;
+		}
+		}
+	}
+	if (r == 0 || (r < 0 && r != -EAGAIN && r != -EMSGSIZE)) {
+		/* engine closed its end: SIGCHLD follows */
+		epoll_ctl(p->epfd, EPOLL_CTL_DEL, p->eng_sock, NULL);
+	} else if (r == -EMSGSIZE) {
+		log_warnx("engine message refused: malformed datagram");
+	}
+}
+
+/* --- main loop ----------------------------------------------------------- */
+
+static int write_pidfile(struct parent *p)
+{
+	char buf[32];
+	int fd;
+
+	fd = open(p->o->pidfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+		  0644);
+	if (fd < 0) {
+		log_warn("pid file %s", p->o->pidfile);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+
+		buf[n > 0 ? n : 0] = 0;
+		log_warnx("another bgpshieldd runs with pid file %s (pid %s)",
+			  p->o->pidfile, strtok(buf, "\n") ? buf : "?");
+		close(fd);
+		return -1;
+	}
+	ftruncate(fd, 0);
+	snprintf(buf, sizeof(buf), "%d\n", getpid());
+	write(fd, buf, strlen(buf));
+	p->pidfd = fd;
+	return 0;
+}
+
+static void shutdown_all(struct parent *p)
+{
+	char err[256];
+
+	p->stopping = 1;
+	if (p->eng_pid > 0) {
+		int st;
+
+		kill(p->eng_pid, SIGTERM);
+		for (int i = 0; i < 50; i++) {
+			if (waitpid(p->eng_pid, &st, WNOHANG) == p->eng_pid)
+				break;
+			usleep(20000);
+			if (i == 49) {
+				kill(p->eng_pid, SIGKILL);
+				waitpid(p->eng_pid, &st, 0);
+			}
+		}
+	}
+	drop_summary(p);
+	if (p->cfg && p->cfg->guard.on_exit == CFG_ON_EXIT_DETACH) {
+		for (size_t i = 0; i < p->nwanted; i++)
+			guard_detach(&p->g, p->wanted[i]);
+		log_info("guard detached (on-exit detach)");
+		audit_event(p, "stop", "guard detached");
+	} else {
+		log_info("stopping; the guard keeps enforcing (on-exit keep)");
+		audit_event(p, "stop", "guard keeps enforcing");
+	}
+	guard_watch_close(p->gw);
+	guard_close(&p->g);
+	if (p->ctl_fd >= 0)
+		unlink(p->o->sock);
+	if (p->pidfd >= 0)
+		unlink(p->o->pidfile);
+	(void)err;
+}
+
+int parent_main(const struct daemon_opts *o)
+{
+	static struct parent P;
+	struct parent *p = &P;
+	struct epoll_event ev;
+	char err[1024];
+	sigset_t mask;
+	struct itimerspec its = { { 1, 0 }, { 1, 0 } };
+
+	p->o = o;
+	p->eng_sock = p->ctl_fd = p->pidfd = -1;
+	p->backoff = BACKOFF_MIN;
+	if (!realpath(o->conf, p->conf_path))
+		snprintf(p->conf_path, sizeof(p->conf_path), "%s", o->conf);
+	{
+		char d[PATH_MAX];
+
+		memcpy(d, p->conf_path, sizeof(d));
+		snprintf(p->conf_dir, sizeof(p->conf_dir), "%s", dirname(d));
+	}
+
+	if (load_config(p, &p->cfg, &p->cfg_text, &p->cfg_len, err,
+			sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	if (sandbox_lookup(p->cfg->user, &p->uid, &p->gid, err, sizeof(err))) {
+		log_warnx("%s", err);
+		return 1;
+	}
+	snprintf(p->pin_dir, sizeof(p->pin_dir), "%s",
+		 o->pin_dir ? o->pin_dir : p->cfg->guard.pin_dir);
+	{
+		char d[PATH_MAX];
+
+		snprintf(d, sizeof(d), "%s", o->pidfile);
+		mkdir(dirname(d), 0755);
+	}
+	if (write_pidfile(p) < 0)
+		return 1;
+	audit_open(p);
+
+	/* The guard before anything listens. */
+	guard_init(&p->g);
+	if (guard_load(&p->g, p->pin_dir) < 0) {
+		log_warnx("guard: %s", p->g.err);
+		unlink(o->pidfile);
+		return 1;
+	}
+	if (guard_configure(p, p->cfg, err, sizeof(err)) < 0) {
+		log_warnx("refusing to start unguarded: %s", err);
+		unlink(o->pidfile);
+		return 1;
+	}
+	if (guard_events_open(&p->g, on_guard_event, p) < 0)
+		log_warnx("guard events: %s", p->g.err);
+	p->gw = guard_watch_open(&p->g, watch_log, p);
+	if (!p->gw)
+		log_warnx("link watch: %s", p->g.err);
+
+	p->ctl_fd = bind_control(p);
+	bind_bgp(p);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	p->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	p->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	timerfd_settime(p->timerfd, 0, &its, NULL);
+	p->epfd = epoll_create1(EPOLL_CLOEXEC);
+	ev.events = EPOLLIN;
+	ev.data.u32 = EP_SIG;
+	epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->sigfd, &ev);
+	ev.data.u32 = EP_TIMER;
+	epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->timerfd, &ev);
+	if (p->gw) {
+		ev.data.u32 = EP_WATCH;
+		epoll_ctl(p->epfd, EPOLL_CTL_ADD, guard_watch_fd(p->gw), &ev);
+	}
+	if (guard_events_fd(&p->g) >= 0) {
+		ev.data.u32 = EP_EVENTS;
+		epoll_ctl(p->epfd, EPOLL_CTL_ADD, guard_events_fd(&p->g), &ev);
+	}
+	log_info("bgpshieldd %s started: config %s, guard %s, %zu neighbors",
+		 BGPSHIELD_VERSION, p->conf_path, p->pin_dir,
+		 p->cfg->nneighbors);
+	audit_event(p, "start", p->conf_path);
+	p->last_summary = time(NULL);
+	engine_start(p);
+
+	while (!p->stopping) {
+		struct epoll_event evs[8];
+		int n = epoll_wait(p->epfd, evs, 8, -1);
+
+		for (int i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case EP_SIG: {
+				struct signalfd_siginfo si;
+
+				while (read(p->sigfd, &si, sizeof(si)) ==
+				       sizeof(si)) {
+					if (si.ssi_signo == SIGHUP) {
+						char msg[512];
+
+						reload(p, msg, sizeof(msg));
+					} else if (si.ssi_signo == SIGCHLD) {
+						int st;
+						pid_t w;
+
+						while ((w = waitpid(-1, &st,
+								    WNOHANG)) > 0)
+							if (w == p->eng_pid)
+								engine_gone(p,
+									    st);
+					} else {
+						p->stopping = 1;
+					}
+				}
+				break;
+			}
+			case EP_TIMER: {
+				uint64_t x;
+
+				read(p->timerfd, &x, sizeof(x));
+				if (!p->eng_pid && p->restart_at &&
+				    time(NULL) >= p->restart_at) {
+					p->restart_at = 0;
+					engine_start(p);
+				}
+				if (time(NULL) - p->last_summary >=
+				    SUMMARY_SECS) {
+					drop_summary(p);
+					p->last_summary = time(NULL);
+				}
+				break;
+			}
+			case EP_ENGINE:
+				if (p->eng_sock >= 0)
+					engine_msg(p);
+				break;
+			case EP_WATCH:
+				if (guard_watch_dispatch(p->gw) < 0)
+					log_warnx("link watch: %s", p->g.err);
+				break;
+			case EP_EVENTS:
+				ring_buffer__consume(p->g.rb);
+				break;
+			}
+		}
+	}
+	shutdown_all(p);
+	config_free(p->cfg);
+	secfile_wipe(p->cfg_text, p->cfg_len);
+	free(p->wanted);
+	return 0;
+}
