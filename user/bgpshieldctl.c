@@ -723,8 +723,12 @@ static int event_cb(const struct bgps_event *e, void *arg)
 		putchar('\n');
 	}
 	fflush(stdout);
-	if (c->count && ++c->seen >= c->count)
+	if (c->count && ++c->seen >= c->count) {
 		stop_flag = 1;
+		/* negative: libbpf stops after this record and leaves the
+		 * rest for the next reader */
+		return -ECANCELED;
+	}
 	return 0;
 }
 

@@ -327,7 +327,8 @@ int guard_open(struct guard *g, const char *pin_dir)
 		if (g->map_fd[i] < 0) {
 			if (errno == ENOENT) {
 				gerr(g, "guard not loaded in %s: run "
-					"'bgpshieldctl guard attach IFACE' first",
+					"'bgpshieldctl guard load' (or 'guard "
+					"attach IFACE') first",
 				     g->pin_dir);
 				return -ENOENT;
 			}
@@ -1114,6 +1115,8 @@ int guard_events_poll(struct guard *g, int timeout_ms)
 {
 	int r = ring_buffer__poll(g->rb, timeout_ms);
 
+	if (r == -ECANCELED)
+		return 0; /* the callback asked to stop */
 	if (r < 0 && r != -EINTR)
 		return gerr_errno(g, r, "reading events");
 	return r < 0 ? 0 : r;

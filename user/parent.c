@@ -305,7 +305,7 @@ static int guard_configure(struct parent *p, const struct config *c,
 	r = guard_apply(&p->g, rules, nrules, &added, &changed, &removed);
 	free(rules);
 	if (r < 0) {
-		snprintf(err, errlen, "guard allowlist: %s", p->g.err);
+		snprintf(err, errlen, "guard allowlist: %.900s", p->g.err);
 		return -1;
 	}
 	s.port = c->guard.port ? c->guard.port : BGPS_PORT_DEFAULT;
@@ -316,7 +316,7 @@ static int guard_configure(struct parent *p, const struct config *c,
 	/* The aggregate SYN bucket is not a config setting (see
 	 * docs/CONFIG.md); an operator's 'guard set syn-rate' stays. */
 	if (guard_settings_set(&p->g, &s) < 0) {
-		snprintf(err, errlen, "guard settings: %s", p->g.err);
+		snprintf(err, errlen, "guard settings: %.900s", p->g.err);
 		return -1;
 	}
 	log_info("guard allowlist: %zu entries (%d added, %d changed, %d "
@@ -333,7 +333,7 @@ static int guard_configure(struct parent *p, const struct config *c,
 
 		if (guard_attach(&p->g, want[i], c->guard.mode, &actual) < 0) {
 			log_warnx("guard: %s", p->g.err);
-			snprintf(err, errlen, "guard: %s", p->g.err);
+			snprintf(err, errlen, "guard: %.900s", p->g.err);
 			failed = 1;
 			continue;
 		}

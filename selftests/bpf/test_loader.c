@@ -268,7 +268,7 @@ static void test_open_not_loaded(void)
 	CU_ASSERT_EQUAL(guard_open(&h, "/sys/fs/bpf/bgps-nonexistent-x"),
 			-ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(h.err, "guard not loaded"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(h.err, "bgpshieldctl guard attach"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(h.err, "bgpshieldctl guard load"));
 	guard_close(&h);
 	guard_init(&h);
 	CU_ASSERT_EQUAL(guard_open(&h, "relative/path"), -EINVAL);

@@ -481,8 +481,11 @@ run_test() { # NAME FUNC
 		;;
 	*)
 		T_FAIL=$((T_FAIL + 1))
-		printf 'FAIL %s (%ss)\n' "$name" "$secs"
-		report FAIL "$name" "$secs"
+		# 1 is a failed assertion, already explained; other codes
+		# (a crash, a stray exit) are worth naming.
+		[ "$rc" != 1 ] && why="body exited $rc"
+		printf 'FAIL %s (%ss)%s\n' "$name" "$secs" "${why:+: $why}"
+		report FAIL "$name" "$secs" "$why"
 		;;
 	esac
 }

@@ -14,6 +14,12 @@
 STAT_FIELDS="total guarded passed not_allowed ttl syn_rate malformed
 monitor_passed events_sent events_suppressed events_lost"
 
+# A counter read that feeds arithmetic must be a number, or the test
+# stops with what it got instead of a shell error.
+need_int() { # VALUE WHAT
+	is_int "$1" || die_test "read $2" "got '$1'"
+}
+
 # B - A when both are integers; something that fails every check if not.
 delta() {
 	if is_int "$1" && is_int "$2"; then echo $(($2 - $1)); else
@@ -140,6 +146,8 @@ t_flood() {
 	ld0=$(listen_drops)
 	na0=$(counter not_allowed)
 	tt0=$(counter ttl)
+	need_int "$ld0" TcpExtListenDrops
+	need_int "$na0" "the not_allowed counter"
 	# 3000 random sources in 16.0.0.0/4 over 2 s, then 1000 SYNs
 	# spoofing the peer at TTL 64 over 1 s, while the session talks.
 	s1=$(syn_from_attacker --dst "$EDGE4_A" --src-net 16.0.0.0/4 \
@@ -158,6 +166,7 @@ t_flood() {
 	check_ge "ttl counted the spoofed-peer flood" \
 		"$(delta "$tt0" "$tt1")" 990
 	ld1=$(listen_drops)
+	need_int "$ld1" TcpExtListenDrops
 	check_eq "the edge's TCP saw none of them (TcpExtListenDrops unchanged)" \
 		"$ld0" "$ld1"
 	check_eq "no SYN-RECV sockets on the edge" 0 \
@@ -206,6 +215,7 @@ t_counters_exact() {
 	expect_connect "peer connects (so passed is not zero)" \
 		"$NS_PEER" "$EDGE4_P"
 	na0=$(counter not_allowed)
+	need_int "$na0" "the not_allowed counter"
 	sent=$(syn_from_attacker --dst "$EDGE4_A" --src "$ATK4" --count 10)
 	check_eq "exactly 10 SYNs sent from the attacker" 10 "$sent"
 	wait_for 2 counter_at_least not_allowed $((na0 + 10))
@@ -216,6 +226,7 @@ t_counters_exact() {
 	capture gtsm ctl guard allow "$PEER4" --gtsm ||
 		die_test "allow $PEER4 --gtsm" "$(err gtsm)"
 	tt0=$(counter ttl)
+	need_int "$tt0" "the ttl counter"
 	dt0=$(status_get "allowlist[source=$PEER4].drop_ttl")
 	sent=$(syn_from_attacker --dst "$EDGE4_A" --src "$PEER4" --ttl 64 \
 		--count 7)
@@ -474,6 +485,11 @@ t_bad_input() {
 	capture rm ctl guard remove 192.0.2.99
 	check_eq "remove an address not in the list exits 1" 1 "$?"
 	one_line rm "it says it is not in the allowlist" "not in the allowlist"
+	for bad in 192.0.2.300 192.0.2.1/24; do
+		capture rmbad ctl guard remove "$bad"
+		check_eq "remove '$bad' is a usage error (exit 2)" 2 "$?"
+		one_line rmbad "one line about it" "$bad"
+	done
 
 	settings=$(status_get settings)
 	capture s1 ctl guard set colour blue
