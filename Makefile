@@ -82,12 +82,24 @@ $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ABI) $(LIB_OBJ
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
+CONFIG_OBJS := $(O)/config.o $(O)/secfile.o
+
+$(O)/test_config: selftests/unit/test_config.c $(CONFIG_OBJS) $(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CONFIG_OBJS) $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+
+$(O)/test_imsg: selftests/unit/test_imsg.c $(O)/imsg.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/imsg.o -o $@ -lcunit
+
 $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
-test-unit: $(O)/test_addr
+test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg
 	$(O)/test_addr
+	$(O)/test_config
+	$(O)/test_imsg
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard

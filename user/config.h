@@ -240,6 +240,7 @@ struct config {
 	struct cfg_process *processes;
 	size_t nprocesses;
 	int inline_secrets;	/* a password is written in the config */
+	char *audit_path;	/* log { audit PATH; }, NULL: no audit log */
 };
 
 int config_parse_buf(const char *buf, size_t len, const char *name,

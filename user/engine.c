@@ -483,7 +483,7 @@ out:
 	e->text = NULL;
 	e->text_len = e->text_cap = 0;
 	e->text_bad = 0;
-	secfile_wipe((char *)e->secrets, sizeof(e->secrets));
+	explicit_bzero(e->secrets, sizeof(e->secrets));
 	e->nsecrets = 0;
 }
 
@@ -521,7 +521,7 @@ static void parent_msg(struct engine *e)
 						  sizeof(e->secrets[0]))
 				memcpy(&e->secrets[e->nsecrets++], m.data,
 				       sizeof(struct imsg_secret));
-			secfile_wipe((char *)m.data, m.hdr.len);
+			explicit_bzero(m.data, m.hdr.len);
 			break;
 		case IMSG_CONFIG_END:
 			memcpy(&u32, m.data, 4);

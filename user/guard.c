@@ -1037,7 +1037,24 @@ int guard_foreach_rule(struct guard *g, guard_rule_cb cb, void *arg)
 	return 0;
 }
 
-static void iface_status(struct guard_iface_status *st)
+static __u32 link_prog_id(struct guard *g, const char *ifname)
+{
+	struct bpf_link_info li = {};
+	__u32 len = sizeof(li);
+	char path[PATH_MAX];
+	int fd;
+
+	link_path(g, path, sizeof(path), ifname);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &li, &len) < 0)
+		li.prog_id = 0;
+	close(fd);
+	return li.prog_id;
+}
+
+static void iface_status(struct guard *g, struct guard_iface_status *st)
 {
 	DECLARE_LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	char name[64];
@@ -1048,9 +1065,12 @@ static void iface_status(struct guard_iface_status *st)
 	st->ifindex_now = if_nametoindex(st->name);
 	if (!st->ifindex_now)
 		return;
+	/* Ours if our pinned link holds it (no CAP_SYS_ADMIN needed), else
+	 * by the program's name (root's view, e.g. after a lost pin). */
 	if (bpf_xdp_query(st->ifindex_now, 0, &q) == 0 && q.prog_id &&
-	    prog_name_by_id(q.prog_id, name, sizeof(name)) == 0 &&
-	    !strcmp(name, "bgps_xdp")) {
+	    (link_prog_id(g, st->name) == q.prog_id ||
+	     (prog_name_by_id(q.prog_id, name, sizeof(name)) == 0 &&
+	      !strcmp(name, "bgps_xdp")))) {
 		st->live_mode = q.attach_mode == XDP_ATTACHED_DRV
 					? BGPS_ATTACH_NATIVE
 					: BGPS_ATTACH_GENERIC;
@@ -1078,7 +1098,7 @@ int guard_foreach_iface(struct guard *g, guard_iface_cb cb, void *arg)
 			continue;
 		memcpy(st.name, key.name, sizeof(key.name));
 		st.name[IF_NAMESIZE - 1] = 0;
-		iface_status(&st);
+		iface_status(g, &st);
 		if ((r = cb(&st, arg)))
 			return r;
 	}
@@ -1155,7 +1175,7 @@ static void watch_ensure(struct watch_ctx *w, const char *name)
 	    bpf_map_lookup_elem(w->g->map_fd[GM_IFACES], &key, &st.rec))
 		return; /* not one of ours */
 	snprintf(st.name, sizeof(st.name), "%s", name);
-	iface_status(&st);
+	iface_status(w->g, &st);
 	if (!st.ifindex_now || st.live_mode >= 0)
 		return;
 	r = guard_attach(w->g, name, st.rec.wanted, &actual);

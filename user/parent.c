@@ -147,11 +147,14 @@ static void audit_event(struct parent *p, const char *event, const char *text)
 
 static void audit_open(struct parent *p)
 {
-	const char *path = p->o->audit;
+	const char *path = p->o->audit ? p->o->audit : p->cfg->audit_path;
+	char dir[PATH_MAX];
 	int fd;
 
 	if (!path || p->audit)
 		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	mkdir(dirname(dir), 0750); /* /var/log/bgpshield on a fresh host */
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
 		  0640);
 	if (fd < 0) {
@@ -567,7 +570,7 @@ static int send_config(struct parent *p)
 			memcpy(m.key, sec[k]->key, sec[k]->len);
 			r = imsg_send(p->eng_sock, IMSG_SECRET, &m, sizeof(m),
 				      -1);
-			secfile_wipe((char *)&m, sizeof(m));
+			explicit_bzero(&m, sizeof(m));
 			if (r)
 				return r;
 		}
@@ -694,7 +697,7 @@ static int reload(struct parent *p, char *msg, size_t msglen)
 	if (load_config(p, &c, &text, &len, err, sizeof(err)) < 0) {
 		log_warnx("reload refused, old config stays: %s", err);
 		audit_event(p, "reload_refused", err);
-		snprintf(msg, msglen, "%s", err);
+		snprintf(msg, msglen, "%.480s", err);
 		return -EINVAL;
 	}
 	if (strcmp(c->guard.pin_dir, p->pin_dir))
@@ -714,7 +717,7 @@ static int reload(struct parent *p, char *msg, size_t msglen)
 	p->gen++;
 	if (p->eng_sock >= 0 && send_config(p) < 0)
 		log_warnx("handing the new config to the engine failed");
-	snprintf(msg, msglen, "config %s reloaded (generation %u): %zu "
+	snprintf(msg, msglen, "config %.400s reloaded (generation %u): %zu "
 		 "neighbors", p->conf_path, p->gen, c->nneighbors);
 	log_info("%s", msg);
 	audit_event(p, "reload", msg);
@@ -944,6 +947,8 @@ int parent_main(const struct daemon_opts *o)
 
 	p->ctl_fd = bind_control(p);
 	bind_bgp(p);
+	if (sandbox_parent_caps(err, sizeof(err)) < 0)
+		log_warnx("dropping capabilities: %s", err);
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGHUP);

@@ -145,6 +145,49 @@ static int seccomp_engine(char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * What the parent keeps once the guard is loaded and the sockets bound:
+ *   CAP_BPF, CAP_PERFMON     maps, programs, links (reload, attach)
+ *   CAP_NET_ADMIN            XDP and tc attachment, rtnetlink
+ *   CAP_NET_BIND_SERVICE     new listening ports after a reload
+ *   CAP_SETUID, CAP_SETGID,  starting the engine again after a crash
+ *   CAP_SETPCAP              (it drops to the user, empties its bounding set)
+ *   CAP_KILL                 stopping the engine, which runs as another uid
+ *   CAP_DAC_READ_SEARCH      secret files owned by the daemon user
+ * CAP_SYS_ADMIN, CAP_DAC_OVERRIDE, CAP_SYS_MODULE, ... are gone for good.
+ */
+static const int parent_caps[] = { 2, 5, 6, 7, 8, 10, 12, 38, 39 };
+
+int sandbox_parent_caps(char *err, size_t errlen)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+
+	for (size_t i = 0; i < sizeof(parent_caps) / sizeof(parent_caps[0]);
+	     i++) {
+		int c = parent_caps[i];
+
+		d[c / 32].permitted |= 1u << (c % 32);
+		d[c / 32].effective |= 1u << (c % 32);
+	}
+	for (int cap = 0; cap <= 63; cap++) {
+		size_t i;
+
+		for (i = 0; i < sizeof(parent_caps) / sizeof(parent_caps[0]) &&
+			    parent_caps[i] != cap;
+		     i++)
+			;
+		if (i == sizeof(parent_caps) / sizeof(parent_caps[0]) &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
+			break; /* past the last capability this kernel has */
+	}
+	if (syscall(SYS_capset, &h, d) < 0) {
+		serr("capset: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int sandbox_engine(uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	/* The bounding set can only shrink with CAP_SETPCAP: do it while

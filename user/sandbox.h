@@ -18,6 +18,9 @@ int sandbox_lookup(const char *user, uid_t *uid, gid_t *gid, char *err,
 /* Everything above, in order.  0, or -1 with a message: the caller must
  * exit, never run half-confined. */
 int sandbox_engine(uid_t uid, gid_t gid, char *err, size_t errlen);
+/* The parent, once set up: keep only the capabilities it still needs
+ * (see sandbox.c), in the bounding set too. */
+int sandbox_parent_caps(char *err, size_t errlen);
 /* The Landlock ABI version of this kernel, 0 if it has none. */
 int sandbox_landlock_abi(void);
 

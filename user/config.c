@@ -1,0 +1,3708 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The config: lexer, recursive-descent parser, template resolution and
+ * checks, printer, comparison, secret-file loading and the guard allowlist
+ * the config asks for.  docs/CONFIG.md describes the language.
+ *
+ * The parser reads no file and cannot be made to grow without bound: every
+ * token, list and array has a limit from config.h, the grammar has a fixed
+ * depth (no recursion driven by the input), and the first error stops it
+ * and frees everything, so a caller gets a complete config or nothing.
+ * Secrets never reach a message: statements quoted in errors show them as
+ * CFG_SECRET_MASK, and the parser's token buffers are wiped at the end.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "secfile.h"
+
+#define CFG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define CFG_STMT_MAX 60 /* bytes of a statement quoted in a message */
+
+/* --- parse-time state ----------------------------------------------------- */
+
+struct cfg_pos {
+	unsigned int line, col;
+};
+
+/*
+ * The neighbor settings a template can supply.  A neighbor takes each from
+ * the first template it inherits that sets it, unless it sets it itself;
+ * the position kept is the statement's, so a later check points there.
+ */
+enum cfg_field {
+	CF_DESCRIPTION,
+	CF_ROUTER_ID,
+	CF_LOCAL_ADDRESS,
+	CF_LOCAL_AS,
+	CF_PEER_AS,
+	CF_HOLD_TIME,
+	CF_PASSIVE,
+	CF_LISTEN,
+	CF_CONNECT,
+	CF_MD5_SECRET,
+	CF_MD5_BASE64,
+	CF_MD5_IP,
+	CF_IN_TTL,
+	CF_OUT_TTL,
+	CF_TCP_AO,
+	CF_FAMILY,
+	CF_ASN4,
+	CF_ROUTE_REFRESH,
+	CF_EXT_MESSAGE,
+	CF_GR,
+	CF_SYN_RATE,
+	CF_SYN_BURST,
+	CF_MAX,
+};
+
+struct cfg_meta {
+	struct cfg_pos set[CF_MAX]; /* line 0: not set here */
+	struct cfg_name *inherit;
+	size_t ninherit;
+	/* An inline md5-password as written: md5-base64 may come later or
+	 * from a template, so it is decoded only once the neighbor is whole
+	 * (the base64 text of an 80-byte key does not fit the key buffer). */
+	char *md5_own;
+	const char *md5_text; /* md5_own or the template's */
+	int md5_base64;
+};
+
+struct cfg_tmpl {
+	char *name;
+	struct cfg_pos pos;
+	struct cfg_neighbor n;
+	struct cfg_meta m;
+};
+
+enum cfg_tt {
+	CT_EOF,
+	CT_WORD,   /* a bare word */
+	CT_STRING, /* "quoted" or 'quoted' */
+	CT_LBRACE,
+	CT_RBRACE,
+	CT_SEMI,
+	CT_LBRACKET,
+	CT_RBRACKET,
+};
+
+struct cfg_tok {
+	enum cfg_tt type;
+	unsigned int line, col;
+	unsigned int end_col; /* one past its last byte (tokens are one line) */
+	size_t len;
+	char text[CFG_TOKEN_MAX + 1];
+};
+
+struct cfg_parser {
+	const char *buf;
+	size_t len, off;
+	unsigned int line, col; /* of buf[off] */
+	const char *name;
+	char *err;
+	size_t errlen;
+	int failed;
+
+	struct cfg_tok tok;		  /* the look-ahead: not consumed yet */
+	unsigned int prev_line, prev_end; /* end of the last consumed token */
+	char stmt[CFG_STMT_MAX + 8];	  /* the statement so far, masked */
+	size_t stmt_len;
+
+	struct config *c;
+	struct cfg_meta *meta; /* one per c->neighbors[] */
+	struct cfg_tmpl *tmpl;
+	size_t ntmpl;
+	size_t units; /* routes and list items read, against the limit */
+
+	struct cfg_pos user_pos, guard_pos, log_pos;
+	int iface_given;
+};
+
+/* --- errors --------------------------------------------------------------- */
+
+static int cfg_error(struct cfg_parser *p, unsigned int line, unsigned int col,
+		     const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Only the first error is kept: everything after it is a consequence. */
+static int cfg_error(struct cfg_parser *p, unsigned int line, unsigned int col,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (p->failed || !p->err || !p->errlen) {
+		p->failed = 1;
+		return -1;
+	}
+	p->failed = 1;
+	n = snprintf(p->err, p->errlen, "%s:%u:%u: ", p->name, line, col);
+	if (n < 0 || (size_t)n >= p->errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+#define cfg_err_tok(p, ...)                                                    \
+	cfg_error(p, (p)->tok.line, (p)->tok.col, __VA_ARGS__)
+#define cfg_err_at(p, pos, ...) cfg_error(p, (pos).line, (pos).col, __VA_ARGS__)
+
+static int cfg_oom(struct cfg_parser *p)
+{
+	return cfg_err_tok(p, "out of memory");
+}
+
+/* --- arrays --------------------------------------------------------------- */
+
+/*
+ * Arrays built while parsing grow by doubling with the capacity implied by
+ * the count (4, 8, 16...), so the data model needs no capacity fields.
+ * Arrays built later (template copies) are allocated exactly and never
+ * grown again.
+ */
+static int cfg_full(size_t n)
+{
+	return n == 0 || (n >= 4 && !(n & (n - 1)));
+}
+
+static void *cfg_more(void *arr, size_t n, size_t size)
+{
+	if (!cfg_full(n))
+		return arr;
+	return reallocarray(arr, n ? n * 2 : 4, size);
+}
+
+/* Room for (arr)[n]; -1 (error set) when memory runs out. */
+#define CFG_ROOM(p, arr, n)                                                    \
+	({                                                                     \
+		void *na_ = cfg_more((arr), (n), sizeof(*(arr)));              \
+		int r_ = 0;                                                    \
+		if (!na_)                                                      \
+			r_ = cfg_oom(p);                                       \
+		else                                                           \
+			(arr) = na_;                                           \
+		r_;                                                            \
+	})
+
+static void *cfg_memdup(const void *src, size_t n, size_t size)
+{
+	void *d;
+
+	if (!n)
+		return NULL;
+	d = reallocarray(NULL, n, size);
+	if (d)
+		memcpy(d, src, n * size);
+	return d;
+}
+
+/* --- lexer ---------------------------------------------------------------- */
+
+static int cfg_word_end(unsigned char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' ||
+	       ch == '\f' || ch == '\v' || ch == '{' || ch == '}' ||
+	       ch == ';' || ch == '[' || ch == ']' || ch == '"' || ch < 0x20 ||
+	       ch == 0x7f;
+}
+
+static int cfg_lex_string(struct cfg_parser *p, unsigned char q)
+{
+	struct cfg_tok *t = &p->tok;
+	unsigned char ch;
+
+	t->type = CT_STRING;
+	p->off++;
+	p->col++;
+	for (;;) {
+		/* \r too: in a CRLF file it is where the line ends. */
+		if (p->off >= p->len || p->buf[p->off] == '\n' ||
+		    p->buf[p->off] == '\r')
+			return cfg_error(p, t->line, t->col,
+					 "unterminated string: no closing %c "
+					 "on this line",
+					 q);
+		ch = p->buf[p->off];
+		if (ch == q) {
+			p->off++;
+			p->col++;
+			break;
+		}
+		/* \" and \\ only: other backslashes stay, so paths and
+		 * patterns need no doubling. */
+		if (q == '"' && ch == '\\' && p->off + 1 < p->len &&
+		    (p->buf[p->off + 1] == '"' || p->buf[p->off + 1] == '\\')) {
+			p->off++;
+			p->col++;
+			ch = p->buf[p->off];
+		} else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
+			return cfg_error(p, p->line, p->col,
+					 "control character 0x%02x in a string",
+					 ch);
+		}
+		if (t->len == CFG_TOKEN_MAX)
+			return cfg_error(p, t->line, t->col,
+					 "string longer than %d bytes",
+					 CFG_TOKEN_MAX);
+		t->text[t->len++] = ch;
+		p->off++;
+		p->col++;
+	}
+	t->text[t->len] = 0;
+	t->end_col = p->col;
+	return 0;
+}
+
+static int cfg_lex(struct cfg_parser *p)
+{
+	struct cfg_tok *t = &p->tok;
+	unsigned char ch;
+
+	for (;;) {
+		if (p->off >= p->len) {
+			t->type = CT_EOF;
+			t->len = 0;
+			t->text[0] = 0;
+			t->line = p->line;
+			t->col = t->end_col = p->col;
+			return 0;
+		}
+		ch = p->buf[p->off];
+		if (ch == '\n') {
+			p->off++;
+			p->line++;
+			p->col = 1;
+		} else if (ch == ' ' || ch == '\t' || ch == '\r' ||
+			   ch == '\f' || ch == '\v') {
+			p->off++;
+			p->col++;
+		} else if (ch == '#') {
+			while (p->off < p->len && p->buf[p->off] != '\n') {
+				p->off++;
+				p->col++;
+			}
+		} else {
+			break;
+		}
+	}
+	t->line = p->line;
+	t->col = p->col;
+	t->len = 0;
+	switch (ch) {
+	case '{':
+		t->type = CT_LBRACE;
+		goto one;
+	case '}':
+		t->type = CT_RBRACE;
+		goto one;
+	case ';':
+		t->type = CT_SEMI;
+		goto one;
+	case '[':
+		t->type = CT_LBRACKET;
+		goto one;
+	case ']':
+		t->type = CT_RBRACKET;
+		goto one;
+	case '"':
+	case '\'':
+		return cfg_lex_string(p, ch);
+	}
+	if (ch == 0)
+		return cfg_err_tok(p, "NUL byte in the config (is it a text "
+				      "file?)");
+	if (ch < 0x20 || ch == 0x7f)
+		return cfg_err_tok(p, "control character 0x%02x in the config",
+				   ch);
+	t->type = CT_WORD;
+	while (p->off < p->len) {
+		ch = p->buf[p->off];
+		if (cfg_word_end(ch))
+			break;
+		if (t->len == CFG_TOKEN_MAX)
+			return cfg_err_tok(p, "word longer than %d bytes",
+					   CFG_TOKEN_MAX);
+		t->text[t->len++] = ch;
+		p->off++;
+		p->col++;
+	}
+	t->text[t->len] = 0;
+	t->end_col = p->col;
+	return 0;
+one:
+	t->text[0] = ch;
+	t->text[1] = 0;
+	t->len = 1;
+	p->off++;
+	p->col++;
+	t->end_col = p->col;
+	return 0;
+}
+
+/* --- token helpers -------------------------------------------------------- */
+
+static int cfg_is_value(const struct cfg_tok *t)
+{
+	return t->type == CT_WORD || t->type == CT_STRING;
+}
+
+static int cfg_is(const struct cfg_parser *p, const char *word)
+{
+	return p->tok.type == CT_WORD && !strcmp(p->tok.text, word);
+}
+
+static struct cfg_pos cfg_here(const struct cfg_parser *p)
+{
+	struct cfg_pos at = { p->tok.line, p->tok.col };
+
+	return at;
+}
+
+/* How a token reads in a message ("got ..."): never its text when it is a
+ * quoted string, which may be a secret typed in the wrong place. */
+static const char *cfg_tok_desc(const struct cfg_tok *t, char *b, size_t n)
+{
+	switch (t->type) {
+	case CT_EOF:
+		return "end of file";
+	case CT_STRING:
+		return "a quoted string";
+	case CT_WORD:
+		snprintf(b, n, "'%.64s%s'", t->text, t->len > 64 ? "..." : "");
+		return b;
+	default: /* one punctuation character */
+		snprintf(b, n, "'%c'", t->text[0]);
+		return b;
+	}
+}
+
+/* Whole tokens only, so a cut never reads as a different value. */
+static void cfg_stmt_add(struct cfg_parser *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (p->stmt_len >= CFG_STMT_MAX)
+		return;
+	if (p->stmt_len && p->stmt_len + 1 + n > CFG_STMT_MAX) {
+		memcpy(p->stmt + p->stmt_len, " ...", 5);
+		p->stmt_len = CFG_STMT_MAX;
+		return;
+	}
+	if (p->stmt_len)
+		p->stmt[p->stmt_len++] = ' ';
+	if (n > CFG_STMT_MAX) {
+		memcpy(p->stmt, s, CFG_STMT_MAX);
+		memcpy(p->stmt + CFG_STMT_MAX, "...", 4);
+		p->stmt_len = CFG_STMT_MAX;
+		return;
+	}
+	memcpy(p->stmt + p->stmt_len, s, n);
+	p->stmt_len += n;
+	p->stmt[p->stmt_len] = 0;
+}
+
+static void cfg_stmt_reset(struct cfg_parser *p)
+{
+	p->stmt_len = 0;
+	p->stmt[0] = 0;
+}
+
+static int cfg_next(struct cfg_parser *p)
+{
+	p->prev_line = p->tok.line;
+	p->prev_end = p->tok.end_col;
+	return cfg_lex(p);
+}
+
+/* Consume the look-ahead into the statement quoted by messages. */
+static int cfg_take(struct cfg_parser *p, int secret)
+{
+	char q[CFG_STMT_MAX + 4];
+
+	if (secret)
+		cfg_stmt_add(p, "\"" CFG_SECRET_MASK "\"");
+	else if (p->tok.type == CT_STRING) {
+		snprintf(q, sizeof(q), "\"%.*s\"", CFG_STMT_MAX, p->tok.text);
+		cfg_stmt_add(p, q);
+	} else {
+		snprintf(q, sizeof(q), "%.*s", CFG_STMT_MAX, p->tok.text);
+		cfg_stmt_add(p, q);
+	}
+	return cfg_next(p);
+}
+
+/* The ';' ending a statement, reported just after the statement's last
+ * token: that is the line to fix, not the next statement's. */
+static int cfg_semi(struct cfg_parser *p)
+{
+	if (p->tok.type != CT_SEMI)
+		return cfg_error(p, p->prev_line, p->prev_end,
+				 "expected ';' after '%s'", p->stmt);
+	return cfg_next(p);
+}
+
+static int cfg_open(struct cfg_parser *p)
+{
+	if (p->tok.type != CT_LBRACE)
+		return cfg_error(p, p->prev_line, p->prev_end,
+				 "expected '{' after '%s'", p->stmt);
+	return cfg_next(p);
+}
+
+/* --- keywords ------------------------------------------------------------- */
+
+struct cfg_kw {
+	const char *name;
+	int id;
+};
+
+/*
+ * Keywords ExaBGP 4.x/5.x accepts that bgpshield does not implement.  An
+ * ExaBGP config using one must fail loudly rather than run without it.
+ */
+static const char *const cfg_exabgp_only[] = {
+	"add-path",
+	"adj-rib-in",
+	"adj-rib-out",
+	"aggregator",
+	"aigp",
+	"announce",
+	"atomic-aggregate",
+	"attribute",
+	"auto-flush",
+	"bgp-prefix-sid",
+	"cluster-list",
+	"domain-name",
+	"extended-community",
+	"flow",
+	"group",
+	"group-updates",
+	"host-name",
+	"l2vpn",
+	"label",
+	"link-local-nexthop",
+	"manual-eor",
+	"multi-session",
+	"name",
+	"nexthop",
+	"operational",
+	"originator-id",
+	"path-information",
+	"processes-match",
+	"rate-limit",
+	"rd",
+	"route-distinguisher",
+	"software-version",
+	"source-interface",
+	"split",
+	"watchdog",
+	"withdraw",
+};
+
+/* Where a keyword that is known, but not here, goes. */
+static const struct {
+	const char *name, *block;
+} cfg_homes[] = {
+	{ "asn4", "capability" },
+	{ "route-refresh", "capability" },
+	{ "extended-message", "capability" },
+	{ "graceful-restart", "capability" },
+	{ "route", "static" },
+	{ "processes", "api" },
+	{ "neighbor-changes", "api" },
+	{ "receive", "api" },
+	{ "send", "api" },
+	{ "parsed", "api receive/send" },
+	{ "packets", "api receive/send" },
+	{ "update", "api receive/send" },
+	{ "ipv4", "family" },
+	{ "ipv6", "family" },
+	{ "router-id", "neighbor" },
+	{ "local-address", "neighbor" },
+	{ "local-as", "neighbor" },
+	{ "peer-as", "neighbor" },
+	{ "hold-time", "neighbor" },
+	{ "passive", "neighbor" },
+	{ "md5-password", "neighbor" },
+	{ "md5-password-file", "neighbor" },
+	{ "ttl-security", "neighbor" },
+	{ "incoming-ttl", "neighbor" },
+	{ "outgoing-ttl", "neighbor" },
+	{ "inherit", "neighbor" },
+	{ "family", "neighbor" },
+	{ "capability", "neighbor" },
+	{ "static", "neighbor" },
+	{ "tcp-ao", "neighbor" },
+	{ "interface", "guard" },
+	{ "mode", "guard" },
+	{ "policy", "guard" },
+	{ "allow", "guard" },
+	{ "pin-dir", "guard" },
+	{ "on-exit", "guard" },
+	{ "syn-rate", "guard" },
+	{ "syn-burst", "guard" },
+	{ "event-rate", "guard" },
+	{ "run", "process" },
+	{ "encoder", "process" },
+	{ "respawn", "process" },
+	{ "keyid", "tcp-ao" },
+	{ "algorithm", "tcp-ao" },
+	{ "audit", "log" },
+	{ "template", NULL },
+	{ "process", NULL },
+	{ "user", NULL },
+};
+
+static int cfg_unknown(struct cfg_parser *p, const struct cfg_kw *kw,
+		       size_t nkw, const char *where)
+{
+	char list[1024];
+	size_t off = 0;
+
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_exabgp_only); i++)
+		if (!strcmp(p->tok.text, cfg_exabgp_only[i]))
+			return cfg_err_tok(
+				p,
+				"'%s' is an ExaBGP keyword bgpshield "
+				"does not implement",
+				p->tok.text);
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_homes); i++)
+		if (!strcmp(p->tok.text, cfg_homes[i].name))
+			return cfg_err_tok(
+				p,
+				"'%s' does not belong %s; it goes "
+				"%s%s%s",
+				p->tok.text, where,
+				cfg_homes[i].block ? "in a " : "at top level",
+				cfg_homes[i].block ? cfg_homes[i].block : "",
+				cfg_homes[i].block ? " block" : "");
+	list[0] = 0;
+	for (size_t i = 0; i < nkw && off < sizeof(list); i++)
+		off += snprintf(list + off, sizeof(list) - off, "%s%s",
+				i ? ", " : "", kw[i].name);
+	return cfg_err_tok(
+		p, "unknown keyword '%.64s%s' %s; expected one of: %s",
+		p->tok.text, p->tok.len > 64 ? "..." : "", where, list);
+}
+
+/*
+ * The next statement of a block: 1 when its '}' was consumed, 0 with the
+ * keyword consumed (its entry in *k, its position in *at, the statement
+ * restarted), -1 on error.  what names the block ("neighbor block").
+ */
+static int cfg_block_kw(struct cfg_parser *p, const struct cfg_kw *kw,
+			size_t nkw, const char *what, struct cfg_pos open,
+			const struct cfg_kw **k, struct cfg_pos *at)
+{
+	char where[64], b[80];
+
+	if (p->tok.type == CT_RBRACE)
+		return cfg_next(p) ? -1 : 1;
+	if (p->tok.type == CT_EOF)
+		return cfg_err_tok(p,
+				   "expected '}' to close the %s opened at "
+				   "%u:%u",
+				   what, open.line, open.col);
+	if (p->tok.type != CT_WORD)
+		return cfg_err_tok(
+			p, "expected a keyword or '}' in the %s, got %s", what,
+			cfg_tok_desc(&p->tok, b, sizeof(b)));
+	for (size_t i = 0; i < nkw; i++) {
+		if (strcmp(p->tok.text, kw[i].name))
+			continue;
+		*k = &kw[i];
+		*at = cfg_here(p);
+		cfg_stmt_reset(p);
+		return cfg_take(p, 0);
+	}
+	snprintf(where, sizeof(where), "in %s", what);
+	return cfg_unknown(p, kw, nkw, where);
+}
+
+/* --- values --------------------------------------------------------------- */
+
+static int cfg_num(struct cfg_parser *p, const char *kw, uint32_t min,
+		   uint32_t max, uint32_t *out)
+{
+	if (cfg_is_value(&p->tok) && !parse_u32(p->tok.text, min, max, out))
+		return cfg_take(p, 0);
+	return cfg_err_tok(p, "'%s' needs a number %u..%u", kw, min, max);
+}
+
+/* An address (host) or a prefix; family 0 takes either. */
+static int cfg_addr(struct cfg_parser *p, const char *kw, int host, int family,
+		    struct prefix *out)
+{
+	char e[256];
+
+	if (!cfg_is_value(&p->tok)) {
+		if (family == AF_INET)
+			return cfg_err_tok(p, "'%s' needs an IPv4 address", kw);
+		return cfg_err_tok(p, "'%s' needs %s", kw,
+				   host ? "an address" : "a prefix");
+	}
+	if (prefix_parse(p->tok.text, out, e, sizeof(e)) < 0)
+		return cfg_err_tok(p, "%s", e);
+	if (host && !prefix_is_host(out))
+		return cfg_err_tok(p,
+				   "'%s' needs a single address, not the "
+				   "range %.64s",
+				   kw, p->tok.text);
+	if (family && out->family != family)
+		return cfg_err_tok(p, "'%s' needs an IPv4 address", kw);
+	return cfg_take(p, 0);
+}
+
+/* ExaBGP's spellings: 1 true, 0 false, -1 neither. */
+static int cfg_bool_word(const char *s)
+{
+	static const char *const yes[] = { "true", "enable", "enabled" };
+	static const char *const no[] = { "false", "disable", "disabled" };
+
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(yes); i++) {
+		if (!strcmp(s, yes[i]))
+			return 1;
+		if (!strcmp(s, no[i]))
+			return 0;
+	}
+	return -1;
+}
+
+/* The keyword alone means true, as in ExaBGP. */
+static int cfg_bool(struct cfg_parser *p, const char *kw, int *out)
+{
+	int v;
+
+	if (p->tok.type == CT_SEMI) {
+		*out = 1;
+		return 0;
+	}
+	if (p->tok.type == CT_WORD && (v = cfg_bool_word(p->tok.text)) >= 0) {
+		*out = v;
+		return cfg_take(p, 0);
+	}
+	return cfg_err_tok(p, "'%s' takes true|false or enable|disable", kw);
+}
+
+/* One of the words in names[], its index in *out. */
+static int cfg_enum(struct cfg_parser *p, const char *kw,
+		    const char *const *names, size_t n, const char *expect,
+		    int *out)
+{
+	if (p->tok.type == CT_WORD)
+		for (size_t i = 0; i < n; i++)
+			if (names[i] && !strcmp(p->tok.text, names[i])) {
+				*out = (int)i;
+				return cfg_take(p, 0);
+			}
+	return cfg_err_tok(p, "'%s' needs %s", kw, expect);
+}
+
+/* Process, template and api names: what shows in logs and JSON. */
+static int cfg_name_ok(const char *s, size_t len)
+{
+	if (!len || len > CFG_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		      ch == '.' || ch == ':'))
+			return 0;
+	}
+	return 1;
+}
+
+static int cfg_name(struct cfg_parser *p, const char *kw, char **out)
+{
+	if (!cfg_is_value(&p->tok) || !cfg_name_ok(p->tok.text, p->tok.len))
+		return cfg_err_tok(p,
+				   "'%s' needs a name of 1..%d letters, digits "
+				   "or - _ . :",
+				   kw, CFG_NAME_MAX);
+	*out = strdup(p->tok.text);
+	if (!*out)
+		return cfg_oom(p);
+	return cfg_take(p, 0);
+}
+
+/* A file name; absolute: relative ones are not allowed here. */
+static int cfg_path(struct cfg_parser *p, const char *kw, int absolute,
+		    size_t max, char **out)
+{
+	if (!cfg_is_value(&p->tok) || !p->tok.len ||
+	    (absolute && p->tok.text[0] != '/') || p->tok.len > max)
+		return cfg_err_tok(p, "'%s' needs %s path of at most %zu bytes",
+				   kw, absolute ? "an absolute" : "a", max);
+	*out = strdup(p->tok.text);
+	if (!*out)
+		return cfg_oom(p);
+	return cfg_take(p, 0);
+}
+
+static int cfg_mark(struct cfg_parser *p, struct cfg_meta *m, enum cfg_field f,
+		    struct cfg_pos at, const char *kw)
+{
+	if (m->set[f].line)
+		return cfg_err_at(p, at,
+				  "'%s' is already set in this block at %u:%u",
+				  kw, m->set[f].line, m->set[f].col);
+	m->set[f] = at;
+	return 0;
+}
+
+static int cfg_unit(struct cfg_parser *p)
+{
+	if (++p->units > CFG_MAX_ROUTE_UNITS)
+		return cfg_err_tok(p,
+				   "more than %u routes and list items in "
+				   "the config",
+				   CFG_MAX_ROUTE_UNITS);
+	return 0;
+}
+
+/*
+ * "[ a b c ]" or a single item: item() is called with the look-ahead on
+ * each and must consume it.
+ */
+static int cfg_list(struct cfg_parser *p, const char *kw,
+		    int (*item)(struct cfg_parser *, void *), void *arg)
+{
+	struct cfg_pos open;
+	size_t count = 0;
+	char b[80];
+
+	if (p->tok.type != CT_LBRACKET) {
+		if (!cfg_is_value(&p->tok))
+			return cfg_err_tok(p,
+					   "'%s' needs a value or a list "
+					   "[ ... ]",
+					   kw);
+		return cfg_unit(p) ? -1 : item(p, arg);
+	}
+	open = cfg_here(p);
+	if (cfg_take(p, 0))
+		return -1;
+	while (p->tok.type != CT_RBRACKET) {
+		if (!cfg_is_value(&p->tok))
+			return cfg_err_tok(p,
+					   "expected ']' to close the list "
+					   "opened at %u:%u, got %s",
+					   open.line, open.col,
+					   cfg_tok_desc(&p->tok, b, sizeof(b)));
+		if (++count > CFG_MAX_LIST)
+			return cfg_err_tok(p, "more than %d items in one list",
+					   CFG_MAX_LIST);
+		if (cfg_unit(p) || item(p, arg))
+			return -1;
+	}
+	if (!count)
+		return cfg_err_tok(p,
+				   "'%s' needs at least one value between "
+				   "[ and ]",
+				   kw);
+	return cfg_take(p, 0);
+}
+
+/* --- base64 --------------------------------------------------------------- */
+
+static int cfg_b64_val(unsigned char ch)
+{
+	if (ch >= 'A' && ch <= 'Z')
+		return ch - 'A';
+	if (ch >= 'a' && ch <= 'z')
+		return ch - 'a' + 26;
+	if (ch >= '0' && ch <= '9')
+		return ch - '0' + 52;
+	if (ch == '+')
+		return 62;
+	if (ch == '/')
+		return 63;
+	return -1;
+}
+
+/*
+ * Standard base64 (RFC 4648 4), padding optional, whitespace skipped (a
+ * key file may wrap).  0; -1 not base64; -2 more than max bytes.
+ */
+static int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out,
+			  size_t max, size_t *outlen)
+{
+	uint32_t acc = 0;
+	size_t n = 0, pad = 0;
+	int bits = 0;
+
+	for (size_t i = 0; i < inlen; i++) {
+		unsigned char ch = in[i];
+		int v;
+
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+			continue;
+		if (ch == '=') {
+			pad++;
+			continue;
+		}
+		if (pad)
+			return -1;
+		v = cfg_b64_val(ch);
+		if (v < 0)
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (n == max)
+				return -2;
+			out[n++] = (acc >> bits) & 0xff;
+		}
+	}
+	/* 6 leftover bits cannot come from whole bytes; >2 '=' is junk. */
+	if (bits >= 6 || pad > 2 || (acc & ((1u << bits) - 1)))
+		return -1;
+	*outlen = n;
+	return n ? 0 : -1;
+}
+
+/* --- routes --------------------------------------------------------------- */
+
+static const char *const cfg_origin_names[] = { "igp", "egp", "incomplete" };
+
+struct cfg_wk_comm {
+	const char *name;
+	uint32_t value;
+};
+
+/* Well-known communities by the names ExaBGP accepts (RFC 1997, 3765,
+ * 7999, 8326, 7611, 9494). */
+static const struct cfg_wk_comm cfg_wk_comms[] = {
+	{ "no-export", 0xFFFFFF01 },
+	{ "no-advertise", 0xFFFFFF02 },
+	{ "no-export-subconfed", 0xFFFFFF03 },
+	{ "nopeer", 0xFFFFFF04 },
+	{ "blackhole", 0xFFFF029A },
+	{ "graceful-shutdown", 0xFFFF0000 },
+	{ "accept-own", 0xFFFF0001 },
+	{ "llgr-stale", 0xFFFF0006 },
+	{ "no-llgr", 0xFFFF0007 },
+};
+
+static int cfg_item_asn(struct cfg_parser *p, void *arg)
+{
+	struct cfg_route *r = arg;
+	uint32_t v;
+
+	if (parse_u32(p->tok.text, 1, UINT32_MAX, &v))
+		return cfg_err_tok(p, "'as-path' needs AS numbers "
+				      "1..4294967295");
+	if (CFG_ROOM(p, r->as_path, r->as_path_len))
+		return -1;
+	r->as_path[r->as_path_len++] = v;
+	return cfg_take(p, 0);
+}
+
+/* "A:B" of two numbers (three for large), each at most max. */
+static int cfg_split_nums(const char *s, uint32_t max, uint32_t *v, int n)
+{
+	char b[40];
+	char *tok, *save = NULL;
+	int i = 0;
+
+	if (strlen(s) >= sizeof(b) || !*s || s[strlen(s) - 1] == ':')
+		return -1;
+	snprintf(b, sizeof(b), "%s", s);
+	for (tok = strtok_r(b, ":", &save); tok;
+	     tok = strtok_r(NULL, ":", &save)) {
+		if (i == n || parse_u32(tok, 0, max, &v[i]))
+			return -1;
+		i++;
+	}
+	/* strtok_r folds "1::2"; count the colons to refuse it. */
+	for (const char *c = s, *q = s; (c = strchr(q, ':')); q = c + 1)
+		if (c[1] == ':' || c == s)
+			return -1;
+	return i == n ? 0 : -1;
+}
+
+static int cfg_item_comm(struct cfg_parser *p, void *arg)
+{
+	struct cfg_route *r = arg;
+	uint32_t v[2], c = 0;
+	size_t i;
+
+	for (i = 0; i < CFG_ARRAY_SIZE(cfg_wk_comms); i++)
+		if (!strcmp(p->tok.text, cfg_wk_comms[i].name))
+			break;
+	if (i < CFG_ARRAY_SIZE(cfg_wk_comms))
+		c = cfg_wk_comms[i].value;
+	else if (!cfg_split_nums(p->tok.text, 65535, v, 2))
+		c = v[0] << 16 | v[1];
+	else if (parse_u32(p->tok.text, 0, UINT32_MAX, &c))
+		return cfg_err_tok(p,
+				   "'community' needs ASN:VALUE (each "
+				   "0..65535), a 32-bit number or a name "
+				   "such as no-export; got '%.64s'",
+				   p->tok.text);
+	if (CFG_ROOM(p, r->communities, r->ncommunities))
+		return -1;
+	r->communities[r->ncommunities++] = c;
+	return cfg_take(p, 0);
+}
+
+static int cfg_item_large(struct cfg_parser *p, void *arg)
+{
+	struct cfg_route *r = arg;
+	uint32_t v[3];
+
+	if (cfg_split_nums(p->tok.text, UINT32_MAX, v, 3))
+		return cfg_err_tok(p,
+				   "'large-community' needs "
+				   "GLOBAL:LOCAL1:LOCAL2 (each "
+				   "0..4294967295); got '%.64s'",
+				   p->tok.text);
+	if (CFG_ROOM(p, r->large, r->nlarge))
+		return -1;
+	r->large[r->nlarge].global = v[0];
+	r->large[r->nlarge].local1 = v[1];
+	r->large[r->nlarge].local2 = v[2];
+	r->nlarge++;
+	return cfg_take(p, 0);
+}
+
+enum {
+	RA_NEXT_HOP,
+	RA_ORIGIN,
+	RA_MED,
+	RA_LOCAL_PREF,
+	RA_AS_PATH,
+	RA_COMMUNITY,
+	RA_LARGE,
+};
+
+static const struct cfg_kw cfg_route_kws[] = {
+	{ "next-hop", RA_NEXT_HOP },
+	{ "origin", RA_ORIGIN },
+	{ "med", RA_MED },
+	{ "local-preference", RA_LOCAL_PREF },
+	{ "as-path", RA_AS_PATH },
+	{ "community", RA_COMMUNITY },
+	{ "large-community", RA_LARGE },
+};
+
+static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
+{
+	char fb[PREFIX_STRLEN], nb[PREFIX_STRLEN];
+	struct cfg_pos at = cfg_here(p);
+	int v;
+
+	switch (id) {
+	case RA_NEXT_HOP:
+		if (cfg_is(p, "self")) {
+			r->nh_self = 1;
+			return cfg_take(p, 0);
+		}
+		if (cfg_addr(p, "next-hop", 1, 0, &r->next_hop))
+			return -1;
+		if (r->next_hop.family != r->prefix.family)
+			return cfg_err_at(
+				p, at,
+				"next-hop %s is %s but the route %s "
+				"is %s",
+				prefix_fmt(&r->next_hop, nb, sizeof(nb)),
+				r->next_hop.family == AF_INET ? "IPv4" : "IPv6",
+				prefix_fmt(&r->prefix, fb, sizeof(fb)),
+				r->prefix.family == AF_INET ? "IPv4" : "IPv6");
+		return 0;
+	case RA_ORIGIN:
+		/* ExaBGP lowercases it: IGP works there, so here too. */
+		if (p->tok.type == CT_WORD)
+			for (v = 0; v < 3; v++)
+				if (!strcasecmp(p->tok.text,
+						cfg_origin_names[v])) {
+					r->origin = v;
+					return cfg_take(p, 0);
+				}
+		return cfg_err_tok(p, "'origin' needs igp, egp or incomplete");
+	case RA_MED:
+		r->flags |= CFG_RT_MED;
+		return cfg_num(p, "med", 0, UINT32_MAX, &r->med);
+	case RA_LOCAL_PREF:
+		r->flags |= CFG_RT_LOCAL_PREF;
+		return cfg_num(p, "local-preference", 0, UINT32_MAX,
+			       &r->local_pref);
+	case RA_AS_PATH:
+		return cfg_list(p, "as-path", cfg_item_asn, r);
+	case RA_COMMUNITY:
+		return cfg_list(p, "community", cfg_item_comm, r);
+	default:
+		return cfg_list(p, "large-community", cfg_item_large, r);
+	}
+}
+
+/* route PREFIX next-hop ... ; (the keyword is consumed) */
+static int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n,
+		     struct cfg_pos at)
+{
+	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_route_kws)] = { { 0, 0 } };
+	struct cfg_route *r;
+	struct prefix pfx;
+	char b[80];
+	size_t i;
+
+	if (cfg_addr(p, "route", 0, 0, &pfx))
+		return -1;
+	if (p->tok.type == CT_LBRACE)
+		return cfg_err_tok(p, "'route PREFIX { ... }' blocks are not "
+				      "implemented; write the route on one "
+				      "line: route PREFIX next-hop ...;");
+	if (cfg_unit(p) || CFG_ROOM(p, n->routes, n->nroutes))
+		return -1;
+	r = &n->routes[n->nroutes++];
+	memset(r, 0, sizeof(*r));
+	r->prefix = pfx;
+	r->line = at.line;
+	r->col = at.col;
+	while (p->tok.type != CT_SEMI) {
+		/* A word on a new line is the next statement: the ';'
+		 * is missing, which is what to say. */
+		if (p->tok.type != CT_WORD || p->tok.line != p->prev_line)
+			return cfg_semi(p);
+		for (i = 0; i < CFG_ARRAY_SIZE(cfg_route_kws); i++)
+			if (!strcmp(p->tok.text, cfg_route_kws[i].name))
+				break;
+		if (i == CFG_ARRAY_SIZE(cfg_route_kws)) {
+			char list[256];
+			size_t off = 0;
+
+			for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_exabgp_only);
+			     k++)
+				if (!strcmp(p->tok.text, cfg_exabgp_only[k]))
+					return cfg_err_tok(
+						p,
+						"'%s' is an ExaBGP keyword "
+						"bgpshield does not implement",
+						p->tok.text);
+			for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_route_kws);
+			     k++)
+				off += snprintf(list + off, sizeof(list) - off,
+						"%s%s", k ? ", " : "",
+						cfg_route_kws[k].name);
+			return cfg_err_tok(p,
+					   "unknown route attribute %s; "
+					   "expected one of: %s",
+					   cfg_tok_desc(&p->tok, b, sizeof(b)),
+					   list);
+		}
+		if (seen[i].line)
+			return cfg_err_tok(p,
+					   "'%s' is given twice in this route "
+					   "(first at %u:%u)",
+					   cfg_route_kws[i].name, seen[i].line,
+					   seen[i].col);
+		seen[i] = cfg_here(p);
+		if (cfg_take(p, 0) || cfg_route_attr(p, r, cfg_route_kws[i].id))
+			return -1;
+	}
+	if (!seen[RA_NEXT_HOP].line) {
+		char pb[PREFIX_STRLEN];
+
+		return cfg_err_at(p, at,
+				  "route %s needs 'next-hop self' or "
+				  "'next-hop ADDRESS'",
+				  prefix_fmt(&r->prefix, pb, sizeof(pb)));
+	}
+	return cfg_next(p);
+}
+
+/* --- neighbor sub-blocks -------------------------------------------------- */
+
+static int cfg_static(struct cfg_parser *p, struct cfg_neighbor *n,
+		      struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = { { "route", 0 } };
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 };
+	int r;
+
+	while (!(r = cfg_block_kw(p, kws, 1, "static block", open, &k, &at)))
+		if (cfg_route(p, n, at))
+			return -1;
+	return r < 0 ? -1 : 0;
+}
+
+static int cfg_family(struct cfg_parser *p, struct cfg_neighbor *n,
+		      struct cfg_pos open)
+{
+	/* What ExaBGP names, so its configs get a precise refusal. */
+	static const char *const exa_afi[] = { "ipv4", "ipv6", "l2vpn",
+					       "bgp-ls" };
+	struct cfg_pos seen[2] = { { 0, 0 } };
+	const char *afi;
+	struct cfg_pos at = { 0, 0 };
+	char b[80];
+	size_t i;
+	int v4;
+
+	for (;;) {
+		if (p->tok.type == CT_RBRACE)
+			break;
+		if (p->tok.type == CT_EOF)
+			return cfg_err_tok(p,
+					   "expected '}' to close the family "
+					   "block opened at %u:%u",
+					   open.line, open.col);
+		if (p->tok.type != CT_WORD)
+			return cfg_err_tok(p,
+					   "expected a family such as 'ipv4 "
+					   "unicast' or '}', got %s",
+					   cfg_tok_desc(&p->tok, b, sizeof(b)));
+		at = cfg_here(p);
+		cfg_stmt_reset(p);
+		if (!strcmp(p->tok.text, "all") ||
+		    !strcmp(p->tok.text, "minimal"))
+			return cfg_err_tok(
+				p,
+				"'%s' is an ExaBGP family shorthand "
+				"bgpshield does not implement; list "
+				"'ipv4 unicast;' and 'ipv6 unicast;'",
+				p->tok.text);
+		for (i = 0; i < CFG_ARRAY_SIZE(exa_afi); i++)
+			if (!strcmp(p->tok.text, exa_afi[i]))
+				break;
+		if (i == CFG_ARRAY_SIZE(exa_afi))
+			return cfg_err_tok(p,
+					   "unknown family %s; expected 'ipv4 "
+					   "unicast' or 'ipv6 unicast'",
+					   cfg_tok_desc(&p->tok, b, sizeof(b)));
+		afi = exa_afi[i];
+		if (cfg_take(p, 0))
+			return -1;
+		if (p->tok.type != CT_WORD)
+			return cfg_err_tok(
+				p, "'%s' needs a sub-family: 'unicast'", afi);
+		if (strcmp(p->tok.text, "unicast") || i > 1)
+			return cfg_err_tok(p,
+					   "'%s %.32s' is an ExaBGP family "
+					   "bgpshield does not implement; "
+					   "expected 'ipv4 unicast' or 'ipv6 "
+					   "unicast'",
+					   afi, p->tok.text);
+		v4 = i == 0;
+		if (seen[!v4].line)
+			return cfg_err_at(p, at,
+					  "'%s unicast' is already listed at "
+					  "%u:%u",
+					  afi, seen[!v4].line, seen[!v4].col);
+		seen[!v4] = at;
+		n->families |= v4 ? CFG_FAM_IPV4_UNICAST : CFG_FAM_IPV6_UNICAST;
+		if (cfg_take(p, 0) || cfg_semi(p))
+			return -1;
+	}
+	if (!n->families)
+		return cfg_err_at(
+			p, open,
+			"the family block enables no family; "
+			"expected 'ipv4 unicast;' or 'ipv6 unicast;'");
+	return cfg_next(p);
+}
+
+enum { CK_ASN4, CK_ROUTE_REFRESH, CK_EXT_MESSAGE, CK_GR };
+
+static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
+			  struct cfg_meta *m, struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = {
+		{ "asn4", CK_ASN4 },
+		{ "route-refresh", CK_ROUTE_REFRESH },
+		{ "extended-message", CK_EXT_MESSAGE },
+		{ "graceful-restart", CK_GR },
+	};
+	static const enum cfg_field fields[] = { CF_ASN4, CF_ROUTE_REFRESH,
+						 CF_EXT_MESSAGE, CF_GR };
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 };
+	uint32_t v;
+	int r, b;
+
+	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws),
+				  "capability block", open, &k, &at))) {
+		if (cfg_mark(p, m, fields[k->id], at, k->name))
+			return -1;
+		switch (k->id) {
+		case CK_ASN4:
+			r = cfg_bool(p, k->name, &n->caps.asn4);
+			break;
+		case CK_ROUTE_REFRESH:
+			r = cfg_bool(p, k->name, &n->caps.route_refresh);
+			break;
+		case CK_EXT_MESSAGE:
+			r = cfg_bool(p, k->name, &n->caps.extended_message);
+			break;
+		default:
+			/* RFC 4724: the restart time is 12 bits. */
+			if (cfg_is_value(&p->tok) &&
+			    !parse_u32(p->tok.text, 1, 4095, &v)) {
+				n->caps.graceful_restart = 1;
+				n->caps.gr_time = v;
+				r = cfg_take(p, 0);
+			} else if (p->tok.type == CT_SEMI ||
+				   cfg_bool_word(p->tok.text) >= 0) {
+				r = cfg_bool(p, k->name, &b);
+				n->caps.graceful_restart = b;
+			} else {
+				r = cfg_err_tok(p,
+						"'graceful-restart' takes a "
+						"restart time 1..4095 seconds, "
+						"or enable|disable");
+			}
+			break;
+		}
+		if (r || cfg_semi(p))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+enum { AO_KEYID, AO_ALG, AO_PASSWORD, AO_PASSWORD_FILE, AO_BASE64 };
+
+static const char *const cfg_ao_names[] = {
+	[CFG_AO_HMAC_SHA1_96] = "hmac-sha-1-96",
+	[CFG_AO_AES128_CMAC_96] = "aes-128-cmac-96",
+	[CFG_AO_HMAC_SHA256] = "hmac-sha-256",
+};
+
+const char *config_ao_alg_name(enum cfg_ao_alg alg)
+{
+	if ((unsigned int)alg >= CFG_ARRAY_SIZE(cfg_ao_names))
+		return "unknown";
+	return cfg_ao_names[alg];
+}
+
+/*
+ * After a password: ExaBGP takes "md5-password two words;", which here
+ * would read as a missing ';'.  Say what to do instead.
+ */
+static int cfg_secret_end(struct cfg_parser *p)
+{
+	if (cfg_is_value(&p->tok) && p->tok.line == p->prev_line)
+		return cfg_error(p, p->prev_line, p->prev_end,
+				 "expected ';' after '%s' (quote a password "
+				 "that has spaces)",
+				 p->stmt);
+	return 0;
+}
+
+/* Decode or copy an inline password into s; what names it in messages. */
+static int cfg_secret_inline(struct cfg_parser *p, struct cfg_secret *s,
+			     const char *text, int base64, const char *what,
+			     const char *b64kw)
+{
+	struct cfg_pos at = { s->line, s->col };
+	size_t n, len = strlen(text);
+	int r;
+
+	if (base64) {
+		r = cfg_b64_decode(text, len, s->key, CFG_KEY_MAX, &n);
+		if (r == -2)
+			return cfg_err_at(p, at,
+					  "%s decodes to more than %d bytes",
+					  what, CFG_KEY_MAX);
+		if (r < 0)
+			return cfg_err_at(p, at,
+					  "%s is not valid base64 (%s is "
+					  "true)",
+					  what, b64kw);
+	} else {
+		if (len > CFG_KEY_MAX)
+			return cfg_err_at(p, at,
+					  "%s is longer than %d bytes (the "
+					  "kernel's key limit)",
+					  what, CFG_KEY_MAX);
+		memcpy(s->key, text, len);
+		n = len;
+	}
+	s->len = n;
+	s->loaded = 1;
+	s->base64 = 0;
+	return 0;
+}
+
+static int cfg_tcp_ao(struct cfg_parser *p, struct cfg_neighbor *n,
+		      struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = {
+		{ "keyid", AO_KEYID },
+		{ "algorithm", AO_ALG },
+		{ "password", AO_PASSWORD },
+		{ "password-file", AO_PASSWORD_FILE },
+		{ "base64", AO_BASE64 },
+	};
+	struct cfg_tcp_ao *ao = &n->tcp_ao;
+	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = { { 0, 0 } };
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 };
+	char *text = NULL;
+	uint32_t v;
+	int r, alg = 0, b64 = 0;
+
+	memset(ao, 0, sizeof(*ao));
+	ao->alg = CFG_AO_HMAC_SHA1_96;
+	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "tcp-ao block",
+				  open, &k, &at))) {
+		if (seen[k->id].line) {
+			r = cfg_err_at(p, at,
+				       "'%s' is already set in this block at "
+				       "%u:%u",
+				       k->name, seen[k->id].line,
+				       seen[k->id].col);
+			goto out;
+		}
+		if ((k->id == AO_PASSWORD && seen[AO_PASSWORD_FILE].line) ||
+		    (k->id == AO_PASSWORD_FILE && seen[AO_PASSWORD].line)) {
+			r = cfg_err_at(p, at,
+				       "'password' and 'password-file' cannot "
+				       "both be set");
+			goto out;
+		}
+		seen[k->id] = at;
+		switch (k->id) {
+		case AO_KEYID:
+			r = cfg_num(p, k->name, 0, 255, &v);
+			if (!r)
+				ao->keyid = v;
+			break;
+		case AO_ALG:
+			r = cfg_enum(p, k->name, cfg_ao_names,
+				     CFG_ARRAY_SIZE(cfg_ao_names),
+				     "hmac-sha-1-96, aes-128-cmac-96 or "
+				     "hmac-sha-256",
+				     &alg);
+			if (!r)
+				ao->alg = alg;
+			break;
+		case AO_PASSWORD:
+			if (!cfg_is_value(&p->tok) || !p->tok.len) {
+				r = cfg_err_tok(p, "'password' needs a "
+						   "non-empty quoted password");
+				break;
+			}
+			text = strdup(p->tok.text);
+			if (!text) {
+				r = cfg_oom(p);
+				break;
+			}
+			p->c->inline_secrets = 1;
+			ao->secret.line = at.line;
+			ao->secret.col = at.col;
+			r = cfg_take(p, 1) || cfg_secret_end(p) ? -1 : 0;
+			break;
+		case AO_PASSWORD_FILE:
+			ao->secret.line = at.line;
+			ao->secret.col = at.col;
+			r = cfg_path(p, k->name, 0, PATH_MAX - 1,
+				     &ao->secret.path);
+			break;
+		default:
+			r = cfg_bool(p, k->name, &b64);
+			break;
+		}
+		if (r || (r = cfg_semi(p)))
+			goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (!text && !ao->secret.path) {
+		r = cfg_err_at(p, open,
+			       "'tcp-ao' needs 'password' or 'password-file'");
+		goto out;
+	}
+	if (text)
+		r = cfg_secret_inline(p, &ao->secret, text, b64,
+				      "the tcp-ao password", "base64");
+	else
+		ao->secret.base64 = b64;
+	ao->enabled = 1;
+out:
+	if (text) {
+		explicit_bzero(text, strlen(text));
+		free(text);
+	}
+	return r < 0 ? -1 : 0;
+}
+
+enum {
+	API_PROCESSES,
+	API_NCHANGES,
+	API_NEGOTIATED,
+	API_FSM,
+	API_SIGNAL,
+	API_RECEIVE,
+	API_SEND
+};
+
+static const struct cfg_kw cfg_api_msg_kws[] = {
+	{ "parsed", CFG_API_PARSED },
+	{ "packets", CFG_API_PACKETS },
+	{ "consolidate", CFG_API_CONSOLIDATE },
+	{ "open", CFG_API_OPEN },
+	{ "update", CFG_API_UPDATE },
+	{ "notification", CFG_API_NOTIFICATION },
+	{ "keepalive", CFG_API_KEEPALIVE },
+	{ "refresh", CFG_API_REFRESH },
+};
+
+static int cfg_api_dir(struct cfg_parser *p, unsigned int *bits,
+		       const char *what, struct cfg_pos open)
+{
+	const struct cfg_kw *k = NULL;
+	unsigned int seen = 0;
+	struct cfg_pos at = { 0, 0 };
+	int r, v;
+
+	while (!(r = cfg_block_kw(p, cfg_api_msg_kws,
+				  CFG_ARRAY_SIZE(cfg_api_msg_kws), what, open,
+				  &k, &at))) {
+		if (seen & k->id)
+			return cfg_err_at(p, at, "'%s' is listed twice",
+					  k->name);
+		seen |= k->id;
+		if (cfg_bool(p, k->name, &v) || cfg_semi(p))
+			return -1;
+		if (v)
+			*bits |= k->id;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+static int cfg_item_proc(struct cfg_parser *p, void *arg)
+{
+	struct cfg_api *a = arg;
+	struct cfg_name *nm;
+
+	if (!cfg_name_ok(p->tok.text, p->tok.len))
+		return cfg_err_tok(p, "'processes' needs process names");
+	if (CFG_ROOM(p, a->processes, a->nprocesses))
+		return -1;
+	nm = &a->processes[a->nprocesses];
+	nm->line = p->tok.line;
+	nm->col = p->tok.col;
+	nm->name = strdup(p->tok.text);
+	if (!nm->name)
+		return cfg_oom(p);
+	a->nprocesses++;
+	return cfg_take(p, 0);
+}
+
+static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
+		   struct cfg_pos at)
+{
+	static const struct cfg_kw kws[] = {
+		{ "processes", API_PROCESSES },
+		{ "neighbor-changes", API_NCHANGES },
+		{ "negotiated", API_NEGOTIATED },
+		{ "fsm", API_FSM },
+		{ "signal", API_SIGNAL },
+		{ "receive", API_RECEIVE },
+		{ "send", API_SEND },
+	};
+	static const unsigned int ev[] = {
+		[API_NCHANGES] = CFG_API_NEIGHBOR_CHANGES,
+		[API_NEGOTIATED] = CFG_API_NEGOTIATED,
+		[API_FSM] = CFG_API_FSM,
+		[API_SIGNAL] = CFG_API_SIGNAL,
+	};
+	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = { { 0, 0 } };
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos kat = { 0, 0 };
+	struct cfg_api *a;
+	int r, v;
+
+	if (n->napis >= CFG_MAX_APIS)
+		return cfg_err_at(p, at,
+				  "more than %d api blocks in one "
+				  "neighbor",
+				  CFG_MAX_APIS);
+	if (CFG_ROOM(p, n->apis, n->napis))
+		return -1;
+	a = &n->apis[n->napis++];
+	memset(a, 0, sizeof(*a));
+	if (p->tok.type != CT_LBRACE && cfg_name(p, "api", &a->name))
+		return -1;
+	if (cfg_open(p))
+		return -1;
+	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "api block", at,
+				  &k, &kat))) {
+		if (seen[k->id].line)
+			return cfg_err_at(p, kat,
+					  "'%s' is already set in this block "
+					  "at %u:%u",
+					  k->name, seen[k->id].line,
+					  seen[k->id].col);
+		seen[k->id] = kat;
+		switch (k->id) {
+		case API_PROCESSES:
+			if (cfg_list(p, k->name, cfg_item_proc, a) ||
+			    cfg_semi(p))
+				return -1;
+			break;
+		case API_RECEIVE:
+		case API_SEND:
+			if (cfg_open(p) ||
+			    cfg_api_dir(p,
+					k->id == API_SEND ? &a->send
+							  : &a->receive,
+					k->id == API_SEND ? "send block"
+							  : "receive block",
+					kat))
+				return -1;
+			break;
+		default:
+			if (cfg_bool(p, k->name, &v) || cfg_semi(p))
+				return -1;
+			if (v)
+				a->events |= ev[k->id];
+			break;
+		}
+	}
+	if (r < 0)
+		return -1;
+	if (!a->nprocesses)
+		return cfg_err_at(p, at,
+				  "the api block needs 'processes [ "
+				  "NAME ... ]'");
+	return 0;
+}
+
+/* guard { } keywords; a neighbor's block takes only the first two. */
+enum {
+	GK_SYN_RATE,
+	GK_SYN_BURST,
+	GK_INTERFACE,
+	GK_MODE,
+	GK_POLICY,
+	GK_EVENT_RATE,
+	GK_ALLOW,
+	GK_PORT,
+	GK_PIN_DIR,
+	GK_ON_EXIT,
+	GK_MAX
+};
+
+static const struct cfg_kw cfg_guard_kws[] = {
+	{ "syn-rate", GK_SYN_RATE },   { "syn-burst", GK_SYN_BURST },
+	{ "interface", GK_INTERFACE }, { "mode", GK_MODE },
+	{ "policy", GK_POLICY },       { "event-rate", GK_EVENT_RATE },
+	{ "allow", GK_ALLOW },	       { "port", GK_PORT },
+	{ "pin-dir", GK_PIN_DIR },     { "on-exit", GK_ON_EXIT },
+};
+
+static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
+			      struct cfg_meta *m, struct cfg_pos open)
+{
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 };
+	int r;
+
+	for (;;) {
+		if (p->tok.type == CT_WORD)
+			for (size_t i = 2; i < CFG_ARRAY_SIZE(cfg_guard_kws);
+			     i++)
+				if (!strcmp(p->tok.text, cfg_guard_kws[i].name))
+					return cfg_err_tok(
+						p,
+						"'%s' belongs in the global "
+						"guard block, not in a "
+						"neighbor's",
+						p->tok.text);
+		r = cfg_block_kw(p, cfg_guard_kws, 2, "neighbor guard block",
+				 open, &k, &at);
+		if (r)
+			return r < 0 ? -1 : 0;
+		if (k->id == GK_SYN_RATE) {
+			if (cfg_mark(p, m, CF_SYN_RATE, at, k->name) ||
+			    cfg_num(p, k->name, 1, UINT32_MAX, &n->syn_rate))
+				return -1;
+		} else {
+			if (cfg_mark(p, m, CF_SYN_BURST, at, k->name) ||
+			    cfg_num(p, k->name, 1, UINT32_MAX, &n->syn_burst))
+				return -1;
+		}
+		if (cfg_semi(p))
+			return -1;
+	}
+}
+
+/* --- neighbor and template blocks ----------------------------------------- */
+
+enum {
+	NK_DESCRIPTION,
+	NK_ROUTER_ID,
+	NK_LOCAL_ADDRESS,
+	NK_LOCAL_AS,
+	NK_PEER_AS,
+	NK_HOLD_TIME,
+	NK_PASSIVE,
+	NK_LISTEN,
+	NK_CONNECT,
+	NK_MD5_PASSWORD,
+	NK_MD5_PASSWORD_FILE,
+	NK_MD5_BASE64,
+	NK_MD5_IP,
+	NK_TTL_SECURITY,
+	NK_INCOMING_TTL,
+	NK_OUTGOING_TTL,
+	NK_TCP_AO,
+	NK_FAMILY,
+	NK_CAPABILITY,
+	NK_STATIC,
+	NK_API,
+	NK_GUARD,
+	NK_INHERIT,
+};
+
+static const struct cfg_kw cfg_neighbor_kws[] = {
+	{ "description", NK_DESCRIPTION },
+	{ "router-id", NK_ROUTER_ID },
+	{ "local-address", NK_LOCAL_ADDRESS },
+	{ "local-as", NK_LOCAL_AS },
+	{ "peer-as", NK_PEER_AS },
+	{ "hold-time", NK_HOLD_TIME },
+	{ "passive", NK_PASSIVE },
+	{ "listen", NK_LISTEN },
+	{ "connect", NK_CONNECT },
+	{ "md5-password", NK_MD5_PASSWORD },
+	{ "md5-password-file", NK_MD5_PASSWORD_FILE },
+	{ "md5-base64", NK_MD5_BASE64 },
+	{ "md5-ip", NK_MD5_IP },
+	{ "ttl-security", NK_TTL_SECURITY },
+	{ "incoming-ttl", NK_INCOMING_TTL },
+	{ "outgoing-ttl", NK_OUTGOING_TTL },
+	{ "tcp-ao", NK_TCP_AO },
+	{ "family", NK_FAMILY },
+	{ "capability", NK_CAPABILITY },
+	{ "static", NK_STATIC },
+	{ "api", NK_API },
+	{ "guard", NK_GUARD },
+	{ "inherit", NK_INHERIT },
+};
+
+static int cfg_item_inherit(struct cfg_parser *p, void *arg)
+{
+	struct cfg_meta *m = arg;
+	struct cfg_name *nm;
+
+	if (!cfg_name_ok(p->tok.text, p->tok.len))
+		return cfg_err_tok(p, "'inherit' needs template names");
+	if (m->ninherit >= CFG_MAX_INHERIT)
+		return cfg_err_tok(p, "more than %d inherited templates",
+				   CFG_MAX_INHERIT);
+	if (CFG_ROOM(p, m->inherit, m->ninherit))
+		return -1;
+	nm = &m->inherit[m->ninherit];
+	nm->line = p->tok.line;
+	nm->col = p->tok.col;
+	nm->name = strdup(p->tok.text);
+	if (!nm->name)
+		return cfg_oom(p);
+	m->ninherit++;
+	return cfg_take(p, 0);
+}
+
+static int cfg_md5_secret(struct cfg_parser *p, struct cfg_neighbor *n,
+			  struct cfg_meta *m, struct cfg_pos at, int file)
+{
+	struct cfg_secret *s = &n->md5.secret;
+
+	if (m->set[CF_MD5_SECRET].line && (s->path != NULL) != file)
+		return cfg_err_at(p, at,
+				  "md5-password and md5-password-file cannot "
+				  "both be set (the other at %u:%u)",
+				  m->set[CF_MD5_SECRET].line,
+				  m->set[CF_MD5_SECRET].col);
+	if (cfg_mark(p, m, CF_MD5_SECRET, at,
+		     file ? "md5-password-file" : "md5-password"))
+		return -1;
+	s->line = at.line;
+	s->col = at.col;
+	n->md5.enabled = 1;
+	if (file)
+		return cfg_path(p, "md5-password-file", 0, PATH_MAX - 1,
+				&s->path);
+	if (!cfg_is_value(&p->tok) || !p->tok.len)
+		return cfg_err_tok(p, "'md5-password' needs a non-empty quoted "
+				      "password");
+	m->md5_own = strdup(p->tok.text);
+	if (!m->md5_own)
+		return cfg_oom(p);
+	m->md5_text = m->md5_own;
+	p->c->inline_secrets = 1;
+	return cfg_take(p, 1) || cfg_secret_end(p) ? -1 : 0;
+}
+
+static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
+			     struct cfg_meta *m, int tmpl, struct cfg_pos open)
+{
+	const char *what = tmpl ? "template neighbor block" : "neighbor block";
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 };
+	uint32_t v;
+	int r, b;
+
+	while (!(r = cfg_block_kw(p, cfg_neighbor_kws,
+				  CFG_ARRAY_SIZE(cfg_neighbor_kws), what, open,
+				  &k, &at))) {
+		switch (k->id) {
+		case NK_DESCRIPTION:
+			if (cfg_mark(p, m, CF_DESCRIPTION, at, k->name))
+				return -1;
+			if (!cfg_is_value(&p->tok))
+				return cfg_err_tok(p, "'description' needs a "
+						      "quoted text");
+			n->description = strdup(p->tok.text);
+			if (!n->description)
+				return cfg_oom(p);
+			r = cfg_take(p, 0);
+			break;
+		case NK_ROUTER_ID:
+			r = cfg_mark(p, m, CF_ROUTER_ID, at, k->name) ||
+			    cfg_addr(p, k->name, 1, AF_INET, &n->router_id);
+			break;
+		case NK_LOCAL_ADDRESS:
+			r = cfg_mark(p, m, CF_LOCAL_ADDRESS, at, k->name) ||
+			    cfg_addr(p, k->name, 1, 0, &n->local_address);
+			break;
+		case NK_LOCAL_AS:
+			r = cfg_mark(p, m, CF_LOCAL_AS, at, k->name) ||
+			    cfg_num(p, k->name, 1, UINT32_MAX, &n->local_as);
+			break;
+		case NK_PEER_AS:
+			r = cfg_mark(p, m, CF_PEER_AS, at, k->name) ||
+			    cfg_num(p, k->name, 1, UINT32_MAX, &n->peer_as);
+			break;
+		case NK_HOLD_TIME:
+			if (cfg_mark(p, m, CF_HOLD_TIME, at, k->name))
+				return -1;
+			/* RFC 4271 4.2: zero or at least three seconds. */
+			if (!cfg_is_value(&p->tok) ||
+			    parse_u32(p->tok.text, 0, 65535, &v) ||
+			    (v > 0 && v < 3))
+				return cfg_err_tok(p,
+						   "'hold-time' needs 0 or a "
+						   "number 3..65535");
+			n->hold_time = v;
+			r = cfg_take(p, 0);
+			break;
+		case NK_PASSIVE:
+			r = cfg_mark(p, m, CF_PASSIVE, at, k->name) ||
+			    cfg_bool(p, k->name, &n->passive);
+			break;
+		case NK_LISTEN:
+			r = cfg_mark(p, m, CF_LISTEN, at, k->name) ||
+			    cfg_num(p, k->name, 1, 65535, &v);
+			if (!r)
+				n->listen_port = v;
+			break;
+		case NK_CONNECT:
+			r = cfg_mark(p, m, CF_CONNECT, at, k->name) ||
+			    cfg_num(p, k->name, 1, 65535, &v);
+			if (!r)
+				n->connect_port = v;
+			break;
+		case NK_MD5_PASSWORD:
+		case NK_MD5_PASSWORD_FILE:
+			r = cfg_md5_secret(p, n, m, at,
+					   k->id == NK_MD5_PASSWORD_FILE);
+			break;
+		case NK_MD5_BASE64:
+			r = cfg_mark(p, m, CF_MD5_BASE64, at, k->name) ||
+			    cfg_bool(p, k->name, &m->md5_base64);
+			break;
+		case NK_MD5_IP:
+			r = cfg_mark(p, m, CF_MD5_IP, at, k->name) ||
+			    cfg_addr(p, k->name, 1, 0, &n->md5.ip);
+			break;
+		case NK_TTL_SECURITY:
+			/* RFC 5082: send 255, accept only 255. */
+			r = cfg_mark(p, m, CF_IN_TTL, at, k->name) ||
+			    cfg_mark(p, m, CF_OUT_TTL, at, k->name) ||
+			    cfg_bool(p, k->name, &b);
+			if (!r)
+				n->gtsm.min_ttl_in = n->gtsm.ttl_out =
+					b ? 255 : 0;
+			break;
+		case NK_INCOMING_TTL:
+			r = cfg_mark(p, m, CF_IN_TTL, at, k->name) ||
+			    cfg_num(p, k->name, 0, 255, &v);
+			if (!r)
+				n->gtsm.min_ttl_in = v;
+			break;
+		case NK_OUTGOING_TTL:
+			r = cfg_mark(p, m, CF_OUT_TTL, at, k->name) ||
+			    cfg_num(p, k->name, 0, 255, &v);
+			if (!r)
+				n->gtsm.ttl_out = v;
+			break;
+		case NK_TCP_AO:
+			if (cfg_mark(p, m, CF_TCP_AO, at, k->name) ||
+			    cfg_open(p) || cfg_tcp_ao(p, n, at))
+				return -1;
+			continue;
+		case NK_FAMILY:
+			if (cfg_mark(p, m, CF_FAMILY, at, k->name) ||
+			    cfg_open(p) || cfg_family(p, n, at))
+				return -1;
+			continue;
+		case NK_CAPABILITY:
+			if (cfg_open(p) || cfg_capability(p, n, m, at))
+				return -1;
+			continue;
+		case NK_STATIC:
+			if (cfg_open(p) || cfg_static(p, n, at))
+				return -1;
+			continue;
+		case NK_API:
+			if (cfg_api(p, n, at))
+				return -1;
+			continue;
+		case NK_GUARD:
+			if (cfg_open(p) || cfg_neighbor_guard(p, n, m, at))
+				return -1;
+			continue;
+		default: /* NK_INHERIT */
+			if (tmpl)
+				return cfg_err_at(p, at,
+						  "'inherit' cannot be used "
+						  "inside a template");
+			r = cfg_list(p, k->name, cfg_item_inherit, m);
+			break;
+		}
+		if (r || cfg_semi(p))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+static int cfg_neighbor(struct cfg_parser *p, struct cfg_pos at)
+{
+	struct config *c = p->c;
+	struct cfg_neighbor *n;
+	struct cfg_pos apos = cfg_here(p);
+	struct prefix a;
+
+	if (!cfg_is_value(&p->tok))
+		return cfg_err_tok(p, "'neighbor' needs an address");
+	if (cfg_addr(p, "neighbor", 0, 0, &a))
+		return -1;
+	/* ExaBGP's neighbor ranges accept any peer in a prefix: the
+	 * guard needs each peer's address. */
+	if (!prefix_is_host(&a))
+		return cfg_err_at(p, apos,
+				  "a neighbor is one address; neighbor "
+				  "ranges are not implemented");
+	if (c->nneighbors >= CFG_MAX_NEIGHBORS)
+		return cfg_err_at(p, apos, "more than %d neighbors",
+				  CFG_MAX_NEIGHBORS);
+	if (CFG_ROOM(p, c->neighbors, c->nneighbors) ||
+	    CFG_ROOM(p, p->meta, c->nneighbors))
+		return -1;
+	n = &c->neighbors[c->nneighbors];
+	memset(n, 0, sizeof(*n));
+	memset(&p->meta[c->nneighbors], 0, sizeof(p->meta[0]));
+	c->nneighbors++;
+	n->address = a;
+	n->line = apos.line;
+	n->col = apos.col;
+	if (cfg_open(p))
+		return -1;
+	return cfg_neighbor_body(p, n, &p->meta[c->nneighbors - 1], 0, at);
+}
+
+static int cfg_template(struct cfg_parser *p, struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = { { "neighbor", 0 } };
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 }, npos;
+	struct cfg_tmpl *t;
+	int r;
+
+	while (!(
+		r = cfg_block_kw(p, kws, 1, "template block", open, &k, &at))) {
+		if (p->ntmpl >= CFG_MAX_TEMPLATES)
+			return cfg_err_at(p, at, "more than %d templates",
+					  CFG_MAX_TEMPLATES);
+		if (CFG_ROOM(p, p->tmpl, p->ntmpl))
+			return -1;
+		t = &p->tmpl[p->ntmpl];
+		memset(t, 0, sizeof(*t));
+		p->ntmpl++;
+		npos = cfg_here(p);
+		if (!cfg_is_value(&p->tok) ||
+		    !cfg_name_ok(p->tok.text, p->tok.len))
+			return cfg_err_tok(p,
+					   "a template 'neighbor' needs a name "
+					   "of 1..%d letters, digits or - _ . "
+					   ":",
+					   CFG_NAME_MAX);
+		/* A few thousand at most: a linear look is cheap enough. */
+		for (size_t i = 0; i + 1 < p->ntmpl; i++)
+			if (!strcmp(p->tmpl[i].name, p->tok.text))
+				return cfg_err_at(p, npos,
+						  "template '%s' is already "
+						  "defined at %u:%u",
+						  p->tok.text,
+						  p->tmpl[i].pos.line,
+						  p->tmpl[i].pos.col);
+		if (cfg_name(p, "neighbor", &t->name))
+			return -1;
+		t->pos = npos;
+		if (cfg_open(p) || cfg_neighbor_body(p, &t->n, &t->m, 1, at))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+/* --- process blocks ------------------------------------------------------- */
+
+enum { PK_RUN, PK_ENCODER, PK_RESPAWN };
+
+static int cfg_run(struct cfg_parser *p, struct cfg_process *pr,
+		   struct cfg_pos at)
+{
+	char b[80];
+
+	while (p->tok.type != CT_SEMI) {
+		/* One line, as in ExaBGP: a missing ';' must not swallow
+		 * the next statement into the command line. */
+		if (!cfg_is_value(&p->tok) ||
+		    (pr->argc && p->tok.line != p->prev_line))
+			break;
+		if (!pr->argc && p->tok.text[0] != '/')
+			return cfg_err_tok(p,
+					   "'run' needs an absolute program "
+					   "path, not '%.64s': bgpshield runs "
+					   "no shell and searches no PATH",
+					   p->tok.text);
+		if (pr->argc >= CFG_MAX_ARGV)
+			return cfg_err_tok(p, "more than %d words in 'run'",
+					   CFG_MAX_ARGV);
+		if (CFG_ROOM(p, pr->argv, pr->argc))
+			return -1;
+		pr->argv[pr->argc] = strdup(p->tok.text);
+		if (!pr->argv[pr->argc])
+			return cfg_oom(p);
+		pr->argc++;
+		if (cfg_take(p, 0))
+			return -1;
+	}
+	if (!pr->argc)
+		return cfg_err_at(p, at,
+				  "'run' needs a program (an absolute path) "
+				  "and its arguments, got %s",
+				  cfg_tok_desc(&p->tok, b, sizeof(b)));
+	/* NULL-terminated for execv(). */
+	if (CFG_ROOM(p, pr->argv, pr->argc))
+		return -1;
+	pr->argv[pr->argc] = NULL;
+	return cfg_semi(p);
+}
+
+static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
+{
+	static const struct cfg_kw kws[] = {
+		{ "run", PK_RUN },
+		{ "encoder", PK_ENCODER },
+		{ "respawn", PK_RESPAWN },
+	};
+	static const char *const enc[] = { "text", "json" };
+	struct config *c = p->c;
+	struct cfg_pos seen[3] = { { 0, 0 } }, npos = cfg_here(p);
+	struct cfg_pos kat = { 0, 0 };
+	const struct cfg_kw *k = NULL;
+	struct cfg_process *pr;
+	int r, e = 0;
+
+	if (c->nprocesses >= CFG_MAX_PROCESSES)
+		return cfg_err_at(p, at, "more than %d process blocks",
+				  CFG_MAX_PROCESSES);
+	if (CFG_ROOM(p, c->processes, c->nprocesses))
+		return -1;
+	pr = &c->processes[c->nprocesses];
+	memset(pr, 0, sizeof(*pr));
+	c->nprocesses++;
+	pr->respawn = 1;
+	pr->line = npos.line;
+	pr->col = npos.col;
+	if (cfg_is_value(&p->tok))
+		for (size_t i = 0; i + 1 < c->nprocesses; i++)
+			if (!strcmp(c->processes[i].name, p->tok.text))
+				return cfg_err_at(p, npos,
+						  "process '%s' is already "
+						  "defined at %u:%u",
+						  p->tok.text,
+						  c->processes[i].line,
+						  c->processes[i].col);
+	if (cfg_name(p, "process", &pr->name) || cfg_open(p))
+		return -1;
+	while (!(r = cfg_block_kw(p, kws, 3, "process block", at, &k, &kat))) {
+		if (seen[k->id].line)
+			return cfg_err_at(p, kat,
+					  "'%s' is already set in this block "
+					  "at %u:%u",
+					  k->name, seen[k->id].line,
+					  seen[k->id].col);
+		seen[k->id] = kat;
+		if (k->id == PK_RUN) {
+			if (cfg_run(p, pr, kat))
+				return -1;
+			continue;
+		}
+		if (k->id == PK_ENCODER) {
+			r = cfg_enum(p, k->name, enc, 2, "text or json", &e);
+			if (!r)
+				pr->encoder = e;
+		} else {
+			r = cfg_bool(p, k->name, &pr->respawn);
+		}
+		if (r || cfg_semi(p))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (!pr->argc)
+		return cfg_err_at(p, npos,
+				  "process '%s' needs 'run PROGRAM "
+				  "ARGS;'",
+				  pr->name);
+	return 0;
+}
+
+/* --- global blocks -------------------------------------------------------- */
+
+/* The kernel's dev_valid_name(), so a typo fails here, not at attach. */
+static int cfg_ifname_ok(const char *s, size_t len)
+{
+	if (!len || len >= IF_NAMESIZE || !strcmp(s, ".") || !strcmp(s, ".."))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '/' || s[i] == ':' || (unsigned char)s[i] <= ' ')
+			return 0;
+	return 1;
+}
+
+static int cfg_interface(struct cfg_parser *p, struct cfg_guard *g)
+{
+	size_t count = 0;
+
+	p->iface_given = 1;
+	while (cfg_is_value(&p->tok) &&
+	       (!count || p->tok.line == p->prev_line)) {
+		count++;
+		if (cfg_is(p, "auto")) {
+			g->iface_auto = 1;
+		} else {
+			if (!cfg_ifname_ok(p->tok.text, p->tok.len))
+				return cfg_err_tok(
+					p,
+					"'%.64s' is not an interface "
+					"name (1..%d bytes, no / : "
+					"or spaces)",
+					p->tok.text, IF_NAMESIZE - 1);
+			for (size_t i = 0; i < g->nifaces; i++)
+				if (!strcmp(g->ifaces[i].name, p->tok.text))
+					return cfg_err_tok(p,
+							   "interface %s is "
+							   "listed twice",
+							   p->tok.text);
+			if (g->nifaces >= BGPS_MAX_IFACES)
+				return cfg_err_tok(p, "more than %d interfaces",
+						   BGPS_MAX_IFACES);
+			if (CFG_ROOM(p, g->ifaces, g->nifaces))
+				return -1;
+			memset(&g->ifaces[g->nifaces], 0, sizeof(g->ifaces[0]));
+			memcpy(g->ifaces[g->nifaces].name, p->tok.text,
+			       p->tok.len);
+			g->nifaces++;
+		}
+		if (cfg_take(p, 0))
+			return -1;
+	}
+	if (!count)
+		return cfg_err_tok(p, "'interface' needs interface names or "
+				      "'auto'");
+	return 0;
+}
+
+static int cfg_allow(struct cfg_parser *p, struct cfg_guard *g)
+{
+	size_t count = 0;
+
+	while (cfg_is_value(&p->tok) &&
+	       (!count || p->tok.line == p->prev_line)) {
+		count++;
+		if (g->nallow >= CFG_MAX_ALLOW)
+			return cfg_err_tok(p, "more than %d allow entries",
+					   CFG_MAX_ALLOW);
+		if (CFG_ROOM(p, g->allow, g->nallow))
+			return -1;
+		if (cfg_addr(p, "allow", 0, 0, &g->allow[g->nallow]))
+			return -1;
+		g->nallow++;
+	}
+	if (!count)
+		return cfg_err_tok(p, "'allow' needs an address or a prefix");
+	return 0;
+}
+
+static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
+{
+	static const char *const modes[] = {
+		[BGPS_ATTACH_AUTO] = "auto",
+		[BGPS_ATTACH_NATIVE] = "native",
+		[BGPS_ATTACH_GENERIC] = "generic",
+		[BGPS_ATTACH_TC] = "tc",
+	};
+	static const char *const policies[] = {
+		[CFG_POLICY_ENFORCE] = "enforce",
+		[CFG_POLICY_MONITOR] = "monitor",
+	};
+	static const char *const on_exit[] = {
+		[CFG_ON_EXIT_KEEP] = "keep",
+		[CFG_ON_EXIT_DETACH] = "detach",
+	};
+	struct cfg_guard *g = &p->c->guard;
+	struct cfg_pos seen[GK_MAX] = { { 0, 0 } };
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 };
+	char *dir = NULL;
+	uint32_t v;
+	int r, e = 0;
+
+	while (!(r = cfg_block_kw(p, cfg_guard_kws,
+				  CFG_ARRAY_SIZE(cfg_guard_kws), "guard block",
+				  open, &k, &at))) {
+		/* interface and allow add up; the rest is set once. */
+		if (seen[k->id].line && k->id != GK_INTERFACE &&
+		    k->id != GK_ALLOW)
+			return cfg_err_at(p, at,
+					  "'%s' is already set in this block "
+					  "at %u:%u",
+					  k->name, seen[k->id].line,
+					  seen[k->id].col);
+		seen[k->id] = at;
+		switch (k->id) {
+		case GK_SYN_RATE:
+			r = cfg_num(p, k->name, 0, UINT32_MAX, &g->syn_rate);
+			break;
+		case GK_SYN_BURST:
+			r = cfg_num(p, k->name, 0, UINT32_MAX, &g->syn_burst);
+			break;
+		case GK_EVENT_RATE:
+			r = cfg_num(p, k->name, 0, UINT32_MAX, &g->event_rate);
+			break;
+		case GK_PORT:
+			r = cfg_num(p, k->name, 1, 65535, &v);
+			if (!r)
+				g->port = v;
+			break;
+		case GK_INTERFACE:
+			r = cfg_interface(p, g);
+			break;
+		case GK_ALLOW:
+			r = cfg_allow(p, g);
+			break;
+		case GK_MODE:
+			r = cfg_enum(p, k->name, modes, CFG_ARRAY_SIZE(modes),
+				     "auto, native, generic or tc", &e);
+			if (!r)
+				g->mode = e;
+			break;
+		case GK_POLICY:
+			r = cfg_enum(p, k->name, policies,
+				     CFG_ARRAY_SIZE(policies),
+				     "enforce or monitor", &e);
+			if (!r)
+				g->policy = e;
+			break;
+		case GK_ON_EXIT:
+			r = cfg_enum(p, k->name, on_exit,
+				     CFG_ARRAY_SIZE(on_exit), "keep or detach",
+				     &e);
+			if (!r)
+				g->on_exit = e;
+			break;
+		default: /* GK_PIN_DIR */
+			r = cfg_path(p, k->name, 1, CFG_PIN_DIR_MAX, &dir);
+			if (!r)
+				snprintf(g->pin_dir, sizeof(g->pin_dir), "%s",
+					 dir);
+			free(dir);
+			dir = NULL;
+			break;
+		}
+		if (r || cfg_semi(p))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (seen[GK_SYN_BURST].line && g->syn_burst && !g->syn_rate)
+		return cfg_err_at(p, seen[GK_SYN_BURST],
+				  "'syn-burst' needs 'syn-rate' in the same "
+				  "block");
+	return 0;
+}
+
+/* Like useradd's default NAME_REGEX, plus upper case and dots. */
+static int cfg_user(struct cfg_parser *p)
+{
+	const char *s = p->tok.text;
+	int ok = cfg_is_value(&p->tok) && p->tok.len &&
+		 p->tok.len <= CFG_USER_MAX && s[0] != '-' && s[0] != '.';
+
+	for (size_t i = 0; ok && i < p->tok.len; i++) {
+		unsigned char ch = s[i];
+
+		ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		     (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+		     ch == '.';
+	}
+	if (!ok)
+		return cfg_err_tok(p,
+				   "'user' needs a user name of 1..%d letters, "
+				   "digits or - _ .",
+				   CFG_USER_MAX);
+	/* The engine exists to hold no privilege: root defeats that. */
+	if (!strcmp(s, "root") || !strcmp(s, "0"))
+		return cfg_err_tok(p,
+				   "'user %s' would run the engine as root; "
+				   "name an unprivileged user",
+				   s);
+	memcpy(p->c->user, s, p->tok.len + 1);
+	return cfg_take(p, 0);
+}
+
+static int cfg_log(struct cfg_parser *p, struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = { { "audit", 0 } };
+	struct cfg_pos at = { 0, 0 }, seen = { 0, 0 };
+	const struct cfg_kw *k = NULL;
+	int r;
+
+	while (!(r = cfg_block_kw(p, kws, 1, "log block", open, &k, &at))) {
+		if (seen.line)
+			return cfg_err_at(p, at,
+					  "'audit' is already set in this "
+					  "block at %u:%u",
+					  seen.line, seen.col);
+		seen = at;
+		if (cfg_path(p, k->name, 1, PATH_MAX - 1, &p->c->audit_path) ||
+		    cfg_semi(p))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+enum { TK_NEIGHBOR, TK_TEMPLATE, TK_PROCESS, TK_GUARD, TK_USER, TK_LOG };
+
+static const struct cfg_kw cfg_top_kws[] = {
+	{ "neighbor", TK_NEIGHBOR }, { "template", TK_TEMPLATE },
+	{ "process", TK_PROCESS },   { "guard", TK_GUARD },
+	{ "user", TK_USER },	     { "log", TK_LOG },
+};
+
+static int cfg_once(struct cfg_parser *p, struct cfg_pos *seen,
+		    struct cfg_pos at, const char *kw)
+{
+	if (seen->line)
+		return cfg_err_at(p, at, "'%s' is already given at %u:%u", kw,
+				  seen->line, seen->col);
+	*seen = at;
+	return 0;
+}
+
+static int cfg_top(struct cfg_parser *p)
+{
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = { 0, 0 };
+	char b[80];
+
+	while (p->tok.type != CT_EOF) {
+		if (p->tok.type != CT_WORD)
+			return cfg_err_tok(p,
+					   "expected a keyword at top level, "
+					   "got %s",
+					   cfg_tok_desc(&p->tok, b, sizeof(b)));
+		k = NULL;
+		for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_top_kws); i++)
+			if (!strcmp(p->tok.text, cfg_top_kws[i].name))
+				k = &cfg_top_kws[i];
+		if (!k)
+			return cfg_unknown(p, cfg_top_kws,
+					   CFG_ARRAY_SIZE(cfg_top_kws),
+					   "at top level");
+		at = cfg_here(p);
+		cfg_stmt_reset(p);
+		if (cfg_take(p, 0))
+			return -1;
+		switch (k->id) {
+		case TK_NEIGHBOR:
+			if (cfg_neighbor(p, at))
+				return -1;
+			break;
+		case TK_TEMPLATE:
+			if (cfg_open(p) || cfg_template(p, at))
+				return -1;
+			break;
+		case TK_PROCESS:
+			if (cfg_process(p, at))
+				return -1;
+			break;
+		case TK_GUARD:
+			if (cfg_once(p, &p->guard_pos, at, "guard") ||
+			    cfg_open(p) || cfg_guard(p, at))
+				return -1;
+			break;
+		case TK_USER:
+			if (cfg_once(p, &p->user_pos, at, "user") ||
+			    cfg_user(p) || cfg_semi(p))
+				return -1;
+			break;
+		default:
+			if (cfg_once(p, &p->log_pos, at, "log") ||
+			    cfg_open(p) || cfg_log(p, at))
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* --- freeing -------------------------------------------------------------- */
+
+static void cfg_route_free(struct cfg_route *r)
+{
+	free(r->as_path);
+	free(r->communities);
+	free(r->large);
+}
+
+static void cfg_api_free(struct cfg_api *a)
+{
+	free(a->name);
+	for (size_t i = 0; i < a->nprocesses; i++)
+		free(a->processes[i].name);
+	free(a->processes);
+}
+
+static void cfg_neighbor_free(struct cfg_neighbor *n)
+{
+	free(n->description);
+	free(n->md5.secret.path);
+	free(n->tcp_ao.secret.path);
+	for (size_t i = 0; i < n->nroutes; i++)
+		cfg_route_free(&n->routes[i]);
+	free(n->routes);
+	for (size_t i = 0; i < n->napis; i++)
+		cfg_api_free(&n->apis[i]);
+	free(n->apis);
+	/* The keys live here. */
+	explicit_bzero(n, sizeof(*n));
+}
+
+static void cfg_meta_free(struct cfg_meta *m)
+{
+	for (size_t i = 0; i < m->ninherit; i++)
+		free(m->inherit[i].name);
+	free(m->inherit);
+	if (m->md5_own) {
+		explicit_bzero(m->md5_own, strlen(m->md5_own));
+		free(m->md5_own);
+	}
+	memset(m, 0, sizeof(*m));
+}
+
+void config_free(struct config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nneighbors; i++)
+		cfg_neighbor_free(&c->neighbors[i]);
+	free(c->neighbors);
+	for (size_t i = 0; i < c->nprocesses; i++) {
+		struct cfg_process *pr = &c->processes[i];
+
+		free(pr->name);
+		for (size_t k = 0; k < pr->argc; k++)
+			free(pr->argv[k]);
+		free(pr->argv);
+	}
+	free(c->processes);
+	free(c->guard.ifaces);
+	free(c->guard.allow);
+	free(c->audit_path);
+	free(c);
+}
+
+/* --- templates and checks ------------------------------------------------- */
+
+static int cfg_prefix_cmp(const struct prefix *a, const struct prefix *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
+static const char *cfg_fam_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+static int cfg_route_copy(struct cfg_route *d, const struct cfg_route *s)
+{
+	*d = *s;
+	d->as_path =
+		cfg_memdup(s->as_path, s->as_path_len, sizeof(*s->as_path));
+	d->communities = cfg_memdup(s->communities, s->ncommunities,
+				    sizeof(*s->communities));
+	d->large = cfg_memdup(s->large, s->nlarge, sizeof(*s->large));
+	if ((s->as_path_len && !d->as_path) ||
+	    (s->ncommunities && !d->communities) || (s->nlarge && !d->large)) {
+		cfg_route_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+static int cfg_api_copy(struct cfg_api *d, const struct cfg_api *s)
+{
+	memset(d, 0, sizeof(*d));
+	d->events = s->events;
+	d->receive = s->receive;
+	d->send = s->send;
+	if (s->name && !(d->name = strdup(s->name)))
+		return -1;
+	d->processes = calloc(s->nprocesses, sizeof(*d->processes));
+	if (!d->processes) {
+		cfg_api_free(d);
+		return -1;
+	}
+	for (; d->nprocesses < s->nprocesses; d->nprocesses++) {
+		const struct cfg_name *sn = &s->processes[d->nprocesses];
+		struct cfg_name *dn = &d->processes[d->nprocesses];
+
+		*dn = *sn;
+		if (!(dn->name = strdup(sn->name))) {
+			cfg_api_free(d);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct cfg_cand {
+	const struct cfg_route *r;
+	size_t order;
+};
+
+static int cfg_cand_cmp(const void *a, const void *b)
+{
+	const struct cfg_cand *x = a, *y = b;
+	int r = cfg_prefix_cmp(&x->r->prefix, &y->r->prefix);
+
+	if (r)
+		return r;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cfg_order_cmp(const void *a, const void *b)
+{
+	const struct cfg_cand *x = a, *y = b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * n's own routes, then those of the templates it inherits whose prefix it
+ * does not have yet (the neighbor overrides, then the first template).
+ * Two own routes for one prefix are a mistake.  Sorting keeps this
+ * O(n log n) for a full table.
+ */
+static int cfg_merge_routes(struct cfg_parser *p, struct cfg_neighbor *n,
+			    const struct cfg_tmpl *const *ts, size_t nts)
+{
+	const struct cfg_route *dup = NULL, *first = NULL;
+	size_t own = n->nroutes, total = own, k = 0, kept = 0, start = 0;
+	struct cfg_route *nr;
+	struct cfg_cand *cand;
+
+	for (size_t i = 0; i < nts; i++)
+		total += ts[i]->n.nroutes;
+	if (total < 2)
+		goto copy_only;
+	cand = reallocarray(NULL, total, sizeof(*cand));
+	if (!cand)
+		return cfg_oom(p);
+	for (size_t i = 0; i < own; i++, k++)
+		cand[k] = (struct cfg_cand){ &n->routes[i], k };
+	for (size_t t = 0; t < nts; t++)
+		for (size_t i = 0; i < ts[t]->n.nroutes; i++, k++)
+			cand[k] = (struct cfg_cand){ &ts[t]->n.routes[i], k };
+	qsort(cand, total, sizeof(*cand), cfg_cand_cmp);
+	for (size_t i = 0; i < total; i++) {
+		if (i && !cfg_prefix_cmp(&cand[i].r->prefix,
+					 &cand[start].r->prefix)) {
+			/* Ordered by position: an own route that is not
+			 * first follows another own route. */
+			if (cand[i].order < own &&
+			    (!dup || cand[i].r->line < dup->line ||
+			     (cand[i].r->line == dup->line &&
+			      cand[i].r->col < dup->col))) {
+				dup = cand[i].r;
+				first = cand[start].r;
+			}
+			continue;
+		}
+		start = i;
+		cand[kept++] = cand[i];
+	}
+	if (dup) {
+		char b[PREFIX_STRLEN];
+
+		free(cand);
+		return cfg_error(p, dup->line, dup->col,
+				 "route %s is already given at %u:%u",
+				 prefix_fmt(&dup->prefix, b, sizeof(b)),
+				 first->line, first->col);
+	}
+	if (kept == own) {
+		free(cand);
+		return 0;
+	}
+	qsort(cand, kept, sizeof(*cand), cfg_order_cmp);
+	nr = calloc(kept, sizeof(*nr));
+	if (!nr) {
+		free(cand);
+		return cfg_oom(p);
+	}
+	if (own)
+		memcpy(nr, n->routes, own * sizeof(*nr));
+	free(n->routes);
+	n->routes = nr;
+	for (size_t i = own; i < kept; i++, n->nroutes++)
+		if (cfg_route_copy(&n->routes[n->nroutes], cand[i].r)) {
+			free(cand);
+			return cfg_oom(p);
+		}
+	free(cand);
+	return 0;
+
+copy_only:
+	/* At most one route in all: nothing can collide. */
+	if (total == own)
+		return 0;
+	for (size_t t = 0; t < nts; t++) {
+		if (!ts[t]->n.nroutes)
+			continue;
+		nr = calloc(1, sizeof(*nr));
+		if (!nr)
+			return cfg_oom(p);
+		if (cfg_route_copy(nr, &ts[t]->n.routes[0])) {
+			free(nr);
+			return cfg_oom(p);
+		}
+		n->routes = nr;
+		n->nroutes = 1;
+	}
+	return 0;
+}
+
+static int cfg_merge_apis(struct cfg_parser *p, struct cfg_neighbor *n,
+			  const struct cfg_tmpl *const *ts, size_t nts)
+{
+	size_t total = n->napis;
+	struct cfg_api *na;
+	char b[PREFIX_STRLEN];
+
+	for (size_t i = 0; i < nts; i++)
+		total += ts[i]->n.napis;
+	if (total == n->napis)
+		return 0;
+	if (total > CFG_MAX_APIS)
+		return cfg_error(p, n->line, n->col,
+				 "neighbor %s has more than %d api blocks "
+				 "once its templates are applied",
+				 prefix_fmt(&n->address, b, sizeof(b)),
+				 CFG_MAX_APIS);
+	na = reallocarray(n->apis, total, sizeof(*na));
+	if (!na)
+		return cfg_oom(p);
+	n->apis = na;
+	for (size_t t = 0; t < nts; t++)
+		for (size_t i = 0; i < ts[t]->n.napis; i++, n->napis++)
+			if (cfg_api_copy(&n->apis[n->napis], &ts[t]->n.apis[i]))
+				return cfg_oom(p);
+	return 0;
+}
+
+/* Take every field t sets and n does not. */
+static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
+		     struct cfg_meta *m, const struct cfg_tmpl *t)
+{
+	const struct cfg_neighbor *s = &t->n;
+
+	for (int f = 0; f < CF_MAX; f++) {
+		if (m->set[f].line || !t->m.set[f].line)
+			continue;
+		m->set[f] = t->m.set[f];
+		switch ((enum cfg_field)f) {
+		case CF_DESCRIPTION:
+			if (!(n->description = strdup(s->description)))
+				return cfg_oom(p);
+			break;
+		case CF_ROUTER_ID:
+			n->router_id = s->router_id;
+			break;
+		case CF_LOCAL_ADDRESS:
+			n->local_address = s->local_address;
+			break;
+		case CF_LOCAL_AS:
+			n->local_as = s->local_as;
+			break;
+		case CF_PEER_AS:
+			n->peer_as = s->peer_as;
+			break;
+		case CF_HOLD_TIME:
+			n->hold_time = s->hold_time;
+			break;
+		case CF_PASSIVE:
+			n->passive = s->passive;
+			break;
+		case CF_LISTEN:
+			n->listen_port = s->listen_port;
+			break;
+		case CF_CONNECT:
+			n->connect_port = s->connect_port;
+			break;
+		case CF_MD5_SECRET:
+			n->md5.enabled = 1;
+			n->md5.secret.line = s->md5.secret.line;
+			n->md5.secret.col = s->md5.secret.col;
+			if (s->md5.secret.path) {
+				n->md5.secret.path = strdup(s->md5.secret.path);
+				if (!n->md5.secret.path)
+					return cfg_oom(p);
+			} else {
+				m->md5_text = t->m.md5_text;
+			}
+			break;
+		case CF_MD5_BASE64:
+			m->md5_base64 = t->m.md5_base64;
+			break;
+		case CF_MD5_IP:
+			n->md5.ip = s->md5.ip;
+			break;
+		case CF_IN_TTL:
+			n->gtsm.min_ttl_in = s->gtsm.min_ttl_in;
+			break;
+		case CF_OUT_TTL:
+			n->gtsm.ttl_out = s->gtsm.ttl_out;
+			break;
+		case CF_TCP_AO:
+			n->tcp_ao = s->tcp_ao;
+			n->tcp_ao.secret.path = NULL;
+			if (s->tcp_ao.secret.path &&
+			    !(n->tcp_ao.secret.path =
+				      strdup(s->tcp_ao.secret.path)))
+				return cfg_oom(p);
+			break;
+		case CF_FAMILY:
+			n->families = s->families;
+			break;
+		case CF_ASN4:
+			n->caps.asn4 = s->caps.asn4;
+			break;
+		case CF_ROUTE_REFRESH:
+			n->caps.route_refresh = s->caps.route_refresh;
+			break;
+		case CF_EXT_MESSAGE:
+			n->caps.extended_message = s->caps.extended_message;
+			break;
+		case CF_GR:
+			n->caps.graceful_restart = s->caps.graceful_restart;
+			n->caps.gr_time = s->caps.gr_time;
+			break;
+		case CF_SYN_RATE:
+			n->syn_rate = s->syn_rate;
+			break;
+		case CF_SYN_BURST:
+			n->syn_burst = s->syn_burst;
+			break;
+		case CF_MAX:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int cfg_tmpl_cmp(const void *a, const void *b)
+{
+	const struct cfg_tmpl *x = *(const struct cfg_tmpl *const *)a;
+	const struct cfg_tmpl *y = *(const struct cfg_tmpl *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int cfg_tmpl_key(const void *key, const void *b)
+{
+	const struct cfg_tmpl *y = *(const struct cfg_tmpl *const *)b;
+
+	return strcmp(key, y->name);
+}
+
+static int cfg_proc_cmp(const void *a, const void *b)
+{
+	const struct cfg_process *x = *(const struct cfg_process *const *)a;
+	const struct cfg_process *y = *(const struct cfg_process *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int cfg_proc_key(const void *key, const void *b)
+{
+	const struct cfg_process *y = *(const struct cfg_process *const *)b;
+
+	return strcmp(key, y->name);
+}
+
+/* Every api names defined processes. */
+static int cfg_check_apis(struct cfg_parser *p, const struct cfg_neighbor *n,
+			  struct cfg_process **procs)
+{
+	for (size_t i = 0; i < n->napis; i++)
+		for (size_t k = 0; k < n->apis[i].nprocesses; k++) {
+			const struct cfg_name *nm = &n->apis[i].processes[k];
+
+			if (!p->c->nprocesses ||
+			    !bsearch(nm->name, procs, p->c->nprocesses,
+				     sizeof(*procs), cfg_proc_key))
+				return cfg_error(p, nm->line, nm->col,
+						 "process '%s' is used by an "
+						 "api block but not defined "
+						 "(process %s { run ...; })",
+						 nm->name, nm->name);
+		}
+	return 0;
+}
+
+static size_t cfg_units(const struct cfg_neighbor *n)
+{
+	size_t u = n->nroutes;
+
+	for (size_t i = 0; i < n->nroutes; i++)
+		u += n->routes[i].as_path_len + n->routes[i].ncommunities +
+		     n->routes[i].nlarge;
+	for (size_t i = 0; i < n->napis; i++)
+		u += n->apis[i].nprocesses;
+	return u;
+}
+
+static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
+				struct cfg_tmpl **sorted, size_t *units)
+{
+	struct cfg_neighbor *n = &p->c->neighbors[idx];
+	struct cfg_meta *m = &p->meta[idx];
+	const struct cfg_tmpl *used[CFG_MAX_INHERIT] = { NULL };
+	char ab[PREFIX_STRLEN], b[PREFIX_STRLEN];
+	size_t nused = 0;
+
+	prefix_fmt(&n->address, ab, sizeof(ab));
+	for (size_t i = 0; i < m->ninherit; i++) {
+		const struct cfg_name *nm = &m->inherit[i];
+		struct cfg_tmpl **t = NULL;
+		size_t k;
+
+		if (p->ntmpl)
+			t = bsearch(nm->name, sorted, p->ntmpl, sizeof(*sorted),
+				    cfg_tmpl_key);
+		if (!t)
+			return cfg_error(p, nm->line, nm->col,
+					 "inherit of unknown template '%s' "
+					 "(define it in template { neighbor "
+					 "%s { ... } })",
+					 nm->name, nm->name);
+		for (k = 0; k < nused && used[k] != *t; k++)
+			;
+		if (k < nused)
+			continue;
+		used[nused++] = *t;
+		if (cfg_apply(p, n, m, *t))
+			return -1;
+	}
+	if (cfg_merge_routes(p, n, used, nused) ||
+	    cfg_merge_apis(p, n, used, nused))
+		return -1;
+
+	if (!m->set[CF_HOLD_TIME].line)
+		n->hold_time = CFG_HOLD_DEFAULT;
+	if (!m->set[CF_ASN4].line)
+		n->caps.asn4 = 1;
+	if (!m->set[CF_ROUTE_REFRESH].line)
+		n->caps.route_refresh = 1;
+	if (!m->set[CF_FAMILY].line)
+		n->families = CFG_FAM_DEFAULT;
+
+	if (!m->set[CF_LOCAL_AS].line || !m->set[CF_PEER_AS].line)
+		return cfg_error(
+			p, n->line, n->col,
+			"neighbor %s has no %s (set it in the "
+			"neighbor or in a template it inherits)",
+			ab, m->set[CF_LOCAL_AS].line ? "peer-as" : "local-as");
+	if (n->local_address.family &&
+	    n->local_address.family != n->address.family)
+		return cfg_err_at(p, m->set[CF_LOCAL_ADDRESS],
+				  "local-address %s is %s but neighbor %s is "
+				  "%s",
+				  prefix_fmt(&n->local_address, b, sizeof(b)),
+				  cfg_fam_name(n->local_address.family), ab,
+				  cfg_fam_name(n->address.family));
+	if (n->md5.ip.family && n->md5.ip.family != n->address.family)
+		return cfg_err_at(p, m->set[CF_MD5_IP],
+				  "md5-ip %s is %s but neighbor %s is %s",
+				  prefix_fmt(&n->md5.ip, b, sizeof(b)),
+				  cfg_fam_name(n->md5.ip.family), ab,
+				  cfg_fam_name(n->address.family));
+	/* Linux refuses a socket with both; RFC 5925 7.6 says the same. */
+	if (n->md5.enabled && n->tcp_ao.enabled)
+		return cfg_err_at(p, m->set[CF_TCP_AO],
+				  "neighbor %s has both tcp-ao and an md5 "
+				  "password (set at %u:%u); a session uses one",
+				  ab, m->set[CF_MD5_SECRET].line,
+				  m->set[CF_MD5_SECRET].col);
+	if (m->set[CF_SYN_BURST].line && !n->syn_rate)
+		return cfg_err_at(p, m->set[CF_SYN_BURST],
+				  "'syn-burst' needs 'syn-rate' in the "
+				  "neighbor's guard block");
+	for (size_t i = 0; i < n->nroutes; i++) {
+		const struct cfg_route *r = &n->routes[i];
+		uint32_t bit = r->prefix.family == AF_INET
+				       ? CFG_FAM_IPV4_UNICAST
+				       : CFG_FAM_IPV6_UNICAST;
+		const char *fam = r->prefix.family == AF_INET ? "ipv4" : "ipv6";
+
+		if (!(n->families & bit))
+			return cfg_error(p, r->line, r->col,
+					 "route %s is %s unicast, which "
+					 "neighbor %s does not enable in its "
+					 "family block",
+					 prefix_fmt(&r->prefix, b, sizeof(b)),
+					 fam, ab);
+	}
+	if (n->md5.enabled && !n->md5.secret.path) {
+		if (cfg_secret_inline(p, &n->md5.secret, m->md5_text,
+				      m->md5_base64, "the md5-password",
+				      "md5-base64"))
+			return -1;
+	} else if (n->md5.enabled) {
+		n->md5.secret.base64 = m->md5_base64;
+	}
+	*units += cfg_units(n);
+	if (*units > CFG_MAX_ROUTE_UNITS)
+		return cfg_error(p, n->line, n->col,
+				 "more than %u routes and list items once "
+				 "templates are applied (at neighbor %s)",
+				 CFG_MAX_ROUTE_UNITS, ab);
+	return 0;
+}
+
+static int cfg_nb_cmp(const void *a, const void *b)
+{
+	const struct cfg_neighbor *x = *(const struct cfg_neighbor *const *)a;
+	const struct cfg_neighbor *y = *(const struct cfg_neighbor *const *)b;
+	int r = cfg_prefix_cmp(&x->address, &y->address);
+
+	if (r)
+		return r;
+	return x < y ? -1 : x > y;
+}
+
+/* Two blocks for one address: report the second one earliest in the file. */
+static int cfg_check_dup_neighbors(struct cfg_parser *p)
+{
+	const struct cfg_neighbor *dup = NULL, *first = NULL, *start;
+	size_t n = p->c->nneighbors;
+	struct cfg_neighbor **v;
+	char b[PREFIX_STRLEN];
+
+	if (n < 2)
+		return 0;
+	v = reallocarray(NULL, n, sizeof(*v));
+	if (!v)
+		return cfg_oom(p);
+	for (size_t i = 0; i < n; i++)
+		v[i] = &p->c->neighbors[i];
+	qsort(v, n, sizeof(*v), cfg_nb_cmp);
+	start = v[0];
+	for (size_t i = 1; i < n; i++) {
+		if (cfg_prefix_cmp(&v[i]->address, &start->address)) {
+			start = v[i];
+			continue;
+		}
+		if (!dup || v[i] < dup) {
+			dup = v[i];
+			first = start;
+		}
+	}
+	free(v);
+	if (!dup)
+		return 0;
+	return cfg_error(p, dup->line, dup->col,
+			 "neighbor %s is already defined at %u:%u",
+			 prefix_fmt(&dup->address, b, sizeof(b)), first->line,
+			 first->col);
+}
+
+static int cfg_resolve(struct cfg_parser *p)
+{
+	struct config *c = p->c;
+	struct cfg_tmpl **sorted = NULL;
+	struct cfg_process **procs = NULL;
+	size_t units = 0;
+	int r = -1;
+
+	if (p->ntmpl) {
+		sorted = reallocarray(NULL, p->ntmpl, sizeof(*sorted));
+		if (!sorted)
+			return cfg_oom(p);
+		for (size_t i = 0; i < p->ntmpl; i++)
+			sorted[i] = &p->tmpl[i];
+		qsort(sorted, p->ntmpl, sizeof(*sorted), cfg_tmpl_cmp);
+	}
+	if (c->nprocesses) {
+		procs = reallocarray(NULL, c->nprocesses, sizeof(*procs));
+		if (!procs)
+			goto out;
+		for (size_t i = 0; i < c->nprocesses; i++)
+			procs[i] = &c->processes[i];
+		qsort(procs, c->nprocesses, sizeof(*procs), cfg_proc_cmp);
+	}
+	/* Templates first: their mistakes point into the template even
+	 * when no neighbor uses it. */
+	for (size_t i = 0; i < p->ntmpl; i++)
+		if (cfg_merge_routes(p, &p->tmpl[i].n, NULL, 0) ||
+		    cfg_check_apis(p, &p->tmpl[i].n, procs))
+			goto out;
+	if (cfg_check_dup_neighbors(p))
+		goto out;
+	for (size_t i = 0; i < c->nneighbors; i++)
+		if (cfg_resolve_neighbor(p, i, sorted, &units) ||
+		    cfg_check_apis(p, &c->neighbors[i], procs))
+			goto out;
+	r = 0;
+out:
+	if (r && !p->failed)
+		cfg_oom(p);
+	free(sorted);
+	free(procs);
+	return r;
+}
+
+/* --- entry point ---------------------------------------------------------- */
+
+int config_parse_buf(const char *buf, size_t len, const char *name,
+		     struct config **out, char *err, size_t errlen)
+{
+	struct cfg_parser *p;
+	struct config *c;
+	int r = -1;
+
+	*out = NULL;
+	if (err && errlen)
+		err[0] = 0;
+	if (!name)
+		name = "config";
+	p = calloc(1, sizeof(*p));
+	c = calloc(1, sizeof(*c));
+	if (!p || !c) {
+		if (err && errlen)
+			snprintf(err, errlen, "%s: out of memory", name);
+		free(p);
+		free(c);
+		return -1;
+	}
+	p->buf = buf ? buf : "";
+	p->len = buf ? len : 0;
+	p->line = p->col = 1;
+	p->name = name;
+	p->err = err;
+	p->errlen = errlen;
+	p->c = c;
+
+	snprintf(c->user, sizeof(c->user), "%s", CFG_USER_DEFAULT);
+	c->guard.mode = BGPS_ATTACH_AUTO;
+	c->guard.policy = CFG_POLICY_ENFORCE;
+	c->guard.port = BGPS_PORT_DEFAULT;
+	c->guard.event_rate = CFG_EVENT_RATE_DEFAULT;
+	c->guard.on_exit = CFG_ON_EXIT_KEEP;
+	snprintf(c->guard.pin_dir, sizeof(c->guard.pin_dir), "%s",
+		 BGPS_PIN_DIR_DEFAULT);
+
+	/* Lines and columns are unsigned int: the file limit keeps them. */
+	if (p->len > SECFILE_MAX)
+		cfg_error(p, 1, 1, "the config is larger than %u MiB",
+			  SECFILE_MAX >> 20);
+	else if (!cfg_lex(p) && !cfg_top(p) && !cfg_resolve(p))
+		r = 0;
+	/* interface auto; is the default only when none is named. */
+	if (!p->iface_given)
+		c->guard.iface_auto = 1;
+
+	for (size_t i = 0; i < p->ntmpl; i++) {
+		free(p->tmpl[i].name);
+		cfg_neighbor_free(&p->tmpl[i].n);
+		cfg_meta_free(&p->tmpl[i].m);
+	}
+	free(p->tmpl);
+	for (size_t i = 0; i < c->nneighbors; i++)
+		cfg_meta_free(&p->meta[i]);
+	free(p->meta);
+	/* The look-ahead may hold a password. */
+	explicit_bzero(p, sizeof(*p));
+	free(p);
+	if (r) {
+		config_free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+/* --- printing ------------------------------------------------------------- */
+
+/* A word the lexer reads back as the same single word. */
+static int cfg_bare_ok(const char *s)
+{
+	if (!*s || *s == '#')
+		return 0;
+	for (; *s; s++)
+		if (cfg_word_end(*s) || *s == '\'')
+			return 0;
+	return 1;
+}
+
+static void cfg_print_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void cfg_print_word(FILE *f, const char *s)
+{
+	if (cfg_bare_ok(s))
+		fputs(s, f);
+	else
+		cfg_print_str(f, s);
+}
+
+static void cfg_print_comm(FILE *f, uint32_t c)
+{
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_wk_comms); i++)
+		if (cfg_wk_comms[i].value == c) {
+			fputs(cfg_wk_comms[i].name, f);
+			return;
+		}
+	fprintf(f, "%u:%u", c >> 16, c & 0xffff);
+}
+
+static void cfg_print_route(FILE *f, const struct cfg_route *r)
+{
+	char b[PREFIX_STRLEN];
+
+	fprintf(f, "\t\troute %s next-hop ",
+		prefix_fmt(&r->prefix, b, sizeof(b)));
+	fputs(r->nh_self ? "self" : prefix_fmt(&r->next_hop, b, sizeof(b)), f);
+	fprintf(f, " origin %s", cfg_origin_names[r->origin]);
+	if (r->flags & CFG_RT_MED)
+		fprintf(f, " med %u", r->med);
+	if (r->flags & CFG_RT_LOCAL_PREF)
+		fprintf(f, " local-preference %u", r->local_pref);
+	if (r->as_path_len) {
+		fputs(" as-path [", f);
+		for (size_t i = 0; i < r->as_path_len; i++)
+			fprintf(f, " %u", r->as_path[i]);
+		fputs(" ]", f);
+	}
+	if (r->ncommunities) {
+		fputs(" community [", f);
+		for (size_t i = 0; i < r->ncommunities; i++) {
+			fputc(' ', f);
+			cfg_print_comm(f, r->communities[i]);
+		}
+		fputs(" ]", f);
+	}
+	if (r->nlarge) {
+		fputs(" large-community [", f);
+		for (size_t i = 0; i < r->nlarge; i++)
+			fprintf(f, " %u:%u:%u", r->large[i].global,
+				r->large[i].local1, r->large[i].local2);
+		fputs(" ]", f);
+	}
+	fputs(";\n", f);
+}
+
+static void cfg_print_api_dir(FILE *f, const char *what, unsigned int bits)
+{
+	if (!bits)
+		return;
+	fprintf(f, "\t\t%s {\n", what);
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_api_msg_kws); i++)
+		if (bits & (unsigned int)cfg_api_msg_kws[i].id)
+			fprintf(f, "\t\t\t%s;\n", cfg_api_msg_kws[i].name);
+	fputs("\t\t}\n", f);
+}
+
+static void cfg_print_api(FILE *f, const struct cfg_api *a)
+{
+	static const struct cfg_kw ev[] = {
+		{ "neighbor-changes", CFG_API_NEIGHBOR_CHANGES },
+		{ "negotiated", CFG_API_NEGOTIATED },
+		{ "fsm", CFG_API_FSM },
+		{ "signal", CFG_API_SIGNAL },
+	};
+
+	fputs("\tapi ", f);
+	if (a->name) {
+		fputs(a->name, f);
+		fputc(' ', f);
+	}
+	fputs("{\n\t\tprocesses [", f);
+	for (size_t i = 0; i < a->nprocesses; i++)
+		fprintf(f, " %s", a->processes[i].name);
+	fputs(" ];\n", f);
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(ev); i++)
+		if (a->events & (unsigned int)ev[i].id)
+			fprintf(f, "\t\t%s;\n", ev[i].name);
+	cfg_print_api_dir(f, "receive", a->receive);
+	cfg_print_api_dir(f, "send", a->send);
+	fputs("\t}\n", f);
+}
+
+static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
+{
+	const struct cfg_caps *cp = &n->caps;
+	char b[PREFIX_STRLEN];
+
+	fprintf(f, "\nneighbor %s {\n", prefix_fmt(&n->address, b, sizeof(b)));
+	if (n->description) {
+		fputs("\tdescription ", f);
+		cfg_print_str(f, n->description);
+		fputs(";\n", f);
+	}
+	if (n->router_id.family)
+		fprintf(f, "\trouter-id %s;\n",
+			prefix_fmt(&n->router_id, b, sizeof(b)));
+	if (n->local_address.family)
+		fprintf(f, "\tlocal-address %s;\n",
+			prefix_fmt(&n->local_address, b, sizeof(b)));
+	fprintf(f, "\tlocal-as %u;\n\tpeer-as %u;\n\thold-time %u;\n",
+		n->local_as, n->peer_as, n->hold_time);
+	fprintf(f, "\tpassive %s;\n", n->passive ? "true" : "false");
+	if (n->listen_port)
+		fprintf(f, "\tlisten %u;\n", n->listen_port);
+	if (n->connect_port)
+		fprintf(f, "\tconnect %u;\n", n->connect_port);
+	if (n->md5.enabled && n->md5.secret.path) {
+		fputs("\tmd5-password-file ", f);
+		cfg_print_word(f, n->md5.secret.path);
+		fputs(";\n", f);
+		if (n->md5.secret.base64)
+			fputs("\tmd5-base64 true;\n", f);
+	} else if (n->md5.enabled) {
+		fputs("\tmd5-password \"" CFG_SECRET_MASK "\";\n", f);
+	}
+	if (n->md5.ip.family)
+		fprintf(f, "\tmd5-ip %s;\n",
+			prefix_fmt(&n->md5.ip, b, sizeof(b)));
+	if (n->gtsm.min_ttl_in == 255 && n->gtsm.ttl_out == 255) {
+		fputs("\tttl-security;\n", f);
+	} else {
+		if (n->gtsm.min_ttl_in)
+			fprintf(f, "\tincoming-ttl %u;\n", n->gtsm.min_ttl_in);
+		if (n->gtsm.ttl_out)
+			fprintf(f, "\toutgoing-ttl %u;\n", n->gtsm.ttl_out);
+	}
+	if (n->tcp_ao.enabled) {
+		fprintf(f, "\ttcp-ao {\n\t\tkeyid %u;\n\t\talgorithm %s;\n",
+			n->tcp_ao.keyid, config_ao_alg_name(n->tcp_ao.alg));
+		if (n->tcp_ao.secret.path) {
+			fputs("\t\tpassword-file ", f);
+			cfg_print_word(f, n->tcp_ao.secret.path);
+			fputs(";\n", f);
+			if (n->tcp_ao.secret.base64)
+				fputs("\t\tbase64 true;\n", f);
+		} else {
+			fputs("\t\tpassword \"" CFG_SECRET_MASK "\";\n", f);
+		}
+		fputs("\t}\n", f);
+	}
+	fputs("\tfamily {\n", f);
+	if (n->families & CFG_FAM_IPV4_UNICAST)
+		fputs("\t\tipv4 unicast;\n", f);
+	if (n->families & CFG_FAM_IPV6_UNICAST)
+		fputs("\t\tipv6 unicast;\n", f);
+	fputs("\t}\n", f);
+	fprintf(f,
+		"\tcapability {\n\t\tasn4 %s;\n\t\troute-refresh %s;\n"
+		"\t\textended-message %s;\n",
+		cp->asn4 ? "enable" : "disable",
+		cp->route_refresh ? "enable" : "disable",
+		cp->extended_message ? "enable" : "disable");
+	if (!cp->graceful_restart)
+		fputs("\t\tgraceful-restart disable;\n", f);
+	else if (cp->gr_time)
+		fprintf(f, "\t\tgraceful-restart %u;\n", cp->gr_time);
+	else
+		fputs("\t\tgraceful-restart enable;\n", f);
+	fputs("\t}\n", f);
+	if (n->syn_rate) {
+		fprintf(f, "\tguard {\n\t\tsyn-rate %u;\n", n->syn_rate);
+		if (n->syn_burst)
+			fprintf(f, "\t\tsyn-burst %u;\n", n->syn_burst);
+		fputs("\t}\n", f);
+	}
+	if (n->nroutes) {
+		fputs("\tstatic {\n", f);
+		for (size_t i = 0; i < n->nroutes; i++)
+			cfg_print_route(f, &n->routes[i]);
+		fputs("\t}\n", f);
+	}
+	for (size_t i = 0; i < n->napis; i++)
+		cfg_print_api(f, &n->apis[i]);
+	fputs("}\n", f);
+}
+
+void config_print(FILE *f, const struct config *c)
+{
+	static const char *const modes[] = { "auto", "native", "generic",
+					     "tc" };
+	const struct cfg_guard *g = &c->guard;
+	char b[PREFIX_STRLEN];
+
+	fputs("# bgpshield config, canonical form: templates applied, "
+	      "secrets masked\n",
+	      f);
+	fprintf(f, "user %s;\n", c->user);
+	if (c->audit_path) {
+		fputs("\nlog {\n\taudit ", f);
+		cfg_print_word(f, c->audit_path);
+		fputs(";\n}\n", f);
+	}
+	fputs("\nguard {\n", f);
+	if (g->iface_auto)
+		fputs("\tinterface auto;\n", f);
+	for (size_t i = 0; i < g->nifaces; i++) {
+		fputs("\tinterface ", f);
+		cfg_print_word(f, g->ifaces[i].name);
+		fputs(";\n", f);
+	}
+	fprintf(f, "\tmode %s;\n\tpolicy %s;\n\tport %u;\n",
+		(unsigned int)g->mode < CFG_ARRAY_SIZE(modes) ? modes[g->mode]
+							      : "auto",
+		g->policy == CFG_POLICY_MONITOR ? "monitor" : "enforce",
+		g->port);
+	fprintf(f, "\tsyn-rate %u;\n", g->syn_rate);
+	if (g->syn_burst)
+		fprintf(f, "\tsyn-burst %u;\n", g->syn_burst);
+	fprintf(f, "\tevent-rate %u;\n\tpin-dir ", g->event_rate);
+	cfg_print_word(f, g->pin_dir);
+	fprintf(f, ";\n\ton-exit %s;\n",
+		g->on_exit == CFG_ON_EXIT_DETACH ? "detach" : "keep");
+	for (size_t i = 0; i < g->nallow; i++)
+		fprintf(f, "\tallow %s;\n",
+			prefix_fmt(&g->allow[i], b, sizeof(b)));
+	fputs("}\n", f);
+	for (size_t i = 0; i < c->nprocesses; i++) {
+		const struct cfg_process *pr = &c->processes[i];
+
+		fprintf(f, "\nprocess %s {\n\trun", pr->name);
+		for (size_t k = 0; k < pr->argc; k++) {
+			fputc(' ', f);
+			cfg_print_word(f, pr->argv[k]);
+		}
+		fprintf(f, ";\n\tencoder %s;\n\trespawn %s;\n}\n",
+			pr->encoder == CFG_ENC_JSON ? "json" : "text",
+			pr->respawn ? "true" : "false");
+	}
+	for (size_t i = 0; i < c->nneighbors; i++)
+		cfg_print_neighbor(f, &c->neighbors[i]);
+}
+
+/* --- comparing ------------------------------------------------------------ */
+
+static int cfg_str_eq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+static int cfg_pfx_eq(const struct prefix *a, const struct prefix *b)
+{
+	if (!a->family && !b->family)
+		return 1;
+	return !cfg_prefix_cmp(a, b);
+}
+
+static int cfg_secret_eq(const struct cfg_secret *a, const struct cfg_secret *b,
+			 int ignore)
+{
+	if (!cfg_str_eq(a->path, b->path) || a->base64 != b->base64)
+		return 0;
+	if (ignore)
+		return 1;
+	return a->loaded == b->loaded && a->len == b->len &&
+	       !memcmp(a->key, b->key, a->len);
+}
+
+static int cfg_route_eq(const struct cfg_route *a, const struct cfg_route *b)
+{
+	if (!cfg_pfx_eq(&a->prefix, &b->prefix) || a->nh_self != b->nh_self ||
+	    (!a->nh_self && !cfg_pfx_eq(&a->next_hop, &b->next_hop)) ||
+	    a->origin != b->origin || a->flags != b->flags ||
+	    ((a->flags & CFG_RT_MED) && a->med != b->med) ||
+	    ((a->flags & CFG_RT_LOCAL_PREF) &&
+	     a->local_pref != b->local_pref) ||
+	    a->as_path_len != b->as_path_len ||
+	    a->ncommunities != b->ncommunities || a->nlarge != b->nlarge)
+		return 0;
+	for (size_t i = 0; i < a->as_path_len; i++)
+		if (a->as_path[i] != b->as_path[i])
+			return 0;
+	for (size_t i = 0; i < a->ncommunities; i++)
+		if (a->communities[i] != b->communities[i])
+			return 0;
+	for (size_t i = 0; i < a->nlarge; i++)
+		if (a->large[i].global != b->large[i].global ||
+		    a->large[i].local1 != b->large[i].local1 ||
+		    a->large[i].local2 != b->large[i].local2)
+			return 0;
+	return 1;
+}
+
+static int cfg_api_eq(const struct cfg_api *a, const struct cfg_api *b)
+{
+	if (!cfg_str_eq(a->name, b->name) || a->events != b->events ||
+	    a->receive != b->receive || a->send != b->send ||
+	    a->nprocesses != b->nprocesses)
+		return 0;
+	for (size_t i = 0; i < a->nprocesses; i++)
+		if (strcmp(a->processes[i].name, b->processes[i].name))
+			return 0;
+	return 1;
+}
+
+static int cfg_neighbor_eq(const struct cfg_neighbor *a,
+			   const struct cfg_neighbor *b, int ign)
+{
+	if (!cfg_pfx_eq(&a->address, &b->address) ||
+	    !cfg_str_eq(a->description, b->description) ||
+	    !cfg_pfx_eq(&a->router_id, &b->router_id) ||
+	    !cfg_pfx_eq(&a->local_address, &b->local_address) ||
+	    a->local_as != b->local_as || a->peer_as != b->peer_as ||
+	    a->hold_time != b->hold_time || a->passive != b->passive ||
+	    a->listen_port != b->listen_port ||
+	    a->connect_port != b->connect_port ||
+	    a->md5.enabled != b->md5.enabled ||
+	    (a->md5.enabled &&
+	     !cfg_secret_eq(&a->md5.secret, &b->md5.secret, ign)) ||
+	    !cfg_pfx_eq(&a->md5.ip, &b->md5.ip) ||
+	    a->gtsm.min_ttl_in != b->gtsm.min_ttl_in ||
+	    a->gtsm.ttl_out != b->gtsm.ttl_out ||
+	    a->tcp_ao.enabled != b->tcp_ao.enabled ||
+	    a->families != b->families || a->caps.asn4 != b->caps.asn4 ||
+	    a->caps.route_refresh != b->caps.route_refresh ||
+	    a->caps.extended_message != b->caps.extended_message ||
+	    a->caps.graceful_restart != b->caps.graceful_restart ||
+	    a->caps.gr_time != b->caps.gr_time || a->syn_rate != b->syn_rate ||
+	    a->syn_burst != b->syn_burst || a->nroutes != b->nroutes ||
+	    a->napis != b->napis)
+		return 0;
+	if (a->tcp_ao.enabled &&
+	    (a->tcp_ao.keyid != b->tcp_ao.keyid ||
+	     a->tcp_ao.alg != b->tcp_ao.alg ||
+	     !cfg_secret_eq(&a->tcp_ao.secret, &b->tcp_ao.secret, ign)))
+		return 0;
+	for (size_t i = 0; i < a->nroutes; i++)
+		if (!cfg_route_eq(&a->routes[i], &b->routes[i]))
+			return 0;
+	for (size_t i = 0; i < a->napis; i++)
+		if (!cfg_api_eq(&a->apis[i], &b->apis[i]))
+			return 0;
+	return 1;
+}
+
+int config_equal(const struct config *a, const struct config *b,
+		 int ignore_secrets)
+{
+	const struct cfg_guard *ga = &a->guard, *gb = &b->guard;
+
+	if (strcmp(a->user, b->user) ||
+	    !cfg_str_eq(a->audit_path, b->audit_path) ||
+	    a->nneighbors != b->nneighbors || a->nprocesses != b->nprocesses)
+		return 0;
+	/* Whether the text holds a password is about the file, and an
+	 * unused template's password does not survive printing. */
+	if (!ignore_secrets && a->inline_secrets != b->inline_secrets)
+		return 0;
+	if (ga->iface_auto != gb->iface_auto || ga->nifaces != gb->nifaces ||
+	    ga->mode != gb->mode || ga->policy != gb->policy ||
+	    ga->port != gb->port || ga->syn_rate != gb->syn_rate ||
+	    ga->syn_burst != gb->syn_burst ||
+	    ga->event_rate != gb->event_rate || ga->nallow != gb->nallow ||
+	    strcmp(ga->pin_dir, gb->pin_dir) || ga->on_exit != gb->on_exit)
+		return 0;
+	for (size_t i = 0; i < ga->nifaces; i++)
+		if (strcmp(ga->ifaces[i].name, gb->ifaces[i].name))
+			return 0;
+	for (size_t i = 0; i < ga->nallow; i++)
+		if (!cfg_pfx_eq(&ga->allow[i], &gb->allow[i]))
+			return 0;
+	for (size_t i = 0; i < a->nprocesses; i++) {
+		const struct cfg_process *x = &a->processes[i],
+					 *y = &b->processes[i];
+
+		if (strcmp(x->name, y->name) || x->argc != y->argc ||
+		    x->encoder != y->encoder || x->respawn != y->respawn)
+			return 0;
+		for (size_t k = 0; k < x->argc; k++)
+			if (strcmp(x->argv[k], y->argv[k]))
+				return 0;
+	}
+	for (size_t i = 0; i < a->nneighbors; i++)
+		if (!cfg_neighbor_eq(&a->neighbors[i], &b->neighbors[i],
+				     ignore_secrets))
+			return 0;
+	return 1;
+}
+
+/* --- secret files --------------------------------------------------------- */
+
+static int cfg_load_secret(struct cfg_secret *s, const char *what,
+			   const char *name, const char *basedir,
+			   uid_t allowed_uid, char *err, size_t errlen)
+{
+	char path[PATH_MAX], e[PATH_MAX + 256];
+	size_t len, n;
+	char *buf;
+	int r;
+
+	if (s->path[0] == '/' || !basedir || !*basedir)
+		r = snprintf(path, sizeof(path), "%s", s->path);
+	else
+		r = snprintf(path, sizeof(path), "%s/%s", basedir, s->path);
+	if (r < 0 || (size_t)r >= sizeof(path)) {
+		snprintf(err, errlen, "%s:%u:%u: %s path is too long", name,
+			 s->line, s->col, what);
+		return -1;
+	}
+	/* Private (0600/0640), owned by root or the daemon user, read from
+	 * the descriptor that was checked. */
+	if (secfile_read(path, 1, allowed_uid, &buf, &len, e, sizeof(e)) < 0) {
+		snprintf(err, errlen, "%s:%u:%u: %s", name, s->line, s->col, e);
+		return -1;
+	}
+	/* Editors end files with a newline; it is not part of the key. */
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (s->base64) {
+		r = cfg_b64_decode(buf, len, s->key, CFG_KEY_MAX, &n);
+		if (r < 0)
+			snprintf(err, errlen, "%s:%u:%u: %s %s %s", name,
+				 s->line, s->col, what, path,
+				 r == -2 ? "decodes to more than 80 bytes"
+					 : "is not valid base64 (base64 is "
+					   "true)");
+	} else if (!len || len > CFG_KEY_MAX) {
+		r = -1;
+		snprintf(err, errlen, "%s:%u:%u: %s %s %s", name, s->line,
+			 s->col, what, path,
+			 len ? "holds more than 80 bytes (the kernel's key "
+			       "limit)"
+			     : "is empty");
+	} else {
+		memcpy(s->key, buf, len);
+		n = len;
+		r = 0;
+	}
+	secfile_wipe(buf, len);
+	if (r < 0) {
+		explicit_bzero(s->key, sizeof(s->key));
+		return -1;
+	}
+	s->len = n;
+	s->loaded = 1;
+	return 0;
+}
+
+int config_load_secrets(struct config *c, const char *name, const char *basedir,
+			uid_t allowed_uid, char *err, size_t errlen)
+{
+	if (!name)
+		name = "config";
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		struct cfg_neighbor *n = &c->neighbors[i];
+
+		if (n->md5.enabled && n->md5.secret.path &&
+		    cfg_load_secret(&n->md5.secret, "md5-password-file", name,
+				    basedir, allowed_uid, err, errlen) < 0)
+			return -1;
+		if (n->tcp_ao.enabled && n->tcp_ao.secret.path &&
+		    cfg_load_secret(&n->tcp_ao.secret, "tcp-ao password-file",
+				    name, basedir, allowed_uid, err,
+				    errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int config_load(const char *path, struct config **out, char *err, size_t errlen)
+{
+	uid_t uid = geteuid();
+	char dir[PATH_MAX], *slash;
+	struct config *c = NULL;
+	struct stat st;
+	size_t len;
+	char *text;
+	int fd, r;
+
+	*out = NULL;
+	if (secfile_open(path, 0, uid, &fd, &st, err, errlen) < 0)
+		return -1;
+	r = secfile_read_fd(fd, path, &text, &len, err, errlen);
+	close(fd);
+	if (r < 0)
+		return -1;
+	r = config_parse_buf(text, len, path, &c, err, errlen);
+	secfile_wipe(text, len);
+	if (r < 0)
+		return -1;
+	/* The stat of the descriptor read, never a second look at path. */
+	if (c->inline_secrets &&
+	    secfile_check_private(path, &st, err, errlen) < 0)
+		goto fail;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	if (config_load_secrets(c, path, dir, uid, err, errlen) < 0)
+		goto fail;
+	*out = c;
+	return 0;
+fail:
+	config_free(c);
+	return -1;
+}
+
+/* --- the guard allowlist -------------------------------------------------- */
+
+struct cfg_rule_ord {
+	struct guard_rule r;
+	size_t order;
+};
+
+static int cfg_rule_cmp(const void *a, const void *b)
+{
+	const struct cfg_rule_ord *x = a, *y = b;
+	int r = cfg_prefix_cmp(&x->r.pfx, &y->r.pfx);
+
+	if (r)
+		return r;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static int cfg_rule_order_cmp(const void *a, const void *b)
+{
+	const struct cfg_rule_ord *x = a, *y = b;
+
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int config_guard_rules(const struct config *c, struct guard_rule **out,
+		       size_t *n)
+{
+	const struct cfg_guard *g = &c->guard;
+	size_t total = c->nneighbors + g->nallow, k = 0, kept = 0;
+	uint32_t gburst = g->syn_burst ? g->syn_burst : g->syn_rate;
+	struct cfg_rule_ord *v;
+	struct guard_rule *res;
+
+	*out = NULL;
+	*n = 0;
+	if (!total)
+		return 0;
+	v = calloc(total, sizeof(*v));
+	if (!v)
+		return -1;
+	for (size_t i = 0; i < c->nneighbors; i++, k++) {
+		const struct cfg_neighbor *nb = &c->neighbors[i];
+		struct bgps_policy *pol = &v[k].r.pol;
+
+		v[k].order = k;
+		v[k].r.pfx = nb->address;
+		if (nb->gtsm.min_ttl_in) {
+			pol->flags |= BGPS_PF_GTSM;
+			pol->min_ttl = nb->gtsm.min_ttl_in;
+		}
+		if (nb->syn_rate) {
+			pol->syn_rate = nb->syn_rate;
+			pol->syn_burst =
+				nb->syn_burst ? nb->syn_burst : nb->syn_rate;
+		} else {
+			pol->syn_rate = g->syn_rate;
+			pol->syn_burst = g->syn_rate ? gburst : 0;
+		}
+	}
+	for (size_t i = 0; i < g->nallow; i++, k++) {
+		v[k].order = k;
+		v[k].r.pfx = g->allow[i];
+		v[k].r.pol.syn_rate = g->syn_rate;
+		v[k].r.pol.syn_burst = g->syn_rate ? gburst : 0;
+	}
+	/* Keep the first rule per prefix: a neighbor's rule wins over an
+	 * equal allow entry, and allow duplicates collapse. */
+	qsort(v, total, sizeof(*v), cfg_rule_cmp);
+	for (size_t i = 0; i < total; i++)
+		if (!kept || cfg_prefix_cmp(&v[i].r.pfx, &v[kept - 1].r.pfx))
+			v[kept++] = v[i];
+	qsort(v, kept, sizeof(*v), cfg_rule_order_cmp);
+	res = calloc(kept, sizeof(*res));
+	if (!res) {
+		free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < kept; i++)
+		res[i] = v[i].r;
+	free(v);
+	*out = res;
+	*n = kept;
+	return 0;
+}
