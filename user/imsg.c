@@ -135,7 +135,7 @@ int imsg_check(const struct imsg *m, enum imsg_dir dir, char *why,
 	if (imsg_table[t].dir != dir) {
 		snprintf(why, whylen, "%s not expected from %s",
 			 imsg_table[t].name,
-			 dir == IMSG_P2E ? "the engine" : "the parent");
+			 dir == IMSG_P2E ? "the parent" : "the engine");
 		return -1;
 	}
 	if (t == IMSG_AUDIT && m->hdr.len > IMSG_AUDIT_MAX) {

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests of the parent<->engine boundary (user/imsg.c): framing over a
+ * SOCK_SEQPACKET pair, descriptors, and imsg_check() refusing the wrong
+ * direction, the wrong length, a missing or extra descriptor, unknown types
+ * and truncated datagrams.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "imsg.h"
+
+static int sv[2];
+static struct imsg m;
+
+static int setup(void)
+{
+	return socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv);
+}
+
+static int teardown(void)
+{
+	close(sv[0]);
+	close(sv[1]);
+	return 0;
+}
+
+static void test_roundtrip(void)
+{
+	uint32_t id = 42;
+	char why[128];
+
+	CU_ASSERT_EQUAL(imsg_send(sv[0], IMSG_RELOAD_REQ, &id, 4, -1), 0);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(m.hdr.type, IMSG_RELOAD_REQ);
+	CU_ASSERT_EQUAL(m.hdr.len, 4);
+	CU_ASSERT_EQUAL(m.fd, -1);
+	CU_ASSERT_EQUAL(memcmp(m.data, &id, 4), 0);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), 0);
+	/* nothing more queued */
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), -EAGAIN);
+}
+
+static void test_direction(void)
+{
+	uint32_t id = 1;
+	char why[128] = "";
+
+	/* a reload request is the engine's to send, never the parent's */
+	imsg_send(sv[0], IMSG_RELOAD_REQ, &id, 4, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "not expected from the parent"));
+	/* and a guard status is the parent's */
+	{
+		struct imsg_guard_status gs = { 0 };
+
+		imsg_send(sv[0], IMSG_GUARD_STATUS, &gs, sizeof(gs), -1);
+		CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+		CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)),
+				-1);
+		CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), 0);
+	}
+}
+
+static void test_lengths(void)
+{
+	char why[128] = "", big[IMSG_AUDIT_MAX + 1];
+	uint8_t three[3] = { 0 };
+
+	/* exact-length types refuse any other length */
+	imsg_send(sv[0], IMSG_RELOAD_REQ, three, 3, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "wrong length 3"));
+	/* ready carries nothing */
+	imsg_send(sv[0], IMSG_READY, three, 1, -1);
+	imsg_recv(sv[1], &m);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	/* an audit line has a ceiling below the general one */
+	memset(big, 'x', sizeof(big));
+	imsg_send(sv[0], IMSG_AUDIT, big, sizeof(big), -1);
+	imsg_recv(sv[1], &m);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	imsg_send(sv[0], IMSG_AUDIT, big, IMSG_AUDIT_MAX, -1);
+	imsg_recv(sv[1], &m);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), 0);
+	/* over the payload limit is refused at the sender */
+	CU_ASSERT_EQUAL(imsg_send(sv[0], IMSG_CONFIG_CHUNK, NULL,
+				  IMSG_MAX_PAYLOAD + 1, -1),
+			-EMSGSIZE);
+}
+
+static void test_unknown_type(void)
+{
+	struct imsg_hdr h = { .type = 999, .len = 0 };
+	char why[128] = "";
+
+	CU_ASSERT_EQUAL(send(sv[0], &h, sizeof(h), 0), (ssize_t)sizeof(h));
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "unknown message type 999"));
+	h.type = IMSG_NONE;
+	send(sv[0], &h, sizeof(h), 0);
+	imsg_recv(sv[1], &m);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+}
+
+static void test_bad_framing(void)
+{
+	struct imsg_hdr h = { .type = IMSG_RELOAD_REQ, .len = 4 };
+	uint8_t shortmsg[2] = { 1, 2 };
+
+	/* header says 4 bytes follow, none do */
+	send(sv[0], &h, sizeof(h), 0);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), -EMSGSIZE);
+	/* shorter than a header */
+	send(sv[0], shortmsg, sizeof(shortmsg), 0);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), -EMSGSIZE);
+}
+
+static void test_descriptors(void)
+{
+	int p[2], fd;
+	char why[128] = "";
+	struct imsg_listen l = { 0 };
+
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	/* a descriptor where none belongs is refused (and closed by the
+	 * caller); one where it belongs passes */
+	imsg_send(sv[0], IMSG_READY, NULL, 0, p[0]);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT(m.fd >= 0);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "unexpected descriptor"));
+	close(m.fd);
+	imsg_send(sv[0], IMSG_LISTEN_FD, &l, sizeof(l), p[1]);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), 0);
+	fd = m.fd;
+	/* the received descriptor is the pipe's write end */
+	CU_ASSERT_EQUAL(write(fd, "x", 1), 1);
+	{
+		char c = 0;
+
+		CU_ASSERT_EQUAL(read(p[0], &c, 1), 1);
+		CU_ASSERT_EQUAL(c, 'x');
+	}
+	CU_ASSERT(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	close(fd);
+	/* missing descriptor */
+	imsg_send(sv[0], IMSG_LISTEN_FD, &l, sizeof(l), -1);
+	imsg_recv(sv[1], &m);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "missing descriptor"));
+	close(p[0]);
+	close(p[1]);
+}
+
+static void test_peer_closed(void)
+{
+	int pair[2];
+
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, pair) == 0);
+	close(pair[0]);
+	CU_ASSERT_EQUAL(imsg_recv(pair[1], &m), 0);
+	close(pair[1]);
+}
+
+int main(void)
+{
+	CU_pSuite s;
+	unsigned int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("imsg", setup, teardown);
+	CU_add_test(s, "round trip", test_roundtrip);
+	CU_add_test(s, "direction checked", test_direction);
+	CU_add_test(s, "lengths checked", test_lengths);
+	CU_add_test(s, "unknown types refused", test_unknown_type);
+	CU_add_test(s, "bad framing refused", test_bad_framing);
+	CU_add_test(s, "descriptors checked", test_descriptors);
+	CU_add_test(s, "peer closed", test_peer_closed);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}
