@@ -149,6 +149,20 @@ demo: deps all
 install: all
 	install -d $(DESTDIR)$(SBINDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(SBINDIR)/
+	install -d -m 0750 $(DESTDIR)/etc/bgpshield
+	install -d $(DESTDIR)$(PREFIX)/share/bgpshield/examples \
+		$(DESTDIR)$(PREFIX)/share/doc/bgpshield
+	install -m 0644 deploy/examples/*.conf \
+		$(DESTDIR)$(PREFIX)/share/bgpshield/examples/
+	install -m 0644 deploy/nftables/bgpshield-guard.nft \
+		$(DESTDIR)$(PREFIX)/share/bgpshield/
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/bgpshield/
+	@# the engine's user; only on the live system, never into DESTDIR
+	@if [ -z "$(DESTDIR)" ] && ! getent passwd bgpshield >/dev/null; then \
+		echo "creating system user bgpshield"; \
+		useradd --system --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin bgpshield; \
+	fi
 
 fmt:
 	clang-format -i bpf/*.c include/*.h user/*.c user/*.h selftests/*/*.c
