@@ -49,9 +49,9 @@
 #define F_ACK 0x10
 
 /* Sources: one allowed peer per policy under test, and a stranger. */
-#define P_GTSM "10.0.0.1"	/* GTSM 255, no SYN bucket */
-#define P_BUCKET "10.0.0.2"	/* GTSM 255, bucket that admits all */
-#define P_EXHAUST "10.0.0.3"	/* GTSM 255, rate 1 burst 1 */
+#define P_GTSM "10.0.0.1"    /* GTSM 255, no SYN bucket */
+#define P_BUCKET "10.0.0.2"  /* GTSM 255, bucket that admits all */
+#define P_EXHAUST "10.0.0.3" /* GTSM 255, rate 1 burst 1 */
 #define P_STRANGER "192.0.2.1"
 #define P6_GTSM "2001:db8::1"
 #define P6_BUCKET "2001:db8::2"
@@ -80,7 +80,7 @@ enum expect {
 
 struct path {
 	const char *name;
-	int family;	 /* 4 or 6; 0 for the floor */
+	int family; /* 4 or 6; 0 for the floor */
 	const char *src;
 	__u8 ttl;
 	__u8 flags;
@@ -98,40 +98,41 @@ struct path {
 
 /* Designated initialisers keep -Wmissing-field-initializers quiet about
  * the fields filled in at run time. */
-#define PATH(n, fam, s, t, f, dp, gr, e, tg)                                  \
-	{                                                                     \
-		.name = n, .family = fam, .src = s, .ttl = t, .flags = f,     \
-		.dport = dp, .global_rate = gr, .expect = e, .target = tg,    \
+#define PATH(n, fam, s, t, f, dp, gr, e, tg)                                   \
+	{                                                                      \
+		.name = n, .family = fam, .src = s, .ttl = t, .flags = f,      \
+		.dport = dp, .global_rate = gr, .expect = e, .target = tg,     \
 	}
 
 static struct path paths[] = {
-	PATH("floor: empty XDP_DROP", 0, P_STRANGER, 64, F_SYN, 179, 0, E_FLOOR, 0 ),
+	PATH("floor: empty XDP_DROP", 0, P_STRANGER, 64, F_SYN, 179, 0, E_FLOOR,
+	     0),
 	PATH("v4 pass allowed ACK", 4, P_GTSM, 255, F_ACK, 179, 0,
-	  E_PASS_GUARDED, TARGET_NS ),
+	     E_PASS_GUARDED, TARGET_NS),
 	PATH("v4 drop unknown SYN", 4, P_STRANGER, 64, F_SYN, 179, 0,
-	  E_NOT_ALLOWED, TARGET_NS ),
+	     E_NOT_ALLOWED, TARGET_NS),
 	PATH("v4 drop low TTL (GTSM)", 4, P_GTSM, 254, F_ACK, 179, 0, E_TTL,
-	  TARGET_NS ),
+	     TARGET_NS),
 	PATH("v4 SYN through peer bucket", 4, P_BUCKET, 255, F_SYN, 179, 0,
-	  E_PASS_GUARDED, TARGET_SYN_NS ),
+	     E_PASS_GUARDED, TARGET_SYN_NS),
 	PATH("v4 SYN over peer bucket", 4, P_EXHAUST, 255, F_SYN, 179, 0,
-	  E_SYN_RATE, TARGET_NS ),
+	     E_SYN_RATE, TARGET_NS),
 	PATH("v4 non-179 pass", 4, P_STRANGER, 64, F_SYN, 22, 0,
-	  E_PASS_UNGUARDED, TARGET_NS ),
+	     E_PASS_UNGUARDED, TARGET_NS),
 	PATH("v4 SYN via peer+global (info)", 4, P_BUCKET, 255, F_SYN, 179,
-	  ADMIT_RATE, E_PASS_GUARDED, TARGET_SYN_NS ),
+	     ADMIT_RATE, E_PASS_GUARDED, TARGET_SYN_NS),
 	PATH("v6 pass allowed ACK", 6, P6_GTSM, 255, F_ACK, 179, 0,
-	  E_PASS_GUARDED, TARGET_NS ),
+	     E_PASS_GUARDED, TARGET_NS),
 	PATH("v6 drop unknown SYN", 6, P6_STRANGER, 64, F_SYN, 179, 0,
-	  E_NOT_ALLOWED, TARGET_NS ),
+	     E_NOT_ALLOWED, TARGET_NS),
 	PATH("v6 drop low TTL (GTSM)", 6, P6_GTSM, 254, F_ACK, 179, 0, E_TTL,
-	  TARGET_NS ),
+	     TARGET_NS),
 	PATH("v6 SYN through peer bucket", 6, P6_BUCKET, 255, F_SYN, 179, 0,
-	  E_PASS_GUARDED, TARGET_SYN_NS ),
+	     E_PASS_GUARDED, TARGET_SYN_NS),
 	PATH("v6 SYN over peer bucket", 6, P6_EXHAUST, 255, F_SYN, 179, 0,
-	  E_SYN_RATE, TARGET_NS ),
+	     E_SYN_RATE, TARGET_NS),
 	PATH("v6 non-179 pass", 6, P6_STRANGER, 64, F_SYN, 22, 0,
-	  E_PASS_UNGUARDED, TARGET_NS ),
+	     E_PASS_UNGUARDED, TARGET_NS),
 };
 
 #define N_PATHS (sizeof(paths) / sizeof(paths[0]))
@@ -185,10 +186,10 @@ static int add_peer(struct guard_bpf *skel, int family, const char *addr,
 		    __u32 rate, __u32 burst)
 {
 	struct bgps_peer v = {
-		.policy = { .flags = BGPS_PF_GTSM,
-			    .min_ttl = 255,
-			    .syn_rate = rate,
-			    .syn_burst = burst },
+		.policy = {.flags = BGPS_PF_GTSM,
+			   .min_ttl = 255,
+			   .syn_rate = rate,
+			   .syn_burst = burst},
 	};
 	unsigned char key[16];
 	int fd;
@@ -207,6 +208,10 @@ static int add_peer(struct guard_bpf *skel, int family, const char *addr,
 	return 0;
 }
 
+/* Events per second per CPU, as production sets it; --event-rate 0 shows
+ * what the limiter costs the drop paths. */
+static __u32 event_rate = 100;
+
 static int set_settings(struct guard_bpf *skel, __u32 global_rate)
 {
 	struct bgps_settings s = {
@@ -215,8 +220,8 @@ static int set_settings(struct guard_bpf *skel, __u32 global_rate)
 		.syn_rate = global_rate,
 		.syn_burst = global_rate ? ADMIT_BURST : 0,
 		/* Like production: drop paths pay for the event limiter. */
-		.event_rate = 100,
-		.event_burst = 100,
+		.event_rate = event_rate,
+		.event_burst = event_rate,
 		.abi_version = BGPS_ABI_VERSION,
 	};
 	__u32 zero = 0;
@@ -321,9 +326,10 @@ static int run_one(struct guard_bpf *skel, struct ring_buffer *rb,
 static int load_floor(void)
 {
 	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = XDP_DROP },
-		{ .code = BPF_JMP | BPF_EXIT },
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K,
+		 .dst_reg = BPF_REG_0,
+		 .imm = XDP_DROP},
+		{.code = BPF_JMP | BPF_EXIT},
 	};
 
 	return bpf_prog_load(BPF_PROG_TYPE_XDP, "bench_floor", "GPL", insns,
@@ -355,7 +361,11 @@ static void usage(const char *prog)
 		"  --repeat N  test_run repeats per measurement "
 		"(default 1000000, at least 1000000)\n"
 		"  --rounds N  interleaved rounds over all paths (default 5)\n"
-		"  --cpu N     pin to CPU N (default: not pinned)\n",
+		"  --cpu N     pin to CPU N (default: not pinned)\n"
+		"  --event-rate N  settings.event_rate and _burst "
+		"(default 100; 0: no events)\n"
+		"  --summary FILE  also write path<TAB>median<TAB>target "
+		"lines there\n",
 		prog);
 }
 
@@ -370,16 +380,20 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "repeat", required_argument, NULL, 'r' },
-		{ "rounds", required_argument, NULL, 'n' },
-		{ "cpu", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
+		{"repeat", required_argument, NULL, 'r'},
+		{"rounds", required_argument, NULL, 'n'},
+		{"cpu", required_argument, NULL, 'c'},
+		{"summary", required_argument, NULL, 's'},
+		{"event-rate", required_argument, NULL, 'e'},
+		{"help", no_argument, NULL, 'h'},
 		{},
 	};
 	unsigned long repeat = 1000000;
 	int rounds = 5, cpu = -1, floor_fd, c, r, ret = 1, any_bad = 0;
 	struct guard_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
+	const char *summary = NULL;
+	FILE *sf = NULL;
 	double floor_med = 0;
 	size_t i;
 
@@ -394,6 +408,12 @@ int main(int argc, char **argv)
 		case 'c':
 			cpu = atoi(optarg);
 			break;
+		case 's':
+			summary = optarg;
+			break;
+		case 'e':
+			event_rate = strtoul(optarg, NULL, 0);
+			break;
 		case 'h':
 			usage(argv[0]);
 			return 0;
@@ -404,13 +424,15 @@ int main(int argc, char **argv)
 	}
 	if (repeat < 1000000 || repeat > 0xffffffffUL || rounds < 1 ||
 	    rounds > MAX_ROUNDS) {
-		fprintf(stderr, "--repeat must be 1000000..2^32-1, "
-				"--rounds 1..%d\n",
+		fprintf(stderr,
+			"--repeat must be 1000000..2^32-1, "
+			"--rounds 1..%d\n",
 			MAX_ROUNDS);
 		return 2;
 	}
 	if (geteuid() != 0) {
-		printf("skipped: bench_guard needs root for BPF_PROG_TEST_RUN\n");
+		printf("skipped: bench_guard needs root for "
+		       "BPF_PROG_TEST_RUN\n");
 		return EXIT_SKIP;
 	}
 	if (cpu >= 0) {
@@ -429,8 +451,8 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), drain_event,
-			      NULL, NULL);
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), drain_event, NULL,
+			      NULL);
 	floor_fd = load_floor();
 	if (!rb || floor_fd < 0) {
 		fprintf(stderr, "ring buffer / floor program: %s\n",
@@ -462,15 +484,23 @@ int main(int argc, char **argv)
 	printf("bench_guard: BPF_PROG_TEST_RUN, %lu repeats x %d rounds, "
 	       "paths interleaved; ns per packet as the kernel reports it\n",
 	       repeat, rounds);
-	printf("settings: event_rate 100/s burst 100; peers GTSM min-ttl 255; "
+	printf("settings: event_rate %u/s burst %u; peers GTSM min-ttl 255; "
 	       "'admits' bucket = %u/s burst %u\n",
-	       ADMIT_RATE, ADMIT_BURST);
+	       event_rate, event_rate, ADMIT_RATE, ADMIT_BURST);
 	fflush(stdout);
 	for (r = 0; r < rounds; r++)
 		for (i = 0; i < N_PATHS; i++)
 			if (run_one(skel, rb, &paths[i], repeat, r))
 				goto out;
 
+	/* For scripts/bench-guard.sh's closing table. */
+	if (summary) {
+		sf = fopen(summary, "w");
+		if (!sf) {
+			fprintf(stderr, "%s: %s\n", summary, strerror(errno));
+			goto out;
+		}
+	}
 	printf("\n%-31s %7s %5s %5s %8s %7s  %s\n", "path", "median", "min",
 	       "max", "x floor", "target", "verdict");
 	for (i = 0; i < N_PATHS; i++) {
@@ -488,6 +518,9 @@ int main(int argc, char **argv)
 		       p->bad ? "WRONG VERDICT" : "ok",
 		       p->target && med > p->target ? "  (over target)" : "");
 		any_bad |= p->bad;
+		if (sf)
+			fprintf(sf, "%s\t%.1f\t%d\t%s\n", p->name, med,
+				p->target, p->bad ? "wrong-verdict" : "ok");
 	}
 	printf("\ntargets: every path <= %d ns except SYN through the bucket "
 	       "<= %d ns (figures only, not a pass/fail)\n",
@@ -498,6 +531,8 @@ int main(int argc, char **argv)
 	/* A wrong verdict is a broken setup, not a slow run. */
 	ret = any_bad ? 1 : 0;
 out:
+	if (sf)
+		fclose(sf);
 	ring_buffer__free(rb);
 	guard_bpf__destroy(skel);
 	return ret;

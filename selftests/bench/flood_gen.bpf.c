@@ -11,8 +11,10 @@
  * whatever source we wrote last; the rewrite reads the old value from the
  * frame and patches both checksums incrementally (RFC 1624).
  *
- * Also holds the empty XDP_DROP program the flood benchmark attaches as
- * the floor.
+ * Also holds the receivers the flood benchmark attaches as floors: an
+ * empty XDP_DROP, and one that first reads the headers a port filter must
+ * read, to tell the cost of bringing the frame's data to the receiving CPU
+ * from the cost of the filter's own work.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -27,7 +29,7 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by flood_gen.c before load. */
 const volatile __u64 train_interval_ns; /* 0: unpaced, every frame sent */
 const volatile __u32 train_len = 32;
-const volatile __u32 src_base;	/* host order */
+const volatile __u32 src_base;	   /* host order */
 const volatile __u32 src_hostmask; /* host order: the random bits */
 
 /* One test_run call runs on one CPU: plain globals need no atomics. */
@@ -48,7 +50,7 @@ static __always_inline __u16 csum_fold(__u32 s)
 /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') over every changed word. */
 static __always_inline void csum_replace4(__u16 *sum, __u32 from, __u32 to)
 {
-	__u32 s = (__u16)~*sum;
+	__u32 s = (__u16) ~*sum;
 
 	s += (~from & 0xffff) + (~from >> 16);
 	s += (to & 0xffff) + (to >> 16);
@@ -57,7 +59,7 @@ static __always_inline void csum_replace4(__u16 *sum, __u32 from, __u32 to)
 
 static __always_inline void csum_replace2(__u16 *sum, __u16 from, __u16 to)
 {
-	__u32 s = (__u16)~*sum;
+	__u32 s = (__u16) ~*sum;
 
 	s += (__u16)~from;
 	s += to;
@@ -124,4 +126,22 @@ int xdp_drop_all(struct xdp_md *ctx)
 {
 	(void)ctx;
 	return XDP_DROP;
+}
+
+/* The floor plus the data access every port filter pays: read the L3
+ * protocol and the TCP destination port, and drop. */
+SEC("xdp")
+int xdp_touch_drop(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	struct tcphdr *tcp = (void *)(ip + 1);
+
+	if ((void *)(tcp + 1) > data_end)
+		return XDP_PASS;
+	if (eth->h_proto != bpf_htons(ETH_P_IP) || ip->protocol != IPPROTO_TCP)
+		return XDP_PASS;
+	return tcp->dest == bpf_htons(179) ? XDP_DROP : XDP_PASS;
 }
