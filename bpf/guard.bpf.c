@@ -143,14 +143,17 @@ struct pkt {
  * GCRA: admit when the theoretical arrival time is at most burst-1
  * intervals ahead of now.  The update is a plain store: two CPUs racing may
  * both admit, at most one extra token per CPU, which is the price of not
- * taking a lock on every SYN.
+ * taking a lock on every SYN.  The interval comes precomputed from
+ * userspace; a map written by hand (bpftool) without it still works, with a
+ * division.
  */
-static __always_inline int gcra_admit(__u64 *tat, __u64 now, __u32 rate,
-				      __u32 burst)
+static __always_inline int gcra_admit(__u64 *tat, __u64 now, __u32 interval,
+				      __u32 rate, __u32 burst)
 {
-	__u64 interval = 1000000000ULL / rate;
 	__u64 t = *tat;
 
+	if (!interval)
+		interval = 1000000000U / rate;
 	if (t < now)
 		t = now;
 	if (burst == 0)
@@ -161,19 +164,24 @@ static __always_inline int gcra_admit(__u64 *tat, __u64 now, __u32 rate,
 	return 1;
 }
 
+/* The coarse clock, read at most once per packet. */
+static __always_inline __u64 clock_once(__u64 *now)
+{
+	if (!*now)
+		*now = bpf_ktime_get_coarse_ns();
+	return *now;
+}
+
 static __always_inline void emit_event(struct bgps_stats *st,
 				       struct bgps_settings *cfg,
 				       const struct pkt *p, const void *data_end,
-				       __u32 ifindex, __u8 reason, __u8 flags)
+				       __u32 ifindex, __u8 reason, __u8 flags,
+				       __u64 now)
 {
 	struct bgps_event *e;
-	__u64 now;
 
-	if (!cfg->event_rate)
-		return;
-	now = bpf_ktime_get_coarse_ns();
-	if (!gcra_admit(&st->event_tat, now, cfg->event_rate,
-			cfg->event_burst)) {
+	if (!gcra_admit(&st->event_tat, now, cfg->event_interval_ns,
+			cfg->event_rate, cfg->event_burst)) {
 		st->events_suppressed++;
 		st->event_pending++;
 		return;
@@ -231,6 +239,7 @@ static __always_inline enum verdict guard_verdict(void *data, void *data_end,
 	void *cur = data;
 	int more_frags = 0;
 	__u32 l4_len = 0;
+	__u64 now = 0;
 	__u8 reason;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
@@ -416,14 +425,17 @@ v6_tcp:
 		reason = BGPS_R_NOT_ALLOWED;
 		goto drop;
 	}
-	__sync_fetch_and_add(&peer->packets, 1);
-	__sync_fetch_and_add(&peer->bytes, len);
+	/* Plain adds, not atomics: one peer's session is one flow, handled
+	 * by one CPU at a time; a lost count under concurrency is cheaper
+	 * than a locked add on every packet. */
+	peer->packets++;
+	peer->bytes += len;
 
 	/* 2. GTSM, RFC 5082 §3: below min-ttl cannot be from a peer at the
 	 * configured distance. */
 	if ((peer->policy.flags & BGPS_PF_GTSM) &&
 	    p.ttl < peer->policy.min_ttl) {
-		__sync_fetch_and_add(&peer->drop_ttl, 1);
+		peer->drop_ttl++;
 		reason = BGPS_R_TTL;
 		goto drop;
 	}
@@ -431,12 +443,12 @@ v6_tcp:
 	/* 3. A SYN opens a connection (and costs a socket lookup and maybe a
 	 * SYN cookie); SYN-ACK answers ours and is not limited. */
 	if ((p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
-		__u64 now = bpf_ktime_get_coarse_ns();
 		__u32 rate = peer->policy.syn_rate;
 
-		if (rate && !gcra_admit(&peer->syn_tat, now, rate,
+		if (rate && !gcra_admit(&peer->syn_tat, clock_once(&now),
+					peer->policy.syn_interval_ns, rate,
 					peer->policy.syn_burst)) {
-			__sync_fetch_and_add(&peer->drop_syn, 1);
+			peer->drop_syn++;
 			reason = BGPS_R_SYN_RATE;
 			goto drop;
 		}
@@ -444,9 +456,10 @@ v6_tcp:
 			struct bgps_gstate *g =
 				bpf_map_lookup_elem(&gstate, &zero);
 
-			if (g && !gcra_admit(&g->syn_tat, now, cfg->syn_rate,
-					     cfg->syn_burst)) {
-				__sync_fetch_and_add(&peer->drop_syn, 1);
+			if (g && !gcra_admit(&g->syn_tat, clock_once(&now),
+					     cfg->syn_interval_ns,
+					     cfg->syn_rate, cfg->syn_burst)) {
+				peer->drop_syn++;
 				reason = BGPS_R_SYN_RATE;
 				goto drop;
 			}
@@ -467,11 +480,14 @@ drop:
 		(&st->passed)[reason]++;
 	if (cfg->mode == BGPS_MODE_MONITOR) {
 		st->monitor_passed++;
-		emit_event(st, cfg, &p, data_end, ifindex, reason,
-			   ef | BGPS_EF_MONITOR);
+		if (cfg->event_rate)
+			emit_event(st, cfg, &p, data_end, ifindex, reason,
+				   ef | BGPS_EF_MONITOR, clock_once(&now));
 		return V_PASS;
 	}
-	emit_event(st, cfg, &p, data_end, ifindex, reason, ef);
+	if (cfg->event_rate)
+		emit_event(st, cfg, &p, data_end, ifindex, reason, ef,
+			   clock_once(&now));
 	return V_DROP;
 }
 

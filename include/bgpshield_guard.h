@@ -33,7 +33,11 @@
 #define BGPS_PIN_PROG_TC "prog_tc"
 #define BGPS_PIN_LINKS "links" /* sub-folder: one XDP link per interface */
 
-#define BGPS_MAX_PEERS 65536
+/* Exact peers per family.  Kept small on purpose: a spoofed flood looks up
+ * random buckets, and a bucket array that fits in cache is what keeps the
+ * drop path cheap (8192 entries: 128 KiB of buckets).  Ranges (LPM) cover
+ * larger sets. */
+#define BGPS_MAX_PEERS 8192
 #define BGPS_MAX_RANGES 16384
 #define BGPS_MAX_IFACES 256
 #define BGPS_EVENTS_BYTES (256 * 1024)
@@ -79,6 +83,9 @@ struct bgps_settings {
 	__u32 event_rate; /* events per second per CPU; 0 = no events */
 	__u32 event_burst;
 	__u32 abi_version; /* BGPS_ABI_VERSION of the writer */
+	/* 1e9 / rate, derived by userspace (0: the program divides) */
+	__u32 syn_interval_ns;
+	__u32 event_interval_ns;
 };
 
 /* Peer policy flags */
@@ -91,7 +98,8 @@ struct bgps_policy {
 	__u16 pad;
 	__u32 syn_rate; /* this source's SYNs per second; 0 = no own bucket */
 	__u32 syn_burst;
-	__u32 pad2;
+	__u32 syn_interval_ns; /* 1e9 / syn_rate, set by userspace so the
+				* program never divides; 0: it divides */
 };
 
 /*

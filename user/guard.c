@@ -260,8 +260,7 @@ static void settings_defaults(struct guard *g)
 		s.event_rate = 100;
 		s.event_burst = 100;
 	}
-	s.abi_version = BGPS_ABI_VERSION;
-	bpf_map_update_elem(g->map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
+	guard_settings_set(g, &s);
 }
 
 int guard_load(struct guard *g, const char *pin_dir)
@@ -734,6 +733,8 @@ int guard_settings_set(struct guard *g, const struct bgps_settings *s)
 	__u32 zero = 0;
 
 	v.abi_version = BGPS_ABI_VERSION;
+	v.syn_interval_ns = v.syn_rate ? 1000000000U / v.syn_rate : 0;
+	v.event_interval_ns = v.event_rate ? 1000000000U / v.event_rate : 0;
 	if (bpf_map_update_elem(g->map_fd[GM_SETTINGS], &zero, &v, BPF_ANY))
 		return gerr_errno(g, errno, "writing settings");
 	return 0;
@@ -806,21 +807,26 @@ static int policy_valid(struct guard *g, const struct guard_rule *r)
 
 static int allow_one(struct guard *g, const struct guard_rule *r)
 {
+	struct bgps_policy pol;
 	struct bgps_peer v = {}, old;
 	struct rule_key k;
 	char b[PREFIX_STRLEN];
 	int res;
 
 	rule_key(g, &r->pfx, &k);
+	pol = r->pol;
+	pol.pad = 0;
+	/* derived here so the program never divides */
+	pol.syn_interval_ns = pol.syn_rate ? 1000000000U / pol.syn_rate : 0;
 	if (bpf_map_lookup_elem(k.fd, k.raw, &old) == 0) {
-		if (!memcmp(&old.policy, &r->pol, sizeof(r->pol)))
+		if (!memcmp(&old.policy, &pol, sizeof(pol)))
 			return GUARD_UNCHANGED;
 		/* Keep the program's counters and bucket. */
 		v = old;
-		v.policy = r->pol;
+		v.policy = pol;
 		res = GUARD_CHANGED;
 	} else {
-		v.policy = r->pol;
+		v.policy = pol;
 		res = GUARD_ADDED;
 	}
 	if (bpf_map_update_elem(k.fd, k.raw, &v, BPF_ANY)) {
