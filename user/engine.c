@@ -291,14 +291,17 @@ static void client_request(struct engine *e, struct client *c)
 			client_error(e, c, "request holds non-printable bytes");
 			return;
 		}
+	/* "json " is bgpshieldctl's framing, not part of the command: keep
+	 * it out of error messages and the audit log. */
+	if (!strncmp(c->line, "json ", 5)) {
+		c->json = 1;
+		memmove(c->line, c->line + 5, c->len - 5 + 1);
+		c->len -= 5;
+	}
 	snprintf(work, sizeof(work), "%s", c->line);
 	for (t = strtok_r(work, " \t", &save); t && argc < 8;
 	     t = strtok_r(NULL, " \t", &save))
 		argv[argc++] = t;
-	if (argc && !strcmp(argv[0], "json")) {
-		c->json = 1;
-		memmove(argv, argv + 1, --argc * sizeof(*argv));
-	}
 	if (!argc) {
 		client_error(e, c, "empty request; %s", commands_help);
 		return;

@@ -600,12 +600,13 @@ static void engine_start(struct parent *p)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = EP_ENGINE };
 	int sv[2];
-	pid_t pid;
+	pid_t pid, parent_pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		log_warn("socketpair");
 		return;
 	}
+	parent_pid = getpid();
 	pid = fork();
 	if (pid < 0) {
 		log_warn("fork");
@@ -625,9 +626,6 @@ static void engine_start(struct parent *p)
 		signal(SIGHUP, SIG_IGN);
 		signal(SIGINT, SIG_IGN);
 		signal(SIGPIPE, SIG_IGN);
-		/* The engine should die with us, never outlive the guard's
-		 * owner as an orphan. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		keep[nkeep++] = sv[1];
 		if (p->ctl_fd >= 0)
 			keep[nkeep++] = p->ctl_fd;
@@ -639,7 +637,10 @@ static void engine_start(struct parent *p)
 		 * there is no exec; cloexec only matters for exec. */
 		close_except(keep, nkeep);
 		log_set_prefix("bgpshieldd[engine]");
-		if (sandbox_engine(p->uid, p->gid, err, sizeof(err)) < 0) {
+		/* The engine dies with us (PR_SET_PDEATHSIG, set in the
+		 * sandbox after the uid change that would clear it). */
+		if (sandbox_engine(p->uid, p->gid, parent_pid, err,
+				   sizeof(err)) < 0) {
 			log_warnx("engine sandbox: %s", err);
 			_exit(3);
 		}

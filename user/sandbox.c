@@ -5,6 +5,7 @@
 #include <linux/landlock.h>
 #include <pwd.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -188,7 +189,8 @@ int sandbox_parent_caps(char *err, size_t errlen)
 	return 0;
 }
 
-int sandbox_engine(uid_t uid, gid_t gid, char *err, size_t errlen)
+int sandbox_engine(uid_t uid, gid_t gid, pid_t parent, char *err,
+		   size_t errlen)
 {
 	/* The bounding set can only shrink with CAP_SETPCAP: do it while
 	 * still root, so no exec could ever regain a capability. */
@@ -206,6 +208,13 @@ int sandbox_engine(uid_t uid, gid_t gid, char *err, size_t errlen)
 	}
 	if (setresuid(uid, uid, uid) < 0) {
 		serr("setresuid: %s", strerror(errno));
+		return -1;
+	}
+	/* A uid change clears the parent-death signal: set it now, and
+	 * make sure the parent did not die before it took effect. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 ||
+	    getppid() != parent) {
+		serr("the parent is gone");
 		return -1;
 	}
 	/* uid 0 -> non-zero without keep-caps clears permitted and

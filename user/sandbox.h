@@ -3,7 +3,7 @@
  * Confining the engine, in OpenBGPD's fixed order adapted to Linux:
  * look the user up, drop supplementary groups, gid, uid (capabilities go
  * with uid 0; the bounding and ambient sets are cleared before), then
- * no_new_privs, Landlock (no filesystem access at all: everything the
+ * the parent-death signal (a uid change clears it), no_new_privs, Landlock (no filesystem access at all: everything the
  * engine needs arrives as descriptors), and a seccomp allowlist.
  */
 #ifndef BGPS_SANDBOX_H
@@ -17,7 +17,8 @@ int sandbox_lookup(const char *user, uid_t *uid, gid_t *gid, char *err,
 		   size_t errlen);
 /* Everything above, in order.  0, or -1 with a message: the caller must
  * exit, never run half-confined. */
-int sandbox_engine(uid_t uid, gid_t gid, char *err, size_t errlen);
+int sandbox_engine(uid_t uid, gid_t gid, pid_t parent, char *err,
+		   size_t errlen);
 /* The parent, once set up: keep only the capabilities it still needs
  * (see sandbox.c), in the bounding set too. */
 int sandbox_parent_caps(char *err, size_t errlen);
