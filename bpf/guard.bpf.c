@@ -92,6 +92,13 @@ struct {
 	__uint(max_entries, BGPS_EVENTS_BYTES);
 } events SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bgps_prefilter);
+} prefilter SEC(".maps");
+
 /* Not used by the program: userspace's record of wanted interfaces.  It is
  * declared here so it is created, pinned and typed (BTF) with the others. */
 struct {
@@ -403,9 +410,32 @@ v6_tcp:
 	p.tcp_flags = ((const __u8 *)tcp)[13];
 	st->guarded++;
 
-	/* 1. allowlist: exact address, then the range tries if any. */
-	if (p.family == 2) {
+	/* 1. allowlist: exact address, then the range tries if any.  The
+	 * prefilter answers "surely not exact" without hashing. */
+	if (cfg->flags & BGPS_SF_PREFILTER) {
+		struct bgps_prefilter *pf = bpf_map_lookup_elem(&prefilter,
+								&zero);
+		const __u32 *w = p.saddr;
+		__u32 folded, bit;
+
+		if (p.family == 2) {
+			folded = w[0];
+		} else {
+			if ((void *)(w + 4) > data_end)
+				return V_PASS; /* checked by the parser */
+			folded = w[0] ^ w[1] ^ w[2] ^ w[3];
+		}
+		bit = bgps_prefilter_bit(folded);
+		if (pf && !(pf->words[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+			    (1ULL << (bit & 63))))
+			goto not_exact;
+	}
+	if (p.family == 2)
 		peer = bpf_map_lookup_elem(&allow4, p.saddr);
+	else
+		peer = bpf_map_lookup_elem(&allow6, p.saddr);
+not_exact:
+	if (p.family == 2) {
 		if (!peer && (cfg->flags & BGPS_SF_RANGE4)) {
 			struct bgps_lpm4 k = { .prefixlen = 32 };
 
@@ -413,7 +443,6 @@ v6_tcp:
 			peer = bpf_map_lookup_elem(&range4, &k);
 		}
 	} else {
-		peer = bpf_map_lookup_elem(&allow6, p.saddr);
 		if (!peer && (cfg->flags & BGPS_SF_RANGE6)) {
 			struct bgps_lpm6 k = { .prefixlen = 128 };
 

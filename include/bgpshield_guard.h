@@ -29,6 +29,7 @@
 #define BGPS_MAP_GSTATE "gstate"
 #define BGPS_MAP_EVENTS "events"
 #define BGPS_MAP_IFACES "ifaces"
+#define BGPS_MAP_PREFILTER "prefilter"
 #define BGPS_PIN_PROG_XDP "prog_xdp"
 #define BGPS_PIN_PROG_TC "prog_tc"
 #define BGPS_PIN_LINKS "links" /* sub-folder: one XDP link per interface */
@@ -72,6 +73,29 @@ enum bgps_mode {
  * fast path skips the LPM lookup when no ranges are configured. */
 #define BGPS_SF_RANGE4 0x1
 #define BGPS_SF_RANGE6 0x2
+/* set by userspace while it keeps map "prefilter" true to the exact
+ * tables; a map written by hand leaves it clear and the program skips it */
+#define BGPS_SF_PREFILTER 0x4
+
+/*
+ * Map "prefilter": ARRAY, one entry: a bitmap with one bit set for every
+ * exact allowlist address, at bgps_prefilter_bit().  A clear bit proves a
+ * source is not in allow4/allow6, so a flood of unknown sources is dropped
+ * after one read of an 8 KiB array that stays in cache, without hashing
+ * into the exact tables.  A set bit may be a collision: the exact lookup
+ * decides.
+ */
+#define BGPS_PREFILTER_BITS 65536
+struct bgps_prefilter {
+	__u64 words[BGPS_PREFILTER_BITS / 64];
+};
+
+/* Both sides hash the same way: the address as 32-bit words in memory
+ * order (IPv6 folded by XOR), times a Fibonacci constant, top 16 bits. */
+static inline __u32 bgps_prefilter_bit(__u32 folded)
+{
+	return (folded * 0x9E3779B1u) >> 16;
+}
 
 /* Map "settings": ARRAY, one entry, key __u32 0.  Written by userspace only. */
 struct bgps_settings {

@@ -59,6 +59,8 @@ static const struct {
 	[GM_EVENTS] = { BGPS_MAP_EVENTS, 0, 0 },
 	[GM_IFACES] = { BGPS_MAP_IFACES, sizeof(struct bgps_iface_key),
 			sizeof(struct bgps_iface) },
+	[GM_PREFILTER] = { BGPS_MAP_PREFILTER, 4,
+			   sizeof(struct bgps_prefilter) },
 };
 
 static const char *const mode_names[] = {
@@ -263,6 +265,10 @@ static void settings_defaults(struct guard *g)
 	guard_settings_set(g, &s);
 }
 
+static int prefilter_rebuild(struct guard *g, const struct guard_rule *extra,
+			     size_t nextra);
+static int sync_range_flags(struct guard *g);
+
 int guard_load(struct guard *g, const char *pin_dir)
 {
 	struct bpf_object *obj;
@@ -310,6 +316,10 @@ int guard_load(struct guard *g, const char *pin_dir)
 	    (r = repin(g, g->prog_tc_fd, BGPS_PIN_PROG_TC)))
 		return r;
 	settings_defaults(g);
+	/* Pins from before the prefilter existed get one built now. */
+	if ((r = prefilter_rebuild(g, NULL, 0)))
+		return r;
+	sync_range_flags(g);
 	return 0;
 }
 
@@ -767,8 +777,57 @@ static void rule_key(struct guard *g, const struct prefix *p,
 	}
 }
 
+static __u32 addr_bit(const __u8 *addr, int v6)
+{
+	__u32 w[4] = { 0, 0, 0, 0 };
+
+	memcpy(w, addr, v6 ? 16 : 4);
+	return bgps_prefilter_bit(v6 ? w[0] ^ w[1] ^ w[2] ^ w[3] : w[0]);
+}
+
+static void pf_set(struct bgps_prefilter *pf, __u32 bit)
+{
+	pf->words[(bit >> 6) % (BGPS_PREFILTER_BITS / 64)] |= 1ULL
+							       << (bit & 63);
+}
+
+/*
+ * Rebuild the prefilter from the exact tables, plus `extra` addresses about
+ * to be added (their bits must be set before they are inserted, or the
+ * program would drop them in between).  The new bitmap is written in one
+ * update: every bit set in both old and new stays set throughout, so an
+ * allowed source is never refused while it changes.
+ */
+static int prefilter_rebuild(struct guard *g, const struct guard_rule *extra,
+			     size_t nextra)
+{
+	static struct bgps_prefilter pf;
+	unsigned char key[16], next[16];
+	__u32 zero = 0;
+
+	memset(&pf, 0, sizeof(pf));
+	for (int v6 = 0; v6 < 2; v6++) {
+		int fd = g->map_fd[v6 ? GM_ALLOW6 : GM_ALLOW4];
+		int first = 1;
+
+		while (bpf_map_get_next_key(fd, first ? NULL : key, next) == 0) {
+			first = 0;
+			memcpy(key, next, sizeof(key));
+			pf_set(&pf, addr_bit(key, v6));
+		}
+	}
+	for (size_t i = 0; i < nextra; i++)
+		if (prefix_is_host(&extra[i].pfx))
+			pf_set(&pf, addr_bit(extra[i].pfx.addr,
+					     extra[i].pfx.family == AF_INET6));
+	if (bpf_map_update_elem(g->map_fd[GM_PREFILTER], &zero, &pf, BPF_ANY))
+		return gerr_errno(g, errno, "writing the prefilter");
+	return 0;
+}
+
 /* Keep settings.flags' range bits true to the tries, so the program
- * skips LPM lookups while there are no ranges. */
+ * skips LPM lookups while there are no ranges, and say the prefilter is
+ * kept (only userspace that maintains it may set that bit). */
 static int sync_range_flags(struct guard *g)
 {
 	struct bgps_settings s;
@@ -777,7 +836,8 @@ static int sync_range_flags(struct guard *g)
 
 	if (guard_settings_get(g, &s))
 		return -1;
-	flags = s.flags & ~(BGPS_SF_RANGE4 | BGPS_SF_RANGE6);
+	flags = (s.flags & ~(BGPS_SF_RANGE4 | BGPS_SF_RANGE6)) |
+		BGPS_SF_PREFILTER;
 	if (bpf_map_get_next_key(g->map_fd[GM_RANGE4], NULL, &k) == 0)
 		flags |= BGPS_SF_RANGE4;
 	if (bpf_map_get_next_key(g->map_fd[GM_RANGE6], NULL, &k) == 0)
@@ -848,8 +908,10 @@ int guard_allow(struct guard *g, const struct guard_rule *r)
 
 	if ((res = policy_valid(g, r)))
 		return res;
+	if (prefix_is_host(&r->pfx) && (res = prefilter_rebuild(g, r, 1)))
+		return res;
 	res = allow_one(g, r);
-	if (res >= 0 && !prefix_is_host(&r->pfx))
+	if (res >= 0)
 		sync_range_flags(g);
 	return res;
 }
@@ -870,6 +932,9 @@ int guard_remove(struct guard *g, const struct prefix *p)
 	}
 	if (k.is_range)
 		sync_range_flags(g);
+	else
+		prefilter_rebuild(g, NULL, 0); /* a stale bit only costs a
+						* lookup; clear it anyway */
 	return 0;
 }
 
@@ -938,7 +1003,10 @@ int guard_apply(struct guard *g, const struct guard_rule *want, size_t n,
 			r = -EINVAL;
 			goto out;
 		}
-	/* Adds and changes first: a wanted peer is never missing. */
+	/* Adds and changes first: a wanted peer is never missing (its
+	 * prefilter bit before its entry). */
+	if ((r = prefilter_rebuild(g, want, n)))
+		goto out;
 	for (size_t i = 0; i < n; i++) {
 		r = allow_one(g, &want[i]);
 		if (r < 0)
@@ -957,6 +1025,7 @@ int guard_apply(struct guard *g, const struct guard_rule *want, size_t n,
 		if (bpf_map_delete_elem(k.fd, k.raw) == 0)
 			rm++;
 	}
+	prefilter_rebuild(g, NULL, 0);
 	sync_range_flags(g);
 	r = 0;
 out:

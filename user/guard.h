@@ -36,6 +36,7 @@ enum guard_map {
 	GM_GSTATE,
 	GM_EVENTS,
 	GM_IFACES,
+	GM_PREFILTER,
 	GM_MAX,
 };
 

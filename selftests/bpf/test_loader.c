@@ -26,6 +26,7 @@
 #include <CUnit/Basic.h>
 
 #include "guard.h"
+#include "guard.skel.h"
 
 static char pin_dir[128];
 
@@ -133,6 +134,60 @@ static void test_allow_change_keeps_counters(void)
 	CU_ASSERT_EQUAL(guard_remove(&g, &r.pfx), 0);
 	CU_ASSERT_EQUAL(guard_remove(&g, &r.pfx), -ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(g.err, "192.0.2.1 is not in the allowlist"));
+}
+
+/* A minimal Ethernet + IPv4 + TCP SYN to port 179 from 192.0.2.<last>. */
+static int run_syn(unsigned char last)
+{
+	unsigned char f[54] = { 0 };
+	DECLARE_LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f,
+			    .data_size_in = sizeof(f), .repeat = 1);
+
+	f[12] = 0x08;		/* ETH_P_IP */
+	f[14] = 0x45;		/* IPv4, IHL 5 */
+	f[17] = 40;		/* total length */
+	f[22] = 255;		/* TTL */
+	f[23] = 6;		/* TCP */
+	f[26] = 192, f[27] = 0, f[28] = 2, f[29] = last;
+	f[30] = 192, f[31] = 0, f[32] = 2, f[33] = 250;
+	f[34] = 0x30, f[35] = 0x39;	/* sport 12345 */
+	f[36] = 0, f[37] = 179;		/* dport */
+	f[46] = 0x50;			/* data offset 5 */
+	f[47] = 0x02;			/* SYN */
+	if (bpf_prog_test_run_opts(bpf_program__fd(g.skel->progs.bgps_xdp),
+				   &o))
+		return -1;
+	return o.retval;
+}
+
+static void test_prefilter(void)
+{
+	struct guard_rule r = rule("192.0.2.1", 0, 0, 0);
+	struct bgps_prefilter *pf = calloc(1, sizeof(*pf));
+	struct bgps_settings s;
+	__u8 a[4] = { 192, 0, 2, 1 };
+	__u32 zero = 0, w, bit;
+
+	memcpy(&w, a, 4);
+	bit = bgps_prefilter_bit(w);
+	CU_ASSERT_EQUAL_FATAL(guard_allow(&g, &r), GUARD_ADDED);
+	guard_settings_get(&g, &s);
+	CU_ASSERT(s.flags & BGPS_SF_PREFILTER);
+	bpf_map_lookup_elem(g.map_fd[GM_PREFILTER], &zero, pf);
+	CU_ASSERT((pf->words[bit >> 6] & (1ULL << (bit & 63))) != 0);
+	/* the program, through the prefilter: the peer passes, a stranger
+	 * is dropped */
+	CU_ASSERT_EQUAL(run_syn(1), XDP_PASS);
+	CU_ASSERT_EQUAL(run_syn(99), XDP_DROP);
+	CU_ASSERT_EQUAL(guard_remove(&g, &r.pfx), 0);
+	bpf_map_lookup_elem(g.map_fd[GM_PREFILTER], &zero, pf);
+	CU_ASSERT_EQUAL(pf->words[bit >> 6] & (1ULL << (bit & 63)), 0);
+	CU_ASSERT_EQUAL(run_syn(1), XDP_DROP);
+	/* apply sets bits before inserting */
+	CU_ASSERT_EQUAL(guard_apply(&g, &r, 1, NULL, NULL, NULL), 0);
+	CU_ASSERT_EQUAL(run_syn(1), XDP_PASS);
+	CU_ASSERT_EQUAL(guard_apply(&g, NULL, 0, NULL, NULL, NULL), 0);
+	free(pf);
 }
 
 static void test_policy_refusals(void)
@@ -519,6 +574,8 @@ int main(void)
 	CU_add_test(s, "pins and default settings", test_pins_exist);
 	CU_add_test(s, "policy change keeps counters",
 		    test_allow_change_keeps_counters);
+	CU_add_test(s, "prefilter kept true to the exact tables",
+		    test_prefilter);
 	CU_add_test(s, "bad policies refused", test_policy_refusals);
 	CU_add_test(s, "range flags follow the tries", test_range_flags);
 	CU_add_test(s, "apply is a diff", test_apply_diff);
