@@ -36,7 +36,7 @@ LIB_SRCS := user/guard.c user/addr.c user/log.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 
 DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
-	user/sandbox.c user/config.c user/secfile.c
+	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -92,14 +92,27 @@ $(O)/test_imsg: selftests/unit/test_imsg.c $(O)/imsg.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/imsg.o -o $@ -lcunit
 
+BGP_OBJS := $(O)/bgp_buf.o $(O)/bgp_wire.o
+
+$(O)/test_bgp_wire: selftests/unit/test_bgp_wire.c $(BGP_OBJS) $(O)/addr.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BGP_OBJS) $(O)/addr.o -o $@ -lcunit
+
+$(O)/test_tcpsec: selftests/unit/test_tcpsec.c $(O)/tcpsec.o $(O)/addr.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/tcpsec.o $(O)/addr.o -o $@ -lcunit
+
 $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
-test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg
+test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
+		$(O)/test_bgp_wire $(O)/test_tcpsec
 	$(O)/test_addr
 	$(O)/test_config
 	$(O)/test_imsg
+	$(O)/test_bgp_wire
+	$(O)/test_tcpsec
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard

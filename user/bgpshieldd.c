@@ -17,6 +17,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "log.h"
+#include "tcpsec.h"
 
 static void usage(FILE *f)
 {
@@ -163,6 +164,23 @@ int main(int argc, char **argv)
 
 		if (config_load(o.conf, &cfg, err, sizeof(err)) < 0) {
 			fprintf(stderr, "%s\n", err);
+			return 1;
+		}
+		/* A neighbor this kernel cannot secure would never come up:
+		 * say so now, where the config is checked. */
+		for (size_t i = 0; i < cfg->nneighbors; i++) {
+			const struct cfg_neighbor *n = &cfg->neighbors[i];
+			char a[PREFIX_STRLEN];
+
+			if (!n->tcp_ao.enabled || tcpsec_ao_supported())
+				continue;
+			fprintf(stderr,
+				"%s:%u:%u: neighbor %s: tcp-ao needs a kernel "
+				"with TCP-AO (Linux 6.7+, CONFIG_TCP_AO); "
+				"this one has none\n",
+				o.conf, n->line, n->col,
+				prefix_fmt(&n->address, a, sizeof(a)));
+			config_free(cfg);
 			return 1;
 		}
 		if (print)
