@@ -36,7 +36,8 @@ LIB_SRCS := user/guard.c user/addr.c user/log.c
 LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 
 DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
-	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c
+	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c \
+	user/session.c user/bgp_wire.c user/bgp_buf.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd

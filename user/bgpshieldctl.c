@@ -1095,7 +1095,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[optind], "status") ||
 	    !strcmp(argv[optind], "reload") ||
-	    !strcmp(argv[optind], "show"))
+	    !strcmp(argv[optind], "show") ||
+	    !strcmp(argv[optind], "neighbor"))
 		return cmd_daemon(&o, argc - optind, argv + optind);
 	fprintf(stderr, "bgpshieldctl: unknown command '%s'\n", argv[optind]);
 	usage(stderr);

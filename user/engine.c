@@ -27,13 +27,14 @@
 #include "imsg.h"
 #include "log.h"
 #include "secfile.h"
+#include "session.h"
 
 #define CTL_MAX_CLIENTS 32
 #define CTL_LINE_MAX 1024
 #define CTL_TIMEOUT_SECS 10
 #define CFG_TEXT_MAX (16u * 1024 * 1024)
 
-enum { EV_PARENT = 1, EV_CONTROL, EV_LISTEN, EV_CLIENT = 0x100 };
+enum { EV_PARENT = 1, EV_CONTROL, EV_LISTEN_BASE = 0x10, EV_CLIENT = 0x100 };
 
 struct client {
 	int fd;
@@ -220,15 +221,20 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 	if (c->json)
 		bprintf(&b, "[");
 	else
-		bprintf(&b, "%-40s %10s %10s %-6s %-5s %-12s %s\n", "NEIGHBOR",
-			"PEER-AS", "LOCAL-AS", "AUTH", "GTSM", "STATE",
-			"DESCRIPTION");
+		bprintf(&b, "%-28s %10s %10s %-5s %-5s %-12s %8s %7s %7s  %s\n",
+			"NEIGHBOR", "PEER-AS", "LOCAL-AS", "AUTH", "GTSM",
+			"STATE", "UP", "PFX-IN", "PFX-OUT", "LAST ERROR");
 	for (size_t i = 0; e->cfg && i < e->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &e->cfg->neighbors[i];
 		const char *auth = nb->tcp_ao.enabled ? "ao"
 				   : nb->md5.enabled  ? "md5"
 						      : "none";
+		struct sess_info si;
 
+		if (sessions_info(i, &si) < 0) {
+			memset(&si, 0, sizeof(si));
+			si.state = SESS_IDLE;
+		}
 		prefix_fmt(&nb->address, a, sizeof(a));
 		if (arg && strcmp(arg, a))
 			continue;
@@ -236,17 +242,32 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 			bprintf(&b,
 				"%s{\"address\":\"%s\",\"peer_as\":%u,"
 				"\"local_as\":%u,\"auth\":\"%s\","
-				"\"min_ttl\":%u,\"state\":\"idle\","
-				"\"description\":",
+				"\"min_ttl\":%u,\"state\":\"%s\","
+				"\"uptime_s\":%llu,\"prefixes_in\":%zu,"
+				"\"prefixes_out\":%zu,\"messages_in\":%llu,"
+				"\"messages_out\":%llu,\"hold_time\":%u,"
+				"\"last_error\":",
 				n ? "," : "", a, nb->peer_as, nb->local_as,
-				auth, nb->gtsm.min_ttl_in);
+				auth, nb->gtsm.min_ttl_in,
+				sess_state_name(si.state),
+				(unsigned long long)si.uptime_s,
+				si.prefixes_in, si.prefixes_out,
+				(unsigned long long)si.msgs_in,
+				(unsigned long long)si.msgs_out, si.hold);
+			json_str(&b, si.last_error);
+			bprintf(&b, ",\"description\":");
 			json_str(&b, nb->description ? nb->description : "");
 			bprintf(&b, "}");
 		} else {
-			bprintf(&b, "%-40s %10u %10u %-6s %-5s %-12s %s\n", a,
-				nb->peer_as, nb->local_as, auth,
-				nb->gtsm.min_ttl_in ? "yes" : "no", "idle",
-				nb->description ? nb->description : "");
+			bprintf(&b,
+				"%-28s %10u %10u %-5s %-5s %-12s %7llus %7zu "
+				"%7zu  %s\n",
+				a, nb->peer_as, nb->local_as, auth,
+				nb->gtsm.min_ttl_in ? "yes" : "no",
+				sess_state_name(si.state),
+				(unsigned long long)si.uptime_s,
+				si.prefixes_in, si.prefixes_out,
+				si.last_error);
 		}
 		n++;
 	}
@@ -257,6 +278,28 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 	}
 	if (c->json)
 		bprintf(&b, "]\n");
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
+static void cmd_shutdown(struct engine *e, struct client *c, const char *addr,
+			 const char *text)
+{
+	struct prefix p;
+	char err[160];
+	struct buf b = { 0 };
+
+	if (prefix_parse(addr, &p, err, sizeof(err)) < 0 ||
+	    !prefix_is_host(&p)) {
+		client_error(e, c, "'%s' is not a neighbor address", addr);
+		return;
+	}
+	if (sessions_shutdown(&p, text) < 0) {
+		client_error(e, c, "no neighbor %s in the config", addr);
+		return;
+	}
+	bprintf(&b, c->json ? "{\"shutdown\":true}\n"
+			    : "neighbor %s shut down\n", addr);
 	client_reply(e, c, 1, &b);
 	free(b.p);
 }
@@ -275,7 +318,8 @@ static void ask_parent(struct engine *e, struct client *c, int type)
 }
 
 static const char *const commands_help =
-	"commands: status | show neighbor [ADDR] | show guard | reload | help";
+	"commands: status | show neighbor [ADDR] | show guard | reload | "
+	"neighbor ADDR shutdown [TEXT] | help";
 
 static void client_request(struct engine *e, struct client *c)
 {
@@ -318,6 +362,21 @@ static void client_request(struct engine *e, struct client *c)
 		ask_parent(e, c, IMSG_GUARD_REQ);
 	else if (!strcmp(argv[0], "reload") && argc == 1)
 		ask_parent(e, c, IMSG_RELOAD_REQ);
+	else if (!strcmp(argv[0], "neighbor") && argc >= 3 &&
+		 !strcmp(argv[2], "shutdown")) {
+		/* the text is the rest of the line, quotes removed */
+		const char *t = strstr(c->line, "shutdown") + 8;
+		char text[256];
+		size_t k = 0;
+
+		while (*t == ' ')
+			t++;
+		for (; *t && k < sizeof(text) - 1; t++)
+			if (*t != '"')
+				text[k++] = *t;
+		text[k] = 0;
+		cmd_shutdown(e, c, argv[1], k ? text : NULL);
+	}
 	else if (!strcmp(argv[0], "help") && argc == 1) {
 		struct buf b = { 0 };
 
@@ -471,8 +530,14 @@ static void config_end(struct engine *e, uint32_t gen)
 			dst->loaded = 1;
 		}
 	}
-	config_free(e->cfg);
-	e->cfg = c;
+	{
+		struct config *old = e->cfg;
+
+		/* sessions point into the config: move them first */
+		e->cfg = c;
+		sessions_apply(c);
+		config_free(old);
+	}
 	e->gen = gen;
 	log_info("config generation %u applied: %zu neighbors", gen,
 		 c->nneighbors);
@@ -611,19 +676,6 @@ static void client_read(struct engine *e, struct client *c)
 	client_request(e, c);
 }
 
-static void listen_accept(int fd)
-{
-	/* BGP sessions come with the BGP engine; until then a connection
-	 * the guard let through is closed at once. */
-	for (;;) {
-		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-
-		if (c < 0)
-			return;
-		close(c);
-	}
-}
-
 void engine_main(const struct engine_fds *fds, const char *conf_name)
 {
 	static struct engine E;
@@ -644,24 +696,29 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 		ev.data.u32 = EV_CONTROL;
 		epoll_ctl(e->epfd, EPOLL_CTL_ADD, fds->control, &ev);
 	}
-	for (int i = 0; i < fds->nlisten; i++) {
-		ev.data.u32 = EV_LISTEN + i * 0x10000;
+	for (int i = 0; i < fds->nlisten && i < 8; i++) {
+		ev.data.u32 = EV_LISTEN_BASE + i;
 		epoll_ctl(e->epfd, EPOLL_CTL_ADD, fds->listen[i], &ev);
 	}
+	sessions_init(e->epfd, fds->listen, fds->nlisten);
 	for (;;) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(e->epfd, evs, 16, 1000);
+		int n = epoll_wait(e->epfd, evs, 16, sessions_tick());
 		time_t now = time(NULL);
 
 		for (int i = 0; i < n; i++) {
 			uint32_t tag = evs[i].data.u32;
 
-			if (tag == EV_PARENT)
+			if (tag >= SESS_TAG_BASE)
+				sessions_event(tag, evs[i].events);
+			else if (tag == EV_PARENT)
 				parent_msg(e);
 			else if (tag == EV_CONTROL)
 				control_accept(e);
-			else if ((tag & 0xffff) == EV_LISTEN)
-				listen_accept(fds->listen[tag >> 16]);
+			else if (tag >= EV_LISTEN_BASE &&
+				 tag < EV_LISTEN_BASE + 8)
+				sessions_accept(
+					fds->listen[tag - EV_LISTEN_BASE]);
 			else if (tag >= EV_CLIENT &&
 				 tag < EV_CLIENT + CTL_MAX_CLIENTS &&
 				 e->clients[tag - EV_CLIENT].fd > 0)

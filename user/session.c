@@ -1,0 +1,1083 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BGP-4 sessions (RFC 4271 §8): Idle, Connect, Active, OpenSent,
+ * OpenConfirm, Established, with the ConnectRetry, Hold and Keepalive
+ * timers (§10), hold time negotiation (§4.2), 4-octet AS (RFC 6793),
+ * multiprotocol IPv4/IPv6 unicast (RFC 4760), route refresh (RFC 2918),
+ * extended messages (RFC 8654), End-of-RIB (RFC 4724 §2), shutdown
+ * communication (RFC 9003), FSM error subcodes (RFC 6608).  Transport
+ * security per neighbor (tcpsec.c): TCP-MD5 on the connecting socket and
+ * on the listeners, TCP-AO where the kernel has it, GTSM on the socket.
+ *
+ * Wire formats are bgp_wire.c's; this file is the state machine and the
+ * sockets.  Received routes are kept as a set of prefixes per neighbor
+ * (the Adj-RIB-In with attributes is next); static routes from the config
+ * are announced, packed many prefixes per UPDATE when their attributes
+ * are the same.
+ *
+ * Connection collision (§6.8): resolved at once with a rule both sides
+ * compute the same way (the connection opened by the higher address is
+ * kept) instead of waiting for the second OPEN; documented as a
+ * simplification in docs/ARCHITECTURE.md.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bgp_buf.h"
+#include "bgp_wire.h"
+#include "config.h"
+#include "log.h"
+#include "session.h"
+#include "tcpsec.h"
+
+#define RETRY_FIRST_S 5	  /* ConnectRetryTime; RFC 4271 suggests 120 */
+#define RETRY_MAX_S 120
+#define HOLD_LARGE_S 240  /* §8: hold timer before the OPEN arrives */
+#define RBUF_CAP (BGP_EXT_MAX_LEN + 64)
+
+/* A set of prefixes: open addressing, grows at 1/2 load. */
+struct pset {
+	struct prefix *slot;
+	uint8_t *used;
+	size_t cap, n;
+};
+
+struct session {
+	struct cfg_neighbor *n;
+	enum sess_state state;
+	int fd;
+	int outgoing; /* fd was opened by us */
+	uint8_t *rbuf;
+	size_t rlen;
+	uint8_t *wbuf;
+	size_t wlen, wcap;
+	uint64_t t_retry, t_hold, t_keepalive; /* ms, 0 = off */
+	uint32_t retry_s;
+	uint16_t hold;
+	struct bgp_sess_ctx ctx;
+	size_t maxlen;
+	uint32_t peer_id;
+	struct prefix local;
+	uint64_t up_since;
+	uint64_t msgs_in, msgs_out;
+	size_t prefixes_out;
+	struct pset rib_in;
+	char last_error[160];
+	int gone; /* removed from the config: free after close */
+};
+
+static struct {
+	int epfd;
+	int listen[8];
+	int nlisten;
+	struct config *cfg;
+	struct session **s;
+	size_t n;
+} S;
+
+const char *sess_state_name(enum sess_state s)
+{
+	static const char *const names[] = { "idle",	 "connect",
+					     "active",	 "opensent",
+					     "openconfirm", "established" };
+
+	return (unsigned)s < 6 ? names[s] : "?";
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* --- prefix set ----------------------------------------------------------- */
+
+static uint64_t pfx_hash(const struct prefix *p)
+{
+	uint64_t h = 1469598103934665603ULL ^ (p->family * 131 + p->plen);
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ p->addr[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int pfx_eq(const struct prefix *a, const struct prefix *b)
+{
+	return a->family == b->family && a->plen == b->plen &&
+	       !memcmp(a->addr, b->addr, 16);
+}
+
+static long pset_find(const struct pset *s, const struct prefix *p)
+{
+	if (!s->cap)
+		return -1;
+	for (size_t i = pfx_hash(p) & (s->cap - 1), k = 0; k < s->cap;
+	     i = (i + 1) & (s->cap - 1), k++) {
+		if (!s->used[i])
+			return -1;
+		if (s->used[i] == 1 && pfx_eq(&s->slot[i], p))
+			return (long)i;
+	}
+	return -1;
+}
+
+static int pset_add(struct pset *s, const struct prefix *p);
+
+static int pset_grow(struct pset *s)
+{
+	struct pset t = { 0 };
+
+	t.cap = s->cap ? s->cap * 2 : 64;
+	t.slot = calloc(t.cap, sizeof(*t.slot));
+	t.used = calloc(t.cap, 1);
+	if (!t.slot || !t.used) {
+		free(t.slot);
+		free(t.used);
+		return -1;
+	}
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->used[i] == 1)
+			pset_add(&t, &s->slot[i]);
+	free(s->slot);
+	free(s->used);
+	*s = t;
+	return 0;
+}
+
+static int pset_add(struct pset *s, const struct prefix *p)
+{
+	size_t i;
+
+	if (pset_find(s, p) >= 0)
+		return 0;
+	if ((s->n + 1) * 2 > s->cap && pset_grow(s) < 0)
+		return -1;
+	for (i = pfx_hash(p) & (s->cap - 1); s->used[i] == 1;
+	     i = (i + 1) & (s->cap - 1))
+		;
+	s->slot[i] = *p;
+	s->used[i] = 1;
+	s->n++;
+	return 1;
+}
+
+static void pset_del(struct pset *s, const struct prefix *p)
+{
+	long i = pset_find(s, p);
+
+	if (i < 0)
+		return;
+	s->used[i] = 2; /* tombstone keeps probe chains whole */
+	s->n--;
+}
+
+static void pset_free(struct pset *s)
+{
+	free(s->slot);
+	free(s->used);
+	memset(s, 0, sizeof(*s));
+}
+
+/* --- sockets and output -------------------------------------------------------- */
+
+static void sess_err(struct session *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void sess_err(struct session *s, const char *fmt, ...)
+{
+	char a[PREFIX_STRLEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->last_error, sizeof(s->last_error), fmt, ap);
+	va_end(ap);
+	log_warnx("neighbor %s: %s", prefix_fmt(&s->n->address, a, sizeof(a)),
+		  s->last_error);
+}
+
+static uint32_t sess_tag(struct session *s)
+{
+	for (size_t i = 0; i < S.n; i++)
+		if (S.s[i] == s)
+			return SESS_TAG_BASE + (uint32_t)i;
+	return 0;
+}
+
+static void sess_watch(struct session *s)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = sess_tag(s) };
+
+	if (s->wlen || (s->outgoing && s->state == SESS_CONNECT))
+		ev.events |= EPOLLOUT;
+	if (epoll_ctl(S.epfd, EPOLL_CTL_MOD, s->fd, &ev) < 0)
+		epoll_ctl(S.epfd, EPOLL_CTL_ADD, s->fd, &ev);
+}
+
+static void sess_flush(struct session *s)
+{
+	while (s->wlen) {
+		ssize_t n = send(s->fd, s->wbuf, s->wlen, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			break;
+		memmove(s->wbuf, s->wbuf + n, s->wlen - n);
+		s->wlen -= n;
+	}
+	sess_watch(s);
+}
+
+/* Room for one more message in the output queue. */
+static int sess_wbuf(struct session *s, struct bgp_wbuf *w)
+{
+	if (s->wcap - s->wlen < BGP_EXT_MAX_LEN) {
+		size_t ncap = s->wcap + 2 * BGP_EXT_MAX_LEN;
+		uint8_t *p = realloc(s->wbuf, ncap);
+
+		if (!p)
+			return -1;
+		s->wbuf = p;
+		s->wcap = ncap;
+	}
+	bgp_wbuf_init(w, s->wbuf + s->wlen, s->wcap - s->wlen);
+	return 0;
+}
+
+static void sess_queued(struct session *s, struct bgp_wbuf *w)
+{
+	if (w->failed)
+		return;
+	s->wlen += w->len;
+	s->msgs_out++;
+}
+
+static void sess_close(struct session *s, int to_idle)
+{
+	if (s->fd >= 0) {
+		epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+		close(s->fd);
+	}
+	s->fd = -1;
+	s->rlen = s->wlen = 0;
+	s->t_hold = s->t_keepalive = 0;
+	s->prefixes_out = 0;
+	s->up_since = 0;
+	pset_free(&s->rib_in);
+	if (!to_idle)
+		return;
+	s->state = SESS_IDLE;
+	/* §8.2.2: back off before trying again; passive ones just wait. */
+	s->t_retry = now_ms() + (uint64_t)s->retry_s * 1000;
+	if (s->retry_s < RETRY_MAX_S)
+		s->retry_s *= 2;
+}
+
+/* Send a NOTIFICATION, then close (best effort: the socket may be gone). */
+static void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
+			const void *data, size_t len)
+{
+	struct bgp_wbuf w;
+
+	if (s->fd >= 0 && sess_wbuf(s, &w) == 0 &&
+	    bgp_notif_encode(&w, code, subcode, data, len) == 0) {
+		sess_queued(s, &w);
+		sess_flush(s);
+	}
+	sess_close(s, 1);
+}
+
+static void sess_notify_err(struct session *s, const struct bgp_err *e)
+{
+	sess_err(s, "sent NOTIFICATION %u/%u", e->code, e->subcode);
+	sess_notify(s, e->code, e->subcode, bgp_err_data(e), e->len);
+}
+
+/* --- OPEN -------------------------------------------------------------- */
+
+static uint32_t router_id(const struct session *s)
+{
+	const struct cfg_neighbor *n = s->n;
+	uint32_t id = 0;
+
+	if (n->router_id.family == AF_INET)
+		memcpy(&id, n->router_id.addr, 4);
+	else if (s->local.family == AF_INET)
+		memcpy(&id, s->local.addr, 4);
+	return ntohl(id);
+}
+
+static int send_open(struct session *s)
+{
+	const struct cfg_neighbor *n = s->n;
+	struct bgp_open o = { 0 };
+	struct bgp_wbuf w;
+
+	o.version = BGP_VERSION;
+	o.my_as = n->local_as > 0xffff ? BGP_AS_TRANS : n->local_as;
+	o.hold = n->hold_time;
+	o.bgp_id = router_id(s);
+	if (!o.bgp_id) {
+		sess_err(s, "no router-id (set router-id, or an IPv4 "
+			    "local-address)");
+		return -1;
+	}
+	o.caps.families = (n->families & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U
+							      : 0) |
+			  (n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U
+							      : 0);
+	o.caps.route_refresh = n->caps.route_refresh;
+	o.caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
+	o.caps.as4_asn = n->local_as;
+	o.caps.ext_msg = n->caps.extended_message;
+	if (sess_wbuf(s, &w) < 0 || bgp_open_encode(&w, &o) < 0)
+		return -1;
+	sess_queued(s, &w);
+	s->state = SESS_OPENSENT;
+	s->t_hold = now_ms() + HOLD_LARGE_S * 1000;
+	sess_flush(s);
+	return 0;
+}
+
+static void send_keepalive(struct session *s)
+{
+	struct bgp_wbuf w;
+
+	if (sess_wbuf(s, &w) == 0 && bgp_keepalive_encode(&w) == 0)
+		sess_queued(s, &w);
+	if (s->hold)
+		s->t_keepalive = now_ms() + (uint64_t)s->hold * 1000 / 3;
+}
+
+/* --- announcing static routes ----------------------------------------------- */
+
+static int same_attrs(const struct cfg_route *a, const struct cfg_route *b)
+{
+	return a->prefix.family == b->prefix.family &&
+	       a->nh_self == b->nh_self &&
+	       (a->nh_self || pfx_eq(&a->next_hop, &b->next_hop)) &&
+	       a->origin == b->origin && a->flags == b->flags &&
+	       a->med == b->med && a->local_pref == b->local_pref &&
+	       a->as_path_len == b->as_path_len &&
+	       !memcmp(a->as_path, b->as_path,
+		       a->as_path_len * sizeof(*a->as_path)) &&
+	       a->ncommunities == b->ncommunities &&
+	       !memcmp(a->communities, b->communities,
+		       a->ncommunities * sizeof(*a->communities)) &&
+	       a->nlarge == b->nlarge &&
+	       !memcmp(a->large, b->large, a->nlarge * sizeof(*a->large));
+}
+
+/* The session's own address of a family, for next-hop self. */
+static int self_addr(struct session *s, int family, struct prefix *out)
+{
+	if (s->local.family == family) {
+		*out = s->local;
+		return 0;
+	}
+	if (s->n->local_address.family == family) {
+		*out = s->n->local_address;
+		return 0;
+	}
+	return -1;
+}
+
+static void announce_statics(struct session *s)
+{
+	const struct cfg_neighbor *n = s->n;
+	uint8_t *done = calloc(n->nroutes ? n->nroutes : 1, 1);
+	struct prefix *batch = calloc(n->nroutes ? n->nroutes : 1,
+				      sizeof(*batch));
+
+	if (!done || !batch)
+		goto out;
+	for (size_t i = 0; i < n->nroutes; i++) {
+		const struct cfg_route *r = &n->routes[i];
+		uint8_t abuf[4096], pbuf[1024];
+		uint32_t path[256];
+		struct bgp_attrs a;
+		struct prefix self;
+		size_t nb = 0, off = 0, plen;
+
+		if (done[i])
+			continue;
+		/* every route with the same attributes goes in this batch */
+		for (size_t j = i; j < n->nroutes; j++)
+			if (!done[j] && same_attrs(r, &n->routes[j])) {
+				batch[nb++] = n->routes[j].prefix;
+				done[j] = 1;
+			}
+		if (self_addr(s, r->prefix.family, &self) < 0 && r->nh_self) {
+			sess_err(s, "no %s address for next-hop self",
+				 r->prefix.family == AF_INET ? "IPv4" : "IPv6");
+			continue;
+		}
+		if (bgp_route_attrs(r, &self, NULL, abuf, sizeof(abuf), &a) < 0)
+			continue;
+		/* eBGP: our AS goes first on the path (RFC 4271 §5.1.2) */
+		plen = 0;
+		if (n->local_as != n->peer_as)
+			path[plen++] = n->local_as;
+		for (size_t k = 0; k < r->as_path_len && plen < 256; k++)
+			path[plen++] = r->as_path[k];
+		{
+			int len = bgp_aspath_build(pbuf, sizeof(pbuf), path,
+						   plen);
+
+			if (len < 0)
+				continue;
+			a.aspath.p = pbuf;
+			a.aspath.len = len;
+			a.aspath.as_size = 4;
+			a.has |= 1ULL << BGP_ATTR_AS_PATH;
+		}
+		while (off < nb) {
+			struct bgp_wbuf w;
+			int k;
+
+			if (sess_wbuf(s, &w) < 0)
+				break;
+			k = bgp_update_encode(&w, s->maxlen, &s->ctx, &a,
+					      batch + off, nb - off);
+			if (k <= 0)
+				break;
+			sess_queued(s, &w);
+			off += k;
+			s->prefixes_out += k;
+		}
+	}
+out:
+	free(done);
+	free(batch);
+}
+
+static void send_eor(struct session *s)
+{
+	struct bgp_wbuf w;
+
+	if ((s->n->families & CFG_FAM_IPV4_UNICAST) && sess_wbuf(s, &w) == 0 &&
+	    bgp_eor_encode(&w, BGP_AFI_IPV4, BGP_SAFI_UNICAST) == 0)
+		sess_queued(s, &w);
+	if ((s->n->families & CFG_FAM_IPV6_UNICAST) && sess_wbuf(s, &w) == 0 &&
+	    bgp_eor_encode(&w, BGP_AFI_IPV6, BGP_SAFI_UNICAST) == 0)
+		sess_queued(s, &w);
+}
+
+/* --- input ------------------------------------------------------------------ */
+
+static void established(struct session *s)
+{
+	char a[PREFIX_STRLEN];
+
+	s->state = SESS_ESTABLISHED;
+	s->up_since = now_ms();
+	s->retry_s = RETRY_FIRST_S;
+	s->last_error[0] = 0;
+	log_info("neighbor %s: established (hold %us)",
+		 prefix_fmt(&s->n->address, a, sizeof(a)), s->hold);
+	announce_statics(s);
+	send_eor(s);
+	sess_flush(s);
+}
+
+static void rib_update(struct session *s, const struct bgp_nlri *nl, int add)
+{
+	struct bgp_nlri_iter it;
+	struct prefix p;
+
+	if (!nl->count)
+		return;
+	bgp_nlri_iter_init(&it, nl);
+	while (bgp_nlri_next(&it, &p) == 1) {
+		if (add)
+			pset_add(&s->rib_in, &p);
+		else
+			pset_del(&s->rib_in, &p);
+	}
+}
+
+static void handle_update(struct session *s, const uint8_t *m, size_t len)
+{
+	struct bgp_update u;
+	struct bgp_err e;
+	enum bgp_action act = bgp_update_decode(m, len, &s->ctx, &u, &e);
+
+	if (act == BGP_ACT_RESET) {
+		sess_notify_err(s, &e);
+		return;
+	}
+	rib_update(s, &u.withdrawn, 0);
+	rib_update(s, &u.mp_unreach, 0);
+	/* RFC 7606 §2 treat-as-withdraw: the announced ones go too */
+	rib_update(s, &u.nlri, act != BGP_ACT_WITHDRAW);
+	rib_update(s, &u.mp_reach, act != BGP_ACT_WITHDRAW);
+}
+
+static void handle_msg(struct session *s, const struct bgp_hdr *h,
+		       const uint8_t *m)
+{
+	struct bgp_err e;
+	char a[PREFIX_STRLEN];
+
+	s->msgs_in++;
+	/* any message proves the peer alive (§4.4) */
+	if (s->hold && s->state >= SESS_OPENCONFIRM)
+		s->t_hold = now_ms() + (uint64_t)s->hold * 1000;
+	switch (h->type) {
+	case BGP_OPEN: {
+		struct bgp_open o;
+		uint32_t asn;
+		uint16_t hold;
+
+		if (s->state != SESS_OPENSENT)
+			break;
+		if (bgp_open_decode(m, h->len, &o, &e) < 0) {
+			sess_notify_err(s, &e);
+			return;
+		}
+		asn = bgp_open_asn(&o);
+		if (asn != s->n->peer_as) {
+			/* §6.2: the peer is not who the config says */
+			sess_err(s, "OPEN from AS %u, configured peer-as %u",
+				 asn, s->n->peer_as);
+			sess_notify(s, BGP_ERR_OPEN, BGP_ERR_OPEN_PEER_AS,
+				    NULL, 0);
+			return;
+		}
+		s->peer_id = o.bgp_id;
+		/* §4.2: the smaller hold time; 0 means no keepalives */
+		hold = o.hold < s->n->hold_time ? o.hold : s->n->hold_time;
+		s->hold = hold;
+		s->ctx.as4 = o.caps.as4 && (s->n->caps.asn4 ||
+					    s->n->local_as > 0xffff);
+		s->ctx.ebgp = s->n->local_as != s->n->peer_as;
+		s->maxlen = o.caps.ext_msg && s->n->caps.extended_message
+				    ? BGP_EXT_MAX_LEN
+				    : BGP_MAX_LEN;
+		send_keepalive(s);
+		s->state = SESS_OPENCONFIRM;
+		s->t_hold = hold ? now_ms() + (uint64_t)hold * 1000 : 0;
+		sess_flush(s);
+		return;
+	}
+	case BGP_KEEPALIVE:
+		if (bgp_keepalive_decode(m, h->len, &e) < 0) {
+			sess_notify_err(s, &e);
+			return;
+		}
+		if (s->state == SESS_OPENCONFIRM) {
+			established(s);
+			return;
+		}
+		if (s->state == SESS_ESTABLISHED)
+			return;
+		break;
+	case BGP_UPDATE:
+		if (s->state != SESS_ESTABLISHED)
+			break;
+		handle_update(s, m, h->len);
+		return;
+	case BGP_NOTIFICATION: {
+		struct bgp_notif nf;
+
+		if (bgp_notif_decode(m, h->len, &nf, &e) == 0)
+			sess_err(s, "received NOTIFICATION %u/%u%s%s%s",
+				 nf.code, nf.subcode,
+				 nf.has_shutdown ? " \"" : "",
+				 nf.has_shutdown ? nf.shutdown : "",
+				 nf.has_shutdown ? "\"" : "");
+		else
+			sess_err(s, "received a malformed NOTIFICATION");
+		/* §6.4: no answer to a NOTIFICATION, just close */
+		sess_close(s, 1);
+		return;
+	}
+	case BGP_ROUTE_REFRESH:
+		if (s->state != SESS_ESTABLISHED)
+			break;
+		/* RFC 2918 §4: send the Adj-RIB-Out again */
+		s->prefixes_out = 0;
+		announce_statics(s);
+		sess_flush(s);
+		return;
+	}
+	/* RFC 6608: an event the state does not expect */
+	log_debug("neighbor %s: %u in %s",
+		  prefix_fmt(&s->n->address, a, sizeof(a)), h->type,
+		  sess_state_name(s->state));
+	sess_notify(s, BGP_ERR_FSM,
+		    s->state == SESS_OPENSENT	     ? 1
+		    : s->state == SESS_OPENCONFIRM ? 2
+		    : s->state == SESS_ESTABLISHED ? 3
+						   : 0,
+		    NULL, 0);
+}
+
+static void sess_read(struct session *s)
+{
+	for (;;) {
+		ssize_t n = recv(s->fd, s->rbuf + s->rlen, RBUF_CAP - s->rlen,
+				 0);
+		size_t off = 0;
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			sess_err(s, n == 0 ? "connection closed by the peer"
+					   : "connection: %s",
+				 strerror(errno));
+			sess_close(s, 1);
+			return;
+		}
+		s->rlen += n;
+		while (s->fd >= 0) {
+			struct bgp_hdr h;
+			struct bgp_err e;
+			int r = bgp_frame(s->rbuf + off, s->rlen - off,
+					  s->maxlen, &h, &e);
+
+			if (r < 0) {
+				sess_notify_err(s, &e);
+				return;
+			}
+			if (r == 0)
+				break;
+			handle_msg(s, &h, s->rbuf + off);
+			off += h.len;
+		}
+		if (s->fd < 0)
+			return;
+		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+		s->rlen -= off;
+	}
+}
+
+/* --- connections ----------------------------------------------------------- */
+
+static int sess_secure(struct session *s, int fd, int listener)
+{
+	const struct cfg_neighbor *n = s->n;
+	char err[512];
+
+	if (n->md5.enabled && n->md5.secret.loaded &&
+	    tcpsec_md5(fd, &n->address, n->md5.secret.key, n->md5.secret.len,
+		       err, sizeof(err)) < 0) {
+		sess_err(s, "%s", err);
+		return -1;
+	}
+	if (n->tcp_ao.enabled && n->tcp_ao.secret.loaded &&
+	    tcpsec_ao(fd, &n->address, n->tcp_ao.keyid,
+		      (enum tcpsec_ao_alg)n->tcp_ao.alg, n->tcp_ao.secret.key,
+		      n->tcp_ao.secret.len, err, sizeof(err)) < 0) {
+		sess_err(s, "%s", err);
+		return -1;
+	}
+	if (!listener &&
+	    tcpsec_gtsm(fd, n->address.family, n->gtsm.ttl_out,
+			n->gtsm.min_ttl_in, err, sizeof(err)) < 0) {
+		sess_err(s, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static void fill_local(struct session *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	memset(&s->local, 0, sizeof(s->local));
+	if (getsockname(s->fd, (void *)&ss, &sl) < 0)
+		return;
+	s->local.family = ss.ss_family;
+	if (ss.ss_family == AF_INET) {
+		memcpy(s->local.addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+		s->local.plen = 32;
+	} else {
+		memcpy(s->local.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr,
+		       16);
+		s->local.plen = 128;
+	}
+}
+
+static void to_sockaddr(const struct prefix *p, uint16_t port,
+			struct sockaddr_storage *ss, socklen_t *sl)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (p->family == AF_INET) {
+		struct sockaddr_in *s4 = (void *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, p->addr, 4);
+		*sl = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (void *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, p->addr, 16);
+		*sl = sizeof(*s6);
+	}
+}
+
+static void sess_connect(struct session *s)
+{
+	const struct cfg_neighbor *n = s->n;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd = socket(n->address.family,
+			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	s->t_retry = now_ms() + (uint64_t)s->retry_s * 1000;
+	if (fd < 0) {
+		sess_err(s, "socket: %s", strerror(errno));
+		return;
+	}
+	s->fd = fd;
+	if (sess_secure(s, fd, 0) < 0) {
+		sess_close(s, 1);
+		return;
+	}
+	if (n->local_address.family == n->address.family) {
+		to_sockaddr(&n->local_address, 0, &ss, &sl);
+		if (bind(fd, (void *)&ss, sl) < 0) {
+			sess_err(s, "bind to local-address: %s",
+				 strerror(errno));
+			sess_close(s, 1);
+			return;
+		}
+	}
+	to_sockaddr(&n->address, n->connect_port ? n->connect_port : 179, &ss,
+		    &sl);
+	s->outgoing = 1;
+	if (connect(fd, (void *)&ss, sl) < 0 && errno != EINPROGRESS) {
+		sess_err(s, "connect: %s", strerror(errno));
+		sess_close(s, 1);
+		return;
+	}
+	s->state = SESS_CONNECT;
+	sess_watch(s);
+}
+
+static void sess_connected(struct session *s)
+{
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0 ||
+	    soerr) {
+		sess_err(s, "connect: %s", strerror(soerr ? soerr : errno));
+		sess_close(s, 0);
+		s->state = SESS_ACTIVE; /* §8.2.2: listen while we wait */
+		return;
+	}
+	fill_local(s);
+	if (send_open(s) < 0)
+		sess_close(s, 1);
+}
+
+void sessions_accept(int lfd)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct prefix p = { 0 };
+		struct session *s = NULL;
+		int fd = accept4(lfd, (void *)&ss, &sl,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0)
+			return;
+		p.family = ss.ss_family;
+		if (p.family == AF_INET) {
+			memcpy(p.addr, &((struct sockaddr_in *)&ss)->sin_addr,
+			       4);
+			p.plen = 32;
+		} else {
+			struct in6_addr *a6 =
+				&((struct sockaddr_in6 *)&ss)->sin6_addr;
+
+			if (IN6_IS_ADDR_V4MAPPED(a6)) {
+				p.family = AF_INET;
+				memcpy(p.addr, &a6->s6_addr[12], 4);
+				p.plen = 32;
+			} else {
+				memcpy(p.addr, a6, 16);
+				p.plen = 128;
+			}
+		}
+		for (size_t i = 0; i < S.n; i++)
+			if (!S.s[i]->gone && pfx_eq(&S.s[i]->n->address, &p))
+				s = S.s[i];
+		if (!s) {
+			/* The guard let it in (a range?), the config has no
+			 * such neighbor: nothing to say to it. */
+			close(fd);
+			continue;
+		}
+		if (s->fd >= 0) {
+			/* §6.8 collision, resolved at once: the connection
+			 * opened by the higher address stays. */
+			const struct prefix *me =
+				s->local.family ? &s->local
+						: &s->n->local_address;
+			int keep_new = s->n->passive ||
+				       memcmp(p.addr, me->addr, 16) > 0;
+
+			if (s->state == SESS_ESTABLISHED || !keep_new) {
+				close(fd);
+				continue;
+			}
+			if (s->state >= SESS_OPENSENT)
+				sess_notify(s, BGP_ERR_CEASE, 7, NULL, 0);
+			else
+				sess_close(s, 0);
+		}
+		s->fd = fd;
+		s->outgoing = 0;
+		s->rlen = s->wlen = 0;
+		if (sess_secure(s, fd, 0) < 0) {
+			sess_close(s, 1);
+			continue;
+		}
+		fill_local(s);
+		if (send_open(s) < 0)
+			sess_close(s, 1);
+	}
+}
+
+/* --- configuration ---------------------------------------------------------- */
+
+void sessions_init(int epfd, const int *listen_fds, int nlisten)
+{
+	S.epfd = epfd;
+	S.nlisten = nlisten > 8 ? 8 : nlisten;
+	memcpy(S.listen, listen_fds, S.nlisten * sizeof(int));
+}
+
+static void listeners_md5(struct session *s, int install)
+{
+	const struct cfg_neighbor *n = s->n;
+	char err[512];
+
+	if (!n->md5.enabled || !n->md5.secret.loaded)
+		return;
+	/* The key must be on every listener before the peer's SYN
+	 * arrives (RFC 2385 §2: an unsigned SYN is dropped). */
+	for (int i = 0; i < S.nlisten; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+
+		if (getsockname(S.listen[i], (void *)&ss, &sl) < 0 ||
+		    ss.ss_family != n->address.family)
+			continue;
+		if (tcpsec_md5(S.listen[i], &n->address,
+			       install ? n->md5.secret.key : NULL,
+			       install ? n->md5.secret.len : 0, err,
+			       sizeof(err)) < 0)
+			sess_err(s, "%s", err);
+	}
+}
+
+/*
+ * The SYN-ACK answering a peer's SYN leaves from the listener, before any
+ * accept: with GTSM the peer (and its guard) drop anything below 255, so
+ * the listeners send with the highest TTL any neighbor asks for.
+ */
+static void listeners_ttl(struct config *cfg)
+{
+	uint8_t ttl[2] = { 0, 0 };
+	char err[256];
+
+	for (size_t i = 0; i < cfg->nneighbors; i++) {
+		const struct cfg_neighbor *n = &cfg->neighbors[i];
+		int v6 = n->address.family == AF_INET6;
+
+		if (n->gtsm.ttl_out > ttl[v6])
+			ttl[v6] = n->gtsm.ttl_out;
+	}
+	for (int i = 0; i < S.nlisten; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		int v6;
+
+		if (getsockname(S.listen[i], (void *)&ss, &sl) < 0)
+			continue;
+		v6 = ss.ss_family == AF_INET6;
+		if (ttl[v6] && tcpsec_gtsm(S.listen[i], ss.ss_family, ttl[v6],
+					   0, err, sizeof(err)) < 0)
+			log_warnx("listener: %s", err);
+	}
+}
+
+void sessions_apply(struct config *cfg)
+{
+	struct session **ns = calloc(cfg->nneighbors + 1, sizeof(*ns));
+	size_t i;
+
+	if (!ns)
+		return;
+	listeners_ttl(cfg);
+	for (i = 0; i < cfg->nneighbors; i++) {
+		struct cfg_neighbor *n = &cfg->neighbors[i];
+		struct session *s = NULL;
+
+		for (size_t k = 0; k < S.n; k++)
+			if (S.s[k] && pfx_eq(&S.s[k]->n->address, &n->address)) {
+				s = S.s[k];
+				S.s[k] = NULL;
+				break;
+			}
+		if (!s) {
+			s = calloc(1, sizeof(*s));
+			if (!s)
+				continue;
+			s->fd = -1;
+			s->rbuf = malloc(RBUF_CAP);
+			s->retry_s = RETRY_FIRST_S;
+			s->maxlen = BGP_MAX_LEN;
+			/* first attempt soon, not after a full retry */
+			s->t_retry = now_ms() + 200;
+		}
+		s->n = n;
+		ns[i] = s;
+		listeners_md5(s, 1);
+	}
+	/* Neighbors no longer configured: Cease, Peer De-configured
+	 * (RFC 4486 §4, subcode 3). */
+	for (size_t k = 0; k < S.n; k++) {
+		struct session *s = S.s[k];
+
+		if (!s)
+			continue;
+		if (s->fd >= 0)
+			sess_notify(s, BGP_ERR_CEASE, 3, NULL, 0);
+		pset_free(&s->rib_in);
+		free(s->rbuf);
+		free(s->wbuf);
+		free(s);
+	}
+	free(S.s);
+	S.s = ns;
+	S.n = cfg->nneighbors;
+	S.cfg = cfg;
+	/* epoll tags are indexes: renumber the open sockets */
+	for (i = 0; i < S.n; i++)
+		if (S.s[i] && S.s[i]->fd >= 0)
+			sess_watch(S.s[i]);
+}
+
+void sessions_event(uint32_t tag, uint32_t events)
+{
+	size_t i = tag - SESS_TAG_BASE;
+	struct session *s;
+
+	if (i >= S.n || !(s = S.s[i]) || s->fd < 0)
+		return;
+	if (s->state == SESS_CONNECT && s->outgoing &&
+	    (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
+		sess_connected(s);
+		return;
+	}
+	if (events & EPOLLOUT)
+		sess_flush(s);
+	if (s->fd >= 0 && (events & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+		sess_read(s);
+}
+
+int sessions_tick(void)
+{
+	uint64_t now = now_ms(), next = now + 1000;
+
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+
+		if (!s)
+			continue;
+		if (s->t_hold && now >= s->t_hold) {
+			sess_err(s, "hold timer expired");
+			sess_notify(s, BGP_ERR_HOLD, 0, NULL, 0);
+		}
+		if (s->t_keepalive && now >= s->t_keepalive &&
+		    s->state >= SESS_OPENCONFIRM) {
+			send_keepalive(s);
+			sess_flush(s);
+		}
+		/* §8.2.2: ConnectRetry expiring in Connect drops the
+		 * attempt (a SYN lost to a key not yet set) and tries again */
+		if (s->fd >= 0 && s->state == SESS_CONNECT && s->outgoing &&
+		    s->t_retry && now >= s->t_retry)
+			sess_close(s, 0);
+		if (s->fd < 0 && !s->n->passive && s->t_retry &&
+		    now >= s->t_retry)
+			sess_connect(s);
+		if (s->fd < 0 && s->n->passive)
+			s->state = SESS_ACTIVE;
+		if (s->t_hold && s->t_hold < next)
+			next = s->t_hold;
+		if (s->t_keepalive && s->t_keepalive < next)
+			next = s->t_keepalive;
+		if (s->fd < 0 && s->t_retry && s->t_retry < next)
+			next = s->t_retry;
+	}
+	return next > now ? (int)(next - now) : 0;
+}
+
+size_t sessions_count(void)
+{
+	return S.n;
+}
+
+int sessions_info(size_t i, struct sess_info *o)
+{
+	struct session *s;
+
+	if (i >= S.n || !(s = S.s[i]))
+		return -1;
+	memset(o, 0, sizeof(*o));
+	o->address = s->n->address;
+	o->peer_as = s->n->peer_as;
+	o->local_as = s->n->local_as;
+	o->state = s->state;
+	o->uptime_s = s->state == SESS_ESTABLISHED && s->up_since
+			      ? (now_ms() - s->up_since) / 1000
+			      : 0;
+	o->prefixes_in = s->rib_in.n;
+	o->prefixes_out = s->prefixes_out;
+	o->msgs_in = s->msgs_in;
+	o->msgs_out = s->msgs_out;
+	o->hold = s->hold;
+	memcpy(o->last_error, s->last_error, sizeof(o->last_error));
+	return 0;
+}
+
+int sessions_shutdown(const struct prefix *addr, const char *text)
+{
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+		struct bgp_wbuf w;
+
+		if (!s || !pfx_eq(&s->n->address, addr))
+			continue;
+		if (s->fd >= 0 && sess_wbuf(s, &w) == 0 &&
+		    bgp_notif_encode_shutdown(&w, 2, text ? text : "") == 0) {
+			sess_queued(s, &w);
+			sess_flush(s);
+		}
+		snprintf(s->last_error, sizeof(s->last_error),
+			 "administrative shutdown%s%s", text ? ": " : "",
+			 text ? text : "");
+		sess_close(s, 1);
+		return 0;
+	}
+	return -1;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * BGP sessions in the engine: the RFC 4271 §8 finite state machine for
+ * each configured neighbor, over the sockets the engine opens (active) or
+ * accepts on the listeners the parent bound (passive).
+ */
+#ifndef BGPS_SESSION_H
+#define BGPS_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+struct config;
+
+enum sess_state {
+	SESS_IDLE = 0,
+	SESS_CONNECT,
+	SESS_ACTIVE,
+	SESS_OPENSENT,
+	SESS_OPENCONFIRM,
+	SESS_ESTABLISHED,
+};
+
+/* epoll tags at or above this belong to sessions */
+#define SESS_TAG_BASE 0x10000u
+
+struct sess_info {
+	struct prefix address;
+	uint32_t peer_as, local_as;
+	enum sess_state state;
+	uint64_t uptime_s; /* in Established, else 0 */
+	size_t prefixes_in, prefixes_out;
+	uint64_t msgs_in, msgs_out;
+	uint16_t hold; /* negotiated */
+	char last_error[160];
+};
+
+const char *sess_state_name(enum sess_state s);
+void sessions_init(int epfd, const int *listen_fds, int nlisten);
+/* (Re)build the sessions from a new config: neighbors that stay keep
+ * their session, new ones start, removed ones are closed with Cease. */
+void sessions_apply(struct config *cfg);
+void sessions_event(uint32_t tag, uint32_t events);
+void sessions_accept(int listen_fd);
+/* Run timers; returns the milliseconds until the next one (<= 1000). */
+int sessions_tick(void);
+size_t sessions_count(void);
+int sessions_info(size_t i, struct sess_info *out);
+/* Cease with an RFC 9003 shutdown communication; -1 if no such neighbor. */
+int sessions_shutdown(const struct prefix *addr, const char *text);
+
+#endif
