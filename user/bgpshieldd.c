@@ -167,7 +167,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		/* A neighbor this kernel cannot secure would never come up:
-		 * say so now, where the config is checked. */
+		 * say so where the config is checked.  A warning, not an
+		 * error: the file is right, this host's kernel is not. */
 		for (size_t i = 0; i < cfg->nneighbors; i++) {
 			const struct cfg_neighbor *n = &cfg->neighbors[i];
 			char a[PREFIX_STRLEN];
@@ -175,13 +176,12 @@ int main(int argc, char **argv)
 			if (!n->tcp_ao.enabled || tcpsec_ao_supported())
 				continue;
 			fprintf(stderr,
-				"%s:%u:%u: neighbor %s: tcp-ao needs a kernel "
-				"with TCP-AO (Linux 6.7+, CONFIG_TCP_AO); "
-				"this one has none\n",
+				"%s:%u:%u: warning: neighbor %s: tcp-ao needs a "
+				"kernel with TCP-AO (Linux 6.7+, "
+				"CONFIG_TCP_AO); on this one the neighbor "
+				"will not start\n",
 				o.conf, n->line, n->col,
 				prefix_fmt(&n->address, a, sizeof(a)));
-			config_free(cfg);
-			return 1;
 		}
 		if (print)
 			config_print(stdout, cfg);

@@ -73,6 +73,7 @@ struct session {
 	struct pset rib_in;
 	char last_error[160];
 	int gone; /* removed from the config: free after close */
+	int disabled; /* cannot run on this kernel (TCP-AO): said once */
 };
 
 static struct {
@@ -818,9 +819,10 @@ void sessions_accept(int lfd)
 		for (size_t i = 0; i < S.n; i++)
 			if (!S.s[i]->gone && pfx_eq(&S.s[i]->n->address, &p))
 				s = S.s[i];
-		if (!s) {
+		if (!s || s->disabled) {
 			/* The guard let it in (a range?), the config has no
-			 * such neighbor: nothing to say to it. */
+			 * such neighbor, or it cannot run here: nothing to
+			 * say to it. */
 			close(fd);
 			continue;
 		}
@@ -950,6 +952,13 @@ void sessions_apply(struct config *cfg)
 		}
 		s->n = n;
 		ns[i] = s;
+		s->disabled = 0;
+		if (n->tcp_ao.enabled && !tcpsec_ao_supported()) {
+			/* one clear line, then no retry storm */
+			s->disabled = 1;
+			sess_err(s, "not started: tcp-ao needs a kernel with "
+				    "TCP-AO (Linux 6.7+, CONFIG_TCP_AO)");
+		}
 		listeners_md5(s, 1);
 	}
 	/* Neighbors no longer configured: Cease, Peer De-configured
@@ -1001,7 +1010,7 @@ int sessions_tick(void)
 	for (size_t i = 0; i < S.n; i++) {
 		struct session *s = S.s[i];
 
-		if (!s)
+		if (!s || s->disabled)
 			continue;
 		if (s->t_hold && now >= s->t_hold) {
 			sess_err(s, "hold timer expired");
