@@ -48,7 +48,8 @@ int tcpsec_md5(int fd, const struct prefix *peer, const uint8_t *key,
 	memset(&m, 0, sizeof(m));
 	fill_sockaddr(&m.tcpm_addr, peer);
 	m.tcpm_keylen = len;
-	memcpy(m.tcpm_key, key, len);
+	if (len)
+		memcpy(m.tcpm_key, key, len);
 	if (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &m, sizeof(m)) < 0) {
 		int e = errno;
 
