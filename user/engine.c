@@ -12,6 +12,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -676,6 +677,14 @@ static void client_read(struct engine *e, struct client *c)
 	client_request(e, c);
 }
 
+static volatile sig_atomic_t engine_stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	engine_stop = 1;
+}
+
 void engine_main(const struct engine_fds *fds, const char *conf_name)
 {
 	static struct engine E;
@@ -701,10 +710,22 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 		epoll_ctl(e->epfd, EPOLL_CTL_ADD, fds->listen[i], &ev);
 	}
 	sessions_init(e->epfd, fds->listen, fds->nlisten);
+	{
+		/* SIGTERM (the parent stopping): tell every peer why */
+		struct sigaction sa = { .sa_handler = on_term };
+
+		sigemptyset(&sa.sa_mask);
+		sigaction(SIGTERM, &sa, NULL);
+	}
 	for (;;) {
 		struct epoll_event evs[16];
 		int n = epoll_wait(e->epfd, evs, 16, sessions_tick());
 		time_t now = time(NULL);
+
+		if (engine_stop) {
+			sessions_stop("bgpshieldd stopping");
+			exit(0);
+		}
 
 		for (int i = 0; i < n; i++) {
 			uint32_t tag = evs[i].data.u32;

@@ -1090,3 +1090,21 @@ int sessions_shutdown(const struct prefix *addr, const char *text)
 	}
 	return -1;
 }
+
+void sessions_stop(const char *text)
+{
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+		struct bgp_wbuf w;
+
+		if (!s || s->fd < 0)
+			continue;
+		/* RFC 4486 §4 Administrative Shutdown, RFC 9003 text */
+		if (s->state >= SESS_OPENSENT && sess_wbuf(s, &w) == 0 &&
+		    bgp_notif_encode_shutdown(&w, 2, text) == 0) {
+			sess_queued(s, &w);
+			sess_flush(s);
+		}
+		sess_close(s, 0);
+	}
+}

@@ -50,5 +50,7 @@ size_t sessions_count(void);
 int sessions_info(size_t i, struct sess_info *out);
 /* Cease with an RFC 9003 shutdown communication; -1 if no such neighbor. */
 int sessions_shutdown(const struct prefix *addr, const char *text);
+/* The engine stops: every session gets a Cease with text. */
+void sessions_stop(const char *text);
 
 #endif
