@@ -4,7 +4,8 @@
 # missing: quick when all are there, non-interactive for CI.
 set -eu
 PKGS="make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libmnl-dev bpftool
-libcunit1-dev libseccomp-dev iproute2 nftables ethtool python3 python3-scapy util-linux"
+libcunit1-dev libseccomp-dev iproute2 nftables ethtool python3 python3-scapy util-linux
+bird2 gobgpd"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

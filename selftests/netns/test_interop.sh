@@ -1,0 +1,833 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Interop: bgpshieldd against real BGP speakers from Debian's packages,
+# BIRD 2 (bird2) and GoBGP (gobgpd), each test in namespaces of its own.
+#
+#   bgpshieldd (veth-a) ---------------------------- (veth-b) bird / gobgpd
+#   192.0.2.1/24, 2001:db8::1/64           192.0.2.2/24, 2001:db8::2/64
+#   AS 65001, guard on veth-a              AS 65002
+#
+# Every session uses TCP-MD5 and GTSM: the peer sends TTL 255 ("ttl
+# security on" / ttl-security ttl-min 255), which is what bgpshieldd's
+# guard demands of a neighbor with ttl-security; without it the guard
+# drops the peer's SYNs (the last test shows it does) and nothing about
+# BGP could be tested.  That the established sockets are really signed is
+# checked with ss (md5keys), and a wrong key must keep the session down.
+#
+# What each side announces is distinct and counted, so a mixed-up count
+# shows: bgpshieldd 2 IPv4 routes (one with MED, communities and a large
+# community) and 1 IPv6 route; the peer 3 IPv4 routes and 2 IPv6 routes.
+# The attributes are checked in the peer's own CLI (birdc, gobgp), the
+# counts in bgpshieldctl's prefixes_in.
+#
+# The passive side always starts first, so the active side's first
+# attempt (1 s for BIRD's connect delay, 0.2 s for bgpshieldd) finds it
+# listening and no test waits for a connect-retry timer.  Every wait is
+# bounded; the whole file stays under ~2 minutes even when nothing
+# establishes.
+#
+# Usage: test_interop.sh [NAME-SUBSTRING...]   (default: every test)
+
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+DAEMON=${BGPS_DAEMON:-$ROOT_DIR/build/bgpshieldd}
+DUSER=bgpshield
+A4=192.0.2.1
+B4=192.0.2.2
+A6=2001:db8::1
+B6=2001:db8::2
+AS_A=65001
+AS_B=65002
+# A dead session shows within 9 s on either side.
+HOLD=9
+# Run-specific, so nothing printed could match a stale process.
+KEY="interop-md5-$RUN_ID"
+BADKEY="wrong-md5-$RUN_ID"
+# Bounds (seconds): establish; routes after Established (UPDATEs follow
+# at once, this is slack); how long a wrong key must keep it down.
+T_UP=15
+T_ROUTES=5
+T_BADKEY=10
+# BIRD's first SYN leaves 1 s after start, its retransmissions follow
+# within seconds: 6 s sees several dropped.
+T_NOGTSM=6
+
+# What each side announces.  bgpshieldd's routes with attributes are
+# A_ATTR4 (MED, communities, large community) and A_ROUTE6 (MED, one
+# community); BIRD's are static blackholes, GoBGP's added by its CLI.
+A_ROUTES4="10.1.0.0/24 10.1.1.0/24"
+A_ATTR4=10.1.1.0/24
+A_ROUTE6=2001:db8:1::/48
+B_ROUTES4="10.2.0.0/24 10.2.1.0/24 10.2.2.0/24"
+
+# --- helpers -------------------------------------------------------------------
+
+need_daemon() {
+	[ -x "$DAEMON" ] || skip "$DAEMON not built: run 'make' first"
+	command -v pgrep >/dev/null || skip "pgrep not found"
+}
+
+need_bird() {
+	need_daemon
+	if ! command -v bird >/dev/null || ! command -v birdc >/dev/null; then
+		skip "bird/birdc not found: make deps (Debian package bird2)"
+	fi
+}
+
+need_gobgp() {
+	need_daemon
+	if ! command -v gobgpd >/dev/null || ! command -v gobgp >/dev/null; then
+		skip "gobgpd/gobgp not found: make deps (Debian package gobgpd)"
+	fi
+}
+
+# The engine's user; created once, never removed (as in test_bgp.sh).
+ensure_user() {
+	id -u "$DUSER" >/dev/null 2>&1 && return 0
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$DUSER" ||
+		die_test "create user $DUSER"
+}
+
+# bgpshieldd lives in lib.sh's "edge" namespace and the peer in its "peer"
+# one, so lib.sh's teardown ends their processes (bird and gobgpd too:
+# recorded pids and whatever lives in the namespaces) and deletes them.
+topo_interop() {
+	ns_add "$NS_EDGE" && ns_add "$NS_PEER" || return 1
+	# Created inside the namespaces: nothing appears on the host.  nodad:
+	# the IPv6 addresses are usable at once.
+	ip -n "$NS_EDGE" link add veth-a type veth peer name veth-b \
+		netns "$NS_PEER" &&
+		ip -n "$NS_EDGE" addr add "$A4/24" dev veth-a &&
+		ip -n "$NS_EDGE" addr add "$A6/64" dev veth-a nodad &&
+		ip -n "$NS_PEER" addr add "$B4/24" dev veth-b &&
+		ip -n "$NS_PEER" addr add "$B6/64" dev veth-b nodad &&
+		ip -n "$NS_EDGE" link set veth-a up &&
+		ip -n "$NS_PEER" link set veth-b up
+}
+
+sock_a() { echo "$T_DIR/a.sock"; }
+pin_a() { echo "$PIN/a"; }
+
+# write_shield_conf MODE KEY FAMILY...: bgpshieldd's config, MODE active or
+# passive, one neighbor per FAMILY (v4, v6), mode 0600 (inline password).
+write_shield_conf() {
+	local mode=$1 key=$2 passive f
+	shift 2
+	if [ "$mode" = passive ]; then passive="passive;"; else passive="passive false;"; fi
+	(
+		umask 077
+		{
+			cat <<-EOF
+				# bgpshield interop selftest $RUN_ID
+				guard {
+					interface veth-a;
+					pin-dir $(pin_a);
+				}
+			EOF
+			for f in "$@"; do
+				if [ "$f" = v4 ]; then
+					cat <<-EOF
+
+						neighbor $B4 {
+							description "interop-v4";
+							router-id $A4;
+							local-address $A4;
+							local-as $AS_A;
+							peer-as $AS_B;
+							hold-time $HOLD;
+							$passive
+							md5-password "$key";
+							ttl-security;
+							family { ipv4 unicast; }
+							static {
+								route 10.1.0.0/24 next-hop self;
+								route $A_ATTR4 next-hop self med 10 community [ $AS_A:1 $AS_A:2 ] large-community [ $AS_A:1:2 ];
+							}
+						}
+					EOF
+				else
+					cat <<-EOF
+
+						neighbor $B6 {
+							description "interop-v6";
+							router-id $A4;
+							local-address $A6;
+							local-as $AS_A;
+							peer-as $AS_B;
+							hold-time $HOLD;
+							$passive
+							md5-password "$key";
+							ttl-security;
+							family { ipv6 unicast; }
+							static {
+								route $A_ROUTE6 next-hop self med 20 community [ $AS_A:6 ];
+							}
+						}
+					EOF
+				fi
+			done
+		} >"$T_DIR/a.conf.new"
+	) && mv -f "$T_DIR/a.conf.new" "$T_DIR/a.conf"
+}
+
+# bgpshieldctl on the daemon's control socket, from inside its namespace.
+dctl() { # SECONDS ARGS...
+	local t=$1
+	shift
+	bounded "$t" nsenter --net="/run/netns/$NS_EDGE" -- \
+		"$CTL" -s "$(sock_a)" "$@"
+}
+
+# bgpshieldctl on the guard's pins.
+gctl() {
+	bounded 10 nsenter --net="/run/netns/$NS_EDGE" -- \
+		"$CTL" --pin-dir "$(pin_a)" "$@"
+}
+
+# Up: the parent alive, its engine forked and answering.
+daemon_up() {
+	[ -n "${DPID:-}" ] && kill -0 "$DPID" 2>/dev/null &&
+		[ -n "$(pgrep -P "$DPID" 2>/dev/null)" ] &&
+		dctl 3 status >/dev/null 2>&1
+}
+
+# By nsenter, not `ip netns exec` (whose /sys remount would hide the
+# host's bpffs and the pins).
+daemon_start() {
+	mkdir -p "$PIN" || die_test "create $PIN"
+	bg_start daemon nsenter --net="/run/netns/$NS_EDGE" -- \
+		"$DAEMON" -d -v -c "$T_DIR/a.conf" -s "$(sock_a)" \
+		-p "$T_DIR/a.pid" -a "$T_DIR/a.audit"
+	DPID=$BG_PID
+	wait_for 10 daemon_up ||
+		die_test "bgpshieldd starts and answers on its socket" \
+			"$(tail -n 20 "$T_DIR/daemon.log")"
+}
+
+# nb ADDR FIELD...: fields of `show neighbor ADDR` (JSON), one per line;
+# "<missing>" / "<error: ...>" so that every comparison fails readably.
+nb() {
+	local addr=$1 j
+	shift
+	if ! j=$(dctl 3 -j show neighbor "$addr" 2>&1); then
+		for _ in "$@"; do printf '<error: %s>\n' "$j" | head -n1; done
+		return 1
+	fi
+	"$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+    e = d[0] if isinstance(d, list) and d else {}
+except ValueError:
+    e = None
+for f in sys.argv[2:]:
+    if e is None:
+        print("<error: not JSON>")
+    elif f not in e:
+        print("<missing>")
+    else:
+        print(e[f])
+' "$j" "$@"
+}
+
+established() { [ "$(nb "$1" state)" = established ]; } # ADDR
+prefixes_in_is() { [ "$(nb "$1" prefixes_in)" = "$2" ]; } # ADDR N
+
+# What a failure message shows of bgpshieldd's neighbor, with the lines
+# its log has about it.
+nb_why() { # ADDR
+	local s p o e
+	{
+		read -r s
+		read -r p
+		read -r o
+		IFS= read -r e
+	} < <(nb "$1" state prefixes_in prefixes_out last_error)
+	printf "bgpshieldd sees %s: state=%s prefixes_in=%s prefixes_out=%s last_error='%s'\n" \
+		"$1" "$s" "$p" "$o" "$e"
+	grep -F "neighbor $1:" "$T_DIR/daemon.log" 2>/dev/null | tail -n 4 |
+		sed 's/^/  bgpshieldd log: /'
+}
+
+# Packets the guard passed for SOURCE's allowlist entry.
+guard_packets() { # SOURCE
+	gctl -j guard status 2>/dev/null |
+		json "allowlist[source=$1].packets" 2>/dev/null
+}
+
+# The TCP-MD5 failures both namespaces' kernels counted.
+md5_failures() {
+	local ns n sum=0
+	for ns in "$NS_EDGE" "$NS_PEER"; do
+		n=$(ip netns exec "$ns" nstat -asz TcpExtTCPMD5Failure |
+			awk '$1 == "TcpExtTCPMD5Failure" { print $2 }')
+		is_int "$n" || {
+			echo "unreadable($ns: '$n')"
+			return
+		}
+		sum=$((sum + n))
+	done
+	echo "$sum"
+}
+
+# The established BGP socket in NS carries a TCP-MD5 key for PEER: proof
+# that the session that came up is signed, not one that merely came up.
+# (ss -e prints the key itself after "md5keys:ADDR/32=": never shown.)
+md5_on_session() { # NS PEER
+	ip netns exec "$1" ss -Htien state established \
+		"( sport = :$BGP_PORT or dport = :$BGP_PORT )" 2>/dev/null |
+		grep -q "md5keys:$2/"
+}
+
+expect_md5_both() { # PEER-ADDR (bgpshieldd's neighbor) LOCAL-ADDR
+	check "bgpshieldd's established socket to $1 is TCP-MD5 signed (ss: md5keys)" \
+		md5_on_session "$NS_EDGE" "$1"
+	check "the peer's established socket to $2 is TCP-MD5 signed (ss: md5keys)" \
+		md5_on_session "$NS_PEER" "$2"
+}
+
+# --- BIRD ------------------------------------------------------------------------
+
+bird_sock() { echo "$T_DIR/bird.ctl"; }
+
+# BIRD's GTSM; only the GTSM control test turns it off.
+BIRD_GTSM=on
+
+# write_bird_conf MODE KEY FAMILY...: BIRD's side, MODE active or passive
+# (its own mode, the opposite of bgpshieldd's).  The timers are BIRD's
+# defaults cut down (PEERS.md): otherwise a first failed attempt costs
+# minutes.  "import all; export all;" because eBGP defaults to deny (RFC
+# 8212).  Log to stderr: bg_start keeps it in bird.log, the source of the
+# NOTIFICATIONs BIRD received or sent.
+write_bird_conf() {
+	local mode=$1 key=$2 passive f
+	shift 2
+	if [ "$mode" = passive ]; then passive="on"; else passive="off"; fi
+	{
+		cat <<-EOF
+			# BIRD side of the bgpshield interop selftest $RUN_ID
+			log stderr all;
+			router id $B4;
+			protocol device { }
+			protocol static s4 {
+				ipv4;
+				route 10.2.0.0/24 blackhole;
+				route 10.2.1.0/24 blackhole;
+				route 10.2.2.0/24 blackhole;
+			}
+			protocol static s6 {
+				ipv6;
+				route 2001:db8:2::/48 blackhole;
+				route 2001:db8:3::/48 blackhole;
+			}
+		EOF
+		for f in "$@"; do
+			local me=$B4 peer=$A4 ch=ipv4 name=shield4
+			if [ "$f" = v6 ]; then me=$B6 peer=$A6 ch=ipv6 name=shield6; fi
+			cat <<-EOF
+				protocol bgp $name {
+					local $me as $AS_B;
+					neighbor $peer as $AS_A;
+					hold time $HOLD;
+					password "$key";
+					ttl security $BIRD_GTSM;
+					passive $passive;
+					connect delay time 1;
+					connect retry time 5;
+					error wait time 5, 30;
+					$ch { import all; export all; };
+				}
+			EOF
+		done
+	} >"$T_DIR/bird.conf"
+	chmod 600 "$T_DIR/bird.conf"
+}
+
+birdc_() { bounded 5 birdc -s "$(bird_sock)" "$@"; }
+
+bird_up() { birdc_ show status 2>/dev/null | grep -q "Daemon is up"; }
+
+bird_start() {
+	bg_start bird ip netns exec "$NS_PEER" bird -f -c "$T_DIR/bird.conf" \
+		-s "$(bird_sock)" -P "$T_DIR/bird.pid"
+	wait_for 10 bird_up ||
+		die_test "BIRD starts and answers on its socket" \
+			"$(tail -n 20 "$T_DIR/bird.log")"
+}
+
+bird_proto() { birdc_ show protocols all "$1" 2>&1; } # PROTO
+
+# bird_field PROTO LABEL: the value after "LABEL:" in `show protocols all`.
+bird_field() {
+	bird_proto "$1" | awk -v l="$2:" '
+		{ sub(/^[ \t]+/, "") }
+		index($0, l) == 1 { sub(l "[ \t]*", ""); print; exit }'
+}
+
+bird_established() { [ "$(bird_field "$1" "BGP state")" = Established ]; }
+
+# The "N imported" of the protocol's Routes line.
+bird_imported() { bird_field "$1" Routes | awk '{ print $1 }'; }
+bird_imported_is() { [ "$(bird_imported "$1")" = "$2" ]; }
+
+# What BIRD's CLI and log say about the session, for failure messages:
+# its state, last error, and every NOTIFICATION it sent or received.
+bird_why() { # PROTO
+	bird_proto "$1" | grep -E 'BGP state|Last error|Neighbor (address|AS)|Routes:|^[a-z]' |
+		sed 's/^[ \t]*/  birdc: /'
+	grep -E "$1: (Received|Error|.*[Nn]otification)" "$T_DIR/bird.log" 2>/dev/null |
+		tail -n 6 | sed 's/^/  bird log: /'
+}
+
+# bird_route PREFIX: that route's block of `show route all PREFIX`, on one
+# line (so one regex can check attributes).
+bird_route() { birdc_ show route all "$1" 2>&1 | tr '\n\t' '  '; }
+
+# --- GoBGP -----------------------------------------------------------------------
+
+gobgp_api() { echo "unix://$T_DIR/api.sock"; }
+
+# write_gobgp_conf MODE KEY: GoBGP's side (IPv4).  ttl-min 255 is GoBGP's
+# GTSM: it also sends TTL 255, which the guard asks of the neighbor.
+# connect-retry 5 instead of 120 (PEERS.md).
+write_gobgp_conf() {
+	local mode=$1 key=$2 passive=false
+	[ "$mode" = passive ] && passive=true
+	cat >"$T_DIR/gobgpd.toml" <<-EOF
+		# GoBGP side of the bgpshield interop selftest $RUN_ID
+		[global.config]
+		  as = $AS_B
+		  router-id = "$B4"
+		  local-address-list = ["$B4"]
+
+		[[neighbors]]
+		  [neighbors.config]
+		    neighbor-address = "$A4"
+		    peer-as = $AS_A
+		    auth-password = "$key"
+		  [neighbors.transport.config]
+		    passive-mode = $passive
+		    local-address = "$B4"
+		  [neighbors.timers.config]
+		    connect-retry = 5
+		    hold-time = $HOLD
+		    keepalive-interval = 3
+		  [neighbors.ttl-security.config]
+		    enabled = true
+		    ttl-min = 255
+		  [[neighbors.afi-safis]]
+		    [neighbors.afi-safis.config]
+		      afi-safi-name = "ipv4-unicast"
+	EOF
+	chmod 600 "$T_DIR/gobgpd.toml"
+}
+
+gobgp_() { bounded 5 gobgp --target "$(gobgp_api)" "$@"; }
+
+gobgp_up() { gobgp_ global >/dev/null 2>&1; }
+
+# Without --api-hosts gobgpd would listen on TCP 50051, without
+# --pprof-disable on localhost:6060: both in the peer namespace only, but
+# nothing should listen that the test does not use.
+gobgp_start() {
+	local p
+	bg_start gobgpd ip netns exec "$NS_PEER" gobgpd -f "$T_DIR/gobgpd.toml" \
+		-t toml --api-hosts "$(gobgp_api)" --pprof-disable -p
+	wait_for 10 gobgp_up ||
+		die_test "gobgpd starts and answers on its socket" \
+			"$(tail -n 20 "$T_DIR/gobgpd.log")"
+	# Its routes, one CLI call each (three are cheap).
+	for p in $B_ROUTES4; do
+		capture rib_add gobgp_ global rib add -a ipv4 "$p" ||
+			die_test "gobgp global rib add $p" "$(err rib_add)"
+	done
+}
+
+# gobgp_nb FIELD...: fields of the neighbor in `gobgp neighbor -j`:
+# state (its session_state, by name), accepted and received
+# (ipv4-unicast), eor (End-of-RIB received, true/false).
+gobgp_nb() {
+	local j
+	if ! j=$(gobgp_ neighbor -j 2>&1); then
+		for _ in "$@"; do printf '<error: %s>\n' "$j" | head -n1; done
+		return 1
+	fi
+	"$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+    e = d[0] if isinstance(d, list) and d else {}
+except ValueError:
+    e = None
+def afi(e, k):
+    for a in e.get("afi_safis") or []:
+        st = a.get("state") or {}
+        if (st.get("family") or {}).get("afi") == 1:
+            # GoBGP omits zero counters from its JSON
+            return st.get(k, 0)
+    return "<missing>"
+for f in sys.argv[2:]:
+    if e is None:
+        print("<error: not JSON>")
+    elif f == "state":
+        # gobgp -j gives the apipb enum number; names as in its text output
+        st = (e.get("state") or {}).get("session_state", "<missing>")
+        names = ["unknown", "idle", "connect", "active", "opensent",
+                 "openconfirm", "established"]
+        if isinstance(st, int) and 0 <= st < len(names):
+            st = names[st]
+        print(str(st).lower())
+    elif f == "eor":
+        a = (e.get("afi_safis") or [{}])[0]
+        print(str(((a.get("mp_graceful_restart") or {}).get("state") or {})
+                  .get("end_of_rib_received", False)).lower())
+    else:
+        print(afi(e, f))
+' "$j" "$@"
+}
+
+gobgp_established() { [ "$(gobgp_nb state)" = established ]; }
+gobgp_accepted_is() { [ "$(gobgp_nb accepted)" = "$1" ]; }
+
+gobgp_why() {
+	local s a r
+	{
+		read -r s
+		read -r a
+		read -r r
+	} < <(gobgp_nb state accepted received)
+	printf '  gobgp neighbor -j: session_state=%s accepted=%s received=%s\n' \
+		"$s" "$a" "$r"
+	grep -iE 'notification|error|fsm|closed' "$T_DIR/gobgpd.log" 2>/dev/null |
+		tail -n 6 | sed 's/^/  gobgpd log: /'
+}
+
+# gobgp_route PREFIX: that prefix's paths in `gobgp global rib -j`, as
+# "nexthop=... med=... communities=... large=... aspath=..." (GoBGP gives
+# communities as 32-bit numbers: ASN << 16 | value).
+gobgp_route() {
+	gobgp_ global rib -a ipv4 -j 2>&1 | "$PY" -c '
+import json, sys
+p = sys.argv[1]
+try:
+    d = json.load(sys.stdin)
+except ValueError as e:
+    print("<error: not JSON: %s>" % e); sys.exit(0)
+paths = d.get(p) if isinstance(d, dict) else None
+if not paths:
+    print("<absent>"); sys.exit(0)
+out = []
+for a in paths[0].get("attrs", []):
+    t = a.get("type")
+    if t == 2:
+        segs = a.get("as_paths") or []
+        out.append("aspath=" + ",".join(str(n) for s in segs for n in s.get("asns", [])))
+    elif t == 3:
+        out.append("nexthop=%s" % a.get("nexthop"))
+    elif t == 4:
+        out.append("med=%s" % a.get("metric"))
+    elif t == 8:
+        out.append("communities=" + ",".join("%d:%d" % (c >> 16, c & 0xffff) for c in a.get("communities", [])))
+    elif t == 32:
+        # GoBGP 3.10: "value": [{"ASN", "LocalData1", "LocalData2"}]
+        out.append("large=" + ",".join("%s:%s:%s" % (l.get("ASN"), l.get("LocalData1"), l.get("LocalData2")) for l in a.get("value") or []))
+print(" ".join(sorted(out)))
+' "$1"
+}
+
+# --- common checks -------------------------------------------------------------
+
+# Routes bgpshieldd learned from the peer: its prefixes_in for ADDR is N.
+expect_prefixes_in() { # ADDR N
+	if wait_for "$T_ROUTES" prefixes_in_is "$1" "$2"; then
+		pass "bgpshieldd: prefixes_in from $1 is $2 (the peer's routes)"
+	else
+		fail "bgpshieldd: prefixes_in from $1 is $2 within ${T_ROUTES}s" \
+			"$(nb_why "$1")"
+	fi
+}
+
+# The session came through the guard: the neighbor's own allowlist entry
+# (GTSM 255) counted its packets.
+expect_guard_passed() { # ADDR
+	check_ge "the guard passed packets from $1 (GTSM satisfied)" \
+		"$(guard_packets "$1")" 1
+}
+
+# --- BIRD IPv4 -------------------------------------------------------------------
+
+# bird_v4 SHIELD-MODE: one IPv4 session, bgpshieldd in SHIELD-MODE and
+# BIRD in the other, both with the same key; the passive side first.
+bird_v4() {
+	local smode=$1 bmode=active r p
+	[ "$smode" = active ] && bmode=passive
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	write_shield_conf "$smode" "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_bird_conf "$bmode" "$KEY" v4
+	if [ "$smode" = passive ]; then
+		daemon_start
+		bird_start
+	else
+		bird_start
+		daemon_start
+	fi
+
+	if wait_for "$T_UP" established "$B4" && wait_for 3 bird_established shield4; then
+		pass "IPv4 session established (bgpshieldd $smode, BIRD $bmode, MD5, GTSM) within ${T_UP}s"
+	else
+		die_test "IPv4 session established (bgpshieldd $smode, BIRD $bmode) within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(bird_why shield4)"
+	fi
+	expect_guard_passed "$B4"
+	expect_md5_both "$B4" "$A4"
+
+	# bgpshieldd -> BIRD: both routes, the second with its attributes as
+	# BIRD decoded them.
+	if wait_for "$T_ROUTES" bird_imported_is shield4 2; then
+		pass "BIRD: shield4 imported bgpshieldd's 2 routes"
+	else
+		fail "BIRD: shield4 imported bgpshieldd's 2 routes within ${T_ROUTES}s" \
+			"$(bird_why shield4)"
+	fi
+	for p in $A_ROUTES4; do
+		r=$(bird_route "$p")
+		check_match "BIRD: show route all $p: from shield4, AS path $AS_A, via $A4" \
+			"\\[shield4 .*BGP\\.as_path: $AS_A +BGP\\.next_hop: $A4" "$r"
+	done
+	r=$(bird_route "$A_ATTR4")
+	check_match "BIRD: $A_ATTR4 carries MED 10" 'BGP\.med: 10 ' "$r"
+	check_match "BIRD: $A_ATTR4 carries communities ($AS_A,1) ($AS_A,2)" \
+		"BGP\\.community: \\($AS_A,1\\) \\($AS_A,2\\)" "$r"
+	check_match "BIRD: $A_ATTR4 carries large community ($AS_A, 1, 2)" \
+		"BGP\\.large_community: \\($AS_A, 1, 2\\)" "$r"
+	check_nomatch "BIRD: 10.1.0.0/24 carries no MED (none configured)" \
+		'BGP\.med' "$(bird_route 10.1.0.0/24)"
+
+	# BIRD -> bgpshieldd: its three static routes.
+	expect_prefixes_in "$B4" 3
+	check_eq "bgpshieldd: prefixes_out to $B4 is 2" 2 "$(nb "$B4" prefixes_out)"
+	check_eq "BIRD: exported 3 routes to bgpshieldd" 3 \
+		"$(bird_field shield4 Routes | sed -n 's/.* \([0-9]*\) exported.*/\1/p')"
+
+	# Withdrawals: BIRD's static protocol going down withdraws its three
+	# routes; bgpshieldd must drop them and keep the session.
+	capture disable birdc_ disable s4 || fail "birdc disable s4" "$(err disable)"
+	if wait_for "$T_ROUTES" prefixes_in_is "$B4" 0; then
+		pass "BIRD withdrew its routes: bgpshieldd's prefixes_in from $B4 is 0"
+	else
+		fail "BIRD withdrew its routes: bgpshieldd's prefixes_in from $B4 is 0 within ${T_ROUTES}s" \
+			"$(nb_why "$B4")
+$(bird_why shield4)"
+	fi
+	check_eq "after the withdrawal the session stays up (bgpshieldd)" \
+		established "$(nb "$B4" state)"
+}
+
+t_bird_shield_active() { bird_v4 active; }
+t_bird_shield_passive() { bird_v4 passive; }
+
+# --- GoBGP IPv4 ------------------------------------------------------------------
+
+gobgp_v4() {
+	local smode=$1 gmode=active r p
+	[ "$smode" = active ] && gmode=passive
+	need_gobgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	write_shield_conf "$smode" "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_gobgp_conf "$gmode" "$KEY"
+	if [ "$smode" = passive ]; then
+		daemon_start
+		gobgp_start
+	else
+		gobgp_start
+		daemon_start
+	fi
+
+	if wait_for "$T_UP" established "$B4" && wait_for 3 gobgp_established; then
+		pass "IPv4 session established (bgpshieldd $smode, GoBGP $gmode, MD5, GTSM) within ${T_UP}s"
+	else
+		die_test "IPv4 session established (bgpshieldd $smode, GoBGP $gmode) within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(gobgp_why)"
+	fi
+	expect_guard_passed "$B4"
+	expect_md5_both "$B4" "$A4"
+
+	if wait_for "$T_ROUTES" gobgp_accepted_is 2; then
+		pass "GoBGP: neighbor $A4 accepted bgpshieldd's 2 routes"
+	else
+		fail "GoBGP: neighbor $A4 accepted bgpshieldd's 2 routes within ${T_ROUTES}s" \
+			"$(gobgp_why)"
+	fi
+	for p in $A_ROUTES4; do
+		r=$(gobgp_route "$p")
+		check_match "GoBGP: global rib has $p with AS path $AS_A via $A4" \
+			"aspath=$AS_A( |$).*nexthop=$A4( |$)" "$r"
+	done
+	r=$(gobgp_route "$A_ATTR4")
+	check_match "GoBGP: $A_ATTR4 carries MED 10" '(^| )med=10( |$)' "$r"
+	check_match "GoBGP: $A_ATTR4 carries communities $AS_A:1,$AS_A:2" \
+		"(^| )communities=$AS_A:1,$AS_A:2( |$)" "$r"
+	check_match "GoBGP: $A_ATTR4 carries large community $AS_A:1:2" \
+		"(^| )large=$AS_A:1:2( |$)" "$r"
+
+	# End-of-RIB (RFC 4724 marker) after the initial UPDATEs.
+	check_eq "GoBGP: End-of-RIB received from bgpshieldd" true \
+		"$(gobgp_nb eor)"
+
+	expect_prefixes_in "$B4" 3
+	check_eq "bgpshieldd: prefixes_out to $B4 is 2" 2 "$(nb "$B4" prefixes_out)"
+
+	# A withdrawal of one route: bgpshieldd drops that one only.
+	capture rib_del gobgp_ global rib del -a ipv4 10.2.0.0/24 ||
+		fail "gobgp global rib del 10.2.0.0/24" "$(err rib_del)"
+	if wait_for "$T_ROUTES" prefixes_in_is "$B4" 2; then
+		pass "GoBGP withdrew 10.2.0.0/24: bgpshieldd's prefixes_in from $B4 is 2"
+	else
+		fail "GoBGP withdrew 10.2.0.0/24: bgpshieldd's prefixes_in from $B4 is 2 within ${T_ROUTES}s" \
+			"$(nb_why "$B4")
+$(gobgp_why)"
+	fi
+}
+
+t_gobgp_shield_active() { gobgp_v4 active; }
+t_gobgp_shield_passive() { gobgp_v4 passive; }
+
+# --- BIRD IPv6 -------------------------------------------------------------------
+
+t_bird_ipv6() {
+	local r
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	write_shield_conf active "$KEY" v6 || die_test "write bgpshieldd's config"
+	write_bird_conf passive "$KEY" v6
+	bird_start
+	daemon_start
+
+	if wait_for "$T_UP" established "$B6" && wait_for 3 bird_established shield6; then
+		pass "IPv6 session established (bgpshieldd active, BIRD passive) within ${T_UP}s"
+	else
+		die_test "IPv6 session established within ${T_UP}s" \
+			"$(nb_why "$B6")
+$(bird_why shield6)"
+	fi
+	expect_guard_passed "$B6"
+	expect_md5_both "$B6" "$A6"
+	if wait_for "$T_ROUTES" bird_imported_is shield6 1; then
+		pass "BIRD: shield6 imported bgpshieldd's IPv6 route"
+	else
+		fail "BIRD: shield6 imported bgpshieldd's IPv6 route within ${T_ROUTES}s" \
+			"$(bird_why shield6)"
+	fi
+	r=$(bird_route "$A_ROUTE6")
+	check_match "BIRD: $A_ROUTE6 from shield6 with next hop $A6" \
+		"\\[shield6 .*BGP\\.next_hop: $A6" "$r"
+	check_match "BIRD: $A_ROUTE6 carries MED 20 and community ($AS_A,6)" \
+		"BGP\\.med: 20 .*BGP\\.community: \\($AS_A,6\\)" "$r"
+	# BIRD sends a global and a link-local next hop (32 bytes) on a
+	# shared subnet: bgpshieldd must take both routes.
+	expect_prefixes_in "$B6" 2
+}
+
+# --- wrong MD5 ---------------------------------------------------------------------
+
+t_bird_bad_md5() {
+	local f0 f1 r
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	# Both active: each side's SYNs meet the other's wrong key, so the
+	# kernels on both sides have something to count.
+	write_shield_conf active "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_bird_conf active "$BADKEY" v4
+	f0=$(md5_failures)
+	is_int "$f0" || die_test "read TcpExtTCPMD5Failure" "got '$f0'"
+	bird_start
+	daemon_start
+	# Watch the whole bound: established at any moment fails.
+	if wait_for "$T_BADKEY" established "$B4"; then
+		fail "wrong key: bgpshieldd's neighbor $B4 stays down for ${T_BADKEY}s" \
+			"$(nb_why "$B4")
+$(bird_why shield4)"
+	else
+		pass "wrong key: bgpshieldd's neighbor $B4 stays down for ${T_BADKEY}s (state $(nb "$B4" state))"
+	fi
+	r=$(bird_field shield4 "BGP state")
+	check_ne "wrong key: BIRD's shield4 is not Established either (BGP state: $r)" \
+		Established "$r"
+	f1=$(md5_failures)
+	if is_int "$f1" && [ "$f1" -gt "$f0" ]; then
+		pass "TcpExtTCPMD5Failure rose ($f0 -> $f1): the kernels dropped the badly signed segments"
+	else
+		fail "TcpExtTCPMD5Failure rose" "$f0 -> $f1 (both namespaces summed)
+$(nb_why "$B4")
+$(bird_why shield4)"
+	fi
+}
+
+# --- GTSM control ------------------------------------------------------------------
+
+# The other tests' peers send TTL 255 and get in; this one shows that is
+# the guard's doing: BIRD without "ttl security" sends its eBGP SYNs with
+# TTL 1, the guard drops them (the neighbor's entry counts drop_ttl) and
+# no session comes up.
+t_bird_no_gtsm() {
+	local d0 d1 r
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	BIRD_GTSM=off
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_bird_conf active "$KEY" v4
+	daemon_start
+	d0=$(gctl -j guard status 2>/dev/null | json "allowlist[source=$B4].drop_ttl")
+	is_int "$d0" || die_test "read the guard's drop_ttl for $B4" "got '$d0'"
+	bird_start
+	if wait_for "$T_NOGTSM" established "$B4"; then
+		fail "BIRD without GTSM: bgpshieldd's neighbor $B4 stays down for ${T_NOGTSM}s" \
+			"$(nb_why "$B4")
+$(bird_why shield4)"
+	else
+		pass "BIRD without GTSM: bgpshieldd's neighbor $B4 stays down for ${T_NOGTSM}s (state $(nb "$B4" state))"
+	fi
+	r=$(bird_field shield4 "BGP state")
+	check_ne "BIRD's shield4 is not Established (BGP state: $r)" Established "$r"
+	d1=$(gctl -j guard status 2>/dev/null | json "allowlist[source=$B4].drop_ttl")
+	if is_int "$d1" && [ "$d1" -gt "$d0" ]; then
+		pass "the guard dropped BIRD's TTL-1 packets (drop_ttl $d0 -> $d1)"
+	else
+		fail "the guard dropped BIRD's TTL-1 packets" "drop_ttl $d0 -> '$d1'"
+	fi
+}
+
+# --- main ------------------------------------------------------------------------
+
+lib_init
+
+TESTS=(
+	"BIRD IPv4: bgpshieldd active, BIRD passive, MD5, routes both ways:t_bird_shield_active"
+	"BIRD IPv4: bgpshieldd passive, BIRD active, MD5, routes both ways:t_bird_shield_passive"
+	"GoBGP IPv4: bgpshieldd active, GoBGP passive, MD5, routes both ways:t_gobgp_shield_active"
+	"GoBGP IPv4: bgpshieldd passive, GoBGP active, MD5, routes both ways:t_gobgp_shield_passive"
+	"BIRD IPv6: established, routes both ways:t_bird_ipv6"
+	"BIRD wrong MD5 key: no session, kernel counts MD5 failures:t_bird_bad_md5"
+	"BIRD without GTSM: the guard drops it, no session:t_bird_no_gtsm"
+)
+
+for t in "${TESTS[@]}"; do
+	name=${t%:*}
+	if [ $# -gt 0 ]; then
+		want=""
+		for w in "$@"; do [[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1; done
+		[ -z "$want" ] && continue
+	fi
+	run_test "$name" "${t##*:}"
+done
+finish
