@@ -37,7 +37,7 @@ LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 
 DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
 	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c \
-	user/session.c user/bgp_wire.c user/bgp_buf.c
+	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -103,17 +103,22 @@ $(O)/test_tcpsec: selftests/unit/test_tcpsec.c $(O)/tcpsec.o $(O)/addr.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/tcpsec.o $(O)/addr.o -o $@ -lcunit
 
+$(O)/test_rib: selftests/unit/test_rib.c $(O)/rib.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/rib.o -o $@ -lcunit
+
 $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
 test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
-		$(O)/test_bgp_wire $(O)/test_tcpsec
+		$(O)/test_bgp_wire $(O)/test_tcpsec $(O)/test_rib
 	$(O)/test_addr
 	$(O)/test_config
 	$(O)/test_imsg
 	$(O)/test_bgp_wire
 	$(O)/test_tcpsec
+	$(O)/test_rib
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard

@@ -36,6 +36,7 @@
 #include "bgp_wire.h"
 #include "config.h"
 #include "log.h"
+#include "rib.h"
 #include "session.h"
 #include "tcpsec.h"
 
@@ -43,13 +44,6 @@
 #define RETRY_MAX_S 120
 #define HOLD_LARGE_S 240  /* §8: hold timer before the OPEN arrives */
 #define RBUF_CAP (BGP_EXT_MAX_LEN + 64)
-
-/* A set of prefixes: open addressing, grows at 1/2 load. */
-struct pset {
-	struct prefix *slot;
-	uint8_t *used;
-	size_t cap, n;
-};
 
 struct session {
 	struct cfg_neighbor *n;
@@ -70,7 +64,7 @@ struct session {
 	uint64_t up_since;
 	uint64_t msgs_in, msgs_out;
 	size_t prefixes_out;
-	struct pset rib_in;
+	struct rib rib_in; /* Adj-RIB-In: prefix -> interned attributes */
 	char last_error[160];
 	int gone; /* removed from the config: free after close */
 	int disabled; /* cannot run on this kernel (TCP-AO): said once */
@@ -102,92 +96,10 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* --- prefix set ----------------------------------------------------------- */
-
-static uint64_t pfx_hash(const struct prefix *p)
-{
-	uint64_t h = 1469598103934665603ULL ^ (p->family * 131 + p->plen);
-
-	for (int i = 0; i < 16; i++)
-		h = (h ^ p->addr[i]) * 1099511628211ULL;
-	return h;
-}
-
 static int pfx_eq(const struct prefix *a, const struct prefix *b)
 {
 	return a->family == b->family && a->plen == b->plen &&
 	       !memcmp(a->addr, b->addr, 16);
-}
-
-static long pset_find(const struct pset *s, const struct prefix *p)
-{
-	if (!s->cap)
-		return -1;
-	for (size_t i = pfx_hash(p) & (s->cap - 1), k = 0; k < s->cap;
-	     i = (i + 1) & (s->cap - 1), k++) {
-		if (!s->used[i])
-			return -1;
-		if (s->used[i] == 1 && pfx_eq(&s->slot[i], p))
-			return (long)i;
-	}
-	return -1;
-}
-
-static int pset_add(struct pset *s, const struct prefix *p);
-
-static int pset_grow(struct pset *s)
-{
-	struct pset t = { 0 };
-
-	t.cap = s->cap ? s->cap * 2 : 64;
-	t.slot = calloc(t.cap, sizeof(*t.slot));
-	t.used = calloc(t.cap, 1);
-	if (!t.slot || !t.used) {
-		free(t.slot);
-		free(t.used);
-		return -1;
-	}
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->used[i] == 1)
-			pset_add(&t, &s->slot[i]);
-	free(s->slot);
-	free(s->used);
-	*s = t;
-	return 0;
-}
-
-static int pset_add(struct pset *s, const struct prefix *p)
-{
-	size_t i;
-
-	if (pset_find(s, p) >= 0)
-		return 0;
-	if ((s->n + 1) * 2 > s->cap && pset_grow(s) < 0)
-		return -1;
-	for (i = pfx_hash(p) & (s->cap - 1); s->used[i] == 1;
-	     i = (i + 1) & (s->cap - 1))
-		;
-	s->slot[i] = *p;
-	s->used[i] = 1;
-	s->n++;
-	return 1;
-}
-
-static void pset_del(struct pset *s, const struct prefix *p)
-{
-	long i = pset_find(s, p);
-
-	if (i < 0)
-		return;
-	s->used[i] = 2; /* tombstone keeps probe chains whole */
-	s->n--;
-}
-
-static void pset_free(struct pset *s)
-{
-	free(s->slot);
-	free(s->used);
-	memset(s, 0, sizeof(*s));
 }
 
 /* --- sockets and output -------------------------------------------------------- */
@@ -272,7 +184,7 @@ static void sess_close(struct session *s, int to_idle)
 	s->t_hold = s->t_keepalive = 0;
 	s->prefixes_out = 0;
 	s->up_since = 0;
-	pset_free(&s->rib_in);
+	rib_clear(&s->rib_in);
 	if (!to_idle)
 		return;
 	s->state = SESS_IDLE;
@@ -489,7 +401,65 @@ static void established(struct session *s)
 	sess_flush(s);
 }
 
-static void rib_update(struct session *s, const struct bgp_nlri *nl, int add)
+/*
+ * The attribute set of an UPDATE as stored: its path attributes as they
+ * came (RFC 4271 §4.3), except that MP_REACH_NLRI keeps only its family
+ * and next hop (its prefixes are the routes, not their attributes) and
+ * MP_UNREACH_NLRI goes.  The message was validated by the decoder; the
+ * walk checks its bounds anyway.
+ */
+static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
+			size_t cap)
+{
+	size_t off = BGP_HDR_LEN, end, o = 0;
+	uint16_t wl, al;
+
+	if (off + 2 > len)
+		return 0;
+	wl = m[off] << 8 | m[off + 1];
+	off += 2 + wl;
+	if (off + 2 > len)
+		return 0;
+	al = m[off] << 8 | m[off + 1];
+	off += 2;
+	end = off + al;
+	if (end > len)
+		return 0;
+	while (off + 3 <= end) {
+		uint8_t fl = m[off], ty = m[off + 1];
+		size_t hl = (fl & BGP_ATTRF_EXTLEN) ? 4 : 3, alen;
+
+		if (off + hl > end)
+			return 0;
+		alen = (fl & BGP_ATTRF_EXTLEN) ? (m[off + 2] << 8 | m[off + 3])
+					       : m[off + 2];
+		if (off + hl + alen > end)
+			return 0;
+		if (ty == BGP_ATTR_MP_REACH) {
+			const uint8_t *v = m + off + hl;
+			size_t nhl = alen >= 4 ? v[3] : 0;
+
+			if (alen < 4 + nhl || o + 3 + 5 + nhl > cap)
+				return 0;
+			out[o++] = fl & ~BGP_ATTRF_EXTLEN;
+			out[o++] = ty;
+			out[o++] = 5 + nhl;
+			memcpy(out + o, v, 4 + nhl);
+			o += 4 + nhl;
+			out[o++] = 0; /* reserved */
+		} else if (ty != BGP_ATTR_MP_UNREACH) {
+			if (o + hl + alen > cap)
+				return 0;
+			memcpy(out + o, m + off, hl + alen);
+			o += hl + alen;
+		}
+		off += hl + alen;
+	}
+	return o;
+}
+
+static void rib_update(struct session *s, const struct bgp_nlri *nl,
+		       uint32_t id)
 {
 	struct bgp_nlri_iter it;
 	struct prefix p;
@@ -498,18 +468,23 @@ static void rib_update(struct session *s, const struct bgp_nlri *nl, int add)
 		return;
 	bgp_nlri_iter_init(&it, nl);
 	while (bgp_nlri_next(&it, &p) == 1) {
-		if (add)
-			pset_add(&s->rib_in, &p);
-		else
-			pset_del(&s->rib_in, &p);
+		if (id) {
+			rib_attr_ref(id);
+			if (rib_add(&s->rib_in, &p, id) < 0)
+				rib_attr_unref(id);
+		} else {
+			rib_del(&s->rib_in, &p);
+		}
 	}
 }
 
 static void handle_update(struct session *s, const uint8_t *m, size_t len)
 {
+	static uint8_t blob[BGP_EXT_MAX_LEN];
 	struct bgp_update u;
 	struct bgp_err e;
 	enum bgp_action act = bgp_update_decode(m, len, &s->ctx, &u, &e);
+	uint32_t id = 0;
 
 	if (act == BGP_ACT_RESET) {
 		sess_notify_err(s, &e);
@@ -518,8 +493,19 @@ static void handle_update(struct session *s, const uint8_t *m, size_t len)
 	rib_update(s, &u.withdrawn, 0);
 	rib_update(s, &u.mp_unreach, 0);
 	/* RFC 7606 §2 treat-as-withdraw: the announced ones go too */
-	rib_update(s, &u.nlri, act != BGP_ACT_WITHDRAW);
-	rib_update(s, &u.mp_reach, act != BGP_ACT_WITHDRAW);
+	if (act != BGP_ACT_WITHDRAW && (u.nlri.count || u.mp_reach.count)) {
+		size_t bl = attr_blob(m, len, blob, sizeof(blob));
+
+		id = bl ? rib_attr_intern(blob, bl) : 0;
+		if (!id) {
+			sess_err(s, "out of memory for attributes");
+			sess_notify(s, BGP_ERR_CEASE, 8, NULL, 0);
+			return;
+		}
+	}
+	rib_update(s, &u.nlri, id);
+	rib_update(s, &u.mp_reach, id);
+	rib_attr_unref(id); /* the prefixes hold their own references */
 }
 
 static void handle_msg(struct session *s, const struct bgp_hdr *h,
@@ -970,7 +956,7 @@ void sessions_apply(struct config *cfg)
 			continue;
 		if (s->fd >= 0)
 			sess_notify(s, BGP_ERR_CEASE, 3, NULL, 0);
-		pset_free(&s->rib_in);
+		rib_clear(&s->rib_in);
 		free(s->rbuf);
 		free(s->wbuf);
 		free(s);
@@ -1060,7 +1046,7 @@ int sessions_info(size_t i, struct sess_info *o)
 	o->uptime_s = s->state == SESS_ESTABLISHED && s->up_since
 			      ? (now_ms() - s->up_since) / 1000
 			      : 0;
-	o->prefixes_in = s->rib_in.n;
+	o->prefixes_in = rib_count(&s->rib_in);
 	o->prefixes_out = s->prefixes_out;
 	o->msgs_in = s->msgs_in;
 	o->msgs_out = s->msgs_out;
