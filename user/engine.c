@@ -283,6 +283,63 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 	free(b.p);
 }
 
+#define RIB_SHOW_MAX 10000 /* a full table does not go down a socket whole */
+
+struct rib_out {
+	struct buf *b;
+	int json, n;
+};
+
+static void rib_line(const struct prefix *p, const char *desc, void *arg)
+{
+	struct rib_out *o = arg;
+	char a[PREFIX_STRLEN];
+
+	prefix_fmt(p, a, sizeof(a));
+	if (o->json)
+		bprintf(o->b, "%s{\"prefix\":\"%s\",%s}", o->n ? "," : "", a,
+			desc);
+	else
+		bprintf(o->b, "%-24s %s\n", a, desc);
+	o->n++;
+}
+
+static void cmd_rib_in(struct engine *e, struct client *c, const char *addr,
+		       const char *only)
+{
+	struct prefix nb, one;
+	struct buf b = { 0 };
+	struct rib_out o = { &b, c->json, 0 };
+	char err[160];
+	size_t skipped = 0;
+	long n;
+
+	if (prefix_parse(addr, &nb, err, sizeof(err)) < 0 ||
+	    !prefix_is_host(&nb)) {
+		client_error(e, c, "'%s' is not a neighbor address", addr);
+		return;
+	}
+	if (only && prefix_parse(only, &one, err, sizeof(err)) < 0) {
+		client_error(e, c, "%s", err);
+		return;
+	}
+	if (c->json)
+		bprintf(&b, "{\"neighbor\":\"%s\",\"routes\":[", addr);
+	n = sessions_rib_in(&nb, only ? &one : NULL, RIB_SHOW_MAX, c->json,
+			    rib_line, &o, &skipped);
+	if (n < 0) {
+		free(b.p);
+		client_error(e, c, "no neighbor %s in the config", addr);
+		return;
+	}
+	if (c->json)
+		bprintf(&b, "],\"not_shown\":%zu}\n", skipped);
+	else if (skipped)
+		bprintf(&b, "(%zu more not shown; name a prefix)\n", skipped);
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
 static void cmd_shutdown(struct engine *e, struct client *c, const char *addr,
 			 const char *text)
 {
@@ -319,7 +376,8 @@ static void ask_parent(struct engine *e, struct client *c, int type)
 }
 
 static const char *const commands_help =
-	"commands: status | show neighbor [ADDR] | show guard | reload | "
+	"commands: status | show neighbor [ADDR] | show guard | "
+	"show rib in neighbor ADDR [PREFIX] | reload | "
 	"neighbor ADDR shutdown [TEXT] | help";
 
 static void client_request(struct engine *e, struct client *c)
@@ -361,6 +419,10 @@ static void client_request(struct engine *e, struct client *c)
 	else if (!strcmp(argv[0], "show") && argc == 2 &&
 		 !strcmp(argv[1], "guard"))
 		ask_parent(e, c, IMSG_GUARD_REQ);
+	else if (!strcmp(argv[0], "show") && argc >= 5 && argc <= 6 &&
+		 !strcmp(argv[1], "rib") && !strcmp(argv[2], "in") &&
+		 !strcmp(argv[3], "neighbor"))
+		cmd_rib_in(e, c, argv[4], argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(argv[0], "reload") && argc == 1)
 		ask_parent(e, c, IMSG_RELOAD_REQ);
 	else if (!strcmp(argv[0], "neighbor") && argc >= 3 &&

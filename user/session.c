@@ -1094,3 +1094,137 @@ void sessions_stop(const char *text)
 		sess_close(s, 0);
 	}
 }
+
+/*
+ * Describe an interned attribute set in text or JSON: it is re-read with
+ * the UPDATE decoder, wrapped in a message of its own, so what is shown is
+ * exactly what the codec understood.
+ */
+static void attrs_describe(const struct session *s, uint32_t id, int json,
+			   char *out, size_t cap)
+{
+	static uint8_t m[BGP_EXT_MAX_LEN];
+	struct bgp_update u;
+	struct bgp_err e;
+	const uint8_t *blob;
+	size_t bl, o = 0;
+	char nh[INET6_ADDRSTRLEN] = "-";
+
+	out[0] = 0;
+	if (!(blob = rib_attr_blob(id, &bl)) ||
+	    bl + BGP_HDR_LEN + 4 > sizeof(m))
+		return;
+	memset(m, 0xff, 16);
+	m[16] = (BGP_HDR_LEN + 4 + bl) >> 8;
+	m[17] = (BGP_HDR_LEN + 4 + bl) & 0xff;
+	m[18] = BGP_UPDATE;
+	m[19] = m[20] = 0;
+	m[21] = bl >> 8;
+	m[22] = bl & 0xff;
+	memcpy(m + 23, blob, bl);
+	if (bgp_update_decode(m, BGP_HDR_LEN + 4 + bl, &s->ctx, &u, &e) ==
+	    BGP_ACT_RESET)
+		return;
+	if (BGP_HAS(&u.attrs, BGP_ATTR_NEXT_HOP))
+		inet_ntop(AF_INET, u.attrs.nexthop, nh, sizeof(nh));
+	else if (u.attrs.mp_nh_len >= 16)
+		inet_ntop(AF_INET6, u.attrs.mp_nh, nh, sizeof(nh));
+	else if (u.attrs.mp_nh_len == 4)
+		inet_ntop(AF_INET, u.attrs.mp_nh, nh, sizeof(nh));
+#define PUT(...)                                                              \
+	do {                                                                  \
+		int w_ = snprintf(out + o, cap - o, __VA_ARGS__);            \
+		if (w_ > 0 && (size_t)w_ < cap - o)                           \
+			o += w_;                                              \
+	} while (0)
+	PUT(json ? "\"next_hop\":\"%s\",\"as_path\":[" : "via %s as-path [", nh);
+	if (BGP_HAS(&u.attrs, BGP_ATTR_AS_PATH)) {
+		struct bgp_aspath_iter it;
+		uint32_t asn;
+		uint8_t seg;
+		int first = 1;
+
+		bgp_aspath_iter_init(&it, &u.attrs.aspath);
+		while (bgp_aspath_next(&it, &asn, &seg) == 1) {
+			PUT(json ? "%s%u" : "%s%u", first ? "" : json ? "," : " ",
+			    asn);
+			first = 0;
+		}
+	}
+	PUT("]");
+	if (BGP_HAS(&u.attrs, BGP_ATTR_MED))
+		PUT(json ? ",\"med\":%u" : " med %u", u.attrs.med);
+	if (BGP_HAS(&u.attrs, BGP_ATTR_LOCAL_PREF))
+		PUT(json ? ",\"local_pref\":%u" : " local-preference %u",
+		    u.attrs.local_pref);
+	if (u.attrs.ncomm) {
+		PUT(json ? ",\"communities\":[" : " community [");
+		for (size_t i = 0; i < u.attrs.ncomm; i++) {
+			const uint8_t *c = u.attrs.comm + 4 * i;
+
+			PUT(json ? "%s\"%u:%u\"" : "%s%u:%u",
+			    i ? (json ? "," : " ") : "", c[0] << 8 | c[1],
+			    c[2] << 8 | c[3]);
+		}
+		PUT("]");
+	}
+	if (u.attrs.nlarge_comm) {
+		PUT(json ? ",\"large_communities\":[" : " large-community [");
+		for (size_t i = 0; i < u.attrs.nlarge_comm; i++) {
+			const uint8_t *c = u.attrs.large_comm + 12 * i;
+
+			PUT(json ? "%s\"%u:%u:%u\"" : "%s%u:%u:%u",
+			    i ? (json ? "," : " ") : "",
+			    (unsigned)(c[0] << 24 | c[1] << 16 | c[2] << 8 | c[3]),
+			    (unsigned)(c[4] << 24 | c[5] << 16 | c[6] << 8 | c[7]),
+			    (unsigned)(c[8] << 24 | c[9] << 16 | c[10] << 8 |
+				       c[11]));
+		}
+		PUT("]");
+	}
+#undef PUT
+}
+
+struct dump_ctx {
+	const struct session *s;
+	const struct prefix *only;
+	size_t limit, shown, skipped;
+	int json;
+	sessions_rib_cb cb;
+	void *arg;
+};
+
+static int dump_one(const struct prefix *p, uint32_t id, void *arg)
+{
+	struct dump_ctx *d = arg;
+	char text[1024];
+
+	if (d->only && !pfx_eq(d->only, p))
+		return 0;
+	if (d->shown >= d->limit) {
+		d->skipped++;
+		return 0;
+	}
+	attrs_describe(d->s, id, d->json, text, sizeof(text));
+	d->cb(p, text, d->arg);
+	d->shown++;
+	return 0;
+}
+
+long sessions_rib_in(const struct prefix *neighbor, const struct prefix *only,
+		     size_t limit, int json, sessions_rib_cb cb, void *arg,
+		     size_t *skipped)
+{
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+		struct dump_ctx d = { s, only, limit, 0, 0, json, cb, arg };
+
+		if (!s || !pfx_eq(&s->n->address, neighbor))
+			continue;
+		rib_foreach(&s->rib_in, dump_one, &d);
+		if (skipped)
+			*skipped = d.skipped;
+		return (long)d.shown;
+	}
+	return -1;
+}
