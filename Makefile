@@ -43,7 +43,7 @@ DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
-.PHONY: all deps test test-unit test-bpf test-netns bench bench-guard check-asan \
+.PHONY: all deps test test-unit test-bpf test-netns bench bench-guard bench-bgp check-asan \
 	clean install demo help fmt
 
 all: $(BINS)
@@ -155,7 +155,16 @@ $(O)/flood_gen: selftests/bench/flood_gen.c $(O)/flood_gen.skel.h
 
 BENCH_BINS := $(O)/bench_guard $(O)/flood_gen
 
-bench: bench-guard
+$(O)/blaster: selftests/tools/blaster.c $(BGP_OBJS) $(O)/addr.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BGP_OBJS) $(O)/addr.o -o $@
+
+bench: bench-guard bench-bgp
+
+# 1M IPv4 prefixes into bgpshieldd and into BIRD, same stream (QUICK=1: 100k)
+bench-bgp: all $(O)/blaster
+	scripts/bench-bgp.sh $(if $(QUICK),--quick)
+
 bench-guard: all $(BENCH_BINS)
 	scripts/bench-guard.sh
 
@@ -190,5 +199,5 @@ clean:
 	rm -rf $(O) build-asan
 
 help:
-	@echo 'targets: all (default) deps test test-bpf test-netns bench bench-guard'
+	@echo 'targets: all (default) deps test test-unit test-bpf test-netns bench bench-guard bench-bgp'
 	@echo '         check-asan demo install clean fmt    variables: V=1 O=DIR PREFIX DESTDIR'

@@ -3456,6 +3456,12 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	return 1;
 }
 
+int config_neighbor_equal(const struct cfg_neighbor *a,
+			  const struct cfg_neighbor *b)
+{
+	return cfg_neighbor_eq(a, b, 0);
+}
+
 int config_equal(const struct config *a, const struct config *b,
 		 int ignore_secrets)
 {

@@ -260,6 +260,9 @@ int config_load_secrets(struct config *c, const char *name,
 void config_free(struct config *c);
 /* Canonical form, templates resolved, secrets masked.  It parses again. */
 void config_print(FILE *f, const struct config *c);
+/* One neighbor, secrets included: does a session need a restart? */
+int config_neighbor_equal(const struct cfg_neighbor *a,
+			  const struct cfg_neighbor *b);
 /* 1 when equal (source positions never count), else 0. */
 int config_equal(const struct config *a, const struct config *b,
 		 int ignore_secrets);

@@ -936,6 +936,14 @@ void sessions_apply(struct config *cfg)
 			/* first attempt soon, not after a full retry */
 			s->t_retry = now_ms() + 200;
 		}
+		if (s->n && s->fd >= 0 && !config_neighbor_equal(s->n, n)) {
+			/* RFC 4486 §4: Other Configuration Change; it comes
+			 * back with the new settings (keys, AS, routes) */
+			sess_err(s, "configuration changed: session restarted");
+			sess_notify(s, BGP_ERR_CEASE, 6, NULL, 0);
+			s->retry_s = RETRY_FIRST_S;
+			s->t_retry = now_ms() + 200;
+		}
 		s->n = n;
 		ns[i] = s;
 		s->disabled = 0;

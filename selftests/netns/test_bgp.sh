@@ -416,6 +416,31 @@ t_down_up() {
 	expect_routes "$B4" "$A4" 2
 }
 
+# --- reload with a new key ------------------------------------------------------
+
+# Keys follow reloads: both sides move to another MD5 key with `reload`;
+# the session is restarted (Cease, Other Configuration Change) and comes
+# back signed with the new key on the listeners and the connect.
+t_reload_key() {
+	local out
+	bgp_setup
+	expect_up "$T_UP" "$B4" "$A4" "established with the first key"
+	write_conf a "$BADKEY" && write_conf b "$BADKEY" ||
+		die_test "write both configs with the new key"
+	out=$(dctl_t 10 a reload 2>&1)
+	check_eq "A: reload with the new key exits 0" 0 "$?"
+	out=$(dctl_t 10 b reload 2>&1)
+	check_eq "B: reload with the new key exits 0 ($out)" 0 "$?"
+	if wait_for "$T_BACK" both_established "$B4" "$A4"; then
+		pass "established again with the new key within ${T_BACK}s"
+	else
+		fail "established again with the new key within ${T_BACK}s" \
+			"$(nb_why a "$B4")
+$(nb_why b "$A4")"
+	fi
+	expect_routes "$B4" "$A4" 2
+}
+
 # --- 3 -------------------------------------------------------------------------
 
 t_bad_md5() {
@@ -485,6 +510,7 @@ TESTS=(
 	"peer SIGTERM: session down, back after restart:t_down_up"
 	"wrong MD5 key: no session, kernel counts MD5 failures:t_bad_md5"
 	"IPv6 session: established, IPv6 route exchanged:t_ipv6"
+	"reload with a new MD5 key: session restarts with it:t_reload_key"
 )
 
 for t in "${TESTS[@]}"; do
