@@ -103,6 +103,13 @@ $(O)/test_tcpsec: selftests/unit/test_tcpsec.c $(O)/tcpsec.o $(O)/addr.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/tcpsec.o $(O)/addr.o -o $@ -lcunit
 
+SESSION_TEST_OBJS := $(O)/session.o $(O)/rib.o $(O)/tcpsec.o $(BGP_OBJS) \
+	$(O)/config.o $(O)/secfile.o $(LIB_OBJS)
+
+$(O)/test_session: selftests/unit/test_session.c $(SESSION_TEST_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(SESSION_TEST_OBJS) -o $@ $(LDLIBS) -lcunit
+
 $(O)/test_rib: selftests/unit/test_rib.c $(O)/rib.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/rib.o -o $@ -lcunit
@@ -112,13 +119,15 @@ $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
 test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
-		$(O)/test_bgp_wire $(O)/test_tcpsec $(O)/test_rib
+		$(O)/test_bgp_wire $(O)/test_tcpsec $(O)/test_rib \
+		$(O)/test_session
 	$(O)/test_addr
 	$(O)/test_config
 	$(O)/test_imsg
 	$(O)/test_bgp_wire
 	$(O)/test_tcpsec
 	$(O)/test_rib
+	$(O)/test_session
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard

@@ -88,9 +88,19 @@ const char *sess_state_name(enum sess_state s)
 	return (unsigned)s < 6 ? names[s] : "?";
 }
 
+static uint64_t (*clock_hook)(void);
+
+void sessions_set_clock(uint64_t (*fn)(void))
+{
+	clock_hook = fn;
+}
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
+
+	if (clock_hook)
+		return clock_hook();
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -272,6 +282,12 @@ static void send_keepalive(struct session *s)
 
 /* --- announcing static routes ----------------------------------------------- */
 
+/* memcmp that accepts NULL for empty lists (C says it may not). */
+static int same_mem(const void *a, const void *b, size_t n)
+{
+	return !n || !memcmp(a, b, n);
+}
+
 static int same_attrs(const struct cfg_route *a, const struct cfg_route *b)
 {
 	return a->prefix.family == b->prefix.family &&
@@ -280,13 +296,13 @@ static int same_attrs(const struct cfg_route *a, const struct cfg_route *b)
 	       a->origin == b->origin && a->flags == b->flags &&
 	       a->med == b->med && a->local_pref == b->local_pref &&
 	       a->as_path_len == b->as_path_len &&
-	       !memcmp(a->as_path, b->as_path,
-		       a->as_path_len * sizeof(*a->as_path)) &&
+	       same_mem(a->as_path, b->as_path,
+			a->as_path_len * sizeof(*a->as_path)) &&
 	       a->ncommunities == b->ncommunities &&
-	       !memcmp(a->communities, b->communities,
-		       a->ncommunities * sizeof(*a->communities)) &&
+	       same_mem(a->communities, b->communities,
+			a->ncommunities * sizeof(*a->communities)) &&
 	       a->nlarge == b->nlarge &&
-	       !memcmp(a->large, b->large, a->nlarge * sizeof(*a->large));
+	       same_mem(a->large, b->large, a->nlarge * sizeof(*a->large));
 }
 
 /* The session's own address of a family, for next-hop self. */
@@ -772,13 +788,62 @@ static void sess_connected(struct session *s)
 		sess_close(s, 1);
 }
 
+/*
+ * A connection from p, accepted (or handed in by a test): find its
+ * neighbor, resolve a collision, send our OPEN.  Takes fd in every case.
+ */
+int sessions_adopt(const struct prefix *p, int fd)
+{
+	struct session *s = NULL;
+
+	for (size_t i = 0; i < S.n; i++)
+		if (S.s[i] && !S.s[i]->gone && pfx_eq(&S.s[i]->n->address, p))
+			s = S.s[i];
+	if (!s || s->disabled) {
+		/* The guard let it in (a range?), the config has no such
+		 * neighbor, or it cannot run here: nothing to say to it. */
+		close(fd);
+		return -1;
+	}
+	if (s->fd >= 0) {
+		/* §6.8 collision, resolved at once: the connection opened
+		 * by the higher address stays. */
+		const struct prefix *me = s->local.family == p->family
+						  ? &s->local
+						  : &s->n->local_address;
+		int keep_new = s->n->passive ||
+			       memcmp(p->addr, me->addr, 16) > 0;
+
+		if (s->state == SESS_ESTABLISHED || !keep_new) {
+			close(fd);
+			return -1;
+		}
+		if (s->state >= SESS_OPENSENT)
+			sess_notify(s, BGP_ERR_CEASE, 7, NULL, 0);
+		else
+			sess_close(s, 0);
+	}
+	s->fd = fd;
+	s->outgoing = 0;
+	s->rlen = s->wlen = 0;
+	if (sess_secure(s, fd, 0) < 0) {
+		sess_close(s, 1);
+		return -1;
+	}
+	fill_local(s);
+	if (send_open(s) < 0) {
+		sess_close(s, 1);
+		return -1;
+	}
+	return 0;
+}
+
 void sessions_accept(int lfd)
 {
 	for (;;) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 		struct prefix p = { 0 };
-		struct session *s = NULL;
 		int fd = accept4(lfd, (void *)&ss, &sl,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
@@ -802,44 +867,7 @@ void sessions_accept(int lfd)
 				p.plen = 128;
 			}
 		}
-		for (size_t i = 0; i < S.n; i++)
-			if (!S.s[i]->gone && pfx_eq(&S.s[i]->n->address, &p))
-				s = S.s[i];
-		if (!s || s->disabled) {
-			/* The guard let it in (a range?), the config has no
-			 * such neighbor, or it cannot run here: nothing to
-			 * say to it. */
-			close(fd);
-			continue;
-		}
-		if (s->fd >= 0) {
-			/* §6.8 collision, resolved at once: the connection
-			 * opened by the higher address stays. */
-			const struct prefix *me =
-				s->local.family ? &s->local
-						: &s->n->local_address;
-			int keep_new = s->n->passive ||
-				       memcmp(p.addr, me->addr, 16) > 0;
-
-			if (s->state == SESS_ESTABLISHED || !keep_new) {
-				close(fd);
-				continue;
-			}
-			if (s->state >= SESS_OPENSENT)
-				sess_notify(s, BGP_ERR_CEASE, 7, NULL, 0);
-			else
-				sess_close(s, 0);
-		}
-		s->fd = fd;
-		s->outgoing = 0;
-		s->rlen = s->wlen = 0;
-		if (sess_secure(s, fd, 0) < 0) {
-			sess_close(s, 1);
-			continue;
-		}
-		fill_local(s);
-		if (send_open(s) < 0)
-			sess_close(s, 1);
+		sessions_adopt(&p, fd);
 	}
 }
 
@@ -849,7 +877,8 @@ void sessions_init(int epfd, const int *listen_fds, int nlisten)
 {
 	S.epfd = epfd;
 	S.nlisten = nlisten > 8 ? 8 : nlisten;
-	memcpy(S.listen, listen_fds, S.nlisten * sizeof(int));
+	if (S.nlisten)
+		memcpy(S.listen, listen_fds, S.nlisten * sizeof(int));
 }
 
 static void listeners_md5(struct session *s, int install)

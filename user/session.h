@@ -44,6 +44,11 @@ void sessions_init(int epfd, const int *listen_fds, int nlisten);
 void sessions_apply(struct config *cfg);
 void sessions_event(uint32_t tag, uint32_t events);
 void sessions_accept(int listen_fd);
+/* A connection from p, already accepted (tests hand in one end of a
+ * socketpair): collision rules, then our OPEN.  0, or -1 (fd closed). */
+int sessions_adopt(const struct prefix *p, int fd);
+/* Tests drive the timers: a clock in milliseconds (NULL: the real one). */
+void sessions_set_clock(uint64_t (*fn)(void));
 /* Run timers; returns the milliseconds until the next one (<= 1000). */
 int sessions_tick(void);
 size_t sessions_count(void);
