@@ -304,8 +304,8 @@ static void rib_line(const struct prefix *p, const char *desc, void *arg)
 	o->n++;
 }
 
-static void cmd_rib_in(struct engine *e, struct client *c, const char *addr,
-		       const char *only)
+static void cmd_rib(struct engine *e, struct client *c, int out,
+		    const char *addr, const char *only)
 {
 	struct prefix nb, one;
 	struct buf b = { 0 };
@@ -325,8 +325,8 @@ static void cmd_rib_in(struct engine *e, struct client *c, const char *addr,
 	}
 	if (c->json)
 		bprintf(&b, "{\"neighbor\":\"%s\",\"routes\":[", addr);
-	n = sessions_rib_in(&nb, only ? &one : NULL, RIB_SHOW_MAX, c->json,
-			    rib_line, &o, &skipped);
+	n = sessions_rib(&nb, out, only ? &one : NULL, RIB_SHOW_MAX, c->json,
+			 rib_line, &o, &skipped);
 	if (n < 0) {
 		free(b.p);
 		client_error(e, c, "no neighbor %s in the config", addr);
@@ -377,7 +377,7 @@ static void ask_parent(struct engine *e, struct client *c, int type)
 
 static const char *const commands_help =
 	"commands: status | show neighbor [ADDR] | show guard | "
-	"show rib in neighbor ADDR [PREFIX] | reload | "
+	"show rib in|out neighbor ADDR [PREFIX] | reload | "
 	"neighbor ADDR shutdown [TEXT] | help";
 
 static void client_request(struct engine *e, struct client *c)
@@ -420,9 +420,11 @@ static void client_request(struct engine *e, struct client *c)
 		 !strcmp(argv[1], "guard"))
 		ask_parent(e, c, IMSG_GUARD_REQ);
 	else if (!strcmp(argv[0], "show") && argc >= 5 && argc <= 6 &&
-		 !strcmp(argv[1], "rib") && !strcmp(argv[2], "in") &&
+		 !strcmp(argv[1], "rib") &&
+		 (!strcmp(argv[2], "in") || !strcmp(argv[2], "out")) &&
 		 !strcmp(argv[3], "neighbor"))
-		cmd_rib_in(e, c, argv[4], argc == 6 ? argv[5] : NULL);
+		cmd_rib(e, c, !strcmp(argv[2], "out"), argv[4],
+			argc == 6 ? argv[5] : NULL);
 	else if (!strcmp(argv[0], "reload") && argc == 1)
 		ask_parent(e, c, IMSG_RELOAD_REQ);
 	else if (!strcmp(argv[0], "neighbor") && argc >= 3 &&

@@ -63,7 +63,7 @@ struct session {
 	struct prefix local;
 	uint64_t up_since;
 	uint64_t msgs_in, msgs_out;
-	size_t prefixes_out;
+	struct rib rib_out; /* Adj-RIB-Out: what we announced, interned */
 	struct rib rib_in; /* Adj-RIB-In: prefix -> interned attributes */
 	char last_error[160];
 	int gone; /* removed from the config: free after close */
@@ -192,7 +192,7 @@ static void sess_close(struct session *s, int to_idle)
 	s->fd = -1;
 	s->rlen = s->wlen = 0;
 	s->t_hold = s->t_keepalive = 0;
-	s->prefixes_out = 0;
+	rib_clear(&s->rib_out);
 	s->up_since = 0;
 	rib_clear(&s->rib_in);
 	if (!to_idle)
@@ -283,6 +283,9 @@ static void send_keepalive(struct session *s)
 /* --- announcing static routes ----------------------------------------------- */
 
 /* memcmp that accepts NULL for empty lists (C says it may not). */
+static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
+			size_t cap);
+
 static int same_mem(const void *a, const void *b, size_t n)
 {
 	return !n || !memcmp(a, b, n);
@@ -378,9 +381,25 @@ static void announce_statics(struct session *s)
 					      batch + off, nb - off);
 			if (k <= 0)
 				break;
+			/* the Adj-RIB-Out holds the attributes as sent,
+			 * interned like the received ones */
+			{
+				static uint8_t blob[BGP_EXT_MAX_LEN];
+				size_t bl = attr_blob(w.p, w.len, blob,
+						      sizeof(blob));
+				uint32_t id = bl ? rib_attr_intern(blob, bl)
+						 : 0;
+
+				for (int q = 0; id && q < k; q++) {
+					rib_attr_ref(id);
+					if (rib_add(&s->rib_out, &batch[off + q],
+						    id) < 0)
+						rib_attr_unref(id);
+				}
+				rib_attr_unref(id);
+			}
 			sess_queued(s, &w);
 			off += k;
-			s->prefixes_out += k;
 		}
 	}
 out:
@@ -607,7 +626,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 		if (s->state != SESS_ESTABLISHED)
 			break;
 		/* RFC 2918 §4: send the Adj-RIB-Out again */
-		s->prefixes_out = 0;
+		rib_clear(&s->rib_out);
 		announce_statics(s);
 		sess_flush(s);
 		return;
@@ -994,6 +1013,7 @@ void sessions_apply(struct config *cfg)
 		if (s->fd >= 0)
 			sess_notify(s, BGP_ERR_CEASE, 3, NULL, 0);
 		rib_clear(&s->rib_in);
+		rib_clear(&s->rib_out);
 		free(s->rbuf);
 		free(s->wbuf);
 		free(s);
@@ -1084,7 +1104,7 @@ int sessions_info(size_t i, struct sess_info *o)
 			      ? (now_ms() - s->up_since) / 1000
 			      : 0;
 	o->prefixes_in = rib_count(&s->rib_in);
-	o->prefixes_out = s->prefixes_out;
+	o->prefixes_out = rib_count(&s->rib_out);
 	o->msgs_in = s->msgs_in;
 	o->msgs_out = s->msgs_out;
 	o->hold = s->hold;
@@ -1248,9 +1268,9 @@ static int dump_one(const struct prefix *p, uint32_t id, void *arg)
 	return 0;
 }
 
-long sessions_rib_in(const struct prefix *neighbor, const struct prefix *only,
-		     size_t limit, int json, sessions_rib_cb cb, void *arg,
-		     size_t *skipped)
+long sessions_rib(const struct prefix *neighbor, int out,
+		  const struct prefix *only, size_t limit, int json,
+		  sessions_rib_cb cb, void *arg, size_t *skipped)
 {
 	for (size_t i = 0; i < S.n; i++) {
 		struct session *s = S.s[i];
@@ -1258,7 +1278,7 @@ long sessions_rib_in(const struct prefix *neighbor, const struct prefix *only,
 
 		if (!s || !pfx_eq(&s->n->address, neighbor))
 			continue;
-		rib_foreach(&s->rib_in, dump_one, &d);
+		rib_foreach(out ? &s->rib_out : &s->rib_in, dump_one, &d);
 		if (skipped)
 			*skipped = d.skipped;
 		return (long)d.shown;

@@ -55,14 +55,14 @@ size_t sessions_count(void);
 int sessions_info(size_t i, struct sess_info *out);
 /* Cease with an RFC 9003 shutdown communication; -1 if no such neighbor. */
 int sessions_shutdown(const struct prefix *addr, const char *text);
-/* Walk a neighbor's Adj-RIB-In (only one prefix when only is set), at
+/* Walk a neighbor's Adj-RIB-In, or -Out (only one prefix when only is set), at
  * most limit entries; desc is "via NH as-path [...] med ..." or the same
  * as JSON members.  Returns entries shown, -1 if no such neighbor. */
 typedef void (*sessions_rib_cb)(const struct prefix *p, const char *desc,
 				void *arg);
-long sessions_rib_in(const struct prefix *neighbor, const struct prefix *only,
-		     size_t limit, int json, sessions_rib_cb cb, void *arg,
-		     size_t *skipped);
+long sessions_rib(const struct prefix *neighbor, int out,
+		  const struct prefix *only, size_t limit, int json,
+		  sessions_rib_cb cb, void *arg, size_t *skipped);
 /* The engine stops: every session gets a Cease with text. */
 void sessions_stop(const char *text);
 

@@ -190,6 +190,17 @@ static void establish(void)
 	CU_ASSERT_EQUAL(nupd, 2);
 }
 
+static int nrib;
+static char rib_desc[512];
+
+static void rib_cb(const struct prefix *p, const char *desc, void *arg)
+{
+	(void)p;
+	(void)arg;
+	nrib++;
+	snprintf(rib_desc, sizeof(rib_desc), "%s", desc);
+}
+
 static void test_establish_and_routes(void)
 {
 	struct sess_info si;
@@ -221,6 +232,18 @@ static void test_establish_and_routes(void)
 	peer_send(wd, sizeof(wd));
 	sessions_info(0, &si);
 	CU_ASSERT_EQUAL(si.prefixes_in, 2);
+	/* both RIBs, read back through the decoder */
+	nrib = 0;
+	CU_ASSERT_EQUAL(sessions_rib(&peer, 0, NULL, 100, 0, rib_cb, NULL,
+				     NULL),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rib_desc, "via 192.0.2.2 as-path [65002]"));
+	nrib = 0;
+	CU_ASSERT_EQUAL(sessions_rib(&peer, 1, NULL, 100, 0, rib_cb, NULL,
+				     NULL),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rib_desc,
+				      "via 192.0.2.1 as-path [65001] med 5"));
 	/* keepalives at a third of the hold time, driven by the clock */
 	fake_now += 2100;
 	sessions_tick();
