@@ -50,6 +50,11 @@ struct session {
 	enum sess_state state;
 	int fd;
 	int outgoing; /* fd was opened by us */
+	/* §6.8: a second connection from the peer while ours is opening,
+	 * held until its OPEN tells the peer's BGP Identifier */
+	int fd2;
+	uint8_t *rbuf2;
+	size_t rlen2;
 	uint8_t *rbuf;
 	size_t rlen;
 	uint8_t *wbuf;
@@ -183,6 +188,8 @@ static void sess_queued(struct session *s, struct bgp_wbuf *w)
 	s->msgs_out++;
 }
 
+static void second_close(struct session *s, int cease);
+
 static void sess_close(struct session *s, int to_idle)
 {
 	if (s->fd >= 0) {
@@ -192,6 +199,8 @@ static void sess_close(struct session *s, int to_idle)
 	s->fd = -1;
 	s->rlen = s->wlen = 0;
 	s->t_hold = s->t_keepalive = 0;
+	if (to_idle)
+		second_close(s, 0);
 	rib_clear(&s->rib_out);
 	s->up_since = 0;
 	rib_clear(&s->rib_in);
@@ -643,12 +652,37 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 		    NULL, 0);
 }
 
+/* Handle every whole message already in rbuf. */
+static void sess_read_buffered(struct session *s)
+{
+	size_t off = 0;
+
+	while (s->fd >= 0) {
+		struct bgp_hdr h;
+		struct bgp_err e;
+		int r = bgp_frame(s->rbuf + off, s->rlen - off, s->maxlen, &h,
+				  &e);
+
+		if (r < 0) {
+			sess_notify_err(s, &e);
+			return;
+		}
+		if (r == 0)
+			break;
+		handle_msg(s, &h, s->rbuf + off);
+		off += h.len;
+	}
+	if (s->fd < 0)
+		return;
+	memmove(s->rbuf, s->rbuf + off, s->rlen - off);
+	s->rlen -= off;
+}
+
 static void sess_read(struct session *s)
 {
 	for (;;) {
 		ssize_t n = recv(s->fd, s->rbuf + s->rlen, RBUF_CAP - s->rlen,
 				 0);
-		size_t off = 0;
 
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return;
@@ -660,25 +694,9 @@ static void sess_read(struct session *s)
 			return;
 		}
 		s->rlen += n;
-		while (s->fd >= 0) {
-			struct bgp_hdr h;
-			struct bgp_err e;
-			int r = bgp_frame(s->rbuf + off, s->rlen - off,
-					  s->maxlen, &h, &e);
-
-			if (r < 0) {
-				sess_notify_err(s, &e);
-				return;
-			}
-			if (r == 0)
-				break;
-			handle_msg(s, &h, s->rbuf + off);
-			off += h.len;
-		}
+		sess_read_buffered(s);
 		if (s->fd < 0)
 			return;
-		memmove(s->rbuf, s->rbuf + off, s->rlen - off);
-		s->rlen -= off;
 	}
 }
 
@@ -807,6 +825,141 @@ static void sess_connected(struct session *s)
 		sess_close(s, 1);
 }
 
+#define SESS_TAG_SECOND 0x80000000u
+
+static void second_close(struct session *s, int cease)
+{
+	if (s->fd2 < 0)
+		return;
+	if (cease) {
+		uint8_t b[64];
+		struct bgp_wbuf w;
+
+		/* Cease, Connection Collision Resolution (RFC 4486 §4) */
+		bgp_wbuf_init(&w, b, sizeof(b));
+		if (bgp_notif_encode(&w, BGP_ERR_CEASE, 7, NULL, 0) == 0)
+			send(s->fd2, b, w.len, MSG_NOSIGNAL);
+	}
+	epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
+	close(s->fd2);
+	s->fd2 = -1;
+	s->rlen2 = 0;
+}
+
+/* Our OPEN on the second connection: the same one as on the first. */
+static int second_open(struct session *s)
+{
+	uint8_t *save = s->wbuf;
+	size_t wlen = s->wlen, wcap = s->wcap;
+	int r;
+
+	/* encode through the normal path into a scratch queue */
+	s->wbuf = NULL;
+	s->wlen = s->wcap = 0;
+	{
+		struct bgp_open o = { 0 };
+		struct bgp_wbuf w;
+		const struct cfg_neighbor *n = s->n;
+
+		o.version = BGP_VERSION;
+		o.my_as = n->local_as > 0xffff ? BGP_AS_TRANS : n->local_as;
+		o.hold = n->hold_time;
+		o.bgp_id = router_id(s);
+		o.caps.families =
+			(n->families & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U
+							    : 0) |
+			(n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U
+							    : 0);
+		o.caps.route_refresh = n->caps.route_refresh;
+		o.caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
+		o.caps.as4_asn = n->local_as;
+		o.caps.ext_msg = n->caps.extended_message;
+		r = sess_wbuf(s, &w) == 0 && bgp_open_encode(&w, &o) == 0 &&
+				    send(s->fd2, w.p, w.len, MSG_NOSIGNAL) ==
+					    (ssize_t)w.len
+			    ? 0
+			    : -1;
+	}
+	free(s->wbuf);
+	s->wbuf = save;
+	s->wlen = wlen;
+	s->wcap = wcap;
+	return r;
+}
+
+/*
+ * Input on the second connection: only its OPEN matters.  §6.8: if our
+ * BGP Identifier is the lower, the existing connection goes (Cease 7)
+ * and this one carries on; otherwise this one goes.
+ */
+static void second_read(struct session *s)
+{
+	struct bgp_hdr h;
+	struct bgp_err e;
+	struct bgp_open o;
+	ssize_t n = recv(s->fd2, s->rbuf2 + s->rlen2, RBUF_CAP - s->rlen2, 0);
+	int r;
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n <= 0) {
+		second_close(s, 0);
+		return;
+	}
+	s->rlen2 += n;
+	r = bgp_frame(s->rbuf2, s->rlen2, BGP_MAX_LEN, &h, &e);
+	if (r == 0)
+		return;
+	if (r < 0 || h.type != BGP_OPEN ||
+	    bgp_open_decode(s->rbuf2, h.len, &o, &e) < 0) {
+		second_close(s, 1);
+		return;
+	}
+	if (s->state == SESS_ESTABLISHED) {
+		/* the first one got there: the new one goes */
+		second_close(s, 1);
+		return;
+	}
+	if (router_id(s) < o.bgp_id) {
+		uint8_t *tmp = s->rbuf;
+
+		sess_err(s, "connection collision: keeping the peer's "
+			    "connection (its BGP Identifier is higher)");
+		/* the existing one goes (Cease 7), the second takes its
+		 * place; the session itself never went down */
+		{
+			struct bgp_wbuf w;
+
+			if (sess_wbuf(s, &w) == 0 &&
+			    bgp_notif_encode(&w, BGP_ERR_CEASE, 7, NULL, 0) ==
+				    0) {
+				sess_queued(s, &w);
+				sess_flush(s);
+			}
+			epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+			close(s->fd);
+		}
+		epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
+		s->fd = s->fd2;
+		s->fd2 = -1;
+		s->outgoing = 0;
+		s->rbuf = s->rbuf2;
+		s->rbuf2 = tmp;
+		s->rlen = s->rlen2;
+		s->rlen2 = 0;
+		s->wlen = 0;
+		fill_local(s);
+		s->state = SESS_OPENSENT; /* our OPEN went out already */
+		s->t_hold = now_ms() + HOLD_LARGE_S * 1000;
+		sess_watch(s);
+		sess_read_buffered(s);
+	} else {
+		sess_err(s, "connection collision: keeping ours (our BGP "
+			    "Identifier is higher)");
+		second_close(s, 1);
+	}
+}
+
 /*
  * A connection from p, accepted (or handed in by a test): find its
  * neighbor, resolve a collision, send our OPEN.  Takes fd in every case.
@@ -825,22 +978,31 @@ int sessions_adopt(const struct prefix *p, int fd)
 		return -1;
 	}
 	if (s->fd >= 0) {
-		/* §6.8 collision, resolved at once: the connection opened
-		 * by the higher address stays. */
-		const struct prefix *me = s->local.family == p->family
-						  ? &s->local
-						  : &s->n->local_address;
-		int keep_new = s->n->passive ||
-			       memcmp(p->addr, me->addr, 16) > 0;
+		struct epoll_event ev = { .events = EPOLLIN };
 
-		if (s->state == SESS_ESTABLISHED || !keep_new) {
+		/* §6.8: with a session Established the new one goes; one
+		 * still opening is held until its OPEN can be compared */
+		if (s->state == SESS_ESTABLISHED || s->fd2 >= 0) {
 			close(fd);
 			return -1;
 		}
-		if (s->state >= SESS_OPENSENT)
-			sess_notify(s, BGP_ERR_CEASE, 7, NULL, 0);
-		else
-			sess_close(s, 0);
+		if (s->state >= SESS_OPENSENT) {
+			s->fd2 = fd;
+			s->rlen2 = 0;
+			if (!s->rbuf2 && !(s->rbuf2 = malloc(RBUF_CAP))) {
+				second_close(s, 0);
+				return -1;
+			}
+			if (sess_secure(s, fd, 0) < 0 || second_open(s) < 0) {
+				second_close(s, 0);
+				return -1;
+			}
+			ev.data.u32 = sess_tag(s) | SESS_TAG_SECOND;
+			epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &ev);
+			return 0;
+		}
+		/* still connecting: the peer's connection is as good */
+		sess_close(s, 0);
 	}
 	s->fd = fd;
 	s->outgoing = 0;
@@ -978,6 +1140,7 @@ void sessions_apply(struct config *cfg)
 			if (!s)
 				continue;
 			s->fd = -1;
+			s->fd2 = -1;
 			s->rbuf = malloc(RBUF_CAP);
 			s->retry_s = RETRY_FIRST_S;
 			s->maxlen = BGP_MAX_LEN;
@@ -1014,7 +1177,9 @@ void sessions_apply(struct config *cfg)
 			sess_notify(s, BGP_ERR_CEASE, 3, NULL, 0);
 		rib_clear(&s->rib_in);
 		rib_clear(&s->rib_out);
+		second_close(s, 0);
 		free(s->rbuf);
+		free(s->rbuf2);
 		free(s->wbuf);
 		free(s);
 	}
@@ -1030,10 +1195,17 @@ void sessions_apply(struct config *cfg)
 
 void sessions_event(uint32_t tag, uint32_t events)
 {
-	size_t i = tag - SESS_TAG_BASE;
+	size_t i = (tag & ~SESS_TAG_SECOND) - SESS_TAG_BASE;
 	struct session *s;
 
-	if (i >= S.n || !(s = S.s[i]) || s->fd < 0)
+	if (i >= S.n || !(s = S.s[i]))
+		return;
+	if (tag & SESS_TAG_SECOND) {
+		if (s->fd2 >= 0)
+			second_read(s);
+		return;
+	}
+	if (s->fd < 0)
 		return;
 	if (s->state == SESS_CONNECT && s->outgoing &&
 	    (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {

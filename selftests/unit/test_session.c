@@ -116,12 +116,14 @@ static int peer_recv(uint8_t *buf, size_t cap, size_t *len)
 	return buf[18];
 }
 
+static uint32_t peer_id = 0xc0000202;
+
 static void send_open(uint16_t as, uint16_t hold)
 {
 	uint8_t b[512];
 	struct bgp_wbuf w;
 	struct bgp_open o = { .version = 4, .my_as = as, .hold = hold,
-			      .bgp_id = 0xc0000202 };
+			      .bgp_id = peer_id };
 
 	o.caps.families = BGP_FAM_IPV4U;
 	o.caps.as4 = 1;
@@ -359,6 +361,79 @@ static void test_peer_notification(void)
 	close(sv[1]);
 }
 
+/*
+ * §6.8 collision: while our connection is in OpenSent, the peer opens a
+ * second one.  Its OPEN carries the peer's BGP Identifier: if it is higher
+ * than ours (192.0.2.1) our connection goes with Cease 7 and the second
+ * carries on; if lower, the second goes.
+ */
+static void collision(uint32_t id, int second_wins)
+{
+	uint8_t b[4096];
+	size_t len;
+	int first[2], t;
+
+	connect_pair();
+	peer_recv(b, sizeof(b), &len); /* our OPEN on the first */
+	first[0] = sv[0];
+	first[1] = sv[1];
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+				   sv) == 0);
+	CU_ASSERT_EQUAL(sessions_adopt(&peer, sv[0]), 0);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_OPEN);
+	peer_id = id;
+	{
+		uint8_t m[512];
+		struct bgp_wbuf w;
+		struct bgp_open o = { .version = 4, .my_as = 65002,
+				      .hold = 90, .bgp_id = id };
+
+		o.caps.families = BGP_FAM_IPV4U;
+		o.caps.as4 = 1;
+		o.caps.as4_asn = 65002;
+		bgp_wbuf_init(&w, m, sizeof(m));
+		bgp_open_encode(&w, &o);
+		CU_ASSERT_EQUAL(write(sv[1], m, w.len), (ssize_t)w.len);
+		sessions_event(SESS_TAG_BASE | 0x80000000u, EPOLLIN);
+	}
+	if (second_wins) {
+		/* the first hears Cease 7; the second goes on */
+		int keep = sv[1];
+
+		sv[1] = first[1];
+		t = peer_recv(b, sizeof(b), &len);
+		CU_ASSERT_EQUAL(t, BGP_NOTIFICATION);
+		CU_ASSERT_EQUAL(b[19], BGP_ERR_CEASE);
+		CU_ASSERT_EQUAL(b[20], 7);
+		close(first[1]);
+		sv[1] = keep;
+		CU_ASSERT_EQUAL(state(), SESS_OPENCONFIRM);
+		CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_KEEPALIVE);
+		sessions_shutdown(&peer, NULL);
+		close(sv[1]);
+	} else {
+		t = peer_recv(b, sizeof(b), &len);
+		CU_ASSERT_EQUAL(t, BGP_NOTIFICATION);
+		CU_ASSERT_EQUAL(b[20], 7);
+		close(sv[1]);
+		CU_ASSERT_EQUAL(state(), SESS_OPENSENT);
+		sv[1] = first[1];
+		sessions_shutdown(&peer, NULL);
+		close(first[1]);
+	}
+	peer_id = 0xc0000202;
+}
+
+static void test_collision_peer_higher(void)
+{
+	collision(0xc0000203, 1);
+}
+
+static void test_collision_peer_lower(void)
+{
+	collision(0xc0000101, 0);
+}
+
 static void test_unknown_source_closed(void)
 {
 	struct prefix other;
@@ -400,6 +475,10 @@ int main(void)
 		    test_shutdown_communication);
 	CU_add_test(s, "peer NOTIFICATION: closed, no answer",
 		    test_peer_notification);
+	CU_add_test(s, "collision: peer's identifier higher, its connection "
+		       "stays", test_collision_peer_higher);
+	CU_add_test(s, "collision: ours higher, the second goes",
+		    test_collision_peer_lower);
 	CU_add_test(s, "connection from an unknown source: closed",
 		    test_unknown_source_closed);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
