@@ -17,14 +17,22 @@
 #
 # What each side announces is distinct and counted, so a mixed-up count
 # shows: bgpshieldd 2 IPv4 routes (one with MED, communities and a large
-# community) and 1 IPv6 route; the peer 3 IPv4 routes and 2 IPv6 routes.
-# The attributes are checked in the peer's own CLI (birdc, gobgp), the
-# counts in bgpshieldctl's prefixes_in.
+# community) and 1 IPv6 route; the peer 3 IPv4 routes (one with MED,
+# communities and a large community: BIRD's export filter, GoBGP's CLI)
+# and 2 IPv6 routes (BIRD) or 1 (GoBGP).  bgpshieldd's routes are checked
+# in the peer's own CLI (birdc, gobgp); the peer's in bgpshieldctl's
+# prefixes_in and, route by route with their attributes, in its
+# `show rib in neighbor ADDR` (JSON).
+#
+# Peer restart: in the IPv4 tests the peer daemon is SIGKILLed while
+# established; bgpshieldd's neighbor must leave Established and drop the
+# peer's routes, and after a restart be Established again (within 20 s)
+# with the routes back both ways.
 #
 # The passive side always starts first, so the active side's first
 # attempt (1 s for BIRD's connect delay, 0.2 s for bgpshieldd) finds it
 # listening and no test waits for a connect-retry timer.  Every wait is
-# bounded; the whole file stays under ~2 minutes even when nothing
+# bounded; the whole file stays under ~3 minutes even when nothing
 # establishes.
 #
 # Usage: test_interop.sh [NAME-SUBSTRING...]   (default: every test)
@@ -60,7 +68,27 @@ T_NOGTSM=6
 A_ROUTES4="10.1.0.0/24 10.1.1.0/24"
 A_ATTR4=10.1.1.0/24
 A_ROUTE6=2001:db8:1::/48
+# bgpshieldd's Adj-RIB-Out as its `show rib out` must show it (as sent to
+# an eBGP peer: next hop self, its AS prepended).
+A_RIB4=(
+	"10.1.0.0/24 nh=$A4 aspath=$AS_A"
+	"$A_ATTR4 nh=$A4 aspath=$AS_A med=10 comm=$AS_A:1,$AS_A:2 large=$AS_A:1:2"
+)
+A_RIB6="$A_ROUTE6 nh=$A6 aspath=$AS_A med=20 comm=$AS_A:6"
 B_ROUTES4="10.2.0.0/24 10.2.1.0/24 10.2.2.0/24"
+# The peer's route with attributes (MED, two communities, a large
+# community), set by BIRD's export filter or GoBGP's CLI; what bgpshieldd's
+# `show rib in` must show of it and of the plain ones.
+B_ATTR4=10.2.0.0/24
+B_MED=30
+B_RIB4=(
+	"$B_ATTR4 nh=$B4 aspath=$AS_B med=$B_MED comm=$AS_B:1,$AS_B:2 large=$AS_B:1:2"
+	"10.2.1.0/24 nh=$B4 aspath=$AS_B"
+	"10.2.2.0/24 nh=$B4 aspath=$AS_B"
+)
+# GoBGP's IPv6 route (MED, one community), and bgpshieldd's view of it.
+B_ROUTE6=2001:db8:2::/48
+B_RIB6="$B_ROUTE6 nh=$B6 aspath=$AS_B med=40 comm=$AS_B:6"
 
 # --- helpers -------------------------------------------------------------------
 
@@ -297,7 +325,7 @@ BIRD_GTSM=on
 
 # write_bird_conf MODE KEY FAMILY...: BIRD's side, MODE active or passive
 # (its own mode, the opposite of bgpshieldd's).  The timers are BIRD's
-# defaults cut down (PEERS.md): otherwise a first failed attempt costs
+# defaults cut down (the founders' PEERS.md notes): otherwise a first failed attempt costs
 # minutes.  "import all; export all;" because eBGP defaults to deny (RFC
 # 8212).  Log to stderr: bg_start keeps it in bird.log, the source of the
 # NOTIFICATIONs BIRD received or sent.
@@ -325,7 +353,19 @@ write_bird_conf() {
 		EOF
 		for f in "$@"; do
 			local me=$B4 peer=$A4 ch=ipv4 name=shield4
+			local exp="export all;"
 			if [ "$f" = v6 ]; then me=$B6 peer=$A6 ch=ipv6 name=shield6; fi
+			# Attributes on one route, set on export (a MED set in
+			# the export filter is one BIRD sends to an eBGP peer).
+			[ "$f" = v4 ] && exp="export filter {
+						if net = $B_ATTR4 then {
+							bgp_med = $B_MED;
+							bgp_community.add(($AS_B, 1));
+							bgp_community.add(($AS_B, 2));
+							bgp_large_community.add(($AS_B, 1, 2));
+						}
+						accept;
+					};"
 			cat <<-EOF
 				protocol bgp $name {
 					local $me as $AS_B;
@@ -337,7 +377,7 @@ write_bird_conf() {
 					connect delay time 1;
 					connect retry time 5;
 					error wait time 5, 30;
-					$ch { import all; export all; };
+					$ch { import all; $exp };
 				}
 			EOF
 		done
@@ -352,6 +392,8 @@ bird_up() { birdc_ show status 2>/dev/null | grep -q "Daemon is up"; }
 bird_start() {
 	bg_start bird ip netns exec "$NS_PEER" bird -f -c "$T_DIR/bird.conf" \
 		-s "$(bird_sock)" -P "$T_DIR/bird.pid"
+	# ip netns exec execs bird: this is BIRD's own pid.
+	BIRD_PID=$BG_PID
 	wait_for 10 bird_up ||
 		die_test "BIRD starts and answers on its socket" \
 			"$(tail -n 20 "$T_DIR/bird.log")"
@@ -389,27 +431,33 @@ bird_route() { birdc_ show route all "$1" 2>&1 | tr '\n\t' '  '; }
 
 gobgp_api() { echo "unix://$T_DIR/api.sock"; }
 
-# write_gobgp_conf MODE KEY: GoBGP's side (IPv4).  ttl-min 255 is GoBGP's
-# GTSM: it also sends TTL 255, which the guard asks of the neighbor.
-# connect-retry 5 instead of 120 (PEERS.md).
+# The family of the GoBGP test running: v4 or v6 (gobgp_start's routes,
+# gobgp_nb's counters, gobgp_route's RIB).
+GOBGP_FAM=v4
+
+# write_gobgp_conf MODE KEY [FAMILY]: GoBGP's side, IPv4 (default) or
+# IPv6 (v6).  ttl-min 255 is GoBGP's GTSM: it also sends TTL 255 (IPv6: hop
+# limit 255), which the guard asks of the neighbor.  connect-retry 5
+# instead of 120 (the founders' PEERS.md notes).
 write_gobgp_conf() {
-	local mode=$1 key=$2 passive=false
+	local mode=$1 key=$2 passive=false me=$B4 peer=$A4 afi=ipv4-unicast
 	[ "$mode" = passive ] && passive=true
+	if [ "${3:-v4}" = v6 ]; then me=$B6 peer=$A6 afi=ipv6-unicast; fi
 	cat >"$T_DIR/gobgpd.toml" <<-EOF
 		# GoBGP side of the bgpshield interop selftest $RUN_ID
 		[global.config]
 		  as = $AS_B
 		  router-id = "$B4"
-		  local-address-list = ["$B4"]
+		  local-address-list = ["$me"]
 
 		[[neighbors]]
 		  [neighbors.config]
-		    neighbor-address = "$A4"
+		    neighbor-address = "$peer"
 		    peer-as = $AS_A
 		    auth-password = "$key"
 		  [neighbors.transport.config]
 		    passive-mode = $passive
-		    local-address = "$B4"
+		    local-address = "$me"
 		  [neighbors.timers.config]
 		    connect-retry = 5
 		    hold-time = $HOLD
@@ -419,7 +467,7 @@ write_gobgp_conf() {
 		    ttl-min = 255
 		  [[neighbors.afi-safis]]
 		    [neighbors.afi-safis.config]
-		      afi-safi-name = "ipv4-unicast"
+		      afi-safi-name = "$afi"
 	EOF
 	chmod 600 "$T_DIR/gobgpd.toml"
 }
@@ -435,13 +483,27 @@ gobgp_start() {
 	local p
 	bg_start gobgpd ip netns exec "$NS_PEER" gobgpd -f "$T_DIR/gobgpd.toml" \
 		-t toml --api-hosts "$(gobgp_api)" --pprof-disable -p
+	GOBGP_PID=$BG_PID
 	wait_for 10 gobgp_up ||
 		die_test "gobgpd starts and answers on its socket" \
 			"$(tail -n 20 "$T_DIR/gobgpd.log")"
-	# Its routes, one CLI call each (three are cheap).
+	if [ "$GOBGP_FAM" = v6 ]; then
+		# One IPv6 route with a MED and a community (B_RIB6).
+		capture rib_add gobgp_ global rib -a ipv6 add "$B_ROUTE6" \
+			nexthop "$B6" med 40 community "$AS_B:6" ||
+			die_test "gobgp global rib -a ipv6 add $B_ROUTE6" "$(err rib_add)"
+		return
+	fi
+	# Its routes, one CLI call each (three are cheap); the first with
+	# the attributes of B_RIB4.
 	for p in $B_ROUTES4; do
-		capture rib_add gobgp_ global rib add -a ipv4 "$p" ||
-			die_test "gobgp global rib add $p" "$(err rib_add)"
+		if [ "$p" = "$B_ATTR4" ]; then
+			capture rib_add gobgp_ global rib add -a ipv4 "$p" \
+				med "$B_MED" community "$AS_B:1,$AS_B:2" \
+				large-community "$AS_B:1:2"
+		else
+			capture rib_add gobgp_ global rib add -a ipv4 "$p"
+		fi || die_test "gobgp global rib add $p" "$(err rib_add)"
 	done
 }
 
@@ -461,14 +523,15 @@ try:
     e = d[0] if isinstance(d, list) and d else {}
 except ValueError:
     e = None
+want_afi = 2 if sys.argv[2] == "v6" else 1
 def afi(e, k):
     for a in e.get("afi_safis") or []:
         st = a.get("state") or {}
-        if (st.get("family") or {}).get("afi") == 1:
+        if (st.get("family") or {}).get("afi") == want_afi:
             # GoBGP omits zero counters from its JSON
             return st.get(k, 0)
     return "<missing>"
-for f in sys.argv[2:]:
+for f in sys.argv[3:]:
     if e is None:
         print("<error: not JSON>")
     elif f == "state":
@@ -485,7 +548,7 @@ for f in sys.argv[2:]:
                   .get("end_of_rib_received", False)).lower())
     else:
         print(afi(e, f))
-' "$j" "$@"
+' "$j" "$GOBGP_FAM" "$@"
 }
 
 gobgp_established() { [ "$(gobgp_nb state)" = established ]; }
@@ -508,7 +571,9 @@ gobgp_why() {
 # "nexthop=... med=... communities=... large=... aspath=..." (GoBGP gives
 # communities as 32-bit numbers: ASN << 16 | value).
 gobgp_route() {
-	gobgp_ global rib -a ipv4 -j 2>&1 | "$PY" -c '
+	local a=ipv4
+	[ "$GOBGP_FAM" = v6 ] && a=ipv6
+	gobgp_ global rib -a "$a" -j 2>&1 | "$PY" -c '
 import json, sys
 p = sys.argv[1]
 try:
@@ -525,6 +590,9 @@ for a in paths[0].get("attrs", []):
         segs = a.get("as_paths") or []
         out.append("aspath=" + ",".join(str(n) for s in segs for n in s.get("asns", [])))
     elif t == 3:
+        out.append("nexthop=%s" % a.get("nexthop"))
+    elif t == 14:
+        # MP_REACH_NLRI (IPv6): "nexthop", maybe "linklocal_nexthop"
         out.append("nexthop=%s" % a.get("nexthop"))
     elif t == 4:
         out.append("med=%s" % a.get("metric"))
@@ -548,6 +616,120 @@ expect_prefixes_in() { # ADDR N
 			"$(nb_why "$1")"
 	fi
 }
+
+# rib_show in|out ADDR [PREFIX]: bgpshieldd's own Adj-RIB-In (routes from
+# ADDR) or Adj-RIB-Out (routes it announces to ADDR): `show rib in|out
+# neighbor ADDR [PREFIX]`, JSON, one line per route, sorted: "PREFIX
+# nh=... aspath=A,B med=... lp=... comm=C,D large=E,F" (an attribute the
+# route lacks is left out, so an unexpected one shows), then "not_shown=N".
+rib_show() {
+	local dir=$1 j
+	shift
+	if ! j=$(dctl 5 -j show rib "$dir" neighbor "$1" ${2:+"$2"} 2>&1); then
+		printf '<error: %s>\n' "$(printf '%s' "$j" | head -n1)"
+		return 1
+	fi
+	"$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+except ValueError as e:
+    print("<error: not JSON: %s: %s>" % (e, sys.argv[1][:200])); sys.exit(0)
+if not isinstance(d, dict):
+    print("<error: not an object: %s>" % sys.argv[1][:200]); sys.exit(0)
+if d.get("neighbor") != sys.argv[2]:
+    print("<neighbor=%s>" % d.get("neighbor"))
+lines = []
+for r in d.get("routes") or []:
+    s = [str(r.get("prefix", "<no prefix>"))]
+    if "next_hop" in r: s.append("nh=%s" % r["next_hop"])
+    if "as_path" in r: s.append("aspath=" + ",".join(str(a) for a in r["as_path"]))
+    if "med" in r: s.append("med=%s" % r["med"])
+    if "local_pref" in r: s.append("lp=%s" % r["local_pref"])
+    if "communities" in r: s.append("comm=" + ",".join(r["communities"]))
+    if "large_communities" in r: s.append("large=" + ",".join(r["large_communities"]))
+    extra = sorted(set(r) - {"prefix", "next_hop", "as_path", "med", "local_pref", "communities", "large_communities"})
+    if extra: s.append("extra=" + ",".join(extra))
+    lines.append(" ".join(s))
+for l in sorted(lines):
+    print(l)
+print("not_shown=%s" % d.get("not_shown", "<missing>"))
+' "$j" "$1"
+}
+
+rib_in() { rib_show in "$@"; } # ADDR [PREFIX]
+
+# expect_rib in|out ADDR LINE...: bgpshieldd's Adj-RIB-In from (Out to)
+# ADDR is exactly these routes (rib_show's format), checked as a prefix
+# set and route by route.
+expect_rib() {
+	local dir=$1 addr=$2 got want_p got_p l p
+	shift 2
+	got=$(rib_show "$dir" "$addr")
+	want_p=$(for l in "$@"; do echo "${l%% *}"; done | sort | tr '\n' ' ')
+	got_p=$(printf '%s\n' "$got" | grep -v '^not_shown=' | awk '{ print $1 }' |
+		sort | tr '\n' ' ')
+	check_eq "bgpshieldd: show rib $dir neighbor $addr: prefix set" \
+		"$want_p" "$got_p"
+	check_eq "bgpshieldd: show rib $dir neighbor $addr: not_shown" \
+		not_shown=0 "$(printf '%s\n' "$got" | grep '^not_shown=')"
+	for l in "$@"; do
+		p=${l%% *}
+		check_eq "bgpshieldd: show rib $dir neighbor $addr: $p (next hop, AS path, MED, communities, large communities)" \
+			"$l" "$(printf '%s\n' "$got" | awk -v p="$p" '$1 == p')"
+	done
+}
+expect_rib_in() { expect_rib in "$@"; }   # ADDR LINE...
+expect_rib_out() { expect_rib out "$@"; } # ADDR LINE...
+
+# The same for one prefix (the PREFIX argument): that route only.
+expect_rib_in_one() { # ADDR LINE
+	local got
+	got=$(rib_in "$1" "${2%% *}")
+	check_eq "bgpshieldd: show rib in neighbor $1 ${2%% *}: just that route" \
+		"$2
+not_shown=0" "$got"
+}
+
+not_established() { ! established "$1"; } # ADDR
+
+# kill_peer NAME PID: SIGKILL the peer daemon we started (no NOTIFICATION,
+# no graceful close by BGP: only the kernel's FIN/RST) and reap it.
+kill_peer() {
+	local name=$1 pid=$2
+	if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+		die_test "$name (pid '$pid') is running before it is killed"
+	fi
+	kill -KILL "$pid" 2>/dev/null
+	# Our child: wait reaps it (a zombie would still answer kill -0).
+	wait "$pid" 2>/dev/null
+	if kill -0 "$pid" 2>/dev/null; then
+		die_test "$name (pid $pid) is gone after SIGKILL"
+	fi
+	pass "$name (pid $pid) killed with SIGKILL while established"
+}
+
+# expect_peer_lost ADDR WHAT: after the peer died, bgpshieldd's neighbor
+# leaves established (the kernel's FIN/RST, at the latest the hold timer)
+# and every route learned from it goes.
+expect_peer_lost() {
+	if wait_for $((HOLD + 3)) not_established "$1"; then
+		pass "$2 killed: bgpshieldd's neighbor $1 leaves established (state $(nb "$1" state))"
+	else
+		fail "$2 killed: bgpshieldd's neighbor $1 leaves established within $((HOLD + 3))s" \
+			"$(nb_why "$1")"
+	fi
+	if wait_for "$T_ROUTES" prefixes_in_is "$1" 0; then
+		pass "$2 killed: bgpshieldd's prefixes_in from $1 drops to 0"
+	else
+		fail "$2 killed: bgpshieldd's prefixes_in from $1 drops to 0 within ${T_ROUTES}s" \
+			"$(nb_why "$1")
+  rib in: $(rib_in "$1" | tr '\n' ';')"
+	fi
+}
+
+# After a restart: established again within this many seconds.
+T_RESTART=20
 
 # The session came through the guard: the neighbor's own allowlist entry
 # (GTSM 255) counted its packets.
@@ -608,11 +790,37 @@ $(bird_why shield4)"
 	check_nomatch "BIRD: 10.1.0.0/24 carries no MED (none configured)" \
 		'BGP\.med' "$(bird_route 10.1.0.0/24)"
 
-	# BIRD -> bgpshieldd: its three static routes.
+	# BIRD -> bgpshieldd: its three static routes, one with attributes
+	# (set by BIRD's export filter), as bgpshieldd's own CLI shows them.
 	expect_prefixes_in "$B4" 3
+	expect_rib_in "$B4" "${B_RIB4[@]}"
+	expect_rib_in_one "$B4" "${B_RIB4[0]}"
 	check_eq "bgpshieldd: prefixes_out to $B4 is 2" 2 "$(nb "$B4" prefixes_out)"
+	expect_rib_out "$B4" "${A_RIB4[@]}"
 	check_eq "BIRD: exported 3 routes to bgpshieldd" 3 \
 		"$(bird_field shield4 Routes | sed -n 's/.* \([0-9]*\) exported.*/\1/p')"
+
+	# Peer restart: BIRD killed while established, then started again
+	# with the same config; the session and the routes both ways return.
+	kill_peer BIRD "$BIRD_PID"
+	expect_peer_lost "$B4" BIRD
+	bird_start
+	if wait_for "$T_RESTART" established "$B4" && wait_for 3 bird_established shield4; then
+		pass "BIRD restarted: IPv4 session established again within ${T_RESTART}s"
+	else
+		die_test "BIRD restarted: IPv4 session established again within ${T_RESTART}s" \
+			"$(nb_why "$B4")
+$(bird_why shield4)"
+	fi
+	expect_prefixes_in "$B4" 3
+	expect_rib_in "$B4" "${B_RIB4[@]}"
+	expect_rib_out "$B4" "${A_RIB4[@]}"
+	if wait_for "$T_ROUTES" bird_imported_is shield4 2; then
+		pass "BIRD restarted: shield4 imported bgpshieldd's 2 routes again"
+	else
+		fail "BIRD restarted: shield4 imported bgpshieldd's 2 routes again within ${T_ROUTES}s" \
+			"$(bird_why shield4)"
+	fi
 
 	# Withdrawals: BIRD's static protocol going down withdraws its three
 	# routes; bgpshieldd must drop them and keep the session.
@@ -681,8 +889,36 @@ $(gobgp_why)"
 	check_eq "GoBGP: End-of-RIB received from bgpshieldd" true \
 		"$(gobgp_nb eor)"
 
+	# GoBGP -> bgpshieldd: its three routes, one with attributes (set by
+	# its CLI), as bgpshieldd's own CLI shows them.
 	expect_prefixes_in "$B4" 3
+	expect_rib_in "$B4" "${B_RIB4[@]}"
+	expect_rib_in_one "$B4" "${B_RIB4[0]}"
 	check_eq "bgpshieldd: prefixes_out to $B4 is 2" 2 "$(nb "$B4" prefixes_out)"
+	expect_rib_out "$B4" "${A_RIB4[@]}"
+
+	# Peer restart: gobgpd killed while established, started again with
+	# the same config (its CLI adds the routes again).
+	kill_peer gobgpd "$GOBGP_PID"
+	expect_peer_lost "$B4" gobgpd
+	rm -f "$T_DIR/api.sock"
+	gobgp_start
+	if wait_for "$T_RESTART" established "$B4" && wait_for 3 gobgp_established; then
+		pass "gobgpd restarted: IPv4 session established again within ${T_RESTART}s"
+	else
+		die_test "gobgpd restarted: IPv4 session established again within ${T_RESTART}s" \
+			"$(nb_why "$B4")
+$(gobgp_why)"
+	fi
+	expect_prefixes_in "$B4" 3
+	expect_rib_in "$B4" "${B_RIB4[@]}"
+	expect_rib_out "$B4" "${A_RIB4[@]}"
+	if wait_for "$T_ROUTES" gobgp_accepted_is 2; then
+		pass "gobgpd restarted: neighbor $A4 accepted bgpshieldd's 2 routes again"
+	else
+		fail "gobgpd restarted: neighbor $A4 accepted bgpshieldd's 2 routes again within ${T_ROUTES}s" \
+			"$(gobgp_why)"
+	fi
 
 	# A withdrawal of one route: bgpshieldd drops that one only.
 	capture rib_del gobgp_ global rib del -a ipv4 10.2.0.0/24 ||
@@ -694,10 +930,56 @@ $(gobgp_why)"
 			"$(nb_why "$B4")
 $(gobgp_why)"
 	fi
+	expect_rib_in "$B4" "${B_RIB4[1]}" "${B_RIB4[2]}"
 }
 
 t_gobgp_shield_active() { gobgp_v4 active; }
 t_gobgp_shield_passive() { gobgp_v4 passive; }
+
+# --- GoBGP IPv6 ------------------------------------------------------------------
+
+# bgpshieldd passive, GoBGP active, over IPv6 with MD5 and GTSM (hop
+# limit 255); one route each way.
+t_gobgp_ipv6() {
+	local r
+	need_gobgp
+	ensure_user
+	GOBGP_FAM=v6
+	topo_interop || die_test "topology set up"
+	write_shield_conf passive "$KEY" v6 || die_test "write bgpshieldd's config"
+	write_gobgp_conf active "$KEY" v6
+	daemon_start
+	gobgp_start
+
+	if wait_for "$T_UP" established "$B6" && wait_for 3 gobgp_established; then
+		pass "IPv6 session established (bgpshieldd passive, GoBGP active, MD5, GTSM) within ${T_UP}s"
+	else
+		die_test "IPv6 session established (bgpshieldd passive, GoBGP active) within ${T_UP}s" \
+			"$(nb_why "$B6")
+$(gobgp_why)"
+	fi
+	expect_guard_passed "$B6"
+	expect_md5_both "$B6" "$A6"
+
+	# bgpshieldd -> GoBGP: its IPv6 route, MED 20, community $AS_A:6.
+	if wait_for "$T_ROUTES" gobgp_accepted_is 1; then
+		pass "GoBGP: neighbor $A6 accepted bgpshieldd's IPv6 route"
+	else
+		fail "GoBGP: neighbor $A6 accepted bgpshieldd's IPv6 route within ${T_ROUTES}s" \
+			"$(gobgp_why)"
+	fi
+	r=$(gobgp_route "$A_ROUTE6")
+	check_match "GoBGP: global rib has $A_ROUTE6 with AS path $AS_A via $A6" \
+		"aspath=$AS_A( |$).*nexthop=$A6( |$)" "$r"
+	check_match "GoBGP: $A_ROUTE6 carries MED 20 and community $AS_A:6" \
+		"communities=$AS_A:6( |$).*med=20( |$)" "$r"
+
+	# GoBGP -> bgpshieldd: its IPv6 route with its attributes.
+	expect_prefixes_in "$B6" 1
+	expect_rib_in "$B6" "$B_RIB6"
+	check_eq "bgpshieldd: prefixes_out to $B6 is 1" 1 "$(nb "$B6" prefixes_out)"
+	expect_rib_out "$B6" "$A_RIB6"
+}
 
 # --- BIRD IPv6 -------------------------------------------------------------------
 
@@ -732,8 +1014,12 @@ $(bird_why shield6)"
 	check_match "BIRD: $A_ROUTE6 carries MED 20 and community ($AS_A,6)" \
 		"BGP\\.med: 20 .*BGP\\.community: \\($AS_A,6\\)" "$r"
 	# BIRD sends a global and a link-local next hop (32 bytes) on a
-	# shared subnet: bgpshieldd must take both routes.
+	# shared subnet: bgpshieldd must take both routes, and shows the
+	# global one as their next hop.
 	expect_prefixes_in "$B6" 2
+	expect_rib_in "$B6" "2001:db8:2::/48 nh=$B6 aspath=$AS_B" \
+		"2001:db8:3::/48 nh=$B6 aspath=$AS_B"
+	expect_rib_out "$B6" "$A_RIB6"
 }
 
 # --- wrong MD5 ---------------------------------------------------------------------
@@ -817,6 +1103,7 @@ TESTS=(
 	"GoBGP IPv4: bgpshieldd active, GoBGP passive, MD5, routes both ways:t_gobgp_shield_active"
 	"GoBGP IPv4: bgpshieldd passive, GoBGP active, MD5, routes both ways:t_gobgp_shield_passive"
 	"BIRD IPv6: established, routes both ways:t_bird_ipv6"
+	"GoBGP IPv6: established over IPv6, MD5, GTSM, a route each way:t_gobgp_ipv6"
 	"BIRD wrong MD5 key: no session, kernel counts MD5 failures:t_bird_bad_md5"
 	"BIRD without GTSM: the guard drops it, no session:t_bird_no_gtsm"
 )
