@@ -247,30 +247,38 @@ static uint32_t router_id(const struct session *s)
 	return ntohl(id);
 }
 
-static int send_open(struct session *s)
+/* Our OPEN for this neighbor (RFC 4271 §4.2, capabilities RFC 5492). */
+static int build_open(struct session *s, struct bgp_open *o)
 {
 	const struct cfg_neighbor *n = s->n;
-	struct bgp_open o = { 0 };
-	struct bgp_wbuf w;
 
-	o.version = BGP_VERSION;
-	o.my_as = n->local_as > 0xffff ? BGP_AS_TRANS : n->local_as;
-	o.hold = n->hold_time;
-	o.bgp_id = router_id(s);
-	if (!o.bgp_id) {
+	memset(o, 0, sizeof(*o));
+	o->version = BGP_VERSION;
+	o->my_as = n->local_as > 0xffff ? BGP_AS_TRANS : n->local_as;
+	o->hold = n->hold_time;
+	o->bgp_id = router_id(s);
+	if (!o->bgp_id) {
 		sess_err(s, "no router-id (set router-id, or an IPv4 "
 			    "local-address)");
 		return -1;
 	}
-	o.caps.families = (n->families & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U
-							      : 0) |
-			  (n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U
-							      : 0);
-	o.caps.route_refresh = n->caps.route_refresh;
-	o.caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
-	o.caps.as4_asn = n->local_as;
-	o.caps.ext_msg = n->caps.extended_message;
-	if (sess_wbuf(s, &w) < 0 || bgp_open_encode(&w, &o) < 0)
+	o->caps.families =
+		(n->families & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U : 0) |
+		(n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U : 0);
+	o->caps.route_refresh = n->caps.route_refresh;
+	o->caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
+	o->caps.as4_asn = n->local_as;
+	o->caps.ext_msg = n->caps.extended_message;
+	return 0;
+}
+
+static int send_open(struct session *s)
+{
+	struct bgp_open o;
+	struct bgp_wbuf w;
+
+	if (build_open(s, &o) < 0 || sess_wbuf(s, &w) < 0 ||
+	    bgp_open_encode(&w, &o) < 0)
 		return -1;
 	sess_queued(s, &w);
 	s->state = SESS_OPENSENT;
@@ -846,45 +854,19 @@ static void second_close(struct session *s, int cease)
 	s->rlen2 = 0;
 }
 
-/* Our OPEN on the second connection: the same one as on the first. */
+/* Our OPEN on the second connection: the same one as on the first,
+ * sent directly (it is small, and the socket is new and empty). */
 static int second_open(struct session *s)
 {
-	uint8_t *save = s->wbuf;
-	size_t wlen = s->wlen, wcap = s->wcap;
-	int r;
+	uint8_t b[BGP_MAX_LEN];
+	struct bgp_open o;
+	struct bgp_wbuf w;
 
-	/* encode through the normal path into a scratch queue */
-	s->wbuf = NULL;
-	s->wlen = s->wcap = 0;
-	{
-		struct bgp_open o = { 0 };
-		struct bgp_wbuf w;
-		const struct cfg_neighbor *n = s->n;
-
-		o.version = BGP_VERSION;
-		o.my_as = n->local_as > 0xffff ? BGP_AS_TRANS : n->local_as;
-		o.hold = n->hold_time;
-		o.bgp_id = router_id(s);
-		o.caps.families =
-			(n->families & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U
-							    : 0) |
-			(n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U
-							    : 0);
-		o.caps.route_refresh = n->caps.route_refresh;
-		o.caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
-		o.caps.as4_asn = n->local_as;
-		o.caps.ext_msg = n->caps.extended_message;
-		r = sess_wbuf(s, &w) == 0 && bgp_open_encode(&w, &o) == 0 &&
-				    send(s->fd2, w.p, w.len, MSG_NOSIGNAL) ==
-					    (ssize_t)w.len
-			    ? 0
-			    : -1;
-	}
-	free(s->wbuf);
-	s->wbuf = save;
-	s->wlen = wlen;
-	s->wcap = wcap;
-	return r;
+	bgp_wbuf_init(&w, b, sizeof(b));
+	if (build_open(s, &o) < 0 || bgp_open_encode(&w, &o) < 0)
+		return -1;
+	return send(s->fd2, b, w.len, MSG_NOSIGNAL) == (ssize_t)w.len ? 0
+									  : -1;
 }
 
 /*
