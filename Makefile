@@ -110,6 +110,10 @@ $(O)/test_session: selftests/unit/test_session.c $(SESSION_TEST_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(SESSION_TEST_OBJS) -o $@ $(LDLIBS) -lcunit
 
+$(O)/test_plist: selftests/unit/test_plist.c $(O)/plist.o $(O)/addr.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/plist.o $(O)/addr.o -o $@ -lcunit
+
 $(O)/test_rib: selftests/unit/test_rib.c $(O)/rib.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/rib.o -o $@ -lcunit
@@ -120,7 +124,7 @@ $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 
 test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 		$(O)/test_bgp_wire $(O)/test_tcpsec $(O)/test_rib \
-		$(O)/test_session
+		$(O)/test_session $(O)/test_plist
 	$(O)/test_addr
 	$(O)/test_config
 	$(O)/test_imsg
@@ -128,6 +132,7 @@ test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 	$(O)/test_tcpsec
 	$(O)/test_rib
 	$(O)/test_session
+	$(O)/test_plist
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard
