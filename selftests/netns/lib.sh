@@ -502,3 +502,36 @@ finish() {
 	fi
 	[ "$T_FAIL" = 0 ]
 }
+
+# --- shared by the daemon suites ----------------------------------------------
+
+# The daemon's unprivileged user: created when missing (as `make install`
+# does), never removed (other runs may be using it).
+ensure_user() {
+	id -u "$DUSER" >/dev/null 2>&1 && return 0
+	useradd --system --no-create-home --shell /usr/sbin/nologin "$DUSER" ||
+		die_test "create user $DUSER"
+}
+
+# json_fields JSON FIELD...: one line per FIELD of the first object of a
+# `bgpshieldctl -j show neighbor ADDR` answer: its value, "<missing>", or
+# "<error: not JSON>".
+json_fields() {
+	local j=$1
+	shift
+	"$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+    e = d[0] if isinstance(d, list) and d else {}
+except ValueError:
+    e = None
+for f in sys.argv[2:]:
+    if e is None:
+        print("<error: not JSON>")
+    elif f not in e:
+        print("<missing>")
+    else:
+        print(e[f])
+' "$j" "$@"
+}

@@ -56,11 +56,6 @@ need_tools() {
 
 # The engine's user; created once, never removed (shared with other runs
 # and `make install`, as in test_daemon.sh).
-ensure_user() {
-	id -u "$DUSER" >/dev/null 2>&1 && return 0
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$DUSER" ||
-		die_test "create user $DUSER"
-}
 
 # Side a is lib.sh's "edge" namespace and side b its "peer" one, so
 # lib.sh's teardown ends their processes and deletes them.  Both guards pin
@@ -218,21 +213,7 @@ nb() {
 		for _ in "$@"; do printf '<error: %s>\n' "$j" | head -n1; done
 		return 1
 	fi
-	"$PY" -c '
-import json, sys
-try:
-    d = json.loads(sys.argv[1])
-    e = d[0] if isinstance(d, list) and d else {}
-except ValueError:
-    e = None
-for f in sys.argv[2:]:
-    if e is None:
-        print("<error: not JSON>")
-    elif f not in e:
-        print("<missing>")
-    else:
-        print(e[f])
-' "$j" "$@"
+	json_fields "$j" "$@"
 }
 
 state() { nb "$1" "$2" state; } # SIDE ADDR
@@ -425,7 +406,7 @@ t_reload_key() {
 	local out
 	bgp_setup
 	expect_up "$T_UP" "$B4" "$A4" "established with the first key"
-	write_conf a "$BADKEY" && write_conf b "$BADKEY" ||
+	{ write_conf a "$BADKEY" && write_conf b "$BADKEY"; } ||
 		die_test "write both configs with the new key"
 	out=$(dctl_t 10 a reload 2>&1)
 	check_eq "A: reload with the new key exits 0" 0 "$?"

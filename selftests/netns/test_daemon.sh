@@ -46,11 +46,6 @@ need_tools() {
 
 # The engine's user; created once, never removed (a system account other
 # runs and `make install` share).
-ensure_user() {
-	id -u "$DUSER" >/dev/null 2>&1 && return 0
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$DUSER" ||
-		die_test "create user $DUSER"
-}
 
 # write_conf FILE NEIGHBOR4 [GUARD-STATEMENT...]: the two-neighbor config.
 # Written beside and renamed over, so a reload never reads half a file, with

@@ -112,11 +112,6 @@ need_gobgp() {
 }
 
 # The engine's user; created once, never removed (as in test_bgp.sh).
-ensure_user() {
-	id -u "$DUSER" >/dev/null 2>&1 && return 0
-	useradd --system --no-create-home --shell /usr/sbin/nologin "$DUSER" ||
-		die_test "create user $DUSER"
-}
 
 # bgpshieldd lives in lib.sh's "edge" namespace and the peer in its "peer"
 # one, so lib.sh's teardown ends their processes (bird and gobgpd too:
@@ -243,21 +238,7 @@ nb() {
 		for _ in "$@"; do printf '<error: %s>\n' "$j" | head -n1; done
 		return 1
 	fi
-	"$PY" -c '
-import json, sys
-try:
-    d = json.loads(sys.argv[1])
-    e = d[0] if isinstance(d, list) and d else {}
-except ValueError:
-    e = None
-for f in sys.argv[2:]:
-    if e is None:
-        print("<error: not JSON>")
-    elif f not in e:
-        print("<missing>")
-    else:
-        print(e[f])
-' "$j" "$@"
+	json_fields "$j" "$@"
 }
 
 established() { [ "$(nb "$1" state)" = established ]; } # ADDR
