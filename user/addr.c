@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,4 +112,52 @@ const char *prefix_fmt(const struct prefix *p, char *buf, size_t len)
 	else
 		snprintf(buf, len, "%s/%d", a, p->plen);
 	return buf;
+}
+
+unsigned int prefix_to_sockaddr(const struct prefix *p, unsigned short port,
+				struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (p->family == AF_INET) {
+		struct sockaddr_in *s4 = (void *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, p->addr, 4);
+		return sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (void *)ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, p->addr, 16);
+		return sizeof(*s6);
+	}
+}
+
+int prefix_from_sockaddr(const struct sockaddr_storage *ss, struct prefix *p)
+{
+	memset(p, 0, sizeof(*p));
+	if (ss->ss_family == AF_INET) {
+		p->family = AF_INET;
+		p->plen = 32;
+		memcpy(p->addr, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+		return 0;
+	}
+	if (ss->ss_family == AF_INET6) {
+		const struct in6_addr *a6 =
+			&((const struct sockaddr_in6 *)ss)->sin6_addr;
+
+		if (IN6_IS_ADDR_V4MAPPED(a6)) {
+			p->family = AF_INET;
+			p->plen = 32;
+			memcpy(p->addr, &a6->s6_addr[12], 4);
+		} else {
+			p->family = AF_INET6;
+			p->plen = 128;
+			memcpy(p->addr, a6, 16);
+		}
+		return 0;
+	}
+	return -1;
 }

@@ -22,6 +22,14 @@ int prefix_parse(const char *s, struct prefix *p, char *err, size_t errlen);
 const char *prefix_fmt(const struct prefix *p, char *buf, size_t len);
 int prefix_is_host(const struct prefix *p);
 int prefix_addr_len(int family);
+struct sockaddr_storage;
+/* prefix's address and port into a sockaddr of its family; returns the
+ * length to pass to bind/connect. */
+unsigned int prefix_to_sockaddr(const struct prefix *p, unsigned short port,
+				struct sockaddr_storage *ss);
+/* A socket's address as a host prefix (IPv4-mapped IPv6 becomes IPv4);
+ * -1 for a family that is neither. */
+int prefix_from_sockaddr(const struct sockaddr_storage *ss, struct prefix *p);
 /* Parse an unsigned decimal in [min,max]; -1 on anything else. */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 

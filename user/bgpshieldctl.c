@@ -587,10 +587,6 @@ static int status_rule_cb(const struct guard_rule *r, const struct bgps_peer *v,
 	return 0;
 }
 
-#define STAT_FIELDS(X)                                                         \
-	X(total) X(guarded) X(passed) X(not_allowed) X(ttl) X(syn_rate)        \
-		X(malformed) X(monitor_passed) X(events_sent)                  \
-			X(events_suppressed) X(events_lost)
 
 static int cmd_status(struct opts *o, int argc, char **argv)
 {
@@ -621,7 +617,7 @@ static int cmd_status(struct opts *o, int argc, char **argv)
 	printf("%s\"" #f "\":%llu", first ? "" : ",",                         \
 	       (unsigned long long)st.f);                                      \
 	first = 0;
-		STAT_FIELDS(JX)
+		GUARD_STATS_COUNTERS(JX)
 		printf("},\"allowlist\":[");
 		c.n = 0;
 		guard_foreach_rule(&g, status_rule_cb, &c);
@@ -648,7 +644,7 @@ static int cmd_status(struct opts *o, int argc, char **argv)
 		       "IFACE'\n");
 	printf("counters:\n");
 #define TX(f) printf("  %-18s %llu\n", #f, (unsigned long long)st.f);
-	STAT_FIELDS(TX)
+	GUARD_STATS_COUNTERS(TX)
 	printf("allowlist:\n");
 	c.n = 0;
 	guard_foreach_rule(&g, status_rule_cb, &c);

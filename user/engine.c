@@ -474,10 +474,6 @@ static void guard_answer(struct engine *e, const struct imsg_guard_status *g)
 			     strerror(-g->status));
 		return;
 	}
-#define GS_FIELDS(X)                                                           \
-	X(total) X(guarded) X(passed) X(not_allowed) X(ttl) X(syn_rate)        \
-		X(malformed) X(monitor_passed) X(events_sent)                  \
-			X(events_suppressed) X(events_lost)
 	if (c->json) {
 		int first = 1;
 
@@ -492,7 +488,7 @@ static void guard_answer(struct engine *e, const struct imsg_guard_status *g)
 	bprintf(&b, "%s\"" #f "\":%llu", first ? "" : ",",                   \
 		(unsigned long long)s->f);                                     \
 	first = 0;
-		GS_FIELDS(GJ)
+		GUARD_STATS_COUNTERS(GJ)
 		bprintf(&b, "}}\n");
 	} else {
 		bprintf(&b,
@@ -503,7 +499,7 @@ static void guard_answer(struct engine *e, const struct imsg_guard_status *g)
 			g->settings.port, g->n_rules, g->n_attached,
 			g->n_ifaces);
 #define GT(f) bprintf(&b, "  %-18s %llu\n", #f, (unsigned long long)s->f);
-		GS_FIELDS(GT)
+		GUARD_STATS_COUNTERS(GT)
 	}
 	client_reply(e, c, 1, &b);
 	free(b.p);

@@ -72,6 +72,13 @@ struct guard_iface_status {
 	unsigned int prog_id;	 /* attached program id, 0 if none */
 };
 
+/* The counters of struct bgps_stats, in order (the limiter state after
+ * them is not a count): one list for every printer. */
+#define GUARD_STATS_COUNTERS(X)                                                \
+	X(total) X(guarded) X(passed) X(not_allowed) X(ttl) X(syn_rate)        \
+		X(malformed) X(monitor_passed) X(events_sent)                  \
+			X(events_suppressed) X(events_lost)
+
 const char *guard_mode_name(int mode);
 int guard_mode_parse(const char *s, int *mode);
 const char *guard_reason_name(int reason);

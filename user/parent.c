@@ -238,36 +238,29 @@ static void auto_interfaces(const struct config *c, char (**list)[IF_NAMESIZE],
 		return;
 	for (size_t k = 0; k < c->nneighbors; k++) {
 		const struct prefix *a = &c->neighbors[k].address;
-		struct sockaddr_storage ss = { 0 }, local = { 0 };
-		socklen_t sl = sizeof(local);
+		struct sockaddr_storage ss, local;
+		socklen_t sl = sizeof(local), dl;
+		struct prefix me, ifp;
 		int fd = socket(a->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
 		if (fd < 0)
 			continue;
-		if (a->family == AF_INET) {
-			struct sockaddr_in *s4 = (void *)&ss;
-
-			s4->sin_family = AF_INET;
-			s4->sin_port = htons(179);
-			memcpy(&s4->sin_addr, a->addr, 4);
-		} else {
-			struct sockaddr_in6 *s6 = (void *)&ss;
-
-			s6->sin6_family = AF_INET6;
-			s6->sin6_port = htons(179);
-			memcpy(&s6->sin6_addr, a->addr, 16);
-		}
-		if (connect(fd, (void *)&ss, sizeof(ss)) == 0 &&
-		    getsockname(fd, (void *)&local, &sl) == 0) {
+		dl = prefix_to_sockaddr(a, 179, &ss);
+		if (connect(fd, (void *)&ss, dl) == 0 &&
+		    getsockname(fd, (void *)&local, &sl) == 0 &&
+		    prefix_from_sockaddr(&local, &me) == 0) {
 			for (i = ifa; i; i = i->ifa_next) {
+				struct sockaddr_storage is;
+
 				if (!i->ifa_addr ||
 				    i->ifa_addr->sa_family != a->family)
 					continue;
-				if (a->family == AF_INET
-					    ? !memcmp(&((struct sockaddr_in *)i->ifa_addr)->sin_addr,
-						      &((struct sockaddr_in *)&local)->sin_addr, 4)
-					    : !memcmp(&((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr,
-						      &((struct sockaddr_in6 *)&local)->sin6_addr, 16))
+				memcpy(&is, i->ifa_addr,
+				       a->family == AF_INET
+					       ? sizeof(struct sockaddr_in)
+					       : sizeof(struct sockaddr_in6));
+				if (prefix_from_sockaddr(&is, &ifp) == 0 &&
+				    !memcmp(ifp.addr, me.addr, 16))
 					add_name(list, n, i->ifa_name);
 			}
 		}
@@ -491,7 +484,8 @@ static void bind_bgp(struct parent *p)
 	for (int k = 0; k < nports; k++) {
 		for (int fam = 0; fam < 2; fam++) {
 			int af = fam ? AF_INET6 : AF_INET, one = 1, fd;
-			struct sockaddr_storage ss = { 0 };
+			struct sockaddr_storage ss;
+			struct prefix any = { 0 };
 
 			if ((af == AF_INET && !need4) ||
 			    (af == AF_INET6 && !need6))
@@ -502,19 +496,12 @@ static void bind_bgp(struct parent *p)
 				continue;
 			setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
 				   sizeof(one));
-			if (af == AF_INET6) {
-				struct sockaddr_in6 *s6 = (void *)&ss;
-
+			/* the wildcard address of the family: a zero prefix */
+			any.family = af;
+			prefix_to_sockaddr(&any, ports[k], &ss);
+			if (af == AF_INET6)
 				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
 					   sizeof(one));
-				s6->sin6_family = AF_INET6;
-				s6->sin6_port = htons(ports[k]);
-			} else {
-				struct sockaddr_in *s4 = (void *)&ss;
-
-				s4->sin_family = AF_INET;
-				s4->sin_port = htons(ports[k]);
-			}
 			if (bind(fd, (void *)&ss, sizeof(ss)) < 0 ||
 			    listen(fd, 64) < 0) {
 				/* A guard-only host runs another BGP daemon

@@ -71,7 +71,6 @@ struct session {
 	struct rib rib_out; /* Adj-RIB-Out: what we announced, interned */
 	struct rib rib_in; /* Adj-RIB-In: prefix -> interned attributes */
 	char last_error[160];
-	int gone; /* removed from the config: free after close */
 	int disabled; /* cannot run on this kernel (TCP-AO): said once */
 };
 
@@ -79,7 +78,6 @@ static struct {
 	int epfd;
 	int listen[8];
 	int nlisten;
-	struct config *cfg;
 	struct session **s;
 	size_t n;
 } S;
@@ -743,38 +741,8 @@ static void fill_local(struct session *s)
 	socklen_t sl = sizeof(ss);
 
 	memset(&s->local, 0, sizeof(s->local));
-	if (getsockname(s->fd, (void *)&ss, &sl) < 0)
-		return;
-	s->local.family = ss.ss_family;
-	if (ss.ss_family == AF_INET) {
-		memcpy(s->local.addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
-		s->local.plen = 32;
-	} else {
-		memcpy(s->local.addr, &((struct sockaddr_in6 *)&ss)->sin6_addr,
-		       16);
-		s->local.plen = 128;
-	}
-}
-
-static void to_sockaddr(const struct prefix *p, uint16_t port,
-			struct sockaddr_storage *ss, socklen_t *sl)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (p->family == AF_INET) {
-		struct sockaddr_in *s4 = (void *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, p->addr, 4);
-		*sl = sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (void *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, p->addr, 16);
-		*sl = sizeof(*s6);
-	}
+	if (getsockname(s->fd, (void *)&ss, &sl) == 0)
+		prefix_from_sockaddr(&ss, &s->local);
 }
 
 static void sess_connect(struct session *s)
@@ -796,7 +764,7 @@ static void sess_connect(struct session *s)
 		return;
 	}
 	if (n->local_address.family == n->address.family) {
-		to_sockaddr(&n->local_address, 0, &ss, &sl);
+		sl = prefix_to_sockaddr(&n->local_address, 0, &ss);
 		if (bind(fd, (void *)&ss, sl) < 0) {
 			sess_err(s, "bind to local-address: %s",
 				 strerror(errno));
@@ -804,8 +772,8 @@ static void sess_connect(struct session *s)
 			return;
 		}
 	}
-	to_sockaddr(&n->address, n->connect_port ? n->connect_port : 179, &ss,
-		    &sl);
+	sl = prefix_to_sockaddr(&n->address,
+				n->connect_port ? n->connect_port : 179, &ss);
 	s->outgoing = 1;
 	if (connect(fd, (void *)&ss, sl) < 0 && errno != EINPROGRESS) {
 		sess_err(s, "connect: %s", strerror(errno));
@@ -951,7 +919,7 @@ int sessions_adopt(const struct prefix *p, int fd)
 	struct session *s = NULL;
 
 	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] && !S.s[i]->gone && pfx_eq(&S.s[i]->n->address, p))
+		if (S.s[i] && pfx_eq(&S.s[i]->n->address, p))
 			s = S.s[i];
 	if (!s || s->disabled) {
 		/* The guard let it in (a range?), the config has no such
@@ -1012,23 +980,9 @@ void sessions_accept(int lfd)
 
 		if (fd < 0)
 			return;
-		p.family = ss.ss_family;
-		if (p.family == AF_INET) {
-			memcpy(p.addr, &((struct sockaddr_in *)&ss)->sin_addr,
-			       4);
-			p.plen = 32;
-		} else {
-			struct in6_addr *a6 =
-				&((struct sockaddr_in6 *)&ss)->sin6_addr;
-
-			if (IN6_IS_ADDR_V4MAPPED(a6)) {
-				p.family = AF_INET;
-				memcpy(p.addr, &a6->s6_addr[12], 4);
-				p.plen = 32;
-			} else {
-				memcpy(p.addr, a6, 16);
-				p.plen = 128;
-			}
+		if (prefix_from_sockaddr(&ss, &p) < 0) {
+			close(fd);
+			continue;
 		}
 		sessions_adopt(&p, fd);
 	}
@@ -1168,7 +1122,6 @@ void sessions_apply(struct config *cfg)
 	free(S.s);
 	S.s = ns;
 	S.n = cfg->nneighbors;
-	S.cfg = cfg;
 	/* epoll tags are indexes: renumber the open sockets */
 	for (i = 0; i < S.n; i++)
 		if (S.s[i] && S.s[i]->fd >= 0)

@@ -17,22 +17,6 @@
 #define IPV6_MINHOPCOUNT 73
 #endif
 
-static void fill_sockaddr(struct sockaddr_storage *ss, const struct prefix *p)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (p->family == AF_INET) {
-		struct sockaddr_in *s4 = (void *)ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, p->addr, 4);
-	} else {
-		struct sockaddr_in6 *s6 = (void *)ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, p->addr, 16);
-	}
-}
-
 int tcpsec_md5(int fd, const struct prefix *peer, const uint8_t *key,
 	       size_t len, char *err, size_t errlen)
 {
@@ -46,7 +30,7 @@ int tcpsec_md5(int fd, const struct prefix *peer, const uint8_t *key,
 		return -1;
 	}
 	memset(&m, 0, sizeof(m));
-	fill_sockaddr(&m.tcpm_addr, peer);
+	prefix_to_sockaddr(peer, 0, &m.tcpm_addr);
 	m.tcpm_keylen = len;
 	if (len)
 		memcpy(m.tcpm_key, key, len);
@@ -91,7 +75,7 @@ int tcpsec_ao_build(struct tcpsec_ao_add *a, const struct prefix *peer,
 		return -1;
 	}
 	memset(a, 0, sizeof(*a));
-	fill_sockaddr(&a->addr, peer);
+	prefix_to_sockaddr(peer, 0, &a->addr);
 	snprintf(a->alg_name, sizeof(a->alg_name), "%s",
 		 ao_algs[alg].kernel_name);
 	/* One MKT per neighbor, current at once (RFC 5925 §7.1). */
