@@ -35,6 +35,8 @@ enum imsg_type {
 	IMSG_CONTROL_FD,    /* no payload + one fd: the control socket */
 	IMSG_RELOAD_RESULT, /* struct imsg_result */
 	IMSG_GUARD_STATUS,  /* struct imsg_guard_status */
+	IMSG_PROC_FD,	    /* struct imsg_proc + one fd: an API process */
+	IMSG_PROC_GONE,	    /* struct imsg_proc: that process exited */
 	/* engine -> parent */
 	IMSG_READY,	    /* no payload: config applied, serving */
 	IMSG_RELOAD_REQ,    /* u32 request id */
@@ -80,6 +82,20 @@ struct imsg_guard_status {
 	uint32_t n_ifaces;
 	uint32_t n_attached;
 	uint32_t pad;
+};
+
+/*
+ * An API process the parent started (proc.c): fd is its stdin and stdout.
+ * gen grows with every start, so a restarted process is a new instance
+ * even when the kernel reuses its pid.
+ */
+#define IMSG_PROC_NAME_MAX 64
+struct imsg_proc {
+	char name[IMSG_PROC_NAME_MAX + 1]; /* NUL-terminated */
+	uint8_t encoder;		   /* enum cfg_encoder */
+	uint8_t pad[2];
+	uint32_t gen;
+	uint32_t pid;
 };
 
 struct imsg {

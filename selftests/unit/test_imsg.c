@@ -162,6 +162,53 @@ static void test_descriptors(void)
 	close(p[1]);
 }
 
+/* The API process messages: the parent's to send, the fd rides only
+ * with IMSG_PROC_FD, and the payload is exactly struct imsg_proc. */
+static void test_proc_types(void)
+{
+	struct imsg_proc pr = { .name = "health", .encoder = 1, .gen = 7,
+				.pid = 1234 };
+	char why[128] = "";
+	int p[2];
+
+	CU_ASSERT_EQUAL(sizeof(pr), 76);
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	imsg_send(sv[0], IMSG_PROC_FD, &pr, sizeof(pr), p[1]);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT(m.fd >= 0);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(memcmp(m.data, &pr, sizeof(pr)), 0);
+	/* the engine may never send it */
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "proc-fd not expected from the "
+					   "engine"));
+	close(m.fd);
+	/* without its descriptor it is refused */
+	imsg_send(sv[0], IMSG_PROC_FD, &pr, sizeof(pr), -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "proc-fd: missing descriptor"));
+	/* a short payload is refused */
+	imsg_send(sv[0], IMSG_PROC_FD, &pr, sizeof(pr) - 1, p[1]);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "wrong length 75"));
+	close(m.fd);
+	/* gone: no descriptor, parent to engine only */
+	imsg_send(sv[0], IMSG_PROC_GONE, &pr, sizeof(pr), -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	imsg_send(sv[0], IMSG_PROC_GONE, &pr, sizeof(pr), p[0]);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "proc-gone: unexpected "
+					   "descriptor"));
+	close(m.fd);
+	close(p[0]);
+	close(p[1]);
+}
+
 static void test_peer_closed(void)
 {
 	int pair[2];
@@ -186,6 +233,7 @@ int main(void)
 	CU_add_test(s, "unknown types refused", test_unknown_type);
 	CU_add_test(s, "bad framing refused", test_bad_framing);
 	CU_add_test(s, "descriptors checked", test_descriptors);
+	CU_add_test(s, "API process messages checked", test_proc_types);
 	CU_add_test(s, "peer closed", test_peer_closed);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
