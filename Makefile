@@ -37,7 +37,7 @@ LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 
 DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
 	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c \
-	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c
+	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c user/plist.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -83,7 +83,7 @@ $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ABI) $(LIB_OBJ
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
 
-CONFIG_OBJS := $(O)/config.o $(O)/secfile.o
+CONFIG_OBJS := $(O)/config.o $(O)/secfile.o $(O)/plist.o
 
 $(O)/test_config: selftests/unit/test_config.c $(CONFIG_OBJS) $(LIB_OBJS)
 	$(call msg,CC,$@)
@@ -104,7 +104,7 @@ $(O)/test_tcpsec: selftests/unit/test_tcpsec.c $(O)/tcpsec.o $(O)/addr.o
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/tcpsec.o $(O)/addr.o -o $@ -lcunit
 
 SESSION_TEST_OBJS := $(O)/session.o $(O)/rib.o $(O)/tcpsec.o $(BGP_OBJS) \
-	$(O)/config.o $(O)/secfile.o $(LIB_OBJS)
+	$(O)/config.o $(O)/secfile.o $(O)/plist.o $(LIB_OBJS)
 
 $(O)/test_session: selftests/unit/test_session.c $(SESSION_TEST_OBJS)
 	$(call msg,CC,$@)

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "plist.h"
 #include "secfile.h"
 
 #define CFG_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -61,6 +63,9 @@ enum cfg_field {
 	CF_GR,
 	CF_SYN_RATE,
 	CF_SYN_BURST,
+	CF_FILTER,	  /* the filter block itself: once per neighbor */
+	CF_FILTER_IMPORT, /* a template's import/export apply separately */
+	CF_FILTER_EXPORT,
 	CF_MAX,
 };
 
@@ -122,8 +127,9 @@ struct cfg_parser {
 	size_t ntmpl;
 	size_t units; /* routes and list items read, against the limit */
 
-	struct cfg_pos user_pos, guard_pos, log_pos;
+	struct cfg_pos user_pos, guard_pos, log_pos, rfc8212_pos;
 	int iface_given;
+	size_t plist_entries; /* in all prefix-lists, against the limit */
 };
 
 /* --- errors --------------------------------------------------------------- */
@@ -363,7 +369,7 @@ static int cfg_is(const struct cfg_parser *p, const char *word)
 
 static struct cfg_pos cfg_here(const struct cfg_parser *p)
 {
-	struct cfg_pos at = { p->tok.line, p->tok.col };
+	struct cfg_pos at = {p->tok.line, p->tok.col};
 
 	return at;
 }
@@ -513,54 +519,64 @@ static const char *const cfg_exabgp_only[] = {
 static const struct {
 	const char *name, *block;
 } cfg_homes[] = {
-	{ "asn4", "capability" },
-	{ "route-refresh", "capability" },
-	{ "extended-message", "capability" },
-	{ "graceful-restart", "capability" },
-	{ "route", "static" },
-	{ "processes", "api" },
-	{ "neighbor-changes", "api" },
-	{ "receive", "api" },
-	{ "send", "api" },
-	{ "parsed", "api receive/send" },
-	{ "packets", "api receive/send" },
-	{ "update", "api receive/send" },
-	{ "ipv4", "family" },
-	{ "ipv6", "family" },
-	{ "router-id", "neighbor" },
-	{ "local-address", "neighbor" },
-	{ "local-as", "neighbor" },
-	{ "peer-as", "neighbor" },
-	{ "hold-time", "neighbor" },
-	{ "passive", "neighbor" },
-	{ "md5-password", "neighbor" },
-	{ "md5-password-file", "neighbor" },
-	{ "ttl-security", "neighbor" },
-	{ "incoming-ttl", "neighbor" },
-	{ "outgoing-ttl", "neighbor" },
-	{ "inherit", "neighbor" },
-	{ "family", "neighbor" },
-	{ "capability", "neighbor" },
-	{ "static", "neighbor" },
-	{ "tcp-ao", "neighbor" },
-	{ "interface", "guard" },
-	{ "mode", "guard" },
-	{ "policy", "guard" },
-	{ "allow", "guard" },
-	{ "pin-dir", "guard" },
-	{ "on-exit", "guard" },
-	{ "syn-rate", "guard" },
-	{ "syn-burst", "guard" },
-	{ "event-rate", "guard" },
-	{ "run", "process" },
-	{ "encoder", "process" },
-	{ "respawn", "process" },
-	{ "keyid", "tcp-ao" },
-	{ "algorithm", "tcp-ao" },
-	{ "audit", "log" },
-	{ "template", NULL },
-	{ "process", NULL },
-	{ "user", NULL },
+	{"asn4", "capability"},
+	{"route-refresh", "capability"},
+	{"extended-message", "capability"},
+	{"graceful-restart", "capability"},
+	{"route", "static"},
+	{"processes", "api"},
+	{"neighbor-changes", "api"},
+	{"receive", "api"},
+	{"send", "api"},
+	{"parsed", "api receive/send"},
+	{"packets", "api receive/send"},
+	{"update", "api receive/send"},
+	{"ipv4", "family"},
+	{"ipv6", "family"},
+	{"router-id", "neighbor"},
+	{"local-address", "neighbor"},
+	{"local-as", "neighbor"},
+	{"peer-as", "neighbor"},
+	{"hold-time", "neighbor"},
+	{"passive", "neighbor"},
+	{"md5-password", "neighbor"},
+	{"md5-password-file", "neighbor"},
+	{"ttl-security", "neighbor"},
+	{"incoming-ttl", "neighbor"},
+	{"outgoing-ttl", "neighbor"},
+	{"inherit", "neighbor"},
+	{"family", "neighbor"},
+	{"capability", "neighbor"},
+	{"static", "neighbor"},
+	{"tcp-ao", "neighbor"},
+	{"interface", "guard"},
+	{"mode", "guard"},
+	{"policy", "guard"},
+	{"allow", "guard"},
+	{"pin-dir", "guard"},
+	{"on-exit", "guard"},
+	{"syn-rate", "guard"},
+	{"syn-burst", "guard"},
+	{"event-rate", "guard"},
+	{"run", "process"},
+	{"encoder", "process"},
+	{"respawn", "process"},
+	{"keyid", "tcp-ao"},
+	{"algorithm", "tcp-ao"},
+	{"audit", "log"},
+	{"import", "filter"},
+	{"export", "filter"},
+	{"reject-bogons", "filter import/export"},
+	{"reject-default", "filter import/export"},
+	{"reject-private-asn", "filter import/export"},
+	{"max-as-path-length", "filter import/export"},
+	{"max-prefix", "filter import"},
+	{"local-pref", "filter import/export"},
+	{"limits", "process"},
+	{"rfc8212", NULL},
+	{"template", NULL},
+	{"process", NULL},
+	{"user", NULL},
 };
 
 static int cfg_unknown(struct cfg_parser *p, const struct cfg_kw *kw,
@@ -666,8 +682,8 @@ static int cfg_addr(struct cfg_parser *p, const char *kw, int host, int family,
 /* ExaBGP's spellings: 1 true, 0 false, -1 neither. */
 static int cfg_bool_word(const char *s)
 {
-	static const char *const yes[] = { "true", "enable", "enabled" };
-	static const char *const no[] = { "false", "disable", "disabled" };
+	static const char *const yes[] = {"true", "enable", "enabled"};
+	static const char *const no[] = {"false", "disable", "disabled"};
 
 	for (size_t i = 0; i < CFG_ARRAY_SIZE(yes); i++) {
 		if (!strcmp(s, yes[i]))
@@ -876,7 +892,7 @@ static int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out,
 
 /* --- routes --------------------------------------------------------------- */
 
-static const char *const cfg_origin_names[] = { "igp", "egp", "incomplete" };
+static const char *const cfg_origin_names[] = {"igp", "egp", "incomplete"};
 
 struct cfg_wk_comm {
 	const char *name;
@@ -886,15 +902,15 @@ struct cfg_wk_comm {
 /* Well-known communities by the names ExaBGP accepts (RFC 1997, 3765,
  * 7999, 8326, 7611, 9494). */
 static const struct cfg_wk_comm cfg_wk_comms[] = {
-	{ "no-export", 0xFFFFFF01 },
-	{ "no-advertise", 0xFFFFFF02 },
-	{ "no-export-subconfed", 0xFFFFFF03 },
-	{ "nopeer", 0xFFFFFF04 },
-	{ "blackhole", 0xFFFF029A },
-	{ "graceful-shutdown", 0xFFFF0000 },
-	{ "accept-own", 0xFFFF0001 },
-	{ "llgr-stale", 0xFFFF0006 },
-	{ "no-llgr", 0xFFFF0007 },
+	{"no-export", 0xFFFFFF01},
+	{"no-advertise", 0xFFFFFF02},
+	{"no-export-subconfed", 0xFFFFFF03},
+	{"nopeer", 0xFFFFFF04},
+	{"blackhole", 0xFFFF029A},
+	{"graceful-shutdown", 0xFFFF0000},
+	{"accept-own", 0xFFFF0001},
+	{"llgr-stale", 0xFFFF0006},
+	{"no-llgr", 0xFFFF0007},
 };
 
 static int cfg_item_asn(struct cfg_parser *p, void *arg)
@@ -990,13 +1006,13 @@ enum {
 };
 
 static const struct cfg_kw cfg_route_kws[] = {
-	{ "next-hop", RA_NEXT_HOP },
-	{ "origin", RA_ORIGIN },
-	{ "med", RA_MED },
-	{ "local-preference", RA_LOCAL_PREF },
-	{ "as-path", RA_AS_PATH },
-	{ "community", RA_COMMUNITY },
-	{ "large-community", RA_LARGE },
+	{"next-hop", RA_NEXT_HOP},
+	{"origin", RA_ORIGIN},
+	{"med", RA_MED},
+	{"local-preference", RA_LOCAL_PREF},
+	{"as-path", RA_AS_PATH},
+	{"community", RA_COMMUNITY},
+	{"large-community", RA_LARGE},
 };
 
 static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
@@ -1053,7 +1069,7 @@ static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
 static int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n,
 		     struct cfg_pos at)
 {
-	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_route_kws)] = { { 0, 0 } };
+	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_route_kws)] = {{0, 0}};
 	struct cfg_route *r;
 	struct prefix pfx;
 	char b[80];
@@ -1129,9 +1145,9 @@ static int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n,
 static int cfg_static(struct cfg_parser *p, struct cfg_neighbor *n,
 		      struct cfg_pos open)
 {
-	static const struct cfg_kw kws[] = { { "route", 0 } };
+	static const struct cfg_kw kws[] = {{"route", 0}};
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	int r;
 
 	while (!(r = cfg_block_kw(p, kws, 1, "static block", open, &k, &at)))
@@ -1144,11 +1160,11 @@ static int cfg_family(struct cfg_parser *p, struct cfg_neighbor *n,
 		      struct cfg_pos open)
 {
 	/* What ExaBGP names, so its configs get a precise refusal. */
-	static const char *const exa_afi[] = { "ipv4", "ipv6", "l2vpn",
-					       "bgp-ls" };
-	struct cfg_pos seen[2] = { { 0, 0 } };
+	static const char *const exa_afi[] = {"ipv4", "ipv6", "l2vpn",
+					      "bgp-ls"};
+	struct cfg_pos seen[2] = {{0, 0}};
 	const char *afi;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	char b[80];
 	size_t i;
 	int v4;
@@ -1222,15 +1238,15 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 			  struct cfg_meta *m, struct cfg_pos open)
 {
 	static const struct cfg_kw kws[] = {
-		{ "asn4", CK_ASN4 },
-		{ "route-refresh", CK_ROUTE_REFRESH },
-		{ "extended-message", CK_EXT_MESSAGE },
-		{ "graceful-restart", CK_GR },
+		{"asn4", CK_ASN4},
+		{"route-refresh", CK_ROUTE_REFRESH},
+		{"extended-message", CK_EXT_MESSAGE},
+		{"graceful-restart", CK_GR},
 	};
-	static const enum cfg_field fields[] = { CF_ASN4, CF_ROUTE_REFRESH,
-						 CF_EXT_MESSAGE, CF_GR };
+	static const enum cfg_field fields[] = {CF_ASN4, CF_ROUTE_REFRESH,
+						CF_EXT_MESSAGE, CF_GR};
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	uint32_t v;
 	int r, b;
 
@@ -1307,7 +1323,7 @@ static int cfg_secret_inline(struct cfg_parser *p, struct cfg_secret *s,
 			     const char *text, int base64, const char *what,
 			     const char *b64kw)
 {
-	struct cfg_pos at = { s->line, s->col };
+	struct cfg_pos at = {s->line, s->col};
 	size_t n, len = strlen(text);
 	int r;
 
@@ -1341,16 +1357,14 @@ static int cfg_tcp_ao(struct cfg_parser *p, struct cfg_neighbor *n,
 		      struct cfg_pos open)
 {
 	static const struct cfg_kw kws[] = {
-		{ "keyid", AO_KEYID },
-		{ "algorithm", AO_ALG },
-		{ "password", AO_PASSWORD },
-		{ "password-file", AO_PASSWORD_FILE },
-		{ "base64", AO_BASE64 },
+		{"keyid", AO_KEYID},	   {"algorithm", AO_ALG},
+		{"password", AO_PASSWORD}, {"password-file", AO_PASSWORD_FILE},
+		{"base64", AO_BASE64},
 	};
 	struct cfg_tcp_ao *ao = &n->tcp_ao;
-	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = { { 0, 0 } };
+	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = {{0, 0}};
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	char *text = NULL;
 	uint32_t v;
 	int r, alg = 0, b64 = 0;
@@ -1451,14 +1465,14 @@ enum {
 };
 
 static const struct cfg_kw cfg_api_msg_kws[] = {
-	{ "parsed", CFG_API_PARSED },
-	{ "packets", CFG_API_PACKETS },
-	{ "consolidate", CFG_API_CONSOLIDATE },
-	{ "open", CFG_API_OPEN },
-	{ "update", CFG_API_UPDATE },
-	{ "notification", CFG_API_NOTIFICATION },
-	{ "keepalive", CFG_API_KEEPALIVE },
-	{ "refresh", CFG_API_REFRESH },
+	{"parsed", CFG_API_PARSED},
+	{"packets", CFG_API_PACKETS},
+	{"consolidate", CFG_API_CONSOLIDATE},
+	{"open", CFG_API_OPEN},
+	{"update", CFG_API_UPDATE},
+	{"notification", CFG_API_NOTIFICATION},
+	{"keepalive", CFG_API_KEEPALIVE},
+	{"refresh", CFG_API_REFRESH},
 };
 
 static int cfg_api_dir(struct cfg_parser *p, unsigned int *bits,
@@ -1466,7 +1480,7 @@ static int cfg_api_dir(struct cfg_parser *p, unsigned int *bits,
 {
 	const struct cfg_kw *k = NULL;
 	unsigned int seen = 0;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	int r, v;
 
 	while (!(r = cfg_block_kw(p, cfg_api_msg_kws,
@@ -1507,13 +1521,13 @@ static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
 		   struct cfg_pos at)
 {
 	static const struct cfg_kw kws[] = {
-		{ "processes", API_PROCESSES },
-		{ "neighbor-changes", API_NCHANGES },
-		{ "negotiated", API_NEGOTIATED },
-		{ "fsm", API_FSM },
-		{ "signal", API_SIGNAL },
-		{ "receive", API_RECEIVE },
-		{ "send", API_SEND },
+		{"processes", API_PROCESSES},
+		{"neighbor-changes", API_NCHANGES},
+		{"negotiated", API_NEGOTIATED},
+		{"fsm", API_FSM},
+		{"signal", API_SIGNAL},
+		{"receive", API_RECEIVE},
+		{"send", API_SEND},
 	};
 	static const unsigned int ev[] = {
 		[API_NCHANGES] = CFG_API_NEIGHBOR_CHANGES,
@@ -1521,9 +1535,9 @@ static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
 		[API_FSM] = CFG_API_FSM,
 		[API_SIGNAL] = CFG_API_SIGNAL,
 	};
-	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = { { 0, 0 } };
+	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = {{0, 0}};
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos kat = { 0, 0 };
+	struct cfg_pos kat = {0, 0};
 	struct cfg_api *a;
 	int r, v;
 
@@ -1599,18 +1613,18 @@ enum {
 };
 
 static const struct cfg_kw cfg_guard_kws[] = {
-	{ "syn-rate", GK_SYN_RATE },   { "syn-burst", GK_SYN_BURST },
-	{ "interface", GK_INTERFACE }, { "mode", GK_MODE },
-	{ "policy", GK_POLICY },       { "event-rate", GK_EVENT_RATE },
-	{ "allow", GK_ALLOW },	       { "port", GK_PORT },
-	{ "pin-dir", GK_PIN_DIR },     { "on-exit", GK_ON_EXIT },
+	{"syn-rate", GK_SYN_RATE},   {"syn-burst", GK_SYN_BURST},
+	{"interface", GK_INTERFACE}, {"mode", GK_MODE},
+	{"policy", GK_POLICY},	     {"event-rate", GK_EVENT_RATE},
+	{"allow", GK_ALLOW},	     {"port", GK_PORT},
+	{"pin-dir", GK_PIN_DIR},     {"on-exit", GK_ON_EXIT},
 };
 
 static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
 			      struct cfg_meta *m, struct cfg_pos open)
 {
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	int r;
 
 	for (;;) {
@@ -1642,6 +1656,228 @@ static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
 	}
 }
 
+/* --- filter blocks -------------------------------------------------------- */
+
+enum {
+	FK_PLIST,
+	FK_BOGONS,
+	FK_DEFAULT,
+	FK_PRIVATE_ASN,
+	FK_MAX_PATH,
+	FK_MAX_PREFIX,
+	FK_NEXT_HOP,
+	FK_MED,
+	FK_LOCAL_PREF,
+	FK_MAX
+};
+
+static const struct cfg_kw cfg_filter_kws[] = {
+	{"prefix-list", FK_PLIST},
+	{"reject-bogons", FK_BOGONS},
+	{"reject-default", FK_DEFAULT},
+	{"reject-private-asn", FK_PRIVATE_ASN},
+	{"max-as-path-length", FK_MAX_PATH},
+	{"max-prefix", FK_MAX_PREFIX},
+	{"next-hop", FK_NEXT_HOP},
+	{"med", FK_MED},
+	{"local-pref", FK_LOCAL_PREF},
+};
+
+/* prefix-list NAME; the name is resolved once the whole file is read
+ * (cfg_resolve_filter), so lists may be defined after their users. */
+static int cfg_filter_plist(struct cfg_parser *p, struct cfg_filter *f)
+{
+	struct cfg_name *nm;
+
+	if (!cfg_is_value(&p->tok) || !cfg_name_ok(p->tok.text, p->tok.len))
+		return cfg_err_tok(p,
+				   "'prefix-list' needs a name of 1..%d "
+				   "letters, digits or - _ . :",
+				   CFG_NAME_MAX);
+	for (size_t i = 0; i < f->nplists; i++)
+		if (!strcmp(f->plists[i].name, p->tok.text))
+			return cfg_err_tok(p,
+					   "prefix-list '%s' is already listed "
+					   "in this block at %u:%u",
+					   p->tok.text, f->plists[i].line,
+					   f->plists[i].col);
+	if (f->nplists >= CFG_MAX_PLISTS)
+		return cfg_err_tok(p, "more than %d prefix-lists in one block",
+				   CFG_MAX_PLISTS);
+	if (CFG_ROOM(p, f->plists, f->nplists))
+		return -1;
+	nm = &f->plists[f->nplists];
+	nm->line = p->tok.line;
+	nm->col = p->tok.col;
+	nm->name = strdup(p->tok.text);
+	if (!nm->name)
+		return cfg_oom(p);
+	f->nplists++;
+	return cfg_take(p, 0);
+}
+
+/* max-prefix N [warning|teardown [restart SECONDS]] */
+static int cfg_filter_maxpfx(struct cfg_parser *p, struct cfg_filter *f)
+{
+	if (cfg_num(p, "max-prefix", 1, UINT32_MAX, &f->max_prefix))
+		return -1;
+	f->max_prefix_action = CFG_MAXPFX_WARNING;
+	if (p->tok.type != CT_WORD || p->tok.line != p->prev_line)
+		return 0;
+	if (cfg_is(p, "warning"))
+		return cfg_take(p, 0);
+	if (!cfg_is(p, "teardown"))
+		return cfg_err_tok(p,
+				   "'max-prefix N' is followed by warning or "
+				   "teardown [restart SECONDS]");
+	f->max_prefix_action = CFG_MAXPFX_TEARDOWN;
+	if (cfg_take(p, 0))
+		return -1;
+	if (!cfg_is(p, "restart") || p->tok.line != p->prev_line)
+		return 0;
+	if (cfg_take(p, 0))
+		return -1;
+	/* 0: stays down until restarted by hand, as without restart. */
+	return cfg_num(p, "restart", 0, UINT32_MAX, &f->max_prefix_restart);
+}
+
+/* next-hop peer|self [PREFIX ...] */
+static int cfg_filter_nh(struct cfg_parser *p, struct cfg_filter *f, int import)
+{
+	const char *want = import ? "peer" : "self";
+
+	if (cfg_is(p, import ? "self" : "peer"))
+		return cfg_err_tok(p,
+				   "'next-hop %s' is for %s filters; an %s "
+				   "filter takes 'next-hop %s [PREFIX ...]'",
+				   p->tok.text, import ? "export" : "import",
+				   import ? "import" : "export", want);
+	if (!cfg_is(p, want))
+		return cfg_err_tok(p,
+				   "'next-hop' needs '%s [PREFIX ...]' in "
+				   "an %s filter",
+				   want, import ? "import" : "export");
+	f->nh_check = 1;
+	if (cfg_take(p, 0))
+		return -1;
+	while (cfg_is_value(&p->tok) && p->tok.line == p->prev_line) {
+		if (f->nnh_allow >= CFG_MAX_FILTER_NH)
+			return cfg_err_tok(p,
+					   "more than %d prefixes in "
+					   "'next-hop'",
+					   CFG_MAX_FILTER_NH);
+		if (CFG_ROOM(p, f->nh_allow, f->nnh_allow) ||
+		    cfg_addr(p, "next-hop", 0, 0, &f->nh_allow[f->nnh_allow]))
+			return -1;
+		f->nnh_allow++;
+	}
+	return 0;
+}
+
+/* med MIN MAX; local-pref MIN MAX; */
+static int cfg_filter_range(struct cfg_parser *p, const char *kw, uint32_t *min,
+			    uint32_t *max)
+{
+	struct cfg_pos at;
+
+	if (cfg_num(p, kw, 0, UINT32_MAX, min))
+		return -1;
+	at = cfg_here(p);
+	if (cfg_num(p, kw, 0, UINT32_MAX, max))
+		return -1;
+	if (*min > *max)
+		return cfg_err_at(p, at, "'%s %u %u': MIN is greater than MAX",
+				  kw, *min, *max);
+	return 0;
+}
+
+static int cfg_filter_dir(struct cfg_parser *p, struct cfg_filter *f,
+			  int import, struct cfg_pos open)
+{
+	const char *what =
+		import ? "filter import block" : "filter export block";
+	struct cfg_pos seen[FK_MAX] = {{0, 0}};
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = {0, 0};
+	int r;
+
+	f->present = 1;
+	f->line = open.line;
+	f->col = open.col;
+	while (!(r = cfg_block_kw(p, cfg_filter_kws,
+				  CFG_ARRAY_SIZE(cfg_filter_kws), what, open,
+				  &k, &at))) {
+		if (k->id != FK_PLIST && seen[k->id].line)
+			return cfg_err_at(p, at,
+					  "'%s' is already set in this block "
+					  "at %u:%u",
+					  k->name, seen[k->id].line,
+					  seen[k->id].col);
+		seen[k->id] = at;
+		switch (k->id) {
+		case FK_PLIST:
+			r = cfg_filter_plist(p, f);
+			break;
+		case FK_BOGONS:
+			r = cfg_bool(p, k->name, &f->reject_bogons);
+			break;
+		case FK_DEFAULT:
+			r = cfg_bool(p, k->name, &f->reject_default);
+			break;
+		case FK_PRIVATE_ASN:
+			r = cfg_bool(p, k->name, &f->reject_private_asn);
+			break;
+		case FK_MAX_PATH:
+			r = cfg_num(p, k->name, 1, 1000, &f->max_as_path_len);
+			break;
+		case FK_MAX_PREFIX:
+			/* Counting what is sent would limit ourselves. */
+			if (!import)
+				return cfg_err_at(p, at,
+						  "'max-prefix' applies to "
+						  "import only (the routes "
+						  "the peer sends)");
+			r = cfg_filter_maxpfx(p, f);
+			break;
+		case FK_NEXT_HOP:
+			r = cfg_filter_nh(p, f, import);
+			break;
+		case FK_MED:
+			f->med_range = 1;
+			r = cfg_filter_range(p, k->name, &f->med_min,
+					     &f->med_max);
+			break;
+		default: /* FK_LOCAL_PREF */
+			f->local_pref_range = 1;
+			r = cfg_filter_range(p, k->name, &f->lp_min,
+					     &f->lp_max);
+			break;
+		}
+		if (r || cfg_semi(p))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
+
+/* filter { import { ... } export { ... } } (after the '{') */
+static int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n,
+		      struct cfg_meta *m, struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = {{"import", 1}, {"export", 0}};
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = {0, 0};
+	int r;
+
+	while (!(r = cfg_block_kw(p, kws, 2, "filter block", open, &k, &at)))
+		if (cfg_mark(p, m, k->id ? CF_FILTER_IMPORT : CF_FILTER_EXPORT,
+			     at, k->name) ||
+		    cfg_open(p) ||
+		    cfg_filter_dir(p, k->id ? &n->import : &n->export, k->id,
+				   at))
+			return -1;
+	return r < 0 ? -1 : 0;
+}
+
 /* --- neighbor and template blocks ----------------------------------------- */
 
 enum {
@@ -1667,33 +1903,35 @@ enum {
 	NK_STATIC,
 	NK_API,
 	NK_GUARD,
+	NK_FILTER,
 	NK_INHERIT,
 };
 
 static const struct cfg_kw cfg_neighbor_kws[] = {
-	{ "description", NK_DESCRIPTION },
-	{ "router-id", NK_ROUTER_ID },
-	{ "local-address", NK_LOCAL_ADDRESS },
-	{ "local-as", NK_LOCAL_AS },
-	{ "peer-as", NK_PEER_AS },
-	{ "hold-time", NK_HOLD_TIME },
-	{ "passive", NK_PASSIVE },
-	{ "listen", NK_LISTEN },
-	{ "connect", NK_CONNECT },
-	{ "md5-password", NK_MD5_PASSWORD },
-	{ "md5-password-file", NK_MD5_PASSWORD_FILE },
-	{ "md5-base64", NK_MD5_BASE64 },
-	{ "md5-ip", NK_MD5_IP },
-	{ "ttl-security", NK_TTL_SECURITY },
-	{ "incoming-ttl", NK_INCOMING_TTL },
-	{ "outgoing-ttl", NK_OUTGOING_TTL },
-	{ "tcp-ao", NK_TCP_AO },
-	{ "family", NK_FAMILY },
-	{ "capability", NK_CAPABILITY },
-	{ "static", NK_STATIC },
-	{ "api", NK_API },
-	{ "guard", NK_GUARD },
-	{ "inherit", NK_INHERIT },
+	{"description", NK_DESCRIPTION},
+	{"router-id", NK_ROUTER_ID},
+	{"local-address", NK_LOCAL_ADDRESS},
+	{"local-as", NK_LOCAL_AS},
+	{"peer-as", NK_PEER_AS},
+	{"hold-time", NK_HOLD_TIME},
+	{"passive", NK_PASSIVE},
+	{"listen", NK_LISTEN},
+	{"connect", NK_CONNECT},
+	{"md5-password", NK_MD5_PASSWORD},
+	{"md5-password-file", NK_MD5_PASSWORD_FILE},
+	{"md5-base64", NK_MD5_BASE64},
+	{"md5-ip", NK_MD5_IP},
+	{"ttl-security", NK_TTL_SECURITY},
+	{"incoming-ttl", NK_INCOMING_TTL},
+	{"outgoing-ttl", NK_OUTGOING_TTL},
+	{"tcp-ao", NK_TCP_AO},
+	{"family", NK_FAMILY},
+	{"capability", NK_CAPABILITY},
+	{"static", NK_STATIC},
+	{"api", NK_API},
+	{"guard", NK_GUARD},
+	{"filter", NK_FILTER},
+	{"inherit", NK_INHERIT},
 };
 
 static int cfg_item_inherit(struct cfg_parser *p, void *arg)
@@ -1754,7 +1992,7 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 {
 	const char *what = tmpl ? "template neighbor block" : "neighbor block";
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	uint32_t v;
 	int r, b;
 
@@ -1878,6 +2116,11 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			if (cfg_open(p) || cfg_neighbor_guard(p, n, m, at))
 				return -1;
 			continue;
+		case NK_FILTER:
+			if (cfg_mark(p, m, CF_FILTER, at, k->name) ||
+			    cfg_open(p) || cfg_filter(p, n, m, at))
+				return -1;
+			continue;
 		default: /* NK_INHERIT */
 			if (tmpl)
 				return cfg_err_at(p, at,
@@ -1929,9 +2172,9 @@ static int cfg_neighbor(struct cfg_parser *p, struct cfg_pos at)
 
 static int cfg_template(struct cfg_parser *p, struct cfg_pos open)
 {
-	static const struct cfg_kw kws[] = { { "neighbor", 0 } };
+	static const struct cfg_kw kws[] = {{"neighbor", 0}};
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 }, npos;
+	struct cfg_pos at = {0, 0}, npos;
 	struct cfg_tmpl *t;
 	int r;
 
@@ -1973,7 +2216,79 @@ static int cfg_template(struct cfg_parser *p, struct cfg_pos open)
 
 /* --- process blocks ------------------------------------------------------- */
 
-enum { PK_RUN, PK_ENCODER, PK_RESPAWN };
+enum { PK_RUN, PK_ENCODER, PK_RESPAWN, PK_LIMITS };
+
+/* limits { } keywords, with the default each may only lower. */
+static const struct {
+	const char *name;
+	uint32_t def;
+	size_t off;
+} cfg_limits[] = {
+	{"cpu", CFG_PROC_CPU_DEFAULT, offsetof(struct cfg_process, lim_cpu_s)},
+	{"memory", CFG_PROC_MEMORY_DEFAULT,
+	 offsetof(struct cfg_process, lim_memory_mb)},
+	{"processes", CFG_PROC_PROCESSES_DEFAULT,
+	 offsetof(struct cfg_process, lim_processes)},
+	{"files", CFG_PROC_FILES_DEFAULT,
+	 offsetof(struct cfg_process, lim_files)},
+	{"rate", CFG_PROC_RATE_DEFAULT, offsetof(struct cfg_process, rate)},
+	{"burst", CFG_PROC_BURST_DEFAULT, offsetof(struct cfg_process, burst)},
+};
+
+#define CFG_LIMIT(pr, i) ((uint32_t *)((char *)(pr) + cfg_limits[i].off))
+
+static void cfg_limits_default(struct cfg_process *pr)
+{
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_limits); i++)
+		*CFG_LIMIT(pr, i) = cfg_limits[i].def;
+}
+
+/*
+ * limits { cpu S; ... } (after the '{').  The defaults are what the
+ * daemon was sized for; a config may lower them for a helper it does not
+ * trust, never raise them, so a config cannot let a helper exhaust the
+ * host or flood the engine.
+ */
+static int cfg_proc_limits(struct cfg_parser *p, struct cfg_process *pr,
+			   struct cfg_pos open)
+{
+	struct cfg_kw kws[CFG_ARRAY_SIZE(cfg_limits)];
+	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_limits)] = {{0, 0}};
+	const struct cfg_kw *k = NULL;
+	struct cfg_pos at = {0, 0};
+	uint32_t v, def;
+	int r;
+
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_limits); i++) {
+		kws[i].name = cfg_limits[i].name;
+		kws[i].id = (int)i;
+	}
+	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "limits block",
+				  open, &k, &at))) {
+		if (seen[k->id].line)
+			return cfg_err_at(p, at,
+					  "'%s' is already set in this block "
+					  "at %u:%u",
+					  k->name, seen[k->id].line,
+					  seen[k->id].col);
+		seen[k->id] = at;
+		def = cfg_limits[k->id].def;
+		if (!cfg_is_value(&p->tok) ||
+		    parse_u32(p->tok.text, 1, UINT32_MAX, &v))
+			return cfg_err_tok(p, "'%s' needs a number 1..%u",
+					   k->name, def);
+		if (v > def)
+			return cfg_err_tok(p,
+					   "'%s %u' is above the default: a "
+					   "limit only tightens: the default "
+					   "is %u",
+					   k->name, v, def);
+		*CFG_LIMIT(pr, k->id) = v;
+		if (cfg_take(p, 0) || cfg_semi(p))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
+}
 
 static int cfg_run(struct cfg_parser *p, struct cfg_process *pr,
 		   struct cfg_pos at)
@@ -2019,14 +2334,15 @@ static int cfg_run(struct cfg_parser *p, struct cfg_process *pr,
 static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 {
 	static const struct cfg_kw kws[] = {
-		{ "run", PK_RUN },
-		{ "encoder", PK_ENCODER },
-		{ "respawn", PK_RESPAWN },
+		{"run", PK_RUN},
+		{"encoder", PK_ENCODER},
+		{"respawn", PK_RESPAWN},
+		{"limits", PK_LIMITS},
 	};
-	static const char *const enc[] = { "text", "json" };
+	static const char *const enc[] = {"text", "json"};
 	struct config *c = p->c;
-	struct cfg_pos seen[3] = { { 0, 0 } }, npos = cfg_here(p);
-	struct cfg_pos kat = { 0, 0 };
+	struct cfg_pos seen[4] = {{0, 0}}, npos = cfg_here(p);
+	struct cfg_pos kat = {0, 0};
 	const struct cfg_kw *k = NULL;
 	struct cfg_process *pr;
 	int r, e = 0;
@@ -2040,6 +2356,7 @@ static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 	memset(pr, 0, sizeof(*pr));
 	c->nprocesses++;
 	pr->respawn = 1;
+	cfg_limits_default(pr);
 	pr->line = npos.line;
 	pr->col = npos.col;
 	if (cfg_is_value(&p->tok))
@@ -2053,7 +2370,8 @@ static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 						  c->processes[i].col);
 	if (cfg_name(p, "process", &pr->name) || cfg_open(p))
 		return -1;
-	while (!(r = cfg_block_kw(p, kws, 3, "process block", at, &k, &kat))) {
+	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "process block",
+				  at, &k, &kat))) {
 		if (seen[k->id].line)
 			return cfg_err_at(p, kat,
 					  "'%s' is already set in this block "
@@ -2063,6 +2381,11 @@ static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 		seen[k->id] = kat;
 		if (k->id == PK_RUN) {
 			if (cfg_run(p, pr, kat))
+				return -1;
+			continue;
+		}
+		if (k->id == PK_LIMITS) {
+			if (cfg_open(p) || cfg_proc_limits(p, pr, kat))
 				return -1;
 			continue;
 		}
@@ -2180,9 +2503,9 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 		[CFG_ON_EXIT_DETACH] = "detach",
 	};
 	struct cfg_guard *g = &p->c->guard;
-	struct cfg_pos seen[GK_MAX] = { { 0, 0 } };
+	struct cfg_pos seen[GK_MAX] = {{0, 0}};
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	char *dir = NULL;
 	uint32_t v;
 	int r, e = 0;
@@ -2292,8 +2615,8 @@ static int cfg_user(struct cfg_parser *p)
 
 static int cfg_log(struct cfg_parser *p, struct cfg_pos open)
 {
-	static const struct cfg_kw kws[] = { { "audit", 0 } };
-	struct cfg_pos at = { 0, 0 }, seen = { 0, 0 };
+	static const struct cfg_kw kws[] = {{"audit", 0}};
+	struct cfg_pos at = {0, 0}, seen = {0, 0};
 	const struct cfg_kw *k = NULL;
 	int r;
 
@@ -2311,12 +2634,135 @@ static int cfg_log(struct cfg_parser *p, struct cfg_pos open)
 	return r < 0 ? -1 : 0;
 }
 
-enum { TK_NEIGHBOR, TK_TEMPLATE, TK_PROCESS, TK_GUARD, TK_USER, TK_LOG };
+/* One entry: P [ge G] [le L]; (the look-ahead on P) */
+static int cfg_plist_entry(struct cfg_parser *p, struct cfg_plist *l)
+{
+	struct cfg_pos at = cfg_here(p), gat = {0, 0}, lat = {0, 0};
+	struct cfg_plist_entry *e;
+	struct prefix pfx;
+	uint32_t v;
+	char b[80], es[256];
+	int ge = -1, le = -1, isge;
+
+	if (!cfg_is_value(&p->tok))
+		return cfg_err_tok(p,
+				   "expected a prefix [ge N] [le N] or '}' in "
+				   "prefix-list '%s', got %s",
+				   l->name,
+				   cfg_tok_desc(&p->tok, b, sizeof(b)));
+	if (++p->plist_entries > CFG_MAX_PLIST_ENTRIES)
+		return cfg_err_tok(p,
+				   "more than %u prefix-list entries in the "
+				   "config",
+				   CFG_MAX_PLIST_ENTRIES);
+	cfg_stmt_reset(p);
+	if (cfg_addr(p, "prefix-list", 0, 0, &pfx))
+		return -1;
+	while (cfg_is(p, "ge") || cfg_is(p, "le")) {
+		isge = cfg_is(p, "ge");
+		if ((isge ? gat : lat).line)
+			return cfg_err_tok(p,
+					   "'%s' is given twice in this "
+					   "entry",
+					   p->tok.text);
+		if (isge)
+			gat = cfg_here(p);
+		else
+			lat = cfg_here(p);
+		if (cfg_take(p, 0) ||
+		    cfg_num(p, isge ? "ge" : "le", 0, 128, &v))
+			return -1;
+		if (isge)
+			ge = (int)v;
+		else
+			le = (int)v;
+	}
+	if (cfg_semi(p))
+		return -1;
+	if (plist_add(l->trie, &pfx, ge, le, es, sizeof(es)) < 0)
+		return cfg_err_at(p, at, "%s", es);
+	if (CFG_ROOM(p, l->entries, l->nentries))
+		return -1;
+	e = &l->entries[l->nentries++];
+	e->p = pfx;
+	e->ge = ge;
+	e->le = le;
+	e->line = at.line;
+	e->col = at.col;
+	return 0;
+}
+
+/* prefix-list NAME { ... } (the keyword consumed) */
+static int cfg_plist(struct cfg_parser *p, struct cfg_pos at)
+{
+	struct config *c = p->c;
+	struct cfg_pos npos = cfg_here(p);
+	struct cfg_plist *l;
+
+	if (cfg_is_value(&p->tok))
+		for (size_t i = 0; i < c->nplists; i++)
+			if (!strcmp(c->plists[i].name, p->tok.text))
+				return cfg_err_at(p, npos,
+						  "prefix-list '%s' is already "
+						  "defined at %u:%u",
+						  p->tok.text,
+						  c->plists[i].line,
+						  c->plists[i].col);
+	if (c->nplists >= CFG_MAX_PLISTS)
+		return cfg_err_at(p, at, "more than %d prefix-lists",
+				  CFG_MAX_PLISTS);
+	/* Filters point into this array only once it stops growing. */
+	if (CFG_ROOM(p, c->plists, c->nplists))
+		return -1;
+	l = &c->plists[c->nplists];
+	memset(l, 0, sizeof(*l));
+	c->nplists++;
+	l->line = npos.line;
+	l->col = npos.col;
+	if (!(l->trie = plist_new()))
+		return cfg_oom(p);
+	if (cfg_name(p, "prefix-list", &l->name) || cfg_open(p))
+		return -1;
+	for (;;) {
+		if (p->tok.type == CT_RBRACE)
+			return cfg_next(p);
+		if (p->tok.type == CT_EOF)
+			return cfg_err_tok(p,
+					   "expected '}' to close prefix-list "
+					   "'%s' opened at %u:%u",
+					   l->name, at.line, at.col);
+		if (cfg_plist_entry(p, l))
+			return -1;
+	}
+}
+
+static int cfg_rfc8212(struct cfg_parser *p)
+{
+	static const char *const modes[] = {"loose", "strict"};
+	int v = 0;
+
+	if (cfg_enum(p, "rfc8212", modes, 2, "loose or strict", &v))
+		return -1;
+	p->c->rfc8212_strict = v;
+	return 0;
+}
+
+enum {
+	TK_NEIGHBOR,
+	TK_TEMPLATE,
+	TK_PROCESS,
+	TK_GUARD,
+	TK_USER,
+	TK_LOG,
+	TK_PLIST,
+	TK_RFC8212
+};
 
 static const struct cfg_kw cfg_top_kws[] = {
-	{ "neighbor", TK_NEIGHBOR }, { "template", TK_TEMPLATE },
-	{ "process", TK_PROCESS },   { "guard", TK_GUARD },
-	{ "user", TK_USER },	     { "log", TK_LOG },
+	{"neighbor", TK_NEIGHBOR}, {"template", TK_TEMPLATE},
+	{"process", TK_PROCESS},   {"guard", TK_GUARD},
+	{"user", TK_USER},	   {"log", TK_LOG},
+	{"prefix-list", TK_PLIST}, {"rfc8212", TK_RFC8212},
 };
 
 static int cfg_once(struct cfg_parser *p, struct cfg_pos *seen,
@@ -2332,7 +2778,7 @@ static int cfg_once(struct cfg_parser *p, struct cfg_pos *seen,
 static int cfg_top(struct cfg_parser *p)
 {
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = { 0, 0 };
+	struct cfg_pos at = {0, 0};
 	char b[80];
 
 	while (p->tok.type != CT_EOF) {
@@ -2376,6 +2822,15 @@ static int cfg_top(struct cfg_parser *p)
 			    cfg_user(p) || cfg_semi(p))
 				return -1;
 			break;
+		case TK_PLIST:
+			if (cfg_plist(p, at))
+				return -1;
+			break;
+		case TK_RFC8212:
+			if (cfg_once(p, &p->rfc8212_pos, at, "rfc8212") ||
+			    cfg_rfc8212(p) || cfg_semi(p))
+				return -1;
+			break;
 		default:
 			if (cfg_once(p, &p->log_pos, at, "log") ||
 			    cfg_open(p) || cfg_log(p, at))
@@ -2393,6 +2848,7 @@ static void cfg_route_free(struct cfg_route *r)
 	free(r->as_path);
 	free(r->communities);
 	free(r->large);
+	free(r->ext);
 }
 
 static void cfg_api_free(struct cfg_api *a)
@@ -2401,6 +2857,16 @@ static void cfg_api_free(struct cfg_api *a)
 	for (size_t i = 0; i < a->nprocesses; i++)
 		free(a->processes[i].name);
 	free(a->processes);
+}
+
+static void cfg_filter_free(struct cfg_filter *f)
+{
+	for (size_t i = 0; i < f->nplists; i++)
+		free(f->plists[i].name);
+	free(f->plists);
+	free(f->plist_ref);
+	free(f->nh_allow);
+	memset(f, 0, sizeof(*f));
 }
 
 static void cfg_neighbor_free(struct cfg_neighbor *n)
@@ -2414,6 +2880,8 @@ static void cfg_neighbor_free(struct cfg_neighbor *n)
 	for (size_t i = 0; i < n->napis; i++)
 		cfg_api_free(&n->apis[i]);
 	free(n->apis);
+	cfg_filter_free(&n->import);
+	cfg_filter_free(&n->export);
 	/* The keys live here. */
 	explicit_bzero(n, sizeof(*n));
 }
@@ -2446,6 +2914,12 @@ void config_free(struct config *c)
 		free(pr->argv);
 	}
 	free(c->processes);
+	for (size_t i = 0; i < c->nplists; i++) {
+		free(c->plists[i].name);
+		free(c->plists[i].entries);
+		plist_free(c->plists[i].trie);
+	}
+	free(c->plists);
 	free(c->guard.ifaces);
 	free(c->guard.allow);
 	free(c->audit_path);
@@ -2476,8 +2950,10 @@ static int cfg_route_copy(struct cfg_route *d, const struct cfg_route *s)
 	d->communities = cfg_memdup(s->communities, s->ncommunities,
 				    sizeof(*s->communities));
 	d->large = cfg_memdup(s->large, s->nlarge, sizeof(*s->large));
+	d->ext = cfg_memdup(s->ext, s->next, sizeof(*s->ext));
 	if ((s->as_path_len && !d->as_path) ||
-	    (s->ncommunities && !d->communities) || (s->nlarge && !d->large)) {
+	    (s->ncommunities && !d->communities) || (s->nlarge && !d->large) ||
+	    (s->next && !d->ext)) {
 		cfg_route_free(d);
 		return -1;
 	}
@@ -2506,6 +2982,58 @@ static int cfg_api_copy(struct cfg_api *d, const struct cfg_api *s)
 			cfg_api_free(d);
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* plist_ref stays NULL: cfg_resolve_filter() points it into the config
+ * being built, never into the template's. */
+static int cfg_filter_copy(struct cfg_filter *d, const struct cfg_filter *s)
+{
+	*d = *s;
+	d->plists = NULL;
+	d->nplists = 0;
+	d->plist_ref = NULL;
+	d->nh_allow =
+		cfg_memdup(s->nh_allow, s->nnh_allow, sizeof(*s->nh_allow));
+	if (s->nnh_allow && !d->nh_allow)
+		goto fail;
+	if (s->nplists && !(d->plists = calloc(s->nplists, sizeof(*d->plists))))
+		goto fail;
+	for (; d->nplists < s->nplists; d->nplists++) {
+		d->plists[d->nplists] = s->plists[d->nplists];
+		d->plists[d->nplists].name = strdup(s->plists[d->nplists].name);
+		if (!d->plists[d->nplists].name)
+			goto fail;
+	}
+	return 0;
+fail:
+	cfg_filter_free(d);
+	return -1;
+}
+
+/* Point each prefix-list name at its list; only once parsing is done, as
+ * c->plists moves while it grows. */
+static int cfg_resolve_filter(struct cfg_parser *p, struct cfg_filter *f)
+{
+	const struct config *c = p->c;
+
+	if (!f->nplists)
+		return 0;
+	free(f->plist_ref);
+	f->plist_ref = calloc(f->nplists, sizeof(*f->plist_ref));
+	if (!f->plist_ref)
+		return cfg_oom(p);
+	for (size_t i = 0; i < f->nplists; i++) {
+		const struct cfg_name *nm = &f->plists[i];
+
+		for (size_t k = 0; k < c->nplists && !f->plist_ref[i]; k++)
+			if (!strcmp(c->plists[k].name, nm->name))
+				f->plist_ref[i] = &c->plists[k];
+		if (!f->plist_ref[i])
+			return cfg_error(p, nm->line, nm->col,
+					 "prefix-list '%s' is not defined",
+					 nm->name);
 	}
 	return 0;
 }
@@ -2554,10 +3082,10 @@ static int cfg_merge_routes(struct cfg_parser *p, struct cfg_neighbor *n,
 	if (!cand)
 		return cfg_oom(p);
 	for (size_t i = 0; i < own; i++, k++)
-		cand[k] = (struct cfg_cand){ &n->routes[i], k };
+		cand[k] = (struct cfg_cand){&n->routes[i], k};
 	for (size_t t = 0; t < nts; t++)
 		for (size_t i = 0; i < ts[t]->n.nroutes; i++, k++)
-			cand[k] = (struct cfg_cand){ &ts[t]->n.routes[i], k };
+			cand[k] = (struct cfg_cand){&ts[t]->n.routes[i], k};
 	qsort(cand, total, sizeof(*cand), cfg_cand_cmp);
 	for (size_t i = 0; i < total; i++) {
 		if (i && !cfg_prefix_cmp(&cand[i].r->prefix,
@@ -2748,6 +3276,15 @@ static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 		case CF_SYN_BURST:
 			n->syn_burst = s->syn_burst;
 			break;
+		case CF_FILTER_IMPORT:
+			if (cfg_filter_copy(&n->import, &s->import))
+				return cfg_oom(p);
+			break;
+		case CF_FILTER_EXPORT:
+			if (cfg_filter_copy(&n->export, &s->export))
+				return cfg_oom(p);
+			break;
+		case CF_FILTER:
 		case CF_MAX:
 			break;
 		}
@@ -2811,7 +3348,7 @@ static size_t cfg_units(const struct cfg_neighbor *n)
 
 	for (size_t i = 0; i < n->nroutes; i++)
 		u += n->routes[i].as_path_len + n->routes[i].ncommunities +
-		     n->routes[i].nlarge;
+		     n->routes[i].nlarge + n->routes[i].next;
 	for (size_t i = 0; i < n->napis; i++)
 		u += n->apis[i].nprocesses;
 	return u;
@@ -2822,7 +3359,7 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 {
 	struct cfg_neighbor *n = &p->c->neighbors[idx];
 	struct cfg_meta *m = &p->meta[idx];
-	const struct cfg_tmpl *used[CFG_MAX_INHERIT] = { NULL };
+	const struct cfg_tmpl *used[CFG_MAX_INHERIT] = {NULL};
 	char ab[PREFIX_STRLEN], b[PREFIX_STRLEN];
 	size_t nused = 0;
 
@@ -2916,6 +3453,9 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 	} else if (n->md5.enabled) {
 		n->md5.secret.base64 = m->md5_base64;
 	}
+	if (cfg_resolve_filter(p, &n->import) ||
+	    cfg_resolve_filter(p, &n->export))
+		return -1;
 	*units += cfg_units(n);
 	if (*units > CFG_MAX_ROUTE_UNITS)
 		return cfg_error(p, n->line, n->col,
@@ -3000,7 +3540,9 @@ static int cfg_resolve(struct cfg_parser *p)
 	 * when no neighbor uses it. */
 	for (size_t i = 0; i < p->ntmpl; i++)
 		if (cfg_merge_routes(p, &p->tmpl[i].n, NULL, 0) ||
-		    cfg_check_apis(p, &p->tmpl[i].n, procs))
+		    cfg_check_apis(p, &p->tmpl[i].n, procs) ||
+		    cfg_resolve_filter(p, &p->tmpl[i].n.import) ||
+		    cfg_resolve_filter(p, &p->tmpl[i].n.export))
 			goto out;
 	if (cfg_check_dup_neighbors(p))
 		goto out;
@@ -3179,10 +3721,10 @@ static void cfg_print_api_dir(FILE *f, const char *what, unsigned int bits)
 static void cfg_print_api(FILE *f, const struct cfg_api *a)
 {
 	static const struct cfg_kw ev[] = {
-		{ "neighbor-changes", CFG_API_NEIGHBOR_CHANGES },
-		{ "negotiated", CFG_API_NEGOTIATED },
-		{ "fsm", CFG_API_FSM },
-		{ "signal", CFG_API_SIGNAL },
+		{"neighbor-changes", CFG_API_NEIGHBOR_CHANGES},
+		{"negotiated", CFG_API_NEGOTIATED},
+		{"fsm", CFG_API_FSM},
+		{"signal", CFG_API_SIGNAL},
 	};
 
 	fputs("\tapi ", f);
@@ -3200,6 +3742,50 @@ static void cfg_print_api(FILE *f, const struct cfg_api *a)
 	cfg_print_api_dir(f, "receive", a->receive);
 	cfg_print_api_dir(f, "send", a->send);
 	fputs("\t}\n", f);
+}
+
+static void cfg_print_filter(FILE *f, const struct cfg_filter *fl,
+			     const char *what)
+{
+	char b[PREFIX_STRLEN];
+
+	if (!fl->present)
+		return;
+	fprintf(f, "\t\t%s {\n", what);
+	for (size_t i = 0; i < fl->nplists; i++)
+		fprintf(f, "\t\t\tprefix-list %s;\n", fl->plists[i].name);
+	if (fl->reject_bogons)
+		fputs("\t\t\treject-bogons;\n", f);
+	if (fl->reject_default)
+		fputs("\t\t\treject-default;\n", f);
+	if (fl->reject_private_asn)
+		fputs("\t\t\treject-private-asn;\n", f);
+	if (fl->max_as_path_len)
+		fprintf(f, "\t\t\tmax-as-path-length %u;\n",
+			fl->max_as_path_len);
+	if (fl->max_prefix) {
+		fprintf(f, "\t\t\tmax-prefix %u %s", fl->max_prefix,
+			fl->max_prefix_action == CFG_MAXPFX_TEARDOWN
+				? "teardown"
+				: "warning");
+		if (fl->max_prefix_action == CFG_MAXPFX_TEARDOWN &&
+		    fl->max_prefix_restart)
+			fprintf(f, " restart %u", fl->max_prefix_restart);
+		fputs(";\n", f);
+	}
+	if (fl->nh_check) {
+		fprintf(f, "\t\t\tnext-hop %s",
+			!strcmp(what, "import") ? "peer" : "self");
+		for (size_t i = 0; i < fl->nnh_allow; i++)
+			fprintf(f, " %s",
+				prefix_fmt(&fl->nh_allow[i], b, sizeof(b)));
+		fputs(";\n", f);
+	}
+	if (fl->med_range)
+		fprintf(f, "\t\t\tmed %u %u;\n", fl->med_min, fl->med_max);
+	if (fl->local_pref_range)
+		fprintf(f, "\t\t\tlocal-pref %u %u;\n", fl->lp_min, fl->lp_max);
+	fputs("\t\t}\n", f);
 }
 
 static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
@@ -3285,6 +3871,12 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 			fprintf(f, "\t\tsyn-burst %u;\n", n->syn_burst);
 		fputs("\t}\n", f);
 	}
+	if (n->import.present || n->export.present) {
+		fputs("\tfilter {\n", f);
+		cfg_print_filter(f, &n->import, "import");
+		cfg_print_filter(f, &n->export, "export");
+		fputs("\t}\n", f);
+	}
 	if (n->nroutes) {
 		fputs("\tstatic {\n", f);
 		for (size_t i = 0; i < n->nroutes; i++)
@@ -3298,15 +3890,15 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 
 void config_print(FILE *f, const struct config *c)
 {
-	static const char *const modes[] = { "auto", "native", "generic",
-					     "tc" };
+	static const char *const modes[] = {"auto", "native", "generic", "tc"};
 	const struct cfg_guard *g = &c->guard;
 	char b[PREFIX_STRLEN];
 
 	fputs("# bgpshield config, canonical form: templates applied, "
 	      "secrets masked\n",
 	      f);
-	fprintf(f, "user %s;\n", c->user);
+	fprintf(f, "user %s;\nrfc8212 %s;\n", c->user,
+		c->rfc8212_strict ? "strict" : "loose");
 	if (c->audit_path) {
 		fputs("\nlog {\n\taudit ", f);
 		cfg_print_word(f, c->audit_path);
@@ -3344,9 +3936,30 @@ void config_print(FILE *f, const struct config *c)
 			fputc(' ', f);
 			cfg_print_word(f, pr->argv[k]);
 		}
-		fprintf(f, ";\n\tencoder %s;\n\trespawn %s;\n}\n",
+		fprintf(f, ";\n\tencoder %s;\n\trespawn %s;\n",
 			pr->encoder == CFG_ENC_JSON ? "json" : "text",
 			pr->respawn ? "true" : "false");
+		fputs("\tlimits {\n", f);
+		for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_limits); k++)
+			fprintf(f, "\t\t%s %u;\n", cfg_limits[k].name,
+				*CFG_LIMIT(pr, k));
+		fputs("\t}\n}\n", f);
+	}
+	for (size_t i = 0; i < c->nplists; i++) {
+		const struct cfg_plist *l = &c->plists[i];
+
+		fprintf(f, "\nprefix-list %s {\n", l->name);
+		for (size_t k = 0; k < l->nentries; k++) {
+			const struct cfg_plist_entry *e = &l->entries[k];
+
+			fprintf(f, "\t%s", prefix_fmt(&e->p, b, sizeof(b)));
+			if (e->ge >= 0)
+				fprintf(f, " ge %d", e->ge);
+			if (e->le >= 0)
+				fprintf(f, " le %d", e->le);
+			fputs(";\n", f);
+		}
+		fputs("}\n", f);
 	}
 	for (size_t i = 0; i < c->nneighbors; i++)
 		cfg_print_neighbor(f, &c->neighbors[i]);
@@ -3388,8 +4001,12 @@ static int cfg_route_eq(const struct cfg_route *a, const struct cfg_route *b)
 	    ((a->flags & CFG_RT_LOCAL_PREF) &&
 	     a->local_pref != b->local_pref) ||
 	    a->as_path_len != b->as_path_len ||
-	    a->ncommunities != b->ncommunities || a->nlarge != b->nlarge)
+	    a->ncommunities != b->ncommunities || a->nlarge != b->nlarge ||
+	    a->next != b->next)
 		return 0;
+	for (size_t i = 0; i < a->next; i++)
+		if (a->ext[i] != b->ext[i])
+			return 0;
 	for (size_t i = 0; i < a->as_path_len; i++)
 		if (a->as_path[i] != b->as_path[i])
 			return 0;
@@ -3456,6 +4073,49 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	return 1;
 }
 
+/* By prefix-list name: two configs' lists are compared on their own. */
+static int cfg_filter_eq(const struct cfg_filter *a, const struct cfg_filter *b)
+{
+	if (a->present != b->present || a->nplists != b->nplists ||
+	    a->reject_bogons != b->reject_bogons ||
+	    a->reject_default != b->reject_default ||
+	    a->reject_private_asn != b->reject_private_asn ||
+	    a->max_as_path_len != b->max_as_path_len ||
+	    a->max_prefix != b->max_prefix ||
+	    (a->max_prefix &&
+	     (a->max_prefix_action != b->max_prefix_action ||
+	      a->max_prefix_restart != b->max_prefix_restart)) ||
+	    a->nh_check != b->nh_check || a->nnh_allow != b->nnh_allow ||
+	    a->med_range != b->med_range ||
+	    a->local_pref_range != b->local_pref_range ||
+	    (a->med_range &&
+	     (a->med_min != b->med_min || a->med_max != b->med_max)) ||
+	    (a->local_pref_range &&
+	     (a->lp_min != b->lp_min || a->lp_max != b->lp_max)))
+		return 0;
+	for (size_t i = 0; i < a->nplists; i++)
+		if (strcmp(a->plists[i].name, b->plists[i].name))
+			return 0;
+	for (size_t i = 0; i < a->nnh_allow; i++)
+		if (!cfg_pfx_eq(&a->nh_allow[i], &b->nh_allow[i]))
+			return 0;
+	return 1;
+}
+
+static int cfg_plist_eq(const struct cfg_plist *a, const struct cfg_plist *b)
+{
+	if (strcmp(a->name, b->name) || a->nentries != b->nentries)
+		return 0;
+	for (size_t i = 0; i < a->nentries; i++)
+		if (!cfg_pfx_eq(&a->entries[i].p, &b->entries[i].p) ||
+		    a->entries[i].ge != b->entries[i].ge ||
+		    a->entries[i].le != b->entries[i].le)
+			return 0;
+	return 1;
+}
+
+/* Filters are not compared: the engine applies a filter change to a
+ * running session (re-filtering), which needs no restart. */
 int config_neighbor_equal(const struct cfg_neighbor *a,
 			  const struct cfg_neighbor *b)
 {
@@ -3469,8 +4129,12 @@ int config_equal(const struct config *a, const struct config *b,
 
 	if (strcmp(a->user, b->user) ||
 	    !cfg_str_eq(a->audit_path, b->audit_path) ||
-	    a->nneighbors != b->nneighbors || a->nprocesses != b->nprocesses)
+	    a->nneighbors != b->nneighbors || a->nprocesses != b->nprocesses ||
+	    a->nplists != b->nplists || a->rfc8212_strict != b->rfc8212_strict)
 		return 0;
+	for (size_t i = 0; i < a->nplists; i++)
+		if (!cfg_plist_eq(&a->plists[i], &b->plists[i]))
+			return 0;
 	/* Whether the text holds a password is about the file, and an
 	 * unused template's password does not survive printing. */
 	if (!ignore_secrets && a->inline_secrets != b->inline_secrets)
@@ -3493,7 +4157,12 @@ int config_equal(const struct config *a, const struct config *b,
 					 *y = &b->processes[i];
 
 		if (strcmp(x->name, y->name) || x->argc != y->argc ||
-		    x->encoder != y->encoder || x->respawn != y->respawn)
+		    x->encoder != y->encoder || x->respawn != y->respawn ||
+		    x->lim_cpu_s != y->lim_cpu_s ||
+		    x->lim_memory_mb != y->lim_memory_mb ||
+		    x->lim_processes != y->lim_processes ||
+		    x->lim_files != y->lim_files || x->rate != y->rate ||
+		    x->burst != y->burst)
 			return 0;
 		for (size_t k = 0; k < x->argc; k++)
 			if (strcmp(x->argv[k], y->argv[k]))
@@ -3501,9 +4170,56 @@ int config_equal(const struct config *a, const struct config *b,
 	}
 	for (size_t i = 0; i < a->nneighbors; i++)
 		if (!cfg_neighbor_eq(&a->neighbors[i], &b->neighbors[i],
-				     ignore_secrets))
+				     ignore_secrets) ||
+		    !cfg_filter_eq(&a->neighbors[i].import,
+				   &b->neighbors[i].import) ||
+		    !cfg_filter_eq(&a->neighbors[i].export,
+				   &b->neighbors[i].export))
 			return 0;
 	return 1;
+}
+
+/* --- warnings ------------------------------------------------------------- */
+
+void config_warnings(const struct config *c, const char *name,
+		     void (*cb)(const char *line, void *arg), void *arg)
+{
+	char line[512], a[PREFIX_STRLEN];
+
+	if (!name)
+		name = "config";
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		const struct cfg_neighbor *n = &c->neighbors[i];
+
+		if (!cfg_neighbor_ebgp(n))
+			continue;
+		prefix_fmt(&n->address, a, sizeof(a));
+		for (int d = 0; d < 2; d++) {
+			const struct cfg_filter *f =
+				d ? &n->export : &n->import;
+			const char *dir = d ? "export" : "import";
+
+			if (f->present)
+				continue;
+			/* RFC 8212: eBGP without a policy. */
+			if (c->rfc8212_strict)
+				snprintf(line, sizeof(line),
+					 "%s:%u:%u: warning: eBGP neighbor %s "
+					 "has no %s filter: with 'rfc8212 "
+					 "strict;' it will %s nothing (RFC "
+					 "8212: add filter { %s { ... } })",
+					 name, n->line, n->col, a, dir,
+					 d ? "send" : "accept", dir);
+			else
+				snprintf(line, sizeof(line),
+					 "%s:%u:%u: warning: eBGP neighbor %s "
+					 "has no %s filter (RFC 8212: add "
+					 "filter { %s { ... } } or 'rfc8212 "
+					 "strict;')",
+					 name, n->line, n->col, a, dir, dir);
+			cb(line, arg);
+		}
+	}
 }
 
 /* --- secret files --------------------------------------------------------- */

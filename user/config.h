@@ -159,6 +159,9 @@ struct cfg_route {
 	size_t ncommunities;
 	struct cfg_lcomm *large;
 	size_t nlarge;
+	uint64_t *ext;		/* RFC 4360 extended communities, 8 octets
+				 * each as a big-endian number */
+	size_t next;
 	unsigned int line, col;
 };
 
@@ -192,6 +195,66 @@ struct cfg_api {
 	unsigned int send;
 };
 
+/* prefix-list NAME { P [ge G] [le L]; ... } */
+struct cfg_plist_entry {
+	struct prefix p;
+	int ge, le;		/* -1: not written */
+	unsigned int line, col;
+};
+
+struct plist;
+
+struct cfg_plist {
+	char *name;
+	struct cfg_plist_entry *entries;
+	size_t nentries;
+	struct plist *trie;	/* compiled from entries (plist.h) */
+	unsigned int line, col;
+};
+
+enum cfg_maxpfx_action {
+	CFG_MAXPFX_WARNING = 0,	/* log and audit, keep the routes */
+	CFG_MAXPFX_TEARDOWN = 1, /* Cease 1 (RFC 4486) with the count */
+};
+
+#define CFG_MAX_PLISTS 1024
+#define CFG_MAX_PLIST_ENTRIES (1024u * 1024)	/* all lists together */
+#define CFG_MAX_FILTER_NH 256
+
+/*
+ * One direction of a neighbor's filter { import { } export { } }.  Every
+ * rule that is set must pass; a route failing any is refused, and the
+ * refusal names the rule (filter.c).
+ */
+struct cfg_filter {
+	int present;		/* the block was written (RFC 8212) */
+	/* prefix-list NAME; (several: a prefix in any passes) */
+	struct cfg_name *plists;
+	size_t nplists;
+	const struct cfg_plist **plist_ref; /* resolved, same order */
+	int reject_bogons;
+	int reject_default;	/* 0.0.0.0/0 and ::/0 */
+	int reject_private_asn;	/* RFC 6996, RFC 7300 ASNs in the path */
+	uint32_t max_as_path_len; /* 0: no limit */
+	/* max-prefix N [warning|teardown [restart S]]: import only */
+	uint32_t max_prefix;	/* 0: no limit */
+	enum cfg_maxpfx_action max_prefix_action;
+	uint32_t max_prefix_restart; /* seconds; 0: stays down */
+	/*
+	 * next-hop ...;  import: "peer [PREFIX ...]" - the received next
+	 * hop must be the peer's address or inside a listed (on-link)
+	 * prefix.  export: "self [PREFIX ...]" - the announced next hop must
+	 * be self or inside a listed prefix.
+	 */
+	int nh_check;
+	struct prefix *nh_allow;
+	size_t nnh_allow;
+	/* med MIN MAX; local-pref MIN MAX; (a route without it passes) */
+	int med_range, local_pref_range;
+	uint32_t med_min, med_max, lp_min, lp_max;
+	unsigned int line, col;
+};
+
 struct cfg_neighbor {
 	struct prefix address;	/* a host */
 	char *description;
@@ -214,6 +277,7 @@ struct cfg_neighbor {
 	size_t napis;
 	uint32_t syn_rate;	/* guard { }: 0 = the global guard's */
 	uint32_t syn_burst;
+	struct cfg_filter import, export;
 	unsigned int line, col;	/* of the address after 'neighbor' */
 };
 
@@ -229,8 +293,27 @@ struct cfg_process {
 	size_t argc;
 	enum cfg_encoder encoder; /* default text */
 	int respawn;		/* default true */
+	/*
+	 * limits { cpu S; memory MB; processes N; files N; rate N;
+	 * burst N; } - a config may only tighten the defaults below.
+	 */
+	uint32_t lim_cpu_s;
+	uint32_t lim_memory_mb;
+	uint32_t lim_processes;
+	uint32_t lim_files;
+	uint32_t rate;		/* API commands per second */
+	uint32_t burst;
 	unsigned int line, col;
 };
+
+#define CFG_PROC_CPU_DEFAULT 3600	/* RLIMIT_CPU seconds (a day-long
+					 * health check uses far less) */
+#define CFG_PROC_MEMORY_DEFAULT 1024	/* RLIMIT_AS, MiB */
+#define CFG_PROC_PROCESSES_DEFAULT 64	/* RLIMIT_NPROC */
+#define CFG_PROC_FILES_DEFAULT 256	/* RLIMIT_NOFILE */
+#define CFG_PROC_RATE_DEFAULT 100000	/* commands/s: bench-api writes
+					 * 1M announces as fast as it can */
+#define CFG_PROC_BURST_DEFAULT 200000
 
 struct config {
 	char user[CFG_USER_MAX + 1];
@@ -241,7 +324,17 @@ struct config {
 	size_t nprocesses;
 	int inline_secrets;	/* a password is written in the config */
 	char *audit_path;	/* log { audit PATH; }, NULL: no audit log */
+	struct cfg_plist *plists;
+	size_t nplists;
+	int rfc8212_strict;	/* rfc8212 strict;: eBGP without a policy
+				 * sends and accepts nothing */
 };
+
+/* The neighbor is eBGP (its AS differs from ours). */
+static inline int cfg_neighbor_ebgp(const struct cfg_neighbor *n)
+{
+	return n->local_as != n->peer_as;
+}
 
 int config_parse_buf(const char *buf, size_t len, const char *name,
 		     struct config **out, char *err, size_t errlen);
@@ -260,9 +353,16 @@ int config_load_secrets(struct config *c, const char *name,
 void config_free(struct config *c);
 /* Canonical form, templates resolved, secrets masked.  It parses again. */
 void config_print(FILE *f, const struct config *c);
-/* One neighbor, secrets included: does a session need a restart? */
+/* One neighbor, secrets included: does a session need a restart?  The
+ * import/export filters are ignored: they change without a restart. */
 int config_neighbor_equal(const struct cfg_neighbor *a,
 			  const struct cfg_neighbor *b);
+/*
+ * RFC 8212 reminders for config checks: one "NAME:LINE:COL: warning: ..."
+ * line per eBGP neighbor direction without a filter block (no newline).
+ */
+void config_warnings(const struct config *c, const char *name,
+		     void (*cb)(const char *line, void *arg), void *arg);
 /* 1 when equal (source positions never count), else 0. */
 int config_equal(const struct config *a, const struct config *b,
 		 int ignore_secrets);

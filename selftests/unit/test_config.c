@@ -652,10 +652,10 @@ static const struct err_case err_cases[] = {
 	  "local-as, peer-as, hold-time, passive, listen, connect, "
 	  "md5-password, md5-password-file, md5-base64, md5-ip, "
 	  "ttl-security, incoming-ttl, outgoing-ttl, tcp-ao, family, "
-	  "capability, static, api, guard, inherit" },
+	  "capability, static, api, guard, filter, inherit" },
 	{ "bogus;",
 	  "t.conf:1:1: unknown keyword 'bogus' at top level; expected one "
-	  "of: neighbor, template, process, guard, user, log" },
+	  "of: neighbor, template, process, guard, user, log, prefix-list, rfc8212" },
 	{ "neighbor 192.0.2.1 { local-as 1; peer-as 2; }\n"
 	  "neighbor 192.0.2.1 { local-as 1; peer-as 2; }",
 	  "t.conf:2:10: neighbor 192.0.2.1 is already defined at 1:10" },
