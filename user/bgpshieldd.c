@@ -24,8 +24,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: bgpshieldd [-dtnv] [-c FILE] [-s SOCKET] [-p PIDFILE]\n"
 		"                  [-a AUDITLOG] [--pin-dir DIR]\n\n"
-		"The bgpshield daemon: a BGP speaker whose port 179 is "
-		"guarded\n"
+		"The bgpshield daemon: a BGP speaker whose port 179 is guarded\n"
 		"in the kernel by an eBPF program it programs from the same\n"
 		"config that defines its neighbors.\n\n"
 		"Options:\n"
@@ -97,21 +96,22 @@ static void daemonise(void)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"check", no_argument, NULL, 't'},
-		{"print", no_argument, NULL, 'n'},
-		{"foreground", no_argument, NULL, 'd'},
-		{"socket", required_argument, NULL, 's'},
-		{"pidfile", required_argument, NULL, 'p'},
-		{"audit", required_argument, NULL, 'a'},
-		{"pin-dir", required_argument, NULL, 'P'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"version", no_argument, NULL, 'V'},
-		{"help", no_argument, NULL, 'h'},
-		{0}};
-	struct daemon_opts o = {.conf = DAEMON_CONF_DEFAULT,
-				.sock = DAEMON_SOCK_DEFAULT,
-				.pidfile = DAEMON_PID_DEFAULT};
+		{ "config", required_argument, NULL, 'c' },
+		{ "check", no_argument, NULL, 't' },
+		{ "print", no_argument, NULL, 'n' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "audit", required_argument, NULL, 'a' },
+		{ "pin-dir", required_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct daemon_opts o = { .conf = DAEMON_CONF_DEFAULT,
+				 .sock = DAEMON_SOCK_DEFAULT,
+				 .pidfile = DAEMON_PID_DEFAULT };
 	int check = 0, print = 0, c;
 
 	while ((c = getopt_long(argc, argv, "c:tnds:p:a:vVh", lo, NULL)) !=
@@ -182,8 +182,7 @@ int main(int argc, char **argv)
 			if (!n->tcp_ao.enabled || tcpsec_ao_supported())
 				continue;
 			fprintf(stderr,
-				"%s:%u:%u: warning: neighbor %s: tcp-ao needs "
-				"a "
+				"%s:%u:%u: warning: neighbor %s: tcp-ao needs a "
 				"kernel with TCP-AO (Linux 6.7+, "
 				"CONFIG_TCP_AO); on this one the neighbor "
 				"will not start\n",

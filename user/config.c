@@ -369,7 +369,7 @@ static int cfg_is(const struct cfg_parser *p, const char *word)
 
 static struct cfg_pos cfg_here(const struct cfg_parser *p)
 {
-	struct cfg_pos at = {p->tok.line, p->tok.col};
+	struct cfg_pos at = { p->tok.line, p->tok.col };
 
 	return at;
 }
@@ -519,64 +519,64 @@ static const char *const cfg_exabgp_only[] = {
 static const struct {
 	const char *name, *block;
 } cfg_homes[] = {
-	{"asn4", "capability"},
-	{"route-refresh", "capability"},
-	{"extended-message", "capability"},
-	{"graceful-restart", "capability"},
-	{"route", "static"},
-	{"processes", "api"},
-	{"neighbor-changes", "api"},
-	{"receive", "api"},
-	{"send", "api"},
-	{"parsed", "api receive/send"},
-	{"packets", "api receive/send"},
-	{"update", "api receive/send"},
-	{"ipv4", "family"},
-	{"ipv6", "family"},
-	{"router-id", "neighbor"},
-	{"local-address", "neighbor"},
-	{"local-as", "neighbor"},
-	{"peer-as", "neighbor"},
-	{"hold-time", "neighbor"},
-	{"passive", "neighbor"},
-	{"md5-password", "neighbor"},
-	{"md5-password-file", "neighbor"},
-	{"ttl-security", "neighbor"},
-	{"incoming-ttl", "neighbor"},
-	{"outgoing-ttl", "neighbor"},
-	{"inherit", "neighbor"},
-	{"family", "neighbor"},
-	{"capability", "neighbor"},
-	{"static", "neighbor"},
-	{"tcp-ao", "neighbor"},
-	{"interface", "guard"},
-	{"mode", "guard"},
-	{"policy", "guard"},
-	{"allow", "guard"},
-	{"pin-dir", "guard"},
-	{"on-exit", "guard"},
-	{"syn-rate", "guard"},
-	{"syn-burst", "guard"},
-	{"event-rate", "guard"},
-	{"run", "process"},
-	{"encoder", "process"},
-	{"respawn", "process"},
-	{"keyid", "tcp-ao"},
-	{"algorithm", "tcp-ao"},
-	{"audit", "log"},
-	{"import", "filter"},
-	{"export", "filter"},
-	{"reject-bogons", "filter import/export"},
-	{"reject-default", "filter import/export"},
-	{"reject-private-asn", "filter import/export"},
-	{"max-as-path-length", "filter import/export"},
-	{"max-prefix", "filter import"},
-	{"local-pref", "filter import/export"},
-	{"limits", "process"},
-	{"rfc8212", NULL},
-	{"template", NULL},
-	{"process", NULL},
-	{"user", NULL},
+	{ "asn4", "capability" },
+	{ "route-refresh", "capability" },
+	{ "extended-message", "capability" },
+	{ "graceful-restart", "capability" },
+	{ "route", "static" },
+	{ "processes", "api" },
+	{ "neighbor-changes", "api" },
+	{ "receive", "api" },
+	{ "send", "api" },
+	{ "parsed", "api receive/send" },
+	{ "packets", "api receive/send" },
+	{ "update", "api receive/send" },
+	{ "ipv4", "family" },
+	{ "ipv6", "family" },
+	{ "router-id", "neighbor" },
+	{ "local-address", "neighbor" },
+	{ "local-as", "neighbor" },
+	{ "peer-as", "neighbor" },
+	{ "hold-time", "neighbor" },
+	{ "passive", "neighbor" },
+	{ "md5-password", "neighbor" },
+	{ "md5-password-file", "neighbor" },
+	{ "ttl-security", "neighbor" },
+	{ "incoming-ttl", "neighbor" },
+	{ "outgoing-ttl", "neighbor" },
+	{ "inherit", "neighbor" },
+	{ "family", "neighbor" },
+	{ "capability", "neighbor" },
+	{ "static", "neighbor" },
+	{ "tcp-ao", "neighbor" },
+	{ "interface", "guard" },
+	{ "mode", "guard" },
+	{ "policy", "guard" },
+	{ "allow", "guard" },
+	{ "pin-dir", "guard" },
+	{ "on-exit", "guard" },
+	{ "syn-rate", "guard" },
+	{ "syn-burst", "guard" },
+	{ "event-rate", "guard" },
+	{ "run", "process" },
+	{ "encoder", "process" },
+	{ "respawn", "process" },
+	{ "keyid", "tcp-ao" },
+	{ "algorithm", "tcp-ao" },
+	{ "audit", "log" },
+	{ "import", "filter" },
+	{ "export", "filter" },
+	{ "reject-bogons", "filter import/export" },
+	{ "reject-default", "filter import/export" },
+	{ "reject-private-asn", "filter import/export" },
+	{ "max-as-path-length", "filter import/export" },
+	{ "max-prefix", "filter import" },
+	{ "local-pref", "filter import/export" },
+	{ "limits", "process" },
+	{ "rfc8212", NULL },
+	{ "template", NULL },
+	{ "process", NULL },
+	{ "user", NULL },
 };
 
 static int cfg_unknown(struct cfg_parser *p, const struct cfg_kw *kw,
@@ -682,8 +682,8 @@ static int cfg_addr(struct cfg_parser *p, const char *kw, int host, int family,
 /* ExaBGP's spellings: 1 true, 0 false, -1 neither. */
 static int cfg_bool_word(const char *s)
 {
-	static const char *const yes[] = {"true", "enable", "enabled"};
-	static const char *const no[] = {"false", "disable", "disabled"};
+	static const char *const yes[] = { "true", "enable", "enabled" };
+	static const char *const no[] = { "false", "disable", "disabled" };
 
 	for (size_t i = 0; i < CFG_ARRAY_SIZE(yes); i++) {
 		if (!strcmp(s, yes[i]))
@@ -892,7 +892,7 @@ static int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out,
 
 /* --- routes --------------------------------------------------------------- */
 
-static const char *const cfg_origin_names[] = {"igp", "egp", "incomplete"};
+static const char *const cfg_origin_names[] = { "igp", "egp", "incomplete" };
 
 struct cfg_wk_comm {
 	const char *name;
@@ -902,15 +902,15 @@ struct cfg_wk_comm {
 /* Well-known communities by the names ExaBGP accepts (RFC 1997, 3765,
  * 7999, 8326, 7611, 9494). */
 static const struct cfg_wk_comm cfg_wk_comms[] = {
-	{"no-export", 0xFFFFFF01},
-	{"no-advertise", 0xFFFFFF02},
-	{"no-export-subconfed", 0xFFFFFF03},
-	{"nopeer", 0xFFFFFF04},
-	{"blackhole", 0xFFFF029A},
-	{"graceful-shutdown", 0xFFFF0000},
-	{"accept-own", 0xFFFF0001},
-	{"llgr-stale", 0xFFFF0006},
-	{"no-llgr", 0xFFFF0007},
+	{ "no-export", 0xFFFFFF01 },
+	{ "no-advertise", 0xFFFFFF02 },
+	{ "no-export-subconfed", 0xFFFFFF03 },
+	{ "nopeer", 0xFFFFFF04 },
+	{ "blackhole", 0xFFFF029A },
+	{ "graceful-shutdown", 0xFFFF0000 },
+	{ "accept-own", 0xFFFF0001 },
+	{ "llgr-stale", 0xFFFF0006 },
+	{ "no-llgr", 0xFFFF0007 },
 };
 
 static int cfg_item_asn(struct cfg_parser *p, void *arg)
@@ -1006,13 +1006,13 @@ enum {
 };
 
 static const struct cfg_kw cfg_route_kws[] = {
-	{"next-hop", RA_NEXT_HOP},
-	{"origin", RA_ORIGIN},
-	{"med", RA_MED},
-	{"local-preference", RA_LOCAL_PREF},
-	{"as-path", RA_AS_PATH},
-	{"community", RA_COMMUNITY},
-	{"large-community", RA_LARGE},
+	{ "next-hop", RA_NEXT_HOP },
+	{ "origin", RA_ORIGIN },
+	{ "med", RA_MED },
+	{ "local-preference", RA_LOCAL_PREF },
+	{ "as-path", RA_AS_PATH },
+	{ "community", RA_COMMUNITY },
+	{ "large-community", RA_LARGE },
 };
 
 static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
@@ -1069,7 +1069,7 @@ static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
 static int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n,
 		     struct cfg_pos at)
 {
-	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_route_kws)] = {{0, 0}};
+	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_route_kws)] = { { 0, 0 } };
 	struct cfg_route *r;
 	struct prefix pfx;
 	char b[80];
@@ -1145,9 +1145,9 @@ static int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n,
 static int cfg_static(struct cfg_parser *p, struct cfg_neighbor *n,
 		      struct cfg_pos open)
 {
-	static const struct cfg_kw kws[] = {{"route", 0}};
+	static const struct cfg_kw kws[] = { { "route", 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	int r;
 
 	while (!(r = cfg_block_kw(p, kws, 1, "static block", open, &k, &at)))
@@ -1160,11 +1160,11 @@ static int cfg_family(struct cfg_parser *p, struct cfg_neighbor *n,
 		      struct cfg_pos open)
 {
 	/* What ExaBGP names, so its configs get a precise refusal. */
-	static const char *const exa_afi[] = {"ipv4", "ipv6", "l2vpn",
-					      "bgp-ls"};
-	struct cfg_pos seen[2] = {{0, 0}};
+	static const char *const exa_afi[] = { "ipv4", "ipv6", "l2vpn",
+					       "bgp-ls" };
+	struct cfg_pos seen[2] = { { 0, 0 } };
 	const char *afi;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	char b[80];
 	size_t i;
 	int v4;
@@ -1238,15 +1238,15 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 			  struct cfg_meta *m, struct cfg_pos open)
 {
 	static const struct cfg_kw kws[] = {
-		{"asn4", CK_ASN4},
-		{"route-refresh", CK_ROUTE_REFRESH},
-		{"extended-message", CK_EXT_MESSAGE},
-		{"graceful-restart", CK_GR},
+		{ "asn4", CK_ASN4 },
+		{ "route-refresh", CK_ROUTE_REFRESH },
+		{ "extended-message", CK_EXT_MESSAGE },
+		{ "graceful-restart", CK_GR },
 	};
-	static const enum cfg_field fields[] = {CF_ASN4, CF_ROUTE_REFRESH,
-						CF_EXT_MESSAGE, CF_GR};
+	static const enum cfg_field fields[] = { CF_ASN4, CF_ROUTE_REFRESH,
+						 CF_EXT_MESSAGE, CF_GR };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	uint32_t v;
 	int r, b;
 
@@ -1323,7 +1323,7 @@ static int cfg_secret_inline(struct cfg_parser *p, struct cfg_secret *s,
 			     const char *text, int base64, const char *what,
 			     const char *b64kw)
 {
-	struct cfg_pos at = {s->line, s->col};
+	struct cfg_pos at = { s->line, s->col };
 	size_t n, len = strlen(text);
 	int r;
 
@@ -1357,14 +1357,16 @@ static int cfg_tcp_ao(struct cfg_parser *p, struct cfg_neighbor *n,
 		      struct cfg_pos open)
 {
 	static const struct cfg_kw kws[] = {
-		{"keyid", AO_KEYID},	   {"algorithm", AO_ALG},
-		{"password", AO_PASSWORD}, {"password-file", AO_PASSWORD_FILE},
-		{"base64", AO_BASE64},
+		{ "keyid", AO_KEYID },
+		{ "algorithm", AO_ALG },
+		{ "password", AO_PASSWORD },
+		{ "password-file", AO_PASSWORD_FILE },
+		{ "base64", AO_BASE64 },
 	};
 	struct cfg_tcp_ao *ao = &n->tcp_ao;
-	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = {{0, 0}};
+	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = { { 0, 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	char *text = NULL;
 	uint32_t v;
 	int r, alg = 0, b64 = 0;
@@ -1465,14 +1467,14 @@ enum {
 };
 
 static const struct cfg_kw cfg_api_msg_kws[] = {
-	{"parsed", CFG_API_PARSED},
-	{"packets", CFG_API_PACKETS},
-	{"consolidate", CFG_API_CONSOLIDATE},
-	{"open", CFG_API_OPEN},
-	{"update", CFG_API_UPDATE},
-	{"notification", CFG_API_NOTIFICATION},
-	{"keepalive", CFG_API_KEEPALIVE},
-	{"refresh", CFG_API_REFRESH},
+	{ "parsed", CFG_API_PARSED },
+	{ "packets", CFG_API_PACKETS },
+	{ "consolidate", CFG_API_CONSOLIDATE },
+	{ "open", CFG_API_OPEN },
+	{ "update", CFG_API_UPDATE },
+	{ "notification", CFG_API_NOTIFICATION },
+	{ "keepalive", CFG_API_KEEPALIVE },
+	{ "refresh", CFG_API_REFRESH },
 };
 
 static int cfg_api_dir(struct cfg_parser *p, unsigned int *bits,
@@ -1480,7 +1482,7 @@ static int cfg_api_dir(struct cfg_parser *p, unsigned int *bits,
 {
 	const struct cfg_kw *k = NULL;
 	unsigned int seen = 0;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	int r, v;
 
 	while (!(r = cfg_block_kw(p, cfg_api_msg_kws,
@@ -1521,13 +1523,13 @@ static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
 		   struct cfg_pos at)
 {
 	static const struct cfg_kw kws[] = {
-		{"processes", API_PROCESSES},
-		{"neighbor-changes", API_NCHANGES},
-		{"negotiated", API_NEGOTIATED},
-		{"fsm", API_FSM},
-		{"signal", API_SIGNAL},
-		{"receive", API_RECEIVE},
-		{"send", API_SEND},
+		{ "processes", API_PROCESSES },
+		{ "neighbor-changes", API_NCHANGES },
+		{ "negotiated", API_NEGOTIATED },
+		{ "fsm", API_FSM },
+		{ "signal", API_SIGNAL },
+		{ "receive", API_RECEIVE },
+		{ "send", API_SEND },
 	};
 	static const unsigned int ev[] = {
 		[API_NCHANGES] = CFG_API_NEIGHBOR_CHANGES,
@@ -1535,9 +1537,9 @@ static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
 		[API_FSM] = CFG_API_FSM,
 		[API_SIGNAL] = CFG_API_SIGNAL,
 	};
-	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = {{0, 0}};
+	struct cfg_pos seen[CFG_ARRAY_SIZE(kws)] = { { 0, 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos kat = {0, 0};
+	struct cfg_pos kat = { 0, 0 };
 	struct cfg_api *a;
 	int r, v;
 
@@ -1613,18 +1615,18 @@ enum {
 };
 
 static const struct cfg_kw cfg_guard_kws[] = {
-	{"syn-rate", GK_SYN_RATE},   {"syn-burst", GK_SYN_BURST},
-	{"interface", GK_INTERFACE}, {"mode", GK_MODE},
-	{"policy", GK_POLICY},	     {"event-rate", GK_EVENT_RATE},
-	{"allow", GK_ALLOW},	     {"port", GK_PORT},
-	{"pin-dir", GK_PIN_DIR},     {"on-exit", GK_ON_EXIT},
+	{ "syn-rate", GK_SYN_RATE },   { "syn-burst", GK_SYN_BURST },
+	{ "interface", GK_INTERFACE }, { "mode", GK_MODE },
+	{ "policy", GK_POLICY },       { "event-rate", GK_EVENT_RATE },
+	{ "allow", GK_ALLOW },	       { "port", GK_PORT },
+	{ "pin-dir", GK_PIN_DIR },     { "on-exit", GK_ON_EXIT },
 };
 
 static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
 			      struct cfg_meta *m, struct cfg_pos open)
 {
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	int r;
 
 	for (;;) {
@@ -1672,15 +1674,15 @@ enum {
 };
 
 static const struct cfg_kw cfg_filter_kws[] = {
-	{"prefix-list", FK_PLIST},
-	{"reject-bogons", FK_BOGONS},
-	{"reject-default", FK_DEFAULT},
-	{"reject-private-asn", FK_PRIVATE_ASN},
-	{"max-as-path-length", FK_MAX_PATH},
-	{"max-prefix", FK_MAX_PREFIX},
-	{"next-hop", FK_NEXT_HOP},
-	{"med", FK_MED},
-	{"local-pref", FK_LOCAL_PREF},
+	{ "prefix-list", FK_PLIST },
+	{ "reject-bogons", FK_BOGONS },
+	{ "reject-default", FK_DEFAULT },
+	{ "reject-private-asn", FK_PRIVATE_ASN },
+	{ "max-as-path-length", FK_MAX_PATH },
+	{ "max-prefix", FK_MAX_PREFIX },
+	{ "next-hop", FK_NEXT_HOP },
+	{ "med", FK_MED },
+	{ "local-pref", FK_LOCAL_PREF },
 };
 
 /* prefix-list NAME; the name is resolved once the whole file is read
@@ -1796,9 +1798,9 @@ static int cfg_filter_dir(struct cfg_parser *p, struct cfg_filter *f,
 {
 	const char *what =
 		import ? "filter import block" : "filter export block";
-	struct cfg_pos seen[FK_MAX] = {{0, 0}};
+	struct cfg_pos seen[FK_MAX] = { { 0, 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	int r;
 
 	f->present = 1;
@@ -1863,9 +1865,9 @@ static int cfg_filter_dir(struct cfg_parser *p, struct cfg_filter *f,
 static int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n,
 		      struct cfg_meta *m, struct cfg_pos open)
 {
-	static const struct cfg_kw kws[] = {{"import", 1}, {"export", 0}};
+	static const struct cfg_kw kws[] = { { "import", 1 }, { "export", 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	int r;
 
 	while (!(r = cfg_block_kw(p, kws, 2, "filter block", open, &k, &at)))
@@ -1908,30 +1910,30 @@ enum {
 };
 
 static const struct cfg_kw cfg_neighbor_kws[] = {
-	{"description", NK_DESCRIPTION},
-	{"router-id", NK_ROUTER_ID},
-	{"local-address", NK_LOCAL_ADDRESS},
-	{"local-as", NK_LOCAL_AS},
-	{"peer-as", NK_PEER_AS},
-	{"hold-time", NK_HOLD_TIME},
-	{"passive", NK_PASSIVE},
-	{"listen", NK_LISTEN},
-	{"connect", NK_CONNECT},
-	{"md5-password", NK_MD5_PASSWORD},
-	{"md5-password-file", NK_MD5_PASSWORD_FILE},
-	{"md5-base64", NK_MD5_BASE64},
-	{"md5-ip", NK_MD5_IP},
-	{"ttl-security", NK_TTL_SECURITY},
-	{"incoming-ttl", NK_INCOMING_TTL},
-	{"outgoing-ttl", NK_OUTGOING_TTL},
-	{"tcp-ao", NK_TCP_AO},
-	{"family", NK_FAMILY},
-	{"capability", NK_CAPABILITY},
-	{"static", NK_STATIC},
-	{"api", NK_API},
-	{"guard", NK_GUARD},
-	{"filter", NK_FILTER},
-	{"inherit", NK_INHERIT},
+	{ "description", NK_DESCRIPTION },
+	{ "router-id", NK_ROUTER_ID },
+	{ "local-address", NK_LOCAL_ADDRESS },
+	{ "local-as", NK_LOCAL_AS },
+	{ "peer-as", NK_PEER_AS },
+	{ "hold-time", NK_HOLD_TIME },
+	{ "passive", NK_PASSIVE },
+	{ "listen", NK_LISTEN },
+	{ "connect", NK_CONNECT },
+	{ "md5-password", NK_MD5_PASSWORD },
+	{ "md5-password-file", NK_MD5_PASSWORD_FILE },
+	{ "md5-base64", NK_MD5_BASE64 },
+	{ "md5-ip", NK_MD5_IP },
+	{ "ttl-security", NK_TTL_SECURITY },
+	{ "incoming-ttl", NK_INCOMING_TTL },
+	{ "outgoing-ttl", NK_OUTGOING_TTL },
+	{ "tcp-ao", NK_TCP_AO },
+	{ "family", NK_FAMILY },
+	{ "capability", NK_CAPABILITY },
+	{ "static", NK_STATIC },
+	{ "api", NK_API },
+	{ "guard", NK_GUARD },
+	{ "filter", NK_FILTER },
+	{ "inherit", NK_INHERIT },
 };
 
 static int cfg_item_inherit(struct cfg_parser *p, void *arg)
@@ -1992,7 +1994,7 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 {
 	const char *what = tmpl ? "template neighbor block" : "neighbor block";
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	uint32_t v;
 	int r, b;
 
@@ -2172,9 +2174,9 @@ static int cfg_neighbor(struct cfg_parser *p, struct cfg_pos at)
 
 static int cfg_template(struct cfg_parser *p, struct cfg_pos open)
 {
-	static const struct cfg_kw kws[] = {{"neighbor", 0}};
+	static const struct cfg_kw kws[] = { { "neighbor", 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0}, npos;
+	struct cfg_pos at = { 0, 0 }, npos;
 	struct cfg_tmpl *t;
 	int r;
 
@@ -2224,15 +2226,17 @@ static const struct {
 	uint32_t def;
 	size_t off;
 } cfg_limits[] = {
-	{"cpu", CFG_PROC_CPU_DEFAULT, offsetof(struct cfg_process, lim_cpu_s)},
-	{"memory", CFG_PROC_MEMORY_DEFAULT,
-	 offsetof(struct cfg_process, lim_memory_mb)},
-	{"processes", CFG_PROC_PROCESSES_DEFAULT,
-	 offsetof(struct cfg_process, lim_processes)},
-	{"files", CFG_PROC_FILES_DEFAULT,
-	 offsetof(struct cfg_process, lim_files)},
-	{"rate", CFG_PROC_RATE_DEFAULT, offsetof(struct cfg_process, rate)},
-	{"burst", CFG_PROC_BURST_DEFAULT, offsetof(struct cfg_process, burst)},
+	{ "cpu", CFG_PROC_CPU_DEFAULT,
+	  offsetof(struct cfg_process, lim_cpu_s) },
+	{ "memory", CFG_PROC_MEMORY_DEFAULT,
+	  offsetof(struct cfg_process, lim_memory_mb) },
+	{ "processes", CFG_PROC_PROCESSES_DEFAULT,
+	  offsetof(struct cfg_process, lim_processes) },
+	{ "files", CFG_PROC_FILES_DEFAULT,
+	  offsetof(struct cfg_process, lim_files) },
+	{ "rate", CFG_PROC_RATE_DEFAULT, offsetof(struct cfg_process, rate) },
+	{ "burst", CFG_PROC_BURST_DEFAULT,
+	  offsetof(struct cfg_process, burst) },
 };
 
 #define CFG_LIMIT(pr, i) ((uint32_t *)((char *)(pr) + cfg_limits[i].off))
@@ -2253,9 +2257,9 @@ static int cfg_proc_limits(struct cfg_parser *p, struct cfg_process *pr,
 			   struct cfg_pos open)
 {
 	struct cfg_kw kws[CFG_ARRAY_SIZE(cfg_limits)];
-	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_limits)] = {{0, 0}};
+	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_limits)] = { { 0, 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	uint32_t v, def;
 	int r;
 
@@ -2334,15 +2338,15 @@ static int cfg_run(struct cfg_parser *p, struct cfg_process *pr,
 static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 {
 	static const struct cfg_kw kws[] = {
-		{"run", PK_RUN},
-		{"encoder", PK_ENCODER},
-		{"respawn", PK_RESPAWN},
-		{"limits", PK_LIMITS},
+		{ "run", PK_RUN },
+		{ "encoder", PK_ENCODER },
+		{ "respawn", PK_RESPAWN },
+		{ "limits", PK_LIMITS },
 	};
-	static const char *const enc[] = {"text", "json"};
+	static const char *const enc[] = { "text", "json" };
 	struct config *c = p->c;
-	struct cfg_pos seen[4] = {{0, 0}}, npos = cfg_here(p);
-	struct cfg_pos kat = {0, 0};
+	struct cfg_pos seen[4] = { { 0, 0 } }, npos = cfg_here(p);
+	struct cfg_pos kat = { 0, 0 };
 	const struct cfg_kw *k = NULL;
 	struct cfg_process *pr;
 	int r, e = 0;
@@ -2503,9 +2507,9 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 		[CFG_ON_EXIT_DETACH] = "detach",
 	};
 	struct cfg_guard *g = &p->c->guard;
-	struct cfg_pos seen[GK_MAX] = {{0, 0}};
+	struct cfg_pos seen[GK_MAX] = { { 0, 0 } };
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	char *dir = NULL;
 	uint32_t v;
 	int r, e = 0;
@@ -2615,8 +2619,8 @@ static int cfg_user(struct cfg_parser *p)
 
 static int cfg_log(struct cfg_parser *p, struct cfg_pos open)
 {
-	static const struct cfg_kw kws[] = {{"audit", 0}};
-	struct cfg_pos at = {0, 0}, seen = {0, 0};
+	static const struct cfg_kw kws[] = { { "audit", 0 } };
+	struct cfg_pos at = { 0, 0 }, seen = { 0, 0 };
 	const struct cfg_kw *k = NULL;
 	int r;
 
@@ -2637,7 +2641,7 @@ static int cfg_log(struct cfg_parser *p, struct cfg_pos open)
 /* One entry: P [ge G] [le L]; (the look-ahead on P) */
 static int cfg_plist_entry(struct cfg_parser *p, struct cfg_plist *l)
 {
-	struct cfg_pos at = cfg_here(p), gat = {0, 0}, lat = {0, 0};
+	struct cfg_pos at = cfg_here(p), gat = { 0, 0 }, lat = { 0, 0 };
 	struct cfg_plist_entry *e;
 	struct prefix pfx;
 	uint32_t v;
@@ -2738,7 +2742,7 @@ static int cfg_plist(struct cfg_parser *p, struct cfg_pos at)
 
 static int cfg_rfc8212(struct cfg_parser *p)
 {
-	static const char *const modes[] = {"loose", "strict"};
+	static const char *const modes[] = { "loose", "strict" };
 	int v = 0;
 
 	if (cfg_enum(p, "rfc8212", modes, 2, "loose or strict", &v))
@@ -2759,10 +2763,10 @@ enum {
 };
 
 static const struct cfg_kw cfg_top_kws[] = {
-	{"neighbor", TK_NEIGHBOR}, {"template", TK_TEMPLATE},
-	{"process", TK_PROCESS},   {"guard", TK_GUARD},
-	{"user", TK_USER},	   {"log", TK_LOG},
-	{"prefix-list", TK_PLIST}, {"rfc8212", TK_RFC8212},
+	{ "neighbor", TK_NEIGHBOR }, { "template", TK_TEMPLATE },
+	{ "process", TK_PROCESS },   { "guard", TK_GUARD },
+	{ "user", TK_USER },	     { "log", TK_LOG },
+	{ "prefix-list", TK_PLIST }, { "rfc8212", TK_RFC8212 },
 };
 
 static int cfg_once(struct cfg_parser *p, struct cfg_pos *seen,
@@ -2778,7 +2782,7 @@ static int cfg_once(struct cfg_parser *p, struct cfg_pos *seen,
 static int cfg_top(struct cfg_parser *p)
 {
 	const struct cfg_kw *k = NULL;
-	struct cfg_pos at = {0, 0};
+	struct cfg_pos at = { 0, 0 };
 	char b[80];
 
 	while (p->tok.type != CT_EOF) {
@@ -3082,10 +3086,10 @@ static int cfg_merge_routes(struct cfg_parser *p, struct cfg_neighbor *n,
 	if (!cand)
 		return cfg_oom(p);
 	for (size_t i = 0; i < own; i++, k++)
-		cand[k] = (struct cfg_cand){&n->routes[i], k};
+		cand[k] = (struct cfg_cand){ &n->routes[i], k };
 	for (size_t t = 0; t < nts; t++)
 		for (size_t i = 0; i < ts[t]->n.nroutes; i++, k++)
-			cand[k] = (struct cfg_cand){&ts[t]->n.routes[i], k};
+			cand[k] = (struct cfg_cand){ &ts[t]->n.routes[i], k };
 	qsort(cand, total, sizeof(*cand), cfg_cand_cmp);
 	for (size_t i = 0; i < total; i++) {
 		if (i && !cfg_prefix_cmp(&cand[i].r->prefix,
@@ -3359,7 +3363,7 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 {
 	struct cfg_neighbor *n = &p->c->neighbors[idx];
 	struct cfg_meta *m = &p->meta[idx];
-	const struct cfg_tmpl *used[CFG_MAX_INHERIT] = {NULL};
+	const struct cfg_tmpl *used[CFG_MAX_INHERIT] = { NULL };
 	char ab[PREFIX_STRLEN], b[PREFIX_STRLEN];
 	size_t nused = 0;
 
@@ -3721,10 +3725,10 @@ static void cfg_print_api_dir(FILE *f, const char *what, unsigned int bits)
 static void cfg_print_api(FILE *f, const struct cfg_api *a)
 {
 	static const struct cfg_kw ev[] = {
-		{"neighbor-changes", CFG_API_NEIGHBOR_CHANGES},
-		{"negotiated", CFG_API_NEGOTIATED},
-		{"fsm", CFG_API_FSM},
-		{"signal", CFG_API_SIGNAL},
+		{ "neighbor-changes", CFG_API_NEIGHBOR_CHANGES },
+		{ "negotiated", CFG_API_NEGOTIATED },
+		{ "fsm", CFG_API_FSM },
+		{ "signal", CFG_API_SIGNAL },
 	};
 
 	fputs("\tapi ", f);
@@ -3890,7 +3894,8 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 
 void config_print(FILE *f, const struct config *c)
 {
-	static const char *const modes[] = {"auto", "native", "generic", "tc"};
+	static const char *const modes[] = { "auto", "native", "generic",
+					     "tc" };
 	const struct cfg_guard *g = &c->guard;
 	char b[PREFIX_STRLEN];
 
@@ -4006,7 +4011,7 @@ static int cfg_route_eq(const struct cfg_route *a, const struct cfg_route *b)
 		return 0;
 	for (size_t i = 0; i < a->next; i++)
 		if (a->ext[i] != b->ext[i])
-			return 0;
+		return 0;
 	for (size_t i = 0; i < a->as_path_len; i++)
 		if (a->as_path[i] != b->as_path[i])
 			return 0;
@@ -4134,7 +4139,7 @@ int config_equal(const struct config *a, const struct config *b,
 		return 0;
 	for (size_t i = 0; i < a->nplists; i++)
 		if (!cfg_plist_eq(&a->plists[i], &b->plists[i]))
-			return 0;
+		return 0;
 	/* Whether the text holds a password is about the file, and an
 	 * unused template's password does not survive printing. */
 	if (!ignore_secrets && a->inline_secrets != b->inline_secrets)
