@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The ExaBGP 4.x text API: one command per line from a helper process (or
+ * from bgpshieldctl announce/withdraw), parsed into a struct api_cmd.
+ * Pure: no I/O, no globals, so it is fuzzed and unit tested alone.  Every
+ * field is validated here (prefixes, next hops, ASN ranges, community
+ * syntax); nothing reaches the wire that did not come through api_parse().
+ */
+#ifndef BGPS_API_H
+#define BGPS_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "config.h"
+
+#define API_LINE_MAX 8192	/* longer lines are refused, not cut */
+#define API_ERR_MAX 256
+#define API_MAX_NLRI 4096	/* prefixes in one "attributes ... nlri" or
+				 * produced by one "split" */
+#define API_MAX_NEIGHBORS 64	/* "neighbor A, neighbor B ..." selectors */
+
+enum api_verb {
+	API_NONE = 0,
+	API_ANNOUNCE_ROUTE,	/* announce route P ...  (split: nlri[]) */
+	API_WITHDRAW_ROUTE,	/* withdraw route P ... */
+	API_ANNOUNCE_ATTRS,	/* announce attributes ... nlri P1 P2 ... */
+	API_WITHDRAW_ATTRS,	/* withdraw attributes ... nlri P1 P2 ... */
+	API_ANNOUNCE_EOR,	/* announce eor [AFI SAFI] */
+	API_ANNOUNCE_REFRESH,	/* announce route-refresh [AFI SAFI] */
+	API_ANNOUNCE_WATCHDOG,	/* announce watchdog NAME */
+	API_WITHDRAW_WATCHDOG,	/* withdraw watchdog NAME */
+	API_SHOW_NEIGHBOR,	/* show neighbor [summary|extensive] */
+	API_SHOW_ADJ_IN,	/* show adj-rib in [extensive] */
+	API_SHOW_ADJ_OUT,	/* show adj-rib out [extensive] */
+	API_FLUSH_ADJ_OUT,	/* flush adj-rib out */
+	API_CLEAR_ADJ,		/* clear adj-rib [in|out] */
+	API_SHUTDOWN,		/* shutdown */
+	API_RELOAD,		/* reload */
+	API_ACK_ENABLE,		/* enable-ack */
+	API_ACK_DISABLE,	/* disable-ack: answer this one, then none */
+	API_ACK_SILENCE,	/* silence-ack: not even this one */
+	API_VERSION,		/* version */
+};
+
+struct api_cmd {
+	enum api_verb verb;
+	/* "neighbor A [selectors], neighbor B ..." in front: the targets.
+	 * nneighbors 0 and !all: every neighbor.  "neighbor *": all = 1. */
+	struct prefix neighbors[API_MAX_NEIGHBORS];
+	size_t nneighbors;
+	int all;
+	/*
+	 * The route: prefix (ANNOUNCE/WITHDRAW_ROUTE) and attributes, in
+	 * the config's form so one encoder serves both.  Lists are
+	 * malloc'd; api_cmd_free() releases them.  route.flags says which
+	 * of med/local-pref were given.
+	 */
+	struct cfg_route route;
+	/* The prefixes to act on: "attributes ... nlri P1 P2", or the
+	 * route's prefix cut by "split /N" (one entry per piece), or just
+	 * route.prefix (nnlri 1).  malloc'd. */
+	struct prefix *nlri;
+	size_t nnlri;
+	char watchdog[CFG_NAME_MAX + 1]; /* "" none */
+	int extensive;		/* show ... extensive */
+	int summary;		/* show neighbor summary */
+	int clear_in, clear_out;
+	uint16_t afi;		/* eor/route-refresh: 0 = all families */
+	uint8_t safi;
+};
+
+/*
+ * Parse one line (without the newline; len bytes, not NUL-terminated).
+ * 0 with c filled (free with api_cmd_free), or -1 with one line in err
+ * that says what was wrong and where ("bad next-hop 'x': ...").  A line
+ * longer than API_LINE_MAX is refused.
+ */
+int api_parse(const char *line, size_t len, struct api_cmd *c, char *err,
+	      size_t errlen);
+void api_cmd_free(struct api_cmd *c);
+const char *api_verb_name(enum api_verb v);
+
+/* Value parsers shared with the config (ExaBGP spellings). */
+/* "65000:100", a 32-bit number, or a well-known name (no-export,
+ * no-advertise, no-export-subconfed, nopeer, blackhole). */
+int api_parse_community(const char *s, uint32_t *out);
+/* "65000:1:2" (RFC 8092). */
+int api_parse_large(const char *s, struct cfg_lcomm *out);
+/* "target:65000:1", "origin:192.0.2.1:5", "target:4200000000:1",
+ * "redirect:65000:1", "0x0002fde800000001" (RFC 4360, RFC 5668). */
+int api_parse_ext(const char *s, uint64_t *out);
+
+#endif
