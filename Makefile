@@ -38,6 +38,7 @@ LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
 	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c \
 	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c user/plist.c
+DAEMON_SRCS += user/api.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -69,6 +70,9 @@ $(O)/%.o: user/%.c $(O)/guard.skel.h $(ABI) $(wildcard user/*.h) | $(O)
 $(O)/bgpshieldctl: $(O)/bgpshieldctl.o $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+
+# bgpshieldctl announce/withdraw check lines with the daemon's parser.
+$(O)/bgpshieldctl: $(O)/api.o
 
 $(O)/bgpshieldd: $(DAEMON_OBJS) $(LIB_OBJS)
 	$(call msg,LD,$@)
@@ -114,6 +118,10 @@ $(O)/test_plist: selftests/unit/test_plist.c $(O)/plist.o $(O)/addr.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/plist.o $(O)/addr.o -o $@ -lcunit
 
+$(O)/test_api: selftests/unit/test_api.c $(O)/api.o $(O)/addr.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/api.o $(O)/addr.o -o $@ -lcunit
+
 $(O)/test_rib: selftests/unit/test_rib.c $(O)/rib.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/rib.o -o $@ -lcunit
@@ -124,7 +132,7 @@ $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 
 test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 		$(O)/test_bgp_wire $(O)/test_tcpsec $(O)/test_rib \
-		$(O)/test_session $(O)/test_plist
+		$(O)/test_session $(O)/test_plist $(O)/test_api
 	$(O)/test_addr
 	$(O)/test_config
 	$(O)/test_imsg
@@ -133,6 +141,7 @@ test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 	$(O)/test_rib
 	$(O)/test_session
 	$(O)/test_plist
+	$(O)/test_api
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard

@@ -1,0 +1,953 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Unit tests for user/api.c: every ExaBGP text API command form, the
+ * attribute encodings against hand-computed values, and a table of
+ * malformed lines that must be refused with a message, because whatever
+ * this parser lets through is put on the wire. */
+#include <arpa/inet.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <CUnit/Basic.h>
+
+#include "addr.h"
+#include "api.h"
+
+static struct prefix P(const char *s) {
+	struct prefix p;
+	char err[256] = "";
+
+	if (prefix_parse(s, &p, err, sizeof(err))) {
+		fprintf(stderr, "\n  bad test prefix '%s': %s\n", s, err);
+		CU_FAIL_FATAL("test prefix");
+	}
+	return p;
+}
+
+static int
+peq(const struct prefix *a, const char *s)
+{
+	struct prefix b = P(s);
+
+	return a->family == b.family && a->plen == b.plen &&
+	       !memcmp(a->addr, b.addr, sizeof(a->addr));
+}
+
+/* Parse a line that must succeed. */
+static int ok(const char *line, struct api_cmd *c)
+{
+	char err[API_ERR_MAX] = "";
+	int rc = api_parse(line, strlen(line), c, err, sizeof(err));
+
+	if (rc)
+		fprintf(stderr, "\n  '%s' refused: %s\n", line, err);
+	CU_ASSERT_EQUAL(rc, 0);
+	return rc;
+}
+
+/* Parse a line that must fail; err must contain want (if given). */
+static void bad(const char *line, const char *want)
+{
+	char err[API_ERR_MAX] = "";
+	struct api_cmd c;
+	int rc = api_parse(line, strlen(line), &c, err, sizeof(err));
+
+	if (rc != -1)
+		fprintf(stderr, "\n  '%s' accepted\n", line);
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT(err[0] != 0);
+	if (want && !strstr(err, want))
+		fprintf(stderr, "\n  '%s': got '%s', want '%s'\n", line, err,
+			want);
+	if (want)
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	/* Cleaned on failure: nothing left to free or to act on. */
+	CU_ASSERT_EQUAL(c.verb, API_NONE);
+	CU_ASSERT_PTR_NULL(c.nlri);
+	CU_ASSERT_PTR_NULL(c.route.as_path);
+	CU_ASSERT_PTR_NULL(c.route.communities);
+	api_cmd_free(&c);
+}
+
+static void test_announce_route_full(void)
+{
+	struct api_cmd c;
+
+	if (ok("announce route 10.0.0.0/24 next-hop 192.0.2.1 origin egp "
+	       "med 100 local-preference 200 as-path [ 65001 65002 ] "
+	       "community [ 65000:1 no-export ] large-community [ 1:2:3 ] "
+	       "extended-community [ target:65000:1 origin:1.2.3.4:5 ] "
+	       "watchdog wd-1 name foo",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_ROUTE);
+	CU_ASSERT(peq(&c.route.prefix, "10.0.0.0/24"));
+	CU_ASSERT_EQUAL(c.route.nh_self, 0);
+	CU_ASSERT(peq(&c.route.next_hop, "192.0.2.1"));
+	CU_ASSERT_EQUAL(c.route.origin, CFG_ORIGIN_EGP);
+	CU_ASSERT_EQUAL(c.route.flags, CFG_RT_MED | CFG_RT_LOCAL_PREF);
+	CU_ASSERT_EQUAL(c.route.med, 100);
+	CU_ASSERT_EQUAL(c.route.local_pref, 200);
+	CU_ASSERT_EQUAL_FATAL(c.route.as_path_len, 2);
+	CU_ASSERT_EQUAL(c.route.as_path[0], 65001);
+	CU_ASSERT_EQUAL(c.route.as_path[1], 65002);
+	CU_ASSERT_EQUAL_FATAL(c.route.ncommunities, 2);
+	CU_ASSERT_EQUAL(c.route.communities[0], 0xFDE80001u);
+	CU_ASSERT_EQUAL(c.route.communities[1], 0xFFFFFF01u);
+	CU_ASSERT_EQUAL_FATAL(c.route.nlarge, 1);
+	CU_ASSERT_EQUAL(c.route.large[0].global, 1);
+	CU_ASSERT_EQUAL(c.route.large[0].local1, 2);
+	CU_ASSERT_EQUAL(c.route.large[0].local2, 3);
+	CU_ASSERT_EQUAL_FATAL(c.route.next, 2);
+	CU_ASSERT_EQUAL(c.route.ext[0], 0x0002FDE800000001ull);
+	CU_ASSERT_EQUAL(c.route.ext[1], 0x0103010203040005ull);
+	CU_ASSERT_STRING_EQUAL(c.watchdog, "wd-1");
+	CU_ASSERT_EQUAL_FATAL(c.nnlri, 1);
+	CU_ASSERT(peq(&c.nlri[0], "10.0.0.0/24"));
+	CU_ASSERT_EQUAL(c.nneighbors, 0);
+	CU_ASSERT_EQUAL(c.all, 0);
+	api_cmd_free(&c);
+	CU_ASSERT_PTR_NULL(c.nlri);
+	CU_ASSERT_PTR_NULL(c.route.as_path);
+	api_cmd_free(&c); /* twice is harmless */
+}
+
+static void test_announce_route_minimal(void)
+{
+	struct api_cmd c;
+
+	if (!ok("announce route 10.1.0.0/16 next-hop self", &c)) {
+		CU_ASSERT_EQUAL(c.route.nh_self, 1);
+		CU_ASSERT_EQUAL(c.route.next_hop.family, 0);
+		CU_ASSERT_EQUAL(c.route.origin, CFG_ORIGIN_IGP);
+		CU_ASSERT_EQUAL(c.route.flags, 0);
+		CU_ASSERT_EQUAL(c.route.as_path_len, 0);
+		CU_ASSERT_EQUAL(c.route.ncommunities, 0);
+		CU_ASSERT_EQUAL(c.watchdog[0], 0);
+		CU_ASSERT_EQUAL(c.nnlri, 1);
+		api_cmd_free(&c);
+	}
+	/* IPv6, attributes in another order, single values without [ ]. */
+	if (!ok("announce route 2001:db8:1::/48 as-path 65001 community "
+		"65000:7 origin INCOMPLETE next-hop 2001:db8::1 med 0",
+		&c)) {
+		CU_ASSERT(peq(&c.route.prefix, "2001:db8:1::/48"));
+		CU_ASSERT(peq(&c.route.next_hop, "2001:db8::1"));
+		CU_ASSERT_EQUAL(c.route.origin, CFG_ORIGIN_INCOMPLETE);
+		CU_ASSERT_EQUAL(c.route.flags, CFG_RT_MED);
+		CU_ASSERT_EQUAL(c.route.med, 0);
+		CU_ASSERT_EQUAL(c.route.as_path_len, 1);
+		CU_ASSERT_EQUAL(c.route.as_path[0], 65001);
+		CU_ASSERT_EQUAL(c.route.ncommunities, 1);
+		CU_ASSERT_EQUAL(c.route.communities[0], 65000u << 16 | 7);
+		api_cmd_free(&c);
+	}
+	/* A host route, CRLF and surrounding blanks, 4294967295 values. */
+	if (!ok("  \tannounce route 192.0.2.7 next-hop 192.0.2.1 "
+		"local-preference 4294967295 as-path [4294967295]\r",
+		&c)) {
+		CU_ASSERT(peq(&c.route.prefix, "192.0.2.7/32"));
+		CU_ASSERT_EQUAL(c.route.local_pref, 4294967295u);
+		CU_ASSERT_EQUAL(c.route.flags, CFG_RT_LOCAL_PREF);
+		CU_ASSERT_EQUAL(c.route.as_path[0], 4294967295u);
+		api_cmd_free(&c);
+	}
+}
+
+static void test_brackets(void)
+{
+	static const char *const forms[] = {
+		"announce route 10.0.0.0/8 next-hop self as-path [65001 65002 "
+		"65003]",
+		"announce route 10.0.0.0/8 next-hop self as-path [ 65001 65002 "
+		"65003 ]",
+		"announce route 10.0.0.0/8 next-hop self as-path "
+		"[65001,65002,65003]",
+		"announce route 10.0.0.0/8 next-hop self as-path [ 65001, "
+		"65002, 65003 ]",
+		"announce route 10.0.0.0/8 next-hop self as-path [65001 65002 "
+		"65003 ]",
+		"announce route 10.0.0.0/8 next-hop self as-path[65001 65002 "
+		"65003]",
+	};
+	struct api_cmd c;
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		if (ok(forms[i], &c))
+			continue;
+		CU_ASSERT_EQUAL(c.route.as_path_len, 3);
+		if (c.route.as_path_len == 3) {
+			CU_ASSERT_EQUAL(c.route.as_path[0], 65001);
+			CU_ASSERT_EQUAL(c.route.as_path[2], 65003);
+		}
+		api_cmd_free(&c);
+	}
+	/* An empty AS_PATH (iBGP) is a valid list. */
+	if (!ok("announce route 10.0.0.0/8 next-hop self as-path [ ]", &c)) {
+		CU_ASSERT_EQUAL(c.route.as_path_len, 0);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce route 10.0.0.0/8 next-hop self community "
+		"[no-export,no-advertise,no-export-subconfed nopeer "
+		"blackhole 4294967295 0:0]",
+		&c)) {
+		CU_ASSERT_EQUAL_FATAL(c.route.ncommunities, 7);
+		CU_ASSERT_EQUAL(c.route.communities[0], 0xFFFFFF01u);
+		CU_ASSERT_EQUAL(c.route.communities[1], 0xFFFFFF02u);
+		CU_ASSERT_EQUAL(c.route.communities[2], 0xFFFFFF03u);
+		CU_ASSERT_EQUAL(c.route.communities[3], 0xFFFFFF04u);
+		CU_ASSERT_EQUAL(c.route.communities[4], 0xFFFF029Au);
+		CU_ASSERT_EQUAL(c.route.communities[5], 0xFFFFFFFFu);
+		CU_ASSERT_EQUAL(c.route.communities[6], 0);
+		api_cmd_free(&c);
+	}
+}
+
+static void test_values(void)
+{
+	struct cfg_lcomm l;
+	uint32_t u;
+	uint64_t x;
+
+	CU_ASSERT_EQUAL(api_parse_community("65000:1", &u), 0);
+	CU_ASSERT_EQUAL(u, 0xFDE80001u);
+	CU_ASSERT_EQUAL(api_parse_community("65535:65535", &u), 0);
+	CU_ASSERT_EQUAL(u, 0xFFFFFFFFu);
+	CU_ASSERT_EQUAL(api_parse_community("123456", &u), 0);
+	CU_ASSERT_EQUAL(u, 123456);
+	CU_ASSERT_EQUAL(api_parse_community("blackhole", &u), 0);
+	CU_ASSERT_EQUAL(u, 0xFFFF029Au);
+	CU_ASSERT_EQUAL(api_parse_community("65536:1", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community("1:65536", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community("1:2:3", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community("1:", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community(":1", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community("4294967296", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community("-1", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community("+1:2", &u), -1);
+	CU_ASSERT_EQUAL(api_parse_community("No-Export", &u), -1);
+
+	CU_ASSERT_EQUAL(api_parse_large("4294967295:0:7", &l), 0);
+	CU_ASSERT_EQUAL(l.global, 4294967295u);
+	CU_ASSERT_EQUAL(l.local1, 0);
+	CU_ASSERT_EQUAL(l.local2, 7);
+	CU_ASSERT_EQUAL(api_parse_large("1:2", &l), -1);
+	CU_ASSERT_EQUAL(api_parse_large("1:2:3:4", &l), -1);
+	CU_ASSERT_EQUAL(api_parse_large("1::3", &l), -1);
+	CU_ASSERT_EQUAL(api_parse_large("1:2:4294967296", &l), -1);
+
+	/* RFC 4360 3.1: type 0x00 subtype 0x02, ASN 0xFDE8, value 1. */
+	CU_ASSERT_EQUAL(api_parse_ext("target:65000:1", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0002FDE800000001ull);
+	CU_ASSERT_EQUAL(api_parse_ext("target:65000:4294967295", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0002FDE8FFFFFFFFull);
+	CU_ASSERT_EQUAL(api_parse_ext("origin:65000:7", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0003FDE800000007ull);
+	/* RFC 4360 3.2: type 0x01, 192.0.2.1 = c0000201, 2-octet value. */
+	CU_ASSERT_EQUAL(api_parse_ext("target:192.0.2.1:300", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0102C0000201012Cull);
+	CU_ASSERT_EQUAL(api_parse_ext("origin:1.2.3.4:5", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0103010203040005ull);
+	/* RFC 5668: 4200000000 = 0xFA56EA00, type 0x02. */
+	CU_ASSERT_EQUAL(api_parse_ext("target:4200000000:1", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0202FA56EA000001ull);
+	/* RFC 5575 7: redirect, type 0x80 subtype 0x08. */
+	CU_ASSERT_EQUAL(api_parse_ext("redirect:65000:100", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x8008FDE800000064ull);
+	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde800000001", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0002FDE800000001ull);
+	CU_ASSERT_EQUAL(api_parse_ext("0XFFFFFFFFFFFFFFFF", &x), 0);
+	CU_ASSERT_EQUAL(x, UINT64_MAX);
+	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde80000001", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde8000000012", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde80000000g", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("target:4200000000:65536", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("target:1.2.3.4:65536", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("target:1.2.3:5", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("target:65000", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("target::1", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("target:65000:", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("target:4294967296:1", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("bandwidth:65000:1", &x), -1);
+	CU_ASSERT_EQUAL(api_parse_ext("65000:1", &x), -1);
+}
+
+static void test_asdot(void)
+{
+	struct api_cmd c;
+
+	if (!ok("announce route 10.0.0.0/8 next-hop self as-path "
+		"[ 1.10 0.65535 65535.65535 ]",
+		&c)) {
+		CU_ASSERT_EQUAL_FATAL(c.route.as_path_len, 3);
+		CU_ASSERT_EQUAL(c.route.as_path[0], 65546);
+		CU_ASSERT_EQUAL(c.route.as_path[1], 65535);
+		CU_ASSERT_EQUAL(c.route.as_path[2], 0xFFFFFFFFu);
+		api_cmd_free(&c);
+	}
+}
+
+static void test_split(void)
+{
+	static const char *const v4[] = {"10.0.0.0/24", "10.0.1.0/24",
+					 "10.0.2.0/24", "10.0.3.0/24"};
+	static const char *const v6[] = {"2001:db8::/34", "2001:db8:4000::/34",
+					 "2001:db8:8000::/34",
+					 "2001:db8:c000::/34"};
+	struct api_cmd c;
+
+	if (!ok("announce route 10.0.0.0/22 next-hop self split /24", &c)) {
+		CU_ASSERT_EQUAL_FATAL(c.nnlri, 4);
+		for (int i = 0; i < 4; i++)
+			CU_ASSERT(peq(&c.nlri[i], v4[i]));
+		CU_ASSERT(peq(&c.route.prefix, "10.0.0.0/22"));
+		api_cmd_free(&c);
+	}
+	if (!ok("announce route 2001:db8::/32 next-hop 2001:db8::1 split 34",
+		&c)) {
+		CU_ASSERT_EQUAL_FATAL(c.nnlri, 4);
+		for (int i = 0; i < 4; i++)
+			CU_ASSERT(peq(&c.nlri[i], v6[i]));
+		api_cmd_free(&c);
+	}
+	/* Same length: one piece, the prefix itself. */
+	if (!ok("announce route 10.0.0.0/24 next-hop self split /24", &c)) {
+		CU_ASSERT_EQUAL(c.nnlri, 1);
+		CU_ASSERT(peq(&c.nlri[0], "10.0.0.0/24"));
+		api_cmd_free(&c);
+	}
+	/* 2^12 = API_MAX_NLRI pieces: the last is 255.240.0.0/12. */
+	if (!ok("announce route 0.0.0.0/0 next-hop self split /12", &c)) {
+		CU_ASSERT_EQUAL_FATAL(c.nnlri, API_MAX_NLRI);
+		CU_ASSERT(peq(&c.nlri[0], "0.0.0.0/12"));
+		CU_ASSERT(peq(&c.nlri[1], "0.16.0.0/12"));
+		CU_ASSERT(peq(&c.nlri[4095], "255.240.0.0/12"));
+		api_cmd_free(&c);
+	}
+	/* IPv6 host routes out of a /126. */
+	if (!ok("withdraw route 2001:db8::/126 split /128", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_WITHDRAW_ROUTE);
+		CU_ASSERT_EQUAL_FATAL(c.nnlri, 4);
+		CU_ASSERT(peq(&c.nlri[3], "2001:db8::3"));
+		api_cmd_free(&c);
+	}
+	bad("announce route 0.0.0.0/0 next-hop self split /13", "more than");
+	bad("announce route 10.0.0.0/24 next-hop self split /23", "split /23");
+	bad("announce route 10.0.0.0/24 next-hop self split /33", "split /33");
+	bad("announce route 10.0.0.0/24 next-hop self split /x", "split");
+	bad("announce route 10.0.0.0/24 next-hop self split", "split");
+}
+
+static void test_withdraw_route(void)
+{
+	struct api_cmd c;
+
+	if (!ok("withdraw route 10.0.0.0/24", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_WITHDRAW_ROUTE);
+		CU_ASSERT(peq(&c.route.prefix, "10.0.0.0/24"));
+		CU_ASSERT_EQUAL(c.nnlri, 1);
+		api_cmd_free(&c);
+	}
+	/* Attributes are checked but not kept; a next hop of the other
+	 * family does not matter for a withdraw. */
+	if (!ok("withdraw route 10.0.0.0/24 next-hop 2001:db8::1 med 5 "
+		"community [ 1:1 ] watchdog dog",
+		&c)) {
+		CU_ASSERT_EQUAL(c.route.flags, 0);
+		CU_ASSERT_EQUAL(c.route.ncommunities, 0);
+		CU_ASSERT_PTR_NULL(c.route.communities);
+		CU_ASSERT_EQUAL(c.route.next_hop.family, 0);
+		CU_ASSERT(peq(&c.route.prefix, "10.0.0.0/24"));
+		CU_ASSERT_STRING_EQUAL(c.watchdog, "dog");
+		api_cmd_free(&c);
+	}
+	bad("withdraw route 10.0.0.0/24 med x", "med needs a number");
+	bad("withdraw route 10.0.0.0/24 foo 1", "unknown keyword 'foo' in "
+						"withdraw route");
+}
+
+static void test_attributes(void)
+{
+	struct api_cmd c;
+
+	if (!ok("announce attributes next-hop 192.0.2.1 med 10 community "
+		"65000:1 nlri 10.0.0.0/24 10.0.1.0/24 192.0.2.128/25",
+		&c)) {
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_ATTRS);
+		CU_ASSERT(peq(&c.route.next_hop, "192.0.2.1"));
+		CU_ASSERT_EQUAL(c.route.med, 10);
+		CU_ASSERT_EQUAL(c.route.ncommunities, 1);
+		CU_ASSERT_EQUAL_FATAL(c.nnlri, 3);
+		CU_ASSERT(peq(&c.nlri[0], "10.0.0.0/24"));
+		CU_ASSERT(peq(&c.nlri[1], "10.0.1.0/24"));
+		CU_ASSERT(peq(&c.nlri[2], "192.0.2.128/25"));
+		CU_ASSERT(peq(&c.route.prefix, "10.0.0.0/24"));
+		api_cmd_free(&c);
+	}
+	if (!ok("withdraw attributes nlri 2001:db8::/32 2001:db9::/32", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_WITHDRAW_ATTRS);
+		CU_ASSERT_EQUAL(c.nnlri, 2);
+		CU_ASSERT(peq(&c.route.prefix, "2001:db8::/32"));
+		api_cmd_free(&c);
+	}
+	if (!ok("announce attributes next-hop self nlri 2001:db8::/32", &c)) {
+		CU_ASSERT_EQUAL(c.route.nh_self, 1);
+		CU_ASSERT_EQUAL(c.nnlri, 1);
+		api_cmd_free(&c);
+	}
+	bad("announce attributes next-hop 192.0.2.1 nlri 2001:db8::/32",
+	    "is IPv4 but nlri");
+	bad("announce attributes next-hop 192.0.2.1 nlri 10.0.0.0/8 "
+	    "2001:db8::/32",
+	    "first nlri is IPv4");
+	bad("announce attributes next-hop 192.0.2.1", "needs 'nlri");
+	bad("announce attributes next-hop 192.0.2.1 nlri", "at least one");
+	bad("announce attributes nlri 10.0.0.0/8", "needs a next-hop");
+	bad("announce attributes next-hop self nlri 10.0.0.1/8", "nlri");
+	bad("announce attributes next-hop self split /24 nlri 10.0.0.0/8",
+	    "unknown keyword 'split'");
+}
+
+/* API_MAX_NLRI prefixes fit; one more does not. */
+static void test_attributes_limit(void)
+{
+	size_t cap = 64 + (API_MAX_NLRI + 1) * 20;
+	char *line = malloc(cap);
+	struct api_cmd c;
+	char err[API_ERR_MAX];
+	size_t o;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	o = snprintf(line, cap, "announce attributes next-hop self nlri");
+	for (int i = 0; i < API_MAX_NLRI; i++)
+		o += snprintf(line + o, cap - o, " 10.%d.%d.0/24", i / 256,
+			      i % 256);
+	/* 4096 * ~14 bytes is more than API_LINE_MAX: the line limit
+	 * speaks first, and that is the documented behaviour. */
+	CU_ASSERT(o > API_LINE_MAX);
+	CU_ASSERT_EQUAL(api_parse(line, o, &c, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line too long"));
+	/* The shortest IPv4 prefix text is 7 bytes, so API_MAX_NLRI is
+	 * beyond what a line can hold; 600 in one line must all arrive. */
+	o = snprintf(line, cap, "withdraw attributes nlri");
+	for (int i = 0; i < 600; i++)
+		o += snprintf(line + o, cap - o, " 1.%d.%d.0/24", i / 256,
+			      i % 256);
+	CU_ASSERT(o <= API_LINE_MAX);
+	if (!api_parse(line, o, &c, err, sizeof(err))) {
+		CU_ASSERT_EQUAL(c.nnlri, 600);
+		CU_ASSERT(peq(&c.nlri[599], "1.2.87.0/24"));
+		api_cmd_free(&c);
+	} else {
+		CU_FAIL("600 nlri refused");
+		fprintf(stderr, "\n  %s\n", err);
+	}
+	free(line);
+}
+
+static void test_neighbors(void)
+{
+	struct api_cmd c;
+
+	if (!ok("neighbor 192.0.2.1 announce route 10.0.0.0/8 next-hop self",
+		&c)) {
+		CU_ASSERT_EQUAL_FATAL(c.nneighbors, 1);
+		CU_ASSERT(peq(&c.neighbors[0], "192.0.2.1"));
+		CU_ASSERT_EQUAL(c.all, 0);
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_ROUTE);
+		api_cmd_free(&c);
+	}
+	if (!ok("neighbor 192.0.2.1 local-ip 192.0.2.2 local-as 65000 "
+		"peer-as 4200000000 router-id 1.1.1.1 family-allowed "
+		"ipv4-unicast, neighbor 2001:db8::1 local-as 1.10, "
+		"neighbor 198.51.100.1 withdraw route 10.0.0.0/8",
+		&c)) {
+		CU_ASSERT_EQUAL_FATAL(c.nneighbors, 3);
+		CU_ASSERT(peq(&c.neighbors[0], "192.0.2.1"));
+		CU_ASSERT(peq(&c.neighbors[1], "2001:db8::1"));
+		CU_ASSERT(peq(&c.neighbors[2], "198.51.100.1"));
+		CU_ASSERT_EQUAL(c.verb, API_WITHDRAW_ROUTE);
+		api_cmd_free(&c);
+	}
+	if (!ok("neighbor * announce eor", &c)) {
+		CU_ASSERT_EQUAL(c.all, 1);
+		CU_ASSERT_EQUAL(c.nneighbors, 0);
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_EOR);
+		api_cmd_free(&c);
+	}
+	/* Comma written against the address. */
+	if (!ok("neighbor 192.0.2.1,neighbor 192.0.2.2 shutdown", &c)) {
+		CU_ASSERT_EQUAL(c.nneighbors, 2);
+		CU_ASSERT_EQUAL(c.verb, API_SHUTDOWN);
+		api_cmd_free(&c);
+	}
+	bad("neighbor 192.0.2.0/24 shutdown", "bad neighbor");
+	bad("neighbor 192.0.2.300 shutdown", "bad neighbor '192.0.2.300'");
+	bad("neighbor shutdown", "bad neighbor 'shutdown'");
+	bad("neighbor 192.0.2.1", "without a command");
+	bad("neighbor 192.0.2.1, shutdown", "another neighbor");
+	bad("neighbor 192.0.2.1 local-as x shutdown", "local-as");
+	bad("neighbor 192.0.2.1 router-id 2001:db8::1 shutdown", "router-id");
+	bad("neighbor 192.0.2.1 local-ip 10.0.0.0/8 shutdown", "local-ip");
+	bad("neighbor 192.0.2.1 peer-as", "peer-as");
+}
+
+static void test_neighbor_limit(void)
+{
+	char line[API_LINE_MAX];
+	struct api_cmd c;
+	char err[API_ERR_MAX];
+	size_t o = 0;
+
+	for (int i = 0; i < API_MAX_NEIGHBORS; i++)
+		o += snprintf(line + o, sizeof(line) - o,
+			      "neighbor 10.0.0.%d, ", i + 1);
+	o += snprintf(line + o, sizeof(line) - o, "neighbor 10.0.1.1 version");
+	CU_ASSERT_EQUAL(api_parse(line, o, &c, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "too many neighbor"));
+	/* Exactly the limit is fine. */
+	o = 0;
+	for (int i = 0; i < API_MAX_NEIGHBORS; i++)
+		o += snprintf(line + o, sizeof(line) - o,
+			      "%sneighbor 10.0.0.%d", i ? ", " : "", i + 1);
+	o += snprintf(line + o, sizeof(line) - o, " version");
+	if (!api_parse(line, o, &c, err, sizeof(err))) {
+		CU_ASSERT_EQUAL(c.nneighbors, API_MAX_NEIGHBORS);
+		CU_ASSERT(peq(&c.neighbors[63], "10.0.0.64"));
+		api_cmd_free(&c);
+	} else {
+		CU_FAIL("64 neighbors refused");
+	}
+}
+
+static void test_eor_refresh_watchdog(void)
+{
+	struct api_cmd c;
+
+	if (!ok("announce eor", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_EOR);
+		CU_ASSERT_EQUAL(c.afi, 0);
+		CU_ASSERT_EQUAL(c.safi, 0);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce eor ipv4 unicast", &c)) {
+		CU_ASSERT_EQUAL(c.afi, 1);
+		CU_ASSERT_EQUAL(c.safi, 1);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce eor ipv6 unicast", &c)) {
+		CU_ASSERT_EQUAL(c.afi, 2);
+		CU_ASSERT_EQUAL(c.safi, 1);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce route-refresh ipv6 unicast", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_REFRESH);
+		CU_ASSERT_EQUAL(c.afi, 2);
+		CU_ASSERT_EQUAL(c.safi, 1);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce route-refresh", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_REFRESH);
+		CU_ASSERT_EQUAL(c.afi, 0);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce watchdog my_dog.1-a", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_WATCHDOG);
+		CU_ASSERT_STRING_EQUAL(c.watchdog, "my_dog.1-a");
+		api_cmd_free(&c);
+	}
+	if (!ok("withdraw watchdog dog", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_WITHDRAW_WATCHDOG);
+		CU_ASSERT_STRING_EQUAL(c.watchdog, "dog");
+		api_cmd_free(&c);
+	}
+	/* 64 characters is the longest name. */
+	if (!ok("announce watchdog "
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aa",
+		&c)) {
+		CU_ASSERT_EQUAL(strlen(c.watchdog), 64);
+		api_cmd_free(&c);
+	}
+}
+
+static void test_simple_commands(void)
+{
+	static const struct {
+		const char *line;
+		enum api_verb verb;
+		int extensive, summary, in, out;
+	} t[] = {
+		{"show neighbor", API_SHOW_NEIGHBOR, 0, 0, 0, 0},
+		{"show neighbor summary", API_SHOW_NEIGHBOR, 0, 1, 0, 0},
+		{"show neighbor extensive", API_SHOW_NEIGHBOR, 1, 0, 0, 0},
+		{"show neighbor configuration", API_SHOW_NEIGHBOR, 0, 0, 0, 0},
+		{"show adj-rib in", API_SHOW_ADJ_IN, 0, 0, 0, 0},
+		{"show adj-rib out", API_SHOW_ADJ_OUT, 0, 0, 0, 0},
+		{"show adj-rib in extensive", API_SHOW_ADJ_IN, 1, 0, 0, 0},
+		{"show adj-rib out extensive", API_SHOW_ADJ_OUT, 1, 0, 0, 0},
+		{"flush adj-rib out", API_FLUSH_ADJ_OUT, 0, 0, 0, 0},
+		{"clear adj-rib", API_CLEAR_ADJ, 0, 0, 1, 1},
+		{"clear adj-rib in", API_CLEAR_ADJ, 0, 0, 1, 0},
+		{"clear adj-rib out", API_CLEAR_ADJ, 0, 0, 0, 1},
+		{"shutdown", API_SHUTDOWN, 0, 0, 0, 0},
+		{"reload", API_RELOAD, 0, 0, 0, 0},
+		{"enable-ack", API_ACK_ENABLE, 0, 0, 0, 0},
+		{"disable-ack", API_ACK_DISABLE, 0, 0, 0, 0},
+		{"silence-ack", API_ACK_SILENCE, 0, 0, 0, 0},
+		{"version", API_VERSION, 0, 0, 0, 0},
+		{"  version  \r", API_VERSION, 0, 0, 0, 0},
+	};
+	struct api_cmd c;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (ok(t[i].line, &c))
+			continue;
+		CU_ASSERT_EQUAL(c.verb, t[i].verb);
+		CU_ASSERT_EQUAL(c.extensive, t[i].extensive);
+		CU_ASSERT_EQUAL(c.summary, t[i].summary);
+		CU_ASSERT_EQUAL(c.clear_in, t[i].in);
+		CU_ASSERT_EQUAL(c.clear_out, t[i].out);
+		CU_ASSERT_PTR_NULL(c.nlri);
+		api_cmd_free(&c);
+	}
+	CU_ASSERT_STRING_EQUAL(api_verb_name(API_ANNOUNCE_ROUTE),
+			       "announce route");
+	CU_ASSERT_STRING_EQUAL(api_verb_name(API_VERSION), "version");
+	CU_ASSERT_STRING_EQUAL(api_verb_name((enum api_verb)999), "unknown");
+}
+
+static void test_malformed(void)
+{
+	static const struct {
+		const char *line, *want;
+	} t[] = {
+		{"", "empty command"},
+		{"   ", "empty command"},
+		{"\r", "empty command"},
+		{"foo", "unknown command 'foo'"},
+		{"announce", "announce needs"},
+		{"withdraw", "withdraw needs"},
+		{"announce foo", "unknown keyword 'foo'"},
+		{"withdraw eor", "unknown keyword 'eor'"},
+		{"announce route", "route needs a value"},
+		{"announce route 10.0.0.0/24", "needs a next-hop"},
+		{"announce route 10.0.0.1/24 next-hop self",
+		 "bad prefix '10.0.0.1/24'"},
+		{"announce route 10.0.0.0/33 next-hop self", "bad prefix"},
+		{"announce route 300.0.0.0/8 next-hop self", "bad prefix"},
+		{"announce route 10.0.0.0/8 next-hop",
+		 "next-hop needs a value"},
+		{"announce route 10.0.0.0/8 next-hop x", "bad next-hop 'x'"},
+		{"announce route 10.0.0.0/8 next-hop 192.0.2.0/24",
+		 "bad next-hop"},
+		{"announce route 10.0.0.0/8 next-hop 2001:db8::1",
+		 "is IPv6 but the route"},
+		{"announce route 2001:db8::/32 next-hop 192.0.2.1",
+		 "is IPv4 but the route"},
+		{"announce route 10.0.0.0/8 next-hop self foo",
+		 "unknown keyword 'foo' in announce route"},
+		{"announce route 10.0.0.0/8 next-hop self nlri 10.0.0.0/8",
+		 "unknown keyword 'nlri'"},
+		{"announce route 10.0.0.0/8 next-hop self atomic-aggregate",
+		 "unknown keyword 'atomic-aggregate'"},
+		{"announce route 10.0.0.0/8 next-hop self next-hop self",
+		 "given twice"},
+		{"announce route 10.0.0.0/8 next-hop self med 1 med 2",
+		 "med is given twice"},
+		{"announce route 10.0.0.0/8 next-hop self med abc",
+		 "med needs a number 0-4294967295, got 'abc'"},
+		{"announce route 10.0.0.0/8 next-hop self med -1", "got '-1'"},
+		{"announce route 10.0.0.0/8 next-hop self med +1", "got '+1'"},
+		{"announce route 10.0.0.0/8 next-hop self med 4294967296",
+		 "got '4294967296'"},
+		{"announce route 10.0.0.0/8 next-hop self med 0x10",
+		 "med needs"},
+		{"announce route 10.0.0.0/8 next-hop self med",
+		 "med needs a value"},
+		{"announce route 10.0.0.0/8 next-hop self med [ 1 ]",
+		 "med needs a value"},
+		{"announce route 10.0.0.0/8 next-hop self local-preference x",
+		 "local-preference needs a number"},
+		{"announce route 10.0.0.0/8 next-hop self origin bgp",
+		 "origin needs igp, egp or incomplete"},
+		{"announce route 10.0.0.0/8 next-hop self origin",
+		 "origin needs a value"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ 0 ]",
+		 "RFC 7607"},
+		{"announce route 10.0.0.0/8 next-hop self as-path 0",
+		 "AS 0 is not allowed"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ 65001 x ]",
+		 "got 'x'"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ 4294967296 "
+		 "]",
+		 "as-path needs"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ -1 ]",
+		 "as-path needs"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ 1.65536 ]",
+		 "as-path needs"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ 65001",
+		 "without ']'"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ [ 1 ] ]",
+		 "inside a list"},
+		{"announce route 10.0.0.0/8 next-hop self as-path ]",
+		 "as-path needs a value"},
+		{"announce route 10.0.0.0/8 next-hop self as-path",
+		 "as-path needs a value"},
+		{"announce route 10.0.0.0/8 next-hop self as-path [ 1 ] ]",
+		 "unknown keyword ']'"},
+		{"announce route 10.0.0.0/8 next-hop self community 65536:1",
+		 "community needs ASN:VALUE"},
+		{"announce route 10.0.0.0/8 next-hop self community [ 1:1 "
+		 "no-such ]",
+		 "got 'no-such'"},
+		{"announce route 10.0.0.0/8 next-hop self community [ 1:2:3 ]",
+		 "community needs"},
+		{"announce route 10.0.0.0/8 next-hop self community [ 1::2 ]",
+		 "community needs"},
+		{"announce route 10.0.0.0/8 next-hop self large-community [ "
+		 "1:2 ]",
+		 "large-community needs"},
+		{"announce route 10.0.0.0/8 next-hop self large-community "
+		 "1:2:x",
+		 "got '1:2:x'"},
+		{"announce route 10.0.0.0/8 next-hop self extended-community [ "
+		 "target:1 ]",
+		 "extended-community needs"},
+		{"announce route 10.0.0.0/8 next-hop self extended-community "
+		 "foo:1:2",
+		 "got 'foo:1:2'"},
+		{"announce route 10.0.0.0/8 next-hop self extended-community "
+		 "0x12",
+		 "extended-community needs"},
+		{"announce route 10.0.0.0/8 next-hop self watchdog",
+		 "watchdog needs a value"},
+		{"announce route 10.0.0.0/8 next-hop self watchdog a/b",
+		 "bad watchdog name 'a/b'"},
+		{"announce route 10.0.0.0/8 next-hop self name",
+		 "name needs a value"},
+		{"announce route 10.0.0.0/8 , next-hop self",
+		 "unknown keyword ','"},
+		{"announce watchdog", "watchdog needs a value"},
+		{"announce watchdog a b", "unexpected 'b'"},
+		{"announce watchdog "
+		 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		 "aaaa",
+		 "bad watchdog name"},
+		{"withdraw watchdog bad*name", "bad watchdog name"},
+		{"announce eor ipv4", "family not supported"},
+		{"announce eor ipv4 multicast",
+		 "family not supported: 'ipv4 multicast'"},
+		{"announce eor l2vpn evpn", "family not supported"},
+		{"announce eor 1 1", "family not supported"},
+		{"announce eor ipv4 unicast extra", "unexpected 'extra'"},
+		{"announce route-refresh ipv6 flow", "family not supported"},
+		{"show", "show needs"},
+		{"show foo", "show needs neighbor or adj-rib, got 'foo'"},
+		{"show neighbor foo", "unexpected 'foo' after show neighbor"},
+		{"show neighbor summary extensive", "unexpected 'extensive'"},
+		{"show adj-rib", "needs in or out"},
+		{"show adj-rib both", "needs in or out"},
+		{"show adj-rib in extensive x", "unexpected 'x'"},
+		{"flush adj-rib in", "flush needs"},
+		{"flush", "flush needs"},
+		{"clear adj-rib both", "unexpected 'both'"},
+		{"clear", "clear needs"},
+		{"shutdown now", "unexpected 'now' after shutdown"},
+		{"version 2", "unexpected '2'"},
+		{"reload x", "unexpected 'x'"},
+		{"enable-ack x", "unexpected 'x'"},
+		{"withdraw route", "route needs a value"},
+		{"withdraw route x", "bad prefix 'x'"},
+		{"withdraw attributes", "needs 'nlri"},
+		{"withdraw attributes nlri x", "bad nlri 'x'"},
+		{"announce attributes next-hop self nlri 10.0.0.0/8 [",
+		 "unexpected '['"},
+		{"ANNOUNCE route 10.0.0.0/8 next-hop self",
+		 "unknown command 'ANNOUNCE'"},
+		{"[", "unknown command '['"},
+		{"neighbor * , ", "another neighbor"},
+		{"neighbor *", "without a command"},
+		{"shutdown\x01", "control character 0x01"},
+		{"shut\ndown", "control character 0x0a"},
+		{"ver\rsion", "control character 0x0d"},
+		{"version\x7f", "control character 0x7f"},
+	};
+	size_t n = sizeof(t) / sizeof(t[0]);
+
+	CU_ASSERT(n >= 60);
+	for (size_t i = 0; i < n; i++)
+		bad(t[i].line, t[i].want);
+}
+
+static void test_line_limits(void)
+{
+	char *line = malloc(API_LINE_MAX + 2);
+	char err[API_ERR_MAX] = "";
+	struct api_cmd c;
+	const char nul[] = "version\0x";
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	/* Exactly API_LINE_MAX bytes is allowed (blank padding). */
+	memset(line, ' ', API_LINE_MAX + 1);
+	memcpy(line, "version", 7);
+	CU_ASSERT_EQUAL(api_parse(line, API_LINE_MAX, &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.verb, API_VERSION);
+	api_cmd_free(&c);
+	CU_ASSERT_EQUAL(api_parse(line, API_LINE_MAX + 1, &c, err, sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(err, "line too long (8193 bytes, limit 8192)");
+	CU_ASSERT_EQUAL(c.verb, API_NONE);
+	free(line);
+
+	CU_ASSERT_EQUAL(api_parse(nul, sizeof(nul) - 1, &c, err, sizeof(err)),
+			-1);
+	CU_ASSERT_STRING_EQUAL(err, "NUL byte at offset 7");
+	/* len, not the NUL, ends the line. */
+	CU_ASSERT_EQUAL(api_parse("versionXYZ", 7, &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.verb, API_VERSION);
+	api_cmd_free(&c);
+	/* A tiny or absent err buffer is not overrun. */
+	CU_ASSERT_EQUAL(api_parse("foo", 3, &c, err, 4), -1);
+	CU_ASSERT_STRING_EQUAL(err, "unk");
+	CU_ASSERT_EQUAL(api_parse("foo", 3, &c, NULL, 0), -1);
+	/* api_cmd_free on a zeroed command. */
+	memset(&c, 0, sizeof(c));
+	api_cmd_free(&c);
+	CU_ASSERT_EQUAL(c.verb, API_NONE);
+}
+
+/* List limits: CFG_MAX_LIST items fit, one more is refused. */
+static void test_list_limit(void)
+{
+	size_t cap = API_LINE_MAX + 64;
+	char *line = malloc(cap);
+	char err[API_ERR_MAX];
+	struct api_cmd c;
+	size_t o;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	o = snprintf(line, cap,
+		     "announce route 10.0.0.0/8 next-hop self as-path [");
+	for (int i = 0; i < CFG_MAX_LIST; i++)
+		o += snprintf(line + o, cap - o, " %d", i % 9 + 1);
+	snprintf(line + o, cap - o, " ]");
+	o += 2;
+	if (!api_parse(line, o, &c, err, sizeof(err))) {
+		CU_ASSERT_EQUAL(c.route.as_path_len, CFG_MAX_LIST);
+		api_cmd_free(&c);
+	} else {
+		CU_FAIL("1024 ASNs refused");
+		fprintf(stderr, "\n  %s\n", err);
+	}
+	o -= 2;
+	o += snprintf(line + o, cap - o, " 7 ]");
+	CU_ASSERT_EQUAL(api_parse(line, o, &c, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "too many items in as-path"));
+	free(line);
+}
+
+/* Re-print a parsed route in the API's syntax and parse it again: the
+ * two commands must be the same. */
+static void test_round_trip(void)
+{
+	const char *in = "announce route 2001:db8:4::/46 next-hop 2001:db8::9 "
+			 "origin egp med 7 local-preference 300 as-path "
+			 "[ 65001 4200000000 ] community [ 65000:1 blackhole ] "
+			 "large-community [ 4200000000:1:2 ] "
+			 "extended-community [ target:65000:1 "
+			 "origin:192.0.2.1:5 target:4200000000:9 ]";
+	static const char *const org[] = {"igp", "egp", "incomplete"};
+	struct api_cmd a, b;
+	char out[2048], pb[PREFIX_STRLEN], nb[PREFIX_STRLEN];
+	size_t o;
+
+	if (ok(in, &a))
+		return;
+	o = snprintf(out, sizeof(out),
+		     "announce route %s next-hop %s origin %s med %u "
+		     "local-preference %u as-path [",
+		     prefix_fmt(&a.route.prefix, pb, sizeof(pb)),
+		     prefix_fmt(&a.route.next_hop, nb, sizeof(nb)),
+		     org[a.route.origin], a.route.med, a.route.local_pref);
+	for (size_t i = 0; i < a.route.as_path_len; i++)
+		o += snprintf(out + o, sizeof(out) - o, " %u",
+			      a.route.as_path[i]);
+	o += snprintf(out + o, sizeof(out) - o, " ] community [");
+	for (size_t i = 0; i < a.route.ncommunities; i++)
+		o += snprintf(out + o, sizeof(out) - o, " %u:%u",
+			      a.route.communities[i] >> 16,
+			      a.route.communities[i] & 0xffff);
+	o += snprintf(out + o, sizeof(out) - o, " ] large-community [");
+	for (size_t i = 0; i < a.route.nlarge; i++)
+		o += snprintf(out + o, sizeof(out) - o, " %u:%u:%u",
+			      a.route.large[i].global, a.route.large[i].local1,
+			      a.route.large[i].local2);
+	o += snprintf(out + o, sizeof(out) - o, " ] extended-community [");
+	for (size_t i = 0; i < a.route.next; i++)
+		o += snprintf(out + o, sizeof(out) - o, " 0x%016llx",
+			      (unsigned long long)a.route.ext[i]);
+	snprintf(out + o, sizeof(out) - o, " ]");
+	if (!ok(out, &b)) {
+		CU_ASSERT(!memcmp(&a.route.prefix, &b.route.prefix,
+				  sizeof(a.route.prefix)));
+		CU_ASSERT(!memcmp(&a.route.next_hop, &b.route.next_hop,
+				  sizeof(a.route.next_hop)));
+		CU_ASSERT_EQUAL(a.route.origin, b.route.origin);
+		CU_ASSERT_EQUAL(a.route.flags, b.route.flags);
+		CU_ASSERT_EQUAL(a.route.med, b.route.med);
+		CU_ASSERT_EQUAL(a.route.local_pref, b.route.local_pref);
+		CU_ASSERT_EQUAL_FATAL(b.route.as_path_len, 2);
+		CU_ASSERT(!memcmp(a.route.as_path, b.route.as_path,
+				  2 * sizeof(uint32_t)));
+		CU_ASSERT_EQUAL_FATAL(b.route.ncommunities, 2);
+		CU_ASSERT(!memcmp(a.route.communities, b.route.communities,
+				  2 * sizeof(uint32_t)));
+		CU_ASSERT_EQUAL_FATAL(b.route.nlarge, 1);
+		CU_ASSERT(!memcmp(a.route.large, b.route.large,
+				  sizeof(struct cfg_lcomm)));
+		CU_ASSERT_EQUAL_FATAL(b.route.next, 3);
+		CU_ASSERT(!memcmp(a.route.ext, b.route.ext,
+				  3 * sizeof(uint64_t)));
+		CU_ASSERT_EQUAL(b.route.ext[2], 0x0202FA56EA000009ull);
+		api_cmd_free(&b);
+	}
+	api_cmd_free(&a);
+}
+
+int main(void)
+{
+	unsigned int failed;
+	CU_pSuite s;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("api", NULL, NULL);
+	CU_add_test(s, "announce route, every attribute",
+		    test_announce_route_full);
+	CU_add_test(s, "announce route, minimal and IPv6",
+		    test_announce_route_minimal);
+	CU_add_test(s, "bracket spellings", test_brackets);
+	CU_add_test(s, "community/large/extended values", test_values);
+	CU_add_test(s, "asdot AS numbers", test_asdot);
+	CU_add_test(s, "split", test_split);
+	CU_add_test(s, "withdraw route", test_withdraw_route);
+	CU_add_test(s, "announce/withdraw attributes", test_attributes);
+	CU_add_test(s, "attributes nlri count", test_attributes_limit);
+	CU_add_test(s, "neighbor selectors", test_neighbors);
+	CU_add_test(s, "neighbor selector limit", test_neighbor_limit);
+	CU_add_test(s, "eor, route-refresh, watchdog",
+		    test_eor_refresh_watchdog);
+	CU_add_test(s, "show, flush, clear and the rest", test_simple_commands);
+	CU_add_test(s, "malformed lines", test_malformed);
+	CU_add_test(s, "line length, NUL, err buffer", test_line_limits);
+	CU_add_test(s, "list limit", test_list_limit);
+	CU_add_test(s, "round trip", test_round_trip);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,1059 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The ExaBGP 4.x text API parser (see api.h and docs/API.md).  A line is
+ * cut into words ('[', ']' and ',' are words of their own even when
+ * written against a value), then read left to right by a small recursive
+ * descent.  Every refusal names the word that was wrong.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "api.h"
+
+#define API_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct api_ps {
+	char **t;    /* the words */
+	size_t n, i; /* count, next */
+	char *err;
+	size_t errlen;
+	struct api_cmd *c;
+	const char *where; /* "announce route", for messages */
+};
+
+static const char *const api_verb_names[] = {
+	[API_NONE] = "none",
+	[API_ANNOUNCE_ROUTE] = "announce route",
+	[API_WITHDRAW_ROUTE] = "withdraw route",
+	[API_ANNOUNCE_ATTRS] = "announce attributes",
+	[API_WITHDRAW_ATTRS] = "withdraw attributes",
+	[API_ANNOUNCE_EOR] = "announce eor",
+	[API_ANNOUNCE_REFRESH] = "announce route-refresh",
+	[API_ANNOUNCE_WATCHDOG] = "announce watchdog",
+	[API_WITHDRAW_WATCHDOG] = "withdraw watchdog",
+	[API_SHOW_NEIGHBOR] = "show neighbor",
+	[API_SHOW_ADJ_IN] = "show adj-rib in",
+	[API_SHOW_ADJ_OUT] = "show adj-rib out",
+	[API_FLUSH_ADJ_OUT] = "flush adj-rib out",
+	[API_CLEAR_ADJ] = "clear adj-rib",
+	[API_SHUTDOWN] = "shutdown",
+	[API_RELOAD] = "reload",
+	[API_ACK_ENABLE] = "enable-ack",
+	[API_ACK_DISABLE] = "disable-ack",
+	[API_ACK_SILENCE] = "silence-ack",
+	[API_VERSION] = "version",
+};
+
+const char *api_verb_name(enum api_verb v)
+{
+	if ((size_t)v >= API_ARRAY_SIZE(api_verb_names) || !api_verb_names[v])
+		return "unknown";
+	return api_verb_names[v];
+}
+
+__attribute__((format(printf, 2, 3))) static int api_err(struct api_ps *p,
+							 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static const char *api_peek(struct api_ps *p)
+{
+	return p->i < p->n ? p->t[p->i] : NULL;
+}
+
+static int api_is(struct api_ps *p, const char *w)
+{
+	const char *s = api_peek(p);
+
+	return s && !strcmp(s, w);
+}
+
+static const char *api_take(struct api_ps *p)
+{
+	return p->i < p->n ? p->t[p->i++] : NULL;
+}
+
+/* A value word: not one of the punctuation words. */
+static int api_is_value(const char *s)
+{
+	return s && strcmp(s, "[") && strcmp(s, "]") && strcmp(s, ",");
+}
+
+/* The value after keyword kw, or an error naming kw. */
+static const char *api_value(struct api_ps *p, const char *kw)
+{
+	const char *s = api_peek(p);
+
+	if (!api_is_value(s)) {
+		api_err(p, "%s needs a value%s%.64s%s", kw,
+			s ? ", got '" : " at the end of the line", s ? s : "",
+			s ? "'" : "");
+		return NULL;
+	}
+	p->i++;
+	return s;
+}
+
+/* ---- values ------------------------------------------------------------ */
+
+/* Split s at ':' into exactly n unsigned decimals, each at most max. */
+static int api_split_nums(const char *s, uint32_t max, uint32_t *v, int n)
+{
+	char b[64];
+	char *q, *c;
+	int i;
+
+	if (strlen(s) >= sizeof(b))
+		return -1;
+	strcpy(b, s);
+	q = b;
+	for (i = 0; i < n; i++) {
+		c = strchr(q, ':');
+		if ((c == NULL) != (i == n - 1))
+			return -1;
+		if (c)
+			*c = 0;
+		if (parse_u32(q, 0, max, &v[i]))
+			return -1;
+		q = c ? c + 1 : q;
+	}
+	return 0;
+}
+
+/* An AS number: asplain, or asdot "A.B" (RFC 5396) for 4-octet ASNs. */
+static int api_parse_asn(const char *s, uint32_t *out)
+{
+	const char *dot = strchr(s, '.');
+	uint32_t hi, lo;
+	char b[16];
+
+	if (!dot)
+		return parse_u32(s, 0, UINT32_MAX, out);
+	if ((size_t)(dot - s) >= sizeof(b))
+		return -1;
+	memcpy(b, s, dot - s);
+	b[dot - s] = 0;
+	if (parse_u32(b, 0, 65535, &hi) || parse_u32(dot + 1, 0, 65535, &lo))
+		return -1;
+	*out = hi << 16 | lo;
+	return 0;
+}
+
+/* Well-known communities by ExaBGP's names (RFC 1997, 3765, 7999, 8326,
+ * 7611, 9494); the same list as the config's. */
+static const struct {
+	const char *name;
+	uint32_t value;
+} api_wk_comms[] = {
+	{"no-export", 0xFFFFFF01},
+	{"no-advertise", 0xFFFFFF02},
+	{"no-export-subconfed", 0xFFFFFF03},
+	{"nopeer", 0xFFFFFF04},
+	{"blackhole", 0xFFFF029A},
+	{"graceful-shutdown", 0xFFFF0000},
+	{"accept-own", 0xFFFF0001},
+	{"llgr-stale", 0xFFFF0006},
+	{"no-llgr", 0xFFFF0007},
+};
+
+int api_parse_community(const char *s, uint32_t *out)
+{
+	uint32_t v[2];
+
+	for (size_t i = 0; i < API_ARRAY_SIZE(api_wk_comms); i++)
+		if (!strcmp(s, api_wk_comms[i].name)) {
+			*out = api_wk_comms[i].value;
+			return 0;
+		}
+	if (strchr(s, ':')) {
+		if (api_split_nums(s, 65535, v, 2))
+			return -1;
+		*out = v[0] << 16 | v[1];
+		return 0;
+	}
+	return parse_u32(s, 0, UINT32_MAX, out);
+}
+
+int api_parse_large(const char *s, struct cfg_lcomm *out)
+{
+	uint32_t v[3];
+
+	if (api_split_nums(s, UINT32_MAX, v, 3))
+		return -1;
+	out->global = v[0];
+	out->local1 = v[1];
+	out->local2 = v[2];
+	return 0;
+}
+
+/*
+ * RFC 4360 section 3: type (high bit: non-transitive), subtype, six octets
+ * of value.  Route target is subtype 0x02, route origin 0x03 (sections
+ * 4 and 5); the administrator is a 2-octet ASN (type 0x00, 4-octet local
+ * value), an IPv4 address (type 0x01, 2-octet local value, section 3.2)
+ * or a 4-octet ASN (type 0x02, RFC 5668).  Flowspec redirect is subtype
+ * 0x08 of the experimental types 0x80/0x81/0x82 (RFC 5575 section 7,
+ * RFC 7674).
+ */
+int api_parse_ext(const char *s, uint64_t *out)
+{
+	static const struct {
+		const char *name;
+		uint8_t sub, type_or;
+	} kinds[] = {
+		{"target:", 0x02, 0x00},
+		{"origin:", 0x03, 0x00},
+		{"redirect:", 0x08, 0x80},
+	};
+	const char *rest = NULL, *colon;
+	uint8_t sub = 0, tor = 0;
+	struct in_addr ip;
+	uint32_t asn, local;
+	char admin[32];
+	uint64_t v = 0;
+	size_t i;
+
+	if (!strncasecmp(s, "0x", 2)) {
+		if (strlen(s) != 18)
+			return -1;
+		for (i = 2; i < 18; i++) {
+			char ch = s[i];
+			int d;
+
+			if (ch >= '0' && ch <= '9')
+				d = ch - '0';
+			else if (ch >= 'a' && ch <= 'f')
+				d = ch - 'a' + 10;
+			else if (ch >= 'A' && ch <= 'F')
+				d = ch - 'A' + 10;
+			else
+				return -1;
+			v = v << 4 | (uint64_t)d;
+		}
+		*out = v;
+		return 0;
+	}
+	for (i = 0; i < API_ARRAY_SIZE(kinds); i++)
+		if (!strncmp(s, kinds[i].name, strlen(kinds[i].name))) {
+			rest = s + strlen(kinds[i].name);
+			sub = kinds[i].sub;
+			tor = kinds[i].type_or;
+			break;
+		}
+	if (!rest)
+		return -1;
+	colon = strrchr(rest, ':');
+	if (!colon || colon == rest || (size_t)(colon - rest) >= sizeof(admin))
+		return -1;
+	memcpy(admin, rest, colon - rest);
+	admin[colon - rest] = 0;
+	if (parse_u32(colon + 1, 0, UINT32_MAX, &local))
+		return -1;
+	if (strchr(admin, '.')) {
+		if (inet_pton(AF_INET, admin, &ip) != 1 || local > 65535)
+			return -1;
+		v = (uint64_t)(0x01 | tor) << 56 | (uint64_t)sub << 48 |
+		    (uint64_t)ntohl(ip.s_addr) << 16 | local;
+	} else {
+		if (parse_u32(admin, 0, UINT32_MAX, &asn))
+			return -1;
+		if (asn <= 65535)
+			v = (uint64_t)(0x00 | tor) << 56 | (uint64_t)sub << 48 |
+			    (uint64_t)asn << 32 | local;
+		else if (local <= 65535)
+			v = (uint64_t)(0x02 | tor) << 56 | (uint64_t)sub << 48 |
+			    (uint64_t)asn << 16 | local;
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int api_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > CFG_NAME_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
+		      ch == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+static int api_watchdog_name(struct api_ps *p, const char *kw)
+{
+	const char *s = api_value(p, kw);
+
+	if (!s)
+		return -1;
+	if (!api_name_ok(s))
+		return api_err(p,
+			       "bad watchdog name '%.64s': 1 to %d of "
+			       "A-Z a-z 0-9 _ . -",
+			       s, CFG_NAME_MAX);
+	strcpy(p->c->watchdog, s);
+	return 0;
+}
+
+static const char *api_fam_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* ---- lists ------------------------------------------------------------- */
+
+enum api_list { AL_ASPATH, AL_COMM, AL_LARGE, AL_EXT };
+
+static int api_list_item(struct api_ps *p, enum api_list k, const char *kw,
+			 const char *s)
+{
+	struct cfg_route *r = &p->c->route;
+	size_t *cnt = k == AL_ASPATH  ? &r->as_path_len
+		      : k == AL_COMM  ? &r->ncommunities
+		      : k == AL_LARGE ? &r->nlarge
+				      : &r->next;
+	uint32_t u;
+
+	if (*cnt >= CFG_MAX_LIST)
+		return api_err(p, "too many items in %s (limit %d)", kw,
+			       CFG_MAX_LIST);
+	switch (k) {
+	case AL_ASPATH:
+		if (api_parse_asn(s, &u))
+			return api_err(p,
+				       "as-path needs AS numbers "
+				       "1-4294967295, got '%.64s'",
+				       s);
+		if (u == 0)
+			return api_err(p, "AS 0 is not allowed in AS_PATH, "
+					  "RFC 7607");
+		if (!r->as_path &&
+		    !(r->as_path = calloc(CFG_MAX_LIST, sizeof(*r->as_path))))
+			return api_err(p, "out of memory");
+		r->as_path[(*cnt)++] = u;
+		return 0;
+	case AL_COMM:
+		if (api_parse_community(s, &u))
+			return api_err(p,
+				       "community needs ASN:VALUE (each "
+				       "0-65535), a 32-bit number or a name "
+				       "such as no-export, got '%.64s'",
+				       s);
+		if (!r->communities &&
+		    !(r->communities =
+			      calloc(CFG_MAX_LIST, sizeof(*r->communities))))
+			return api_err(p, "out of memory");
+		r->communities[(*cnt)++] = u;
+		return 0;
+	case AL_LARGE:
+		if (!r->large &&
+		    !(r->large = calloc(CFG_MAX_LIST, sizeof(*r->large))))
+			return api_err(p, "out of memory");
+		if (api_parse_large(s, &r->large[*cnt]))
+			return api_err(p,
+				       "large-community needs "
+				       "GLOBAL:LOCAL1:LOCAL2 (each "
+				       "0-4294967295), got '%.64s'",
+				       s);
+		(*cnt)++;
+		return 0;
+	default:
+		if (!r->ext &&
+		    !(r->ext = calloc(CFG_MAX_LIST, sizeof(*r->ext))))
+			return api_err(p, "out of memory");
+		if (api_parse_ext(s, &r->ext[*cnt]))
+			return api_err(p,
+				       "extended-community needs "
+				       "target:ASN:N, origin:IP:N, "
+				       "redirect:ASN:N or 0x and 16 hex "
+				       "digits, got '%.64s'",
+				       s);
+		(*cnt)++;
+		return 0;
+	}
+}
+
+/* "kw VALUE" or "kw [ V1 V2 ... ]" (commas between items allowed). */
+static int api_list(struct api_ps *p, enum api_list k, const char *kw)
+{
+	const char *s;
+
+	if (!api_is(p, "[")) {
+		s = api_value(p, kw);
+		return s ? api_list_item(p, k, kw, s) : -1;
+	}
+	p->i++;
+	for (;;) {
+		s = api_take(p);
+		if (!s)
+			return api_err(p, "%s: '[' without ']'", kw);
+		if (!strcmp(s, "]"))
+			return 0;
+		if (!strcmp(s, ","))
+			continue;
+		if (!strcmp(s, "["))
+			return api_err(p, "%s: '[' inside a list", kw);
+		if (api_list_item(p, k, kw, s))
+			return -1;
+	}
+}
+
+/* ---- routes ------------------------------------------------------------ */
+
+enum {
+	RA_NEXT_HOP,
+	RA_ORIGIN,
+	RA_MED,
+	RA_LOCAL_PREF,
+	RA_AS_PATH,
+	RA_COMMUNITY,
+	RA_LARGE,
+	RA_EXT,
+	RA_SPLIT,
+	RA_WATCHDOG,
+	RA_NAME,
+	RA_NLRI,
+	RA_COUNT,
+};
+
+static const char *const api_attr_names[RA_COUNT] = {
+	[RA_NEXT_HOP] = "next-hop",
+	[RA_ORIGIN] = "origin",
+	[RA_MED] = "med",
+	[RA_LOCAL_PREF] = "local-preference",
+	[RA_AS_PATH] = "as-path",
+	[RA_COMMUNITY] = "community",
+	[RA_LARGE] = "large-community",
+	[RA_EXT] = "extended-community",
+	[RA_SPLIT] = "split",
+	[RA_WATCHDOG] = "watchdog",
+	[RA_NAME] = "name",
+	[RA_NLRI] = "nlri",
+};
+
+static int api_u32(struct api_ps *p, const char *kw, uint32_t *out)
+{
+	const char *s = api_value(p, kw);
+
+	if (!s)
+		return -1;
+	if (parse_u32(s, 0, UINT32_MAX, out))
+		return api_err(p, "%s needs a number 0-4294967295, got '%.64s'",
+			       kw, s);
+	return 0;
+}
+
+static int api_nlri(struct api_ps *p)
+{
+	struct api_cmd *c = p->c;
+	char e[API_ERR_MAX];
+	const char *s;
+
+	if (!(c->nlri = calloc(API_MAX_NLRI, sizeof(*c->nlri))))
+		return api_err(p, "out of memory");
+	while ((s = api_take(p))) {
+		if (!api_is_value(s))
+			return api_err(p, "nlri: unexpected '%s'", s);
+		if (c->nnlri == API_MAX_NLRI)
+			return api_err(p, "too many nlri prefixes (limit %d)",
+				       API_MAX_NLRI);
+		if (prefix_parse(s, &c->nlri[c->nnlri], e, sizeof(e)))
+			return api_err(p, "bad nlri '%.64s': %s", s, e);
+		if (c->nlri[c->nnlri].family != c->nlri[0].family)
+			return api_err(p,
+				       "nlri '%.64s' is %s but the first "
+				       "nlri is %s",
+				       s,
+				       api_fam_name(c->nlri[c->nnlri].family),
+				       api_fam_name(c->nlri[0].family));
+		c->nnlri++;
+	}
+	if (!c->nnlri)
+		return api_err(p, "nlri needs at least one prefix");
+	return 0;
+}
+
+/* Attributes up to the end of the line (or through "nlri ..." when
+ * attrs is set).  split_n gets the "split /N" length, or -1. */
+static int api_attrs(struct api_ps *p, int attrs, int *split_n)
+{
+	struct cfg_route *r = &p->c->route;
+	int seen[RA_COUNT] = {0};
+	char e[API_ERR_MAX];
+	const char *s, *v;
+	uint32_t u;
+	int id;
+
+	*split_n = -1;
+	while ((s = api_take(p))) {
+		for (id = 0; id < RA_COUNT; id++)
+			if (!strcmp(s, api_attr_names[id]))
+				break;
+		if (id == RA_COUNT || (id == RA_NLRI && !attrs) ||
+		    (id == RA_SPLIT && attrs))
+			return api_err(p, "unknown keyword '%.64s' in %s", s,
+				       p->where);
+		if (seen[id])
+			return api_err(p, "%s is given twice", s);
+		seen[id] = 1;
+		switch (id) {
+		case RA_NEXT_HOP:
+			if (!(v = api_value(p, s)))
+				return -1;
+			if (!strcmp(v, "self")) {
+				r->nh_self = 1;
+				break;
+			}
+			if (prefix_parse(v, &r->next_hop, e, sizeof(e)))
+				return api_err(p, "bad next-hop '%.64s': %s", v,
+					       e);
+			if (!prefix_is_host(&r->next_hop))
+				return api_err(p,
+					       "bad next-hop '%.64s': an "
+					       "address, not a prefix",
+					       v);
+			break;
+		case RA_ORIGIN:
+			if (!(v = api_value(p, s)))
+				return -1;
+			if (!strcasecmp(v, "igp"))
+				r->origin = CFG_ORIGIN_IGP;
+			else if (!strcasecmp(v, "egp"))
+				r->origin = CFG_ORIGIN_EGP;
+			else if (!strcasecmp(v, "incomplete"))
+				r->origin = CFG_ORIGIN_INCOMPLETE;
+			else
+				return api_err(p,
+					       "origin needs igp, egp or "
+					       "incomplete, got '%.64s'",
+					       v);
+			break;
+		case RA_MED:
+			if (api_u32(p, s, &r->med))
+				return -1;
+			r->flags |= CFG_RT_MED;
+			break;
+		case RA_LOCAL_PREF:
+			if (api_u32(p, s, &r->local_pref))
+				return -1;
+			r->flags |= CFG_RT_LOCAL_PREF;
+			break;
+		case RA_AS_PATH:
+		case RA_COMMUNITY:
+		case RA_LARGE:
+		case RA_EXT:
+			if (api_list(p,
+				     id == RA_AS_PATH	  ? AL_ASPATH
+				     : id == RA_COMMUNITY ? AL_COMM
+				     : id == RA_LARGE	  ? AL_LARGE
+							  : AL_EXT,
+				     s))
+				return -1;
+			break;
+		case RA_SPLIT:
+			if (!(v = api_value(p, s)))
+				return -1;
+			if (parse_u32(v + (*v == '/'), 0, 128, &u))
+				return api_err(p,
+					       "split needs /LENGTH, got "
+					       "'%.64s'",
+					       v);
+			*split_n = (int)u;
+			break;
+		case RA_WATCHDOG:
+			if (api_watchdog_name(p, s))
+				return -1;
+			break;
+		case RA_NAME:
+			if (!api_value(p, s))
+				return -1;
+			break;
+		default: /* RA_NLRI: the rest of the line */
+			return api_nlri(p);
+		}
+	}
+	if (attrs)
+		return api_err(p, "%s needs 'nlri PREFIX ...' at the end",
+			       p->where);
+	return 0;
+}
+
+/* Cut route.prefix into 2^(n - plen) pieces of length n. */
+static int api_split(struct api_ps *p, int n)
+{
+	struct api_cmd *c = p->c;
+	const struct prefix *pfx = &c->route.prefix;
+	int max = prefix_addr_len(pfx->family) * 8;
+	char b[PREFIX_STRLEN];
+	size_t pieces;
+
+	if (n < pfx->plen || n > max)
+		return api_err(p,
+			       "split /%d: must be between the prefix "
+			       "length %d and %d",
+			       n, pfx->plen, max);
+	if (n - pfx->plen > 30 || ((size_t)1 << (n - pfx->plen)) > API_MAX_NLRI)
+		return api_err(p, "split /%d of %s makes more than %d prefixes",
+			       n, prefix_fmt(pfx, b, sizeof(b)), API_MAX_NLRI);
+	pieces = (size_t)1 << (n - pfx->plen);
+	if (!(c->nlri = calloc(pieces, sizeof(*c->nlri))))
+		return api_err(p, "out of memory");
+	for (size_t k = 0; k < pieces; k++) {
+		struct prefix *q = &c->nlri[k];
+
+		*q = *pfx;
+		q->plen = n;
+		for (int j = 0; j < n - pfx->plen; j++) {
+			int pos = n - 1 - j;
+
+			if ((k >> j) & 1)
+				q->addr[pos / 8] |=
+					(uint8_t)(0x80 >> (pos % 8));
+		}
+	}
+	c->nnlri = pieces;
+	return 0;
+}
+
+/* Drop a withdraw's attributes: they are checked, never sent. */
+static void api_route_strip(struct cfg_route *r)
+{
+	struct prefix pfx = r->prefix;
+
+	free(r->as_path);
+	free(r->communities);
+	free(r->large);
+	free(r->ext);
+	memset(r, 0, sizeof(*r));
+	r->prefix = pfx;
+}
+
+static int api_route(struct api_ps *p, int announce)
+{
+	struct api_cmd *c = p->c;
+	struct cfg_route *r = &c->route;
+	char e[API_ERR_MAX], b1[PREFIX_STRLEN], b2[PREFIX_STRLEN];
+	const char *s;
+	int split_n;
+
+	c->verb = announce ? API_ANNOUNCE_ROUTE : API_WITHDRAW_ROUTE;
+	p->where = api_verb_name(c->verb);
+	if (!(s = api_value(p, "route")))
+		return -1;
+	if (prefix_parse(s, &r->prefix, e, sizeof(e)))
+		return api_err(p, "bad prefix '%.64s': %s", s, e);
+	if (api_attrs(p, 0, &split_n))
+		return -1;
+	if (announce && !r->nh_self && !r->next_hop.family)
+		return api_err(p, "announce route %s needs a next-hop",
+			       prefix_fmt(&r->prefix, b1, sizeof(b1)));
+	if (announce && !r->nh_self && r->next_hop.family != r->prefix.family)
+		return api_err(p, "next-hop %s is %s but the route %s is %s",
+			       prefix_fmt(&r->next_hop, b1, sizeof(b1)),
+			       api_fam_name(r->next_hop.family),
+			       prefix_fmt(&r->prefix, b2, sizeof(b2)),
+			       api_fam_name(r->prefix.family));
+	if (split_n >= 0) {
+		if (api_split(p, split_n))
+			return -1;
+	} else {
+		if (!(c->nlri = calloc(1, sizeof(*c->nlri))))
+			return api_err(p, "out of memory");
+		c->nlri[0] = r->prefix;
+		c->nnlri = 1;
+	}
+	if (!announce)
+		api_route_strip(r);
+	return 0;
+}
+
+static int api_attributes(struct api_ps *p, int announce)
+{
+	struct api_cmd *c = p->c;
+	struct cfg_route *r = &c->route;
+	char b1[PREFIX_STRLEN], b2[PREFIX_STRLEN];
+	int split_n;
+
+	c->verb = announce ? API_ANNOUNCE_ATTRS : API_WITHDRAW_ATTRS;
+	p->where = api_verb_name(c->verb);
+	if (api_attrs(p, 1, &split_n))
+		return -1;
+	r->prefix = c->nlri[0];
+	if (!announce) {
+		api_route_strip(r);
+		return 0;
+	}
+	if (!r->nh_self && !r->next_hop.family)
+		return api_err(p, "announce attributes needs a next-hop");
+	if (!r->nh_self && r->next_hop.family != r->prefix.family)
+		return api_err(p, "next-hop %s is %s but nlri %s is %s",
+			       prefix_fmt(&r->next_hop, b1, sizeof(b1)),
+			       api_fam_name(r->next_hop.family),
+			       prefix_fmt(&r->prefix, b2, sizeof(b2)),
+			       api_fam_name(r->prefix.family));
+	return 0;
+}
+
+/* [ipv4 unicast | ipv6 unicast] (RFC 4760: AFI 1/2, SAFI 1) */
+static int api_family(struct api_ps *p)
+{
+	const char *afi = api_take(p), *safi;
+
+	if (!afi)
+		return 0;
+	safi = api_take(p);
+	if (!safi || strcmp(safi, "unicast") ||
+	    (strcmp(afi, "ipv4") && strcmp(afi, "ipv6")))
+		return api_err(p,
+			       "family not supported: '%.32s%s%.32s' "
+			       "(ipv4 unicast or ipv6 unicast)",
+			       afi, safi ? " " : "", safi ? safi : "");
+	p->c->afi = !strcmp(afi, "ipv4") ? 1 : 2;
+	p->c->safi = 1;
+	return 0;
+}
+
+/* ---- commands ---------------------------------------------------------- */
+
+static int api_end(struct api_ps *p)
+{
+	const char *s = api_peek(p);
+
+	if (s)
+		return api_err(p, "unexpected '%.64s' after %s", s,
+			       api_verb_name(p->c->verb));
+	return 0;
+}
+
+static int api_announce(struct api_ps *p, int announce)
+{
+	const char *what = announce ? "announce" : "withdraw";
+	const char *s = api_take(p);
+
+	if (!s)
+		return api_err(p, "%s needs route, attributes%s or watchdog",
+			       what, announce ? ", eor, route-refresh" : "");
+	if (!strcmp(s, "route"))
+		return api_route(p, announce);
+	if (!strcmp(s, "attributes") || !strcmp(s, "attribute"))
+		return api_attributes(p, announce);
+	if (!strcmp(s, "watchdog")) {
+		p->c->verb = announce ? API_ANNOUNCE_WATCHDOG
+				      : API_WITHDRAW_WATCHDOG;
+		return api_watchdog_name(p, "watchdog") ?: api_end(p);
+	}
+	if (announce && !strcmp(s, "eor")) {
+		p->c->verb = API_ANNOUNCE_EOR;
+		return api_family(p) ?: api_end(p);
+	}
+	if (announce && !strcmp(s, "route-refresh")) {
+		p->c->verb = API_ANNOUNCE_REFRESH;
+		return api_family(p) ?: api_end(p);
+	}
+	return api_err(p, "unknown keyword '%.64s' after %s", s, what);
+}
+
+static int api_show(struct api_ps *p)
+{
+	struct api_cmd *c = p->c;
+	const char *s = api_take(p);
+
+	if (s && !strcmp(s, "neighbor")) {
+		c->verb = API_SHOW_NEIGHBOR;
+		if (api_is(p, "summary"))
+			c->summary = 1;
+		else if (api_is(p, "extensive"))
+			c->extensive = 1;
+		else if (!api_is(p, "configuration"))
+			return api_end(p);
+		p->i++;
+		return api_end(p);
+	}
+	if (s && !strcmp(s, "adj-rib")) {
+		s = api_take(p);
+		if (!s || (strcmp(s, "in") && strcmp(s, "out")))
+			return api_err(p, "show adj-rib needs in or out");
+		c->verb = !strcmp(s, "in") ? API_SHOW_ADJ_IN : API_SHOW_ADJ_OUT;
+		if (api_is(p, "extensive")) {
+			c->extensive = 1;
+			p->i++;
+		}
+		return api_end(p);
+	}
+	return api_err(p, "show needs neighbor or adj-rib%s%.64s%s",
+		       s ? ", got '" : "", s ? s : "", s ? "'" : "");
+}
+
+static int api_command(struct api_ps *p)
+{
+	struct api_cmd *c = p->c;
+	static const struct {
+		const char *name;
+		enum api_verb verb;
+	} bare[] = {
+		{"shutdown", API_SHUTDOWN},
+		{"reload", API_RELOAD},
+		{"enable-ack", API_ACK_ENABLE},
+		{"disable-ack", API_ACK_DISABLE},
+		{"silence-ack", API_ACK_SILENCE},
+		{"version", API_VERSION},
+	};
+	const char *s = api_take(p);
+
+	if (!s)
+		return api_err(p, "neighbor selectors without a command");
+	if (!strcmp(s, "announce"))
+		return api_announce(p, 1);
+	if (!strcmp(s, "withdraw"))
+		return api_announce(p, 0);
+	if (!strcmp(s, "show"))
+		return api_show(p);
+	if (!strcmp(s, "flush")) {
+		if (!api_is(p, "adj-rib") || (p->i++, !api_is(p, "out")))
+			return api_err(p, "flush needs 'adj-rib out'");
+		p->i++;
+		c->verb = API_FLUSH_ADJ_OUT;
+		return api_end(p);
+	}
+	if (!strcmp(s, "clear")) {
+		if (!api_is(p, "adj-rib"))
+			return api_err(p, "clear needs 'adj-rib [in|out]'");
+		p->i++;
+		c->verb = API_CLEAR_ADJ;
+		if (api_is(p, "in")) {
+			c->clear_in = 1;
+			p->i++;
+		} else if (api_is(p, "out")) {
+			c->clear_out = 1;
+			p->i++;
+		} else {
+			c->clear_in = c->clear_out = 1;
+		}
+		return api_end(p);
+	}
+	for (size_t i = 0; i < API_ARRAY_SIZE(bare); i++)
+		if (!strcmp(s, bare[i].name)) {
+			c->verb = bare[i].verb;
+			return api_end(p);
+		}
+	return api_err(p, "unknown command '%.64s'", s);
+}
+
+/* neighbor A [local-ip X] [local-as N] [peer-as N] [router-id X]
+ * [family-allowed F], neighbor B ... : only the address is kept. */
+static int api_neighbors(struct api_ps *p)
+{
+	struct api_cmd *c = p->c;
+	char e[API_ERR_MAX];
+	struct prefix a;
+	const char *s;
+	uint32_t u;
+
+	while (api_is(p, "neighbor")) {
+		p->i++;
+		if (!(s = api_value(p, "neighbor")))
+			return -1;
+		if (!strcmp(s, "*")) {
+			c->all = 1;
+		} else {
+			if (prefix_parse(s, &a, e, sizeof(e)))
+				return api_err(p, "bad neighbor '%.64s': %s", s,
+					       e);
+			if (!prefix_is_host(&a))
+				return api_err(p,
+					       "bad neighbor '%.64s': an "
+					       "address, not a prefix",
+					       s);
+			if (c->nneighbors == API_MAX_NEIGHBORS)
+				return api_err(p,
+					       "too many neighbor selectors "
+					       "(limit %d)",
+					       API_MAX_NEIGHBORS);
+			c->neighbors[c->nneighbors++] = a;
+		}
+		for (;;) {
+			const char *kw = api_peek(p);
+
+			if (api_is(p, "local-ip") || api_is(p, "router-id")) {
+				p->i++;
+				if (!(s = api_value(p, kw)))
+					return -1;
+				if (prefix_parse(s, &a, e, sizeof(e)) ||
+				    !prefix_is_host(&a) ||
+				    (!strcmp(kw, "router-id") &&
+				     a.family != AF_INET))
+					return api_err(p,
+						       "bad %s '%.64s': "
+						       "needs an %saddress",
+						       kw, s,
+						       kw[0] == 'r' ? "IPv4 "
+								    : "");
+			} else if (api_is(p, "local-as") ||
+				   api_is(p, "peer-as")) {
+				p->i++;
+				if (!(s = api_value(p, kw)))
+					return -1;
+				if (api_parse_asn(s, &u))
+					return api_err(p,
+						       "%s needs an AS "
+						       "number, got '%.64s'",
+						       kw, s);
+			} else if (api_is(p, "family-allowed")) {
+				p->i++;
+				if (!api_value(p, kw))
+					return -1;
+			} else {
+				break;
+			}
+		}
+		if (api_is(p, ",")) {
+			p->i++;
+			if (!api_is(p, "neighbor"))
+				return api_err(p, "',' must be followed by "
+						  "another neighbor");
+		}
+	}
+	return 0;
+}
+
+/* Cut the line into words in buf; '[' ']' ',' stand alone. */
+static size_t api_words(const char *s, size_t len, char *buf, char **t)
+{
+	size_t n = 0, o = 0;
+	int in = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (ch == ' ' || ch == '\t' || ch == '[' || ch == ']' ||
+		    ch == ',') {
+			if (in) {
+				buf[o++] = 0;
+				in = 0;
+			}
+			if (ch == ' ' || ch == '\t')
+				continue;
+			t[n++] = buf + o;
+			buf[o++] = ch;
+			buf[o++] = 0;
+			continue;
+		}
+		if (!in) {
+			t[n++] = buf + o;
+			in = 1;
+		}
+		buf[o++] = ch;
+	}
+	if (in)
+		buf[o++] = 0;
+	return n;
+}
+
+int api_parse(const char *line, size_t len, struct api_cmd *c, char *err,
+	      size_t errlen)
+{
+	char ebuf[API_ERR_MAX];
+	struct api_ps p = {0};
+	char *buf = NULL;
+	char **t = NULL;
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	if (!err || !errlen) {
+		err = ebuf;
+		errlen = sizeof(ebuf);
+	}
+	err[0] = 0;
+	p.err = err;
+	p.errlen = errlen;
+	p.c = c;
+	if (len > API_LINE_MAX) {
+		api_err(&p, "line too long (%zu bytes, limit %d)", len,
+			API_LINE_MAX);
+		goto out;
+	}
+	if (!line && len) {
+		api_err(&p, "empty command");
+		goto out;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = line[i];
+
+		if (ch == 0) {
+			api_err(&p, "NUL byte at offset %zu", i);
+			goto out;
+		}
+		/* Trailing "\r" of a CRLF line is cut below; any other
+		 * control byte is a mistake (and would reach the logs). */
+		if ((ch < 0x20 && ch != '\t' &&
+		     !(ch == '\r' && i == len - 1)) ||
+		    ch == 0x7f) {
+			api_err(&p, "control character 0x%02x at offset %zu",
+				ch, i);
+			goto out;
+		}
+	}
+	if (len && line[len - 1] == '\r')
+		len--;
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	while (len && (line[0] == ' ' || line[0] == '\t')) {
+		line++;
+		len--;
+	}
+	if (!len) {
+		api_err(&p, "empty command");
+		goto out;
+	}
+	buf = malloc(2 * len + 1);
+	t = malloc((len + 1) * sizeof(*t));
+	if (!buf || !t) {
+		api_err(&p, "out of memory");
+		goto out;
+	}
+	p.t = t;
+	p.n = api_words(line, len, buf, t);
+	p.where = "command";
+	if (api_neighbors(&p) || api_command(&p))
+		goto out;
+	rc = 0;
+out:
+	free(buf);
+	free(t);
+	if (rc) {
+		if (!err[0])
+			snprintf(err, errlen, "bad command");
+		api_cmd_free(c);
+	}
+	return rc;
+}
+
+void api_cmd_free(struct api_cmd *c)
+{
+	if (!c)
+		return;
+	free(c->route.as_path);
+	free(c->route.communities);
+	free(c->route.large);
+	free(c->route.ext);
+	free(c->nlri);
+	memset(c, 0, sizeof(*c));
+}
