@@ -23,6 +23,7 @@
 #include <CUnit/Basic.h>
 
 #include "config.h"
+#include "plist.h"
 #include "secfile.h"
 
 static char tmpdir[PATH_MAX];
@@ -1479,6 +1480,20 @@ static void test_random_soup(void)
 		"ttl-security",
 		"receive",
 		"audit",
+		"filter",
+		"import",
+		"export",
+		"prefix-list",
+		"L",
+		"le",
+		"24",
+		"max-prefix",
+		"teardown",
+		"reject-bogons",
+		"rfc8212",
+		"strict",
+		"limits",
+		"cpu",
 		"/x",
 		"\x01",
 		"\xff",
@@ -1521,6 +1536,598 @@ static void test_random_soup(void)
 	}
 	CU_ASSERT_EQUAL(bad, 0);
 	CU_ASSERT(good > 0);
+}
+
+/* --- route filtering: prefix-lists, filters, rfc8212, limits -------------- */
+
+static int host(const char *s, struct prefix *p)
+{
+	char e[256];
+
+	return prefix_parse(s, p, e, sizeof(e)) == 0;
+}
+
+static void test_plist_parse(void)
+{
+	static const char text[] =
+		"prefix-list MIXED {\n"
+		"\t100.10.0.0/16 le 32;\n"
+		"\t203.0.113.0/24 ge 24 le 32;\n"
+		"\t2001:db8::/32 le 48;\n"
+		"\t192.0.2.0/24;\n"
+		"\t198.51.100.0/24 ge 25;\n"
+		"}\n"
+		"prefix-list EMPTY { }\n";
+	struct config *c = parse(text);
+	const struct cfg_plist *l;
+	struct prefix x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(c->nplists, 2);
+	l = &c->plists[0];
+	CU_ASSERT_STRING_EQUAL(l->name, "MIXED");
+	CU_ASSERT_EQUAL(l->line, 1);
+	CU_ASSERT_EQUAL(l->col, 13);
+	CU_ASSERT_EQUAL_FATAL(l->nentries, 5);
+	CU_ASSERT(pfx_is(&l->entries[0].p, "100.10.0.0/16"));
+	CU_ASSERT(l->entries[0].ge == -1 && l->entries[0].le == 32);
+	CU_ASSERT(l->entries[1].ge == 24 && l->entries[1].le == 32);
+	CU_ASSERT(pfx_is(&l->entries[2].p, "2001:db8::/32"));
+	CU_ASSERT(l->entries[2].ge == -1 && l->entries[2].le == 48);
+	CU_ASSERT(l->entries[3].ge == -1 && l->entries[3].le == -1);
+	CU_ASSERT(l->entries[4].ge == 25 && l->entries[4].le == -1);
+	CU_ASSERT(l->entries[1].line == 3 && l->entries[1].col == 2);
+	/* The compiled trie answers for every entry. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(l->trie);
+	CU_ASSERT_EQUAL(plist_count(l->trie), 5);
+	CU_ASSERT(host("100.10.20.0/24", &x) && plist_match(l->trie, &x));
+	CU_ASSERT(host("100.11.0.0/24", &x) && !plist_match(l->trie, &x));
+	CU_ASSERT(host("2001:db8:1::/48", &x) && plist_match(l->trie, &x));
+	CU_ASSERT(host("2001:db8:1::/49", &x) && !plist_match(l->trie, &x));
+	CU_ASSERT(host("192.0.2.0/24", &x) && plist_match(l->trie, &x));
+	CU_ASSERT(host("192.0.2.0/25", &x) && !plist_match(l->trie, &x));
+	CU_ASSERT(host("198.51.100.0/24", &x) && !plist_match(l->trie, &x));
+	CU_ASSERT(host("198.51.100.128/25", &x) && plist_match(l->trie, &x));
+	/* An empty list matches nothing. */
+	CU_ASSERT_STRING_EQUAL(c->plists[1].name, "EMPTY");
+	CU_ASSERT_EQUAL(c->plists[1].nentries, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c->plists[1].trie);
+	CU_ASSERT(host("0.0.0.0/0", &x) && !plist_match(c->plists[1].trie, &x));
+	CU_ASSERT_EQUAL(c->rfc8212_strict, 0);
+	config_free(c);
+}
+
+static void test_rfc8212_parse(void)
+{
+	struct config *c;
+
+	c = parse("rfc8212 strict;\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->rfc8212_strict, 1);
+	config_free(c);
+	c = parse("rfc8212 loose;\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->rfc8212_strict, 0);
+	config_free(c);
+}
+
+static const char filter_conf[] =
+	"neighbor 192.0.2.1 {\n"
+	"\tlocal-as 65000;\n"
+	"\tpeer-as 65001;\n"
+	"\tfilter {\n"
+	"\t\timport {\n"
+	"\t\t\tprefix-list CUST;\n"
+	"\t\t\tprefix-list CUST6;\n"
+	"\t\t\treject-bogons;\n"
+	"\t\t\treject-default;\n"
+	"\t\t\treject-private-asn;\n"
+	"\t\t\tmax-as-path-length 32;\n"
+	"\t\t\tmax-prefix 1000 teardown restart 60;\n"
+	"\t\t\tnext-hop peer 192.0.2.0/24 2001:db8::/64;\n"
+	"\t\t\tmed 0 1000;\n"
+	"\t\t\tlocal-pref 50 200;\n"
+	"\t\t}\n"
+	"\t\texport {\n"
+	"\t\t\tprefix-list OURS;\n"
+	"\t\t\treject-bogons;\n"
+	"\t\t\tnext-hop self 198.51.100.0/24;\n"
+	"\t\t\tmed 5 5;\n"
+	"\t\t}\n"
+	"\t}\n"
+	"}\n"
+	"neighbor 192.0.2.2 {\n"
+	"\tlocal-as 65000;\n"
+	"\tpeer-as 65002;\n"
+	"\tfilter {\n"
+	"\t\timport { max-prefix 10; next-hop peer; }\n"
+	"\t\texport { }\n"
+	"\t}\n"
+	"}\n"
+	"prefix-list CUST { 203.0.113.0/24 le 28; }\n"
+	"prefix-list CUST6 { 2001:db8:100::/40 le 48; }\n"
+	"prefix-list OURS { 198.51.100.0/24; }\n";
+
+static void test_filter_parse(void)
+{
+	struct config *c = parse(filter_conf);
+	const struct cfg_filter *im, *ex;
+	struct prefix x;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(c->nneighbors, 2);
+	im = &c->neighbors[0].import;
+	ex = &c->neighbors[0].export;
+	CU_ASSERT(im->present && ex->present);
+	CU_ASSERT(im->line == 5 && im->col == 3);
+	CU_ASSERT_EQUAL_FATAL(im->nplists, 2);
+	CU_ASSERT_STRING_EQUAL(im->plists[0].name, "CUST");
+	CU_ASSERT(im->plists[0].line == 6 && im->plists[0].col == 16);
+	CU_ASSERT_STRING_EQUAL(im->plists[1].name, "CUST6");
+	CU_ASSERT(im->reject_bogons && im->reject_default &&
+		  im->reject_private_asn);
+	CU_ASSERT_EQUAL(im->max_as_path_len, 32);
+	CU_ASSERT_EQUAL(im->max_prefix, 1000);
+	CU_ASSERT_EQUAL(im->max_prefix_action, CFG_MAXPFX_TEARDOWN);
+	CU_ASSERT_EQUAL(im->max_prefix_restart, 60);
+	CU_ASSERT_EQUAL(im->nh_check, 1);
+	CU_ASSERT_EQUAL_FATAL(im->nnh_allow, 2);
+	CU_ASSERT(pfx_is(&im->nh_allow[0], "192.0.2.0/24"));
+	CU_ASSERT(pfx_is(&im->nh_allow[1], "2001:db8::/64"));
+	CU_ASSERT(im->med_range && im->med_min == 0 && im->med_max == 1000);
+	CU_ASSERT(im->local_pref_range && im->lp_min == 50 &&
+		  im->lp_max == 200);
+	/* Forward references resolve into this config's own array. */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(im->plist_ref);
+	CU_ASSERT_PTR_EQUAL(im->plist_ref[0], &c->plists[0]);
+	CU_ASSERT_PTR_EQUAL(im->plist_ref[1], &c->plists[1]);
+	CU_ASSERT(host("203.0.113.16/28", &x) &&
+		  plist_match(im->plist_ref[0]->trie, &x));
+	CU_ASSERT(host("203.0.113.16/29", &x) &&
+		  !plist_match(im->plist_ref[0]->trie, &x));
+	CU_ASSERT(host("2001:db8:1ff::/48", &x) &&
+		  plist_match(im->plist_ref[1]->trie, &x));
+	CU_ASSERT_EQUAL_FATAL(ex->nplists, 1);
+	CU_ASSERT_PTR_EQUAL(ex->plist_ref[0], &c->plists[2]);
+	CU_ASSERT(ex->reject_bogons && !ex->reject_default &&
+		  !ex->reject_private_asn);
+	CU_ASSERT(ex->nh_check && ex->nnh_allow == 1);
+	CU_ASSERT(ex->med_range && ex->med_min == 5 && ex->med_max == 5);
+	CU_ASSERT(!ex->local_pref_range && !ex->max_prefix);
+	/* Defaults: warning, no restart; empty blocks are present. */
+	im = &c->neighbors[1].import;
+	ex = &c->neighbors[1].export;
+	CU_ASSERT(im->present && ex->present);
+	CU_ASSERT(im->max_prefix == 10 &&
+		  im->max_prefix_action == CFG_MAXPFX_WARNING &&
+		  im->max_prefix_restart == 0);
+	CU_ASSERT(im->nh_check && im->nnh_allow == 0);
+	CU_ASSERT(im->nplists == 0 && im->plist_ref == NULL);
+	CU_ASSERT(!ex->reject_bogons && !ex->nh_check && !ex->nplists);
+	config_free(c);
+
+	/* No filter block: nothing present. */
+	c = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2; }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(!c->neighbors[0].import.present &&
+		  !c->neighbors[0].export.present);
+	config_free(c);
+	/* max-prefix N warning, and teardown without restart. */
+	c = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2; filter {\n"
+		  "import { max-prefix 5 warning; } } }\n"
+		  "neighbor 192.0.2.2 { local-as 1; peer-as 2; filter {\n"
+		  "import { max-prefix 7 teardown; } } }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT(c->neighbors[0].import.max_prefix_action ==
+		  CFG_MAXPFX_WARNING);
+	CU_ASSERT(c->neighbors[1].import.max_prefix_action ==
+			  CFG_MAXPFX_TEARDOWN &&
+		  c->neighbors[1].import.max_prefix_restart == 0);
+	config_free(c);
+}
+
+#define NB "neighbor 192.0.2.1 { local-as 1; peer-as 2;\n"
+
+static const struct {
+	const char *text, *want;
+} filter_err_cases[] = {
+	{ NB "filter { import { prefix-list NOPE; } } }\n",
+	  "t.conf:2:31: prefix-list 'NOPE' is not defined" },
+	{ "template { neighbor T { filter { export {\n"
+	  "  prefix-list GONE; } } } }\n",
+	  "t.conf:2:15: prefix-list 'GONE' is not defined" },
+	{ NB "filter { export { max-prefix 10; } } }\n",
+	  "t.conf:2:19: 'max-prefix' applies to import only (the routes the "
+	  "peer sends)" },
+	{ NB "filter { import { next-hop self; } } }\n",
+	  "t.conf:2:28: 'next-hop self' is for export filters; an import "
+	  "filter takes 'next-hop peer [PREFIX ...]'" },
+	{ NB "filter { export { next-hop peer; } } }\n",
+	  "t.conf:2:28: 'next-hop peer' is for import filters; an export "
+	  "filter takes 'next-hop self [PREFIX ...]'" },
+	{ NB "filter { import { next-hop 192.0.2.9; } } }\n",
+	  "t.conf:2:28: 'next-hop' needs 'peer [PREFIX ...]' in an import "
+	  "filter" },
+	{ NB "filter { import { next-hop peer 10.0.0.1/8; } } }\n",
+	  "t.conf:2:33: '10.0.0.1/8': host bits set; did you mean "
+	  "10.0.0.0/8?" },
+	{ NB "filter { import { med 10 5; } } }\n",
+	  "t.conf:2:26: 'med 10 5': MIN is greater than MAX" },
+	{ NB "filter { export { local-pref 300 200; } } }\n",
+	  "t.conf:2:34: 'local-pref 300 200': MIN is greater than MAX" },
+	{ NB "filter { import { med 10; } } }\n",
+	  "t.conf:2:25: 'med' needs a number 0..4294967295" },
+	{ NB "filter { import { max-prefix 0; } } }\n",
+	  "t.conf:2:30: 'max-prefix' needs a number 1..4294967295" },
+	{ NB "filter { import { max-prefix 5 later; } } }\n",
+	  "t.conf:2:32: 'max-prefix N' is followed by warning or teardown "
+	  "[restart SECONDS]" },
+	{ NB "filter { import { max-prefix 5 teardown restart; } } }\n",
+	  "t.conf:2:48: 'restart' needs a number 0..4294967295" },
+	{ NB "filter { import { max-as-path-length 0; } } }\n",
+	  "t.conf:2:38: 'max-as-path-length' needs a number 1..1000" },
+	{ NB "filter { import { max-as-path-length 1001; } } }\n",
+	  "t.conf:2:38: 'max-as-path-length' needs a number 1..1000" },
+	/* Duplicate statements and blocks. */
+	{ NB "filter { import { reject-bogons;\n reject-bogons; } } }\n",
+	  "t.conf:3:2: 'reject-bogons' is already set in this block at 2:19" },
+	{ NB "filter { import { med 1 2; med 1 2; } } }\n",
+	  "t.conf:2:28: 'med' is already set in this block at 2:19" },
+	{ NB "filter { import { prefix-list A; prefix-list A; } } }\n"
+	     "prefix-list A { }\n",
+	  "t.conf:2:46: prefix-list 'A' is already listed in this block at "
+	  "2:31" },
+	{ NB "filter { import { } import { } } }\n",
+	  "t.conf:2:21: 'import' is already set in this block at 2:10" },
+	{ NB "filter { import { } }\nfilter { export { } } }\n",
+	  "t.conf:3:1: 'filter' is already set in this block at 2:1" },
+	{ NB "filter { import { bogus; } } }\n",
+	  "t.conf:2:19: unknown keyword 'bogus' in filter import block; "
+	  "expected one of: prefix-list, reject-bogons, reject-default, "
+	  "reject-private-asn, max-as-path-length, max-prefix, next-hop, "
+	  "med, local-pref" },
+	{ NB "filter { inbound { } } }\n",
+	  "t.conf:2:10: unknown keyword 'inbound' in filter block; expected "
+	  "one of: import, export" },
+	{ NB "reject-bogons; }\n",
+	  "t.conf:2:1: 'reject-bogons' does not belong in neighbor block; it "
+	  "goes in a filter import/export block" },
+	{ NB "filter { import { reject-default } } }\n",
+	  "t.conf:2:34: 'reject-default' takes true|false or enable|disable" },
+	/* prefix-list definitions */
+	{ "prefix-list A { }\nprefix-list A { }\n",
+	  "t.conf:2:13: prefix-list 'A' is already defined at 1:13" },
+	{ "prefix-list A {\n\t192.0.2.0/24 le 16;\n}\n",
+	  "t.conf:2:2: 192.0.2.0/24 le 16: le must be at least the prefix "
+	  "length (24)" },
+	{ "prefix-list A {\n\t192.0.2.0/24 ge 30 le 28;\n}\n",
+	  "t.conf:2:2: 192.0.2.0/24 ge 30 le 28: ge must not be greater "
+	  "than le" },
+	{ "prefix-list A {\n\t2001:db8::/32 le 129;\n}\n",
+	  "t.conf:2:19: 'le' needs a number 0..128" },
+	{ "prefix-list A {\n\t192.0.2.0/24 le 33;\n}\n",
+	  "t.conf:2:2: 192.0.2.0/24 le 33: le must be at most 32" },
+	{ "prefix-list A {\n\t192.0.2.1/24;\n}\n",
+	  "t.conf:2:2: '192.0.2.1/24': host bits set; did you mean "
+	  "192.0.2.0/24?" },
+	{ "prefix-list A {\n\t192.0.2.0/24 le 32 le 30;\n}\n",
+	  "t.conf:2:21: 'le' is given twice in this entry" },
+	{ "prefix-list A {\n\t192.0.2.0/24 le 32\n}\n",
+	  "t.conf:2:20: expected ';' after '192.0.2.0/24 le 32'" },
+	{ "prefix-list A {\n\t192.0.2.0/24;\n",
+	  "t.conf:3:1: expected '}' to close prefix-list 'A' opened at 1:1" },
+	{ "prefix-list A {\n\t; }\n",
+	  "t.conf:2:2: expected a prefix [ge N] [le N] or '}' in prefix-list "
+	  "'A', got ';'" },
+	{ "prefix-list \"a b\" { }\n",
+	  "t.conf:1:13: 'prefix-list' needs a name of 1..64 letters, digits "
+	  "or - _ . :" },
+	/* rfc8212 */
+	{ "rfc8212 strict;\nrfc8212 loose;\n",
+	  "t.conf:2:1: 'rfc8212' is already given at 1:1" },
+	{ "rfc8212 on;\n", "t.conf:1:9: 'rfc8212' needs loose or strict" },
+	/* process limits */
+	{ "process p { run /bin/x; limits { cpu 7200; } }\n",
+	  "t.conf:1:38: 'cpu 7200' is above the default: a limit only "
+	  "tightens: the default is 3600" },
+	{ "process p { run /bin/x; limits { memory 0; } }\n",
+	  "t.conf:1:41: 'memory' needs a number 1..1024" },
+	{ "process p { run /bin/x; limits { files 10; files 20; } }\n",
+	  "t.conf:1:44: 'files' is already set in this block at 1:34" },
+	{ "process p { run /bin/x; limits { nice 5; } }\n",
+	  "t.conf:1:34: unknown keyword 'nice' in limits block; expected one "
+	  "of: cpu, memory, processes, files, rate, burst" },
+	{ "process p { run /bin/x; limits { } limits { } }\n",
+	  "t.conf:1:36: 'limits' is already set in this block at 1:25" },
+};
+
+static void test_filter_errors(void)
+{
+	size_t ok = 0, n = sizeof(filter_err_cases) / sizeof(filter_err_cases[0]);
+
+	char text[128], want[256];
+
+	for (size_t i = 0; i < n; i++)
+		ok += check_err(filter_err_cases[i].text,
+				filter_err_cases[i].want);
+	CU_ASSERT_EQUAL(ok, n);
+	/* One above each default is refused, naming the default. */
+	snprintf(text, sizeof(text),
+		 "process p { run /bin/x; limits { rate %u; } }\n",
+		 CFG_PROC_RATE_DEFAULT + 1);
+	snprintf(want, sizeof(want),
+		 "t.conf:1:39: 'rate %u' is above the default: a limit only "
+		 "tightens: the default is %u",
+		 CFG_PROC_RATE_DEFAULT + 1, CFG_PROC_RATE_DEFAULT);
+	check_err(text, want);
+	snprintf(text, sizeof(text),
+		 "process p { run /bin/x; limits { burst %u; } }\n",
+		 CFG_PROC_BURST_DEFAULT + 1);
+	snprintf(want, sizeof(want),
+		 "t.conf:1:40: 'burst %u' is above the default: a limit only "
+		 "tightens: the default is %u",
+		 CFG_PROC_BURST_DEFAULT + 1, CFG_PROC_BURST_DEFAULT);
+	check_err(text, want);
+	snprintf(text, sizeof(text),
+		 "process p { run /bin/x; limits { processes %u; } }\n",
+		 CFG_PROC_PROCESSES_DEFAULT + 1);
+	snprintf(want, sizeof(want),
+		 "t.conf:1:44: 'processes %u' is above the default: a limit "
+		 "only tightens: the default is %u",
+		 CFG_PROC_PROCESSES_DEFAULT + 1, CFG_PROC_PROCESSES_DEFAULT);
+	check_err(text, want);
+}
+
+static void test_filter_roundtrip(void)
+{
+	static const char extra[] =
+		"rfc8212 strict;\n"
+		"process p { run /bin/x; limits { cpu 60; memory 128;\n"
+		"  processes 4; files 32; rate 100; burst 200; } }\n"
+		"template { neighbor T { filter { export { reject-default; } } "
+		"} }\n"
+		"neighbor 192.0.2.3 { inherit T; local-as 1; peer-as 1; }\n";
+	struct config *c, *c2, *c3;
+	char *text, *out, *out2;
+
+	text = malloc(sizeof(filter_conf) + sizeof(extra));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	snprintf(text, sizeof(filter_conf) + sizeof(extra), "%s%s",
+		 filter_conf, extra);
+	c = parse(text);
+	free(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	out = print_config(c, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "rfc8212 strict;\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\t203.0.113.0/24 le 28;\n"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out, "\t\t\tmax-prefix 1000 teardown restart 60;\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		out, "\t\t\tnext-hop peer 192.0.2.0/24 2001:db8::/64;\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\t\tcpu 60;\n"));
+	c2 = parse(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT(config_equal(c, c2, 1));
+	CU_ASSERT(config_equal(c2, c, 1));
+	/* The reparsed config's references point into its own lists. */
+	CU_ASSERT_PTR_EQUAL(c2->neighbors[0].import.plist_ref[0],
+			    &c2->plists[0]);
+	out2 = print_config(c2, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out2);
+	CU_ASSERT_STRING_EQUAL(out, out2);
+	free(out2);
+	free(out);
+	config_free(c2);
+
+	/* Each new field counts for config_equal. */
+	static const char *const changed[] = {
+		"rfc8212 loose;",
+		"limits { cpu 60; memory 128;\n  processes 4; files 32; "
+		"rate 100; burst 199; }",
+		"203.0.113.0/24 le 27;",
+		"max-prefix 1000 teardown restart 61;",
+		"med 0 1001;",
+		"next-hop self;",
+	};
+	static const char *const orig[] = {
+		"rfc8212 strict;",
+		"limits { cpu 60; memory 128;\n  processes 4; files 32; "
+		"rate 100; burst 200; }",
+		"203.0.113.0/24 le 28;",
+		"max-prefix 1000 teardown restart 60;",
+		"med 0 1000;",
+		"next-hop self 198.51.100.0/24;",
+	};
+	for (size_t i = 0; i < sizeof(orig) / sizeof(orig[0]); i++) {
+		size_t cap = sizeof(filter_conf) + sizeof(extra) + 64;
+		char *t = malloc(cap), *at;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+		snprintf(t, cap, "%s%s", filter_conf, extra);
+		at = strstr(t, orig[i]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+		memmove(at + strlen(changed[i]), at + strlen(orig[i]),
+			strlen(at + strlen(orig[i])) + 1);
+		memcpy(at, changed[i], strlen(changed[i]));
+		c3 = parse(t);
+		free(t);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c3);
+		if (config_equal(c, c3, 1))
+			fprintf(stderr, "\n  change %zu not seen\n", i);
+		CU_ASSERT(!config_equal(c, c3, 1));
+		config_free(c3);
+	}
+	config_free(c);
+}
+
+static void test_filter_templates(void)
+{
+	static const char text[] =
+		"template {\n"
+		"\tneighbor BOTH { filter {\n"
+		"\t\timport { prefix-list L; reject-bogons; }\n"
+		"\t\texport { next-hop self; }\n"
+		"\t} }\n"
+		"\tneighbor EXPORT { filter { export { reject-default; } } }\n"
+		"}\n"
+		"neighbor 192.0.2.1 { inherit BOTH; local-as 1; peer-as 2; }\n"
+		"neighbor 192.0.2.2 { inherit BOTH; local-as 1; peer-as 2;\n"
+		"\tfilter { import { max-prefix 5; } } }\n"
+		"neighbor 192.0.2.3 { inherit [ EXPORT BOTH ]; local-as 1; "
+		"peer-as 2; }\n"
+		"prefix-list L { 10.0.0.0/8 le 24; }\n";
+	struct config *c = parse(text);
+	const struct cfg_neighbor *n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(c->nneighbors, 3);
+	/* Both directions inherited; the references point into c. */
+	n = &c->neighbors[0];
+	CU_ASSERT(n->import.present && n->import.reject_bogons);
+	CU_ASSERT_EQUAL_FATAL(n->import.nplists, 1);
+	CU_ASSERT_STRING_EQUAL(n->import.plists[0].name, "L");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(n->import.plist_ref);
+	CU_ASSERT_PTR_EQUAL(n->import.plist_ref[0], &c->plists[0]);
+	CU_ASSERT(n->export.present && n->export.nh_check);
+	/* The neighbor's own import replaces the template's; the export
+	 * still comes from the template. */
+	n = &c->neighbors[1];
+	CU_ASSERT(n->import.present && n->import.max_prefix == 5);
+	CU_ASSERT(!n->import.reject_bogons && n->import.nplists == 0);
+	CU_ASSERT(n->export.present && n->export.nh_check);
+	/* Per direction, the first template that sets it wins. */
+	n = &c->neighbors[2];
+	CU_ASSERT(n->export.reject_default && !n->export.nh_check);
+	CU_ASSERT(n->import.present && n->import.reject_bogons);
+	CU_ASSERT_PTR_EQUAL(n->import.plist_ref[0], &c->plists[0]);
+	config_free(c);
+}
+
+static void test_proc_limits(void)
+{
+	struct config *c;
+	const struct cfg_process *pr;
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "process a { run /bin/a; }\n"
+		 "process b { run /bin/b; limits { cpu 10; memory 64; "
+		 "processes 1; files 16; rate 5; burst 10; } }\n"
+		 "process c { run /bin/c; limits { rate %u; } }\n",
+		 CFG_PROC_RATE_DEFAULT);
+	c = parse(text);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(c->nprocesses, 3);
+	pr = &c->processes[0];
+	CU_ASSERT_EQUAL(pr->lim_cpu_s, CFG_PROC_CPU_DEFAULT);
+	CU_ASSERT_EQUAL(pr->lim_memory_mb, CFG_PROC_MEMORY_DEFAULT);
+	CU_ASSERT_EQUAL(pr->lim_processes, CFG_PROC_PROCESSES_DEFAULT);
+	CU_ASSERT_EQUAL(pr->lim_files, CFG_PROC_FILES_DEFAULT);
+	CU_ASSERT_EQUAL(pr->rate, CFG_PROC_RATE_DEFAULT);
+	CU_ASSERT_EQUAL(pr->burst, CFG_PROC_BURST_DEFAULT);
+	pr = &c->processes[1];
+	CU_ASSERT(pr->lim_cpu_s == 10 && pr->lim_memory_mb == 64 &&
+		  pr->lim_processes == 1 && pr->lim_files == 16 &&
+		  pr->rate == 5 && pr->burst == 10);
+	/* The default itself is allowed; unset ones keep their default. */
+	pr = &c->processes[2];
+	CU_ASSERT(pr->rate == CFG_PROC_RATE_DEFAULT &&
+		  pr->burst == CFG_PROC_BURST_DEFAULT &&
+		  pr->lim_cpu_s == CFG_PROC_CPU_DEFAULT);
+	config_free(c);
+}
+
+struct warn_acc {
+	size_t n;
+	char lines[8][512];
+};
+
+static void warn_cb(const char *line, void *arg)
+{
+	struct warn_acc *w = arg;
+
+	if (w->n < 8)
+		snprintf(w->lines[w->n], sizeof(w->lines[0]), "%s", line);
+	w->n++;
+}
+
+static void test_warnings(void)
+{
+	static const char text[] =
+		"neighbor 192.0.2.1 { local-as 1; peer-as 2; }\n"
+		"neighbor 192.0.2.2 { local-as 1; peer-as 1; }\n"
+		"neighbor 192.0.2.3 { local-as 1; peer-as 3;\n"
+		"  filter { import { } } }\n"
+		"neighbor 192.0.2.4 { local-as 1; peer-as 4;\n"
+		"  filter { import { } export { } } }\n";
+	struct warn_acc w = { 0 };
+	struct config *c = parse(text);
+	char *strict;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	config_warnings(c, "t.conf", warn_cb, &w);
+	/* eBGP .1 both directions, .3 export; iBGP .2 and .4 none. */
+	CU_ASSERT_EQUAL_FATAL(w.n, 3);
+	CU_ASSERT_STRING_EQUAL(
+		w.lines[0],
+		"t.conf:1:10: warning: eBGP neighbor 192.0.2.1 has no import "
+		"filter (RFC 8212: add filter { import { ... } } or 'rfc8212 "
+		"strict;')");
+	CU_ASSERT_STRING_EQUAL(
+		w.lines[1],
+		"t.conf:1:10: warning: eBGP neighbor 192.0.2.1 has no export "
+		"filter (RFC 8212: add filter { export { ... } } or 'rfc8212 "
+		"strict;')");
+	CU_ASSERT_STRING_EQUAL(
+		w.lines[2],
+		"t.conf:3:10: warning: eBGP neighbor 192.0.2.3 has no export "
+		"filter (RFC 8212: add filter { export { ... } } or 'rfc8212 "
+		"strict;')");
+	config_free(c);
+
+	strict = malloc(sizeof(text) + 32);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strict);
+	snprintf(strict, sizeof(text) + 32, "%srfc8212 strict;\n", text);
+	c = parse(strict);
+	free(strict);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	memset(&w, 0, sizeof(w));
+	config_warnings(c, "s.conf", warn_cb, &w);
+	CU_ASSERT_EQUAL_FATAL(w.n, 3);
+	CU_ASSERT_STRING_EQUAL(
+		w.lines[0],
+		"s.conf:1:10: warning: eBGP neighbor 192.0.2.1 has no import "
+		"filter: with 'rfc8212 strict;' it will accept nothing (RFC "
+		"8212: add filter { import { ... } })");
+	CU_ASSERT_STRING_EQUAL(
+		w.lines[2],
+		"s.conf:3:10: warning: eBGP neighbor 192.0.2.3 has no export "
+		"filter: with 'rfc8212 strict;' it will send nothing (RFC "
+		"8212: add filter { export { ... } })");
+	config_free(c);
+}
+
+static void test_neighbor_equal_ignores_filters(void)
+{
+	struct config *a, *b;
+
+	a = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2;\n"
+		  "  filter { import { reject-bogons; } } }\n");
+	b = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2;\n"
+		  "  filter { import { max-prefix 9; } export { } } }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	/* No session restart for a filter change, but the configs differ. */
+	CU_ASSERT(config_neighbor_equal(&a->neighbors[0], &b->neighbors[0]));
+	CU_ASSERT(!config_equal(a, b, 0));
+	config_free(b);
+	b = parse("neighbor 192.0.2.1 { local-as 1; peer-as 3;\n"
+		  "  filter { import { reject-bogons; } } }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT(!config_neighbor_equal(&a->neighbors[0], &b->neighbors[0]));
+	config_free(b);
+	config_free(a);
 }
 
 /* --- secfile -------------------------------------------------------------- */
@@ -1901,6 +2508,17 @@ int main(void)
 	CU_add_test(s, "round trip unit configs", test_roundtrip_unit_configs);
 	CU_add_test(s, "round trip quoting", test_roundtrip_quoting);
 	CU_add_test(s, "secret masking", test_secret_masking);
+	s = CU_add_suite("config: route filtering", NULL, NULL);
+	CU_add_test(s, "prefix-list", test_plist_parse);
+	CU_add_test(s, "rfc8212", test_rfc8212_parse);
+	CU_add_test(s, "filter import/export", test_filter_parse);
+	CU_add_test(s, "filter errors", test_filter_errors);
+	CU_add_test(s, "print, parse, equal", test_filter_roundtrip);
+	CU_add_test(s, "filters from templates", test_filter_templates);
+	CU_add_test(s, "process limits", test_proc_limits);
+	CU_add_test(s, "RFC 8212 warnings", test_warnings);
+	CU_add_test(s, "neighbor_equal ignores filters",
+		    test_neighbor_equal_ignores_filters);
 	s = CU_add_suite("config: guard rules", NULL, NULL);
 	CU_add_test(s, "two neighbors with allow entries", test_guard_rules);
 	s = CU_add_suite("config: limits", NULL, NULL);
