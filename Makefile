@@ -39,6 +39,7 @@ DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
 	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c \
 	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c user/plist.c
 DAEMON_SRCS += user/api.c
+DAEMON_SRCS += user/proc.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -126,6 +127,13 @@ $(O)/test_rib: selftests/unit/test_rib.c $(O)/rib.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/rib.o -o $@ -lcunit
 
+# Starts real processes as user nobody: those tests need root.
+$(O)/test_proc: selftests/unit/test_proc.c $(O)/proc.o $(O)/log.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/proc.o $(O)/log.o -o $@ -lcunit
+
+test-unit: $(O)/test_proc
+
 $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
@@ -142,6 +150,7 @@ test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 	$(O)/test_session
 	$(O)/test_plist
 	$(O)/test_api
+	$(O)/test_proc
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard
