@@ -37,9 +37,12 @@ LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
 
 DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
 	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c \
-	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c user/plist.c
+	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c user/plist.c \
+	user/api_json.c
 DAEMON_SRCS += user/api.c
+DAEMON_SRCS += user/filter.c
 DAEMON_SRCS += user/proc.c
+DAEMON_SRCS += user/apiproc.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -68,12 +71,16 @@ $(O)/%.o: user/%.c $(O)/guard.skel.h $(ABI) $(wildcard user/*.h) | $(O)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
 
-$(O)/bgpshieldctl: $(O)/bgpshieldctl.o $(LIB_OBJS)
+$(O)/bgpshieldctl: $(O)/bgpshieldctl.o $(O)/api_json.o $(O)/bgp_wire.o \
+		$(O)/bgp_buf.o $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 # bgpshieldctl announce/withdraw check lines with the daemon's parser.
 $(O)/bgpshieldctl: $(O)/api.o
+
+# bgpshieldctl show bogons prints filter.c's table.
+$(O)/bgpshieldctl: $(O)/filter.o $(O)/plist.o
 
 $(O)/bgpshieldd: $(DAEMON_OBJS) $(LIB_OBJS)
 	$(call msg,LD,$@)
@@ -109,7 +116,7 @@ $(O)/test_tcpsec: selftests/unit/test_tcpsec.c $(O)/tcpsec.o $(O)/addr.o
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/tcpsec.o $(O)/addr.o -o $@ -lcunit
 
 SESSION_TEST_OBJS := $(O)/session.o $(O)/rib.o $(O)/tcpsec.o $(BGP_OBJS) \
-	$(O)/config.o $(O)/secfile.o $(O)/plist.o $(LIB_OBJS)
+	$(O)/filter.o $(O)/config.o $(O)/secfile.o $(O)/plist.o $(LIB_OBJS)
 
 $(O)/test_session: selftests/unit/test_session.c $(SESSION_TEST_OBJS)
 	$(call msg,CC,$@)
@@ -118,6 +125,18 @@ $(O)/test_session: selftests/unit/test_session.c $(SESSION_TEST_OBJS)
 $(O)/test_plist: selftests/unit/test_plist.c $(O)/plist.o $(O)/addr.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/plist.o $(O)/addr.o -o $@ -lcunit
+
+$(O)/test_filter: selftests/unit/test_filter.c $(O)/filter.o $(O)/plist.o \
+		$(O)/addr.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/filter.o $(O)/plist.o \
+		$(O)/addr.o -o $@ -lcunit
+
+$(O)/test_api_json: selftests/unit/test_api_json.c $(O)/api_json.o $(BGP_OBJS) \
+		$(O)/addr.o
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/api_json.o $(BGP_OBJS) \
+		$(O)/addr.o -o $@ -lcunit
 
 $(O)/test_api: selftests/unit/test_api.c $(O)/api.o $(O)/addr.o
 	$(call msg,CC,$@)
@@ -140,7 +159,8 @@ $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 
 test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 		$(O)/test_bgp_wire $(O)/test_tcpsec $(O)/test_rib \
-		$(O)/test_session $(O)/test_plist $(O)/test_api
+		$(O)/test_session $(O)/test_plist $(O)/test_api $(O)/test_api_json \
+		$(O)/test_filter
 	$(O)/test_addr
 	$(O)/test_config
 	$(O)/test_imsg
@@ -150,6 +170,8 @@ test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 	$(O)/test_session
 	$(O)/test_plist
 	$(O)/test_api
+	$(O)/test_api_json
+	$(O)/test_filter
 	$(O)/test_proc
 
 test-bpf: $(O)/test_guard $(O)/test_loader

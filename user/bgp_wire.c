@@ -1721,6 +1721,15 @@ int bgp_route_attrs(const struct cfg_route *r, const struct prefix *self,
 		for (i = 0; i < r->ncommunities; i++)
 			bgp_put_u32(&w, r->communities[i]);
 	}
+	if (r->next) {
+		a->has |= BIT(BGP_ATTR_EXT_COMMUNITIES);
+		a->ext_comm = w.p + w.len;
+		a->next_comm = r->next;
+		for (i = 0; i < r->next; i++) {
+			bgp_put_u32(&w, (uint32_t)(r->ext[i] >> 32));
+			bgp_put_u32(&w, (uint32_t)r->ext[i]);
+		}
+	}
 	if (r->nlarge) {
 		a->has |= BIT(BGP_ATTR_LARGE_COMMUNITIES);
 		a->large_comm = w.p + w.len;

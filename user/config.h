@@ -311,9 +311,9 @@ struct cfg_process {
 #define CFG_PROC_MEMORY_DEFAULT 1024	/* RLIMIT_AS, MiB */
 #define CFG_PROC_PROCESSES_DEFAULT 64	/* RLIMIT_NPROC */
 #define CFG_PROC_FILES_DEFAULT 256	/* RLIMIT_NOFILE */
-#define CFG_PROC_RATE_DEFAULT 100000	/* commands/s: bench-api writes
+#define CFG_PROC_RATE_DEFAULT 1000000	/* commands/s: bench-api writes
 					 * 1M announces as fast as it can */
-#define CFG_PROC_BURST_DEFAULT 200000
+#define CFG_PROC_BURST_DEFAULT 1000000
 
 struct config {
 	char user[CFG_USER_MAX + 1];

@@ -29,6 +29,9 @@
 #include "log.h"
 #include "secfile.h"
 #include "session.h"
+#include "api.h"
+#include "api_json.h"
+#include "apiproc.h"
 
 #define CTL_MAX_CLIENTS 32
 #define CTL_LINE_MAX 1024
@@ -378,7 +381,70 @@ static void ask_parent(struct engine *e, struct client *c, int type)
 static const char *const commands_help =
 	"commands: status | show neighbor [ADDR] | show guard | "
 	"show rib in|out neighbor ADDR [PREFIX] | reload | "
-	"neighbor ADDR shutdown [TEXT] | help";
+	"neighbor ADDR shutdown [TEXT] | neighbor ADDR restart | "
+	"[neighbor ADDR] announce|withdraw route ... (the ExaBGP API) | help";
+
+/* announce/withdraw from bgpshieldctl: the API's own parser and
+ * validation, answered with the reason when refused. */
+static void cmd_api(struct engine *e, struct client *c)
+{
+	struct jbuf out;
+	struct buf b = { 0 };
+	char err[API_ERR_MAX];
+
+	jbuf_init(&out);
+	if (apiproc_run(c->line, c->len, "control", &out, err, sizeof(err)) <
+	    0) {
+		jbuf_free(&out);
+		client_error(e, c, "%s", err);
+		return;
+	}
+	sessions_flush();
+	if (c->json)
+		bprintf(&b, "{\"result\":\"done\"}\n");
+	else if (out.len)
+		bprintf(&b, "%s", out.p);
+	jbuf_free(&out);
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
+static void cmd_restart(struct engine *e, struct client *c, const char *addr)
+{
+	struct prefix p;
+	char err[128];
+	struct buf b = { 0 };
+
+	if (prefix_parse(addr, &p, err, sizeof(err)) < 0 ||
+	    !prefix_is_host(&p)) {
+		client_error(e, c, "bad neighbor address '%s'", addr);
+		return;
+	}
+	if (sessions_restart(&p, "restarted by the operator") < 0) {
+		client_error(e, c, "no neighbor %s in the config", addr);
+		return;
+	}
+	bprintf(&b, c->json ? "{\"result\":\"restarting\"}\n"
+			    : "neighbor %s restarting\n", addr);
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
+static void api_audit(const char *json, size_t len, void *arg)
+{
+	struct engine *e = arg;
+
+	if (len <= IMSG_AUDIT_MAX)
+		imsg_send(e->fds->parent, IMSG_AUDIT, json, len, -1);
+}
+
+static void api_reload(void *arg)
+{
+	struct engine *e = arg;
+	uint32_t id = 0; /* nobody waits for this answer */
+
+	imsg_send(e->fds->parent, IMSG_RELOAD_REQ, &id, 4, -1);
+}
 
 static void client_request(struct engine *e, struct client *c)
 {
@@ -442,6 +508,15 @@ static void client_request(struct engine *e, struct client *c)
 		text[k] = 0;
 		cmd_shutdown(e, c, argv[1], k ? text : NULL);
 	}
+	else if ((!strcmp(argv[0], "announce") ||
+		  !strcmp(argv[0], "withdraw") ||
+		  (!strcmp(argv[0], "neighbor") && argc >= 3 &&
+		   (!strcmp(argv[2], "announce") ||
+		    !strcmp(argv[2], "withdraw")))))
+		cmd_api(e, c);
+	else if (!strcmp(argv[0], "neighbor") && argc >= 3 &&
+		 !strcmp(argv[2], "restart"))
+		cmd_restart(e, c, argv[1]);
 	else if (!strcmp(argv[0], "help") && argc == 1) {
 		struct buf b = { 0 };
 
@@ -597,6 +672,7 @@ static void config_end(struct engine *e, uint32_t gen)
 		/* sessions point into the config: move them first */
 		e->cfg = c;
 		sessions_apply(c);
+		apiproc_config(c);
 		config_free(old);
 	}
 	e->gen = gen;
@@ -662,6 +738,23 @@ static void parent_msg(struct engine *e)
 		case IMSG_GUARD_STATUS:
 			guard_answer(e, (const void *)m.data);
 			break;
+		case IMSG_PROC_FD: {
+			struct imsg_proc pr;
+
+			memcpy(&pr, m.data, sizeof(pr));
+			pr.name[sizeof(pr.name) - 1] = 0;
+			apiproc_add(&pr, m.fd);
+			m.fd = -1;
+			break;
+		}
+		case IMSG_PROC_GONE: {
+			struct imsg_proc pr;
+
+			memcpy(&pr, m.data, sizeof(pr));
+			pr.name[sizeof(pr.name) - 1] = 0;
+			apiproc_gone(&pr);
+			break;
+		}
 		default:
 			/* descriptors arrive by inheritance for now */
 			if (m.fd >= 0)
@@ -771,6 +864,11 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 	}
 	sessions_init(e->epfd, fds->listen, fds->nlisten);
 	{
+		struct apiproc_ops ops = { api_audit, api_reload, e };
+
+		apiproc_init(e->epfd, &ops);
+	}
+	{
 		/* SIGTERM (the parent stopping): tell every peer why */
 		struct sigaction sa = { .sa_handler = on_term };
 
@@ -792,6 +890,9 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 
 			if (tag >= SESS_TAG_BASE)
 				sessions_event(tag, evs[i].events);
+			else if (tag >= APIPROC_TAG_BASE &&
+				 tag < APIPROC_TAG_BASE + APIPROC_MAX)
+				apiproc_event(tag, evs[i].events);
 			else if (tag == EV_PARENT)
 				parent_msg(e);
 			else if (tag == EV_CONTROL)
@@ -805,6 +906,8 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 				 e->clients[tag - EV_CLIENT].fd > 0)
 				client_read(e, &e->clients[tag - EV_CLIENT]);
 		}
+		/* what API commands queued goes out packed */
+		sessions_flush();
 		/* A client that never finishes its line holds a slot. */
 		for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 			if (e->clients[i].fd > 0 &&

@@ -114,7 +114,8 @@ static const int engine_syscalls[] = {
 	SCMP_SYS(getgid), SCMP_SYS(getegid), SCMP_SYS(futex),
 	SCMP_SYS(getrandom), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
 	SCMP_SYS(lseek), SCMP_SYS(restart_syscall), SCMP_SYS(sched_yield),
-	SCMP_SYS(uname), SCMP_SYS(pipe2), SCMP_SYS(dup), SCMP_SYS(dup3),
+	SCMP_SYS(uname), SCMP_SYS(getppid), SCMP_SYS(pipe2), SCMP_SYS(dup),
+	SCMP_SYS(dup3),
 	SCMP_SYS(getrusage), SCMP_SYS(sysinfo), SCMP_SYS(prlimit64),
 };
 

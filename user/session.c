@@ -35,6 +35,7 @@
 #include "bgp_buf.h"
 #include "bgp_wire.h"
 #include "config.h"
+#include "filter.h"
 #include "log.h"
 #include "rib.h"
 #include "session.h"
@@ -72,6 +73,16 @@ struct session {
 	struct rib rib_in; /* Adj-RIB-In: prefix -> interned attributes */
 	char last_error[160];
 	int disabled; /* cannot run on this kernel (TCP-AO): said once */
+	struct rib rib_api; /* what we originate: prefix -> route blob */
+	struct prefix *pend_p; /* changes to send: id 0 = withdraw */
+	uint32_t *pend_id;
+	size_t npend, cappend;
+	uint64_t filtered_in, refused_out;
+	int maxpfx_hit;
+	uint64_t t_down_until; /* max-prefix teardown: no session before */
+	int peer_refresh;      /* the peer can ROUTE-REFRESH (RFC 2918) */
+	int wants_messages;
+	int was_up;
 };
 
 static struct {
@@ -80,7 +91,61 @@ static struct {
 	int nlisten;
 	struct session **s;
 	size_t n;
+	struct config *cfg;
+	struct sess_hooks h;
 } S;
+
+static size_t sess_idx(const struct session *s)
+{
+	for (size_t i = 0; i < S.n; i++)
+		if (S.s[i] == s)
+			return i;
+	return (size_t)-1;
+}
+
+static void hook_state(struct session *s, const char *state,
+		       const char *reason)
+{
+	if (S.h.state)
+		S.h.state(sess_idx(s), state, reason, S.h.arg);
+}
+
+static void sess_audit(struct session *s, const char *event, const char *fmt,
+		       ...) __attribute__((format(printf, 3, 4)));
+static void sess_audit(struct session *s, const char *event, const char *fmt,
+		       ...)
+{
+	char text[512];
+	va_list ap;
+
+	if (!S.h.audit)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	S.h.audit(event, &s->n->address, text, S.h.arg);
+}
+
+static void sess_refused(struct session *s, const struct prefix *p,
+			 const char *why, const char *source)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	s->refused_out++;
+	log_warnx("refused %s announce %s to %s: %s", source,
+		  prefix_fmt(p, a, sizeof(a)),
+		  prefix_fmt(&s->n->address, b, sizeof(b)), why);
+	sess_audit(s, "refused_announce", "refused announce %s to %s: %s", a,
+		   b, why);
+}
+
+void sessions_set_hooks(const struct sess_hooks *h)
+{
+	if (h)
+		S.h = *h;
+	else
+		memset(&S.h, 0, sizeof(S.h));
+}
 
 const char *sess_state_name(enum sess_state s)
 {
@@ -202,6 +267,12 @@ static void sess_close(struct session *s, int to_idle)
 	rib_clear(&s->rib_out);
 	s->up_since = 0;
 	rib_clear(&s->rib_in);
+	s->npend = 0;
+	s->maxpfx_hit = 0;
+	if (s->was_up) {
+		s->was_up = 0;
+		hook_state(s, "down", s->last_error[0] ? s->last_error : NULL);
+	}
 	if (!to_idle)
 		return;
 	s->state = SESS_IDLE;
@@ -295,32 +366,168 @@ static void send_keepalive(struct session *s)
 		s->t_keepalive = now_ms() + (uint64_t)s->hold * 1000 / 3;
 }
 
-/* --- announcing static routes ----------------------------------------------- */
-
-/* memcmp that accepts NULL for empty lists (C says it may not). */
 static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
 			size_t cap);
 
-static int same_mem(const void *a, const void *b, size_t n)
+/* --- originated routes --------------------------------------------------------- */
+
+/*
+ * Every route we originate toward a neighbor, static (config) or from the
+ * API, is one entry of the session's rib_api: prefix -> an interned blob
+ * of its attributes in our own compact form (below), so a million API
+ * routes that share attributes share one blob.  The blob is turned into
+ * wire attributes per session when sent (next-hop self and the AS prepend
+ * depend on the session).  Changes while Established are queued (pend)
+ * and sent by sessions_flush() in runs of the same attributes, so a burst
+ * of API announces leaves packed UPDATEs.
+ *
+ * Blob: 'R', flags (1 static, 2 next-hop self), nh family, nh[16], origin,
+ * route flags, med[4], local-pref[4], counts n_as, n_comm, n_large, n_ext
+ * [2 each], watchdog length, then the lists big-endian and the name.
+ */
+#define RB_STATIC 0x1
+#define RB_NHSELF 0x2
+#define RB_HDR 39
+
+static void put32(uint8_t *p, uint32_t v)
 {
-	return !n || !memcmp(a, b, n);
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
 }
 
-static int same_attrs(const struct cfg_route *a, const struct cfg_route *b)
+static uint32_t get32(const uint8_t *p)
 {
-	return a->prefix.family == b->prefix.family &&
-	       a->nh_self == b->nh_self &&
-	       (a->nh_self || pfx_eq(&a->next_hop, &b->next_hop)) &&
-	       a->origin == b->origin && a->flags == b->flags &&
-	       a->med == b->med && a->local_pref == b->local_pref &&
-	       a->as_path_len == b->as_path_len &&
-	       same_mem(a->as_path, b->as_path,
-			a->as_path_len * sizeof(*a->as_path)) &&
-	       a->ncommunities == b->ncommunities &&
-	       same_mem(a->communities, b->communities,
-			a->ncommunities * sizeof(*a->communities)) &&
-	       a->nlarge == b->nlarge &&
-	       same_mem(a->large, b->large, a->nlarge * sizeof(*a->large));
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
+			     int is_static)
+{
+	size_t wl = watchdog ? strlen(watchdog) : 0;
+	size_t n = RB_HDR + 4 * r->as_path_len + 4 * r->ncommunities +
+		   12 * r->nlarge + 8 * r->next + wl;
+	uint8_t *b, *q;
+	uint32_t id;
+
+	if (wl > 255 || r->as_path_len > 0xffff || r->ncommunities > 0xffff ||
+	    r->nlarge > 0xffff || r->next > 0xffff || !(b = malloc(n)))
+		return 0;
+	memset(b, 0, RB_HDR);
+	b[0] = 'R';
+	b[1] = (is_static ? RB_STATIC : 0) | (r->nh_self ? RB_NHSELF : 0);
+	if (!r->nh_self) {
+		b[2] = r->next_hop.family == AF_INET6 ? 6 : 4;
+		memcpy(b + 3, r->next_hop.addr, 16);
+	}
+	b[19] = (uint8_t)r->origin;
+	b[20] = (uint8_t)r->flags;
+	put32(b + 21, r->med);
+	put32(b + 25, r->local_pref);
+	b[29] = r->as_path_len >> 8, b[30] = r->as_path_len & 0xff;
+	b[31] = r->ncommunities >> 8, b[32] = r->ncommunities & 0xff;
+	b[33] = r->nlarge >> 8, b[34] = r->nlarge & 0xff;
+	b[35] = r->next >> 8, b[36] = r->next & 0xff;
+	b[37] = (uint8_t)wl;
+	b[38] = (uint8_t)r->prefix.family; /* the family it was made for */
+	q = b + RB_HDR;
+	for (size_t i = 0; i < r->as_path_len; i++, q += 4)
+		put32(q, r->as_path[i]);
+	for (size_t i = 0; i < r->ncommunities; i++, q += 4)
+		put32(q, r->communities[i]);
+	for (size_t i = 0; i < r->nlarge; i++, q += 12) {
+		put32(q, r->large[i].global);
+		put32(q + 4, r->large[i].local1);
+		put32(q + 8, r->large[i].local2);
+	}
+	for (size_t i = 0; i < r->next; i++, q += 8) {
+		put32(q, (uint32_t)(r->ext[i] >> 32));
+		put32(q + 4, (uint32_t)r->ext[i]);
+	}
+	memcpy(q, watchdog ? watchdog : "", wl);
+	id = rib_attr_intern(b, n);
+	free(b);
+	return id;
+}
+
+/* One decoded blob; the last one is cached (runs share attributes). */
+static struct {
+	uint32_t id;
+	struct cfg_route r;
+	int is_static;
+	char watchdog[256];
+	uint32_t as[0x10000], comm[0x10000];
+	struct cfg_lcomm large[4096];
+	uint64_t ext[4096];
+} RD;
+
+static const struct cfg_route *route_get(uint32_t id)
+{
+	const uint8_t *b, *q;
+	size_t n, need;
+	struct cfg_route *r = &RD.r;
+
+	if (id && id == RD.id)
+		return r;
+	RD.id = 0;
+	if (!(b = rib_attr_blob(id, &n)) || n < RB_HDR || b[0] != 'R')
+		return NULL;
+	memset(r, 0, sizeof(*r));
+	r->nh_self = !!(b[1] & RB_NHSELF);
+	RD.is_static = !!(b[1] & RB_STATIC);
+	if (!r->nh_self) {
+		r->next_hop.family = b[2] == 6 ? AF_INET6 : AF_INET;
+		r->next_hop.plen = b[2] == 6 ? 128 : 32;
+		memcpy(r->next_hop.addr, b + 3, 16);
+	}
+	r->origin = b[19];
+	r->flags = b[20];
+	r->med = get32(b + 21);
+	r->local_pref = get32(b + 25);
+	r->as_path_len = b[29] << 8 | b[30];
+	r->ncommunities = b[31] << 8 | b[32];
+	r->nlarge = b[33] << 8 | b[34];
+	r->next = b[35] << 8 | b[36];
+	r->prefix.family = b[38];
+	need = RB_HDR + 4 * r->as_path_len + 4 * r->ncommunities +
+	       12 * r->nlarge + 8 * r->next + b[37];
+	if (n != need || r->nlarge > 4096 || r->next > 4096)
+		return NULL;
+	q = b + RB_HDR;
+	for (size_t i = 0; i < r->as_path_len; i++, q += 4)
+		RD.as[i] = get32(q);
+	for (size_t i = 0; i < r->ncommunities; i++, q += 4)
+		RD.comm[i] = get32(q);
+	for (size_t i = 0; i < r->nlarge; i++, q += 12)
+		RD.large[i] = (struct cfg_lcomm){ get32(q), get32(q + 4),
+						  get32(q + 8) };
+	for (size_t i = 0; i < r->next; i++, q += 8)
+		RD.ext[i] = (uint64_t)get32(q) << 32 | get32(q + 4);
+	memcpy(RD.watchdog, q, b[37]);
+	RD.watchdog[b[37]] = 0;
+	r->as_path = RD.as;
+	r->communities = RD.comm;
+	r->large = RD.large;
+	r->ext = RD.ext;
+	RD.id = id;
+	return r;
+}
+
+/* Watchdogs taken down by "withdraw watchdog NAME". */
+static struct {
+	char (*down)[256];
+	size_t n;
+} WD;
+
+static int watchdog_down(const char *name)
+{
+	if (!*name)
+		return 0;
+	for (size_t i = 0; i < WD.n; i++)
+		if (!strcmp(WD.down[i], name))
+			return 1;
+	return 0;
 }
 
 /* The session's own address of a family, for next-hop self. */
@@ -337,89 +544,287 @@ static int self_addr(struct session *s, int family, struct prefix *out)
 	return -1;
 }
 
-static void announce_statics(struct session *s)
+static int export_check(const struct session *s, const struct cfg_route *r,
+			const struct prefix *p, char *why, size_t wl)
+{
+	struct filter_route fr = { 0 };
+	struct filter_ctx ctx = { &s->n->address, cfg_neighbor_ebgp(s->n),
+				  S.cfg ? S.cfg->rfc8212_strict : 0 };
+
+	fr.prefix = *p;
+	fr.nh_self = r->nh_self;
+	if (!r->nh_self)
+		fr.next_hop = r->next_hop;
+	/* our own AS, prepended toward eBGP peers, is not the route's: a lab
+	 * on a private ASN may still reject-private-asn; it does count in
+	 * the length the peer sees */
+	fr.as_path = r->as_path;
+	fr.as_path_n = r->as_path_len;
+	fr.as_path_len = r->as_path_len + (cfg_neighbor_ebgp(s->n) ? 1 : 0);
+	fr.has_med = !!(r->flags & CFG_RT_MED);
+	fr.med = r->med;
+	fr.has_local_pref = !!(r->flags & CFG_RT_LOCAL_PREF);
+	fr.local_pref = r->local_pref;
+	return filter_check(&s->n->export, FILTER_EXPORT, &fr, &ctx, why, wl);
+}
+
+static int family_on(const struct session *s, int family)
+{
+	return (s->n->families & (family == AF_INET ? CFG_FAM_IPV4_UNICAST
+						    : CFG_FAM_IPV6_UNICAST)) != 0;
+}
+
+/* Wire attributes of route r for this session: a's lists point into
+ * abuf and pbuf. */
+static int route_attrs(struct session *s, const struct cfg_route *r,
+		       int family, uint8_t *abuf, size_t acap, uint8_t *pbuf,
+		       size_t pcap, struct bgp_attrs *a)
+{
+	static uint32_t path[0x10000 + 1];
+	struct prefix self;
+	struct cfg_route rr = *r;
+	size_t plen = 0;
+	int len;
+
+	rr.prefix.family = family;
+	if (self_addr(s, family, &self) < 0 && r->nh_self) {
+		sess_err(s, "no %s address for next-hop self",
+			 family == AF_INET ? "IPv4" : "IPv6");
+		return -1;
+	}
+	if (bgp_route_attrs(&rr, &self, NULL, abuf, acap, a) < 0)
+		return -1;
+	/* eBGP: our AS goes first on the path (RFC 4271 §5.1.2) */
+	if (cfg_neighbor_ebgp(s->n))
+		path[plen++] = s->n->local_as;
+	for (size_t k = 0; k < r->as_path_len; k++)
+		path[plen++] = r->as_path[k];
+	len = bgp_aspath_build(pbuf, pcap, path, plen);
+	if (len < 0)
+		return -1;
+	a->aspath.p = pbuf;
+	a->aspath.len = len;
+	a->aspath.as_size = 4;
+	a->has |= 1ULL << BGP_ATTR_AS_PATH;
+	return 0;
+}
+
+/* Announce pfx[0..n) (one family) with attributes a; the Adj-RIB-Out
+ * keeps the attributes as sent, interned like received ones. */
+static void send_updates(struct session *s, const struct bgp_attrs *a,
+			 const struct prefix *pfx, size_t n)
+{
+	static uint8_t blob[BGP_EXT_MAX_LEN];
+	size_t off = 0;
+
+	while (off < n) {
+		struct bgp_wbuf w;
+		size_t bl;
+		uint32_t id;
+		int k;
+
+		if (sess_wbuf(s, &w) < 0)
+			break;
+		k = bgp_update_encode(&w, s->maxlen, &s->ctx, a, pfx + off,
+				      n - off);
+		if (k <= 0)
+			break;
+		bl = attr_blob(w.p, w.len, blob, sizeof(blob));
+		id = bl ? rib_attr_intern(blob, bl) : 0;
+		for (int q = 0; id && q < k; q++) {
+			rib_attr_ref(id);
+			if (rib_add(&s->rib_out, &pfx[off + q], id) < 0)
+				rib_attr_unref(id);
+		}
+		rib_attr_unref(id);
+		sess_queued(s, &w);
+		off += k;
+	}
+}
+
+static void send_withdraws(struct session *s, struct prefix *pfx, size_t n)
+{
+	size_t m = 0, off = 0;
+
+	/* only what the peer was told */
+	for (size_t i = 0; i < n; i++)
+		if (rib_del(&s->rib_out, &pfx[i]))
+			pfx[m++] = pfx[i];
+	while (off < m) {
+		struct bgp_wbuf w;
+		int k;
+
+		if (sess_wbuf(s, &w) < 0)
+			break;
+		k = bgp_withdraw_encode(&w, s->maxlen, pfx + off, m - off);
+		if (k <= 0)
+			break;
+		sess_queued(s, &w);
+		off += k;
+	}
+}
+
+static int pend_add(struct session *s, const struct prefix *p, uint32_t id)
+{
+	if (s->npend == s->cappend) {
+		size_t nc = s->cappend ? 2 * s->cappend : 1024;
+		struct prefix *np = realloc(s->pend_p, nc * sizeof(*np));
+		uint32_t *ni;
+
+		if (!np)
+			return -1;
+		s->pend_p = np;
+		ni = realloc(s->pend_id, nc * sizeof(*ni));
+		if (!ni)
+			return -1;
+		s->pend_id = ni;
+		s->cappend = nc;
+	}
+	s->pend_p[s->npend] = *p;
+	s->pend_id[s->npend++] = id;
+	return 0;
+}
+
+/* Send the queued changes: runs of one attribute set and family become
+ * packed UPDATEs, runs of withdrawals packed withdraws.  A route that no
+ * longer passes (watchdog down, filter changed) goes as a withdrawal. */
+static void pend_send(struct session *s)
+{
+	static uint8_t abuf[BGP_EXT_MAX_LEN], pbuf[BGP_EXT_MAX_LEN];
+	size_t i = 0;
+
+	if (s->state != SESS_ESTABLISHED) {
+		s->npend = 0;
+		return;
+	}
+	while (i < s->npend) {
+		uint32_t id = s->pend_id[i];
+		int fam = s->pend_p[i].family;
+		const struct cfg_route *r = id ? route_get(id) : NULL;
+		size_t j = i + 1;
+
+		while (j < s->npend && s->pend_id[j] == id &&
+		       s->pend_p[j].family == fam)
+			j++;
+		if (r && watchdog_down(RD.watchdog))
+			r = NULL;
+		if (r) {
+			struct bgp_attrs a;
+
+			if (route_attrs(s, r, fam, abuf, sizeof(abuf), pbuf,
+					sizeof(pbuf), &a) == 0)
+				send_updates(s, &a, s->pend_p + i, j - i);
+		} else {
+			send_withdraws(s, s->pend_p + i, j - i);
+		}
+		i = j;
+	}
+	s->npend = 0;
+}
+
+struct api_walk {
+	struct session *s;
+	struct prefix *p;
+	uint32_t *id;
+	size_t n, cap;
+	const char *watchdog; /* only routes of this watchdog */
+	int check;	      /* re-check the export filter */
+};
+
+static int collect_api(const struct prefix *p, uint32_t id, void *arg)
+{
+	struct api_walk *w = arg;
+
+	if (w->watchdog) {
+		const struct cfg_route *r = route_get(id);
+
+		if (!r || strcmp(RD.watchdog, w->watchdog))
+			return 0;
+	}
+	if (w->n == w->cap) {
+		size_t nc = w->cap ? 2 * w->cap : 1024;
+		struct prefix *np = realloc(w->p, nc * sizeof(*np));
+		uint32_t *ni;
+
+		if (!np)
+			return -1;
+		w->p = np;
+		ni = realloc(w->id, nc * sizeof(*ni));
+		if (!ni)
+			return -1;
+		w->id = ni;
+		w->cap = nc;
+	}
+	w->p[w->n] = *p;
+	w->id[w->n++] = id;
+	return 0;
+}
+
+static int by_id(const void *a, const void *b, void *arg)
+{
+	const uint32_t *ids = arg;
+	uint32_t x = ids[*(const size_t *)a], y = ids[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/* Queue every originated route (of one watchdog, or all), grouped by
+ * attribute set so they pack; id 0 (withdraw) when down is set. */
+static void queue_api(struct session *s, const char *watchdog, int down)
+{
+	struct api_walk w = { s, NULL, NULL, 0, 0, watchdog, 0 };
+	size_t *ord;
+
+	rib_foreach(&s->rib_api, collect_api, &w);
+	ord = w.n ? malloc(w.n * sizeof(*ord)) : NULL;
+	if (ord) {
+		for (size_t i = 0; i < w.n; i++)
+			ord[i] = i;
+		qsort_r(ord, w.n, sizeof(*ord), by_id, w.id);
+		for (size_t i = 0; i < w.n; i++)
+			pend_add(s, &w.p[ord[i]], down ? 0 : w.id[ord[i]]);
+	}
+	free(ord);
+	free(w.p);
+	free(w.id);
+}
+
+/* Static routes of the config into rib_api, through the export filter
+ * (a refused one is logged and audited once, here). */
+static void load_statics(struct session *s)
 {
 	const struct cfg_neighbor *n = s->n;
-	uint8_t *done = calloc(n->nroutes ? n->nroutes : 1, 1);
-	struct prefix *batch = calloc(n->nroutes ? n->nroutes : 1,
-				      sizeof(*batch));
+	struct api_walk w = { s, NULL, NULL, 0, 0, NULL, 0 };
 
-	if (!done || !batch)
-		goto out;
+	/* the previous config's statics go */
+	rib_foreach(&s->rib_api, collect_api, &w);
+	for (size_t i = 0; i < w.n; i++) {
+		route_get(w.id[i]);
+		if (RD.id == w.id[i] && RD.is_static)
+			rib_del(&s->rib_api, &w.p[i]);
+	}
+	free(w.p);
+	free(w.id);
 	for (size_t i = 0; i < n->nroutes; i++) {
 		const struct cfg_route *r = &n->routes[i];
-		uint8_t abuf[4096], pbuf[1024];
-		uint32_t path[256];
-		struct bgp_attrs a;
-		struct prefix self;
-		size_t nb = 0, off = 0, plen;
+		char why[FILTER_WHY_MAX];
+		uint32_t id;
 
-		if (done[i])
-			continue;
-		/* every route with the same attributes goes in this batch */
-		for (size_t j = i; j < n->nroutes; j++)
-			if (!done[j] && same_attrs(r, &n->routes[j])) {
-				batch[nb++] = n->routes[j].prefix;
-				done[j] = 1;
-			}
-		if (self_addr(s, r->prefix.family, &self) < 0 && r->nh_self) {
-			sess_err(s, "no %s address for next-hop self",
-				 r->prefix.family == AF_INET ? "IPv4" : "IPv6");
+		if (export_check(s, r, &r->prefix, why, sizeof(why)) < 0) {
+			sess_refused(s, &r->prefix, why, "static");
 			continue;
 		}
-		if (bgp_route_attrs(r, &self, NULL, abuf, sizeof(abuf), &a) < 0)
-			continue;
-		/* eBGP: our AS goes first on the path (RFC 4271 §5.1.2) */
-		plen = 0;
-		if (n->local_as != n->peer_as)
-			path[plen++] = n->local_as;
-		for (size_t k = 0; k < r->as_path_len && plen < 256; k++)
-			path[plen++] = r->as_path[k];
-		{
-			int len = bgp_aspath_build(pbuf, sizeof(pbuf), path,
-						   plen);
-
-			if (len < 0)
-				continue;
-			a.aspath.p = pbuf;
-			a.aspath.len = len;
-			a.aspath.as_size = 4;
-			a.has |= 1ULL << BGP_ATTR_AS_PATH;
-		}
-		while (off < nb) {
-			struct bgp_wbuf w;
-			int k;
-
-			if (sess_wbuf(s, &w) < 0)
-				break;
-			k = bgp_update_encode(&w, s->maxlen, &s->ctx, &a,
-					      batch + off, nb - off);
-			if (k <= 0)
-				break;
-			/* the Adj-RIB-Out holds the attributes as sent,
-			 * interned like the received ones */
-			{
-				static uint8_t blob[BGP_EXT_MAX_LEN];
-				size_t bl = attr_blob(w.p, w.len, blob,
-						      sizeof(blob));
-				uint32_t id = bl ? rib_attr_intern(blob, bl)
-						 : 0;
-
-				for (int q = 0; id && q < k; q++) {
-					rib_attr_ref(id);
-					if (rib_add(&s->rib_out, &batch[off + q],
-						    id) < 0)
-						rib_attr_unref(id);
-				}
-				rib_attr_unref(id);
-			}
-			sess_queued(s, &w);
-			off += k;
-		}
+		id = route_intern(r, NULL, 1);
+		if (id && rib_add(&s->rib_api, &r->prefix, id) < 0)
+			rib_attr_unref(id);
 	}
-out:
-	free(done);
-	free(batch);
+}
+
+/* Everything we originate, from scratch (Established, route refresh). */
+static void announce_all(struct session *s)
+{
+	queue_api(s, NULL, 0);
+	pend_send(s);
 }
 
 static void send_eor(struct session *s)
@@ -446,7 +851,9 @@ static void established(struct session *s)
 	s->last_error[0] = 0;
 	log_info("neighbor %s: established (hold %us)",
 		 prefix_fmt(&s->n->address, a, sizeof(a)), s->hold);
-	announce_statics(s);
+	s->was_up = 1;
+	hook_state(s, "up", NULL);
+	announce_all(s);
 	send_eor(s);
 	sess_flush(s);
 }
@@ -508,16 +915,76 @@ static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
 	return o;
 }
 
+/* The import filter's view of an UPDATE's attributes (once per UPDATE;
+ * only the prefix changes per route). */
+static uint32_t imp_path[4096];
+
+static void import_route(const struct bgp_attrs *ain,
+			 struct filter_route *fr)
+{
+	static uint8_t mbuf[BGP_EXT_MAX_LEN];
+	struct bgp_attrs a = *ain;
+	struct bgp_aspath_iter it;
+	uint32_t asn;
+	uint8_t seg, last = 0;
+
+	memset(fr, 0, sizeof(*fr));
+	/* a 2-octet peer's real path is AS_PATH merged with AS4_PATH */
+	if (BGP_HAS(&a, BGP_ATTR_AS_PATH) && a.aspath.as_size == 2)
+		bgp_attrs_as4_merge(&a, mbuf, sizeof(mbuf));
+	if (BGP_HAS(&a, BGP_ATTR_AS_PATH)) {
+		bgp_aspath_iter_init(&it, &a.aspath);
+		while (bgp_aspath_next(&it, &asn, &seg) == 1) {
+			if (fr->as_path_n < sizeof(imp_path) / 4)
+				imp_path[fr->as_path_n++] = asn;
+			/* RFC 4271 §9.1.2.2: a set counts as one */
+			if (seg != BGP_ASSEG_SET || last != BGP_ASSEG_SET)
+				fr->as_path_len++;
+			last = seg;
+		}
+	}
+	fr->as_path = imp_path;
+	if (BGP_HAS(&a, BGP_ATTR_NEXT_HOP)) {
+		fr->next_hop.family = AF_INET;
+		fr->next_hop.plen = 32;
+		memcpy(fr->next_hop.addr, a.nexthop, 4);
+	} else if (a.mp_nh_len >= 16) {
+		fr->next_hop.family = AF_INET6;
+		fr->next_hop.plen = 128;
+		memcpy(fr->next_hop.addr, a.mp_nh, 16);
+	}
+	fr->has_med = BGP_HAS(&a, BGP_ATTR_MED);
+	fr->med = a.med;
+	fr->has_local_pref = BGP_HAS(&a, BGP_ATTR_LOCAL_PREF);
+	fr->local_pref = a.local_pref;
+}
+
 static void rib_update(struct session *s, const struct bgp_nlri *nl,
-		       uint32_t id)
+		       uint32_t id, struct filter_route *fr)
 {
 	struct bgp_nlri_iter it;
 	struct prefix p;
+	struct filter_ctx ctx = { &s->n->address, cfg_neighbor_ebgp(s->n),
+				  S.cfg ? S.cfg->rfc8212_strict : 0 };
+	int check = s->n->import.present || ctx.rfc8212_strict;
 
 	if (!nl->count)
 		return;
 	bgp_nlri_iter_init(&it, nl);
 	while (bgp_nlri_next(&it, &p) == 1) {
+		if (id && check) {
+			char why[FILTER_WHY_MAX];
+
+			fr->prefix = p;
+			if (filter_check(&s->n->import, FILTER_IMPORT, fr,
+					 &ctx, why, sizeof(why)) < 0) {
+				/* refused: as if withdrawn (it may replace
+				 * an accepted one) */
+				s->filtered_in++;
+				rib_del(&s->rib_in, &p);
+				continue;
+			}
+		}
 		if (id) {
 			rib_attr_ref(id);
 			if (rib_add(&s->rib_in, &p, id) < 0)
@@ -525,6 +992,50 @@ static void rib_update(struct session *s, const struct bgp_nlri *nl,
 		} else {
 			rib_del(&s->rib_in, &p);
 		}
+	}
+}
+
+/* RFC 4486 §4: Cease, Maximum Number of Prefixes Reached, data AFI,
+ * SAFI and the limit. */
+static void max_prefix(struct session *s)
+{
+	const struct cfg_filter *f = &s->n->import;
+	size_t n = rib_count(&s->rib_in);
+	char a[PREFIX_STRLEN];
+
+	if (!f->max_prefix || n <= f->max_prefix) {
+		s->maxpfx_hit = 0;
+		return;
+	}
+	prefix_fmt(&s->n->address, a, sizeof(a));
+	if (f->max_prefix_action == CFG_MAXPFX_WARNING) {
+		if (!s->maxpfx_hit) {
+			log_warnx("neighbor %s: %zu prefixes, over max-prefix "
+				  "%u (warning only)", a, n, f->max_prefix);
+			sess_audit(s, "max_prefix", "neighbor %s: %zu prefixes,"
+				   " over max-prefix %u (warning)", a, n,
+				   f->max_prefix);
+		}
+		s->maxpfx_hit = 1;
+		return;
+	}
+	{
+		uint8_t d[7] = { 0, s->n->address.family == AF_INET6 ? 2 : 1,
+				 1, f->max_prefix >> 24, f->max_prefix >> 16,
+				 f->max_prefix >> 8, f->max_prefix };
+
+		sess_err(s, "%zu prefixes, over max-prefix %u: session torn "
+			    "down%s", n, f->max_prefix,
+			 f->max_prefix_restart ? "" : " until restart");
+		sess_audit(s, "max_prefix", "neighbor %s: %zu prefixes, over "
+			   "max-prefix %u: teardown", a, n, f->max_prefix);
+		sess_notify(s, BGP_ERR_CEASE, 1, d, sizeof(d));
+		s->t_down_until = f->max_prefix_restart
+					  ? now_ms() + 1000ull *
+							       f->max_prefix_restart
+					  : UINT64_MAX;
+		s->t_retry = s->t_down_until == UINT64_MAX ? 0
+							   : s->t_down_until;
 	}
 }
 
@@ -540,8 +1051,10 @@ static void handle_update(struct session *s, const uint8_t *m, size_t len)
 		sess_notify_err(s, &e);
 		return;
 	}
-	rib_update(s, &u.withdrawn, 0);
-	rib_update(s, &u.mp_unreach, 0);
+	if (s->wants_messages && S.h.message)
+		S.h.message(sess_idx(s), m, len, S.h.arg);
+	rib_update(s, &u.withdrawn, 0, NULL);
+	rib_update(s, &u.mp_unreach, 0, NULL);
 	/* RFC 7606 §2 treat-as-withdraw: the announced ones go too */
 	if (act != BGP_ACT_WITHDRAW && (u.nlri.count || u.mp_reach.count)) {
 		size_t bl = attr_blob(m, len, blob, sizeof(blob));
@@ -553,9 +1066,18 @@ static void handle_update(struct session *s, const uint8_t *m, size_t len)
 			return;
 		}
 	}
-	rib_update(s, &u.nlri, id);
-	rib_update(s, &u.mp_reach, id);
+	if (id) {
+		struct filter_route fr;
+
+		import_route(&u.attrs, &fr);
+		rib_update(s, &u.nlri, id, &fr);
+		rib_update(s, &u.mp_reach, id, &fr);
+	} else {
+		rib_update(s, &u.nlri, 0, NULL);
+		rib_update(s, &u.mp_reach, 0, NULL);
+	}
 	rib_attr_unref(id); /* the prefixes hold their own references */
+	max_prefix(s);
 }
 
 static void handle_msg(struct session *s, const struct bgp_hdr *h,
@@ -590,6 +1112,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 			return;
 		}
 		s->peer_id = o.bgp_id;
+		s->peer_refresh = o.caps.route_refresh;
 		/* §4.2: the smaller hold time; 0 means no keepalives */
 		hold = o.hold < s->n->hold_time ? o.hold : s->n->hold_time;
 		s->hold = hold;
@@ -625,6 +1148,8 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 	case BGP_NOTIFICATION: {
 		struct bgp_notif nf;
 
+		if (s->wants_messages && S.h.message)
+			S.h.message(sess_idx(s), m, h->len, S.h.arg);
 		if (bgp_notif_decode(m, h->len, &nf, &e) == 0)
 			sess_err(s, "received NOTIFICATION %u/%u%s%s%s",
 				 nf.code, nf.subcode,
@@ -642,7 +1167,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 			break;
 		/* RFC 2918 §4: send the Adj-RIB-Out again */
 		rib_clear(&s->rib_out);
-		announce_statics(s);
+		announce_all(s);
 		sess_flush(s);
 		return;
 	}
@@ -921,9 +1446,11 @@ int sessions_adopt(const struct prefix *p, int fd)
 	for (size_t i = 0; i < S.n; i++)
 		if (S.s[i] && pfx_eq(&S.s[i]->n->address, p))
 			s = S.s[i];
-	if (!s || s->disabled) {
+	if (!s || s->disabled || (s->t_down_until && now_ms() <
+						      s->t_down_until)) {
 		/* The guard let it in (a range?), the config has no such
-		 * neighbor, or it cannot run here: nothing to say to it. */
+		 * neighbor, it cannot run here, or it is held down after
+		 * max-prefix: nothing to say to it. */
 		close(fd);
 		return -1;
 	}
@@ -1053,6 +1580,84 @@ static void listeners_ttl(struct config *cfg)
 	}
 }
 
+/*
+ * A reload that changes only filters keeps the session.  Export: what was
+ * sent and no longer passes is withdrawn, the rest sent again.  Import:
+ * the Adj-RIB-In is refiltered by asking the peer for its routes again
+ * (RFC 2918); a peer without route refresh keeps what it sent, and the
+ * new filter applies from its next UPDATE.
+ */
+static int filter_eq(const struct cfg_filter *a, const struct cfg_filter *b)
+{
+	struct config x = { 0 }, y = { 0 };
+	struct cfg_neighbor na = { 0 }, nb = { 0 };
+
+	/* config_equal knows every field: compare two one-neighbor
+	 * configs that differ only in this filter */
+	na.import = *a;
+	nb.import = *b;
+	x.neighbors = &na;
+	y.neighbors = &nb;
+	x.nneighbors = y.nneighbors = 1;
+	return config_equal(&x, &y, 1);
+}
+
+static void filters_changed(struct session *s, struct cfg_neighbor *n)
+{
+	char a[PREFIX_STRLEN];
+
+	prefix_fmt(&n->address, a, sizeof(a));
+	if (!filter_eq(&s->n->export, &n->export)) {
+		struct api_walk w = { s, NULL, NULL, 0, 0, NULL, 0 };
+		struct cfg_neighbor *old = s->n;
+
+		s->n = n;
+		/* every prefix sent: withdrawn unless it still passes */
+		rib_foreach(&s->rib_out, collect_api, &w);
+		for (size_t i = 0; i < w.n; i++) {
+			uint32_t id = rib_get(&s->rib_api, &w.p[i]);
+			const struct cfg_route *r = id ? route_get(id) : NULL;
+			char why[FILTER_WHY_MAX];
+
+			if (!r || export_check(s, r, &w.p[i], why,
+					       sizeof(why)) < 0) {
+				if (r)
+					sess_refused(s, &w.p[i], why, "export");
+				rib_del(&s->rib_api, &w.p[i]);
+				pend_add(s, &w.p[i], 0);
+			}
+		}
+		free(w.p);
+		free(w.id);
+		s->n = old;
+		log_info("neighbor %s: export filter changed", a);
+	}
+	if (!filter_eq(&s->n->import, &n->import)) {
+		if (s->peer_refresh) {
+			struct bgp_wbuf w;
+			struct bgp_refresh rr = { BGP_AFI_IPV4, 0,
+						  BGP_SAFI_UNICAST };
+
+			log_info("neighbor %s: import filter changed: asking "
+				 "for a route refresh", a);
+			rib_clear(&s->rib_in);
+			for (int f = 0; f < 2; f++) {
+				rr.afi = f ? BGP_AFI_IPV6 : BGP_AFI_IPV4;
+				if (!(n->families & (f ? CFG_FAM_IPV6_UNICAST
+						       : CFG_FAM_IPV4_UNICAST)))
+					continue;
+				if (sess_wbuf(s, &w) == 0 &&
+				    bgp_refresh_encode(&w, &rr) == 0)
+					sess_queued(s, &w);
+			}
+		} else {
+			log_warnx("neighbor %s: import filter changed; the "
+				  "peer has no route refresh: it applies to "
+				  "its next updates", a);
+		}
+	}
+}
+
 void sessions_apply(struct config *cfg)
 {
 	struct session **ns = calloc(cfg->nneighbors + 1, sizeof(*ns));
@@ -1060,6 +1665,7 @@ void sessions_apply(struct config *cfg)
 
 	if (!ns)
 		return;
+	S.cfg = cfg;
 	listeners_ttl(cfg);
 	for (i = 0; i < cfg->nneighbors; i++) {
 		struct cfg_neighbor *n = &cfg->neighbors[i];
@@ -1091,9 +1697,20 @@ void sessions_apply(struct config *cfg)
 			s->retry_s = RETRY_FIRST_S;
 			s->t_retry = now_ms() + 200;
 		}
+		if (s->n && s->state == SESS_ESTABLISHED &&
+		    config_neighbor_equal(s->n, n))
+			filters_changed(s, n);
 		s->n = n;
 		ns[i] = s;
 		s->disabled = 0;
+		s->t_down_until = 0; /* a reload ends a max-prefix hold-down */
+		load_statics(s);
+		if (s->state == SESS_ESTABLISHED) {
+			/* statics added or gone with the new config */
+			queue_api(s, NULL, 0);
+			pend_send(s);
+			sess_flush(s);
+		}
 		if (n->tcp_ao.enabled && !tcpsec_ao_supported()) {
 			/* one clear line, then no retry storm */
 			s->disabled = 1;
@@ -1113,6 +1730,9 @@ void sessions_apply(struct config *cfg)
 			sess_notify(s, BGP_ERR_CEASE, 3, NULL, 0);
 		rib_clear(&s->rib_in);
 		rib_clear(&s->rib_out);
+		rib_clear(&s->rib_api);
+		free(s->pend_p);
+		free(s->pend_id);
 		second_close(s, 0);
 		free(s->rbuf);
 		free(s->rbuf2);
@@ -1176,8 +1796,10 @@ int sessions_tick(void)
 		if (s->fd >= 0 && s->state == SESS_CONNECT && s->outgoing &&
 		    s->t_retry && now >= s->t_retry)
 			sess_close(s, 0);
+		if (s->t_down_until && now >= s->t_down_until)
+			s->t_down_until = 0;
 		if (s->fd < 0 && !s->n->passive && s->t_retry &&
-		    now >= s->t_retry)
+		    now >= s->t_retry && !s->t_down_until)
 			sess_connect(s);
 		if (s->fd < 0 && s->n->passive)
 			s->state = SESS_ACTIVE;
@@ -1215,6 +1837,11 @@ int sessions_info(size_t i, struct sess_info *o)
 	o->msgs_in = s->msgs_in;
 	o->msgs_out = s->msgs_out;
 	o->hold = s->hold;
+	o->local = s->fd >= 0 ? s->local : s->n->local_address;
+	o->routes_api = rib_count(&s->rib_api);
+	o->filtered_in = s->filtered_in;
+	o->refused_out = s->refused_out;
+	o->max_prefix_hit = s->maxpfx_hit;
 	memcpy(o->last_error, s->last_error, sizeof(o->last_error));
 	return 0;
 }
@@ -1389,6 +2016,266 @@ long sessions_rib(const struct prefix *neighbor, int out,
 		if (skipped)
 			*skipped = d.skipped;
 		return (long)d.shown;
+	}
+	return -1;
+}
+
+/* --- originating routes: the API's entry points ----------------------------- */
+
+static int selected(const struct session *s, const struct prefix *sel,
+		    size_t nsel)
+{
+	if (!nsel)
+		return 1;
+	for (size_t i = 0; i < nsel; i++)
+		if (pfx_eq(&s->n->address, &sel[i]))
+			return 1;
+	return 0;
+}
+
+long sessions_announce(const struct prefix *sel, size_t nsel,
+		       const struct cfg_route *attrs, const char *watchdog,
+		       const struct prefix *nlri, size_t n, sess_refused_cb cb,
+		       void *arg)
+{
+	long ok = 0;
+	int matched = 0;
+	uint32_t id = route_intern(attrs, watchdog && *watchdog ? watchdog
+								 : NULL, 0);
+	int down = watchdog && watchdog_down(watchdog);
+
+	if (!id)
+		return -1;
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+
+		if (!s || !selected(s, sel, nsel))
+			continue;
+		matched = 1;
+		for (size_t k = 0; k < n; k++) {
+			char why[FILTER_WHY_MAX];
+
+			if (!family_on(s, nlri[k].family)) {
+				snprintf(why, sizeof(why), "family %s unicast "
+					 "is not enabled for this neighbor",
+					 nlri[k].family == AF_INET ? "ipv4"
+								   : "ipv6");
+			} else if (export_check(s, attrs, &nlri[k], why,
+						sizeof(why)) == 0) {
+				rib_attr_ref(id);
+				if (rib_add(&s->rib_api, &nlri[k], id) < 0) {
+					rib_attr_unref(id);
+					continue;
+				}
+				if (s->state == SESS_ESTABLISHED && !down)
+					pend_add(s, &nlri[k], id);
+				ok++;
+				continue;
+			}
+			sess_refused(s, &nlri[k], why, "api");
+			if (cb)
+				cb(&s->n->address, &nlri[k], why, arg);
+		}
+	}
+	rib_attr_unref(id);
+	return matched ? ok : -1;
+}
+
+long sessions_withdraw(const struct prefix *sel, size_t nsel,
+		       const struct prefix *nlri, size_t n)
+{
+	long done = 0;
+	int matched = 0;
+
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+
+		if (!s || !selected(s, sel, nsel))
+			continue;
+		matched = 1;
+		for (size_t k = 0; k < n; k++)
+			if (rib_del(&s->rib_api, &nlri[k])) {
+				done++;
+				if (s->state == SESS_ESTABLISHED)
+					pend_add(s, &nlri[k], 0);
+			}
+	}
+	return matched ? done : -1;
+}
+
+void sessions_watchdog(const char *name, int up)
+{
+	size_t i;
+
+	for (i = 0; i < WD.n && strcmp(WD.down[i], name); i++)
+		;
+	if (up && i < WD.n)
+		memmove(WD.down[i], WD.down[i + 1],
+			(--WD.n - i) * sizeof(*WD.down));
+	else if (!up && i == WD.n) {
+		char (*nd)[256] = realloc(WD.down, (WD.n + 1) * sizeof(*nd));
+
+		if (!nd)
+			return;
+		WD.down = nd;
+		snprintf(WD.down[WD.n++], 256, "%s", name);
+	} else {
+		return; /* no change */
+	}
+	for (i = 0; i < S.n; i++)
+		if (S.s[i] && S.s[i]->state == SESS_ESTABLISHED)
+			queue_api(S.s[i], name, !up);
+}
+
+long sessions_eor(const struct prefix *sel, size_t nsel, uint16_t afi,
+		  uint8_t safi)
+{
+	long k = 0;
+
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+		struct bgp_wbuf w;
+
+		if (!s || !selected(s, sel, nsel) ||
+		    s->state != SESS_ESTABLISHED)
+			continue;
+		pend_send(s);
+		if (!afi) {
+			send_eor(s);
+		} else if (sess_wbuf(s, &w) == 0 &&
+			   bgp_eor_encode(&w, afi, safi) == 0) {
+			sess_queued(s, &w);
+		}
+		sess_flush(s);
+		k++;
+	}
+	return k;
+}
+
+long sessions_refresh(const struct prefix *sel, size_t nsel, uint16_t afi,
+		      uint8_t safi)
+{
+	long k = 0;
+
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+
+		if (!s || !selected(s, sel, nsel) ||
+		    s->state != SESS_ESTABLISHED || !s->peer_refresh)
+			continue;
+		for (int f = 0; f < 2; f++) {
+			struct bgp_refresh rr = { f ? BGP_AFI_IPV6
+						    : BGP_AFI_IPV4,
+						  0, BGP_SAFI_UNICAST };
+			struct bgp_wbuf w;
+
+			if (afi && (rr.afi != afi || safi != BGP_SAFI_UNICAST))
+				continue;
+			if (!family_on(s, f ? AF_INET6 : AF_INET))
+				continue;
+			if (sess_wbuf(s, &w) == 0 &&
+			    bgp_refresh_encode(&w, &rr) == 0)
+				sess_queued(s, &w);
+		}
+		sess_flush(s);
+		k++;
+	}
+	return k;
+}
+
+long sessions_resend(const struct prefix *sel, size_t nsel)
+{
+	long k = 0;
+
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+
+		if (!s || !selected(s, sel, nsel) ||
+		    s->state != SESS_ESTABLISHED)
+			continue;
+		pend_send(s);
+		rib_clear(&s->rib_out);
+		announce_all(s);
+		sess_flush(s);
+		k++;
+	}
+	return k;
+}
+
+long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out)
+{
+	long k = 0;
+
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+
+		if (!s || !selected(s, sel, nsel))
+			continue;
+		if (in)
+			rib_clear(&s->rib_in);
+		if (out) {
+			if (s->state == SESS_ESTABLISHED)
+				queue_api(s, NULL, 1);
+			rib_clear(&s->rib_api);
+			pend_send(s);
+			sess_flush(s);
+		}
+		k++;
+	}
+	return k;
+}
+
+void sessions_flush(void)
+{
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+
+		if (s && s->npend) {
+			pend_send(s);
+			if (s->fd >= 0)
+				sess_flush(s);
+		}
+	}
+}
+
+void sessions_want_messages(size_t idx, int on)
+{
+	if (idx < S.n && S.s[idx])
+		S.s[idx]->wants_messages = on;
+}
+
+int sessions_ctx(size_t idx, struct bgp_sess_ctx *ctx, size_t *maxlen)
+{
+	if (idx >= S.n || !S.s[idx])
+		return -1;
+	*ctx = S.s[idx]->ctx;
+	*maxlen = S.s[idx]->maxlen;
+	return 0;
+}
+
+int sessions_restart(const struct prefix *addr, const char *text)
+{
+	for (size_t i = 0; i < S.n; i++) {
+		struct session *s = S.s[i];
+		struct bgp_wbuf w;
+
+		if (!s || !pfx_eq(&s->n->address, addr))
+			continue;
+		if (s->fd >= 0 && s->state >= SESS_OPENSENT &&
+		    sess_wbuf(s, &w) == 0 &&
+		    bgp_notif_encode_shutdown(
+			    &w, BGP_CEASE_ADMIN_RESET, text ? text : "") == 0) {
+			sess_queued(s, &w);
+			sess_flush(s);
+		}
+		snprintf(s->last_error, sizeof(s->last_error),
+			 "administrative reset%s%s", text ? ": " : "",
+			 text ? text : "");
+		sess_close(s, 1);
+		s->t_down_until = 0;
+		s->retry_s = RETRY_FIRST_S;
+		s->t_retry = now_ms() + 200;
+		return 0;
 	}
 	return -1;
 }

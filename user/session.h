@@ -34,8 +34,75 @@ struct sess_info {
 	size_t prefixes_in, prefixes_out;
 	uint64_t msgs_in, msgs_out;
 	uint16_t hold; /* negotiated */
+	struct prefix local; /* our address on the session; family 0: none */
+	size_t routes_api;   /* originated (config and API) */
+	uint64_t filtered_in; /* prefixes refused by the import filter */
+	uint64_t refused_out; /* announcements refused by the export filter */
+	int max_prefix_hit;  /* the import max-prefix is exceeded */
 	char last_error[160];
 };
+
+/*
+ * What the engine wants to hear about (all may be NULL): state changes
+ * ("connected", "up", "down") and messages received, for API processes;
+ * refusals and limits, for the audit log.
+ */
+struct sess_hooks {
+	void (*state)(size_t idx, const char *state, const char *reason,
+		      void *arg);
+	/* a whole message as received, with the session's decoding
+	 * context; called only for neighbors with wants_messages */
+	void (*message)(size_t idx, const uint8_t *msg, size_t len,
+			void *arg);
+	/* event: "refused_announce", "max_prefix"...; text: one line */
+	void (*audit)(const char *event, const struct prefix *neighbor,
+		      const char *text, void *arg);
+	void *arg;
+};
+void sessions_set_hooks(const struct sess_hooks *h);
+/* Does the engine want received messages of neighbor idx (its api
+ * blocks ask for them)? */
+void sessions_want_messages(size_t idx, int on);
+/* The decoding context and limit of neighbor idx's session. */
+struct bgp_sess_ctx;
+int sessions_ctx(size_t idx, struct bgp_sess_ctx *ctx, size_t *maxlen);
+
+/*
+ * Originating routes (API, bgpshieldctl announce).  sel[0..nsel): the
+ * neighbors (nsel 0: all).  Each (neighbor, prefix) passes the export
+ * filter or is refused: refused(neighbor, prefix, why, arg) is called and
+ * the audit hook gets "refused announce P to N: why".  Changes are queued
+ * and go out at sessions_flush().  Returns the (neighbor, prefix) pairs
+ * accepted, or -1 when no neighbor matches sel.
+ */
+typedef void (*sess_refused_cb)(const struct prefix *neighbor,
+				const struct prefix *p, const char *why,
+				void *arg);
+struct cfg_route;
+long sessions_announce(const struct prefix *sel, size_t nsel,
+		       const struct cfg_route *attrs, const char *watchdog,
+		       const struct prefix *nlri, size_t n, sess_refused_cb cb,
+		       void *arg);
+/* Withdraw (no error for a prefix that was not announced). */
+long sessions_withdraw(const struct prefix *sel, size_t nsel,
+		       const struct prefix *nlri, size_t n);
+/* "announce|withdraw watchdog NAME": routes announced with that watchdog
+ * go down (withdrawn, kept) or back up. */
+void sessions_watchdog(const char *name, int up);
+/* End-of-RIB (afi 0: every family) / ROUTE-REFRESH to the peers. */
+long sessions_eor(const struct prefix *sel, size_t nsel, uint16_t afi,
+		  uint8_t safi);
+long sessions_refresh(const struct prefix *sel, size_t nsel, uint16_t afi,
+		      uint8_t safi);
+/* flush adj-rib out: send everything again; clear adj-rib: forget
+ * originated routes (withdrawn) and/or received ones. */
+long sessions_resend(const struct prefix *sel, size_t nsel);
+long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out);
+/* Send what announce/withdraw queued (call once per loop turn). */
+void sessions_flush(void);
+/* Cease Administrative Reset (RFC 4486) and start again now, also after
+ * a max-prefix teardown; -1 if no such neighbor. */
+int sessions_restart(const struct prefix *addr, const char *text);
 
 const char *sess_state_name(enum sess_state s);
 void sessions_init(int epfd, const int *listen_fds, int nlisten);
