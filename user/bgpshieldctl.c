@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "filter.h"
 #include "guard.h"
 #include "log.h"
 
@@ -909,6 +910,58 @@ static int cmd_daemon(struct opts *o, int argc, char **argv)
 	return daemon_request(o, req, 0);
 }
 
+/* --- show bogons: the list behind reject-bogons (filter.c) --------------- */
+
+static int cmd_show_bogons(struct opts *o, int argc, char **argv)
+{
+	const struct filter_bogon *t;
+	size_t n = filter_bogons(&t), wp = 6, ww = 4;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
+			o->json = 1;
+		} else if (!strcmp(argv[i], "-h") ||
+			   !strcmp(argv[i], "--help")) {
+			printf("Usage: bgpshieldctl show bogons [-j]\n\n"
+			       "The ranges a neighbor's reject-bogons refuses "
+			       "(a route inside one),\nwith the RFC behind "
+			       "each.  Local: no daemon needed.\n");
+			return 0;
+		} else {
+			fprintf(stderr,
+				"bgpshieldctl: show bogons: unexpected '%s'\n"
+				"usage: bgpshieldctl show bogons [-j]\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (o->json) {
+		putchar('[');
+		for (size_t i = 0; i < n; i++) {
+			printf("%s{\"prefix\":", i ? "," : "");
+			json_str(t[i].prefix);
+			printf(",\"what\":");
+			json_str(t[i].what);
+			printf(",\"rfc\":");
+			json_str(t[i].rfc);
+			putchar('}');
+		}
+		printf("]\n");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strlen(t[i].prefix) > wp)
+			wp = strlen(t[i].prefix);
+		if (strlen(t[i].what) > ww)
+			ww = strlen(t[i].what);
+	}
+	printf("%-*s  %-*s  %s\n", (int)wp, "PREFIX", (int)ww, "WHAT", "RFC");
+	for (size_t i = 0; i < n; i++)
+		printf("%-*s  %-*s  %s\n", (int)wp, t[i].prefix, (int)ww,
+		       t[i].what, t[i].rfc);
+	return 0;
+}
+
 /* --- tables ----------------------------------------------------------------------- */
 
 static const struct cmd guard_cmds[] = {
@@ -1026,6 +1079,9 @@ static void usage(FILE *f)
 		"Cease\n"
 		"  reload                 re-read the config (a bad one changes "
 		"nothing)\n"
+		"Commands (local, no daemon):\n"
+		"  show bogons            the built-in bogon list "
+		"(reject-bogons)\n"
 		"Commands (directly on the pinned guard, daemon or not):\n"
 		"  guard    the eBPF guard on the BGP port: attach, detach, "
 		"load,\n"
@@ -1091,6 +1147,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[optind], "guard"))
 		return cmd_guard(&o, argc - optind, argv + optind);
+	/* the one show that needs no daemon */
+	if (!strcmp(argv[optind], "show") && optind + 1 < argc &&
+	    !strcmp(argv[optind + 1], "bogons"))
+		return cmd_show_bogons(&o, argc - optind - 1,
+				       argv + optind + 1);
 	if (!strcmp(argv[optind], "help")) {
 		usage(stdout);
 		return 0;
