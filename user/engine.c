@@ -189,6 +189,7 @@ static void cmd_status(struct engine *e, struct client *c)
 {
 	struct buf b = { 0 };
 	long up = (long)(time(NULL) - e->started);
+	struct apiproc_stats as;
 
 	if (c->json)
 		bprintf(&b,
@@ -201,16 +202,31 @@ static void cmd_status(struct engine *e, struct client *c)
 			"  config %s (generation %u)\n",
 			BGPSHIELD_VERSION, getpid(), getuid(), up,
 			e->conf_name, e->gen);
+	apiproc_stats(&as);
 	if (c->json) {
 		json_str(&b, e->conf_name);
 		bprintf(&b,
 			",\"generation\":%u,\"uptime_s\":%ld,\"neighbors\":%zu,"
-			"\"control_refused\":%llu}\n",
+			"\"control_refused\":%llu,\"api\":{\"processes\":%zu,"
+			"\"commands\":%llu,\"errors\":%llu,"
+			"\"rate_limited\":%llu,\"long_lines\":%llu,"
+			"\"events_dropped\":%llu}}\n",
 			e->gen, up, e->cfg ? e->cfg->nneighbors : 0,
-			(unsigned long long)e->ctl_refused);
+			(unsigned long long)e->ctl_refused, as.processes,
+			(unsigned long long)as.commands,
+			(unsigned long long)as.errors,
+			(unsigned long long)as.rate_limited,
+			(unsigned long long)as.long_lines,
+			(unsigned long long)as.events_dropped);
 	} else {
 		bprintf(&b, "  %zu neighbors configured\n",
 			e->cfg ? e->cfg->nneighbors : 0);
+		bprintf(&b, "  api: %zu processes, %llu commands, %llu errors, "
+			"%llu rate-limited, %llu over-long lines\n",
+			as.processes, (unsigned long long)as.commands,
+			(unsigned long long)as.errors,
+			(unsigned long long)as.rate_limited,
+			(unsigned long long)as.long_lines);
 	}
 	client_reply(e, c, 1, &b);
 	free(b.p);
@@ -259,6 +275,14 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 				(unsigned long long)si.msgs_in,
 				(unsigned long long)si.msgs_out, si.hold);
 			json_str(&b, si.last_error);
+			bprintf(&b,
+				",\"routes_originated\":%zu,"
+				"\"filtered_in\":%llu,\"refused_out\":%llu,"
+				"\"max_prefix_exceeded\":%s",
+				si.routes_api,
+				(unsigned long long)si.filtered_in,
+				(unsigned long long)si.refused_out,
+				si.max_prefix_hit ? "true" : "false");
 			bprintf(&b, ",\"description\":");
 			json_str(&b, nb->description ? nb->description : "");
 			bprintf(&b, "}");
