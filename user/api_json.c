@@ -1,0 +1,1273 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * ExaBGP 4 compatible events (see api_json.h, docs/API.md "## Events").
+ * The key spellings and the odd spaces (`"host" : `, `} , "direction"`,
+ * `[ 1, 2 , 3 ]` for large communities) are ExaBGP's own: clients that
+ * match on text rather than parse JSON depend on them.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "api_json.h"
+
+/* --- growing buffer ---------------------------------------------------- */
+
+void jbuf_init(struct jbuf *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void jbuf_reset(struct jbuf *b)
+{
+	b->len = 0;
+	b->failed = 0;
+	if (b->p)
+		b->p[0] = 0;
+}
+
+void jbuf_free(struct jbuf *b)
+{
+	free(b->p);
+	jbuf_init(b);
+}
+
+/* Room for n more bytes and the NUL; doubling keeps appends O(1). */
+static int jbuf_reserve(struct jbuf *b, size_t n)
+{
+	size_t want = b->len + n + 1, cap;
+	char *p;
+
+	if (b->failed)
+		return -1;
+	if (want <= b->cap)
+		return 0;
+	cap = b->cap ? b->cap : 256;
+	while (cap < want)
+		cap *= 2;
+	p = realloc(b->p, cap);
+	if (!p) {
+		b->failed = 1;
+		return -1;
+	}
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+int jbuf_put(struct jbuf *b, const void *s, size_t n)
+{
+	if (jbuf_reserve(b, n))
+		return -1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = 0;
+	return 0;
+}
+
+int jbuf_puts(struct jbuf *b, const char *s)
+{
+	return jbuf_put(b, s, strlen(s));
+}
+
+int jbuf_printf(struct jbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (jbuf_reserve(b, 64))
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = 1;
+		return -1;
+	}
+	if ((size_t)n >= b->cap - b->len) {
+		if (jbuf_reserve(b, n))
+			return -1;
+		va_start(ap, fmt);
+		vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+	}
+	b->len += n;
+	return 0;
+}
+
+int jbuf_str(struct jbuf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	/* Worst case 6 bytes per input byte (\u00XX). */
+	if (jbuf_reserve(b, 6 * n + 2))
+		return -1;
+	b->p[b->len++] = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\') {
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = c;
+		} else if (c == '\n') {
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = 'n';
+		} else if (c == '\t') {
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = 't';
+		} else if (c == '\r') {
+			b->p[b->len++] = '\\';
+			b->p[b->len++] = 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			memcpy(b->p + b->len, "\\u00", 4);
+			b->len += 4;
+			b->p[b->len++] = hex[c >> 4];
+			b->p[b->len++] = hex[c & 15];
+		} else {
+			b->p[b->len++] = c;
+		}
+	}
+	b->p[b->len++] = '"';
+	b->p[b->len] = 0;
+	return 0;
+}
+
+static int jbuf_cstr(struct jbuf *b, const char *s)
+{
+	return jbuf_str(b, s ? s : "", s ? strlen(s) : 0);
+}
+
+/* Decimal without printf: the per-prefix path uses it. */
+static int jbuf_u64(struct jbuf *b, uint64_t v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do {
+		tmp[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	return jbuf_put(b, tmp + i, sizeof(tmp) - i);
+}
+
+static int jbuf_hex(struct jbuf *b, const uint8_t *p, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	if (jbuf_reserve(b, 2 * n + 2))
+		return -1;
+	b->p[b->len++] = '0';
+	b->p[b->len++] = 'x';
+	for (i = 0; i < n; i++) {
+		b->p[b->len++] = hex[p[i] >> 4];
+		b->p[b->len++] = hex[p[i] & 15];
+	}
+	b->p[b->len] = 0;
+	return 0;
+}
+
+/* An address (no length) of family af. */
+static int jbuf_addr(struct jbuf *b, int af, const uint8_t *a)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (af == AF_INET) {
+		char *q = s;
+		int i;
+
+		/* inet_ntop costs more than the rest of a prefix. */
+		for (i = 0; i < 4; i++) {
+			unsigned v = a[i];
+
+			if (v >= 100)
+				*q++ = '0' + v / 100;
+			if (v >= 10)
+				*q++ = '0' + v / 10 % 10;
+			*q++ = '0' + v % 10;
+			if (i < 3)
+				*q++ = '.';
+		}
+		return jbuf_put(b, s, q - s);
+	}
+	if (!inet_ntop(AF_INET6, a, s, sizeof(s)))
+		return -1;
+	return jbuf_puts(b, s);
+}
+
+static int jbuf_prefix(struct jbuf *b, const struct prefix *p)
+{
+	jbuf_addr(b, p->family, p->addr);
+	jbuf_put(b, "/", 1);
+	return jbuf_u64(b, p->plen);
+}
+
+static int jbuf_host(struct jbuf *b, const struct prefix *p)
+{
+	char s[PREFIX_STRLEN];
+
+	if (!p)
+		return 0;
+	return jbuf_puts(b, prefix_fmt(p, s, sizeof(s)));
+}
+
+/* --- names ------------------------------------------------------------- */
+
+const char *apij_err_code_name(uint8_t code)
+{
+	static const char *const n[] = {
+		[BGP_ERR_HEADER] = "Message Header Error",
+		[BGP_ERR_OPEN] = "OPEN Message Error",
+		[BGP_ERR_UPDATE] = "UPDATE Message Error",
+		[BGP_ERR_HOLD] = "Hold Timer Expired",
+		[BGP_ERR_FSM] = "Finite State Machine Error",
+		[BGP_ERR_CEASE] = "Cease",
+		[BGP_ERR_REFRESH] = "ROUTE-REFRESH Message Error",
+	};
+
+	return code < sizeof(n) / sizeof(n[0]) && n[code] ? n[code] : "Unknown";
+}
+
+const char *apij_err_subcode_name(uint8_t code, uint8_t sub)
+{
+	static const char *const hdr[] = {
+		"",
+		"Connection Not Synchronized",
+		"Bad Message Length",
+		"Bad Message Type",
+	};
+	static const char *const open[] = {
+		"Unspecific",
+		"Unsupported Version Number",
+		"Bad Peer AS",
+		"Bad BGP Identifier",
+		"Unsupported Optional Parameter",
+		"",
+		"Unacceptable Hold Time",
+		"Unsupported Capability",
+	};
+	static const char *const upd[] = {
+		"",
+		"Malformed Attribute List",
+		"Unrecognized Well-known Attribute",
+		"Missing Well-known Attribute",
+		"Attribute Flags Error",
+		"Attribute Length Error",
+		"Invalid ORIGIN Attribute",
+		"",
+		"Invalid NEXT_HOP Attribute",
+		"Optional Attribute Error",
+		"Invalid Network Field",
+		"Malformed AS_PATH",
+	};
+	/* RFC 4486 §4, RFC 9384 */
+	static const char *const cease[] = {
+		"",
+		"Maximum Number of Prefixes Reached",
+		"Administrative Shutdown",
+		"Peer De-configured",
+		"Administrative Reset",
+		"Connection Rejected",
+		"Other Configuration Change",
+		"Connection Collision Resolution",
+		"Out of Resources",
+		"Hard Reset",
+		"BFD Down",
+	};
+#define PICK(t) return sub < sizeof(t) / sizeof(t[0]) ? t[sub] : ""
+	switch (code) {
+	case BGP_ERR_HEADER:
+		PICK(hdr);
+	case BGP_ERR_OPEN:
+		PICK(open);
+	case BGP_ERR_UPDATE:
+		PICK(upd);
+	case BGP_ERR_CEASE:
+		PICK(cease);
+	case BGP_ERR_REFRESH:
+		return sub == BGP_ERR_REFRESH_LEN ? "Invalid Message Length"
+						  : "";
+	}
+#undef PICK
+	return "";
+}
+
+static const char *afi_name(uint16_t afi)
+{
+	switch (afi) {
+	case BGP_AFI_IPV4:
+		return "ipv4";
+	case BGP_AFI_IPV6:
+		return "ipv6";
+	case 25:
+		return "l2vpn";
+	case 16388:
+		return "bgp-ls";
+	}
+	return NULL;
+}
+
+static const char *safi_name(uint8_t safi)
+{
+	switch (safi) {
+	case 1:
+		return "unicast";
+	case 2:
+		return "multicast";
+	case 4:
+		return "nlri-mpls";
+	case 5:
+		return "mcast-vpn";
+	case 65:
+		return "vpls";
+	case 70:
+		return "evpn";
+	case 71:
+		return "bgp-ls";
+	case 128:
+		return "mpls-vpn";
+	case 133:
+		return "flow";
+	case 134:
+		return "flow-vpn";
+	}
+	return NULL;
+}
+
+/* "ipv4 unicast", or the numbers for families without a name. */
+static int jbuf_family(struct jbuf *b, uint16_t afi, uint8_t safi,
+		       const char *sep)
+{
+	const char *a = afi_name(afi), *s = safi_name(safi);
+
+	if (a)
+		jbuf_puts(b, a);
+	else
+		jbuf_u64(b, afi);
+	jbuf_puts(b, sep);
+	if (s)
+		return jbuf_puts(b, s);
+	return jbuf_u64(b, safi);
+}
+
+static const char *origin_name(uint8_t o)
+{
+	return o == 0 ? "igp" : o == 1 ? "egp" : "incomplete";
+}
+
+/* --- decoding, shared by both encoders ----------------------------------- */
+
+struct decoded {
+	uint8_t type;
+	union {
+		struct bgp_open open;
+		struct bgp_update upd;
+		struct bgp_notif notif;
+		struct bgp_refresh refresh;
+	} u;
+	enum bgp_action act;
+	/* a 2-octet peer's path with AS4_PATH merged (RFC 6793 §4.2.3) */
+	uint8_t *aspath_heap;
+	uint8_t aspath_buf[2048];
+};
+
+static void decoded_free(struct decoded *d)
+{
+	free(d->aspath_heap);
+}
+
+static int decode(struct decoded *d, const uint8_t *msg, size_t len,
+		  const struct bgp_sess_ctx *ctx, size_t maxlen,
+		  struct bgp_err *err)
+{
+	struct bgp_hdr h;
+	int r;
+
+	d->aspath_heap = NULL;
+	memset(err, 0, sizeof(*err));
+	r = bgp_frame(msg, len, maxlen, &h, err);
+	if (r == -1)
+		return -1;
+	/* §6.1: the length field must match the bytes handed to us; the
+	 * data is the erroneous length field. */
+	if (r == 0 || h.len != len) {
+		err->code = BGP_ERR_HEADER;
+		err->subcode = BGP_ERR_HDR_LEN;
+		if (len >= BGP_HDR_LEN) {
+			err->small[0] = msg[16];
+			err->small[1] = msg[17];
+			err->len = 2;
+		}
+		return -1;
+	}
+	d->type = h.type;
+	switch (h.type) {
+	case BGP_OPEN:
+		return bgp_open_decode(msg, len, &d->u.open, err);
+	case BGP_KEEPALIVE:
+		return bgp_keepalive_decode(msg, len, err);
+	case BGP_NOTIFICATION:
+		return bgp_notif_decode(msg, len, &d->u.notif, err);
+	case BGP_ROUTE_REFRESH:
+		return bgp_refresh_decode(msg, len, &d->u.refresh, err);
+	case BGP_UPDATE:
+		break;
+	default:
+		err->code = BGP_ERR_HEADER;
+		err->subcode = BGP_ERR_HDR_TYPE;
+		err->small[0] = h.type;
+		err->len = 1;
+		return -1;
+	}
+	d->act = bgp_update_decode(msg, len, ctx, &d->u.upd, err);
+	if (d->act == BGP_ACT_RESET)
+		return -1;
+	if (d->act != BGP_ACT_WITHDRAW && d->u.upd.attrs.aspath.as_size == 2 &&
+	    BGP_HAS(&d->u.upd.attrs, BGP_ATTR_AS_PATH)) {
+		struct bgp_attrs *a = &d->u.upd.attrs;
+		/* widening doubles the ASNs; AS4_PATH adds at most itself */
+		size_t need = 2 * a->aspath.len + a->as4_path.len + 16;
+
+		if (need > sizeof(d->aspath_buf)) {
+			d->aspath_heap = malloc(need);
+			if (!d->aspath_heap)
+				return -1;
+			r = bgp_attrs_as4_merge(a, d->aspath_heap, need);
+		} else {
+			r = bgp_attrs_as4_merge(a, d->aspath_buf,
+						sizeof(d->aspath_buf));
+		}
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* --- JSON ---------------------------------------------------------------- */
+
+static void j_header(struct jbuf *b, const struct apij_env *e, const char *type)
+{
+	jbuf_printf(b, "{ \"exabgp\": \"%s\", \"time\": %.6f, \"host\" : ",
+		    APIJ_EXABGP_VERSION, e->time);
+	jbuf_cstr(b, e->host);
+	jbuf_printf(b, ", \"pid\" : %ld, \"ppid\" : %ld, \"counter\": ", e->pid,
+		    e->ppid);
+	jbuf_u64(b, e->counter);
+	jbuf_printf(b,
+		    ", \"type\": \"%s\", \"neighbor\": { \"address\": "
+		    "{ \"local\": \"",
+		    type);
+	jbuf_host(b, e->local);
+	jbuf_puts(b, "\", \"peer\": \"");
+	jbuf_host(b, e->peer);
+	jbuf_puts(b, "\" }, \"asn\": { \"local\": ");
+	jbuf_u64(b, e->local_as);
+	jbuf_puts(b, ", \"peer\": ");
+	jbuf_u64(b, e->peer_as);
+	jbuf_puts(b, " } ");
+}
+
+int apij_state(struct jbuf *b, const struct apij_env *e, const char *state,
+	       const char *reason)
+{
+	j_header(b, e, "state");
+	jbuf_puts(b, ", \"state\": ");
+	jbuf_cstr(b, state);
+	if (reason) {
+		jbuf_puts(b, ", \"reason\": ");
+		jbuf_cstr(b, reason);
+	}
+	jbuf_puts(b, " } }");
+	return b->failed ? -1 : 0;
+}
+
+/*
+ * AS_PATH as ExaBGP 4 lists it: sequence ASNs flat, an AS_SET as a nested
+ * list; the confederation segments (RFC 5065) go to "confederation-path"
+ * the same way.
+ */
+static void j_aspath(struct jbuf *b, const struct bgp_aspath *a, int confed)
+{
+	struct bgp_rbuf r;
+	uint8_t type, n;
+	int first = 1;
+	size_t start = b->len;
+
+	jbuf_puts(b, "[ ");
+	bgp_rbuf_init(&r, a->p, a->len);
+	while (bgp_get_u8(&r, &type) == 0 && bgp_get_u8(&r, &n) == 0) {
+		int is_confed = type == BGP_ASSEG_CONFED_SEQUENCE ||
+				type == BGP_ASSEG_CONFED_SET;
+		int is_set =
+			type == BGP_ASSEG_SET || type == BGP_ASSEG_CONFED_SET;
+		int want = is_confed == confed;
+		uint8_t i;
+
+		if (want && is_set) {
+			jbuf_puts(b, first ? "[ " : ", [ ");
+			first = 1;
+		}
+		for (i = 0; i < n; i++) {
+			uint32_t asn;
+
+			if (a->as_size == 4) {
+				if (bgp_get_u32(&r, &asn))
+					return;
+			} else {
+				uint16_t a16;
+
+				if (bgp_get_u16(&r, &a16))
+					return;
+				asn = a16;
+			}
+			if (!want)
+				continue;
+			if (!first)
+				jbuf_puts(b, ", ");
+			first = 0;
+			jbuf_u64(b, asn);
+		}
+		if (want && is_set) {
+			jbuf_puts(b, first ? "]" : " ]");
+			first = 0;
+		}
+	}
+	if (b->len == start + 2 && !b->failed) {
+		b->len = start; /* ExaBGP writes an empty path as [] */
+		jbuf_puts(b, "[]");
+		return;
+	}
+	jbuf_puts(b, " ]");
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+/* RFC 4360 §3-4, RFC 5668: the common route target / origin forms, in
+ * ExaBGP's spelling; others as hex. */
+static void ext_comm_str(struct jbuf *b, const uint8_t *c)
+{
+	const char *kind = c[1] == 2 ? "target" : c[1] == 3 ? "origin" : NULL;
+
+	if (kind && (c[0] & 0x3f) == 0) {
+		jbuf_printf(b, "%s:%u:%u", kind, be16(c + 2), be32(c + 4));
+	} else if (kind && (c[0] & 0x3f) == 1) {
+		jbuf_printf(b, "%s:", kind);
+		jbuf_addr(b, AF_INET, c + 2);
+		jbuf_printf(b, ":%u", be16(c + 6));
+	} else if (kind && (c[0] & 0x3f) == 2) {
+		jbuf_printf(b, "%s:%uL:%u", kind, be32(c + 2), be16(c + 6));
+	} else {
+		jbuf_hex(b, c, 8);
+	}
+}
+
+/* Attributes shown as such: the next hops are the announce keys, the
+ * AS4_* ones are merged into AS_PATH and AGGREGATOR. */
+static int attrs_shown(const struct bgp_attrs *a)
+{
+	const uint64_t hidden =
+		1ull << BGP_ATTR_NEXT_HOP | 1ull << BGP_ATTR_MP_REACH |
+		1ull << BGP_ATTR_MP_UNREACH | 1ull << BGP_ATTR_AS4_PATH |
+		1ull << BGP_ATTR_AS4_AGGREGATOR;
+
+	return (a->has & ~hidden) || a->nunknown;
+}
+
+/* The "attribute" object. */
+static void j_attrs(struct jbuf *b, const struct bgp_attrs *a)
+{
+	size_t i;
+	const char *sep = "";
+
+	jbuf_puts(b, "\"attribute\": { ");
+	if (BGP_HAS(a, BGP_ATTR_ORIGIN)) {
+		jbuf_printf(b, "\"origin\": \"%s\"", origin_name(a->origin));
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_AS_PATH)) {
+		jbuf_printf(b, "%s\"as-path\": ", sep);
+		j_aspath(b, &a->aspath, 0);
+		jbuf_puts(b, ", \"confederation-path\": ");
+		j_aspath(b, &a->aspath, 1);
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_MED)) {
+		jbuf_printf(b, "%s\"med\": %u", sep, a->med);
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_LOCAL_PREF)) {
+		jbuf_printf(b, "%s\"local-preference\": %u", sep,
+			    a->local_pref);
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_ATOMIC_AGGR)) {
+		jbuf_printf(b, "%s\"atomic-aggregate\": true", sep);
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_AGGREGATOR)) {
+		jbuf_printf(b, "%s\"aggregator\": \"%u:", sep, a->aggr_as);
+		jbuf_addr(b, AF_INET, a->aggr_id);
+		jbuf_puts(b, "\"");
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_COMMUNITIES)) {
+		jbuf_printf(b, "%s\"community\": [ ", sep);
+		for (i = 0; i < a->ncomm; i++)
+			jbuf_printf(b, "%s[ %u, %u ]", i ? ", " : "",
+				    be16(a->comm + 4 * i),
+				    be16(a->comm + 4 * i + 2));
+		jbuf_puts(b, " ]");
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_EXT_COMMUNITIES)) {
+		jbuf_printf(b, "%s\"extended-community\": [ ", sep);
+		for (i = 0; i < a->next_comm; i++) {
+			const uint8_t *c = a->ext_comm + 8 * i;
+
+			jbuf_printf(b, "%s{ \"value\": ", i ? ", " : "");
+			jbuf_u64(b, (uint64_t)be32(c) << 32 | be32(c + 4));
+			jbuf_puts(b, ", \"string\": \"");
+			ext_comm_str(b, c);
+			jbuf_puts(b, "\" }");
+		}
+		jbuf_puts(b, " ]");
+		sep = ", ";
+	}
+	if (BGP_HAS(a, BGP_ATTR_LARGE_COMMUNITIES)) {
+		jbuf_printf(b, "%s\"large-community\": [ ", sep);
+		for (i = 0; i < a->nlarge_comm; i++) {
+			const uint8_t *c = a->large_comm + 12 * i;
+
+			jbuf_printf(b, "%s[ %u, %u , %u ]", i ? ", " : "",
+				    be32(c), be32(c + 4), be32(c + 8));
+		}
+		jbuf_puts(b, " ]");
+		sep = ", ";
+	}
+	for (i = 0; i < a->nunknown; i++) {
+		const struct bgp_raw_attr *u = &a->unknown[i];
+
+		jbuf_printf(b, "%s\"attribute-0x%02X-0x%02X\": \"", sep,
+			    u->type, u->flags);
+		jbuf_hex(b, u->p, u->len);
+		jbuf_puts(b, "\"");
+		sep = ", ";
+	}
+	jbuf_puts(b, " }");
+}
+
+/* [ { "nlri": "p" }, ... ] */
+static void j_nlri_list(struct jbuf *b, const struct bgp_nlri *n, int *first)
+{
+	struct bgp_nlri_iter it;
+	struct prefix p;
+
+	if (!n->len)
+		return;
+	bgp_nlri_iter_init(&it, n);
+	while (bgp_nlri_next(&it, &p) == 1) {
+		jbuf_puts(b, *first ? "{ \"nlri\": \"" : ", { \"nlri\": \"");
+		*first = 0;
+		jbuf_prefix(b, &p);
+		jbuf_puts(b, "\" }");
+	}
+}
+
+/* The MP_REACH next hop ExaBGP shows: the first (global) one. */
+static void mp_nexthop(struct jbuf *b, const struct bgp_attrs *a)
+{
+	if (a->mp_nh_len == 4)
+		jbuf_addr(b, AF_INET, a->mp_nh);
+	else if (a->mp_nh_len >= 16)
+		jbuf_addr(b, AF_INET6, a->mp_nh);
+	else
+		jbuf_puts(b, "no-nexthop");
+}
+
+static void j_update(struct jbuf *b, const struct bgp_update *u,
+		     enum bgp_action act)
+{
+	const struct bgp_attrs *a = &u->attrs;
+	int have4 = u->nlri.len > 0, have_mp = u->mp_reach.len > 0;
+	int wd4 = u->withdrawn.len > 0, wd_mp = u->mp_unreach.len > 0;
+	const char *sep = "";
+	int first;
+
+	if (u->eor) {
+		jbuf_puts(b, "\"eor\": { \"afi\" : \"");
+		jbuf_family(b, u->eor_afi, u->eor_safi, "\", \"safi\" : \"");
+		jbuf_puts(b, "\" }");
+		return;
+	}
+	jbuf_puts(b, "\"update\": { ");
+	if (act == BGP_ACT_WITHDRAW) {
+		/* RFC 7606 §2: everything announced is withdrawn. */
+		wd4 = wd4 || have4;
+		wd_mp = wd_mp || have_mp;
+		have4 = have_mp = 0;
+	} else if (attrs_shown(a)) {
+		j_attrs(b, a);
+		sep = ", ";
+	}
+	if (have4 || have_mp) {
+		jbuf_printf(b, "%s\"announce\": { ", sep);
+		if (have4) {
+			jbuf_puts(b, "\"ipv4 unicast\": { \"");
+			jbuf_addr(b, AF_INET, a->nexthop);
+			jbuf_puts(b, "\": [ ");
+			first = 1;
+			j_nlri_list(b, &u->nlri, &first);
+			jbuf_puts(b, " ] }");
+		}
+		if (have_mp) {
+			jbuf_puts(b, have4 ? ", \"" : "\"");
+			jbuf_family(b, a->mp_afi, a->mp_safi, " ");
+			jbuf_puts(b, "\": { \"");
+			mp_nexthop(b, a);
+			jbuf_puts(b, "\": [ ");
+			first = 1;
+			j_nlri_list(b, &u->mp_reach, &first);
+			jbuf_puts(b, " ] }");
+		}
+		jbuf_puts(b, " }");
+		sep = ", ";
+	}
+	if (wd4 || wd_mp) {
+		/* What is withdrawn, by family; a family in two fields (IPv4
+		 * in WITHDRAWN and MP_UNREACH) is one key. */
+		struct {
+			uint16_t afi;
+			uint8_t safi;
+			const struct bgp_nlri *n;
+		} w[4] = {
+			{BGP_AFI_IPV4, BGP_SAFI_UNICAST, &u->withdrawn},
+			{u->mp_unreach_afi, u->mp_unreach_safi, &u->mp_unreach},
+			{BGP_AFI_IPV4, BGP_SAFI_UNICAST, &u->nlri},
+			{a->mp_afi, a->mp_safi, &u->mp_reach},
+		};
+		size_t nw = act == BGP_ACT_WITHDRAW ? 4 : 2, i, j;
+		const char *fsep = "";
+
+		jbuf_printf(b, "%s\"withdraw\": { ", sep);
+		for (i = 0; i < nw; i++) {
+			if (!w[i].n->len)
+				continue;
+			for (j = 0; j < i; j++)
+				if (w[j].n->len && w[j].afi == w[i].afi &&
+				    w[j].safi == w[i].safi)
+					break;
+			if (j < i)
+				continue; /* listed with w[j] */
+			jbuf_printf(b, "%s\"", fsep);
+			jbuf_family(b, w[i].afi, w[i].safi, " ");
+			jbuf_puts(b, "\": [ ");
+			first = 1;
+			for (j = i; j < nw; j++)
+				if (w[j].afi == w[i].afi &&
+				    w[j].safi == w[i].safi)
+					j_nlri_list(b, w[j].n, &first);
+			jbuf_puts(b, " ]");
+			fsep = ", ";
+		}
+		jbuf_puts(b, " }");
+	}
+	jbuf_puts(b, " }");
+}
+
+static const char *refresh_subtype(uint8_t s)
+{
+	/* RFC 7313 §4 */
+	return s == 0 ? "request" : s == 1 ? "begin" : s == 2 ? "end" : NULL;
+}
+
+static void j_open(struct jbuf *b, const struct bgp_open *o)
+{
+	const struct bgp_caps *c = &o->caps;
+	uint8_t id[4] = {o->bgp_id >> 24, o->bgp_id >> 16, o->bgp_id >> 8,
+			 o->bgp_id};
+	const char *sep = "";
+	size_t i, j;
+
+	jbuf_printf(b,
+		    "\"open\": { \"version\": %u, \"asn\": %u, "
+		    "\"hold_time\": %u, \"router_id\": \"",
+		    o->version, bgp_open_asn(o), o->hold);
+	jbuf_addr(b, AF_INET, id);
+	jbuf_puts(b, "\", \"capabilities\": { ");
+	if (c->families) {
+		jbuf_printf(b,
+			    "\"%d\": { \"name\": \"multiprotocol\", "
+			    "\"families\": [ ",
+			    BGP_CAPA_MP);
+		jbuf_puts(b, c->families & BGP_FAM_IPV4U ? "\"ipv4 unicast\""
+							 : "");
+		if (c->families & BGP_FAM_IPV6U)
+			jbuf_puts(b, c->families & BGP_FAM_IPV4U
+					     ? ", \"ipv6 unicast\""
+					     : "\"ipv6 unicast\"");
+		jbuf_puts(b, " ] }");
+		sep = ", ";
+	}
+	if (c->route_refresh) {
+		jbuf_printf(b,
+			    "%s\"%d\": { \"name\": \"route-refresh\", "
+			    "\"variant\": \"RFC\" }",
+			    sep, BGP_CAPA_REFRESH);
+		sep = ", ";
+	}
+	if (c->ext_msg) {
+		jbuf_printf(b, "%s\"%d\": { \"name\": \"extended-message\" }",
+			    sep, BGP_CAPA_EXTMSG);
+		sep = ", ";
+	}
+	if (c->gr) {
+		jbuf_printf(b,
+			    "%s\"%d\": { \"name\": \"graceful-restart\", "
+			    "\"time\": %u, \"restart-flags\": %u, "
+			    "\"address-families\": { ",
+			    sep, BGP_CAPA_GR, c->gr_time, c->gr_flags >> 4);
+		for (i = 0; i < c->ngr_af; i++) {
+			jbuf_puts(b, i ? ", \"" : "\"");
+			jbuf_family(b, c->gr_af[i].afi, c->gr_af[i].safi, " ");
+			jbuf_printf(b, "\": [ %s]",
+				    c->gr_af[i].flags & 0x80 ? "\"forwarding\" "
+							     : "");
+		}
+		jbuf_puts(b, " } }");
+		sep = ", ";
+	}
+	if (c->as4) {
+		jbuf_printf(b, "%s\"%d\": { \"name\": \"asn4\", \"asn4\": %u }",
+			    sep, BGP_CAPA_AS4, c->as4_asn);
+		sep = ", ";
+	}
+	for (i = 0; i < c->nunknown; i++) {
+		/* a code seen twice is one JSON key */
+		for (j = 0; j < i && c->unknown[j] != c->unknown[i]; j++)
+			;
+		if (j < i)
+			continue;
+		jbuf_printf(b, "%s\"%u\": { \"name\": \"unknown\" }", sep,
+			    c->unknown[i]);
+		sep = ", ";
+	}
+	jbuf_puts(b, " } }");
+}
+
+static void j_notif(struct jbuf *b, const struct bgp_notif *n)
+{
+	jbuf_printf(b,
+		    "\"notification\": { \"code\": %u, \"subcode\": %u, "
+		    "\"data\": \"",
+		    n->code, n->subcode);
+	jbuf_hex(b, n->data, n->len);
+	jbuf_puts(b, "\"");
+	if (n->has_shutdown && !n->shutdown_bad) {
+		jbuf_puts(b, ", \"shutdown-communication\": ");
+		jbuf_cstr(b, n->shutdown);
+	}
+	jbuf_puts(b, " }");
+}
+
+static const char *type_name(uint8_t t)
+{
+	switch (t) {
+	case BGP_OPEN:
+		return "open";
+	case BGP_UPDATE:
+		return "update";
+	case BGP_NOTIFICATION:
+		return "notification";
+	case BGP_KEEPALIVE:
+		return "keepalive";
+	}
+	return "refresh";
+}
+
+int apij_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
+		 size_t len, const struct bgp_sess_ctx *ctx, size_t maxlen,
+		 struct bgp_err *err)
+{
+	struct decoded dd, *d = &dd;
+	size_t start = b->len;
+	int r;
+
+	if (decode(d, msg, len, ctx, maxlen, err)) {
+		decoded_free(d);
+		return -1;
+	}
+	j_header(b, e, type_name(d->type));
+	if (e->direction) {
+		jbuf_puts(b, ", \"direction\": ");
+		jbuf_cstr(b, e->direction);
+	}
+	switch (d->type) {
+	case BGP_OPEN:
+		jbuf_puts(b, ", \"message\": { ");
+		j_open(b, &d->u.open);
+		jbuf_puts(b, " }");
+		break;
+	case BGP_UPDATE:
+		jbuf_puts(b, ", \"message\": { ");
+		j_update(b, &d->u.upd, d->act);
+		jbuf_puts(b, " }");
+		break;
+	case BGP_NOTIFICATION:
+		jbuf_puts(b, ", \"message\": { ");
+		j_notif(b, &d->u.notif);
+		jbuf_puts(b, " }");
+		break;
+	case BGP_ROUTE_REFRESH: {
+		const struct bgp_refresh *rr = &d->u.refresh;
+		const char *st = refresh_subtype(rr->subtype);
+
+		jbuf_puts(b, ", \"message\": { \"refresh\": { \"afi\": \"");
+		jbuf_family(b, rr->afi, rr->safi, "\", \"safi\": \"");
+		if (st)
+			jbuf_printf(b, "\", \"subtype\": \"%s\" } }", st);
+		else
+			jbuf_printf(b, "\", \"subtype\": %u } }", rr->subtype);
+		break;
+	}
+	}
+	jbuf_puts(b, " } }");
+	decoded_free(d);
+	r = b->failed ? -1 : 0;
+	if (r) {
+		memset(err, 0, sizeof(*err));
+		b->len = start;
+	}
+	return r;
+}
+
+/* --- text ---------------------------------------------------------------- */
+
+static void t_neighbor(struct jbuf *b, const struct apij_env *e)
+{
+	jbuf_puts(b, "neighbor ");
+	if (e->peer)
+		jbuf_host(b, e->peer);
+	if (e->direction) {
+		jbuf_put(b, " ", 1);
+		jbuf_puts(b, e->direction);
+	}
+	jbuf_put(b, " ", 1);
+}
+
+int apit_state(struct jbuf *b, const struct apij_env *e, const char *state,
+	       const char *reason)
+{
+	jbuf_puts(b, "neighbor ");
+	if (e->peer)
+		jbuf_host(b, e->peer);
+	jbuf_put(b, " ", 1);
+	jbuf_puts(b, state);
+	if (reason) {
+		size_t i, n = strlen(reason);
+
+		/* one event, one line */
+		jbuf_puts(b, " - ");
+		for (i = 0; i < n; i++)
+			jbuf_put(b,
+				 reason[i] == '\n' || reason[i] == '\r'
+					 ? " "
+					 : reason + i,
+				 1);
+	}
+	return b->failed ? -1 : 0;
+}
+
+static void t_aspath(struct jbuf *b, const struct bgp_aspath *a, int confed)
+{
+	struct bgp_rbuf r;
+	uint8_t type, n;
+
+	jbuf_puts(b, "[ ");
+	bgp_rbuf_init(&r, a->p, a->len);
+	while (bgp_get_u8(&r, &type) == 0 && bgp_get_u8(&r, &n) == 0) {
+		int is_confed = type == BGP_ASSEG_CONFED_SEQUENCE ||
+				type == BGP_ASSEG_CONFED_SET;
+		int is_set =
+			type == BGP_ASSEG_SET || type == BGP_ASSEG_CONFED_SET;
+		int want = is_confed == confed;
+		uint8_t i;
+
+		if (want && is_set)
+			jbuf_puts(b, "( ");
+		for (i = 0; i < n; i++) {
+			uint32_t asn;
+			uint16_t a16;
+
+			if (a->as_size == 4) {
+				if (bgp_get_u32(&r, &asn))
+					return;
+			} else {
+				if (bgp_get_u16(&r, &a16))
+					return;
+				asn = a16;
+			}
+			if (want) {
+				jbuf_u64(b, asn);
+				jbuf_put(b, " ", 1);
+			}
+		}
+		if (want && is_set)
+			jbuf_puts(b, ") ");
+	}
+	jbuf_puts(b, "]");
+}
+
+static int has_confed(const struct bgp_aspath *a)
+{
+	struct bgp_rbuf r;
+	uint8_t type, n;
+
+	bgp_rbuf_init(&r, a->p, a->len);
+	while (bgp_get_u8(&r, &type) == 0 && bgp_get_u8(&r, &n) == 0) {
+		if (type == BGP_ASSEG_CONFED_SEQUENCE ||
+		    type == BGP_ASSEG_CONFED_SET)
+			return 1;
+		if (bgp_skip(&r, (size_t)n * a->as_size))
+			return 0;
+	}
+	return 0;
+}
+
+/* " origin igp as-path [ 65001 ] med 10 ..." */
+static void t_attrs(struct jbuf *b, const struct bgp_attrs *a)
+{
+	size_t i;
+
+	if (BGP_HAS(a, BGP_ATTR_ORIGIN))
+		jbuf_printf(b, " origin %s", origin_name(a->origin));
+	if (BGP_HAS(a, BGP_ATTR_AS_PATH)) {
+		jbuf_puts(b, " as-path ");
+		t_aspath(b, &a->aspath, 0);
+		if (has_confed(&a->aspath)) {
+			jbuf_puts(b, " confederation-path ");
+			t_aspath(b, &a->aspath, 1);
+		}
+	}
+	if (BGP_HAS(a, BGP_ATTR_MED))
+		jbuf_printf(b, " med %u", a->med);
+	if (BGP_HAS(a, BGP_ATTR_LOCAL_PREF))
+		jbuf_printf(b, " local-preference %u", a->local_pref);
+	if (BGP_HAS(a, BGP_ATTR_ATOMIC_AGGR))
+		jbuf_puts(b, " atomic-aggregate");
+	if (BGP_HAS(a, BGP_ATTR_AGGREGATOR)) {
+		jbuf_printf(b, " aggregator ( %u:", a->aggr_as);
+		jbuf_addr(b, AF_INET, a->aggr_id);
+		jbuf_puts(b, " )");
+	}
+	if (BGP_HAS(a, BGP_ATTR_COMMUNITIES)) {
+		jbuf_puts(b, " community [ ");
+		for (i = 0; i < a->ncomm; i++)
+			jbuf_printf(b, "%u:%u ", be16(a->comm + 4 * i),
+				    be16(a->comm + 4 * i + 2));
+		jbuf_puts(b, "]");
+	}
+	if (BGP_HAS(a, BGP_ATTR_EXT_COMMUNITIES)) {
+		jbuf_puts(b, " extended-community [ ");
+		for (i = 0; i < a->next_comm; i++) {
+			ext_comm_str(b, a->ext_comm + 8 * i);
+			jbuf_put(b, " ", 1);
+		}
+		jbuf_puts(b, "]");
+	}
+	if (BGP_HAS(a, BGP_ATTR_LARGE_COMMUNITIES)) {
+		jbuf_puts(b, " large-community [ ");
+		for (i = 0; i < a->nlarge_comm; i++) {
+			const uint8_t *c = a->large_comm + 12 * i;
+
+			jbuf_printf(b, "%u:%u:%u ", be32(c), be32(c + 4),
+				    be32(c + 8));
+		}
+		jbuf_puts(b, "]");
+	}
+	for (i = 0; i < a->nunknown; i++) {
+		jbuf_printf(b, " attribute [ 0x%02X 0x%02X ",
+			    a->unknown[i].type, a->unknown[i].flags);
+		jbuf_hex(b, a->unknown[i].p, a->unknown[i].len);
+		jbuf_puts(b, " ]");
+	}
+}
+
+/* One line per prefix of n: prefix [+ next-hop + attributes copied from
+ * b->p[aoff..aoff+alen), written once for the whole UPDATE]. */
+static void t_lines(struct jbuf *b, const struct apij_env *e,
+		    const struct bgp_nlri *n, const char *what, size_t aoff,
+		    size_t alen, int *first)
+{
+	struct bgp_nlri_iter it;
+	struct prefix p;
+
+	if (!n->len)
+		return;
+	bgp_nlri_iter_init(&it, n);
+	while (bgp_nlri_next(&it, &p) == 1) {
+		if (!*first)
+			jbuf_put(b, "\n", 1);
+		*first = 0;
+		t_neighbor(b, e);
+		jbuf_puts(b, "update ");
+		jbuf_puts(b, what);
+		jbuf_put(b, " ", 1);
+		jbuf_prefix(b, &p);
+		if (alen && !jbuf_reserve(b, alen)) {
+			memcpy(b->p + b->len, b->p + aoff, alen);
+			b->len += alen;
+			b->p[b->len] = 0;
+		}
+	}
+}
+
+static void t_update(struct jbuf *b, const struct apij_env *e,
+		     const struct bgp_update *u, enum bgp_action act)
+{
+	const struct bgp_attrs *a = &u->attrs;
+	size_t start = b->len, off4, len4 = 0, offmp, lenmp = 0;
+	int first = 1;
+
+	if (u->eor) {
+		t_neighbor(b, e);
+		jbuf_puts(b, "update eor ");
+		jbuf_family(b, u->eor_afi, u->eor_safi, " ");
+		return;
+	}
+	if (act == BGP_ACT_WITHDRAW) {
+		t_lines(b, e, &u->nlri, "withdrawn", 0, 0, &first);
+		t_lines(b, e, &u->mp_reach, "withdrawn", 0, 0, &first);
+	} else {
+		/* The attribute text once per family, copied per prefix;
+		 * written past the end and dropped afterwards. */
+		size_t tail;
+
+		off4 = b->len;
+		if (u->nlri.len) {
+			jbuf_puts(b, " next-hop ");
+			jbuf_addr(b, AF_INET, a->nexthop);
+			t_attrs(b, a);
+			len4 = b->len - off4;
+		}
+		offmp = b->len;
+		if (u->mp_reach.len) {
+			jbuf_puts(b, " next-hop ");
+			mp_nexthop(b, a);
+			t_attrs(b, a);
+			lenmp = b->len - offmp;
+		}
+		tail = b->len;
+		t_lines(b, e, &u->nlri, "announced", off4, len4, &first);
+		t_lines(b, e, &u->mp_reach, "announced", offmp, lenmp, &first);
+		/* move the lines over the scratch attribute text */
+		if (!b->failed) {
+			memmove(b->p + start, b->p + tail, b->len - tail);
+			b->len = start + (b->len - tail);
+			b->p[b->len] = 0;
+		}
+	}
+	t_lines(b, e, &u->withdrawn, "withdrawn", 0, 0, &first);
+	t_lines(b, e, &u->mp_unreach, "withdrawn", 0, 0, &first);
+	if (first) {
+		/* attributes only, or nothing at all */
+		t_neighbor(b, e);
+		jbuf_puts(b, "update");
+		t_attrs(b, a);
+	}
+}
+
+int apit_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
+		 size_t len, const struct bgp_sess_ctx *ctx, size_t maxlen,
+		 struct bgp_err *err)
+{
+	struct decoded dd, *d = &dd;
+	size_t start = b->len, i;
+	int r;
+
+	if (decode(d, msg, len, ctx, maxlen, err)) {
+		decoded_free(d);
+		return -1;
+	}
+	switch (d->type) {
+	case BGP_OPEN: {
+		const struct bgp_open *o = &d->u.open;
+		uint8_t id[4] = {o->bgp_id >> 24, o->bgp_id >> 16,
+				 o->bgp_id >> 8, o->bgp_id};
+
+		t_neighbor(b, e);
+		jbuf_printf(b, "open version %u asn %u hold_time %u router_id ",
+			    o->version, bgp_open_asn(o), o->hold);
+		jbuf_addr(b, AF_INET, id);
+		jbuf_puts(b, " capabilities [ ");
+		if (o->caps.families & BGP_FAM_IPV4U)
+			jbuf_puts(b, "multiprotocol(ipv4 unicast) ");
+		if (o->caps.families & BGP_FAM_IPV6U)
+			jbuf_puts(b, "multiprotocol(ipv6 unicast) ");
+		if (o->caps.route_refresh)
+			jbuf_puts(b, "route-refresh ");
+		if (o->caps.ext_msg)
+			jbuf_puts(b, "extended-message ");
+		if (o->caps.gr)
+			jbuf_printf(b, "graceful-restart(%u) ",
+				    o->caps.gr_time);
+		if (o->caps.as4)
+			jbuf_printf(b, "asn4(%u) ", o->caps.as4_asn);
+		for (i = 0; i < o->caps.nunknown; i++)
+			jbuf_printf(b, "unknown(%u) ", o->caps.unknown[i]);
+		jbuf_puts(b, "]");
+		break;
+	}
+	case BGP_UPDATE:
+		t_update(b, e, &d->u.upd, d->act);
+		break;
+	case BGP_NOTIFICATION: {
+		const struct bgp_notif *n = &d->u.notif;
+
+		t_neighbor(b, e);
+		jbuf_printf(b, "notification code %u subcode %u data ", n->code,
+			    n->subcode);
+		jbuf_hex(b, n->data, n->len);
+		if (n->has_shutdown && !n->shutdown_bad) {
+			/* quoted and escaped: the text may hold newlines */
+			jbuf_puts(b, " shutdown-communication ");
+			jbuf_cstr(b, n->shutdown);
+		}
+		break;
+	}
+	case BGP_KEEPALIVE:
+		t_neighbor(b, e);
+		jbuf_puts(b, "keepalive");
+		break;
+	case BGP_ROUTE_REFRESH: {
+		const char *st = refresh_subtype(d->u.refresh.subtype);
+
+		t_neighbor(b, e);
+		jbuf_puts(b, "refresh afi ");
+		jbuf_family(b, d->u.refresh.afi, d->u.refresh.safi, " safi ");
+		if (st)
+			jbuf_printf(b, " subtype %s", st);
+		else
+			jbuf_printf(b, " subtype %u", d->u.refresh.subtype);
+		break;
+	}
+	}
+	decoded_free(d);
+	r = b->failed ? -1 : 0;
+	if (r) {
+		memset(err, 0, sizeof(*err));
+		b->len = start;
+	}
+	return r;
+}
