@@ -1287,6 +1287,18 @@ static void usage(FILE *f)
 		"  neighbor ADDR shutdown [TEXT]\n"
 		"                         close a session with an RFC 9003 "
 		"Cease\n"
+		"  neighbor ADDR restart  close a session with an RFC 4486 "
+		"Administrative Reset\n"
+		"                         and start it again (also after a "
+		"max-prefix teardown)\n"
+		"  announce route PREFIX next-hop self|ADDR [ATTRIBUTES]\n"
+		"  withdraw route PREFIX  originate or withdraw a route: the "
+		"ExaBGP API\n"
+		"                         commands (docs/API.md), through the "
+		"same\n"
+		"                         validation and export filters; "
+		"'neighbor ADDR\n"
+		"                         announce ...' for one neighbor\n"
 		"  reload                 re-read the config (a bad one changes "
 		"nothing)\n"
 		"Commands (local, no daemon):\n"
@@ -1374,7 +1386,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[optind], "status") ||
 	    !strcmp(argv[optind], "reload") ||
 	    !strcmp(argv[optind], "show") ||
-	    !strcmp(argv[optind], "neighbor"))
+	    !strcmp(argv[optind], "neighbor") ||
+	    !strcmp(argv[optind], "announce") ||
+	    !strcmp(argv[optind], "withdraw"))
 		return cmd_daemon(&o, argc - optind, argv + optind);
 	fprintf(stderr, "bgpshieldctl: unknown command '%s'\n", argv[optind]);
 	usage(stderr);
