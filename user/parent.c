@@ -45,6 +45,7 @@
 #include "guard.h"
 #include "imsg.h"
 #include "log.h"
+#include "proc.h"
 #include "sandbox.h"
 #include "secfile.h"
 
@@ -86,6 +87,7 @@ struct parent {
 	int nlisten;
 	FILE *audit;
 	int stopping;
+	struct proc_set procs; /* API processes (proc.c) */
 
 	/* drop events since the last summary */
 	uint64_t drops[BGPS_R_MAX];
@@ -162,6 +164,39 @@ static void audit_open(struct parent *p)
 		return;
 	}
 	p->audit = fdopen(fd, "a");
+}
+
+/* --- API processes (proc.c) ------------------------------------------- */
+
+static time_t mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* The engine gets a copy of each process's socket; without an engine it
+ * hears of them when it starts (proc_announce). */
+static void proc_notify(void *arg, int type, const struct proc *pr)
+{
+	struct parent *p = arg;
+	struct imsg_proc m = { 0 };
+
+	if (p->eng_sock < 0)
+		return;
+	snprintf(m.name, sizeof(m.name), "%s", pr->spec.name);
+	m.encoder = pr->spec.encoder;
+	m.gen = pr->gen;
+	m.pid = pr->pid;
+	if (imsg_send(p->eng_sock, type, &m, sizeof(m),
+		      type == IMSG_PROC_FD ? pr->fd : -1) < 0)
+		log_warnx("process %s: telling the engine failed", m.name);
+}
+
+static void proc_audit(void *arg, const char *event, const char *text)
+{
+	audit_event(arg, event, text);
 }
 
 /* --- config ------------------------------------------------------------ */
@@ -640,6 +675,8 @@ static void engine_start(struct parent *p)
 	epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->eng_sock, &ev);
 	if (send_config(p) < 0)
 		log_warnx("handing the config to the engine failed");
+	/* A restarted engine gets the running processes again. */
+	proc_announce(&p->procs);
 	log_info("engine started (pid %d, user %s)", pid, p->cfg->user);
 }
 
@@ -705,6 +742,8 @@ static int reload(struct parent *p, char *msg, size_t msglen)
 	p->gen++;
 	if (p->eng_sock >= 0 && send_config(p) < 0)
 		log_warnx("handing the new config to the engine failed");
+	/* After the config, so the engine knows the names it gets. */
+	proc_sync(&p->procs, c, mono_now());
 	snprintf(msg, msglen, "config %.400s reloaded (generation %u): %zu "
 		 "neighbors", p->conf_path, p->gen, c->nneighbors);
 	log_info("%s", msg);
@@ -854,6 +893,7 @@ static void shutdown_all(struct parent *p)
 			}
 		}
 	}
+	proc_stop_all(&p->procs);
 	drop_summary(p);
 	if (p->cfg && p->cfg->guard.on_exit == CFG_ON_EXIT_DETACH) {
 		for (size_t i = 0; i < p->nwanted; i++)
@@ -902,6 +942,11 @@ int parent_main(const struct daemon_opts *o)
 	if (sandbox_lookup(p->cfg->user, &p->uid, &p->gid, err, sizeof(err))) {
 		log_warnx("%s", err);
 		return 1;
+	}
+	{
+		struct proc_hooks h = { proc_notify, proc_audit, p };
+
+		proc_set_init(&p->procs, p->uid, p->gid, p->cfg->user, &h);
 	}
 	snprintf(p->pin_dir, sizeof(p->pin_dir), "%s",
 		 o->pin_dir ? o->pin_dir : p->cfg->guard.pin_dir);
@@ -968,6 +1013,7 @@ int parent_main(const struct daemon_opts *o)
 	audit_event(p, "start", p->conf_path);
 	p->last_summary = time(NULL);
 	engine_start(p);
+	proc_sync(&p->procs, p->cfg, mono_now());
 
 	while (!p->stopping) {
 		struct epoll_event evs[8];
@@ -993,6 +1039,11 @@ int parent_main(const struct daemon_opts *o)
 							if (w == p->eng_pid)
 								engine_gone(p,
 									    st);
+							else
+								proc_reaped(
+									&p->procs,
+									w, st,
+									mono_now());
 					} else {
 						p->stopping = 1;
 					}
@@ -1008,6 +1059,7 @@ int parent_main(const struct daemon_opts *o)
 					p->restart_at = 0;
 					engine_start(p);
 				}
+				proc_tick(&p->procs, mono_now());
 				if (time(NULL) - p->last_summary >=
 				    SUMMARY_SECS) {
 					drop_summary(p);

@@ -278,7 +278,7 @@ static void proc_start(struct proc_set *s, struct proc *pr, time_t now)
 	pr->gen = ++s->gen;
 	pr->started = now;
 	log_info("process %s started (pid %d, user %s)", pr->spec.name, pid,
-		 s->user ? s->user : "?");
+		 s->user);
 	if (s->h.notify)
 		s->h.notify(s->h.arg, IMSG_PROC_FD, pr);
 }
@@ -312,7 +312,7 @@ void proc_set_init(struct proc_set *s, uid_t uid, gid_t gid, const char *user,
 	memset(s, 0, sizeof(*s));
 	s->uid = uid;
 	s->gid = gid;
-	s->user = user;
+	snprintf(s->user, sizeof(s->user), "%s", user ? user : "?");
 	if (h)
 		s->h = *h;
 }

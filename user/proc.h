@@ -66,7 +66,7 @@ struct proc_set {
 	size_t n;
 	uid_t uid;
 	gid_t gid;
-	const char *user; /* for the log */
+	char user[CFG_USER_MAX + 1]; /* for the log */
 	uint32_t gen;
 	struct proc_hooks h;
 };
