@@ -452,6 +452,289 @@ static void test_unknown_source_closed(void)
 	close(p[1]);
 }
 
+
+/* --- filters and originated routes (second suite) ------------------------ */
+
+static const char conf_f[] =
+	"prefix-list OURS { 10.1.0.0/16 le 32; 100.10.0.0/16 le 32; }\n"
+	"neighbor 192.0.2.2 {\n"
+	"	router-id 192.0.2.1;\n"
+	"	local-address 192.0.2.1;\n"
+	"	local-as 65001;\n"
+	"	peer-as 65002;\n"
+	"	hold-time 9;\n"
+	"	passive;\n"
+	"	family { ipv4 unicast; }\n"
+	"	filter {\n"
+	"		import { reject-bogons; max-prefix 3 teardown restart 10; }\n"
+	"		export { prefix-list OURS; }\n"
+	"	}\n"
+	"	static {\n"
+	"		route 10.1.0.0/24 next-hop self med 5;\n"
+	"		route 10.1.1.0/24 next-hop self med 5;\n"
+	"		route 198.51.100.0/24 next-hop self;\n"
+	"	}\n"
+	"}\n";
+
+static struct config *cfg_f;
+static int nref;
+static char ref_why[256];
+
+static void on_ref(const struct prefix *nb, const struct prefix *p,
+		   const char *why, void *arg)
+{
+	(void)nb;
+	(void)p;
+	(void)arg;
+	nref++;
+	snprintf(ref_why, sizeof(ref_why), "%s", why);
+}
+
+static int suite_f_init(void)
+{
+	char err[512];
+
+	if (config_parse_buf(conf_f, sizeof(conf_f) - 1, "f.conf", &cfg_f,
+			     err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	sessions_apply(cfg_f);
+	return 0;
+}
+
+static int suite_f_clean(void)
+{
+	return 0;
+}
+
+/* The prefixes of one UPDATE from the engine (IPv4 NLRI or withdrawn). */
+static int upd_has(const uint8_t *b, size_t len, int withdrawn,
+		   const char *want)
+{
+	struct bgp_update u;
+	struct bgp_err e;
+	struct bgp_sess_ctx ctx = { 1, 1 };
+	struct bgp_nlri_iter it;
+	struct prefix p;
+	char a[PREFIX_STRLEN];
+
+	if (bgp_update_decode(b, len, &ctx, &u, &e) == BGP_ACT_RESET)
+		return 0;
+	bgp_nlri_iter_init(&it, withdrawn ? &u.withdrawn : &u.nlri);
+	while (bgp_nlri_next(&it, &p) == 1)
+		if (!strcmp(prefix_fmt(&p, a, sizeof(a)), want))
+			return 1;
+	return 0;
+}
+
+static void route_for(struct cfg_route *r, const char *pfx)
+{
+	char err[64];
+
+	memset(r, 0, sizeof(*r));
+	prefix_parse(pfx, &r->prefix, err, sizeof(err));
+	r->nh_self = 1;
+	r->flags = CFG_RT_MED;
+	r->med = 77;
+}
+
+static void test_static_export_filtered(void)
+{
+	struct sess_info si;
+
+	/* 198.51.100.0/24 is not in OURS: two statics go, in one UPDATE */
+	establish();
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 2);
+	CU_ASSERT_EQUAL(si.routes_api, 2);
+	CU_ASSERT(si.refused_out >= 1);
+}
+
+static void test_api_announce_withdraw(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct cfg_route r;
+	struct sess_info si;
+
+	route_for(&r, "100.10.0.1/32");
+	nref = 0;
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, &r.prefix, 1,
+					  on_ref, NULL),
+			1);
+	CU_ASSERT_EQUAL(nref, 0);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT(upd_has(b, len, 0, "100.10.0.1"));
+	/* refused: the callback names the rule, nothing reaches the peer */
+	route_for(&r, "1.1.1.1/32");
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, &r.prefix, 1,
+					  on_ref, NULL),
+			0);
+	CU_ASSERT_EQUAL(nref, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ref_why, "not in prefix-list OURS"));
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	/* a selector that matches no neighbor */
+	{
+		struct prefix other;
+		char err[64];
+
+		prefix_parse("192.0.2.77", &other, err, sizeof(err));
+		route_for(&r, "100.10.0.2/32");
+		CU_ASSERT_EQUAL(sessions_announce(&other, 1, &r, NULL,
+						  &r.prefix, 1, on_ref, NULL),
+				-1);
+	}
+	/* withdraw */
+	route_for(&r, "100.10.0.1/32");
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, &r.prefix, 1), 1);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT(upd_has(b, len, 1, "100.10.0.1"));
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 2);
+	/* withdrawing what is not there sends nothing */
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, &r.prefix, 1), 0);
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+}
+
+static void test_api_packed_and_watchdog(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct cfg_route r;
+	struct prefix p[50];
+	char err[64], s[32];
+	int t, n = 0;
+	struct sess_info si;
+
+	route_for(&r, "100.10.1.0/32");
+	for (int i = 0; i < 50; i++) {
+		snprintf(s, sizeof(s), "100.10.1.%d/32", i);
+		prefix_parse(s, &p[i], err, sizeof(err));
+	}
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, "web", p, 50, on_ref,
+					  NULL),
+			50);
+	sessions_flush();
+	/* 50 routes, one attribute set: one UPDATE */
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT(upd_has(b, len, 0, "100.10.1.0"));
+	CU_ASSERT(upd_has(b, len, 0, "100.10.1.49"));
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 52);
+	/* the watchdog goes down: all 50 withdrawn, kept for later */
+	sessions_watchdog("web", 0);
+	sessions_flush();
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE)
+		n += upd_has(b, len, 1, "100.10.1.7");
+	CU_ASSERT_EQUAL(n, 1);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 2);
+	CU_ASSERT_EQUAL(si.routes_api, 52);
+	/* and up again */
+	sessions_watchdog("web", 1);
+	sessions_flush();
+	n = 0;
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE)
+		n += upd_has(b, len, 0, "100.10.1.7");
+	CU_ASSERT_EQUAL(n, 1);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 52);
+	/* gone for good */
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, p, 50), 50);
+	sessions_flush();
+	n = 0;
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE)
+		n += upd_has(b, len, 1, "100.10.1.49");
+	CU_ASSERT_EQUAL(n, 1);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.routes_api, 2);
+}
+
+/* An UPDATE from the peer (AS_PATH [65002], NEXT_HOP 192.0.2.2) with
+ * the given /24s. */
+static void peer_update(const uint8_t (*p24)[3], int n)
+{
+	uint8_t m[512];
+	size_t o = 0;
+	static const uint8_t attrs[] = {
+		0x40, 1, 1, 0,
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xea,
+		0x40, 3, 4, 192, 0, 2, 2,
+	};
+
+	memset(m, 0xff, 16);
+	o = 19;
+	m[o++] = 0;
+	m[o++] = 0;
+	m[o++] = 0;
+	m[o++] = sizeof(attrs);
+	memcpy(m + o, attrs, sizeof(attrs));
+	o += sizeof(attrs);
+	for (int i = 0; i < n; i++) {
+		m[o++] = 24;
+		memcpy(m + o, p24[i], 3);
+		o += 3;
+	}
+	m[16] = o >> 8;
+	m[17] = o & 0xff;
+	m[18] = BGP_UPDATE;
+	peer_send(m, o);
+}
+
+static void test_import_bogons_and_max_prefix(void)
+{
+	static const uint8_t two[][3] = { { 10, 2, 0 }, { 8, 8, 8 } };
+	static const uint8_t three[][3] = { { 8, 8, 9 },
+					    { 8, 8, 10 },
+					    { 8, 8, 11 } };
+	uint8_t b[4096];
+	size_t len;
+	struct sess_info si;
+	int t, p[2];
+
+	/* 10.2.0.0/24 is a bogon (RFC 1918): dropped and counted */
+	peer_update(two, 2);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_in, 1);
+	CU_ASSERT_EQUAL(si.filtered_in, 1);
+	/* 4 > max-prefix 3: Cease 1 with AFI 1, SAFI 1, limit 3 (RFC 4486) */
+	peer_update(three, 3);
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_KEEPALIVE ||
+	       t == BGP_UPDATE)
+		;
+	CU_ASSERT_EQUAL_FATAL(t, BGP_NOTIFICATION);
+	CU_ASSERT_EQUAL(b[19], BGP_ERR_CEASE);
+	CU_ASSERT_EQUAL(b[20], 1);
+	CU_ASSERT_EQUAL(len, 21u + 7);
+	if (len == 28) {
+		static const uint8_t d[7] = { 0, 1, 1, 0, 0, 0, 3 };
+
+		CU_ASSERT_EQUAL(memcmp(b + 21, d, 7), 0);
+	}
+	close(sv[1]);
+	sessions_info(0, &si);
+	CU_ASSERT_PTR_NOT_NULL(strstr(si.last_error, "max-prefix"));
+	CU_ASSERT_EQUAL(si.prefixes_in, 0);
+	/* held down for restart 10: a new connection is closed */
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, p) == 0);
+	CU_ASSERT_EQUAL(sessions_adopt(&peer, p[0]), -1);
+	close(p[1]);
+	/* after 10 s it is welcome again */
+	fake_now += 10100;
+	sessions_tick();
+	establish();
+	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
+	/* a restart from the operator: Cease 4 */
+	CU_ASSERT_EQUAL(sessions_restart(&peer, "test"), 0);
+	expect_notification(BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -481,6 +764,17 @@ int main(void)
 		    test_collision_peer_lower);
 	CU_add_test(s, "connection from an unknown source: closed",
 		    test_unknown_source_closed);
+	s = CU_add_suite("filters and originated routes", suite_f_init,
+			 suite_f_clean);
+	CU_add_test(s, "static routes through the export filter",
+		    test_static_export_filtered);
+	CU_add_test(s, "API announce, refusal, withdraw",
+		    test_api_announce_withdraw);
+	CU_add_test(s, "API routes packed; watchdog down and up",
+		    test_api_packed_and_watchdog);
+	CU_add_test(s, "import: bogons dropped; max-prefix teardown, "
+		       "hold-down, restart",
+		    test_import_bogons_and_max_prefix);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
