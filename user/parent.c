@@ -675,8 +675,16 @@ static void engine_start(struct parent *p)
 	epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->eng_sock, &ev);
 	if (send_config(p) < 0)
 		log_warnx("handing the config to the engine failed");
-	/* A restarted engine gets the running processes again. */
-	proc_announce(&p->procs);
+	/*
+	 * A restarted engine lost the routes the processes announced (they
+	 * live in its memory only), and ExaBGP-style helpers announce when
+	 * they start, not when the engine comes back: so they start again,
+	 * and the new engine gets their sockets as they do.
+	 */
+	if (p->procs.n) {
+		proc_stop_all(&p->procs);
+		proc_sync(&p->procs, p->cfg, mono_now());
+	}
 	log_info("engine started (pid %d, user %s)", pid, p->cfg->user);
 }
 
