@@ -48,7 +48,7 @@ DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
-.PHONY: all deps test test-unit test-bpf test-netns bench bench-guard bench-bgp check-asan \
+.PHONY: all deps test test-unit test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
 	clean install demo help fmt
 
 all: $(BINS)
@@ -213,11 +213,20 @@ $(O)/blaster: selftests/tools/blaster.c $(BGP_OBJS) $(O)/addr.o
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BGP_OBJS) $(O)/addr.o -o $@
 
-bench: bench-guard bench-bgp
+$(O)/apigen: selftests/tools/apigen.c | $(O)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+bench: bench-guard bench-bgp bench-api
 
 # 1M IPv4 prefixes into bgpshieldd and into BIRD, same stream (QUICK=1: 100k)
 bench-bgp: all $(O)/blaster
 	scripts/bench-bgp.sh $(if $(QUICK),--quick)
+
+# 1M API announces through bgpshieldd into BIRD and into a second
+# bgpshieldd (QUICK=1: 100k, 1 repetition; REPEAT=N repetitions)
+bench-api: all $(O)/apigen
+	scripts/bench-api.sh $(if $(QUICK),--quick) $(if $(REPEAT),--reps $(REPEAT))
 
 bench-guard: all $(BENCH_BINS)
 	scripts/bench-guard.sh
@@ -253,5 +262,5 @@ clean:
 	rm -rf $(O) build-asan
 
 help:
-	@echo 'targets: all (default) deps test test-unit test-bpf test-netns bench bench-guard bench-bgp'
+	@echo 'targets: all (default) deps test test-unit test-bpf test-netns bench bench-guard bench-bgp bench-api'
 	@echo '         check-asan demo install clean fmt    variables: V=1 O=DIR PREFIX DESTDIR'

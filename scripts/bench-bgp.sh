@@ -18,6 +18,14 @@
 # link: the rate of the blaster and the path with no receiver behind them,
 # which must exceed the receivers' rates.
 #
+# Filter cost: bgpshieldd is also run a second time per repetition
+# ("bgpshieldd-plist") with `filter { import { prefix-list BIG; } }`, BIG
+# being a generated 100000-entry list that every blasted prefix matches
+# (one "F.0.0.0/8 le 32" entry per first octet the blaster uses, 1-223
+# but 127, at the end of the list, after 99778 distinct exact /24s), and
+# the ratio of the two ingest times is printed (target <= 1.10).  The
+# time `bgpshieldd -t` takes to check each config is printed as well.
+#
 #   scripts/bench-bgp.sh [--quick] [--prefixes N] [--reps N] [--sets N] [--timeout S]
 #
 # --quick: 100000 prefixes, 1 repetition.  Default: 1000000 prefixes, 3
@@ -139,6 +147,13 @@ ensure_user() {
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 
+# CPU nanoseconds of all threads of a process, exact (schedstat's run time,
+# not tick-sampled like utime/stime).
+cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null |
+		awk '{ t += $1 } END { if (NR) printf "%d", t }'
+}
+
 # --- bgpshieldd -------------------------------------------------------------
 
 write_shield_conf() {
@@ -160,6 +175,45 @@ write_shield_conf() {
 		}
 	EOF
 	chmod 600 "$TMP/shield.conf"
+	write_plist_conf
+}
+
+# The same neighbor, importing through a PLIST_N-entry prefix-list that
+# matches everything the blaster sends (bl_network(): first octets 1-223
+# but 127, lengths 8-24): 99778 distinct exact /24s spread over that
+# space, then the 222 covering "F.0.0.0/8 le 32" entries.
+PLIST_N=100000
+write_plist_conf() {
+	{
+		echo "# bench-bgp $ID, import filter with a $PLIST_N-entry prefix-list"
+		echo "prefix-list BIG {"
+		awk -v total="$PLIST_N" 'BEGIN {
+			for (f = 1; f <= 223; f++) if (f != 127) oct[n++] = f
+			for (k = 0; k < total - n; k++) {
+				r = int(k / n)
+				printf "\t%d.%d.%d.0/24;\n", oct[k % n], r % 256,
+				       int(r / 256) % 256
+			}
+			for (i = 0; i < n; i++)
+				printf "\t%d.0.0.0/8 le 32;\n", oct[i]
+		}'
+		echo "}"
+		sed -e '/^# bench-bgp/d' \
+			-e 's/^\(\t*\)family { ipv4 unicast; }$/&\n\1filter { import { prefix-list BIG; } }/' \
+			"$TMP/shield.conf"
+	} >"$TMP/shield-plist.conf"
+	chmod 600 "$TMP/shield-plist.conf"
+}
+
+# conf_check_s FILE: seconds `bgpshieldd -t` takes to read and check FILE
+# (in the receiver namespace, where its interface is).
+conf_check_s() {
+	local t0 t1
+	t0=$(now_ns)
+	nsenter --net="/run/netns/$NS_R" -- "$DAEMON" -t -c "$1" \
+		>"$TMP/check.out" 2>&1 || { echo NA; return; }
+	t1=$(now_ns)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }'
 }
 
 shield_ctl() {
@@ -172,11 +226,12 @@ shield_count() {
 }
 
 SHIELD_PID=""
+# shield_start [CONF]: default $TMP/shield.conf
 shield_start() {
-	local i
+	local i conf=${1:-$TMP/shield.conf}
 	rm -f "$TMP/shield.sock"
 	nsenter --net="/run/netns/$NS_R" -- "$DAEMON" -d \
-		-c "$TMP/shield.conf" -s "$TMP/shield.sock" \
+		-c "$conf" -s "$TMP/shield.sock" \
 		-p "$TMP/shield.pid" -a "$TMP/shield.audit" \
 		>>"$TMP/shield.log" 2>&1 &
 	SHIELD_PID=$!
@@ -249,9 +304,13 @@ bird_stop() { stop_pid "$BIRD_PID"; BIRD_PID=""; }
 # blaster_cpu_s" to $TMP/results.
 blast_run() {
 	local who=$1 rpid count_fn got=0 t_done="" t_first secs rb ra \
-		deadline bpid send_s cpu_s line
-	if [ "$who" = bgpshieldd ]; then
-		shield_start
+		deadline bpid send_s cpu_s line cb ca rcpu
+	if [ "$who" = bgpshieldd ] || [ "$who" = bgpshieldd-plist ]; then
+		if [ "$who" = bgpshieldd ]; then
+			shield_start
+		else
+			shield_start "$TMP/shield-plist.conf"
+		fi
 		rpid=$(pgrep -P "$SHIELD_PID" | head -n1)
 		count_fn=shield_count
 	else
@@ -260,6 +319,7 @@ blast_run() {
 		count_fn=bird_count
 	fi
 	rb=$(rss_kb "$rpid")
+	cb=$(cpu_ns "$rpid")
 	: >"$TMP/blaster.out"
 	ip netns exec "$NS_B" "$BLASTER" --local "$B4" --as "$AS_B" \
 		--prefixes "$N" --sets "$SETS" --hold 0 "$R4" >"$TMP/blaster.out" \
@@ -282,6 +342,10 @@ blast_run() {
 		sleep "$POLL"
 	done
 	ra=$(rss_kb "$rpid")
+	ca=$(cpu_ns "$rpid")
+	rcpu=NA
+	[ -n "$cb" ] && [ -n "$ca" ] &&
+		rcpu=$(awk -v a="$cb" -v b="$ca" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	t_first=$(sed -n 's/^first_update_ns=//p' "$TMP/blaster.out")
 	send_s=$(sed -n 's/^send_s=\([0-9.]*\).*/\1/p' "$TMP/blaster.out")
 	cpu_s=$(sed -n 's/.*cpu_s=\([0-9.]*\).*/\1/p' "$TMP/blaster.out")
@@ -291,18 +355,18 @@ blast_run() {
 	else
 		secs=NA
 	fi
-	line="$who ${secs} ${rb:-NA} ${ra:-NA} ${got} ${send_s:-NA} ${cpu_s:-NA}"
+	line="$who ${secs} ${rb:-NA} ${ra:-NA} ${got} ${send_s:-NA} ${cpu_s:-NA} $rcpu"
 	echo "$line" >>"$TMP/results"
 	if [ "$secs" = NA ]; then
-		printf '  %-10s reached %s of %s prefixes (timeout %s s or error); RSS %s -> %s kB\n' \
+		printf '  %-16s reached %s of %s prefixes (timeout %s s or error); RSS %s -> %s kB\n' \
 			"$who" "$got" "$N" "$TIMEOUT" "${rb:-NA}" "${ra:-NA}"
 	else
-		printf '  %-10s %7s s for %s prefixes; RSS %s -> %s kB; blaster sent in %s s (cpu %s s)\n' \
-			"$who" "$secs" "$N" "${rb:-NA}" "${ra:-NA}" \
+		printf '  %-16s %7s s for %s prefixes (receiver CPU %s s); RSS %s -> %s kB; blaster sent in %s s (cpu %s s)\n' \
+			"$who" "$secs" "$N" "$rcpu" "${rb:-NA}" "${ra:-NA}" \
 			"${send_s:-NA}" "${cpu_s:-NA}"
 	fi
 	stop_pid "$bpid"
-	if [ "$who" = bgpshieldd ]; then shield_stop; else bird_stop; fi
+	if [ "$who" = bird ]; then bird_stop; else shield_stop; fi
 }
 
 # sink_run: the blaster into `blaster --sink` over the same link; appends
@@ -329,7 +393,7 @@ sink_run() {
 	wait "$spid" 2>/dev/null
 	secs=$(sed -n 's/^sink_s=//p' "$TMP/sink.out")
 	if [ -n "$secs" ]; then
-		printf '  %-10s %7.3f s for %s prefixes (blaster into a discard sink)\n' \
+		printf '  %-16s %7.3f s for %s prefixes (blaster into a discard sink)\n' \
 			sink "$secs" "$N"
 		echo "sink $secs" >>"$TMP/results"
 	else
@@ -346,11 +410,16 @@ setup || die "namespaces"
 write_shield_conf
 write_bird_conf
 : >"$TMP/results"
+CHECK_S=$(conf_check_s "$TMP/shield.conf")
+CHECK_PLIST_S=$(conf_check_s "$TMP/shield-plist.conf")
+[ "$CHECK_PLIST_S" = NA ] && { cat "$TMP/check.out" >&2
+	die "the generated prefix-list config does not load"; }
 
 echo "=== bench-bgp: $N IPv4 prefixes, $SETS attribute sets, $REPS repetition(s), blaster -> receiver over veth ==="
 for rep in $(seq "$REPS"); do
 	echo "repetition $rep/$REPS"
 	blast_run bgpshieldd
+	blast_run bgpshieldd-plist
 	[ -n "$HAVE_BIRD" ] && blast_run bird
 	sink_run
 done
@@ -360,7 +429,8 @@ echo "blaster (last run): $(grep '^sent ' "$TMP/blaster.out")"
 # Summary: median and min-max of each column per receiver (NA skipped).
 echo
 echo "=== bench-bgp summary ($N prefixes, $REPS reps; median [min-max]) ==="
-awk -v n="$N" '
+awk -v n="$N" -v ck="$CHECK_S" -v ckp="$CHECK_PLIST_S" -v pn="$PLIST_N" \
+	-v sz="$(wc -c <"$TMP/shield-plist.conf")" '
 function med(a, k,    i, j, t) {
 	for (i = 2; i <= k; i++)
 		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
@@ -384,17 +454,19 @@ function fmt(col, x) {
 }
 { nr++; w[nr] = $1; for (c = 2; c <= NF; c++) v[nr, c] = $c; runs[$1]++ }
 END {
-	printf "%-10s %-28s %-26s %-26s %s\n", "receiver", "ingest time",
-	       "RSS after", "RSS before", "complete runs"
-	for (r = 0; r < 2; r++) {
-		who = r ? "bird" : "bgpshieldd"
+	split("bgpshieldd bgpshieldd-plist bird", rx, " ")
+	printf "%-16s %-28s %-28s %-26s %-26s %s\n", "receiver", "ingest time",
+	       "receiver CPU", "RSS after", "RSS before", "complete runs"
+	for (r = 1; r <= 3; r++) {
+		who = rx[r]
 		if (!runs[who]) continue
 		t = stat(who, 2); tm[who] = s_med
+		cp = stat(who, 8); cm[who] = s_med
 		m = stat(who, 4); mm[who] = s_med
 		b = stat(who, 3)
 		full = 0
 		for (i = 1; i <= nr; i++) if (w[i] == who && v[i, 2] != "NA") full++
-		printf "%-10s %-28s %-26s %-26s %d/%d\n", who, t, m, b, full,
+		printf "%-16s %-28s %-28s %-26s %-26s %d/%d\n", who, t, cp, m, b, full,
 		       runs[who]
 		if (tm[who] != "NA")
 			rate[who] = n / tm[who]
@@ -406,10 +478,10 @@ END {
 		printf "blaster into a discard sink: %s = %.0f prefixes/s\n", sk,
 		       n / skm
 	}
-	for (r = 0; r < 2; r++) {
-		who = r ? "bird" : "bgpshieldd"
+	for (r = 1; r <= 3; r++) {
+		who = rx[r]
 		if (!(who in rate)) continue
-		printf "%-10s ingest rate %.0f prefixes/s", who, rate[who]
+		printf "%-16s ingest rate %.0f prefixes/s", who, rate[who]
 		if (skm != "NA" && skm > 0)
 			printf " (%s)", (n / skm > rate[who]) ? \
 			       "below the blaster sink rate: blaster not the bottleneck" : \
@@ -426,5 +498,20 @@ END {
 		       mm["bgpshieldd"] / mm["bird"]
 	else
 		printf ", memory NA\n"
+	if (("bgpshieldd" in tm) && ("bgpshieldd-plist" in tm) &&
+	    tm["bgpshieldd"] != "NA" && tm["bgpshieldd-plist"] != "NA" &&
+	    tm["bgpshieldd"] > 0)
+		printf("filter cost: import prefix-list of %d entries / no filter: time %.2f (target <= 1.10)",
+		       pn, tm["bgpshieldd-plist"] / tm["bgpshieldd"])
+	else
+		printf "filter cost: time NA"
+	if (("bgpshieldd" in cm) && ("bgpshieldd-plist" in cm) &&
+	    cm["bgpshieldd"] != "NA" && cm["bgpshieldd-plist"] != "NA" &&
+	    cm["bgpshieldd"] > 0)
+		printf(", engine CPU %.2f\n", cm["bgpshieldd-plist"] / cm["bgpshieldd"])
+	else
+		printf ", engine CPU NA\n"
+	printf("config check (bgpshieldd -t): %s s without the list, %s s with the %d-entry list (%.1f MB file)\n",
+	       ck, ckp, pn, sz / 1e6)
 }' "$TMP/results"
 exit 0

@@ -1,0 +1,513 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# bench-api.sh: API announce throughput, `make bench-api`.  bgpshieldd
+# starts one API process, build/apigen (encoder text), which waits for the
+# "neighbor 192.0.2.2 up" event and then writes N lines
+# "announce route 20.x.y.z/32 next-hop self med 100 community [65001:1]"
+# (distinct /32s, shared attributes; built before the clock starts) as
+# fast as the engine reads them.  The peer is BIRD 2 or a second
+# bgpshieldd, each started fresh per run:
+#
+#   announcer ns (veth-a) 192.0.2.1 AS 65001 ---- 192.0.2.2 AS 65002 (veth-p) peer ns
+#
+# Modes: "silence" (first line silence-ack: no acks) and "acks" (every
+# command answered "done"; apigen reads the answers while it writes, and
+# exits once all are in: the peer's count 2 s later shows whether a
+# helper's exit withdraws its routes; it must not).
+#
+# Measured per run: seconds from apigen's first command (its start_ns,
+# after Established) until the peer holds all N routes (BIRD: "Routes: N
+# imported"; bgpshieldd: `show neighbor -j` prefixes_in), polled every
+# 20 ms; apigen's own write time (and ack time); VmRSS/VmHWM of the
+# announcing engine (the child of the bgpshieldd parent that is not the
+# helper) on the idle Established session and after the table is out.
+#
+#   scripts/bench-api.sh [--quick] [--routes N] [--reps N] [--modes "silence acks"] [--peers "bird bgpshieldd"] [--timeout S]
+#
+# --quick: 100000 routes, 1 repetition.  Default: 1000000 routes, 3
+# repetitions.  Figures only: the exit status is 0 unless setup failed (1)
+# or it is not run as root (77).
+
+# shellcheck disable=SC2317 # cleanup runs from a trap
+set -u -o pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${O:-$ROOT/build}
+APIGEN=$BUILD/apigen
+DAEMON=$BUILD/bgpshieldd
+CTL=$BUILD/bgpshieldctl
+DUSER=bgpshield
+
+N=1000000
+REPS=3
+TIMEOUT=180
+MODES="silence acks"
+PEERS="bird bgpshieldd"
+POLL=0.02
+
+usage() { sed -n '/^#   scripts/p' "$0" | sed 's/^# *//'; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) N=100000 REPS=1 ;;
+	--routes) N=${2:?--routes N}; shift ;;
+	--reps) REPS=${2:?--reps N}; shift ;;
+	--modes) MODES=${2:?--modes LIST}; shift ;;
+	--peers) PEERS=${2:?--peers LIST}; shift ;;
+	--timeout) TIMEOUT=${2:?--timeout SECONDS}; shift ;;
+	-h | --help) usage; exit 0 ;;
+	*) usage >&2; exit 2 ;;
+	esac
+	shift
+done
+[[ $N =~ ^[1-9][0-9]*$ && $REPS =~ ^[1-9][0-9]*$ &&
+	$TIMEOUT =~ ^[1-9][0-9]*$ && $N -le 16000000 ]] ||
+	{ usage >&2; exit 2; }
+
+if [ "$(id -u)" != 0 ]; then
+	echo "bench-api: needs root (network namespaces, BPF): skipped" >&2
+	exit 77
+fi
+for f in "$APIGEN" "$DAEMON" "$CTL"; do
+	[ -x "$f" ] || { echo "bench-api: $f missing: make bench-api" >&2
+		exit 1; }
+done
+if ! command -v bird >/dev/null || ! command -v birdc >/dev/null; then
+	echo "bench-api: bird/birdc not found (make deps): BIRD not measured" >&2
+	PEERS=${PEERS//bird/}
+fi
+
+ID=$$
+NS_A="apibench$ID-a"
+NS_P="apibench$ID-p"
+PIN_A="/sys/fs/bpf/bgps-apibench-$ID-a"
+PIN_P="/sys/fs/bpf/bgps-apibench-$ID-p"
+A4=192.0.2.1
+P4=192.0.2.2
+AS_A=65001
+AS_P=65002
+TMP=$(mktemp -d "/tmp/bench-api-$ID.XXXXXX") || exit 1
+PIDS=()
+
+now_ns() { date +%s%N; }
+
+# Our own processes only, by pid: TERM, a moment, then KILL.
+stop_pid() {
+	local p=$1 i
+	[ -n "$p" ] || return 0
+	kill -TERM "$p" 2>/dev/null || return 0
+	for i in $(seq 50); do
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	[ "${i:-50}" -ge 50 ] && kill -KILL "$p" 2>/dev/null
+	wait "$p" 2>/dev/null
+	return 0
+}
+
+ns_del() {
+	local p
+	[ -e "/run/netns/$1" ] || return 0
+	for p in $(ip netns pids "$1" 2>/dev/null); do stop_pid "$p"; done
+	ip netns del "$1" 2>/dev/null
+}
+
+cleanup() {
+	local p
+	trap '' INT TERM
+	for p in "${PIDS[@]}"; do stop_pid "$p"; done
+	ns_del "$NS_A"
+	ns_del "$NS_P"
+	[ -e "$PIN_A" ] && rm -rf "$PIN_A"
+	[ -e "$PIN_P" ] && rm -rf "$PIN_P"
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+die() { echo "bench-api: $*" >&2; exit 1; }
+
+setup() {
+	ip netns add "$NS_A" && ip netns add "$NS_P" &&
+		ip -n "$NS_A" link set lo up && ip -n "$NS_P" link set lo up &&
+		ip -n "$NS_A" link add veth-a type veth peer name veth-p \
+			netns "$NS_P" &&
+		ip -n "$NS_A" addr add "$A4/24" dev veth-a &&
+		ip -n "$NS_P" addr add "$P4/24" dev veth-p &&
+		ip -n "$NS_A" link set veth-a up &&
+		ip -n "$NS_P" link set veth-p up
+}
+
+ensure_user() {
+	id -u "$DUSER" >/dev/null 2>&1 ||
+		useradd --system --no-create-home --shell /usr/sbin/nologin \
+			"$DUSER"
+}
+
+# The helper runs as $DUSER: give it its own copy in a folder it can
+# reach, whatever the build folder's permissions.
+install_apigen() {
+	chmod 755 "$TMP" &&
+		install -m 0755 "$APIGEN" "$TMP/apigen" &&
+		runuser -u "$DUSER" -- test -x "$TMP/apigen"
+}
+
+# CPU nanoseconds of all threads of a process, exact (schedstat).
+cpu_ns() {
+	cat /proc/"$1"/task/*/schedstat 2>/dev/null |
+		awk '{ t += $1 } END { if (NR) printf "%d", t }'
+}
+
+proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }
+
+# The engine: the parent's child that is not the helper.
+engine_pid() {
+	local c
+	for c in $(pgrep -P "$1"); do
+		[ "$(cat "/proc/$c/comm" 2>/dev/null)" = apigen ] && continue
+		echo "$c"
+		return 0
+	done
+}
+
+# --- announcer: bgpshieldd + apigen -------------------------------------------
+
+write_announcer_conf() {
+	local mode=$1 args="--count $N --wait-up --delay 1000"
+	[ "$mode" = silence ] && args="$args --silence"
+	[ "$mode" = acks ] && args="$args --exit"
+	cat >"$TMP/a.conf" <<-EOF
+		# bench-api $ID announcer ($mode)
+		guard {
+			interface veth-a;
+			pin-dir $PIN_A;
+		}
+		process gen {
+			run $TMP/apigen $args;
+			encoder text;
+			respawn false;
+		}
+		neighbor $P4 {
+			description "api bench peer";
+			router-id $A4;
+			local-address $A4;
+			local-as $AS_A;
+			peer-as $AS_P;
+			ttl-security;
+			family { ipv4 unicast; }
+			filter { export { } import { } }
+			api { processes [ gen ]; neighbor-changes; }
+		}
+	EOF
+	chmod 600 "$TMP/a.conf"
+}
+
+a_ctl() { timeout -k 1 5 "$CTL" -s "$TMP/a.sock" "$@"; }
+
+a_state() {
+	a_ctl -j show neighbor "$P4" 2>/dev/null |
+		sed -n 's/.*"state": *"\([A-Za-z]*\)".*/\1/p' | head -n1
+}
+
+A_PID=""
+a_start() {
+	local i
+	rm -f "$TMP/a.sock"
+	: >"$TMP/a.log"
+	nsenter --net="/run/netns/$NS_A" -- "$DAEMON" -d \
+		-c "$TMP/a.conf" -s "$TMP/a.sock" -p "$TMP/a.pid" \
+		-a "$TMP/a.audit" >>"$TMP/a.log" 2>&1 &
+	A_PID=$!
+	PIDS+=("$A_PID")
+	for i in $(seq 100); do
+		[ -n "$(engine_pid "$A_PID")" ] &&
+			a_ctl status >/dev/null 2>&1 && return 0
+		kill -0 "$A_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -n 20 "$TMP/a.log" >&2
+	die "bgpshieldd (announcer) did not start"
+}
+
+a_stop() {
+	stop_pid "$A_PID"
+	A_PID=""
+	[ -e "$PIN_A" ] && rm -rf "$PIN_A"
+}
+
+# --- peer: BIRD or a second bgpshieldd ------------------------------------------
+
+write_peer_confs() {
+	cat >"$TMP/bird.conf" <<-EOF
+		# bench-api $ID
+		log "$TMP/bird.log" { warning, error, fatal };
+		router id $P4;
+		protocol device { }
+		protocol bgp ann {
+			local $P4 as $AS_P;
+			neighbor $A4 as $AS_A;
+			passive on;
+			ttl security on;
+			ipv4 { import all; export none; };
+		}
+	EOF
+	cat >"$TMP/p.conf" <<-EOF
+		# bench-api $ID peer
+		guard {
+			interface veth-p;
+			pin-dir $PIN_P;
+		}
+		neighbor $A4 {
+			description "api bench announcer";
+			router-id $P4;
+			local-address $P4;
+			local-as $AS_P;
+			peer-as $AS_A;
+			passive;
+			ttl-security;
+			family { ipv4 unicast; }
+			filter { import { } export { } }
+		}
+	EOF
+	chmod 600 "$TMP/p.conf"
+}
+
+bird_ctl() { timeout -k 1 5 birdc -s "$TMP/bird.ctl" "$@"; }
+p_ctl() { timeout -k 1 5 "$CTL" -s "$TMP/p.sock" "$@"; }
+
+bird_count() {
+	bird_ctl show protocols all ann 2>/dev/null |
+		sed -n 's/.*Routes: *\([0-9]*\) imported.*/\1/p' | head -n1
+}
+
+shield_count() {
+	p_ctl -j show neighbor "$A4" 2>/dev/null |
+		sed -n 's/.*"prefixes_in": *\([0-9]*\).*/\1/p' | head -n1
+}
+
+P_PID=""
+P_RSS_PID=""
+peer_start() {
+	local who=$1 i
+	rm -f "$TMP/bird.ctl" "$TMP/bird.pid" "$TMP/p.sock"
+	if [ "$who" = bird ]; then
+		ip netns exec "$NS_P" bird -f -c "$TMP/bird.conf" \
+			-s "$TMP/bird.ctl" -P "$TMP/bird.pid" \
+			>>"$TMP/bird.out" 2>&1 &
+		P_PID=$!
+		PIDS+=("$P_PID")
+		for i in $(seq 100); do
+			if bird_ctl show status 2>/dev/null |
+				grep -q "Daemon is up"; then
+				P_RSS_PID=$P_PID
+				return 0
+			fi
+			kill -0 "$P_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		tail -n 20 "$TMP/bird.out" >&2
+		die "bird did not start"
+	fi
+	nsenter --net="/run/netns/$NS_P" -- "$DAEMON" -d \
+		-c "$TMP/p.conf" -s "$TMP/p.sock" -p "$TMP/p.pid" \
+		-a "$TMP/p.audit" >>"$TMP/p.log" 2>&1 &
+	P_PID=$!
+	PIDS+=("$P_PID")
+	for i in $(seq 100); do
+		P_RSS_PID=$(engine_pid "$P_PID")
+		[ -n "$P_RSS_PID" ] && p_ctl status >/dev/null 2>&1 && return 0
+		kill -0 "$P_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	tail -n 20 "$TMP/p.log" >&2
+	die "bgpshieldd (peer) did not start"
+}
+
+peer_stop() {
+	stop_pid "$P_PID"
+	P_PID=""
+	[ -e "$PIN_P" ] && rm -rf "$PIN_P"
+}
+
+# --- one run ------------------------------------------------------------------
+
+# api_run PEER MODE: appends "PEER MODE secs rss_b hwm_b rss_a hwm_a
+# write_s ack_s got after_exit peer_rss_kb engine_cpu_s" to $TMP/results.
+api_run() {
+	local who=$1 mode=$2 count_fn epid got=0 t_done="" t0 t_w t_ack \
+		secs write_s ack_s rb hb ra ha after=NA prss deadline i st cb ca ecpu
+	count_fn=bird_count
+	[ "$who" = bgpshieldd ] && count_fn=shield_count
+	peer_start "$who"
+	write_announcer_conf "$mode"
+	a_start
+	epid=$(engine_pid "$A_PID")
+	# Established, then the engine's idle figures while apigen waits
+	# its --delay second.
+	deadline=$(($(now_ns) + 30 * 1000000000))
+	while :; do
+		st=$(a_state)
+		[ "$st" = established ] && break
+		if [ "$(now_ns)" -ge "$deadline" ]; then
+			echo "  $who/$mode: session not Established (state ${st:-?})" >&2
+			break
+		fi
+		sleep 0.05
+	done
+	rb=$(proc_kb "$epid" VmRSS)
+	hb=$(proc_kb "$epid" VmHWM)
+	cb=$(cpu_ns "$epid")
+	deadline=$(($(now_ns) + TIMEOUT * 1000000000))
+	while :; do
+		got=$($count_fn)
+		got=${got:-0}
+		if [ "$got" -ge "$N" ]; then
+			t_done=$(now_ns)
+			break
+		fi
+		if ! kill -0 "$A_PID" 2>/dev/null; then
+			echo "  $who/$mode: announcer exited" >&2
+			tail -n 5 "$TMP/a.log" >&2
+			break
+		fi
+		[ "$(now_ns)" -ge "$deadline" ] && break
+		sleep "$POLL"
+	done
+	ra=$(proc_kb "$epid" VmRSS)
+	ha=$(proc_kb "$epid" VmHWM)
+	ca=$(cpu_ns "$epid")
+	ecpu=NA
+	[ -n "$cb" ] && [ -n "$ca" ] &&
+		ecpu=$(awk -v a="$cb" -v b="$ca" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	prss=$(proc_kb "$P_RSS_PID" VmRSS)
+	t0=$(sed -n 's/^apigen: start_ns=\([0-9]*\).*/\1/p' "$TMP/a.log" | head -n1)
+	t_w=$(sed -n 's/^apigen: written_ns=\([0-9]*\).*/\1/p' "$TMP/a.log" | head -n1)
+	t_ack=$(sed -n 's/^apigen: acked_ns=\([0-9]*\).*/\1/p' "$TMP/a.log" | head -n1)
+	if [ "$mode" = acks ] && [ -n "$t_done" ]; then
+		# apigen exits once every ack is in; then 2 s for a withdraw
+		# to show, if the exit caused one.
+		for i in $(seq 100); do
+			[ -n "$(pgrep -P "$A_PID" -x apigen)" ] || break
+			sleep 0.1
+		done
+		sleep 2
+		after=$($count_fn)
+		after=${after:-NA}
+		[ -z "$t_ack" ] &&
+			t_ack=$(sed -n 's/^apigen: acked_ns=\([0-9]*\).*/\1/p' \
+				"$TMP/a.log" | head -n1)
+	fi
+	secs=NA write_s=NA ack_s=NA
+	[ -n "$t0" ] && [ -n "$t_done" ] &&
+		secs=$(awk -v a="$t0" -v b="$t_done" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	[ -n "$t0" ] && [ -n "$t_w" ] &&
+		write_s=$(awk -v a="$t0" -v b="$t_w" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	[ -n "$t0" ] && [ -n "$t_ack" ] &&
+		ack_s=$(awk -v a="$t0" -v b="$t_ack" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	echo "$who $mode $secs ${rb:-NA} ${hb:-NA} ${ra:-NA} ${ha:-NA} $write_s $ack_s $got $after ${prss:-NA} $ecpu" \
+		>>"$TMP/results"
+	if [ "$secs" = NA ]; then
+		printf '  %-10s %-7s reached %s of %s routes (timeout %s s or error)\n' \
+			"$who" "$mode" "$got" "$N" "$TIMEOUT"
+		grep -i 'apigen\|error\|warn' "$TMP/a.log" | tail -n 5 >&2
+	else
+		printf '  %-10s %-7s %7s s = %8.0f routes/s; apigen wrote in %s s, acked in %s s; engine CPU %s s, RSS %s -> %s kB, HWM %s -> %s kB%s\n' \
+			"$who" "$mode" "$secs" "$(awk -v n="$N" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+			"$write_s" "$ack_s" "$ecpu" "${rb:-NA}" "${ra:-NA}" "${hb:-NA}" \
+			"${ha:-NA}" \
+			"$([ "$after" != NA ] && echo "; at the peer 2 s after apigen exited: $after")"
+	fi
+	a_stop
+	peer_stop
+}
+
+# --- main ---------------------------------------------------------------------
+
+ensure_user || die "cannot create user $DUSER"
+install_apigen || die "cannot install apigen for user $DUSER in $TMP"
+setup || die "namespaces"
+write_peer_confs
+: >"$TMP/results"
+
+echo "=== bench-api: $N API announces (/32s, shared attributes), peers: $PEERS; modes: $MODES; $REPS repetition(s) ==="
+for rep in $(seq "$REPS"); do
+	echo "repetition $rep/$REPS"
+	for mode in $MODES; do
+		for who in $PEERS; do
+			api_run "$who" "$mode"
+		done
+	done
+done
+
+echo
+echo "=== bench-api summary ($N routes, $REPS reps; median [min-max]) ==="
+awk -v n="$N" '
+function med(a, k,    i, j, t) {
+	for (i = 2; i <= k; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+}
+# stat(key, col): median [min-max] of column col over runs of key
+function stat(key, col, kind,    i, k, a) {
+	k = 0
+	for (i = 1; i <= nr; i++)
+		if (w[i] == key && v[i, col] != "NA")
+			a[++k] = v[i, col] + 0
+	if (k == 0) { s_med = "NA"; return "NA" }
+	s_med = med(a, k)
+	return sprintf("%s [%s-%s]", fmt(kind, s_med), fmt(kind, a[1]),
+		       fmt(kind, a[k]))
+}
+function fmt(kind, x) {
+	if (kind == "mb") return sprintf("%.1f", x / 1024)
+	if (kind == "rate") return sprintf("%.0f", x)
+	return sprintf("%.3f", x)
+}
+{
+	nr++; w[nr] = $1 " " $2
+	for (c = 3; c <= NF; c++) v[nr, c] = $c
+	# routes/s as column 20
+	v[nr, 20] = ($3 == "NA" || $3 <= 0) ? "NA" : n / $3
+	if (!(w[nr] in seen)) { seen[w[nr]] = 1; order[++nk] = w[nr] }
+	runs[w[nr]]++
+	if ($3 != "NA") full[w[nr]]++
+}
+END {
+	printf "%-20s %-24s %-26s %-24s %-24s %-22s %-22s %-22s %s\n",
+	       "peer / mode", "end to end s", "routes/s",
+	       "apigen write s", "engine CPU s", "engine RSS before MB", "engine RSS after MB",
+	       "engine HWM after MB", "complete"
+	for (j = 1; j <= nk; j++) {
+		key = order[j]
+		printf "%-20s %-24s %-26s %-24s %-24s %-22s %-22s %-22s %d/%d\n", key,
+		       stat(key, 3, "s"), stat(key, 20, "rate"),
+		       stat(key, 8, "s"), stat(key, 13, "s"), stat(key, 4, "mb"),
+		       stat(key, 6, "mb"), stat(key, 7, "mb"), full[key],
+		       runs[key]
+		st = stat(key, 20, "rate")
+		if (key ~ /^bird/ && s_med != "NA")
+			printf("%20s target >= 200000 routes/s into BIRD: %s\n", "",
+			       (s_med >= 200000) ? "met" : "NOT met")
+	}
+	for (i = 1; i <= nr; i++)
+		if (v[i, 11] != "NA" && v[i, 11] != "" &&
+		    (!(w[i] in lo) || v[i, 11] + 0 < lo[w[i]]))
+			lo[w[i]] = v[i, 11] + 0
+	for (k in lo)
+		ex = ex sprintf(" %s: %d", k, lo[k])
+	if (ex != "")
+		printf "\nroutes at the peer 2 s after apigen exited (acks mode, lowest of the runs; must be %d):%s\n", n, ex
+	for (j = 1; j <= nk; j++)
+		if (order[j] ~ /acks$/) {
+			st = stat(order[j], 9, "s")
+			if (s_med != "NA")
+				ak = ak sprintf(" %s: %s s;", order[j], st)
+		}
+	if (ak != "")
+		printf "apigen saw every ack after:%s\n", ak
+}' "$TMP/results"
+exit 0
