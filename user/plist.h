@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Prefix lists: "P [ge G] [le L]" entries, IPv4 and IPv6, matched with a
- * binary trie so a lookup costs O(prefix length) whatever the list size. */
+ * hash table per family keyed by (prefix, length): a lookup costs one
+ * probe per entry length in use (at most 33 or 129), whatever the list
+ * size. */
 #ifndef BGPS_PLIST_H
 #define BGPS_PLIST_H
 

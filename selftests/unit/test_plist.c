@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests for user/plist.c: prefix-list semantics (ge/le defaults and
- * bounds), refusals that name the rule, and the trie checked against a
+ * bounds), refusals that name the rule, and the tables checked against a
  * brute-force scan, because a wrong filter silently leaks or drops routes. */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -460,7 +460,7 @@ int main(void)
 	CU_add_test(s, "boundaries", test_boundaries);
 	CU_add_test(s, "IPv4 and IPv6 kept apart", test_family_separation);
 	CU_add_test(s, "refusals name the rule", test_refusals);
-	CU_add_test(s, "trie agrees with a linear scan", test_random_vs_linear);
+	CU_add_test(s, "tables agree with a linear scan", test_random_vs_linear);
 	CU_add_test(s, "100,000-entry list", test_large);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
