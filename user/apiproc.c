@@ -416,6 +416,19 @@ static void proc_line(struct aproc *p, const char *line, size_t len)
 	if (!len)
 		return; /* ExaBGP ignores empty lines */
 	p->cmds++;
+	if (len > API_LINE_MAX) {
+		/* whole in one read: refused like one still arriving */
+		char t[96];
+
+		p->long_lines++;
+		p->errors++;
+		snprintf(t, sizeof(t), "line too long (%zu bytes, limit %d)",
+			 len, API_LINE_MAX);
+		snprintf(src, sizeof(src), "process %s", p->name);
+		audit("api_error", src, line, 64, t);
+		proc_ack(p, 0);
+		return;
+	}
 	if (!take_token(p)) {
 		p->limited++;
 		if (time(NULL) != p->limited_said) {
