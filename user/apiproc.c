@@ -312,7 +312,9 @@ int apiproc_run(const char *line, size_t len, const char *source,
 		r = sessions_announce(sel, nsel, &c.route, c.watchdog, c.nlri,
 				      c.nnlri, on_refused, &rf);
 		if (r < 0) {
-			snprintf(err, errlen, "no configured neighbor matches");
+			snprintf(err, errlen, "no configured neighbor matches "
+					      "(or none has the route's address "
+					      "family)");
 			rc = -1;
 		} else if (rf.n) {
 			/* the session audited each refusal already */

@@ -2051,11 +2051,18 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 
 		if (!s || !selected(s, sel, nsel))
 			continue;
-		matched = 1;
 		for (size_t k = 0; k < n; k++) {
 			char why[FILTER_WHY_MAX];
 
+			if (nsel || family_on(s, nlri[k].family))
+				matched = 1;
+
 			if (!family_on(s, nlri[k].family)) {
+				/* a route goes to the neighbors of its
+				 * family (ExaBGP); naming one that lacks it
+				 * is an error */
+				if (!nsel)
+					continue;
 				snprintf(why, sizeof(why), "family %s unicast "
 					 "is not enabled for this neighbor",
 					 nlri[k].family == AF_INET ? "ipv4"

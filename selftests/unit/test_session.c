@@ -587,6 +587,19 @@ static void test_api_announce_withdraw(void)
 						  &r.prefix, 1, on_ref, NULL),
 				-1);
 	}
+	/* IPv6: this neighbor is IPv4 only.  Without a selector the route
+	 * has no neighbor of its family; naming the neighbor is refused */
+	route_for(&r, "2001:db8:1::/48");
+	nref = 0;
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, &r.prefix, 1,
+					  on_ref, NULL),
+			-1);
+	CU_ASSERT_EQUAL(nref, 0);
+	CU_ASSERT_EQUAL(sessions_announce(&peer, 1, &r, NULL, &r.prefix, 1,
+					  on_ref, NULL),
+			0);
+	CU_ASSERT_EQUAL(nref, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ref_why, "family ipv6 unicast"));
 	/* withdraw */
 	route_for(&r, "100.10.0.1/32");
 	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, &r.prefix, 1), 1);
