@@ -127,7 +127,7 @@ struct cfg_parser {
 	size_t ntmpl;
 	size_t units; /* routes and list items read, against the limit */
 
-	struct cfg_pos user_pos, guard_pos, log_pos, rfc8212_pos;
+	struct cfg_pos user_pos, guard_pos, log_pos, rfc8212_pos, control_pos;
 	int iface_given;
 	size_t plist_entries; /* in all prefix-lists, against the limit */
 };
@@ -564,6 +564,8 @@ static const struct {
 	{ "keyid", "tcp-ao" },
 	{ "algorithm", "tcp-ao" },
 	{ "audit", "log" },
+	{ "group", "control" },
+	{ "change-group", "control" },
 	{ "import", "filter" },
 	{ "export", "filter" },
 	{ "reject-bogons", "filter import/export" },
@@ -2589,7 +2591,7 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 }
 
 /* Like useradd's default NAME_REGEX, plus upper case and dots. */
-static int cfg_user(struct cfg_parser *p)
+static int cfg_is_account_name(const struct cfg_parser *p)
 {
 	const char *s = p->tok.text;
 	int ok = cfg_is_value(&p->tok) && p->tok.len &&
@@ -2602,7 +2604,14 @@ static int cfg_user(struct cfg_parser *p)
 		     (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
 		     ch == '.';
 	}
-	if (!ok)
+	return ok;
+}
+
+static int cfg_user(struct cfg_parser *p)
+{
+	const char *s = p->tok.text;
+
+	if (!cfg_is_account_name(p))
 		return cfg_err_tok(p,
 				   "'user' needs a user name of 1..%d letters, "
 				   "digits or - _ .",
@@ -2615,6 +2624,43 @@ static int cfg_user(struct cfg_parser *p)
 				   s);
 	memcpy(p->c->user, s, p->tok.len + 1);
 	return cfg_take(p, 0);
+}
+
+/*
+ * control { group NAME; change-group NAME; }: who may connect to the
+ * control socket (its group), and who may use the commands that change
+ * something (reload, announce, withdraw, neighbor shutdown/restart).
+ */
+static int cfg_control(struct cfg_parser *p, struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = { { "group", 0 },
+					     { "change-group", 1 } };
+	struct cfg_pos at = { 0, 0 }, seen[2] = { { 0, 0 } };
+	const struct cfg_kw *k = NULL;
+	int r;
+
+	while (!(r = cfg_block_kw(p, kws, 2, "control block", open, &k,
+				  &at))) {
+		char *dst = k->id ? p->c->control_change_group
+				  : p->c->control_group;
+
+		if (seen[k->id].line)
+			return cfg_err_at(p, at,
+					  "'%s' is already set in this "
+					  "block at %u:%u",
+					  k->name, seen[k->id].line,
+					  seen[k->id].col);
+		seen[k->id] = at;
+		if (!cfg_is_account_name(p))
+			return cfg_err_tok(p,
+					   "'%s' needs a group name of 1..%d "
+					   "letters, digits or - _ .",
+					   k->name, CFG_USER_MAX);
+		memcpy(dst, p->tok.text, p->tok.len + 1);
+		if (cfg_take(p, 0) || cfg_semi(p))
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
 }
 
 static int cfg_log(struct cfg_parser *p, struct cfg_pos open)
@@ -2759,7 +2805,8 @@ enum {
 	TK_USER,
 	TK_LOG,
 	TK_PLIST,
-	TK_RFC8212
+	TK_RFC8212,
+	TK_CONTROL
 };
 
 static const struct cfg_kw cfg_top_kws[] = {
@@ -2767,6 +2814,7 @@ static const struct cfg_kw cfg_top_kws[] = {
 	{ "process", TK_PROCESS },   { "guard", TK_GUARD },
 	{ "user", TK_USER },	     { "log", TK_LOG },
 	{ "prefix-list", TK_PLIST }, { "rfc8212", TK_RFC8212 },
+	{ "control", TK_CONTROL },
 };
 
 static int cfg_once(struct cfg_parser *p, struct cfg_pos *seen,
@@ -2833,6 +2881,11 @@ static int cfg_top(struct cfg_parser *p)
 		case TK_RFC8212:
 			if (cfg_once(p, &p->rfc8212_pos, at, "rfc8212") ||
 			    cfg_rfc8212(p) || cfg_semi(p))
+				return -1;
+			break;
+		case TK_CONTROL:
+			if (cfg_once(p, &p->control_pos, at, "control") ||
+			    cfg_open(p) || cfg_control(p, at))
 				return -1;
 			break;
 		default:
@@ -3909,6 +3962,15 @@ void config_print(FILE *f, const struct config *c)
 		cfg_print_word(f, c->audit_path);
 		fputs(";\n}\n", f);
 	}
+	if (c->control_group[0] || c->control_change_group[0]) {
+		fputs("\ncontrol {\n", f);
+		if (c->control_group[0])
+			fprintf(f, "\tgroup %s;\n", c->control_group);
+		if (c->control_change_group[0])
+			fprintf(f, "\tchange-group %s;\n",
+				c->control_change_group);
+		fputs("}\n", f);
+	}
 	fputs("\nguard {\n", f);
 	if (g->iface_auto)
 		fputs("\tinterface auto;\n", f);
@@ -4133,6 +4195,8 @@ int config_equal(const struct config *a, const struct config *b,
 	const struct cfg_guard *ga = &a->guard, *gb = &b->guard;
 
 	if (strcmp(a->user, b->user) ||
+	    strcmp(a->control_group, b->control_group) ||
+	    strcmp(a->control_change_group, b->control_change_group) ||
 	    !cfg_str_eq(a->audit_path, b->audit_path) ||
 	    a->nneighbors != b->nneighbors || a->nprocesses != b->nprocesses ||
 	    a->nplists != b->nplists || a->rfc8212_strict != b->rfc8212_strict)

@@ -328,6 +328,11 @@ struct config {
 	size_t nplists;
 	int rfc8212_strict;	/* rfc8212 strict;: eBGP without a policy
 				 * sends and accepts nothing */
+	/* control { group; change-group; }: "" unset.  group owns the
+	 * control socket (default: the user's group); without
+	 * change-group every client that can connect may change. */
+	char control_group[CFG_USER_MAX + 1];
+	char control_change_group[CFG_USER_MAX + 1];
 };
 
 /* The neighbor is eBGP (its AS differs from ours). */
