@@ -36,6 +36,7 @@
 #define CTL_MAX_CLIENTS 32
 #define CTL_LINE_MAX 1024
 #define CTL_TIMEOUT_SECS 10
+#define CTL_MAX_GROUPS 64
 #define CFG_TEXT_MAX (16u * 1024 * 1024)
 
 enum { EV_PARENT = 1, EV_CONTROL, EV_LISTEN_BASE = 0x10, EV_CLIENT = 0x100 };
@@ -47,6 +48,12 @@ struct client {
 	int json;
 	uint32_t wait_id; /* waiting for the parent's answer to this id */
 	time_t since;
+	/* the client's credentials (SO_PEERCRED, SO_PEERGROUPS) */
+	int creds;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[CTL_MAX_GROUPS];
+	int ngroups;
 };
 
 struct engine {
@@ -67,6 +74,7 @@ struct engine {
 	struct client clients[CTL_MAX_CLIENTS];
 	uint32_t next_id;
 	uint64_t ctl_refused;
+	struct imsg_control ctl; /* change-group, audit path (parent) */
 };
 
 /* --- replies --------------------------------------------------------------- */
@@ -207,12 +215,24 @@ static void cmd_status(struct engine *e, struct client *c)
 		json_str(&b, e->conf_name);
 		bprintf(&b,
 			",\"generation\":%u,\"uptime_s\":%ld,\"neighbors\":%zu,"
-			"\"control_refused\":%llu,\"api\":{\"processes\":%zu,"
+			"\"control_refused\":%llu,\"change_group\":",
+			e->gen, up, e->cfg ? e->cfg->nneighbors : 0,
+			(unsigned long long)e->ctl_refused);
+		if (e->ctl.change_set)
+			json_str(&b, e->ctl.change_group);
+		else
+			bprintf(&b, "null");
+		bprintf(&b, ",\"audit\":");
+		if (e->ctl.audit[0])
+			json_str(&b, e->ctl.audit);
+		else
+			bprintf(&b, "null");
+		bprintf(&b,
+			",\"api\":{\"processes\":%zu,"
 			"\"commands\":%llu,\"errors\":%llu,"
 			"\"rate_limited\":%llu,\"long_lines\":%llu,"
 			"\"events_dropped\":%llu}}\n",
-			e->gen, up, e->cfg ? e->cfg->nneighbors : 0,
-			(unsigned long long)e->ctl_refused, as.processes,
+			as.processes,
 			(unsigned long long)as.commands,
 			(unsigned long long)as.errors,
 			(unsigned long long)as.rate_limited,
@@ -221,6 +241,11 @@ static void cmd_status(struct engine *e, struct client *c)
 	} else {
 		bprintf(&b, "  %zu neighbors configured\n",
 			e->cfg ? e->cfg->nneighbors : 0);
+		bprintf(&b, "  audit log %s\n",
+			e->ctl.audit[0] ? e->ctl.audit : "(none)");
+		if (e->ctl.change_set)
+			bprintf(&b, "  changes need group %s\n",
+				e->ctl.change_group);
 		bprintf(&b, "  api: %zu processes, %llu commands, %llu errors, "
 			"%llu rate-limited, %llu over-long lines\n",
 			as.processes, (unsigned long long)as.commands,
@@ -232,7 +257,10 @@ static void cmd_status(struct engine *e, struct client *c)
 	free(b.p);
 }
 
-static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
+/* show neighbor [ADDR] [summary]: a table, one line each with summary,
+ * or every detail of one neighbor when ADDR is named. */
+static void cmd_neighbors(struct engine *e, struct client *c, const char *arg,
+			  int summary)
 {
 	struct buf b = { 0 };
 	char a[PREFIX_STRLEN];
@@ -240,7 +268,10 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 
 	if (c->json)
 		bprintf(&b, "[");
-	else
+	else if (summary)
+		bprintf(&b, "%-28s %10s %-12s %8s %7s %7s\n", "NEIGHBOR",
+			"PEER-AS", "STATE", "UP", "PFX-IN", "PFX-OUT");
+	else if (!arg)
 		bprintf(&b, "%-28s %10s %10s %-5s %-5s %-12s %8s %7s %7s  %s\n",
 			"NEIGHBOR", "PEER-AS", "LOCAL-AS", "AUTH", "GTSM",
 			"STATE", "UP", "PFX-IN", "PFX-OUT", "LAST ERROR");
@@ -266,6 +297,7 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 				"\"uptime_s\":%llu,\"prefixes_in\":%zu,"
 				"\"prefixes_out\":%zu,\"messages_in\":%llu,"
 				"\"messages_out\":%llu,\"hold_time\":%u,"
+				"\"md5\":%s,\"tcp_ao\":%s,\"gtsm\":%s,"
 				"\"last_error\":",
 				n ? "," : "", a, nb->peer_as, nb->local_as,
 				auth, nb->gtsm.min_ttl_in,
@@ -273,7 +305,10 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 				(unsigned long long)si.uptime_s,
 				si.prefixes_in, si.prefixes_out,
 				(unsigned long long)si.msgs_in,
-				(unsigned long long)si.msgs_out, si.hold);
+				(unsigned long long)si.msgs_out, si.hold,
+				nb->md5.enabled ? "true" : "false",
+				nb->tcp_ao.enabled ? "true" : "false",
+				nb->gtsm.min_ttl_in ? "true" : "false");
 			json_str(&b, si.last_error);
 			bprintf(&b,
 				",\"routes_originated\":%zu,"
@@ -286,6 +321,40 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg)
 			bprintf(&b, ",\"description\":");
 			json_str(&b, nb->description ? nb->description : "");
 			bprintf(&b, "}");
+		} else if (summary) {
+			bprintf(&b, "%-28s %10u %-12s %7llus %7zu %7zu\n", a,
+				nb->peer_as, sess_state_name(si.state),
+				(unsigned long long)si.uptime_s,
+				si.prefixes_in, si.prefixes_out);
+		} else if (arg) {
+			bprintf(&b,
+				"neighbor %s%s%s\n"
+				"  peer AS %u, local AS %u, hold time %u\n"
+				"  state %s, up %llus\n"
+				"  prefixes in %zu, out %zu, originated %zu\n"
+				"  messages in %llu, out %llu\n"
+				"  filtered in %llu, refused out %llu%s\n"
+				"  TCP-MD5 %s, TCP-AO %s, GTSM %s",
+				a, nb->description ? " - " : "",
+				nb->description ? nb->description : "",
+				nb->peer_as, nb->local_as, si.hold,
+				sess_state_name(si.state),
+				(unsigned long long)si.uptime_s,
+				si.prefixes_in, si.prefixes_out, si.routes_api,
+				(unsigned long long)si.msgs_in,
+				(unsigned long long)si.msgs_out,
+				(unsigned long long)si.filtered_in,
+				(unsigned long long)si.refused_out,
+				si.max_prefix_hit ? ", max-prefix exceeded"
+						  : "",
+				nb->md5.enabled ? "on" : "off",
+				nb->tcp_ao.enabled ? "on" : "off",
+				nb->gtsm.min_ttl_in ? "on" : "off");
+			if (nb->gtsm.min_ttl_in)
+				bprintf(&b, " (min TTL %u)",
+					nb->gtsm.min_ttl_in);
+			bprintf(&b, "\n  last error %s\n",
+				si.last_error[0] ? si.last_error : "-");
 		} else {
 			bprintf(&b,
 				"%-28s %10u %10u %-5s %-5s %-12s %7llus %7zu "
@@ -331,6 +400,52 @@ static void rib_line(const struct prefix *p, const char *desc, void *arg)
 	o->n++;
 }
 
+/* show rib in|out PREFIX? for every neighbor: one section each, at most
+ * RIB_SHOW_MAX routes in all. */
+static void cmd_rib_all(struct engine *e, struct client *c, int out,
+			const char *only)
+{
+	struct prefix one;
+	struct buf b = { 0 };
+	struct rib_out o = { &b, c->json, 0 };
+	char err[160], a[PREFIX_STRLEN];
+	size_t left = RIB_SHOW_MAX;
+
+	if (only && prefix_parse(only, &one, err, sizeof(err)) < 0) {
+		client_error(e, c, "%s", err);
+		return;
+	}
+	if (c->json)
+		bprintf(&b, "[");
+	for (size_t i = 0; e->cfg && i < e->cfg->nneighbors; i++) {
+		const struct prefix *nb = &e->cfg->neighbors[i].address;
+		size_t skipped = 0;
+		long n;
+
+		prefix_fmt(nb, a, sizeof(a));
+		if (c->json)
+			bprintf(&b, "%s{\"neighbor\":\"%s\",\"routes\":[",
+				i ? "," : "", a);
+		else
+			bprintf(&b, "%sneighbor %s (Adj-RIB-%s):\n", i ? "\n" : "",
+				a, out ? "Out" : "In");
+		o.n = 0;
+		n = sessions_rib(nb, out, only ? &one : NULL, left, c->json,
+				 rib_line, &o, &skipped);
+		if (n > 0)
+			left -= (size_t)n < left ? (size_t)n : left;
+		if (c->json)
+			bprintf(&b, "],\"not_shown\":%zu}", skipped);
+		else if (skipped)
+			bprintf(&b, "(%zu more not shown; name a prefix or a "
+				"neighbor)\n", skipped);
+	}
+	if (c->json)
+		bprintf(&b, "]\n");
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
 static void cmd_rib(struct engine *e, struct client *c, int out,
 		    const char *addr, const char *only)
 {
@@ -341,6 +456,10 @@ static void cmd_rib(struct engine *e, struct client *c, int out,
 	size_t skipped = 0;
 	long n;
 
+	if (!addr) {
+		cmd_rib_all(e, c, out, only);
+		return;
+	}
 	if (prefix_parse(addr, &nb, err, sizeof(err)) < 0 ||
 	    !prefix_is_host(&nb)) {
 		client_error(e, c, "'%s' is not a neighbor address", addr);
@@ -403,8 +522,8 @@ static void ask_parent(struct engine *e, struct client *c, int type)
 }
 
 static const char *const commands_help =
-	"commands: status | show neighbor [ADDR] | show guard | "
-	"show rib in|out neighbor ADDR [PREFIX] | reload | "
+	"commands: status | show neighbor [ADDR] [summary] | show guard | "
+	"show rib in|out [neighbor ADDR] [PREFIX] | reload | "
 	"neighbor ADDR shutdown [TEXT] | neighbor ADDR restart | "
 	"[neighbor ADDR] announce|withdraw route ... (the ExaBGP API) | help";
 
@@ -470,6 +589,34 @@ static void api_reload(void *arg)
 	imsg_send(e->fds->parent, IMSG_RELOAD_REQ, &id, 4, -1);
 }
 
+/*
+ * Commands that change something (control { change-group }): root, the
+ * daemon's own user, or a member of change-group; without change-group
+ * everyone who can connect (the socket's mode and group decide that).
+ * Read-only commands are open to every client.
+ */
+static int client_may_change(const struct engine *e, const struct client *c)
+{
+	if (!e->ctl.change_set)
+		return 1;
+	if (!c->creds)
+		return 0;
+	if (c->uid == 0 || c->uid == getuid() ||
+	    c->gid == e->ctl.change_gid)
+		return 1;
+	for (int i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == e->ctl.change_gid)
+			return 1;
+	return 0;
+}
+
+static int request_changes(int argc, char **argv)
+{
+	return !strcmp(argv[0], "reload") || !strcmp(argv[0], "announce") ||
+	       !strcmp(argv[0], "withdraw") ||
+	       (!strcmp(argv[0], "neighbor") && argc >= 3);
+}
+
 static void client_request(struct engine *e, struct client *c)
 {
 	char *argv[8], *save = NULL, *t;
@@ -499,13 +646,28 @@ static void client_request(struct engine *e, struct client *c)
 		client_error(e, c, "empty request; %s", commands_help);
 		return;
 	}
+	if (request_changes(argc, argv) && !client_may_change(e, c)) {
+		client_error(e, c,
+			     "permission denied: '%s' needs membership of "
+			     "group %s",
+			     argv[0], e->ctl.change_group);
+		return;
+	}
 	if (!strcmp(argv[0], "status") && argc == 1)
 		cmd_status(e, c);
 	else if (!strcmp(argv[0], "show") && argc >= 2 &&
 		 (!strcmp(argv[1], "neighbor") ||
 		  !strcmp(argv[1], "neighbors")) &&
-		 argc <= 3)
-		cmd_neighbors(e, c, argc == 3 ? argv[2] : NULL);
+		 argc <= 4) {
+		int summary = argc > 2 && !strcmp(argv[argc - 1], "summary");
+		int nargs = argc - 2 - summary;
+
+		if (nargs > 1)
+			client_error(e, c, "usage: show neighbor [ADDR] "
+					   "[summary]");
+		else
+			cmd_neighbors(e, c, nargs ? argv[2] : NULL, summary);
+	}
 	else if (!strcmp(argv[0], "show") && argc == 2 &&
 		 !strcmp(argv[1], "guard"))
 		ask_parent(e, c, IMSG_GUARD_REQ);
@@ -515,6 +677,11 @@ static void client_request(struct engine *e, struct client *c)
 		 !strcmp(argv[3], "neighbor"))
 		cmd_rib(e, c, !strcmp(argv[2], "out"), argv[4],
 			argc == 6 ? argv[5] : NULL);
+	else if (!strcmp(argv[0], "show") && argc >= 3 && argc <= 4 &&
+		 !strcmp(argv[1], "rib") &&
+		 (!strcmp(argv[2], "in") || !strcmp(argv[2], "out")))
+		cmd_rib(e, c, !strcmp(argv[2], "out"), NULL,
+			argc == 4 ? argv[3] : NULL);
 	else if (!strcmp(argv[0], "reload") && argc == 1)
 		ask_parent(e, c, IMSG_RELOAD_REQ);
 	else if (!strcmp(argv[0], "neighbor") && argc >= 3 &&
@@ -771,6 +938,12 @@ static void parent_msg(struct engine *e)
 			m.fd = -1;
 			break;
 		}
+		case IMSG_CONTROL_INFO:
+			memcpy(&e->ctl, m.data, sizeof(e->ctl));
+			e->ctl.change_group[sizeof(e->ctl.change_group) - 1] =
+				0;
+			e->ctl.audit[sizeof(e->ctl.audit) - 1] = 0;
+			break;
 		case IMSG_PROC_GONE: {
 			struct imsg_proc pr;
 
@@ -796,6 +969,25 @@ static void parent_msg(struct engine *e)
 
 /* --- control socket ----------------------------------------------------------- */
 
+/* Who is asking: the kernel's word for it, taken at connect time. */
+static void client_creds(struct client *c)
+{
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) < 0 ||
+	    len != sizeof(uc))
+		return;
+	c->uid = uc.uid;
+	c->gid = uc.gid;
+	c->creds = 1;
+	len = sizeof(c->groups);
+	/* More groups than fit: ERANGE, and only the primary one counts. */
+	if (getsockopt(c->fd, SOL_SOCKET, SO_PEERGROUPS, c->groups, &len) ==
+	    0)
+		c->ngroups = len / sizeof(gid_t);
+}
+
 static void control_accept(struct engine *e)
 {
 	for (;;) {
@@ -819,6 +1011,7 @@ static void control_accept(struct engine *e)
 		memset(&e->clients[i], 0, sizeof(e->clients[i]));
 		e->clients[i].fd = fd;
 		e->clients[i].since = time(NULL);
+		client_creds(&e->clients[i]);
 		ev.data.u32 = EV_CLIENT + i;
 		epoll_ctl(e->epfd, EPOLL_CTL_ADD, fd, &ev);
 	}

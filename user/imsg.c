@@ -32,6 +32,8 @@ static const struct {
 	[IMSG_PROC_FD] = { "proc-fd", IMSG_P2E, 1, sizeof(struct imsg_proc) },
 	[IMSG_PROC_GONE] = { "proc-gone", IMSG_P2E, 0,
 			     sizeof(struct imsg_proc) },
+	[IMSG_CONTROL_INFO] = { "control-info", IMSG_P2E, 0,
+				sizeof(struct imsg_control) },
 	[IMSG_READY] = { "ready", IMSG_E2P, 0, 0 },
 	[IMSG_RELOAD_REQ] = { "reload-request", IMSG_E2P, 0, 4 },
 	[IMSG_GUARD_REQ] = { "guard-request", IMSG_E2P, 0, 4 },

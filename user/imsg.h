@@ -37,6 +37,7 @@ enum imsg_type {
 	IMSG_GUARD_STATUS,  /* struct imsg_guard_status */
 	IMSG_PROC_FD,	    /* struct imsg_proc + one fd: an API process */
 	IMSG_PROC_GONE,	    /* struct imsg_proc: that process exited */
+	IMSG_CONTROL_INFO,  /* struct imsg_control: control socket policy */
 	/* engine -> parent */
 	IMSG_READY,	    /* no payload: config applied, serving */
 	IMSG_RELOAD_REQ,    /* u32 request id */
@@ -96,6 +97,20 @@ struct imsg_proc {
 	uint8_t pad[2];
 	uint32_t gen;
 	uint32_t pid;
+};
+
+/*
+ * What the engine needs to know about its control socket and cannot find
+ * out itself (no /etc/group, no files under Landlock): the change-group,
+ * resolved by the parent, and where the parent writes the audit log.
+ * Sent with every config.
+ */
+struct imsg_control {
+	uint32_t change_gid;
+	uint8_t change_set;	  /* 0: every client may change */
+	uint8_t pad[3];
+	char change_group[36];	  /* NUL-terminated, for messages */
+	char audit[512];	  /* NUL-terminated; "" none (or too long) */
 };
 
 struct imsg {

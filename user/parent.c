@@ -16,6 +16,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <grp.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <libgen.h>
@@ -70,6 +71,9 @@ struct parent {
 	uint32_t gen;
 	uid_t uid;
 	gid_t gid;
+	gid_t ctl_gid;		/* control { group }, default gid */
+	gid_t change_gid;	/* control { change-group } */
+	int change_set;
 	char pin_dir[CFG_PIN_DIR_MAX + 1];
 
 	struct guard g;
@@ -483,14 +487,14 @@ static int bind_control(struct parent *p)
 	snprintf(dir, sizeof(dir), "%s", path);
 	/* The run folder: root-owned, the daemon's group may enter. */
 	if (mkdir(dirname(dir), 0750) == 0)
-		chown(dir, 0, p->gid);
+		chown(dir, 0, p->ctl_gid);
 	strcpy(sun.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
 	unlink(path); /* a stale socket; the pid file lock proves it is */
 	if (bind(fd, (void *)&sun, sizeof(sun)) < 0 ||
-	    chown(path, p->uid, p->gid) < 0 || chmod(path, 0660) < 0 ||
+	    chown(path, p->uid, p->ctl_gid) < 0 || chmod(path, 0660) < 0 ||
 	    listen(fd, 16) < 0) {
 		log_warn("control socket %s", path);
 		close(fd);
@@ -555,6 +559,51 @@ static void bind_bgp(struct parent *p)
 
 /* --- the engine ---------------------------------------------------------- */
 
+/* control { group; change-group; } as gids: the engine cannot read
+ * /etc/group under Landlock, so names are resolved here. */
+static int resolve_control(const struct config *c, gid_t def, gid_t *ctl,
+			   gid_t *change, int *change_set, char *err,
+			   size_t errlen)
+{
+	const char *names[2] = { c->control_group, c->control_change_group };
+	gid_t gids[2] = { def, 0 };
+
+	for (int i = 0; i < 2; i++) {
+		struct group *gr;
+
+		if (!names[i][0])
+			continue;
+		errno = 0;
+		gr = getgrnam(names[i]);
+		if (!gr) {
+			snprintf(err, errlen,
+				 "control { %s %s; }: no such group%s%s",
+				 i ? "change-group" : "group", names[i],
+				 errno ? ": " : "", errno ? strerror(errno) : "");
+			return -1;
+		}
+		gids[i] = gr->gr_gid;
+	}
+	*ctl = gids[0];
+	*change = gids[1];
+	*change_set = names[1][0] != 0;
+	return 0;
+}
+
+static int send_control_info(struct parent *p)
+{
+	const char *audit = p->o->audit ? p->o->audit : p->cfg->audit_path;
+	struct imsg_control m = { 0 };
+
+	m.change_gid = p->change_gid;
+	m.change_set = p->change_set;
+	snprintf(m.change_group, sizeof(m.change_group), "%s",
+		 p->cfg->control_change_group);
+	if (audit && strlen(audit) < sizeof(m.audit))
+		memcpy(m.audit, audit, strlen(audit) + 1);
+	return imsg_send(p->eng_sock, IMSG_CONTROL_INFO, &m, sizeof(m), -1);
+}
+
 static int send_config(struct parent *p)
 {
 	uint32_t gen = p->gen;
@@ -597,6 +646,8 @@ static int send_config(struct parent *p)
 				return r;
 		}
 	}
+	if ((r = send_control_info(p)))
+		return r;
 	return imsg_send(p->eng_sock, IMSG_CONFIG_END, &gen, 4, -1);
 }
 
@@ -739,6 +790,24 @@ static int reload(struct parent *p, char *msg, size_t msglen)
 	if (strcmp(c->user, p->cfg->user))
 		log_warnx("user changes only at restart (keeping %s)",
 			  p->cfg->user);
+	{
+		gid_t ctl, change;
+		int set;
+
+		if (resolve_control(c, p->gid, &ctl, &change, &set, err,
+				    sizeof(err)) < 0) {
+			log_warnx("reload refused, old config stays: %s", err);
+			audit_event(p, "reload_refused", err);
+			snprintf(msg, msglen, "%.480s", err);
+			config_free(c);
+			secfile_wipe(text, len);
+			return -EINVAL;
+		}
+		if (ctl != p->ctl_gid)
+			log_warnx("control group changes only at restart");
+		p->change_gid = change;
+		p->change_set = set;
+	}
 	if (guard_configure(p, c, err, sizeof(err)) < 0)
 		log_warnx("reload: %s", err);
 	snprintf(c->user, sizeof(c->user), "%s", p->cfg->user);
@@ -955,6 +1024,11 @@ int parent_main(const struct daemon_opts *o)
 		struct proc_hooks h = { proc_notify, proc_audit, p };
 
 		proc_set_init(&p->procs, p->uid, p->gid, p->cfg->user, &h);
+	}
+	if (resolve_control(p->cfg, p->gid, &p->ctl_gid, &p->change_gid,
+			    &p->change_set, err, sizeof(err)) < 0) {
+		log_warnx("%s", err);
+		return 1;
 	}
 	snprintf(p->pin_dir, sizeof(p->pin_dir), "%s",
 		 o->pin_dir ? o->pin_dir : p->cfg->guard.pin_dir);
