@@ -20,7 +20,7 @@ msg = @printf '  %-8s %s\n' $(1) $(2)
 endif
 
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
-MULTIARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
@@ -49,7 +49,7 @@ BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
 .PHONY: all deps test test-unit test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
-	clean install demo help fmt
+	clean install demo help fmt fuzz fuzz-build
 
 all: $(BINS)
 
@@ -81,6 +81,9 @@ $(O)/bgpshieldctl: $(O)/api.o
 
 # bgpshieldctl show bogons prints filter.c's table.
 $(O)/bgpshieldctl: $(O)/filter.o $(O)/plist.o
+
+# bgpshieldctl keygen and guard nft (the config's guard rules).
+$(O)/bgpshieldctl: $(O)/ctl_tools.o $(O)/config.o $(O)/secfile.o
 
 $(O)/bgpshieldd: $(DAEMON_OBJS) $(LIB_OBJS)
 	$(call msg,LD,$@)
@@ -183,6 +186,34 @@ test-netns: all
 
 test: deps all test-unit test-bpf test-netns
 
+# --- fuzzing (libFuzzer: clang, its own build folder) -----------------------
+FUZZERS := bgp roundtrip config api imsg
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+FUZZ_LINK = $(call msg,FUZZ,$@); \
+	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) \
+	-o $@ $(LDLIBS)
+
+$(O)/fuzz_bgp: selftests/fuzz/fuzz_bgp.c $(O)/api_json.o $(BGP_OBJS) $(O)/addr.o
+	$(Q)$(FUZZ_LINK)
+$(O)/fuzz_roundtrip: selftests/fuzz/fuzz_roundtrip.c $(BGP_OBJS) $(O)/addr.o
+	$(Q)$(FUZZ_LINK)
+$(O)/fuzz_config: selftests/fuzz/fuzz_config.c $(CONFIG_OBJS) $(LIB_OBJS)
+	$(Q)$(FUZZ_LINK)
+$(O)/fuzz_api: selftests/fuzz/fuzz_api.c $(O)/api.o $(O)/addr.o
+	$(Q)$(FUZZ_LINK)
+$(O)/fuzz_imsg: selftests/fuzz/fuzz_imsg.c $(O)/imsg.o
+	$(Q)$(FUZZ_LINK)
+
+fuzz-build: $(addprefix $(O)/fuzz_,$(FUZZERS))
+
+# Each harness FUZZ_SECONDS (default 60) from the committed seeds; new
+# inputs go to build-fuzz/corpus-*, crashes to build-fuzz/crash-*.
+fuzz:
+	$(MAKE) O=build-fuzz CC=$(CLANG) CFLAGS="$(FUZZ_CFLAGS)" fuzz-build
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
+
 # ASan/UBSan build of the tests in its own folder.
 check-asan:
 	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -259,7 +290,7 @@ fmt:
 	clang-format -i bpf/*.c include/*.h user/*.c user/*.h selftests/*/*.c
 
 clean:
-	rm -rf $(O) build-asan
+	rm -rf $(O) build-asan build-fuzz
 
 help:
 	@echo 'targets: all (default) deps test test-unit test-bpf test-netns bench bench-guard bench-bgp bench-api'
