@@ -38,6 +38,8 @@ static const struct {
 	[IMSG_RELOAD_REQ] = { "reload-request", IMSG_E2P, 0, 4 },
 	[IMSG_GUARD_REQ] = { "guard-request", IMSG_E2P, 0, 4 },
 	[IMSG_AUDIT] = { "audit", IMSG_E2P, 0, VAR },
+	[IMSG_METRICS_REQ] = { "metrics-request", IMSG_E2P, 0, 4 },
+	[IMSG_METRICS] = { "metrics", IMSG_P2E, 0, VAR },
 };
 
 const char *imsg_type_name(int type)
@@ -145,6 +147,10 @@ int imsg_check(const struct imsg *m, enum imsg_dir dir, char *why,
 	}
 	if (t == IMSG_AUDIT && m->hdr.len > IMSG_AUDIT_MAX) {
 		snprintf(why, whylen, "audit: line of %u bytes", m->hdr.len);
+		return -1;
+	}
+	if (t == IMSG_METRICS && m->hdr.len < sizeof(struct imsg_metrics)) {
+		snprintf(why, whylen, "metrics: chunk of %u bytes", m->hdr.len);
 		return -1;
 	}
 	if (imsg_table[t].len == VAR ? m->hdr.len > IMSG_MAX_PAYLOAD

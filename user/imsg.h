@@ -43,6 +43,9 @@ enum imsg_type {
 	IMSG_RELOAD_REQ,    /* u32 request id */
 	IMSG_GUARD_REQ,	    /* u32 request id */
 	IMSG_AUDIT,	    /* one JSON object, no newline, <= 1024 bytes */
+	IMSG_METRICS_REQ,   /* u32 request id: the guard's metrics text */
+	/* parent -> engine, answering IMSG_METRICS_REQ */
+	IMSG_METRICS,	    /* struct imsg_metrics + text, in chunks */
 	IMSG_TYPE_MAX,
 };
 
@@ -111,6 +114,16 @@ struct imsg_control {
 	uint8_t pad[3];
 	char change_group[36];	  /* NUL-terminated, for messages */
 	char audit[512];	  /* NUL-terminated; "" none (or too long) */
+};
+
+/*
+ * The guard part of the metrics text (metrics.h), built by the parent from
+ * its own maps, in chunks of at most IMSG_MAX_PAYLOAD: this header, then
+ * text; more is 0 in the last chunk of request id.
+ */
+struct imsg_metrics {
+	uint32_t id;
+	uint32_t more;
 };
 
 struct imsg {

@@ -209,6 +209,35 @@ static void test_proc_types(void)
 	close(p[1]);
 }
 
+/* Metrics: the engine asks with an id, the parent answers in chunks that
+ * carry at least their header. */
+static void test_metrics_types(void)
+{
+	char why[128] = "", chunk[sizeof(struct imsg_metrics) + 5];
+	struct imsg_metrics h = { 7, 0 };
+	uint32_t id = 7;
+
+	imsg_send(sv[0], IMSG_METRICS_REQ, &id, 4, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), -1);
+	memcpy(chunk, &h, sizeof(h));
+	memcpy(chunk + sizeof(h), "x 1\n", 4);
+	imsg_send(sv[0], IMSG_METRICS, chunk, sizeof(h) + 4, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	/* shorter than its header */
+	imsg_send(sv[0], IMSG_METRICS, chunk, sizeof(h) - 1, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_P2E, why, sizeof(why)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "metrics: chunk of 7 bytes"));
+	/* a request id is exactly 4 bytes */
+	imsg_send(sv[0], IMSG_METRICS_REQ, chunk, 5, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+}
+
 static void test_peer_closed(void)
 {
 	int pair[2];
@@ -234,6 +263,7 @@ int main(void)
 	CU_add_test(s, "bad framing refused", test_bad_framing);
 	CU_add_test(s, "descriptors checked", test_descriptors);
 	CU_add_test(s, "API process messages checked", test_proc_types);
+	CU_add_test(s, "metrics messages checked", test_metrics_types);
 	CU_add_test(s, "peer closed", test_peer_closed);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
