@@ -85,6 +85,10 @@ $(O)/bgpshieldctl: $(O)/filter.o $(O)/plist.o
 # bgpshieldctl keygen and guard nft (the config's guard rules).
 $(O)/bgpshieldctl: $(O)/ctl_tools.o $(O)/config.o $(O)/secfile.o
 
+# bgpshieldctl audit: the config's loader, the TCP-AO probe, sock_diag.
+$(O)/bgpshieldctl: $(O)/ctl_audit.o $(O)/config.o $(O)/secfile.o \
+	$(O)/tcpsec.o $(O)/plist.o
+
 $(O)/bgpshieldd: $(DAEMON_OBJS) $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lseccomp
