@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,7 +24,10 @@
 #include "api_json.h"
 #include "filter.h"
 #include "guard.h"
+#include "config.h"
+#include "ctl.h"
 #include "log.h"
+#include "secfile.h"
 
 #define VERSION "0.1"
 
@@ -31,6 +35,7 @@ struct opts {
 	int json;
 	const char *pin_dir;
 	const char *sock;
+	const char *conf;
 };
 
 struct cmd {
@@ -829,13 +834,22 @@ static int cmd_watch(struct opts *o, int argc, char **argv)
 
 /* --- the daemon's control socket ------------------------------------------- */
 
-/* One request line, the answer until the daemon closes: "ok" or "error"
- * first, then the body to print. */
-static int daemon_request(struct opts *o, const char *req, int quiet_absent)
+/* The answer's body, when the caller wants it rather than printed. */
+struct capture {
+	char *p;
+	size_t len;
+};
+
+/*
+ * One request line, the answer until the daemon closes: "ok" or "error"
+ * first, then the body.  0 ok, 1 failure (printed); -1 when quiet_absent
+ * and the daemon cannot be reached (nothing printed).
+ */
+static int daemon_request(struct opts *o, const char *req, int quiet_absent,
+			  struct capture *cap)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	char line[1100], buf[4096];
-	size_t got = 0;
 	int fd, ok = -1;
 	ssize_t n;
 
@@ -853,14 +867,14 @@ static int daemon_request(struct opts *o, const char *req, int quiet_absent)
 		if (quiet_absent)
 			return -1;
 		fprintf(stderr,
-			"bgpshieldctl: cannot reach bgpshieldd at %s: %s%s\n",
+			"bgpshieldctl: cannot reach bgpshieldd at %s: %s; "
+			"is it running?%s\n",
 			o->sock, strerror(e),
-			e == ENOENT || e == ECONNREFUSED
-				? " (is it running? -s PATH names another "
-				  "instance)"
-			: e == EACCES ? " (run as root or as a member of the "
-					"daemon's group)"
-				      : "");
+			e == EACCES ? " (run as root or as a member of the "
+				      "socket's group)"
+			: e == ENOENT || e == ECONNREFUSED
+				? " (-s PATH names another instance)"
+				: "");
 		return 1;
 	}
 	snprintf(line, sizeof(line), "%s%s\n", o->json ? "json " : "", req);
@@ -882,8 +896,18 @@ static int daemon_request(struct opts *o, const char *req, int quiet_absent)
 			ok = !strncmp(buf, "ok", 2);
 			off = nl - buf + 1;
 		}
-		fwrite(buf + off, 1, n - off, ok ? stdout : stderr);
-		got += n;
+		if (cap && ok) {
+			char *np = realloc(cap->p, cap->len + (n - off) + 1);
+
+			if (!np)
+				break;
+			cap->p = np;
+			memcpy(cap->p + cap->len, buf + off, n - off);
+			cap->len += n - off;
+			cap->p[cap->len] = 0;
+		} else {
+			fwrite(buf + off, 1, n - off, ok ? stdout : stderr);
+		}
 	}
 	close(fd);
 	if (ok < 0) {
@@ -893,22 +917,32 @@ static int daemon_request(struct opts *o, const char *req, int quiet_absent)
 	return ok ? 0 : 1;
 }
 
-static int cmd_daemon(struct opts *o, int argc, char **argv)
+/* argv joined with spaces: the request line. 0, or 2 (too long). */
+static int join_args(char *req, size_t cap, int argc, char **argv)
 {
-	char req[1024] = "";
 	size_t n = 0;
 
+	req[0] = 0;
 	for (int i = 0; i < argc; i++) {
-		int w = snprintf(req + n, sizeof(req) - n, "%s%s", i ? " " : "",
+		int w = snprintf(req + n, cap - n, "%s%s", i ? " " : "",
 				 argv[i]);
 
-		if (w < 0 || (size_t)w >= sizeof(req) - n) {
+		if (w < 0 || (size_t)w >= cap - n) {
 			fprintf(stderr, "bgpshieldctl: request too long\n");
 			return 2;
 		}
 		n += w;
 	}
-	return daemon_request(o, req, 0);
+	return 0;
+}
+
+static int cmd_daemon(struct opts *o, int argc, char **argv)
+{
+	char req[1024];
+
+	if (join_args(req, sizeof(req), argc, argv))
+		return 2;
+	return daemon_request(o, req, 0, NULL);
 }
 
 /* --- show bogons: the list behind reject-bogons (filter.c) --------------- */
@@ -961,6 +995,60 @@ static int cmd_show_bogons(struct opts *o, int argc, char **argv)
 		printf("%-*s  %-*s  %s\n", (int)wp, t[i].prefix, (int)ww,
 		       t[i].what, t[i].rfc);
 	return 0;
+}
+
+/* --- commands in files of their own (ctl.h) --------------------------------- */
+
+static struct ctl_opts ctl_opts_of(const struct opts *o)
+{
+	struct ctl_opts c = { .json = o->json, .sock = o->sock,
+			      .pin_dir = o->pin_dir, .conf = o->conf };
+	return c;
+}
+
+/*
+ * Fallbacks while a command's file is not linked in: the file's own
+ * definition replaces these.
+ */
+__attribute__((weak)) int ctl_audit(const struct ctl_opts *o, int argc,
+				    char **argv)
+{
+	(void)o;
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "bgpshieldctl: 'audit' is not built into this "
+			"bgpshieldctl\n");
+	return 1;
+}
+
+__attribute__((weak)) int ctl_keygen(const struct ctl_opts *o, int argc,
+				     char **argv)
+{
+	(void)o;
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "bgpshieldctl: 'keygen' is not built into this "
+			"bgpshieldctl\n");
+	return 1;
+}
+
+__attribute__((weak)) int ctl_guard_nft(const struct ctl_opts *o, int argc,
+					char **argv)
+{
+	(void)o;
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "bgpshieldctl: 'guard nft' is not built into this "
+			"bgpshieldctl\n");
+	return 1;
+}
+
+static int cmd_guard_nft(struct opts *o, int argc, char **argv)
+{
+	struct ctl_opts c = ctl_opts_of(o);
+
+	optind = 0;
+	return ctl_guard_nft(&c, argc, argv);
 }
 
 /* --- tables ----------------------------------------------------------------------- */
@@ -1026,6 +1114,10 @@ static const struct cmd guard_cmds[] = {
 	  "detach everywhere and remove all pins",
 	  "Detach the guard from every interface it guards and remove its\n"
 	  "pinned maps and programs.  Protection ends; counters are lost." },
+	{ "nft", cmd_guard_nft, "",
+	  "print the guard policy as an nftables ruleset",
+	  "Print the nftables ruleset equal to the config's guard policy\n"
+	  "(-c CONF), for hosts that cannot run XDP." },
 	{ 0 }
 };
 
@@ -1270,57 +1362,614 @@ static int cmd_decode(int argc, char **argv)
 	return 0;
 }
 
+/* --- the top-level commands -------------------------------------------------- */
+
+static const struct cmd top_cmds[];
+static const struct cmd show_cmds[];
+
+static void print_help(const char *parent, const struct cmd *c)
+{
+	printf("Usage: bgpshieldctl [-j] [-s SOCKET] %s%s%s %s\n\n%s\n",
+	       parent, *parent ? " " : "", c->name, c->usage, c->help);
+}
+
+/*
+ * Daemon commands take -j/--json anywhere and -h/--help: take them out of
+ * argv.  1 when help was asked for.
+ */
+static int take_flags(struct opts *o, int *argc, char **argv)
+{
+	int k = 0, help = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			o->json = 1;
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			help = 1;
+		else
+			argv[k++] = argv[i];
+	}
+	argv[k] = NULL;
+	*argc = k;
+	return help;
+}
+
+static int cmd_usage(const char *parent, const struct cmd *c, const char *why)
+{
+	fprintf(stderr, "bgpshieldctl: %s\nusage: bgpshieldctl %s%s%s %s\n",
+		why, parent, *parent ? " " : "", c->name, c->usage);
+	return 2;
+}
+
+static const struct cmd *find_cmd(const struct cmd *t, const char *name)
+{
+	for (; t->name; t++)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+/* status, reload, metrics: no arguments, straight to the daemon */
+static int cmd_simple(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c = find_cmd(top_cmds, argv[0]);
+
+	if (take_flags(o, &argc, argv)) {
+		print_help("", c);
+		return 0;
+	}
+	if (argc != 1)
+		return cmd_usage("", c, "no arguments expected");
+	return daemon_request(o, argv[0], 0, NULL);
+}
+
+static int is_addr(const char *s)
+{
+	struct prefix p;
+	char err[160];
+
+	return prefix_parse(s, &p, err, sizeof(err)) == 0 &&
+	       prefix_is_host(&p);
+}
+
+/* neighbor ADDR shutdown|restart ["TEXT"], neighbor ADDR announce ... */
+static int cmd_neighbor(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c = find_cmd(top_cmds, "neighbor");
+
+	if (take_flags(o, &argc, argv)) {
+		print_help("", c);
+		return 0;
+	}
+	if (argc < 3)
+		return cmd_usage("", c, "name a neighbor and an action");
+	if (!is_addr(argv[1]))
+		return cmd_usage("", c, "not a neighbor address");
+	if (!strcmp(argv[2], "restart") && argc != 3)
+		return cmd_usage("", c, "'restart' takes no text");
+	if (strcmp(argv[2], "shutdown") && strcmp(argv[2], "restart") &&
+	    strcmp(argv[2], "announce") && strcmp(argv[2], "withdraw"))
+		return cmd_usage("", c,
+				 "the action is shutdown, restart, announce "
+				 "or withdraw");
+	return cmd_daemon(o, argc, argv);
+}
+
+static int cmd_announce(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c = find_cmd(top_cmds, argv[0]);
+
+	if (take_flags(o, &argc, argv)) {
+		print_help("", c);
+		return 0;
+	}
+	if (argc < 2)
+		return cmd_usage("", c, "what route?");
+	return cmd_daemon(o, argc, argv);
+}
+
+static int cmd_tool(struct opts *o, int argc, char **argv)
+{
+	struct ctl_opts c = ctl_opts_of(o);
+
+	optind = 0;
+	if (!strcmp(argv[0], "audit"))
+		return ctl_audit(&c, argc, argv);
+	return ctl_keygen(&c, argc, argv);
+}
+
+static int cmd_decode_top(struct opts *o, int argc, char **argv)
+{
+	(void)o;
+	return cmd_decode(argc, argv);
+}
+
+/* --- show ---------------------------------------------------------------------- */
+
+static int show_neighbor(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c = find_cmd(show_cmds, "neighbor");
+	int summary;
+
+	if (take_flags(o, &argc, argv)) {
+		print_help("show", c);
+		return 0;
+	}
+	summary = argc > 1 && !strcmp(argv[argc - 1], "summary");
+	if (argc - 1 - summary > 1)
+		return cmd_usage("show", c, "too many arguments");
+	if (argc - 1 - summary == 1 && !is_addr(argv[1]))
+		return cmd_usage("show", c, "not a neighbor address");
+	argv[0] = "show neighbor";
+	return cmd_daemon(o, argc, argv);
+}
+
+static int show_rib(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c = find_cmd(show_cmds, "rib");
+	struct prefix p;
+	char err[160];
+	int i = 2;
+
+	if (take_flags(o, &argc, argv)) {
+		print_help("show", c);
+		return 0;
+	}
+	if (argc < 2 || (strcmp(argv[1], "in") && strcmp(argv[1], "out")))
+		return cmd_usage("show", c, "in or out?");
+	if (argc > i && !strcmp(argv[i], "neighbor")) {
+		if (argc <= i + 1 || !is_addr(argv[i + 1]))
+			return cmd_usage("show", c,
+					 "'neighbor' needs an address");
+		i += 2;
+	}
+	if (argc > i && prefix_parse(argv[i], &p, err, sizeof(err)))
+		return cmd_usage("show", c, err);
+	if (argc > i + 1)
+		return cmd_usage("show", c, "too many arguments");
+	argv[0] = "show rib";
+	return cmd_daemon(o, argc, argv);
+}
+
+/* Through the daemon when it answers, else straight from the pins. */
+static int show_guard(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c = find_cmd(show_cmds, "guard");
+	char *st_argv[] = { "status", NULL };
+	int r;
+
+	if (take_flags(o, &argc, argv)) {
+		print_help("show", c);
+		return 0;
+	}
+	if (argc != 1)
+		return cmd_usage("show", c, "no arguments expected");
+	r = daemon_request(o, "show guard", 1, NULL);
+	if (r >= 0)
+		return r;
+	cur_cmd = find_cmd(guard_cmds, "status");
+	return cmd_status(o, 1, st_argv);
+}
+
+static int show_bogons(struct opts *o, int argc, char **argv)
+{
+	return cmd_show_bogons(o, argc, argv);
+}
+
+/* The value of "key":"..." in a flat JSON object, unescaped (\\uXXXX
+ * below 0x80 only).  0 found, -1 not there or not a string. */
+static int json_get_str(const char *j, const char *key, char *out,
+			size_t len)
+{
+	char pat[64];
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", key);
+	p = strstr(j, pat);
+	if (!p)
+		return -1;
+	for (p += strlen(pat); *p && *p != '"' && n + 1 < len; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			if (*p == 'u' && strlen(p) >= 5) {
+				out[n++] = (char)strtol(
+					(char[]){ p[1], p[2], p[3], p[4], 0 },
+					NULL, 16);
+				p += 4;
+				continue;
+			}
+			out[n++] = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+			continue;
+		}
+		out[n++] = *p;
+	}
+	out[n] = 0;
+	return *p == '"' ? 0 : -1;
+}
+
+/*
+ * Where the audit log is: the running daemon says (its -a or the
+ * config's log { audit }); without a daemon, the config (-c).
+ */
+static int audit_path(struct opts *o, char *out, size_t len)
+{
+	struct capture cap = { 0 };
+	int json = o->json, r;
+
+	o->json = 1;
+	r = daemon_request(o, "status", 1, &cap);
+	o->json = json;
+	if (r == 0 && cap.p) {
+		r = json_get_str(cap.p, "audit", out, len);
+		free(cap.p);
+		if (r < 0) {
+			fprintf(stderr, "bgpshieldctl: bgpshieldd writes no "
+					"audit log (config: log { audit PATH; "
+					"})\n");
+			return -1;
+		}
+		return 0;
+	}
+	free(cap.p);
+	if (r > 0)
+		return -1;
+	{
+		struct config *c = NULL;
+		char err[1024], *buf = NULL;
+		size_t blen = 0;
+		FILE *f = fopen(o->conf, "r");
+
+		if (!f) {
+			fprintf(stderr,
+				"bgpshieldctl: bgpshieldd is not running and "
+				"%s: %s; name the log with --file PATH\n",
+				o->conf, strerror(errno));
+			return -1;
+		}
+		{
+			FILE *m = open_memstream(&buf, &blen);
+			char chunk[4096];
+			size_t k;
+
+			while (m && (k = fread(chunk, 1, sizeof(chunk), f)))
+				fwrite(chunk, 1, k, m);
+			if (m)
+				fclose(m);
+		}
+		fclose(f);
+		r = buf ? config_parse_buf(buf, blen, o->conf, &c, err,
+					   sizeof(err))
+			: -1;
+		if (buf)
+			secfile_wipe(buf, blen);
+		if (r < 0) {
+			fprintf(stderr, "bgpshieldctl: %s\n",
+				buf ? err : "out of memory");
+			return -1;
+		}
+		if (!c->audit_path) {
+			fprintf(stderr, "bgpshieldctl: %s has no log { audit "
+					"PATH; }\n",
+				o->conf);
+			config_free(c);
+			return -1;
+		}
+		snprintf(out, len, "%s", c->audit_path);
+		config_free(c);
+	}
+	return 0;
+}
+
+/* One audit line as "TIME EVENT MESSAGE", or the raw JSON with -j. */
+static void event_print(const struct opts *o, const char *line)
+{
+	char when[64], ev[64], msg[2048];
+
+	if (o->json || line[0] != '{') {
+		puts(line);
+		return;
+	}
+	if (json_get_str(line, "time", when, sizeof(when)))
+		snprintf(when, sizeof(when), "-");
+	if (json_get_str(line, "event", ev, sizeof(ev)))
+		snprintf(ev, sizeof(ev), "-");
+	if (!json_get_str(line, "message", msg, sizeof(msg))) {
+		printf("%s %s %s\n", when, ev, msg);
+		return;
+	}
+	/* other events: the members after time and event, as written */
+	{
+		const char *p = strstr(line, "\"event\":");
+		const char *rest = p ? strchr(p + 8 + 1, '"') : NULL;
+
+		if (rest && rest[1] == ',')
+			printf("%s %s %.*s\n", when, ev,
+			       (int)strlen(rest + 2) - 1, rest + 2);
+		else
+			printf("%s %s\n", when, ev);
+	}
+}
+
+#define EVENTS_MAX 100000
+
+static int show_events(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c = find_cmd(show_cmds, "events");
+	static const struct option lo[] = {
+		{ "follow", no_argument, NULL, 'f' },
+		{ "lines", required_argument, NULL, 'n' },
+		{ "file", required_argument, NULL, 'F' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char path[4096], **ring = NULL, *line = NULL;
+	const char *file = NULL;
+	uint32_t n = 20;
+	size_t cap = 0, seen = 0;
+	int follow = 0, ch;
+	struct stat st;
+	FILE *f;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "fn:jh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			follow = 1;
+			break;
+		case 'n':
+			if (parse_u32(optarg, 0, EVENTS_MAX, &n))
+				return cmd_usage("show", c,
+						 "-n takes 0..100000");
+			break;
+		case 'F':
+			file = optarg;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'h':
+			print_help("show", c);
+			return 0;
+		default:
+			return cmd_usage("show", c, "bad option");
+		}
+	}
+	if (optind != argc)
+		return cmd_usage("show", c, "no arguments expected");
+	if (file)
+		snprintf(path, sizeof(path), "%s", file);
+	else if (audit_path(o, path, sizeof(path)))
+		return 1;
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "bgpshieldctl: audit log %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	/* the last n lines: a ring of them, read forward */
+	ring = n ? calloc(n, sizeof(*ring)) : NULL;
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = 0;
+		if (!n)
+			continue;
+		free(ring[seen % n]);
+		ring[seen % n] = strdup(line);
+		seen++;
+	}
+	for (size_t i = seen > n ? seen - n : 0; i < seen; i++) {
+		if (ring[i % n])
+			event_print(o, ring[i % n]);
+		free(ring[i % n]);
+	}
+	free(ring);
+	fflush(stdout);
+	if (!follow)
+		goto out;
+	/* like tail -F: new lines as they come; a rotated log is reopened */
+	catch_signals();
+	fstat(fileno(f), &st);
+	while (!stop_flag) {
+		struct stat now;
+		struct timespec ts = { 0, 200 * 1000000L };
+		ssize_t k;
+
+		clearerr(f);
+		while ((k = getline(&line, &cap, f)) > 0) {
+			if (line[k - 1] != '\n') {
+				/* half a line: wait for the rest */
+				fseek(f, -k, SEEK_CUR);
+				break;
+			}
+			line[k - 1] = 0;
+			event_print(o, line);
+		}
+		fflush(stdout);
+		nanosleep(&ts, NULL);
+		if (stat(path, &now) == 0 &&
+		    (now.st_ino != st.st_ino || now.st_size < ftell(f))) {
+			FILE *nf = fopen(path, "r");
+
+			if (nf) {
+				fclose(f);
+				f = nf;
+				fstat(fileno(f), &st);
+			}
+		}
+	}
+out:
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+static const struct cmd show_cmds[] = {
+	{ "neighbor", show_neighbor, "[ADDR] [summary]",
+	  "neighbors: state, uptime, prefixes, authentication",
+	  "A table of the configured neighbors: AS numbers, which of TCP-MD5\n"
+	  "(RFC 2385), TCP-AO (RFC 5925) and GTSM (RFC 5082) are in force,\n"
+	  "session state, uptime, prefixes in and out and the last error.\n"
+	  "With ADDR, every detail of that neighbor; with summary, one short\n"
+	  "line each.  -j: a JSON array with the same fields and more." },
+	{ "rib", show_rib, "in|out [neighbor ADDR] [PREFIX]",
+	  "routes received from (in) or announced to (out) neighbors",
+	  "The Adj-RIB-In (routes a neighbor sent, after import filters) or\n"
+	  "the Adj-RIB-Out (routes announced to it) of one neighbor, or of\n"
+	  "every neighbor without 'neighbor ADDR'.  PREFIX shows only that\n"
+	  "route.  At most 10000 routes are shown; the rest are counted." },
+	{ "guard", show_guard, "",
+	  "the guard's policy and counters",
+	  "The guard's policy, port, attached interfaces and counters: from\n"
+	  "the daemon when it runs, otherwise read from the pinned maps\n"
+	  "directly (as 'guard status'; needs root)." },
+	{ "events", show_events, "[-f] [-n N] [--file PATH]",
+	  "the daemon's audit log",
+	  "The last N (default 20) lines of the daemon's audit log: guard\n"
+	  "drop summaries, refused control commands, reloads, process exits.\n"
+	  "The log's path comes from the running daemon (its -a or the\n"
+	  "config's log { audit }), else from the config (-c CONF), or\n"
+	  "--file PATH.  One line each: time, event, message; -j prints the\n"
+	  "JSON lines as written.\n\n"
+	  "  -f, --follow      keep printing new lines until interrupted;\n"
+	  "                    a rotated log is reopened\n"
+	  "  -n, --lines N     lines to show first (0..100000)\n"
+	  "      --file PATH   read this log" },
+	{ "bogons", show_bogons, "",
+	  "the built-in bogon list (reject-bogons)",
+	  "The ranges a neighbor's reject-bogons refuses (a route inside\n"
+	  "one), with the RFC behind each.  Local: no daemon needed." },
+	{ 0 }
+};
+
+static void show_usage(FILE *f)
+{
+	fprintf(f, "Usage: bgpshieldctl [-j] show WHAT ...\n\nWhat:\n");
+	for (const struct cmd *c = show_cmds; c->name; c++)
+		fprintf(f, "  %-9s %s\n", c->name, c->summary);
+	fprintf(f, "\n'bgpshieldctl show WHAT --help' for each one's "
+		   "arguments.\n");
+}
+
+static int cmd_show(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c;
+
+	if (argc < 2) {
+		show_usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		show_usage(stdout);
+		return 0;
+	}
+	c = find_cmd(show_cmds, argv[1]);
+	if (!c && !strcmp(argv[1], "neighbors"))
+		c = find_cmd(show_cmds, "neighbor");
+	if (!c) {
+		fprintf(stderr, "bgpshieldctl: nothing to show called '%s'\n",
+			argv[1]);
+		show_usage(stderr);
+		return 2;
+	}
+	return c->fn(o, argc - 1, argv + 1);
+}
+
+static int cmd_help(struct opts *o, int argc, char **argv);
+
+static const struct cmd top_cmds[] = {
+	{ "status", cmd_simple, "", "the daemon: version, engine, config",
+	  "The running daemon: version, engine pid and user, uptime, config\n"
+	  "generation, neighbors, the audit log, refused control commands\n"
+	  "and API process counters." },
+	{ "show", cmd_show, "neighbor|rib|guard|events|bogons ...",
+	  "neighbors, routes, the guard, the audit log, bogons",
+	  "'bgpshieldctl show --help' lists what can be shown." },
+	{ "reload", cmd_simple, "", "re-read the config",
+	  "Ask the daemon to read its config again (as SIGHUP).  A config\n"
+	  "that fails to load changes nothing: the error is printed and the\n"
+	  "exit status is 1.  Changes the daemon (control { change-group })." },
+	{ "neighbor", cmd_neighbor,
+	  "ADDR shutdown [\"TEXT\"] | ADDR restart | ADDR announce|withdraw ...",
+	  "shut down or restart a session",
+	  "shutdown closes the session with a Cease, Administrative Shutdown,\n"
+	  "and TEXT as the RFC 9003 shutdown communication; it stays down\n"
+	  "until 'restart'.  restart closes it with a Cease, Administrative\n"
+	  "Reset (RFC 4486) and starts it again (also after a max-prefix\n"
+	  "teardown).  announce/withdraw: as below, for this neighbor only." },
+	{ "announce", cmd_announce,
+	  "route PREFIX next-hop self|ADDR [ATTRIBUTES]",
+	  "originate a route (the ExaBGP API command)",
+	  "Originate a route through the same validation and export filters\n"
+	  "as the API (docs/API.md); a refusal prints the reason." },
+	{ "withdraw", cmd_announce, "route PREFIX [next-hop ...]",
+	  "withdraw an originated route",
+	  "Withdraw a route announced before (the ExaBGP API command)." },
+	{ "metrics", cmd_simple, "",
+	  "Prometheus/OpenMetrics text from the daemon",
+	  "The daemon's metrics in the Prometheus text format, as its\n"
+	  "metrics { listen } endpoint serves them." },
+	{ "audit", cmd_tool, "[-j]", "check the host against the hardening "
+	  "checklist",
+	  "'bgpshieldctl audit --help' for the checks." },
+	{ "keygen", cmd_tool, "[--bytes N] PATH",
+	  "write a new random TCP-MD5/TCP-AO secret file",
+	  "'bgpshieldctl keygen --help' for details." },
+	{ "guard", cmd_guard, "COMMAND ...",
+	  "the eBPF guard, directly on its pins (daemon or not)",
+	  "'bgpshieldctl guard --help' lists its commands." },
+	{ "decode", cmd_decode_top, "[--family AFI SAFI] [--asn2] [--text] HEX",
+	  "a BGP message in hex as the API's JSON event",
+	  "'bgpshieldctl decode --help' for details." },
+	{ "help", cmd_help, "[COMMAND]", "this help, or a command's",
+	  "Print the list of commands, or one command's help." },
+	{ 0 }
+};
+
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: bgpshieldctl [-j] [-s SOCKET] [--pin-dir DIR] COMMAND "
-		"...\n\n"
+		"Usage: bgpshieldctl [-j] [-s SOCKET] [-c CONF] [--pin-dir DIR] "
+		"COMMAND ...\n\n"
 		"Control bgpshield, the BGP speaker with a kernel guard.\n\n"
-		"Commands (through the running daemon):\n"
-		"  status                 the daemon: engine, config, uptime\n"
-		"  show neighbor [ADDR]   configured neighbors\n"
-		"  show guard             guard counters, as the daemon sees "
-		"them\n"
-		"  show rib in|out neighbor ADDR [PREFIX]\n"
-		"                         routes received from / announced to "
-		"a neighbor\n"
-		"  neighbor ADDR shutdown [TEXT]\n"
-		"                         close a session with an RFC 9003 "
-		"Cease\n"
-		"  neighbor ADDR restart  close a session with an RFC 4486 "
-		"Administrative Reset\n"
-		"                         and start it again (also after a "
-		"max-prefix teardown)\n"
-		"  announce route PREFIX next-hop self|ADDR [ATTRIBUTES]\n"
-		"  withdraw route PREFIX  originate or withdraw a route: the "
-		"ExaBGP API\n"
-		"                         commands (docs/API.md), through the "
-		"same\n"
-		"                         validation and export filters; "
-		"'neighbor ADDR\n"
-		"                         announce ...' for one neighbor\n"
-		"  reload                 re-read the config (a bad one changes "
-		"nothing)\n"
-		"Commands (local, no daemon):\n"
-		"  decode [--family AFI SAFI] [--asn2] [--text] HEX\n"
-		"                         a BGP message in hex as the API's "
-		"JSON event\n"
-		"  show bogons            the built-in bogon list "
-		"(reject-bogons)\n"
-		"Commands (directly on the pinned guard, daemon or not):\n"
-		"  guard    the eBPF guard on the BGP port: attach, detach, "
-		"load,\n"
-		"           allow, remove, set, status, events, watch, unload\n"
+		"Commands:\n");
+	for (const struct cmd *c = top_cmds; c->name; c++)
+		fprintf(f, "  %-9s %s\n", c->name, c->summary);
+	fprintf(f,
 		"\nOptions:\n"
-		"  -j, --json          JSON output\n"
+		"  -j, --json          JSON output (also after the command)\n"
 		"  -s, --socket PATH   the daemon's control socket (default "
 		"%s)\n"
+		"  -c, --config FILE   the config, for commands that read it\n"
+		"                      (default %s)\n"
 		"      --pin-dir DIR   the guard's bpffs folder (default %s,\n"
 		"                      or $BGPSHIELD_PIN_DIR)\n"
 		"  -V, --version       print the version\n"
 		"  -h, --help          this help\n\n"
-		"Exit status: 0 success, 1 failure, 2 usage error.\n",
-		"/run/bgpshield/bgpshield.sock", BGPS_PIN_DIR_DEFAULT);
+		"'bgpshieldctl COMMAND --help' for a command's arguments.\n"
+		"Exit status: 0 success, 1 failure (the daemon refused, or "
+		"cannot be\nreached), 2 usage error.\n",
+		"/run/bgpshield/bgpshield.sock",
+		"/etc/bgpshield/bgpshield.conf", BGPS_PIN_DIR_DEFAULT);
+}
+
+static int cmd_help(struct opts *o, int argc, char **argv)
+{
+	const struct cmd *c;
+	char *h[] = { NULL, "--help", NULL };
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	c = find_cmd(top_cmds, argv[1]);
+	if (!c || c->fn == cmd_help) {
+		usage(c ? stdout : stderr);
+		return c ? 0 : 2;
+	}
+	h[0] = argv[1];
+	return c->fn(o, 2, h);
 }
 
 int main(int argc, char **argv)
@@ -1329,12 +1978,14 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "pin-dir", required_argument, NULL, 'P' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	struct opts o = { 0 };
 	const char *env = getenv("BGPSHIELD_PIN_DIR");
+	const struct cmd *cmd;
 	int c;
 
 	log_init("bgpshieldctl", 0);
@@ -1344,10 +1995,14 @@ int main(int argc, char **argv)
 		libbpf_set_print(NULL);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	o.sock = "/run/bgpshield/bgpshield.sock";
-	while ((c = getopt_long(argc, argv, "+js:Vh", lo, NULL)) != -1) {
+	o.conf = "/etc/bgpshield/bgpshield.conf";
+	while ((c = getopt_long(argc, argv, "+js:c:Vh", lo, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o.sock = optarg;
+			break;
+		case 'c':
+			o.conf = optarg;
 			break;
 		case 'j':
 			o.json = 1;
@@ -1370,27 +2025,12 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (!strcmp(argv[optind], "guard"))
-		return cmd_guard(&o, argc - optind, argv + optind);
-	if (!strcmp(argv[optind], "decode"))
-		return cmd_decode(argc - optind, argv + optind);
-	/* the one show that needs no daemon */
-	if (!strcmp(argv[optind], "show") && optind + 1 < argc &&
-	    !strcmp(argv[optind + 1], "bogons"))
-		return cmd_show_bogons(&o, argc - optind - 1,
-				       argv + optind + 1);
-	if (!strcmp(argv[optind], "help")) {
-		usage(stdout);
-		return 0;
+	cmd = find_cmd(top_cmds, argv[optind]);
+	if (!cmd) {
+		fprintf(stderr, "bgpshieldctl: unknown command '%s'\n",
+			argv[optind]);
+		usage(stderr);
+		return 2;
 	}
-	if (!strcmp(argv[optind], "status") ||
-	    !strcmp(argv[optind], "reload") ||
-	    !strcmp(argv[optind], "show") ||
-	    !strcmp(argv[optind], "neighbor") ||
-	    !strcmp(argv[optind], "announce") ||
-	    !strcmp(argv[optind], "withdraw"))
-		return cmd_daemon(&o, argc - optind, argv + optind);
-	fprintf(stderr, "bgpshieldctl: unknown command '%s'\n", argv[optind]);
-	usage(stderr);
-	return 2;
+	return cmd->fn(&o, argc - optind, argv + optind);
 }
