@@ -9,6 +9,10 @@ BPFTOOL ?= bpftool
 PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
+# Debian 12's systemd paths (pkg-config --variable=... systemd).
+UNITDIR ?= /lib/systemd/system
+SYSUSERSDIR ?= /usr/lib/sysusers.d
+TMPFILESDIR ?= /usr/lib/tmpfiles.d
 O ?= build
 
 ifeq ($(V),1)
@@ -269,8 +273,10 @@ bench-guard: all $(BENCH_BINS)
 deps:
 	$(Q)scripts/deps.sh
 
+# The lab of the README's first command (never part of `make test`);
+# DEMO_HOLD=1 keeps it up after the summary.
 demo: deps all
-	scripts/demo.sh
+	DEMO_HOLD=$(DEMO_HOLD) scripts/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR)
@@ -283,6 +289,22 @@ install: all
 	install -m 0644 deploy/nftables/bgpshield-guard.nft \
 		$(DESTDIR)$(PREFIX)/share/bgpshield/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/bgpshield/
+	@# deploy/: Debian's paths (pkg-config systemd), whatever PREFIX is
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)/etc/apparmor.d \
+		$(DESTDIR)/etc/logrotate.d
+	sed 's#/usr/sbin/bgpshieldd#$(SBINDIR)/bgpshieldd#g' \
+		deploy/systemd/bgpshieldd.service \
+		>$(DESTDIR)$(UNITDIR)/bgpshieldd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/bgpshieldd.service
+	install -m 0644 deploy/sysusers.d/bgpshield.conf \
+		$(DESTDIR)$(SYSUSERSDIR)/bgpshield.conf
+	install -m 0644 deploy/tmpfiles.d/bgpshield.conf \
+		$(DESTDIR)$(TMPFILESDIR)/bgpshield.conf
+	install -m 0644 deploy/apparmor/usr.sbin.bgpshieldd \
+		$(DESTDIR)/etc/apparmor.d/usr.sbin.bgpshieldd
+	install -m 0644 deploy/logrotate/bgpshield \
+		$(DESTDIR)/etc/logrotate.d/bgpshield
 	@# the engine's user; only on the live system, never into DESTDIR
 	@if [ -z "$(DESTDIR)" ] && ! getent passwd bgpshield >/dev/null; then \
 		echo "creating system user bgpshield"; \

@@ -102,9 +102,8 @@ int imsg_recv(int sock, struct imsg *m)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	if (n == 0)
-		return 0;
-	/* Take every descriptor, keep at most one. */
+	/* Take every descriptor, keep at most one (an empty datagram with
+	 * descriptors must not leak them: found by fuzz_imsg). */
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
@@ -118,6 +117,13 @@ int imsg_recv(int sock, struct imsg *m)
 			else
 				close(fd);
 		}
+	}
+	if (n == 0) {
+		/* the peer closed (no message is ever empty) */
+		if (m->fd >= 0)
+			close(m->fd);
+		m->fd = -1;
+		return 0;
 	}
 	if ((msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
 	    (size_t)n < sizeof(m->hdr) ||

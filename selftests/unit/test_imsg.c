@@ -248,6 +248,38 @@ static void test_peer_closed(void)
 	close(pair[1]);
 }
 
+/* fuzz_imsg regression: an empty datagram carrying a descriptor reads as
+ * "closed" and must not leak the descriptor. */
+static void test_empty_with_fd(void)
+{
+	int pair[2], fd, probe;
+	char b[CMSG_SPACE(sizeof(int))];
+	struct msghdr mh = { 0 };
+	struct cmsghdr *c;
+
+	CU_ASSERT_FATAL(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, pair) == 0);
+	fd = open("/dev/null", O_RDONLY);
+	CU_ASSERT_FATAL(fd >= 0);
+	memset(b, 0, sizeof(b));
+	mh.msg_control = b;
+	mh.msg_controllen = sizeof(b);
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	CU_ASSERT_EQUAL_FATAL(sendmsg(pair[0], &mh, 0), 0);
+	close(fd);
+	CU_ASSERT_EQUAL(imsg_recv(pair[1], &m), 0);
+	CU_ASSERT_EQUAL(m.fd, -1);
+	/* the received copy was closed: the lowest free number is fd again */
+	probe = open("/dev/null", O_RDONLY);
+	CU_ASSERT_EQUAL(probe, fd);
+	close(probe);
+	close(pair[0]);
+	close(pair[1]);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -265,6 +297,8 @@ int main(void)
 	CU_add_test(s, "API process messages checked", test_proc_types);
 	CU_add_test(s, "metrics messages checked", test_metrics_types);
 	CU_add_test(s, "peer closed", test_peer_closed);
+	CU_add_test(s, "empty datagram with a descriptor: closed, no leak",
+		    test_empty_with_fd);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
