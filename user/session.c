@@ -45,6 +45,11 @@
 #define RETRY_MAX_S 120
 #define HOLD_LARGE_S 240  /* §8: hold timer before the OPEN arrives */
 #define RBUF_CAP (BGP_EXT_MAX_LEN + 64)
+/* Output queued for a peer: a full table is ~10-20 MB of UPDATEs */
+#define WQ_MAX (64u * 1024 * 1024)
+/* No byte taken by the peer for this long with output queued: it stopped
+ * reading (its hold timer would not tell us: it may still send) */
+#define WSTALL_MS (90u * 1000)
 
 struct session {
 	struct cfg_neighbor *n;
@@ -59,7 +64,7 @@ struct session {
 	uint8_t *rbuf;
 	size_t rlen;
 	uint8_t *wbuf;
-	size_t wlen, wcap;
+	size_t wlen, wcap, woff;
 	uint64_t t_retry, t_hold, t_keepalive; /* ms, 0 = off */
 	uint32_t retry_s;
 	uint16_t hold;
@@ -83,6 +88,8 @@ struct session {
 	int peer_refresh;      /* the peer can ROUTE-REFRESH (RFC 2918) */
 	int wants_messages;
 	int was_up;
+	uint64_t t_wprogress; /* output queued since, or last progress */
+	int wq_full;
 };
 
 static struct {
@@ -216,20 +223,45 @@ static void sess_watch(struct session *s)
 
 static void sess_flush(struct session *s)
 {
-	while (s->wlen) {
-		ssize_t n = send(s->fd, s->wbuf, s->wlen, MSG_NOSIGNAL);
+	size_t off = s->woff;
+
+	/* data is wbuf[woff, wlen): the front is reclaimed lazily (in
+	 * sess_wbuf), not moved after every partial send */
+	while (off < s->wlen) {
+		ssize_t n = send(s->fd, s->wbuf + off, s->wlen - off,
+				 MSG_NOSIGNAL);
 
 		if (n <= 0)
 			break;
-		memmove(s->wbuf, s->wbuf + n, s->wlen - n);
-		s->wlen -= n;
+		off += (size_t)n;
 	}
+	if (off != s->woff) {
+		s->woff = off;
+		s->t_wprogress = now_ms();
+	}
+	if (s->woff == s->wlen)
+		s->woff = s->wlen = 0;
+	if (!s->wlen)
+		s->t_wprogress = 0;
+	else if (!s->t_wprogress)
+		s->t_wprogress = now_ms();
 	sess_watch(s);
 }
 
-/* Room for one more message in the output queue. */
+/* Room for one more message in the output queue.  A peer that stops
+ * reading cannot make it grow past WQ_MAX: the caller sees -1, and
+ * sessions_tick() closes the session (Cease 8, Out of Resources). */
 static int sess_wbuf(struct session *s, struct bgp_wbuf *w)
 {
+	if (s->wlen - s->woff > WQ_MAX) {
+		s->wq_full = 1;
+		return -1;
+	}
+	if (s->woff && s->wcap - s->wlen < BGP_EXT_MAX_LEN) {
+		memmove(s->wbuf, s->wbuf + s->woff, s->wlen - s->woff);
+		s->wlen -= s->woff;
+		s->woff = 0;
+	}
 	if (s->wcap - s->wlen < BGP_EXT_MAX_LEN) {
 		size_t ncap = s->wcap + 2 * BGP_EXT_MAX_LEN;
 		uint8_t *p = realloc(s->wbuf, ncap);
@@ -260,8 +292,10 @@ static void sess_close(struct session *s, int to_idle)
 		close(s->fd);
 	}
 	s->fd = -1;
-	s->rlen = s->wlen = 0;
+	s->rlen = s->wlen = s->woff = 0;
 	s->t_hold = s->t_keepalive = 0;
+	s->t_wprogress = 0;
+	s->wq_full = 0;
 	if (to_idle)
 		second_close(s, 0);
 	rib_clear(&s->rib_out);
@@ -1422,7 +1456,7 @@ static void second_read(struct session *s)
 		s->rbuf2 = tmp;
 		s->rlen = s->rlen2;
 		s->rlen2 = 0;
-		s->wlen = 0;
+		s->wlen = s->woff = 0;
 		fill_local(s);
 		s->state = SESS_OPENSENT; /* our OPEN went out already */
 		s->t_hold = now_ms() + HOLD_LARGE_S * 1000;
@@ -1483,7 +1517,7 @@ int sessions_adopt(const struct prefix *p, int fd)
 	}
 	s->fd = fd;
 	s->outgoing = 0;
-	s->rlen = s->wlen = 0;
+	s->rlen = s->wlen = s->woff = 0;
 	if (sess_secure(s, fd, 0) < 0) {
 		sess_close(s, 1);
 		return -1;
@@ -1785,6 +1819,16 @@ int sessions_tick(void)
 		if (s->t_hold && now >= s->t_hold) {
 			sess_err(s, "hold timer expired");
 			sess_notify(s, BGP_ERR_HOLD, 0, NULL, 0);
+		}
+		if (s->fd >= 0 && (s->wq_full ||
+				   (s->t_wprogress &&
+				    now - s->t_wprogress >= WSTALL_MS))) {
+			/* RFC 4486 §4: Out of Resources */
+			sess_err(s, "peer stopped reading (%zu bytes queued%s): "
+				    "closed", s->wlen - s->woff,
+				 s->wq_full ? ", queue limit" : ", 90 s");
+			s->wlen = s->woff = 0;
+			sess_notify(s, BGP_ERR_CEASE, 8, NULL, 0);
 		}
 		if (s->t_keepalive && now >= s->t_keepalive &&
 		    s->state >= SESS_OPENCONFIRM) {
