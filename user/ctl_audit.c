@@ -9,6 +9,7 @@
  * Nothing here changes anything: it only reads.
  */
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -65,6 +66,8 @@ struct audit {
 	int daemon_up;
 	long engine_pid;
 	long engine_uid; /* -1: unknown */
+	int jited; /* the pinned guard program: 1 JIT-compiled, 0 interpreted,
+		    * -1 unknown */
 	struct result *res;
 	size_t nres;
 };
@@ -602,6 +605,22 @@ static int attach_cb(const struct guard_iface_status *st, void *arg)
 	return 0;
 }
 
+/* The kernel's own word on the JIT: a JIT-compiled program has jited
+ * instructions.  net.core.bpf_jit_enable is only visible in the initial
+ * network namespace, and the audit often runs in the daemon's. */
+static int prog_jited(int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	if (fd < 0)
+		return -1;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -1;
+	return info.jited_prog_len > 0;
+}
+
 static const char *guard_pin_dir(const struct audit *a)
 {
 	/* The config's pin-dir unless one was named on this command line or
@@ -638,6 +657,8 @@ static void check_guard(struct audit *a, struct ifaddrs *ifa)
 		return;
 	}
 	add(a, "guard-maps", V_PASS, NULL, "maps pinned in %s", dir);
+	a->jited =
+		prog_jited(g.prog_xdp_fd >= 0 ? g.prog_xdp_fd : g.prog_tc_fd);
 
 	neighbor_ifaces(a, ifa, &want);
 	c.attached = calloc(want.n ? want.n : 1, sizeof(int));
@@ -952,6 +973,14 @@ static void check_kernel(struct audit *a)
 	v = read_sysctl("/proc/sys/net/core/bpf_jit_enable");
 	if (v == 1)
 		add(a, "bpf-jit", V_PASS, NULL, "BPF JIT enabled");
+	else if (v < 0 && a->jited == 1)
+		add(a, "bpf-jit", V_PASS, NULL,
+		    "the pinned guard program is JIT-compiled");
+	else if (v < 0 && a->jited == 0)
+		add(a, "bpf-jit", V_WARN,
+		    "sysctl -w net.core.bpf_jit_enable=1 (in the initial "
+		    "network namespace, and in /etc/sysctl.d)",
+		    "the pinned guard program runs interpreted");
 	else
 		add(a, "bpf-jit", V_WARN,
 		    "sysctl -w net.core.bpf_jit_enable=1 (and in "
@@ -1268,6 +1297,7 @@ int ctl_audit(const struct ctl_opts *o, int argc, char **argv)
 		.pidfile = DAEMON_PID_DEFAULT,
 		.logrotate_dir = env && *env ? env : LOGROTATE_DIR_DEFAULT,
 		.json = o->json,
+		.jited = -1,
 	};
 	struct ifaddrs *ifa = NULL;
 	int c, fails = 0;
