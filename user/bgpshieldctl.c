@@ -1868,10 +1868,10 @@ static int cmd_show(struct opts *o, int argc, char **argv)
 	if (!c && !strcmp(argv[1], "neighbors"))
 		c = find_cmd(show_cmds, "neighbor");
 	if (!c) {
-		fprintf(stderr, "bgpshieldctl: nothing to show called '%s'\n",
-			argv[1]);
-		show_usage(stderr);
-		return 2;
+		/* The daemon decides what it can show (a newer daemon may
+		 * know more); its refusal is audited. */
+		take_flags(o, &argc, argv);
+		return cmd_daemon(o, argc, argv);
 	}
 	return c->fn(o, argc - 1, argv + 1);
 }

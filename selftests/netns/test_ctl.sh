@@ -148,6 +148,9 @@ n["md5"], n["tcp_ao"], n["gtsm"]) for n in d)')"
 	capture sumj dctl -j show neighbor "$PEER6" summary
 	check_eq "show neighbor ADDR summary -j: that one" "1 $PEER6" \
 		"$(out sumj | py 'len(d), d[0]["address"]')"
+	capture sx dctl show frobnicate
+	check_eq "show of something unknown: the daemon refuses, exit 1" 1 "$?"
+	check_match "naming it" "unknown command 'show frobnicate'" "$(err sx)"
 	capture nx dctl show neighbor 192.0.2.99
 	check_eq "an unknown neighbor exits 1" 1 "$?"
 	check_match "and says so" "no neighbor 192.0.2.99" "$(err nx)"
@@ -224,7 +227,7 @@ t_exit_status() {
 		"$(err un)"
 	capture un2 "$CTL" -s "$T_DIR/none.sock" -j show neighbor
 	check_eq "no daemon, -j show neighbor: exit 1" 1 "$?"
-	for h in "" "bogus" "show" "show nothing" "show rib" "show rib sideways" \
+	for h in "" "bogus" "show" "show rib" "show rib sideways" \
 		"show neighbor not-an-address" "show neighbor a b c" \
 		"neighbor 192.0.2.2" "neighbor 192.0.2.2 explode" \
 		"status extra" "show events -n x" "guard" "guard bogus"; do
