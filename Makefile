@@ -47,6 +47,7 @@ DAEMON_SRCS += user/api.c
 DAEMON_SRCS += user/filter.c
 DAEMON_SRCS += user/proc.c
 DAEMON_SRCS += user/apiproc.c
+DAEMON_SRCS += user/metrics.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -164,6 +165,14 @@ $(O)/test_proc: selftests/unit/test_proc.c $(O)/proc.o $(O)/log.o
 
 test-unit: $(O)/test_proc
 
+$(O)/test_metrics: selftests/unit/test_metrics.c $(O)/metrics.o $(CONFIG_OBJS) \
+		$(LIB_OBJS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/metrics.o $(CONFIG_OBJS) \
+		$(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+
+test-unit: $(O)/test_metrics
+
 $(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
@@ -183,6 +192,7 @@ test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
 	$(O)/test_api
 	$(O)/test_api_json
 	$(O)/test_filter
+	$(O)/test_metrics
 	$(O)/test_proc
 
 test-bpf: $(O)/test_guard $(O)/test_loader

@@ -332,9 +332,20 @@ static int nft_print(FILE *f, const struct config *c, const char *name)
 		/* interface auto: every interface but loopback */
 		fprintf(f, "\t\tiif \"lo\" accept\n");
 	}
+	/*
+	 * Two rules, not "tcp dport != P tcp sport != P accept": nft merges
+	 * adjacent payload matches into one compare of both ports, and the
+	 * != of the pair is true when either port differs, so every packet
+	 * to P would be accepted.  goto: the verdict is the bgp chain's.
+	 */
 	fprintf(f,
-		"\t\tmeta l4proto != tcp accept\n"
-		"\t\ttcp dport != %u tcp sport != %u accept\n",
+		"\t\ttcp dport %u goto bgp\n"
+		"\t\ttcp sport %u goto bgp\n"
+		"\t}\n\n"
+		"\t# TCP to or from the guarded port (replies to our own "
+		"connects\n"
+		"\t# come from it), as the guard sees it.\n"
+		"\tchain bgp {\n",
 		g->port, g->port);
 	if (has_host(rules, n, AF_INET))
 		fprintf(f, "\t\tip saddr vmap @hosts4\n");
