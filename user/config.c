@@ -128,6 +128,7 @@ struct cfg_parser {
 	size_t units; /* routes and list items read, against the limit */
 
 	struct cfg_pos user_pos, guard_pos, log_pos, rfc8212_pos, control_pos;
+	struct cfg_pos metrics_pos;
 	int iface_given;
 	size_t plist_entries; /* in all prefix-lists, against the limit */
 };
@@ -575,6 +576,7 @@ static const struct {
 	{ "max-prefix", "filter import" },
 	{ "local-pref", "filter import/export" },
 	{ "limits", "process" },
+	{ "listen", "metrics" },
 	{ "rfc8212", NULL },
 	{ "template", NULL },
 	{ "process", NULL },
@@ -2786,6 +2788,120 @@ static int cfg_plist(struct cfg_parser *p, struct cfg_pos at)
 	}
 }
 
+int config_metrics_loopback(const struct cfg_metrics *m)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	if (m->addr.family == AF_INET)
+		return m->addr.addr[0] == 127;
+	return !memcmp(m->addr.addr, lo6, 16);
+}
+
+/*
+ * listen ADDR:PORT, IPv6 as [ADDR]:PORT.  The lexer makes '[' and ']'
+ * tokens of their own, so a bracketed address arrives as "[", ADDR,
+ * "]:PORT" (or whole, quoted); both are put back together and parsed once.
+ */
+static int cfg_metrics_listen(struct cfg_parser *p, struct cfg_metrics *m)
+{
+	struct cfg_pos at = cfg_here(p);
+	char text[160], host[128], e[256];
+	const char *port;
+	uint32_t v;
+	size_t hl;
+
+	if (p->tok.type == CT_LBRACKET) {
+		if (cfg_take(p, 0))
+			return -1;
+		if (!cfg_is_value(&p->tok) || p->tok.len > 64)
+			return cfg_err_tok(p, "'listen' needs [IPV6]:PORT");
+		snprintf(text, sizeof(text), "[%.64s", p->tok.text);
+		if (cfg_take(p, 0))
+			return -1;
+		if (p->tok.type != CT_RBRACKET)
+			return cfg_err_tok(p, "'listen' needs [IPV6]:PORT");
+		if (cfg_take(p, 0))
+			return -1;
+		if (p->tok.type != CT_WORD || p->tok.text[0] != ':' ||
+		    p->tok.len > 16)
+			return cfg_err_tok(p, "'listen' needs [IPV6]:PORT");
+		snprintf(text + strlen(text), sizeof(text) - strlen(text),
+			 "]%.16s", p->tok.text);
+	} else {
+		if (!cfg_is_value(&p->tok) || p->tok.len >= sizeof(text))
+			return cfg_err_tok(p, "'listen' needs ADDR:PORT or "
+					      "[IPV6]:PORT");
+		memcpy(text, p->tok.text, p->tok.len + 1);
+	}
+	if (text[0] == '[') {
+		const char *close = strchr(text, ']');
+
+		if (!close || close[1] != ':')
+			return cfg_err_at(p, at, "'listen' needs [IPV6]:PORT");
+		hl = close - text - 1;
+		port = close + 2;
+		memcpy(host, text + 1, hl < sizeof(host) ? hl : 0);
+	} else {
+		const char *colon = strrchr(text, ':');
+
+		if (!colon)
+			return cfg_err_at(p, at,
+					  "'listen' needs ADDR:PORT (a port "
+					  "is required)");
+		if (memchr(text, ':', colon - text))
+			return cfg_err_at(p, at,
+					  "'listen %s': an IPv6 address goes "
+					  "in brackets, [ADDR]:PORT",
+					  text);
+		hl = colon - text;
+		port = colon + 1;
+		memcpy(host, text, hl < sizeof(host) ? hl : 0);
+	}
+	if (!hl || hl >= sizeof(host))
+		return cfg_err_at(p, at, "'listen' needs an address");
+	host[hl] = 0;
+	if (prefix_parse(host, &m->addr, e, sizeof(e)) < 0)
+		return cfg_err_at(p, at, "%s", e);
+	if (!prefix_is_host(&m->addr) ||
+	    (text[0] == '[') != (m->addr.family == AF_INET6))
+		return cfg_err_at(p, at,
+				  "'listen' needs one IPv4 address or one "
+				  "IPv6 address in brackets");
+	if (parse_u32(port, 1, 65535, &v))
+		return cfg_err_at(p, at, "'listen' needs a port 1..65535");
+	m->port = v;
+	m->enabled = 1;
+	m->line = at.line;
+	m->col = at.col;
+	return cfg_take(p, 0);
+}
+
+/* metrics { listen ADDR:PORT; } */
+static int cfg_metrics(struct cfg_parser *p, struct cfg_pos open)
+{
+	static const struct cfg_kw kws[] = { { "listen", 0 } };
+	struct cfg_pos at = { 0, 0 }, seen = { 0, 0 };
+	const struct cfg_kw *k = NULL;
+	int r;
+
+	while (!(r = cfg_block_kw(p, kws, 1, "metrics block", open, &k,
+				  &at))) {
+		if (seen.line)
+			return cfg_err_at(p, at,
+					  "'listen' is already set in this "
+					  "block at %u:%u",
+					  seen.line, seen.col);
+		seen = at;
+		if (cfg_metrics_listen(p, &p->c->metrics) || cfg_semi(p))
+			return -1;
+	}
+	if (r < 0)
+		return -1;
+	if (!p->c->metrics.enabled)
+		return cfg_err_at(p, open, "metrics block without 'listen'");
+	return 0;
+}
+
 static int cfg_rfc8212(struct cfg_parser *p)
 {
 	static const char *const modes[] = { "loose", "strict" };
@@ -2806,7 +2922,8 @@ enum {
 	TK_LOG,
 	TK_PLIST,
 	TK_RFC8212,
-	TK_CONTROL
+	TK_CONTROL,
+	TK_METRICS
 };
 
 static const struct cfg_kw cfg_top_kws[] = {
@@ -2815,6 +2932,7 @@ static const struct cfg_kw cfg_top_kws[] = {
 	{ "user", TK_USER },	     { "log", TK_LOG },
 	{ "prefix-list", TK_PLIST }, { "rfc8212", TK_RFC8212 },
 	{ "control", TK_CONTROL },
+	{ "metrics", TK_METRICS },
 };
 
 static int cfg_once(struct cfg_parser *p, struct cfg_pos *seen,
@@ -2886,6 +3004,11 @@ static int cfg_top(struct cfg_parser *p)
 		case TK_CONTROL:
 			if (cfg_once(p, &p->control_pos, at, "control") ||
 			    cfg_open(p) || cfg_control(p, at))
+				return -1;
+			break;
+		case TK_METRICS:
+			if (cfg_once(p, &p->metrics_pos, at, "metrics") ||
+			    cfg_open(p) || cfg_metrics(p, at))
 				return -1;
 			break;
 		default:
@@ -3971,6 +4094,13 @@ void config_print(FILE *f, const struct config *c)
 				c->control_change_group);
 		fputs("}\n", f);
 	}
+	if (c->metrics.enabled) {
+		prefix_fmt(&c->metrics.addr, b, sizeof(b));
+		fprintf(f, "\nmetrics {\n\tlisten %s%s%s:%u;\n}\n",
+			c->metrics.addr.family == AF_INET6 ? "[" : "", b,
+			c->metrics.addr.family == AF_INET6 ? "]" : "",
+			c->metrics.port);
+	}
 	fputs("\nguard {\n", f);
 	if (g->iface_auto)
 		fputs("\tinterface auto;\n", f);
@@ -4197,6 +4327,10 @@ int config_equal(const struct config *a, const struct config *b,
 	if (strcmp(a->user, b->user) ||
 	    strcmp(a->control_group, b->control_group) ||
 	    strcmp(a->control_change_group, b->control_change_group) ||
+	    a->metrics.enabled != b->metrics.enabled ||
+	    a->metrics.port != b->metrics.port ||
+	    (a->metrics.enabled &&
+	     !cfg_pfx_eq(&a->metrics.addr, &b->metrics.addr)) ||
 	    !cfg_str_eq(a->audit_path, b->audit_path) ||
 	    a->nneighbors != b->nneighbors || a->nprocesses != b->nprocesses ||
 	    a->nplists != b->nplists || a->rfc8212_strict != b->rfc8212_strict)
@@ -4257,6 +4391,15 @@ void config_warnings(const struct config *c, const char *name,
 
 	if (!name)
 		name = "config";
+	if (c->metrics.enabled && !config_metrics_loopback(&c->metrics)) {
+		prefix_fmt(&c->metrics.addr, a, sizeof(a));
+		snprintf(line, sizeof(line),
+			 "%s:%u:%u: warning: metrics listen %s is not a "
+			 "loopback address: whoever can reach it reads the "
+			 "neighbors and guard counters (docs/METRICS.md)",
+			 name, c->metrics.line, c->metrics.col, a);
+		cb(line, arg);
+	}
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct cfg_neighbor *n = &c->neighbors[i];
 

@@ -315,6 +315,18 @@ struct cfg_process {
 					 * 1M announces as fast as it can */
 #define CFG_PROC_BURST_DEFAULT 1000000
 
+/* metrics { listen ADDR:PORT; }: the engine's Prometheus HTTP endpoint
+ * (docs/METRICS.md).  Off unless given. */
+struct cfg_metrics {
+	int enabled;
+	struct prefix addr;	/* a host */
+	uint16_t port;
+	unsigned int line, col;	/* of the listen statement */
+};
+
+/* 1 when the metrics listen address is a loopback one. */
+int config_metrics_loopback(const struct cfg_metrics *m);
+
 struct config {
 	char user[CFG_USER_MAX + 1];
 	struct cfg_guard guard;
@@ -333,6 +345,7 @@ struct config {
 	 * change-group every client that can connect may change. */
 	char control_group[CFG_USER_MAX + 1];
 	char control_change_group[CFG_USER_MAX + 1];
+	struct cfg_metrics metrics;
 };
 
 /* The neighbor is eBGP (its AS differs from ours). */

@@ -37,6 +37,7 @@ struct engine_fds {
 	int control;	/* listening unix socket for bgpshieldctl */
 	int listen[DAEMON_MAX_LISTEN];
 	int nlisten;
+	int metrics;	/* listening TCP socket for metrics { listen }, or -1 */
 };
 
 int parent_main(const struct daemon_opts *o);

@@ -32,6 +32,7 @@
 #include "api.h"
 #include "api_json.h"
 #include "apiproc.h"
+#include "metrics.h"
 
 #define CTL_MAX_CLIENTS 32
 #define CTL_LINE_MAX 1024
@@ -521,8 +522,78 @@ static void ask_parent(struct engine *e, struct client *c, int type)
 	epoll_ctl(e->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 }
 
+/* --- metrics (metrics.h): the engine's part here, the guard's from the
+ * parent (IMSG_METRICS_REQ / IMSG_METRICS) --------------------------------- */
+
+static void metrics_build(void *arg, const struct mbuf *guard,
+			  struct mbuf *out)
+{
+	struct engine *e = arg;
+	struct metrics_engine m = { 0 };
+	struct metrics_neighbor *nb = NULL;
+	struct apiproc_stats as;
+	size_t n = e->cfg ? e->cfg->nneighbors : 0;
+
+	if (n && !(nb = calloc(n, sizeof(*nb)))) {
+		out->failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		prefix_fmt(&e->cfg->neighbors[i].address, nb[i].address,
+			   sizeof(nb[i].address));
+		nb[i].peer_as = e->cfg->neighbors[i].peer_as;
+		if (sessions_info(i, &nb[i].si) < 0) {
+			memset(&nb[i].si, 0, sizeof(nb[i].si));
+			nb[i].si.state = SESS_IDLE;
+		}
+	}
+	apiproc_stats(&as);
+	m.version = BGPSHIELD_VERSION;
+	m.uptime_s = (uint64_t)(time(NULL) - e->started);
+	m.config_generation = e->gen;
+	m.control_refused = e->ctl_refused;
+	m.api_processes = as.processes;
+	m.api_commands = as.commands;
+	m.api_errors = as.errors;
+	m.api_rate_limited = as.rate_limited;
+	m.api_long_lines = as.long_lines;
+	m.api_events_dropped = as.events_dropped;
+	m.nb = nb;
+	m.nnb = n;
+	metrics_engine_text(out, &m);
+	if (guard && guard->len)
+		mbuf_add(out, guard->p, guard->len);
+	free(nb);
+}
+
+static int metrics_ask(void *arg, uint32_t *id)
+{
+	struct engine *e = arg;
+	uint32_t i = ++e->next_id;
+
+	metrics_collect_start(i);
+	if (imsg_send(e->fds->parent, IMSG_METRICS_REQ, &i, 4, -1) < 0) {
+		metrics_collect_done(i);
+		return -1;
+	}
+	*id = i;
+	return 0;
+}
+
+static void cmd_metrics(struct engine *e, struct client *c)
+{
+	uint32_t id;
+
+	if (metrics_ask(e, &id) < 0) {
+		client_error(e, c, "the parent process is not answering");
+		return;
+	}
+	c->wait_id = id;
+	epoll_ctl(e->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+}
+
 static const char *const commands_help =
-	"commands: status | show neighbor [ADDR] [summary] | show guard | "
+	"commands: status | metrics | show neighbor [ADDR] [summary] | show guard | "
 	"show rib in|out [neighbor ADDR] [PREFIX] | reload | "
 	"neighbor ADDR shutdown [TEXT] | neighbor ADDR restart | "
 	"[neighbor ADDR] announce|withdraw route ... (the ExaBGP API) | help";
@@ -655,6 +726,8 @@ static void client_request(struct engine *e, struct client *c)
 	}
 	if (!strcmp(argv[0], "status") && argc == 1)
 		cmd_status(e, c);
+	else if (!strcmp(argv[0], "metrics") && argc == 1)
+		cmd_metrics(e, c);
 	else if (!strcmp(argv[0], "show") && argc >= 2 &&
 		 (!strcmp(argv[1], "neighbor") ||
 		  !strcmp(argv[1], "neighbors")) &&
@@ -725,6 +798,38 @@ static struct client *client_by_id(struct engine *e, uint32_t id)
 		if (e->clients[i].fd > 0 && e->clients[i].wait_id == id)
 			return &e->clients[i];
 	return NULL;
+}
+
+/* A chunk of the parent's guard metrics; the last one answers. */
+static void metrics_chunk(struct engine *e, const struct imsg *m)
+{
+	struct imsg_metrics h;
+	struct mbuf *g = NULL;
+	struct client *c;
+
+	memcpy(&h, m->data, sizeof(h));
+	if (metrics_collect(h.id, h.more != 0,
+			    (const char *)m->data + sizeof(h),
+			    m->hdr.len - sizeof(h), &g) != 1)
+		return;
+	c = client_by_id(e, h.id);
+	if (c) {
+		struct mbuf out = { 0 };
+		struct buf b = { 0 };
+
+		metrics_build(e, g, &out);
+		if (out.failed) {
+			client_error(e, c, "out of memory building metrics");
+		} else {
+			b.p = out.p;
+			b.len = out.len;
+			client_reply(e, c, 1, &b);
+		}
+		mbuf_free(&out);
+	} else {
+		metrics_http_answer(h.id, g);
+	}
+	metrics_collect_done(h.id);
 }
 
 static void guard_answer(struct engine *e, const struct imsg_guard_status *g)
@@ -929,6 +1034,9 @@ static void parent_msg(struct engine *e)
 		case IMSG_GUARD_STATUS:
 			guard_answer(e, (const void *)m.data);
 			break;
+		case IMSG_METRICS:
+			metrics_chunk(e, &m);
+			break;
 		case IMSG_PROC_FD: {
 			struct imsg_proc pr;
 
@@ -1086,6 +1194,11 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 		apiproc_init(e->epfd, &ops);
 	}
 	{
+		struct metrics_http_ops mo = { metrics_ask, metrics_build, e };
+
+		metrics_http_init(e->epfd, fds->metrics, &mo);
+	}
+	{
 		/* SIGTERM (the parent stopping): tell every peer why */
 		struct sigaction sa = { .sa_handler = on_term };
 
@@ -1110,6 +1223,9 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 			else if (tag >= APIPROC_TAG_BASE &&
 				 tag < APIPROC_TAG_BASE + APIPROC_MAX)
 				apiproc_event(tag, evs[i].events);
+			else if (tag >= METRICS_TAG_BASE &&
+				 tag < METRICS_TAG_END)
+				metrics_http_event(tag, evs[i].events);
 			else if (tag == EV_PARENT)
 				parent_msg(e);
 			else if (tag == EV_CONTROL)
@@ -1125,6 +1241,7 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 		}
 		/* what API commands queued goes out packed */
 		sessions_flush();
+		metrics_http_tick(now);
 		/* A client that never finishes its line holds a slot. */
 		for (int i = 0; i < CTL_MAX_CLIENTS; i++)
 			if (e->clients[i].fd > 0 &&

@@ -46,6 +46,7 @@
 #include "guard.h"
 #include "imsg.h"
 #include "log.h"
+#include "metrics.h"
 #include "proc.h"
 #include "sandbox.h"
 #include "secfile.h"
@@ -87,6 +88,8 @@ struct parent {
 	int backoff;
 	time_t eng_started, restart_at;
 	int ctl_fd;
+	int metrics_fd;		/* metrics { listen }: the engine serves it */
+	struct cfg_metrics metrics_bound;
 	int listen_fd[DAEMON_MAX_LISTEN];
 	int nlisten;
 	FILE *audit;
@@ -557,6 +560,45 @@ static void bind_bgp(struct parent *p)
 	}
 }
 
+/*
+ * metrics { listen ADDR:PORT; }: bound here (the parent has the config and
+ * is trusted), served by the engine, which inherits it.  A failure costs
+ * the metrics, not BGP or the guard: logged, and the daemon runs on.
+ */
+static int bind_metrics(struct parent *p)
+{
+	const struct cfg_metrics *m = &p->cfg->metrics;
+	struct sockaddr_storage ss;
+	char a[PREFIX_STRLEN];
+	int fd, one = 1;
+
+	if (!m->enabled)
+		return -1;
+	prefix_fmt(&m->addr, a, sizeof(a));
+	fd = socket(m->addr.family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+		    0);
+	if (fd < 0) {
+		log_warn("metrics socket");
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (m->addr.family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (void *)&ss, prefix_to_sockaddr(&m->addr, m->port, &ss)) <
+		    0 ||
+	    listen(fd, 16) < 0) {
+		log_warn("metrics: listening on %s port %u (no metrics over "
+			 "HTTP)",
+			 a, m->port);
+		close(fd);
+		return -1;
+	}
+	p->metrics_bound = *m;
+	log_info("metrics served on %s port %u%s", a, m->port,
+		 config_metrics_loopback(m) ? "" : " (not a loopback address)");
+	return fd;
+}
+
 /* --- the engine ---------------------------------------------------------- */
 
 /* control { group; change-group; } as gids: the engine cannot read
@@ -689,8 +731,9 @@ static void engine_start(struct parent *p)
 	}
 	if (pid == 0) {
 		struct engine_fds fds = { .parent = sv[1],
-					  .control = p->ctl_fd };
-		int keep[DAEMON_MAX_LISTEN + 2], nkeep = 0;
+					  .control = p->ctl_fd,
+					  .metrics = p->metrics_fd };
+		int keep[DAEMON_MAX_LISTEN + 3], nkeep = 0;
 		char err[512];
 		sigset_t all;
 
@@ -702,6 +745,8 @@ static void engine_start(struct parent *p)
 		keep[nkeep++] = sv[1];
 		if (p->ctl_fd >= 0)
 			keep[nkeep++] = p->ctl_fd;
+		if (p->metrics_fd >= 0)
+			keep[nkeep++] = p->metrics_fd;
 		for (int i = 0; i < p->nlisten; i++) {
 			fds.listen[fds.nlisten++] = p->listen_fd[i];
 			keep[nkeep++] = p->listen_fd[i];
@@ -790,6 +835,12 @@ static int reload(struct parent *p, char *msg, size_t msglen)
 	if (strcmp(c->user, p->cfg->user))
 		log_warnx("user changes only at restart (keeping %s)",
 			  p->cfg->user);
+	if (c->metrics.enabled != p->metrics_bound.enabled ||
+	    c->metrics.port != p->metrics_bound.port ||
+	    memcmp(&c->metrics.addr, &p->metrics_bound.addr,
+		   sizeof(c->metrics.addr)))
+		log_warnx("metrics listen changes only at restart (keeping "
+			  "what was bound at start)");
 	{
 		gid_t ctl, change;
 		int set;
@@ -849,6 +900,102 @@ static int count_ifaces(const struct guard_iface_status *st, void *arg)
 	return 0;
 }
 
+/* The guard's metrics, from the parent's own maps only: nothing the
+ * engine sent but the request id goes into it. */
+struct metrics_ctx {
+	struct metrics_peer *v;
+	size_t n, cap;
+	struct guard_iface_status *ifs;
+	size_t ni, capi;
+};
+
+static int metrics_rule_cb(const struct guard_rule *r,
+			   const struct bgps_peer *v, void *arg)
+{
+	struct metrics_ctx *x = arg;
+
+	if (x->n == x->cap) {
+		size_t ncap = x->cap ? x->cap * 2 : 64;
+		struct metrics_peer *nv;
+
+		/* the four allowlist maps cannot hold more */
+		if (x->cap >= 2 * (BGPS_MAX_PEERS + BGPS_MAX_RANGES))
+			return 0;
+		nv = realloc(x->v, ncap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		x->v = nv;
+		x->cap = ncap;
+	}
+	x->v[x->n].rule = *r;
+	x->v[x->n].v = *v;
+	x->n++;
+	return 0;
+}
+
+static int metrics_iface_cb(const struct guard_iface_status *st, void *arg)
+{
+	struct metrics_ctx *x = arg;
+
+	if (x->ni == x->capi) {
+		size_t ncap = x->capi ? x->capi * 2 : 8;
+		struct guard_iface_status *ni;
+
+		if (x->capi >= BGPS_MAX_IFACES)
+			return 0;
+		ni = realloc(x->ifs, ncap * sizeof(*ni));
+		if (!ni)
+			return -ENOMEM;
+		x->ifs = ni;
+		x->capi = ncap;
+	}
+	x->ifs[x->ni++] = *st;
+	return 0;
+}
+
+static void send_metrics(struct parent *p, uint32_t id)
+{
+	static uint8_t chunk[IMSG_MAX_PAYLOAD];
+	struct metrics_guard mg = { 0 };
+	struct metrics_ctx x = { 0 };
+	struct mbuf b = { .max = METRICS_GUARD_MAX };
+	struct imsg_metrics h = { id, 0 };
+	const size_t room = sizeof(chunk) - sizeof(h);
+	size_t off = 0;
+
+	if (guard_stats(&p->g, &mg.stats) < 0 ||
+	    guard_settings_get(&p->g, &mg.settings) < 0 ||
+	    guard_foreach_rule(&p->g, metrics_rule_cb, &x) < 0 ||
+	    guard_foreach_iface(&p->g, metrics_iface_cb, &x) < 0)
+		mg.status = -EIO;
+	mg.peers = x.v;
+	mg.npeers = x.n;
+	mg.ifaces = x.ifs;
+	mg.nifaces = x.ni;
+	metrics_guard_text(&b, &mg);
+	if (b.failed) {
+		/* a cut text would not parse: say only that it failed */
+		mbuf_free(&b);
+		mg.status = -ENOMEM;
+		metrics_guard_text(&b, &mg);
+	}
+	do {
+		size_t n = b.len - off > room ? room : b.len - off;
+
+		h.more = off + n < b.len;
+		memcpy(chunk, &h, sizeof(h));
+		if (n)
+			memcpy(chunk + sizeof(h), b.p + off, n);
+		if (imsg_send(p->eng_sock, IMSG_METRICS, chunk, sizeof(h) + n,
+			      -1) < 0)
+			break;
+		off += n;
+	} while (off < b.len);
+	mbuf_free(&b);
+	free(x.v);
+	free(x.ifs);
+}
+
 static void engine_msg(struct parent *p)
 {
 	static struct imsg m;
@@ -892,6 +1039,13 @@ static void engine_msg(struct parent *p)
 			gs.n_attached = ifn[1];
 			imsg_send(p->eng_sock, IMSG_GUARD_STATUS, &gs,
 				  sizeof(gs), -1);
+			break;
+		}
+		case IMSG_METRICS_REQ: {
+			uint32_t id;
+
+			memcpy(&id, m.data, 4);
+			send_metrics(p, id);
 			break;
 		}
 		case IMSG_AUDIT: {
@@ -1001,6 +1155,7 @@ int parent_main(const struct daemon_opts *o)
 
 	p->o = o;
 	p->eng_sock = p->ctl_fd = p->pidfd = -1;
+	p->metrics_fd = -1;
 	p->backoff = BACKOFF_MIN;
 	if (!realpath(o->conf, p->conf_path))
 		snprintf(p->conf_path, sizeof(p->conf_path), "%s", o->conf);
@@ -1062,6 +1217,7 @@ int parent_main(const struct daemon_opts *o)
 
 	p->ctl_fd = bind_control(p);
 	bind_bgp(p);
+	p->metrics_fd = bind_metrics(p);
 	if (sandbox_parent_caps(err, sizeof(err)) < 0)
 		log_warnx("dropping capabilities: %s", err);
 
