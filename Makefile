@@ -48,7 +48,6 @@ DAEMON_SRCS += user/filter.c
 DAEMON_SRCS += user/proc.c
 DAEMON_SRCS += user/apiproc.c
 DAEMON_SRCS += user/metrics.c
-DAEMON_SRCS += user/metrics.c
 DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
@@ -165,14 +164,6 @@ $(O)/test_proc: selftests/unit/test_proc.c $(O)/proc.o $(O)/log.o
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/proc.o $(O)/log.o -o $@ -lcunit
 
 test-unit: $(O)/test_proc
-
-$(O)/test_metrics: selftests/unit/test_metrics.c $(O)/metrics.o $(CONFIG_OBJS) \
-		$(LIB_OBJS)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/metrics.o $(CONFIG_OBJS) \
-		$(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
-
-test-unit: $(O)/test_metrics
 
 $(O)/test_metrics: selftests/unit/test_metrics.c $(O)/metrics.o $(CONFIG_OBJS) \
 		$(LIB_OBJS)
