@@ -53,7 +53,7 @@ DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
-.PHONY: all deps test test-unit test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
+.PHONY: all deps test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
 	clean install demo help fmt fuzz fuzz-build
 
 all: $(BINS)
@@ -202,7 +202,11 @@ test-bpf: $(O)/test_guard $(O)/test_loader
 test-netns: all
 	selftests/netns/run.sh
 
-test: deps all test-unit test-bpf test-netns
+test: deps all test-unit test-docs test-bpf test-netns
+
+# The man pages render without warnings and have their sections.
+test-docs:
+	$(Q)scripts/check-man.sh
 
 # --- fuzzing (libFuzzer: clang, its own build folder) -----------------------
 FUZZERS := bgp roundtrip config api imsg
@@ -299,6 +303,12 @@ install: all
 	install -m 0644 deploy/nftables/bgpshield-guard.nft \
 		$(DESTDIR)$(PREFIX)/share/bgpshield/
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/bgpshield/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 0644 docs/man/bgpshieldd.8 docs/man/bgpshieldctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 docs/man/bgpshield.conf.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/
 	@# deploy/: Debian's paths (pkg-config systemd), whatever PREFIX is
 	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 		$(DESTDIR)$(TMPFILESDIR) $(DESTDIR)/etc/apparmor.d \
