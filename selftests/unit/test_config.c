@@ -656,7 +656,8 @@ static const struct err_case err_cases[] = {
 	  "capability, static, api, guard, filter, inherit" },
 	{ "bogus;",
 	  "t.conf:1:1: unknown keyword 'bogus' at top level; expected one "
-	  "of: neighbor, template, process, guard, user, log, prefix-list, rfc8212" },
+	  "of: neighbor, template, process, guard, user, log, prefix-list, "
+	  "rfc8212, control, metrics" },
 	{ "neighbor 192.0.2.1 { local-as 1; peer-as 2; }\n"
 	  "neighbor 192.0.2.1 { local-as 1; peer-as 2; }",
 	  "t.conf:2:10: neighbor 192.0.2.1 is already defined at 1:10" },
@@ -1611,6 +1612,55 @@ static void test_rfc8212_parse(void)
 	config_free(c);
 }
 
+/* control { group; change-group; }: both, one, neither; each once. */
+static void test_control_parse(void)
+{
+	struct config *c, *c2;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	c = parse("control { group ops; change-group netops; }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_STRING_EQUAL(c->control_group, "ops");
+	CU_ASSERT_STRING_EQUAL(c->control_change_group, "netops");
+	/* the printed form parses back to the same */
+	f = open_memstream(&out, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	config_print(f, c);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\tchange-group netops;\n"));
+	c2 = parse(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT(config_equal(c, c2, 0));
+	free(out);
+	config_free(c2);
+	config_free(c);
+	c = parse("control { change-group netops; }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_STRING_EQUAL(c->control_group, "");
+	c2 = parse("control { change-group other; }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT(!config_equal(c, c2, 0));
+	config_free(c2);
+	config_free(c);
+	c = parse("user bgpshield;\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_STRING_EQUAL(c->control_change_group, "");
+	config_free(c);
+	CU_ASSERT(check_err("control { group a; group b; }",
+			    "t.conf:1:20: 'group' is already set in this "
+			    "block at 1:11"));
+	CU_ASSERT(check_err("control { change-group -x; }",
+			    "t.conf:1:24: 'change-group' needs a group name "
+			    "of 1..32 letters, digits or - _ ."));
+	CU_ASSERT(check_err("control { }\ncontrol { }",
+			    "t.conf:2:1: 'control' is already given at 1:1"));
+	CU_ASSERT(check_err("control { owner x; }",
+			    "t.conf:1:11: unknown keyword 'owner' in control "
+			    "block; expected one of: group, change-group"));
+}
+
 static const char filter_conf[] =
 	"neighbor 192.0.2.1 {\n"
 	"\tlocal-as 65000;\n"
@@ -2501,6 +2551,7 @@ int main(void)
 	CU_add_test(s, "template inheritance", test_templates);
 	s = CU_add_suite("config: errors", NULL, NULL);
 	CU_add_test(s, "file:line:col messages", test_errors);
+	CU_add_test(s, "control block", test_control_parse);
 	CU_add_test(s, "ExaBGP keywords refused", test_exabgp_refusals);
 	CU_add_test(s, "NUL byte", test_error_nul);
 	s = CU_add_suite("config: printing", NULL, NULL);
