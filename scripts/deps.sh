@@ -5,6 +5,7 @@
 set -eu
 PKGS="make gcc clang llvm libbpf-dev libelf-dev zlib1g-dev libmnl-dev bpftool
 libcunit1-dev libseccomp-dev iproute2 nftables ethtool python3 python3-scapy util-linux
+curl python3-prometheus-client
 bird2 gobgpd"
 missing=""
 for p in $PKGS; do
