@@ -175,6 +175,11 @@ n["md5"], n["tcp_ao"], n["gtsm"]) for n in d)')"
 	check_eq "show guard -j: enforce, 2 interfaces" "enforce 2" \
 		"$(out gdj | py 'd["mode"], d["interfaces"]')"
 
+	capture mt dctl metrics
+	check_eq "metrics exits 0" 0 "$?"
+	check_match "Prometheus text with bgpshield_ names" \
+		'^# (HELP|TYPE) bgpshield_' "$(out mt)"
+
 	capture bg dctl -j show bogons
 	check_eq "show bogons -j exits 0" 0 "$?"
 	check "show bogons -j is JSON" is_json "$(out bg)"
