@@ -339,5 +339,5 @@ clean:
 	rm -rf $(O) build-asan build-fuzz
 
 help:
-	@echo 'targets: all (default) deps test test-unit test-bpf test-netns bench bench-guard bench-bgp bench-api'
+	@echo 'targets: all (default) deps test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api'
 	@echo '         check-asan demo install clean fmt    variables: V=1 O=DIR PREFIX DESTDIR'
