@@ -93,6 +93,8 @@ struct parent {
 	int listen_fd[DAEMON_MAX_LISTEN];
 	int nlisten;
 	FILE *audit;
+	uint64_t audit_errors;	/* lines the audit log refused, ever */
+	uint64_t audit_failing;	/* in the current run of failures */
 	int stopping;
 	struct proc_set procs; /* API processes (proc.c) */
 
@@ -140,8 +142,21 @@ static void audit_raw(struct parent *p, const char *obj)
 	/* obj is "{...}" minus its opening brace's content: splice time in */
 	if (fprintf(p->audit, "{\"time\":\"%s.%03ldZ\",%s\n", when,
 		    ts.tv_nsec / 1000000, obj + 1) < 0 ||
-	    fflush(p->audit) != 0)
-		log_warn("audit log write failed");
+	    fflush(p->audit) != 0) {
+		/* A full disk must not stop the daemon nor flood its log:
+		 * count, say it once, say when it writes again. */
+		if (!p->audit_failing++)
+			log_warn("audit log write failed (counting further "
+				 "failures)");
+		p->audit_errors++;
+		clearerr(p->audit);
+		return;
+	}
+	if (p->audit_failing) {
+		log_warnx("audit log writable again: %llu lines lost",
+			  (unsigned long long)p->audit_failing);
+		p->audit_failing = 0;
+	}
 }
 
 static void audit_event(struct parent *p, const char *event, const char *text)
