@@ -156,23 +156,28 @@ state_agrees() { # ADDR FILE-PREFIX
 		[ "$(prom "$2" "bgpshield_neighbor_state{neighbor=$1,state=$want}")" = 1 ]
 }
 
-EXPECTED_FAMILIES="bgpshield_api_commands bgpshield_api_errors \
-bgpshield_api_events_dropped bgpshield_api_long_lines bgpshield_api_processes \
-bgpshield_api_rate_limited bgpshield_build_info bgpshield_config_generation \
-bgpshield_control_refused bgpshield_engine_uptime_seconds \
-bgpshield_guard_allowlist_entries bgpshield_guard_dropped_packets \
-bgpshield_guard_events_lost bgpshield_guard_events_sent \
-bgpshield_guard_events_suppressed bgpshield_guard_guarded_packets \
-bgpshield_guard_interface_attached bgpshield_guard_monitor_passed \
-bgpshield_guard_packets bgpshield_guard_peer_bytes \
-bgpshield_guard_peer_dropped bgpshield_guard_peer_packets \
-bgpshield_guard_policy_enforce bgpshield_guard_port bgpshield_guard_seen_packets \
-bgpshield_guard_up bgpshield_neighbor_announcements_refused \
-bgpshield_neighbor_max_prefix_exceeded bgpshield_neighbor_messages_received \
-bgpshield_neighbor_messages_sent bgpshield_neighbor_prefixes_filtered \
-bgpshield_neighbor_prefixes_received bgpshield_neighbor_prefixes_sent \
-bgpshield_neighbor_routes_originated bgpshield_neighbor_state \
-bgpshield_neighbor_up bgpshield_neighbor_uptime_seconds"
+# Sorted, as prom prints them (counter families without _total).
+FAMILIES=(
+	bgpshield_api_commands bgpshield_api_errors bgpshield_api_events_dropped
+	bgpshield_api_long_lines bgpshield_api_processes
+	bgpshield_api_rate_limited bgpshield_build_info
+	bgpshield_config_generation bgpshield_control_refused
+	bgpshield_engine_uptime_seconds bgpshield_guard_allowlist_entries
+	bgpshield_guard_dropped_packets bgpshield_guard_events_lost
+	bgpshield_guard_events_sent bgpshield_guard_events_suppressed
+	bgpshield_guard_guarded_packets bgpshield_guard_interface_attached
+	bgpshield_guard_monitor_passed bgpshield_guard_packets
+	bgpshield_guard_peer_bytes bgpshield_guard_peer_dropped
+	bgpshield_guard_peer_packets bgpshield_guard_policy_enforce
+	bgpshield_guard_port bgpshield_guard_seen_packets bgpshield_guard_up
+	bgpshield_neighbor_announcements_refused
+	bgpshield_neighbor_max_prefix_exceeded
+	bgpshield_neighbor_messages_received bgpshield_neighbor_messages_sent
+	bgpshield_neighbor_prefixes_filtered bgpshield_neighbor_prefixes_received
+	bgpshield_neighbor_prefixes_sent bgpshield_neighbor_routes_originated
+	bgpshield_neighbor_state bgpshield_neighbor_up
+	bgpshield_neighbor_uptime_seconds
+)
 
 # --- 1 -------------------------------------------------------------------------
 
@@ -197,7 +202,7 @@ t_http() {
 	check_match "Content-Length is the body's length" \
 		"Content-Length: $(stat -c %s "$m")"$'\r' "$(cat "$m.head")"
 	check_eq "the parser reads every expected family" \
-		"$(echo $EXPECTED_FAMILIES)" "$(prom "$m" families)"
+		"${FAMILIES[*]}" "$(prom "$m" families)"
 	check_match "counters are typed counter, gauges gauge" \
 		'bgpshield_guard_dropped_packets:counter .*bgpshield_neighbor_up:gauge' \
 		"$(prom "$m" types)"
@@ -265,19 +270,19 @@ open(sys.argv[2], "wb").write(r.read())
 print(r.status)' "$MPORT" "$T_DIR/u.txt" >"$T_DIR/u.status"
 	check_eq "urllib gets 200" 200 "$(cat "$T_DIR/u.status")"
 	check_eq "urllib's text has the same families" \
-		"$(echo $EXPECTED_FAMILIES)" "$(prom "$T_DIR/u.txt" families)"
+		"${FAMILIES[*]}" "$(prom "$T_DIR/u.txt" families)"
 	ctl_request metrics >"$T_DIR/c.raw"
 	check_eq "control request 'metrics' answers ok" ok \
 		"$(head -n1 "$T_DIR/c.raw")"
 	tail -n +2 "$T_DIR/c.raw" >"$T_DIR/c.txt"
 	check_eq "the control socket's metrics have the same families" \
-		"$(echo $EXPECTED_FAMILIES)" "$(prom "$T_DIR/c.txt" families)"
+		"${FAMILIES[*]}" "$(prom "$T_DIR/c.txt" families)"
 }
 
 # --- 2 -------------------------------------------------------------------------
 
 t_http_limits() {
-	local code
+	local code eng
 	daemon_setup "metrics { listen [::1]:$MPORT; }"
 	scrape "http://[::1]:$MPORT/metrics" "$T_DIR/m6.txt"
 	check_eq "IPv6 listen: curl GET /metrics exits 0" 0 "$?"
@@ -309,6 +314,33 @@ print(s.recv(100).split(b"\r\n")[0].decode())
 	code=$(edge curl -sS -g --max-time 10 -o /dev/null -w '%{http_code}' \
 		"http://[::1]:$MPORT/metrics")
 	check_eq "once they are gone, GET /metrics is 200 again" 200 "$code"
+
+	# A reload does not rebind: the old address keeps serving, the log
+	# says why.
+	write_conf "metrics { listen [::1]:$((MPORT + 1)); }"
+	capture rl dctl reload
+	check_eq "reload with another listen address exits 0" 0 "$?"
+	check_match "the log says it changes only at restart" \
+		'metrics listen changes only at restart' "$(cat "$T_DIR/daemon.log")"
+	check "the old address still serves" scrape_ok "[::1]:$MPORT"
+
+	# The parent keeps the socket: a restarted engine serves it again.
+	eng=$(pgrep -P "$DPID")
+	kill -KILL "$eng"
+	check "a new engine starts" wait_for 10 engine_replaced "$eng"
+	check "and serves the metrics the parent kept listening" \
+		wait_for 10 scrape_ok "[::1]:$MPORT"
+}
+
+scrape_ok() { # HOST:PORT
+	[ "$(edge curl -sS -g --max-time 5 -o /dev/null -w '%{http_code}' \
+		"http://$1/metrics" 2>/dev/null)" = 200 ]
+}
+
+engine_replaced() { # OLD-PID
+	local e
+	e=$(pgrep -P "$DPID")
+	[ -n "$e" ] && [ "$e" != "$1" ]
 }
 
 # --- 3 -------------------------------------------------------------------------
@@ -341,7 +373,7 @@ lib_init
 
 TESTS=(
 	"metrics over HTTP: families, guard and neighbor values, urllib, control:t_http"
-	"metrics over IPv6: 404, 405, 431, busy 503:t_http_limits"
+	"metrics over IPv6: 404, 405, 431, busy 503, reload, engine restart:t_http_limits"
 	"no metrics block: no listener, control metrics; -t checks:t_off_and_check"
 )
 
