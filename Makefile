@@ -290,7 +290,7 @@ deps:
 # The lab of the README's first command (never part of `make test`);
 # DEMO_HOLD=1 keeps it up after the summary.
 demo: deps all
-	DEMO_HOLD=$(DEMO_HOLD) scripts/demo.sh
+	$(Q)DEMO_HOLD=$(DEMO_HOLD) scripts/demo.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR)
