@@ -42,6 +42,11 @@
 
 enum { EV_PARENT = 1, EV_CONTROL, EV_LISTEN_BASE = 0x10, EV_CLIENT = 0x100 };
 
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
 struct client {
 	int fd;
 	char line[CTL_LINE_MAX + 1];
@@ -55,6 +60,10 @@ struct client {
 	gid_t gid;
 	gid_t groups[CTL_MAX_GROUPS];
 	int ngroups;
+	/* the reply being written */
+	int sending;
+	struct buf out;
+	size_t out_off;
 };
 
 struct engine {
@@ -79,11 +88,6 @@ struct engine {
 };
 
 /* --- replies --------------------------------------------------------------- */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
 
 static void bprintf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -132,30 +136,59 @@ static void client_close(struct engine *e, struct client *c)
 {
 	epoll_ctl(e->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
+	free(c->out.p);
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
 }
 
-/* Send the whole reply (control replies are small; the socket is
- * blocking for the write) and close. */
+/* Write what is queued; close when all is gone (or the client is). */
+static void client_write(struct engine *e, struct client *c)
+{
+	while (c->out_off < c->out.len) {
+		ssize_t n = send(c->fd, c->out.p + c->out_off,
+				 c->out.len - c->out_off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return; /* EPOLLOUT brings us back */
+		if (n <= 0)
+			break;
+		c->out_off += (size_t)n;
+	}
+	client_close(e, c);
+}
+
+/* Queue the whole reply and send it as the client reads it (a show rib
+ * can be larger than the socket buffer), then close. */
 static void client_reply(struct engine *e, struct client *c, int ok,
 			 struct buf *body)
 {
-	const char *head = ok ? "ok\n" : "error\n";
-	size_t off = 0;
+	struct epoll_event ev = { .events = EPOLLOUT,
+				  .data.u32 = EV_CLIENT +
+					      (uint32_t)(c - e->clients) };
 
-	if (send(c->fd, head, strlen(head), MSG_NOSIGNAL) < 0)
-		goto out;
-	while (body && off < body->len) {
-		ssize_t n = send(c->fd, body->p + off, body->len - off,
-				 MSG_NOSIGNAL);
+	memset(&c->out, 0, sizeof(c->out));
+	c->out_off = 0;
+	bprintf(&c->out, "%s", ok ? "ok\n" : "error\n");
+	if (body && body->len && c->out.p) {
+		char *np = realloc(c->out.p, c->out.len + body->len + 1);
 
-		if (n <= 0)
-			break;
-		off += n;
+		if (np) {
+			memcpy(np + c->out.len, body->p, body->len);
+			c->out.p = np;
+			c->out.len += body->len;
+			c->out.cap = c->out.len + 1;
+			c->out.p[c->out.len] = 0;
+		}
 	}
-out:
-	client_close(e, c);
+	if (!c->out.p) {
+		client_close(e, c);
+		return;
+	}
+	c->sending = 1;
+	c->wait_id = 0;
+	epoll_ctl(e->epfd, EPOLL_CTL_MOD, c->fd, &ev);
+	client_write(e, c);
 }
 
 static void client_error(struct engine *e, struct client *c, const char *fmt,
@@ -1236,8 +1269,14 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 					fds->listen[tag - EV_LISTEN_BASE]);
 			else if (tag >= EV_CLIENT &&
 				 tag < EV_CLIENT + CTL_MAX_CLIENTS &&
-				 e->clients[tag - EV_CLIENT].fd > 0)
-				client_read(e, &e->clients[tag - EV_CLIENT]);
+				 e->clients[tag - EV_CLIENT].fd > 0) {
+				struct client *c = &e->clients[tag - EV_CLIENT];
+
+				if (c->sending)
+					client_write(e, c);
+				else
+					client_read(e, c);
+			}
 		}
 		/* what API commands queued goes out packed */
 		sessions_flush();

@@ -262,6 +262,9 @@ void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g)
 	const struct bgps_stats *s = &g->stats;
 	char src[PREFIX_STRLEN];
 
+	one(b, "bgpshield_audit_write_errors_total", "counter",
+	    "Audit log lines the parent could not write (disk full...)",
+	    g->audit_errors);
 	one(b, "bgpshield_guard_up", "gauge",
 	    "1 when the parent could read the guard's maps", g->status == 0);
 	if (g->status)

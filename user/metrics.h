@@ -84,6 +84,7 @@ struct metrics_guard {
 	size_t npeers;
 	const struct guard_iface_status *ifaces;
 	size_t nifaces;
+	uint64_t audit_errors; /* audit log lines that could not be written */
 };
 
 void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g);

@@ -983,6 +983,7 @@ static void send_metrics(struct parent *p, uint32_t id)
 	    guard_foreach_rule(&p->g, metrics_rule_cb, &x) < 0 ||
 	    guard_foreach_iface(&p->g, metrics_iface_cb, &x) < 0)
 		mg.status = -EIO;
+	mg.audit_errors = p->audit_errors;
 	mg.peers = x.v;
 	mg.npeers = x.n;
 	mg.ifaces = x.ifs;

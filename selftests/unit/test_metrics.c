@@ -233,7 +233,7 @@ static void test_guard_text(void)
 	g.ifaces = ifs;
 	g.nifaces = 2;
 	metrics_guard_text(&b, &g);
-	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 16);
+	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 17);
 	CU_ASSERT(has_line(&b, "bgpshield_guard_up 1"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_policy_enforce 1"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_port 179"));
@@ -268,11 +268,19 @@ static void test_guard_text(void)
 	g.settings.mode = BGPS_MODE_MONITOR;
 	metrics_guard_text(&b, &g);
 	CU_ASSERT(has_line(&b, "bgpshield_guard_policy_enforce 0"));
-	/* unreadable maps: only that */
+	/* unreadable maps: only that (and the audit log's errors, which
+	 * are the parent's own) */
 	b.len = 0;
 	g.status = -5;
+	g.audit_errors = 3;
 	metrics_guard_text(&b, &g);
-	CU_ASSERT_STRING_EQUAL(b.p, "# HELP bgpshield_guard_up 1 when the "
+	CU_ASSERT_STRING_EQUAL(b.p, "# HELP bgpshield_audit_write_errors_total "
+				    "Audit log lines the parent could not "
+				    "write (disk full...)\n"
+				    "# TYPE bgpshield_audit_write_errors_total "
+				    "counter\n"
+				    "bgpshield_audit_write_errors_total 3\n"
+				    "# HELP bgpshield_guard_up 1 when the "
 				    "parent could read the guard's maps\n"
 				    "# TYPE bgpshield_guard_up gauge\n"
 				    "bgpshield_guard_up 0\n");
@@ -294,7 +302,7 @@ static void test_whole_text(void)
 	m.nnb = 2;
 	metrics_engine_text(&b, &m);
 	metrics_guard_text(&b, &g);
-	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21 + 16);
+	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21 + 17);
 	CU_ASSERT(has_line(&b, "bgpshield_build_info{version=\"v\\\"1\"} 1"));
 	mbuf_free(&b);
 }
