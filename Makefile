@@ -199,7 +199,7 @@ test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard
 	$(O)/test_loader
 
-test-netns: all
+test-netns: all $(O)/flood_gen
 	selftests/netns/run.sh
 
 test: deps all test-unit test-docs test-bpf test-netns
