@@ -53,7 +53,7 @@ DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
-.PHONY: all deps test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
+.PHONY: all deps soak test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
 	clean install demo help fmt fuzz fuzz-build
 
 all: $(BINS)
@@ -199,7 +199,7 @@ test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard
 	$(O)/test_loader
 
-test-netns: all $(O)/flood_gen
+test-netns: all $(O)/blaster $(O)/flood_gen
 	selftests/netns/run.sh
 
 test: deps all test-unit test-docs test-bpf test-netns
@@ -271,6 +271,11 @@ $(O)/apigen: selftests/tools/apigen.c | $(O)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
 bench: bench-guard bench-bgp bench-api
+
+# The long fault tests (1000 flaps, the 240 s / 90 s peer timeouts); not
+# part of `make test`.  FLAPS=N, ABUSE_S=N, BLAST_N=N.
+soak: all $(O)/blaster
+	scripts/soak.sh
 
 # 1M IPv4 prefixes into bgpshieldd and into BIRD, same stream (QUICK=1: 100k)
 bench-bgp: all $(O)/blaster
