@@ -871,21 +871,23 @@ t_reload_load() {
 	e=$(engine_pid)
 	g0=$(status_field generation)
 	blast_start 1
+	# Reloads every 20 ms while the table streams in; the first one
+	# adds a route for BIRD (the file is written now, read on SIGHUP).
+	N_STATIC=4
+	write_conf "" "" "$(blaster_neighbor)"
 	wait_for 60 blasting || die_test "blaster ingesting" \
 		"$(nb_why "$BL4")
 $(tail -n 5 "$T_DIR/blaster1.log")"
-	# Reloads every 0.1 s while the table streams in; the first one
-	# adds a route for BIRD.
-	N_STATIC=4
-	write_conf "" "" "$(blaster_neighbor)"
-	n=0 during=0
+	# The first at once: the ingest was seen under way just now.
+	kill -HUP "$DPID"
+	n=1 during=1
 	while [ "$n" -lt 100 ]; do
 		c=$(bl_queued)
 		[ "$c" -gt 0 ] || break
 		kill -HUP "$DPID"
 		n=$((n + 1))
 		during=$((during + 1))
-		sleep 0.05
+		sleep 0.02
 	done
 	log "$during reloads (SIGHUP) during the ingest (UPDATEs in flight at each)"
 	check_ge "reloads landed during the ingest" "$during" 1
