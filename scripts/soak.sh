@@ -44,5 +44,15 @@ echo "soak: FLAPS=$FLAPS ABUSE_S=$ABUSE_S BLAST_N=${BLAST_N:-1000000} ($(date -u
 start=$(date +%s)
 bash "$ROOT/selftests/netns/test_faults.sh" "$@"
 rc=$?
+# Many sessions under a flood (test_scale.sh), wider and longer than in
+# `make test`: SCALE_SESSIONS neighbors (default 500; one listening socket
+# holds at most ~960 TCP-MD5 keys at the default net.core.optmem_max of
+# 128 KiB, on bgpshieldd's side and on BIRD's) held through SCALE_FLOOD_S
+# seconds (default 300) of spoofed SYN flood.
+export SESSIONS=${SCALE_SESSIONS:-500} FLOOD_S=${SCALE_FLOOD_S:-300}
+echo "soak: test_scale.sh SESSIONS=$SESSIONS FLOOD_S=$FLOOD_S"
+bash "$ROOT/selftests/netns/test_scale.sh" "$@"
+r=$?
+[ "$rc" = 0 ] && rc=$r
 echo "soak: $(($(date +%s) - start)) s, exit status $rc"
 exit "$rc"
