@@ -54,7 +54,7 @@ BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
 .PHONY: all deps soak test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
-	clean install demo help fmt fuzz fuzz-build
+	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon
 
 all: $(BINS)
 
@@ -235,6 +235,17 @@ fuzz-build: $(addprefix $(O)/fuzz_,$(FUZZERS))
 fuzz:
 	$(MAKE) O=build-fuzz CC=$(CLANG) CFLAGS="$(FUZZ_CFLAGS)" fuzz-build
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZERS)
+
+# The daemon built with ASan/UBSan (its engine unconfined: sandbox.c), for
+# the fault tests' leak check: BGPS_DAEMON=build-asan/bgpshieldd.
+asan-daemon:
+	$(MAKE) O=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" build-asan/bgpshieldd
+
+# Peer flaps against the sanitizer daemon: LeakSanitizer's verdict at exit.
+check-asan-daemon: all asan-daemon
+	BGPS_DAEMON=$(CURDIR)/build-asan/bgpshieldd FLAPS=$(or $(FLAPS),40) \
+		bash selftests/netns/test_faults.sh flaps
 
 # ASan/UBSan build of the tests in its own folder.
 check-asan:

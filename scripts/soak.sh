@@ -24,8 +24,10 @@
 #                                            RSS_SLACK_KB BGPS_DAEMON)
 #
 # BGPS_DAEMON=PATH runs another daemon binary.  A sanitizer build
-# (make O=build-asan ... build-asan/bgpshieldd) cannot run here yet: its
-# engine is killed by its seccomp filter (signal 31) on ASan's own calls.
+# (make asan-daemon: build-asan/bgpshieldd, whose engine runs without
+# Landlock and seccomp, which ASan/LSan's own calls need) makes the flaps
+# test stop the daemon at the end and fail on any LeakSanitizer or
+# AddressSanitizer report.
 # Every figure is printed by the tests; the exit status is non-zero when
 # any assertion failed (77: not root).
 

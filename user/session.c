@@ -1243,9 +1243,16 @@ static void sess_read_buffered(struct session *s)
 	s->rlen -= off;
 }
 
+/* Bytes read from one peer per wakeup: a full table arriving must leave
+ * room for timers, other peers and the control socket between turns
+ * (epoll is level-triggered: the rest is read on the next turn). */
+#define READ_BUDGET (1024u * 1024)
+
 static void sess_read(struct session *s)
 {
-	for (;;) {
+	size_t budget = READ_BUDGET;
+
+	while (budget) {
 		ssize_t n = recv(s->fd, s->rbuf + s->rlen, RBUF_CAP - s->rlen,
 				 0);
 
@@ -1259,6 +1266,7 @@ static void sess_read(struct session *s)
 			return;
 		}
 		s->rlen += n;
+		budget = budget > (size_t)n ? budget - (size_t)n : 0;
 		sess_read_buffered(s);
 		if (s->fd < 0)
 			return;

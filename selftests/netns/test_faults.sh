@@ -432,6 +432,20 @@ t_flaps() {
 	check_le "engine VmRSS within +${RSS_SLACK_KB} kB of its baseline" \
 		"$rss1" $((rss0 + RSS_SLACK_KB))
 	[ -n "$RST_OK" ] || log "note: TCP RST cause not exercised (ss -K unsupported)"
+	# A sanitizer build (BGPS_DAEMON=build-asan/bgpshieldd, whose engine
+	# runs unconfined for this): stop it and read LeakSanitizer's verdict
+	# on everything the flaps allocated.
+	if grep -q "sanitizer build" "$DLOG" 2>/dev/null; then
+		kill -TERM "$DPID" 2>/dev/null
+		wait_for 15 bash -c "! kill -0 $DPID 2>/dev/null"
+		sleep 1
+		if grep -qE "LeakSanitizer|AddressSanitizer|runtime error" "$DLOG"; then
+			fail "sanitizer: no leak or error after $FLAPS flaps" \
+				"$(grep -E -A12 "LeakSanitizer|AddressSanitizer|runtime error" "$DLOG" | head -n 40)"
+		else
+			pass "sanitizer: no leak or error reported after $FLAPS flaps (engine and parent exited)"
+		fi
+	fi
 }
 
 # =============================================================================
