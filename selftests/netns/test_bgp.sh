@@ -314,10 +314,10 @@ md5_failures() {
 	echo "$sum"
 }
 
-# The STATE column of the text `show neighbor ADDR`, found by its header
-# (so added columns do not break it).
+# The STATE column of the text `show neighbor` table, in ADDR's row, found
+# by its header (so added columns do not break it).
 text_state() { # SIDE ADDR
-	dctl_t 3 "$1" show neighbor "$2" 2>&1 | awk -v a="$2" '
+	dctl_t 3 "$1" show neighbor 2>&1 | awk -v a="$2" '
 		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "STATE") c = i }
 		$1 == a && c { print $c }'
 }

@@ -160,7 +160,7 @@ state_agrees() { # ADDR FILE-PREFIX
 FAMILIES=(
 	bgpshield_api_commands bgpshield_api_errors bgpshield_api_events_dropped
 	bgpshield_api_long_lines bgpshield_api_processes
-	bgpshield_api_rate_limited bgpshield_build_info
+	bgpshield_api_rate_limited bgpshield_audit_write_errors bgpshield_build_info
 	bgpshield_config_generation bgpshield_control_refused
 	bgpshield_engine_uptime_seconds bgpshield_guard_allowlist_entries
 	bgpshield_guard_dropped_packets bgpshield_guard_events_lost
