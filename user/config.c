@@ -4271,7 +4271,7 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 }
 
 /* By prefix-list name: two configs' lists are compared on their own. */
-static int cfg_filter_eq(const struct cfg_filter *a, const struct cfg_filter *b)
+int config_filter_equal(const struct cfg_filter *a, const struct cfg_filter *b)
 {
 	if (a->present != b->present || a->nplists != b->nplists ||
 	    a->reject_bogons != b->reject_bogons ||
@@ -4374,9 +4374,9 @@ int config_equal(const struct config *a, const struct config *b,
 	for (size_t i = 0; i < a->nneighbors; i++)
 		if (!cfg_neighbor_eq(&a->neighbors[i], &b->neighbors[i],
 				     ignore_secrets) ||
-		    !cfg_filter_eq(&a->neighbors[i].import,
+		    !config_filter_equal(&a->neighbors[i].import,
 				   &b->neighbors[i].import) ||
-		    !cfg_filter_eq(&a->neighbors[i].export,
+		    !config_filter_equal(&a->neighbors[i].export,
 				   &b->neighbors[i].export))
 			return 0;
 	return 1;

@@ -51,6 +51,14 @@
  * reading (its hold timer would not tell us: it may still send) */
 #define WSTALL_MS (90u * 1000)
 
+/* Prefixes, each with a route id: the queue of changes to send, and what
+ * a walk of a RIB collects. */
+struct route_list {
+	struct prefix *p;
+	uint32_t *id;
+	size_t n, cap;
+};
+
 struct session {
 	struct cfg_neighbor *n;
 	enum sess_state state;
@@ -79,9 +87,7 @@ struct session {
 	char last_error[160];
 	int disabled; /* cannot run on this kernel (TCP-AO): said once */
 	struct rib rib_api; /* what we originate: prefix -> route blob */
-	struct prefix *pend_p; /* changes to send: id 0 = withdraw */
-	uint32_t *pend_id;
-	size_t npend, cappend;
+	struct route_list pend; /* changes to send: id 0 = withdraw */
 	uint64_t filtered_in, refused_out;
 	int maxpfx_hit;
 	uint64_t t_down_until; /* max-prefix teardown: no session before */
@@ -301,7 +307,7 @@ static void sess_close(struct session *s, int to_idle)
 	rib_clear(&s->rib_out);
 	s->up_since = 0;
 	rib_clear(&s->rib_in);
-	s->npend = 0;
+	s->pend.n = 0;
 	s->maxpfx_hit = 0;
 	if (s->was_up) {
 		s->was_up = 0;
@@ -698,25 +704,38 @@ static void send_withdraws(struct session *s, struct prefix *pfx, size_t n)
 	}
 }
 
-static int pend_add(struct session *s, const struct prefix *p, uint32_t id)
+static int route_list_push(struct route_list *l, const struct prefix *p,
+			   uint32_t id)
 {
-	if (s->npend == s->cappend) {
-		size_t nc = s->cappend ? 2 * s->cappend : 1024;
-		struct prefix *np = realloc(s->pend_p, nc * sizeof(*np));
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? 2 * l->cap : 1024;
+		struct prefix *np = realloc(l->p, nc * sizeof(*np));
 		uint32_t *ni;
 
 		if (!np)
 			return -1;
-		s->pend_p = np;
-		ni = realloc(s->pend_id, nc * sizeof(*ni));
+		l->p = np;
+		ni = realloc(l->id, nc * sizeof(*ni));
 		if (!ni)
 			return -1;
-		s->pend_id = ni;
-		s->cappend = nc;
+		l->id = ni;
+		l->cap = nc;
 	}
-	s->pend_p[s->npend] = *p;
-	s->pend_id[s->npend++] = id;
+	l->p[l->n] = *p;
+	l->id[l->n++] = id;
 	return 0;
+}
+
+static void route_list_free(struct route_list *l)
+{
+	free(l->p);
+	free(l->id);
+	memset(l, 0, sizeof(*l));
+}
+
+static int pend_add(struct session *s, const struct prefix *p, uint32_t id)
+{
+	return route_list_push(&s->pend, p, id);
 }
 
 /* Send the queued changes: runs of one attribute set and family become
@@ -728,17 +747,17 @@ static void pend_send(struct session *s)
 	size_t i = 0;
 
 	if (s->state != SESS_ESTABLISHED) {
-		s->npend = 0;
+		s->pend.n = 0;
 		return;
 	}
-	while (i < s->npend) {
-		uint32_t id = s->pend_id[i];
-		int fam = s->pend_p[i].family;
+	while (i < s->pend.n) {
+		uint32_t id = s->pend.id[i];
+		int fam = s->pend.p[i].family;
 		const struct cfg_route *r = id ? route_get(id) : NULL;
 		size_t j = i + 1;
 
-		while (j < s->npend && s->pend_id[j] == id &&
-		       s->pend_p[j].family == fam)
+		while (j < s->pend.n && s->pend.id[j] == id &&
+		       s->pend.p[j].family == fam)
 			j++;
 		if (r && watchdog_down(RD.watchdog))
 			r = NULL;
@@ -747,22 +766,18 @@ static void pend_send(struct session *s)
 
 			if (route_attrs(s, r, fam, abuf, sizeof(abuf), pbuf,
 					sizeof(pbuf), &a) == 0)
-				send_updates(s, &a, s->pend_p + i, j - i);
+				send_updates(s, &a, s->pend.p + i, j - i);
 		} else {
-			send_withdraws(s, s->pend_p + i, j - i);
+			send_withdraws(s, s->pend.p + i, j - i);
 		}
 		i = j;
 	}
-	s->npend = 0;
+	s->pend.n = 0;
 }
 
 struct api_walk {
-	struct session *s;
-	struct prefix *p;
-	uint32_t *id;
-	size_t n, cap;
+	struct route_list l;
 	const char *watchdog; /* only routes of this watchdog */
-	int check;	      /* re-check the export filter */
 };
 
 static int collect_api(const struct prefix *p, uint32_t id, void *arg)
@@ -775,23 +790,7 @@ static int collect_api(const struct prefix *p, uint32_t id, void *arg)
 		if (!r || strcmp(RD.watchdog, w->watchdog))
 			return 0;
 	}
-	if (w->n == w->cap) {
-		size_t nc = w->cap ? 2 * w->cap : 1024;
-		struct prefix *np = realloc(w->p, nc * sizeof(*np));
-		uint32_t *ni;
-
-		if (!np)
-			return -1;
-		w->p = np;
-		ni = realloc(w->id, nc * sizeof(*ni));
-		if (!ni)
-			return -1;
-		w->id = ni;
-		w->cap = nc;
-	}
-	w->p[w->n] = *p;
-	w->id[w->n++] = id;
-	return 0;
+	return route_list_push(&w->l, p, id);
 }
 
 static int by_id(const void *a, const void *b, void *arg)
@@ -806,21 +805,20 @@ static int by_id(const void *a, const void *b, void *arg)
  * attribute set so they pack; id 0 (withdraw) when down is set. */
 static void queue_api(struct session *s, const char *watchdog, int down)
 {
-	struct api_walk w = { s, NULL, NULL, 0, 0, watchdog, 0 };
+	struct api_walk w = { { 0 }, watchdog };
 	size_t *ord;
 
 	rib_foreach(&s->rib_api, collect_api, &w);
-	ord = w.n ? malloc(w.n * sizeof(*ord)) : NULL;
+	ord = w.l.n ? malloc(w.l.n * sizeof(*ord)) : NULL;
 	if (ord) {
-		for (size_t i = 0; i < w.n; i++)
+		for (size_t i = 0; i < w.l.n; i++)
 			ord[i] = i;
-		qsort_r(ord, w.n, sizeof(*ord), by_id, w.id);
-		for (size_t i = 0; i < w.n; i++)
-			pend_add(s, &w.p[ord[i]], down ? 0 : w.id[ord[i]]);
+		qsort_r(ord, w.l.n, sizeof(*ord), by_id, w.l.id);
+		for (size_t i = 0; i < w.l.n; i++)
+			pend_add(s, &w.l.p[ord[i]], down ? 0 : w.l.id[ord[i]]);
 	}
 	free(ord);
-	free(w.p);
-	free(w.id);
+	route_list_free(&w.l);
 }
 
 /* Static routes of the config into rib_api, through the export filter
@@ -828,17 +826,16 @@ static void queue_api(struct session *s, const char *watchdog, int down)
 static void load_statics(struct session *s)
 {
 	const struct cfg_neighbor *n = s->n;
-	struct api_walk w = { s, NULL, NULL, 0, 0, NULL, 0 };
+	struct api_walk w = { { 0 }, NULL };
 
 	/* the previous config's statics go */
 	rib_foreach(&s->rib_api, collect_api, &w);
-	for (size_t i = 0; i < w.n; i++) {
-		route_get(w.id[i]);
-		if (RD.id == w.id[i] && RD.is_static)
-			rib_del(&s->rib_api, &w.p[i]);
+	for (size_t i = 0; i < w.l.n; i++) {
+		route_get(w.l.id[i]);
+		if (RD.id == w.l.id[i] && RD.is_static)
+			rib_del(&s->rib_api, &w.l.p[i]);
 	}
-	free(w.p);
-	free(w.id);
+	route_list_free(&w.l);
 	for (size_t i = 0; i < n->nroutes; i++) {
 		const struct cfg_route *r = &n->routes[i];
 		char why[FILTER_WHY_MAX];
@@ -1629,52 +1626,36 @@ static void listeners_ttl(struct config *cfg)
  * (RFC 2918); a peer without route refresh keeps what it sent, and the
  * new filter applies from its next UPDATE.
  */
-static int filter_eq(const struct cfg_filter *a, const struct cfg_filter *b)
-{
-	struct config x = { 0 }, y = { 0 };
-	struct cfg_neighbor na = { 0 }, nb = { 0 };
-
-	/* config_equal knows every field: compare two one-neighbor
-	 * configs that differ only in this filter */
-	na.import = *a;
-	nb.import = *b;
-	x.neighbors = &na;
-	y.neighbors = &nb;
-	x.nneighbors = y.nneighbors = 1;
-	return config_equal(&x, &y, 1);
-}
-
 static void filters_changed(struct session *s, struct cfg_neighbor *n)
 {
 	char a[PREFIX_STRLEN];
 
 	prefix_fmt(&n->address, a, sizeof(a));
-	if (!filter_eq(&s->n->export, &n->export)) {
-		struct api_walk w = { s, NULL, NULL, 0, 0, NULL, 0 };
+	if (!config_filter_equal(&s->n->export, &n->export)) {
+		struct api_walk w = { { 0 }, NULL };
 		struct cfg_neighbor *old = s->n;
 
 		s->n = n;
 		/* every prefix sent: withdrawn unless it still passes */
 		rib_foreach(&s->rib_out, collect_api, &w);
-		for (size_t i = 0; i < w.n; i++) {
-			uint32_t id = rib_get(&s->rib_api, &w.p[i]);
+		for (size_t i = 0; i < w.l.n; i++) {
+			const struct prefix *p = &w.l.p[i];
+			uint32_t id = rib_get(&s->rib_api, p);
 			const struct cfg_route *r = id ? route_get(id) : NULL;
 			char why[FILTER_WHY_MAX];
 
-			if (!r || export_check(s, r, &w.p[i], why,
-					       sizeof(why)) < 0) {
+			if (!r || export_check(s, r, p, why, sizeof(why)) < 0) {
 				if (r)
-					sess_refused(s, &w.p[i], why, "export");
-				rib_del(&s->rib_api, &w.p[i]);
-				pend_add(s, &w.p[i], 0);
+					sess_refused(s, p, why, "export");
+				rib_del(&s->rib_api, p);
+				pend_add(s, p, 0);
 			}
 		}
-		free(w.p);
-		free(w.id);
+		route_list_free(&w.l);
 		s->n = old;
 		log_info("neighbor %s: export filter changed", a);
 	}
-	if (!filter_eq(&s->n->import, &n->import)) {
+	if (!config_filter_equal(&s->n->import, &n->import)) {
 		if (s->peer_refresh) {
 			struct bgp_wbuf w;
 			struct bgp_refresh rr = { BGP_AFI_IPV4, 0,
@@ -1773,8 +1754,7 @@ void sessions_apply(struct config *cfg)
 		rib_clear(&s->rib_in);
 		rib_clear(&s->rib_out);
 		rib_clear(&s->rib_api);
-		free(s->pend_p);
-		free(s->pend_id);
+		route_list_free(&s->pend);
 		second_close(s, 0);
 		free(s->rbuf);
 		free(s->rbuf2);
@@ -1898,26 +1878,42 @@ int sessions_info(size_t i, struct sess_info *o)
 	return 0;
 }
 
+static struct session *sess_find(const struct prefix *addr)
+{
+	for (size_t i = 0; i < S.n; i++)
+		if (S.s[i] && pfx_eq(&S.s[i]->n->address, addr))
+			return S.s[i];
+	return NULL;
+}
+
+/* A Cease with an RFC 9003 text (subcode 2 shutdown, 4 reset), the reason
+ * kept as the last error, and the session closed.  opened: only once an
+ * OPEN went out. */
+static void sess_cease_text(struct session *s, uint8_t subcode,
+			    const char *what, const char *text, int opened)
+{
+	struct bgp_wbuf w;
+
+	if (s->fd >= 0 && (!opened || s->state >= SESS_OPENSENT) &&
+	    sess_wbuf(s, &w) == 0 &&
+	    bgp_notif_encode_shutdown(&w, subcode, text ? text : "") == 0) {
+		sess_queued(s, &w);
+		sess_flush(s);
+	}
+	snprintf(s->last_error, sizeof(s->last_error), "%s%s%s", what,
+		 text ? ": " : "", text ? text : "");
+	sess_close(s, 1);
+}
+
 int sessions_shutdown(const struct prefix *addr, const char *text)
 {
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-		struct bgp_wbuf w;
+	struct session *s = sess_find(addr);
 
-		if (!s || !pfx_eq(&s->n->address, addr))
-			continue;
-		if (s->fd >= 0 && sess_wbuf(s, &w) == 0 &&
-		    bgp_notif_encode_shutdown(&w, 2, text ? text : "") == 0) {
-			sess_queued(s, &w);
-			sess_flush(s);
-		}
-		snprintf(s->last_error, sizeof(s->last_error),
-			 "administrative shutdown%s%s", text ? ": " : "",
-			 text ? text : "");
-		sess_close(s, 1);
-		return 0;
-	}
-	return -1;
+	if (!s)
+		return -1;
+	sess_cease_text(s, BGP_CEASE_ADMIN_SHUTDOWN, "administrative shutdown",
+			text, 0);
+	return 0;
 }
 
 void sessions_stop(const char *text)
@@ -2289,7 +2285,7 @@ void sessions_flush(void)
 	for (size_t i = 0; i < S.n; i++) {
 		struct session *s = S.s[i];
 
-		if (s && s->npend) {
+		if (s && s->pend.n) {
 			pend_send(s);
 			if (s->fd >= 0)
 				sess_flush(s);
@@ -2314,27 +2310,14 @@ int sessions_ctx(size_t idx, struct bgp_sess_ctx *ctx, size_t *maxlen)
 
 int sessions_restart(const struct prefix *addr, const char *text)
 {
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-		struct bgp_wbuf w;
+	struct session *s = sess_find(addr);
 
-		if (!s || !pfx_eq(&s->n->address, addr))
-			continue;
-		if (s->fd >= 0 && s->state >= SESS_OPENSENT &&
-		    sess_wbuf(s, &w) == 0 &&
-		    bgp_notif_encode_shutdown(
-			    &w, BGP_CEASE_ADMIN_RESET, text ? text : "") == 0) {
-			sess_queued(s, &w);
-			sess_flush(s);
-		}
-		snprintf(s->last_error, sizeof(s->last_error),
-			 "administrative reset%s%s", text ? ": " : "",
-			 text ? text : "");
-		sess_close(s, 1);
-		s->t_down_until = 0;
-		s->retry_s = RETRY_FIRST_S;
-		s->t_retry = now_ms() + 200;
-		return 0;
-	}
-	return -1;
+	if (!s)
+		return -1;
+	sess_cease_text(s, BGP_CEASE_ADMIN_RESET, "administrative reset", text,
+			1);
+	s->t_down_until = 0;
+	s->retry_s = RETRY_FIRST_S;
+	s->t_retry = now_ms() + 200;
+	return 0;
 }
