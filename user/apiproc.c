@@ -40,6 +40,7 @@
 struct aproc {
 	int fd; /* -1: free slot */
 	char name[IMSG_PROC_NAME_MAX + 1];
+	char src[IMSG_PROC_NAME_MAX + 16]; /* "process NAME", for the audit */
 	uint32_t gen;
 	long pid;
 	enum cfg_encoder enc;
@@ -407,9 +408,19 @@ static int take_token(struct aproc *p)
 	return 1;
 }
 
+/* A line over API_LINE_MAX, whole or still arriving: refused, counted,
+ * audited with its first bytes. */
+static void refuse_long(struct aproc *p, const char *line, const char *why)
+{
+	p->long_lines++;
+	p->errors++;
+	audit("api_error", p->src, line, 64, why);
+	proc_ack(p, 0);
+}
+
 static void proc_line(struct aproc *p, const char *line, size_t len)
 {
-	char err[API_ERR_MAX], src[IMSG_PROC_NAME_MAX + 16];
+	char err[API_ERR_MAX];
 	struct jbuf out;
 	int rc;
 
@@ -422,13 +433,9 @@ static void proc_line(struct aproc *p, const char *line, size_t len)
 		/* whole in one read: refused like one still arriving */
 		char t[96];
 
-		p->long_lines++;
-		p->errors++;
 		snprintf(t, sizeof(t), "line too long (%zu bytes, limit %d)",
 			 len, API_LINE_MAX);
-		snprintf(src, sizeof(src), "process %s", p->name);
-		audit("api_error", src, line, 64, t);
-		proc_ack(p, 0);
+		refuse_long(p, line, t);
 		return;
 	}
 	if (!take_token(p)) {
@@ -440,8 +447,7 @@ static void proc_line(struct aproc *p, const char *line, size_t len)
 			snprintf(t, sizeof(t), "over %u commands/s: refused "
 				 "(%llu so far)", p->rate,
 				 (unsigned long long)p->limited);
-			snprintf(src, sizeof(src), "process %s", p->name);
-			audit("api_rate_limited", src, NULL, 0, t);
+			audit("api_rate_limited", p->src, NULL, 0, t);
 			log_warnx("process %s: %s", p->name, t);
 		}
 		proc_ack(p, 0);
@@ -463,9 +469,8 @@ static void proc_line(struct aproc *p, const char *line, size_t len)
 		proc_ack(p, 1);
 		return;
 	}
-	snprintf(src, sizeof(src), "process %s", p->name);
 	jbuf_init(&out);
-	rc = apiproc_run(line, len, src, &out, err, sizeof(err));
+	rc = apiproc_run(line, len, p->src, &out, err, sizeof(err));
 	if (rc < 0) {
 		p->errors++;
 		log_debug("process %s: %s", p->name, err);
@@ -510,15 +515,10 @@ static void proc_read(struct aproc *p)
 		if (p->rlen > API_LINE_MAX) {
 			/* refuse it now; skip the rest up to its newline */
 			char t[96];
-			char src[IMSG_PROC_NAME_MAX + 16];
 
-			p->long_lines++;
-			p->errors++;
 			snprintf(t, sizeof(t), "line too long (over %d bytes)",
 				 API_LINE_MAX);
-			snprintf(src, sizeof(src), "process %s", p->name);
-			audit("api_error", src, p->rbuf, 64, t);
-			proc_ack(p, 0);
+			refuse_long(p, p->rbuf, t);
 			p->rlen = 0;
 			p->skipping = 1;
 		}
@@ -583,6 +583,7 @@ void apiproc_add(const struct imsg_proc *m, int fd)
 	}
 	memset(&p->out, 0, sizeof(p->out));
 	snprintf(p->name, sizeof(p->name), "%s", m->name);
+	snprintf(p->src, sizeof(p->src), "process %s", p->name);
 	p->fd = fd;
 	p->gen = m->gen;
 	p->pid = (long)m->pid;

@@ -480,6 +480,21 @@ static void cmd_rib_all(struct engine *e, struct client *c, int out,
 	free(b.p);
 }
 
+/* ADDR of a command that names a neighbor: 0, or -1 with the error
+ * answered. */
+static int neighbor_arg(struct engine *e, struct client *c, const char *addr,
+			struct prefix *out)
+{
+	char err[160];
+
+	if (prefix_parse(addr, out, err, sizeof(err)) < 0 ||
+	    !prefix_is_host(out)) {
+		client_error(e, c, "'%s' is not a neighbor address", addr);
+		return -1;
+	}
+	return 0;
+}
+
 static void cmd_rib(struct engine *e, struct client *c, int out,
 		    const char *addr, const char *only)
 {
@@ -494,11 +509,8 @@ static void cmd_rib(struct engine *e, struct client *c, int out,
 		cmd_rib_all(e, c, out, only);
 		return;
 	}
-	if (prefix_parse(addr, &nb, err, sizeof(err)) < 0 ||
-	    !prefix_is_host(&nb)) {
-		client_error(e, c, "'%s' is not a neighbor address", addr);
+	if (neighbor_arg(e, c, addr, &nb) < 0)
 		return;
-	}
 	if (only && prefix_parse(only, &one, err, sizeof(err)) < 0) {
 		client_error(e, c, "%s", err);
 		return;
@@ -524,14 +536,10 @@ static void cmd_shutdown(struct engine *e, struct client *c, const char *addr,
 			 const char *text)
 {
 	struct prefix p;
-	char err[160];
 	struct buf b = { 0 };
 
-	if (prefix_parse(addr, &p, err, sizeof(err)) < 0 ||
-	    !prefix_is_host(&p)) {
-		client_error(e, c, "'%s' is not a neighbor address", addr);
+	if (neighbor_arg(e, c, addr, &p) < 0)
 		return;
-	}
 	if (sessions_shutdown(&p, text) < 0) {
 		client_error(e, c, "no neighbor %s in the config", addr);
 		return;
@@ -659,14 +667,10 @@ static void cmd_api(struct engine *e, struct client *c)
 static void cmd_restart(struct engine *e, struct client *c, const char *addr)
 {
 	struct prefix p;
-	char err[128];
 	struct buf b = { 0 };
 
-	if (prefix_parse(addr, &p, err, sizeof(err)) < 0 ||
-	    !prefix_is_host(&p)) {
-		client_error(e, c, "bad neighbor address '%s'", addr);
+	if (neighbor_arg(e, c, addr, &p) < 0)
 		return;
-	}
 	if (sessions_restart(&p, "restarted by the operator") < 0) {
 		client_error(e, c, "no neighbor %s in the config", addr);
 		return;
