@@ -33,6 +33,8 @@
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$ROOT/scripts/bench-lib.sh"
 BUILD=${O:-$ROOT/build}
 APIGEN=$BUILD/apigen
 DAEMON=$BUILD/bgpshieldd
@@ -90,29 +92,6 @@ AS_P=65002
 TMP=$(mktemp -d "/tmp/bench-api-$ID.XXXXXX") || exit 1
 PIDS=()
 
-now_ns() { date +%s%N; }
-
-# Our own processes only, by pid: TERM, a moment, then KILL.
-stop_pid() {
-	local p=$1 i
-	[ -n "$p" ] || return 0
-	kill -TERM "$p" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ "${i:-50}" -ge 50 ] && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	return 0
-}
-
-ns_del() {
-	local p
-	[ -e "/run/netns/$1" ] || return 0
-	for p in $(ip netns pids "$1" 2>/dev/null); do stop_pid "$p"; done
-	ip netns del "$1" 2>/dev/null
-}
-
 cleanup() {
 	local p
 	trap '' INT TERM
@@ -140,24 +119,12 @@ setup() {
 		ip -n "$NS_P" link set veth-p up
 }
 
-ensure_user() {
-	id -u "$DUSER" >/dev/null 2>&1 ||
-		useradd --system --no-create-home --shell /usr/sbin/nologin \
-			"$DUSER"
-}
-
 # The helper runs as $DUSER: give it its own copy in a folder it can
 # reach, whatever the build folder's permissions.
 install_apigen() {
 	chmod 755 "$TMP" &&
 		install -m 0755 "$APIGEN" "$TMP/apigen" &&
 		runuser -u "$DUSER" -- test -x "$TMP/apigen"
-}
-
-# CPU nanoseconds of all threads of a process, exact (schedstat).
-cpu_ns() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null |
-		awk '{ t += $1 } END { if (NR) printf "%d", t }'
 }
 
 proc_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status" 2>/dev/null; }

@@ -36,6 +36,8 @@
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=bench-lib.sh
+. "$ROOT/scripts/bench-lib.sh"
 BUILD=${O:-$ROOT/build}
 BLASTER=$BUILD/blaster
 DAEMON=$BUILD/bgpshieldd
@@ -90,29 +92,6 @@ AS_B=65100
 TMP=$(mktemp -d "/tmp/bench-bgp-$ID.XXXXXX") || exit 1
 PIDS=()
 
-now_ns() { date +%s%N; }
-
-# Our own processes only, by pid: TERM, a moment, then KILL.
-stop_pid() {
-	local p=$1 i
-	[ -n "$p" ] || return 0
-	kill -TERM "$p" 2>/dev/null || return 0
-	for i in $(seq 50); do
-		kill -0 "$p" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ "${i:-50}" -ge 50 ] && kill -KILL "$p" 2>/dev/null
-	wait "$p" 2>/dev/null
-	return 0
-}
-
-ns_del() {
-	local p
-	[ -e "/run/netns/$1" ] || return 0
-	for p in $(ip netns pids "$1" 2>/dev/null); do stop_pid "$p"; done
-	ip netns del "$1" 2>/dev/null
-}
-
 cleanup() {
 	local p
 	trap '' INT TERM
@@ -139,20 +118,7 @@ setup() {
 		ip -n "$NS_B" link set veth-b up
 }
 
-ensure_user() {
-	id -u "$DUSER" >/dev/null 2>&1 ||
-		useradd --system --no-create-home --shell /usr/sbin/nologin \
-			"$DUSER"
-}
-
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-
-# CPU nanoseconds of all threads of a process, exact (schedstat's run time,
-# not tick-sampled like utime/stime).
-cpu_ns() {
-	cat /proc/"$1"/task/*/schedstat 2>/dev/null |
-		awk '{ t += $1 } END { if (NR) printf "%d", t }'
-}
 
 # --- bgpshieldd -------------------------------------------------------------
 

@@ -535,3 +535,26 @@ for f in sys.argv[2:]:
         print(e[f])
 ' "$j" "$@"
 }
+
+# status_field a.b.c: a field of `bgpshieldctl -j status`, through the
+# suite's own dctl (SECONDS ARGS...); "<missing>" / "<error: ...>" so that
+# every comparison fails readably.
+status_field() {
+	local j
+	j=$(dctl 3 -j status 2>&1) || {
+		echo "<error: $j>"
+		return 1
+	}
+	"$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+except ValueError:
+    print("<error: not JSON>"); sys.exit(0)
+for k in sys.argv[2].split("."):
+    if not isinstance(d, dict) or k not in d:
+        print("<missing>"); sys.exit(0)
+    d = d[k]
+print(d)
+' "$j" "$1"
+}

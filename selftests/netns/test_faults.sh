@@ -187,25 +187,7 @@ nb() { # ADDR FIELD...
 	json_fields "$j" "$@"
 }
 
-status_field() { # a.b.c of bgpshieldctl -j status
-	local j
-	j=$(dctl 3 -j status 2>&1) || {
-		echo "<error>"
-		return 1
-	}
-	"$PY" -c '
-import json, sys
-try:
-    d = json.loads(sys.argv[1])
-except ValueError:
-    print("<error: not JSON>"); sys.exit(0)
-for k in sys.argv[2].split("."):
-    if not isinstance(d, dict) or k not in d:
-        print("<missing>"); sys.exit(0)
-    d = d[k]
-print(d)
-' "$j" "$1"
-}
+# status_field: lib.sh
 
 established() { [ "$(nb "${1:-$B4}" state)" = established ]; }
 not_established() { ! established "${1:-$B4}"; }
