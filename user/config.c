@@ -4270,7 +4270,10 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	return 1;
 }
 
-/* By prefix-list name: two configs' lists are compared on their own. */
+static int cfg_plist_eq(const struct cfg_plist *a, const struct cfg_plist *b);
+
+/* Prefix-lists by name, and by their entries once resolved (a list edited
+ * under the same name is a changed filter: the session re-filters). */
 int config_filter_equal(const struct cfg_filter *a, const struct cfg_filter *b)
 {
 	if (a->present != b->present || a->nplists != b->nplists ||
@@ -4290,9 +4293,14 @@ int config_filter_equal(const struct cfg_filter *a, const struct cfg_filter *b)
 	    (a->local_pref_range &&
 	     (a->lp_min != b->lp_min || a->lp_max != b->lp_max)))
 		return 0;
-	for (size_t i = 0; i < a->nplists; i++)
+	for (size_t i = 0; i < a->nplists; i++) {
 		if (strcmp(a->plists[i].name, b->plists[i].name))
 			return 0;
+		if (a->plist_ref && b->plist_ref && a->plist_ref[i] &&
+		    b->plist_ref[i] &&
+		    !cfg_plist_eq(a->plist_ref[i], b->plist_ref[i]))
+			return 0;
+	}
 	for (size_t i = 0; i < a->nnh_allow; i++)
 		if (!cfg_pfx_eq(&a->nh_allow[i], &b->nh_allow[i]))
 			return 0;

@@ -381,8 +381,8 @@ int config_neighbor_equal(const struct cfg_neighbor *a,
  */
 void config_warnings(const struct config *c, const char *name,
 		     void (*cb)(const char *line, void *arg), void *arg);
-/* One filter direction, prefix-lists by name (their entries are compared
- * with the config's lists): 1 when equal, else 0. */
+/* One filter direction, prefix-lists by name and, once resolved, by their
+ * entries: 1 when equal, else 0. */
 int config_filter_equal(const struct cfg_filter *a,
 			const struct cfg_filter *b);
 /* 1 when equal (source positions never count), else 0. */

@@ -2011,6 +2011,35 @@ static void test_filter_roundtrip(void)
 	config_free(c);
 }
 
+/* A prefix-list edited under the same name changes the filter that uses
+ * it (the session re-filters on reload); the same list does not. */
+static void test_filter_equal_lists(void)
+{
+	static const char fmt[] =
+		"prefix-list OURS { %s; }\n"
+		"neighbor 192.0.2.2 { local-as 65001; peer-as 65002;\n"
+		"  filter { export { prefix-list OURS; } } }\n";
+	char t1[512], t2[512], t3[512];
+	struct config *a, *b, *c;
+
+	snprintf(t1, sizeof(t1), fmt, "100.10.0.0/16 le 32");
+	snprintf(t2, sizeof(t2), fmt, "100.10.0.0/16 le 32");
+	snprintf(t3, sizeof(t3), fmt, "100.11.0.0/16 le 32");
+	a = parse(t1);
+	b = parse(t2);
+	c = parse(t3);
+	CU_ASSERT_FATAL(a && b && c);
+	CU_ASSERT_EQUAL(config_filter_equal(&a->neighbors[0].export,
+					    &b->neighbors[0].export), 1);
+	CU_ASSERT_EQUAL(config_filter_equal(&a->neighbors[0].export,
+					    &c->neighbors[0].export), 0);
+	CU_ASSERT_EQUAL(config_filter_equal(&a->neighbors[0].import,
+					    &c->neighbors[0].import), 1);
+	config_free(a);
+	config_free(b);
+	config_free(c);
+}
+
 static void test_filter_templates(void)
 {
 	static const char text[] =
@@ -2566,6 +2595,8 @@ int main(void)
 	CU_add_test(s, "filter errors", test_filter_errors);
 	CU_add_test(s, "print, parse, equal", test_filter_roundtrip);
 	CU_add_test(s, "filters from templates", test_filter_templates);
+	CU_add_test(s, "filter equality follows the lists' entries",
+		    test_filter_equal_lists);
 	CU_add_test(s, "process limits", test_proc_limits);
 	CU_add_test(s, "RFC 8212 warnings", test_warnings);
 	CU_add_test(s, "neighbor_equal ignores filters",
