@@ -27,34 +27,69 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-Iinclude -Iuser -I$(O)
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE
 LDLIBS := -lbpf -lelf -lz -lmnl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Iinclude \
 	-I/usr/include/$(MULTIARCH) -Wall -Werror
 
 ABI := include/bgpshield_guard.h
+DEPFLAGS = -MMD -MP
 
-# Everything the daemon and the CLI share (the guard loader and helpers).
-LIB_SRCS := user/guard.c user/addr.c user/log.c
-LIB_OBJS := $(LIB_SRCS:user/%.c=$(O)/%.o)
+# --- rooms -----------------------------------------------------------------
+# user/ has one folder per role (docs/ARCHITECTURE.md has the map).  Each
+# room is compiled seeing only the headers of the rooms it may use, so a
+# forbidden #include does not compile; check-layout.sh checks the same at
+# link level.  The rule that matters: the engine's rooms (lib, config, bgp,
+# api and the engine's files in daemon/) never see user/guard/, the loader
+# that holds the BPF fds, which only the parent and bgpshieldctl link.
+INC_lib := -Iinclude -Iuser/lib
+INC_config := $(INC_lib) -Iuser/config
+INC_bgp := $(INC_config) -Iuser/bgp
+INC_api := $(INC_bgp) -Iuser/api -Iuser/daemon
+INC_engine := $(INC_api)
+INC_guard := $(INC_lib) -Iuser/guard -I$(O)
+INC_parent := $(INC_engine) -Iuser/guard
+INC_ctl := $(INC_parent) -Iuser/ctl
+# tests, fuzzers and tools see every room
+INC_all := $(INC_ctl) -I$(O)
 
-DAEMON_SRCS := user/bgpshieldd.c user/parent.c user/engine.c user/imsg.c \
-	user/sandbox.c user/config.c user/secfile.c user/tcpsec.c \
-	user/session.c user/bgp_wire.c user/bgp_buf.c user/rib.c user/plist.c \
-	user/api_json.c
-DAEMON_SRCS += user/api.c
-DAEMON_SRCS += user/filter.c
-DAEMON_SRCS += user/proc.c
-DAEMON_SRCS += user/apiproc.c
-DAEMON_SRCS += user/metrics.c
-DAEMON_OBJS := $(DAEMON_SRCS:user/%.c=$(O)/%.o)
+room_objs = $(patsubst user/%.c,$(O)/%.o,$(wildcard user/$(1)/*.c))
+LIB_OBJS := $(call room_objs,lib)
+CONFIG_OBJS := $(call room_objs,config)
+BGP_OBJS := $(call room_objs,bgp)
+API_OBJS := $(call room_objs,api)
+GUARD_OBJS := $(call room_objs,guard)
+CTL_OBJS := $(call room_objs,ctl)
+# daemon/: bgpshieldd's processes.  The parent's files (main, the parent,
+# the API process starter) may use the guard; the rest runs in the engine.
+PARENT_OBJS := $(addprefix $(O)/daemon/,bgpshieldd.o parent.o proc.o)
+ENGINE_OBJS := $(filter-out $(PARENT_OBJS),$(call room_objs,daemon))
+ALL_OBJS := $(LIB_OBJS) $(CONFIG_OBJS) $(BGP_OBJS) $(API_OBJS) \
+	$(GUARD_OBJS) $(CTL_OBJS) $(PARENT_OBJS) $(ENGINE_OBJS)
+
+$(ALL_OBJS): INC := $(INC_all)
+
+# One archive per library room: a binary names the rooms it may use and the
+# linker takes only the objects it needs from them.
+$(O)/libapi.a: $(API_OBJS)
+$(O)/libbgp.a: $(BGP_OBJS)
+$(O)/libconfig.a: $(CONFIG_OBJS)
+$(O)/libguard.a: $(GUARD_OBJS)
+$(O)/liblib.a: $(LIB_OBJS)
+$(O)/lib%.a:
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+ENGINE_LIBS := $(addprefix $(O)/,libapi.a libbgp.a libconfig.a liblib.a)
+ALL_LIBS := $(addprefix $(O)/,libapi.a libbgp.a libconfig.a libguard.a liblib.a)
+link_libs = -Wl,--start-group $(1) -Wl,--end-group
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
 .PHONY: all deps soak test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
-	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon
+	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon \
+	check-layout
 
 all: $(BINS)
 
@@ -72,128 +107,63 @@ $(O)/guard.skel.h: $(O)/guard.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name guard_bpf > $@
 
-$(O)/%.o: user/%.c $(O)/guard.skel.h $(ABI) $(wildcard user/*.h) | $(O)
+$(O)/%.o: user/%.c | $(O)/guard.skel.h
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $(INC) -c $< -o $@
 
-$(O)/bgpshieldctl: $(O)/bgpshieldctl.o $(O)/api_json.o $(O)/bgp_wire.o \
-		$(O)/bgp_buf.o $(LIB_OBJS)
+$(GUARD_OBJS): $(O)/guard.skel.h
+
+-include $(ALL_OBJS:.o=.d)
+
+$(O)/bgpshieldctl: $(CTL_OBJS) $(ALL_LIBS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(CTL_OBJS) $(call link_libs,$(ALL_LIBS)) \
+		-o $@ $(LDLIBS)
 
-# bgpshieldctl announce/withdraw check lines with the daemon's parser.
-$(O)/bgpshieldctl: $(O)/api.o
-
-# bgpshieldctl show bogons prints filter.c's table.
-$(O)/bgpshieldctl: $(O)/filter.o $(O)/plist.o
-
-# bgpshieldctl keygen and guard nft (the config's guard rules).
-$(O)/bgpshieldctl: $(O)/ctl_tools.o $(O)/config.o $(O)/secfile.o
-
-# bgpshieldctl audit: the config's loader, the TCP-AO probe, sock_diag.
-$(O)/bgpshieldctl: $(O)/ctl_audit.o $(O)/config.o $(O)/secfile.o \
-	$(O)/tcpsec.o $(O)/plist.o
-
-$(O)/bgpshieldd: $(DAEMON_OBJS) $(LIB_OBJS)
+$(O)/bgpshieldd: $(PARENT_OBJS) $(ENGINE_OBJS) $(ALL_LIBS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS) -lseccomp
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(PARENT_OBJS) $(ENGINE_OBJS) \
+		$(call link_libs,$(ALL_LIBS)) -o $@ $(LDLIBS) -lseccomp
+
+# The engine's objects, with everything they pull from the library rooms,
+# need no symbol defined in user/guard/.
+$(O)/layout.ok: scripts/check-layout.sh $(ENGINE_OBJS) $(ENGINE_LIBS) $(GUARD_OBJS)
+	$(call msg,LAYOUT,$@)
+	$(Q)scripts/check-layout.sh "$(ENGINE_OBJS)" "$(ENGINE_LIBS)" \
+		"$(GUARD_OBJS)" && touch $@
+
+check-layout: $(O)/layout.ok
 
 # --- tests ----------------------------------------------------------------
-$(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)
+# Tests see every room and link the archives: each takes what it uses.
+TEST_LINK = $(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $(filter %.c %.o,$^) \
+	$(call link_libs,$(ALL_LIBS)) -o $@ $(LDLIBS) -lcunit
+
+$(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ALL_LIBS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+	$(Q)$(TEST_LINK)
 
-$(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ABI) $(LIB_OBJS)
+$(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ALL_LIBS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+	$(Q)$(TEST_LINK)
 
-CONFIG_OBJS := $(O)/config.o $(O)/secfile.o $(O)/plist.o
+# Unit tests, one per module; the daemon/ objects some of them need (the
+# archives hold the rest).
+UNIT_TESTS := addr config imsg bgp_wire tcpsec rib session plist api \
+	api_json filter metrics proc
+UNIT_BINS := $(addprefix $(O)/test_,$(UNIT_TESTS))
+$(O)/test_imsg: $(O)/daemon/imsg.o
+$(O)/test_metrics: $(O)/daemon/metrics.o
+# test_proc starts real processes as user nobody: it needs root
+$(O)/test_proc: $(O)/daemon/proc.o
 
-$(O)/test_config: selftests/unit/test_config.c $(CONFIG_OBJS) $(LIB_OBJS)
+$(UNIT_BINS): $(O)/test_%: selftests/unit/test_%.c $(ALL_LIBS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(CONFIG_OBJS) $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
+	$(Q)$(TEST_LINK)
 
-$(O)/test_imsg: selftests/unit/test_imsg.c $(O)/imsg.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/imsg.o -o $@ -lcunit
-
-BGP_OBJS := $(O)/bgp_buf.o $(O)/bgp_wire.o
-
-$(O)/test_bgp_wire: selftests/unit/test_bgp_wire.c $(BGP_OBJS) $(O)/addr.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BGP_OBJS) $(O)/addr.o -o $@ -lcunit
-
-$(O)/test_tcpsec: selftests/unit/test_tcpsec.c $(O)/tcpsec.o $(O)/addr.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/tcpsec.o $(O)/addr.o -o $@ -lcunit
-
-SESSION_TEST_OBJS := $(O)/session.o $(O)/rib.o $(O)/tcpsec.o $(BGP_OBJS) \
-	$(O)/filter.o $(O)/config.o $(O)/secfile.o $(O)/plist.o $(LIB_OBJS)
-
-$(O)/test_session: selftests/unit/test_session.c $(SESSION_TEST_OBJS)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(SESSION_TEST_OBJS) -o $@ $(LDLIBS) -lcunit
-
-$(O)/test_plist: selftests/unit/test_plist.c $(O)/plist.o $(O)/addr.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/plist.o $(O)/addr.o -o $@ -lcunit
-
-$(O)/test_filter: selftests/unit/test_filter.c $(O)/filter.o $(O)/plist.o \
-		$(O)/addr.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/filter.o $(O)/plist.o \
-		$(O)/addr.o -o $@ -lcunit
-
-$(O)/test_api_json: selftests/unit/test_api_json.c $(O)/api_json.o $(BGP_OBJS) \
-		$(O)/addr.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/api_json.o $(BGP_OBJS) \
-		$(O)/addr.o -o $@ -lcunit
-
-$(O)/test_api: selftests/unit/test_api.c $(O)/api.o $(O)/addr.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/api.o $(O)/addr.o -o $@ -lcunit
-
-$(O)/test_rib: selftests/unit/test_rib.c $(O)/rib.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/rib.o -o $@ -lcunit
-
-# Starts real processes as user nobody: those tests need root.
-$(O)/test_proc: selftests/unit/test_proc.c $(O)/proc.o $(O)/log.o
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/proc.o $(O)/log.o -o $@ -lcunit
-
-test-unit: $(O)/test_proc
-
-$(O)/test_metrics: selftests/unit/test_metrics.c $(O)/metrics.o $(CONFIG_OBJS) \
-		$(LIB_OBJS)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(O)/metrics.o $(CONFIG_OBJS) \
-		$(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
-
-test-unit: $(O)/test_metrics
-
-$(O)/test_addr: selftests/unit/test_addr.c $(LIB_OBJS)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB_OBJS) -o $@ $(LDLIBS) -lcunit
-
-test-unit: $(O)/test_addr $(O)/test_config $(O)/test_imsg \
-		$(O)/test_bgp_wire $(O)/test_tcpsec $(O)/test_rib \
-		$(O)/test_session $(O)/test_plist $(O)/test_api $(O)/test_api_json \
-		$(O)/test_filter
-	$(O)/test_addr
-	$(O)/test_config
-	$(O)/test_imsg
-	$(O)/test_bgp_wire
-	$(O)/test_tcpsec
-	$(O)/test_rib
-	$(O)/test_session
-	$(O)/test_plist
-	$(O)/test_api
-	$(O)/test_api_json
-	$(O)/test_filter
-	$(O)/test_metrics
-	$(O)/test_proc
+test-unit: $(UNIT_BINS)
+	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 
 test-bpf: $(O)/test_guard $(O)/test_loader
 	$(O)/test_guard
@@ -214,18 +184,11 @@ FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
 FUZZ_LINK = $(call msg,FUZZ,$@); \
-	$(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) \
-	-o $@ $(LDLIBS)
+	$(CC) $(CFLAGS) $(INC_all) -fsanitize=fuzzer,address,undefined \
+	$(filter %.c %.o,$^) $(call link_libs,$(ALL_LIBS)) -o $@ $(LDLIBS)
 
-$(O)/fuzz_bgp: selftests/fuzz/fuzz_bgp.c $(O)/api_json.o $(BGP_OBJS) $(O)/addr.o
-	$(Q)$(FUZZ_LINK)
-$(O)/fuzz_roundtrip: selftests/fuzz/fuzz_roundtrip.c $(BGP_OBJS) $(O)/addr.o
-	$(Q)$(FUZZ_LINK)
-$(O)/fuzz_config: selftests/fuzz/fuzz_config.c $(CONFIG_OBJS) $(LIB_OBJS)
-	$(Q)$(FUZZ_LINK)
-$(O)/fuzz_api: selftests/fuzz/fuzz_api.c $(O)/api.o $(O)/addr.o
-	$(Q)$(FUZZ_LINK)
-$(O)/fuzz_imsg: selftests/fuzz/fuzz_imsg.c $(O)/imsg.o
+$(O)/fuzz_imsg: $(O)/daemon/imsg.o
+$(O)/fuzz_%: selftests/fuzz/fuzz_%.c $(ALL_LIBS)
 	$(Q)$(FUZZ_LINK)
 
 fuzz-build: $(addprefix $(O)/fuzz_,$(FUZZERS))
@@ -255,7 +218,7 @@ check-asan:
 # --- benchmarks (figures printed, never pass/fail on time) ---------------
 $(O)/bench_guard: selftests/bench/bench_guard.c $(O)/guard.skel.h $(ABI)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(INC_all) $< -o $@ $(LDLIBS)
 
 $(O)/flood_gen.bpf.o: selftests/bench/flood_gen.bpf.c | $(O)
 	$(call msg,CLANG,$@)
@@ -269,13 +232,14 @@ $(O)/flood_gen.skel.h: $(O)/flood_gen.bpf.o
 
 $(O)/flood_gen: selftests/bench/flood_gen.c $(O)/flood_gen.skel.h
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< -o $@ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(INC_all) $< -o $@ $(LDLIBS)
 
 BENCH_BINS := $(O)/bench_guard $(O)/flood_gen
 
-$(O)/blaster: selftests/tools/blaster.c $(BGP_OBJS) $(O)/addr.o
+$(O)/blaster: selftests/tools/blaster.c $(ALL_LIBS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(BGP_OBJS) $(O)/addr.o -o $@
+	$(Q)$(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $< $(call link_libs,$(ALL_LIBS)) \
+		-o $@ $(LDLIBS)
 
 $(O)/apigen: selftests/tools/apigen.c | $(O)
 	$(call msg,CC,$@)
@@ -349,7 +313,7 @@ install: all
 	fi
 
 fmt:
-	clang-format -i bpf/*.c include/*.h user/*.c user/*.h selftests/*/*.c
+	clang-format -i bpf/*.c include/*.h user/*/*.c user/*/*.h selftests/*/*.c
 
 clean:
 	rm -rf $(O) build-asan build-fuzz

@@ -95,7 +95,7 @@ t_unit() {
 	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr ' ' '\n' |
 		sort | tr '\n' ' ')
 	n=$(sed -n 's/.*parent_caps\[\] = { *\([0-9, ]*\) *}.*/\1/p' \
-		"$ROOT_DIR/user/sandbox.c" | tr -d ' ' | tr ',' ' ')
+		"$ROOT_DIR/user/daemon/sandbox.c" | tr -d ' ' | tr ',' ' ')
 	[ -n "$n" ] || die_test "parent_caps found in sandbox.c"
 	want="CAP_CHOWN CAP_FOWNER"
 	for c in $n; do want="$want $(cap_name "$c")"; done
