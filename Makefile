@@ -67,7 +67,14 @@ ENGINE_OBJS := $(filter-out $(PARENT_OBJS),$(call room_objs,daemon))
 ALL_OBJS := $(LIB_OBJS) $(CONFIG_OBJS) $(BGP_OBJS) $(API_OBJS) \
 	$(GUARD_OBJS) $(CTL_OBJS) $(PARENT_OBJS) $(ENGINE_OBJS)
 
-$(ALL_OBJS): INC := $(INC_all)
+$(LIB_OBJS): INC := $(INC_lib)
+$(CONFIG_OBJS): INC := $(INC_config)
+$(BGP_OBJS): INC := $(INC_bgp)
+$(API_OBJS): INC := $(INC_api)
+$(ENGINE_OBJS): INC := $(INC_engine)
+$(GUARD_OBJS): INC := $(INC_guard)
+$(PARENT_OBJS): INC := $(INC_parent)
+$(CTL_OBJS): INC := $(INC_ctl)
 
 # One archive per library room: a binary names the rooms it may use and the
 # linker takes only the objects it needs from them.
@@ -121,7 +128,7 @@ $(O)/bgpshieldctl: $(CTL_OBJS) $(ALL_LIBS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(CTL_OBJS) $(call link_libs,$(ALL_LIBS)) \
 		-o $@ $(LDLIBS)
 
-$(O)/bgpshieldd: $(PARENT_OBJS) $(ENGINE_OBJS) $(ALL_LIBS)
+$(O)/bgpshieldd: $(PARENT_OBJS) $(ENGINE_OBJS) $(ALL_LIBS) $(O)/layout.ok
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(PARENT_OBJS) $(ENGINE_OBJS) \
 		$(call link_libs,$(ALL_LIBS)) -o $@ $(LDLIBS) -lseccomp

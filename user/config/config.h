@@ -22,7 +22,7 @@
 
 #include "addr.h"
 #include "bgpshield_guard.h"
-#include "guard.h"
+#include "guard_names.h"
 
 #define CFG_USER_DEFAULT "bgpshield"
 #define CFG_USER_MAX 32		/* useradd's limit */

@@ -24,7 +24,7 @@
 
 #include "config.h"
 #include "daemon.h"
-#include "guard.h"
+#include "guard_names.h"
 #include "imsg.h"
 #include "log.h"
 #include "secfile.h"

@@ -18,7 +18,7 @@
 
 #include "addr.h"
 #include "bgpshield_guard.h"
-#include "guard.h"
+#include "guard_names.h"
 #include "session.h"
 
 #define METRICS_CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"

@@ -63,45 +63,6 @@ static const struct {
 			   sizeof(struct bgps_prefilter) },
 };
 
-static const char *const mode_names[] = {
-	[BGPS_ATTACH_AUTO] = "auto",
-	[BGPS_ATTACH_NATIVE] = "native",
-	[BGPS_ATTACH_GENERIC] = "generic",
-	[BGPS_ATTACH_TC] = "tc",
-};
-
-static const char *const reason_names[BGPS_R_MAX] = {
-	[BGPS_R_PASS] = "pass",
-	[BGPS_R_NOT_ALLOWED] = "not_allowed",
-	[BGPS_R_TTL] = "ttl",
-	[BGPS_R_SYN_RATE] = "syn_rate",
-	[BGPS_R_MALFORMED] = "malformed",
-};
-
-const char *guard_mode_name(int mode)
-{
-	if (mode < 0 || mode > BGPS_ATTACH_TC)
-		return "none";
-	return mode_names[mode];
-}
-
-int guard_mode_parse(const char *s, int *mode)
-{
-	for (int i = 0; i <= BGPS_ATTACH_TC; i++)
-		if (!strcmp(s, mode_names[i])) {
-			*mode = i;
-			return 0;
-		}
-	return -1;
-}
-
-const char *guard_reason_name(int reason)
-{
-	if (reason < 0 || reason >= BGPS_R_MAX)
-		return "unknown";
-	return reason_names[reason];
-}
-
 #define gerr(g, ...) snprintf((g)->err, sizeof((g)->err), __VA_ARGS__)
 
 /* Errors every guard call can meet, phrased with what to do. */

@@ -22,6 +22,7 @@
 
 #include "addr.h"
 #include "bgpshield_guard.h"
+#include "guard_names.h"
 
 struct guard_bpf;
 struct ring_buffer;
@@ -56,32 +57,6 @@ struct guard {
 #define GUARD_UNCHANGED 0
 #define GUARD_ADDED 1
 #define GUARD_CHANGED 2
-
-/* One allowlist entry as userspace sees it. */
-struct guard_rule {
-	struct prefix pfx;
-	struct bgps_policy pol;
-};
-
-/* Live state of one wanted interface. */
-struct guard_iface_status {
-	char name[IF_NAMESIZE];
-	struct bgps_iface rec;	 /* as recorded at attach */
-	unsigned int ifindex_now; /* 0: the interface does not exist now */
-	int live_mode;		 /* enum bgps_attach_mode, or -1: not attached */
-	unsigned int prog_id;	 /* attached program id, 0 if none */
-};
-
-/* The counters of struct bgps_stats, in order (the limiter state after
- * them is not a count): one list for every printer. */
-#define GUARD_STATS_COUNTERS(X)                                                \
-	X(total) X(guarded) X(passed) X(not_allowed) X(ttl) X(syn_rate)        \
-		X(malformed) X(monitor_passed) X(events_sent)                  \
-			X(events_suppressed) X(events_lost)
-
-const char *guard_mode_name(int mode);
-int guard_mode_parse(const char *s, int *mode);
-const char *guard_reason_name(int reason);
 
 void guard_init(struct guard *g);
 int guard_load(struct guard *g, const char *pin_dir);

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The guard's vocabulary as userspace speaks it: one allowlist entry, one
+ * interface's state, the counters in print order, and the names of attach
+ * modes and drop reasons.  Pure data over the ABI header, no BPF: the config
+ * derives guard rules with it and the engine prints guard metrics with it,
+ * neither of them linking the loader (user/guard/), which alone holds BPF
+ * fds.
+ */
+#ifndef BGPS_GUARD_NAMES_H
+#define BGPS_GUARD_NAMES_H
+
+#include <net/if.h>
+
+#include "addr.h"
+#include "bgpshield_guard.h"
+
+/* One allowlist entry as userspace sees it. */
+struct guard_rule {
+	struct prefix pfx;
+	struct bgps_policy pol;
+};
+
+/* Live state of one wanted interface. */
+struct guard_iface_status {
+	char name[IF_NAMESIZE];
+	struct bgps_iface rec;	 /* as recorded at attach */
+	unsigned int ifindex_now; /* 0: the interface does not exist now */
+	int live_mode;		 /* enum bgps_attach_mode, or -1: not attached */
+	unsigned int prog_id;	 /* attached program id, 0 if none */
+};
+
+/* The counters of struct bgps_stats, in order (the limiter state after
+ * them is not a count): one list for every printer. */
+#define GUARD_STATS_COUNTERS(X)                                                \
+	X(total) X(guarded) X(passed) X(not_allowed) X(ttl) X(syn_rate)        \
+		X(malformed) X(monitor_passed) X(events_sent)                  \
+			X(events_suppressed) X(events_lost)
+
+const char *guard_mode_name(int mode);
+int guard_mode_parse(const char *s, int *mode);
+const char *guard_reason_name(int reason);
+
+#endif
