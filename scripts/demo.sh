@@ -279,7 +279,6 @@ else
 			prefix-list NONE { }
 		EOF
 	)
-	mkdir -p "$RPIN"
 	bg router.log nsenter --net="/run/netns/$RTR" -- "$DAEMON" -d \
 		-c "$WORK/router.conf" -s "$WORK/router.sock" -p "$WORK/router.pid"
 	wait_for 10 rctl status >/dev/null 2>&1 || {
@@ -288,7 +287,6 @@ else
 		exit 1
 	}
 fi
-mkdir -p "$PIN"
 bg edge.log nsenter --net="/run/netns/$EDGE" -- "$DAEMON" -d -v \
 	-c "$WORK/edge.conf" -s "$WORK/edge.sock" -p "$WORK/edge.pid"
 if ! wait_for 20 established; then

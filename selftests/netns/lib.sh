@@ -27,6 +27,11 @@ PY=${PYTHON:-python3}
 RUN_ID=$$
 NS_PREFIX="bgpst$RUN_ID"
 PIN_PREFIX="/sys/fs/bpf/bgps-test-$RUN_ID"
+# Tests make their pin folders before the daemon would mount bpffs on a
+# fresh machine: mount it first (as guard_load() does), quietly.
+if [ "$(id -u)" = 0 ] && ! mountpoint -q /sys/fs/bpf 2>/dev/null; then
+	mount -t bpf -o mode=0700 bpf /sys/fs/bpf 2>/dev/null || true
+fi
 WORK_DIR=""
 TEST_SEQ=0
 TEST_PID=""
