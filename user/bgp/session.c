@@ -106,12 +106,12 @@ static struct {
 	size_t n;
 	struct config *cfg;
 	struct sess_hooks h;
-} S;
+} sess_tab;
 
 static size_t sess_idx(const struct session *s)
 {
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] == s)
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] == s)
 			return i;
 	return (size_t)-1;
 }
@@ -119,8 +119,8 @@ static size_t sess_idx(const struct session *s)
 static void hook_state(struct session *s, const char *state,
 		       const char *reason)
 {
-	if (S.h.state)
-		S.h.state(sess_idx(s), state, reason, S.h.arg);
+	if (sess_tab.h.state)
+		sess_tab.h.state(sess_idx(s), state, reason, sess_tab.h.arg);
 }
 
 static void sess_audit(struct session *s, const char *event, const char *fmt,
@@ -131,12 +131,12 @@ static void sess_audit(struct session *s, const char *event, const char *fmt,
 	char text[512];
 	va_list ap;
 
-	if (!S.h.audit)
+	if (!sess_tab.h.audit)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	S.h.audit(event, &s->n->address, text, S.h.arg);
+	sess_tab.h.audit(event, &s->n->address, text, sess_tab.h.arg);
 }
 
 static void sess_refused(struct session *s, const struct prefix *p,
@@ -155,9 +155,9 @@ static void sess_refused(struct session *s, const struct prefix *p,
 void sessions_set_hooks(const struct sess_hooks *h)
 {
 	if (h)
-		S.h = *h;
+		sess_tab.h = *h;
 	else
-		memset(&S.h, 0, sizeof(S.h));
+		memset(&sess_tab.h, 0, sizeof(sess_tab.h));
 }
 
 const char *sess_state_name(enum sess_state s)
@@ -176,7 +176,7 @@ void sessions_set_clock(uint64_t (*fn)(void))
 	clock_hook = fn;
 }
 
-static uint64_t now_ms(void)
+static uint64_t sess_now_ms(void)
 {
 	struct timespec ts;
 
@@ -187,7 +187,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int pfx_eq(const struct prefix *a, const struct prefix *b)
+static int sess_pfx_eq(const struct prefix *a, const struct prefix *b)
 {
 	return a->family == b->family && a->plen == b->plen &&
 	       !memcmp(a->addr, b->addr, 16);
@@ -211,8 +211,8 @@ static void sess_err(struct session *s, const char *fmt, ...)
 
 static uint32_t sess_tag(struct session *s)
 {
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] == s)
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] == s)
 			return SESS_TAG_BASE + (uint32_t)i;
 	return 0;
 }
@@ -223,8 +223,8 @@ static void sess_watch(struct session *s)
 
 	if (s->wlen || (s->outgoing && s->state == SESS_CONNECT))
 		ev.events |= EPOLLOUT;
-	if (epoll_ctl(S.epfd, EPOLL_CTL_MOD, s->fd, &ev) < 0)
-		epoll_ctl(S.epfd, EPOLL_CTL_ADD, s->fd, &ev);
+	if (epoll_ctl(sess_tab.epfd, EPOLL_CTL_MOD, s->fd, &ev) < 0)
+		epoll_ctl(sess_tab.epfd, EPOLL_CTL_ADD, s->fd, &ev);
 }
 
 static void sess_flush(struct session *s)
@@ -243,14 +243,14 @@ static void sess_flush(struct session *s)
 	}
 	if (off != s->woff) {
 		s->woff = off;
-		s->t_wprogress = now_ms();
+		s->t_wprogress = sess_now_ms();
 	}
 	if (s->woff == s->wlen)
 		s->woff = s->wlen = 0;
 	if (!s->wlen)
 		s->t_wprogress = 0;
 	else if (!s->t_wprogress)
-		s->t_wprogress = now_ms();
+		s->t_wprogress = sess_now_ms();
 	sess_watch(s);
 }
 
@@ -294,7 +294,7 @@ static void second_close(struct session *s, int cease);
 static void sess_close(struct session *s, int to_idle)
 {
 	if (s->fd >= 0) {
-		epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+		epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd, NULL);
 		close(s->fd);
 	}
 	s->fd = -1;
@@ -317,7 +317,7 @@ static void sess_close(struct session *s, int to_idle)
 		return;
 	s->state = SESS_IDLE;
 	/* §8.2.2: back off before trying again; passive ones just wait. */
-	s->t_retry = now_ms() + (uint64_t)s->retry_s * 1000;
+	s->t_retry = sess_now_ms() + (uint64_t)s->retry_s * 1000;
 	if (s->retry_s < RETRY_MAX_S)
 		s->retry_s *= 2;
 }
@@ -391,7 +391,7 @@ static int send_open(struct session *s)
 		return -1;
 	sess_queued(s, &w);
 	s->state = SESS_OPENSENT;
-	s->t_hold = now_ms() + HOLD_LARGE_S * 1000;
+	s->t_hold = sess_now_ms() + HOLD_LARGE_S * 1000;
 	sess_flush(s);
 	return 0;
 }
@@ -403,10 +403,10 @@ static void send_keepalive(struct session *s)
 	if (sess_wbuf(s, &w) == 0 && bgp_keepalive_encode(&w) == 0)
 		sess_queued(s, &w);
 	if (s->hold)
-		s->t_keepalive = now_ms() + (uint64_t)s->hold * 1000 / 3;
+		s->t_keepalive = sess_now_ms() + (uint64_t)s->hold * 1000 / 3;
 }
 
-static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
+static size_t sess_attr_blob(const uint8_t *m, size_t len, uint8_t *out,
 			size_t cap);
 
 /* --- originated routes --------------------------------------------------------- */
@@ -589,7 +589,8 @@ static int export_check(const struct session *s, const struct cfg_route *r,
 {
 	struct filter_route fr = { 0 };
 	struct filter_ctx ctx = { &s->n->address, cfg_neighbor_ebgp(s->n),
-				  S.cfg ? S.cfg->rfc8212_strict : 0 };
+				  sess_tab.cfg ? sess_tab.cfg->rfc8212_strict
+					       : 0 };
 
 	fr.prefix = *p;
 	fr.nh_self = r->nh_self;
@@ -669,7 +670,7 @@ static void send_updates(struct session *s, const struct bgp_attrs *a,
 				      n - off);
 		if (k <= 0)
 			break;
-		bl = attr_blob(w.p, w.len, blob, sizeof(blob));
+		bl = sess_attr_blob(w.p, w.len, blob, sizeof(blob));
 		id = bl ? rib_attr_intern(blob, bl) : 0;
 		for (int q = 0; id && q < k; q++) {
 			rib_attr_ref(id);
@@ -726,7 +727,7 @@ static int route_list_push(struct route_list *l, const struct prefix *p,
 	return 0;
 }
 
-static void route_list_free(struct route_list *l)
+static void sess_route_list_free(struct route_list *l)
 {
 	free(l->p);
 	free(l->id);
@@ -741,7 +742,7 @@ static int pend_add(struct session *s, const struct prefix *p, uint32_t id)
 /* Send the queued changes: runs of one attribute set and family become
  * packed UPDATEs, runs of withdrawals packed withdraws.  A route that no
  * longer passes (watchdog down, filter changed) goes as a withdrawal. */
-static void pend_send(struct session *s)
+static void sess_pend_send(struct session *s)
 {
 	static uint8_t abuf[BGP_EXT_MAX_LEN], pbuf[BGP_EXT_MAX_LEN];
 	size_t i = 0;
@@ -803,7 +804,7 @@ static int by_id(const void *a, const void *b, void *arg)
 
 /* Queue every originated route (of one watchdog, or all), grouped by
  * attribute set so they pack; id 0 (withdraw) when down is set. */
-static void queue_api(struct session *s, const char *watchdog, int down)
+static void sess_queue_api(struct session *s, const char *watchdog, int down)
 {
 	struct api_walk w = { { 0 }, watchdog };
 	size_t *ord;
@@ -818,12 +819,12 @@ static void queue_api(struct session *s, const char *watchdog, int down)
 			pend_add(s, &w.l.p[ord[i]], down ? 0 : w.l.id[ord[i]]);
 	}
 	free(ord);
-	route_list_free(&w.l);
+	sess_route_list_free(&w.l);
 }
 
 /* Static routes of the config into rib_api, through the export filter
  * (a refused one is logged and audited once, here). */
-static void load_statics(struct session *s)
+static void sess_load_statics(struct session *s)
 {
 	const struct cfg_neighbor *n = s->n;
 	struct api_walk w = { { 0 }, NULL };
@@ -835,7 +836,7 @@ static void load_statics(struct session *s)
 		if (RD.id == w.l.id[i] && RD.is_static)
 			rib_del(&s->rib_api, &w.l.p[i]);
 	}
-	route_list_free(&w.l);
+	sess_route_list_free(&w.l);
 	for (size_t i = 0; i < n->nroutes; i++) {
 		const struct cfg_route *r = &n->routes[i];
 		char why[FILTER_WHY_MAX];
@@ -852,13 +853,13 @@ static void load_statics(struct session *s)
 }
 
 /* Everything we originate, from scratch (Established, route refresh). */
-static void announce_all(struct session *s)
+static void sess_announce_all(struct session *s)
 {
-	queue_api(s, NULL, 0);
-	pend_send(s);
+	sess_queue_api(s, NULL, 0);
+	sess_pend_send(s);
 }
 
-static void send_eor(struct session *s)
+static void sess_send_eor(struct session *s)
 {
 	struct bgp_wbuf w;
 
@@ -877,15 +878,15 @@ static void established(struct session *s)
 	char a[PREFIX_STRLEN];
 
 	s->state = SESS_ESTABLISHED;
-	s->up_since = now_ms();
+	s->up_since = sess_now_ms();
 	s->retry_s = RETRY_FIRST_S;
 	s->last_error[0] = 0;
 	log_info("neighbor %s: established (hold %us)",
 		 prefix_fmt(&s->n->address, a, sizeof(a)), s->hold);
 	s->was_up = 1;
 	hook_state(s, "up", NULL);
-	announce_all(s);
-	send_eor(s);
+	sess_announce_all(s);
+	sess_send_eor(s);
 	sess_flush(s);
 }
 
@@ -896,7 +897,7 @@ static void established(struct session *s)
  * MP_UNREACH_NLRI goes.  The message was validated by the decoder; the
  * walk checks its bounds anyway.
  */
-static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
+static size_t sess_attr_blob(const uint8_t *m, size_t len, uint8_t *out,
 			size_t cap)
 {
 	size_t off = BGP_HDR_LEN, end, o = 0;
@@ -996,7 +997,8 @@ static void rib_update(struct session *s, const struct bgp_nlri *nl,
 	struct bgp_nlri_iter it;
 	struct prefix p;
 	struct filter_ctx ctx = { &s->n->address, cfg_neighbor_ebgp(s->n),
-				  S.cfg ? S.cfg->rfc8212_strict : 0 };
+				  sess_tab.cfg ? sess_tab.cfg->rfc8212_strict
+					       : 0 };
 	int check = s->n->import.present || ctx.rfc8212_strict;
 
 	if (!nl->count)
@@ -1062,7 +1064,7 @@ static void max_prefix(struct session *s)
 			   "max-prefix %u: teardown", a, n, f->max_prefix);
 		sess_notify(s, BGP_ERR_CEASE, 1, d, sizeof(d));
 		s->t_down_until = f->max_prefix_restart
-					  ? now_ms() + 1000ull *
+					  ? sess_now_ms() + 1000ull *
 							       f->max_prefix_restart
 					  : UINT64_MAX;
 		s->t_retry = s->t_down_until == UINT64_MAX ? 0
@@ -1070,7 +1072,7 @@ static void max_prefix(struct session *s)
 	}
 }
 
-static void handle_update(struct session *s, const uint8_t *m, size_t len)
+static void sess_handle_update(struct session *s, const uint8_t *m, size_t len)
 {
 	static uint8_t blob[BGP_EXT_MAX_LEN];
 	struct bgp_update u;
@@ -1082,13 +1084,13 @@ static void handle_update(struct session *s, const uint8_t *m, size_t len)
 		sess_notify_err(s, &e);
 		return;
 	}
-	if (s->wants_messages && S.h.message)
-		S.h.message(sess_idx(s), m, len, S.h.arg);
+	if (s->wants_messages && sess_tab.h.message)
+		sess_tab.h.message(sess_idx(s), m, len, sess_tab.h.arg);
 	rib_update(s, &u.withdrawn, 0, NULL);
 	rib_update(s, &u.mp_unreach, 0, NULL);
 	/* RFC 7606 §2 treat-as-withdraw: the announced ones go too */
 	if (act != BGP_ACT_WITHDRAW && (u.nlri.count || u.mp_reach.count)) {
-		size_t bl = attr_blob(m, len, blob, sizeof(blob));
+		size_t bl = sess_attr_blob(m, len, blob, sizeof(blob));
 
 		id = bl ? rib_attr_intern(blob, bl) : 0;
 		if (!id) {
@@ -1120,7 +1122,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 	s->msgs_in++;
 	/* any message proves the peer alive (§4.4) */
 	if (s->hold && s->state >= SESS_OPENCONFIRM)
-		s->t_hold = now_ms() + (uint64_t)s->hold * 1000;
+		s->t_hold = sess_now_ms() + (uint64_t)s->hold * 1000;
 	switch (h->type) {
 	case BGP_OPEN: {
 		struct bgp_open o;
@@ -1155,7 +1157,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 				    : BGP_MAX_LEN;
 		send_keepalive(s);
 		s->state = SESS_OPENCONFIRM;
-		s->t_hold = hold ? now_ms() + (uint64_t)hold * 1000 : 0;
+		s->t_hold = hold ? sess_now_ms() + (uint64_t)hold * 1000 : 0;
 		sess_flush(s);
 		return;
 	}
@@ -1174,13 +1176,14 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 	case BGP_UPDATE:
 		if (s->state != SESS_ESTABLISHED)
 			break;
-		handle_update(s, m, h->len);
+		sess_handle_update(s, m, h->len);
 		return;
 	case BGP_NOTIFICATION: {
 		struct bgp_notif nf;
 
-		if (s->wants_messages && S.h.message)
-			S.h.message(sess_idx(s), m, h->len, S.h.arg);
+		if (s->wants_messages && sess_tab.h.message)
+			sess_tab.h.message(sess_idx(s), m, h->len,
+					   sess_tab.h.arg);
 		if (bgp_notif_decode(m, h->len, &nf, &e) == 0)
 			sess_err(s, "received NOTIFICATION %u/%u%s%s%s",
 				 nf.code, nf.subcode,
@@ -1198,7 +1201,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 			break;
 		/* RFC 2918 §4: send the Adj-RIB-Out again */
 		rib_clear(&s->rib_out);
-		announce_all(s);
+		sess_announce_all(s);
 		sess_flush(s);
 		return;
 	}
@@ -1317,7 +1320,7 @@ static void sess_connect(struct session *s)
 	int fd = socket(n->address.family,
 			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	s->t_retry = now_ms() + (uint64_t)s->retry_s * 1000;
+	s->t_retry = sess_now_ms() + (uint64_t)s->retry_s * 1000;
 	if (fd < 0) {
 		sess_err(s, "socket: %s", strerror(errno));
 		return;
@@ -1380,7 +1383,7 @@ static void second_close(struct session *s, int cease)
 		if (bgp_notif_encode(&w, BGP_ERR_CEASE, 7, NULL, 0) == 0)
 			send(s->fd2, b, w.len, MSG_NOSIGNAL);
 	}
-	epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
+	epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
 	close(s->fd2);
 	s->fd2 = -1;
 	s->rlen2 = 0;
@@ -1450,10 +1453,10 @@ static void second_read(struct session *s)
 				sess_queued(s, &w);
 				sess_flush(s);
 			}
-			epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+			epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd, NULL);
 			close(s->fd);
 		}
-		epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
+		epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
 		s->fd = s->fd2;
 		s->fd2 = -1;
 		s->outgoing = 0;
@@ -1464,7 +1467,7 @@ static void second_read(struct session *s)
 		s->wlen = s->woff = 0;
 		fill_local(s);
 		s->state = SESS_OPENSENT; /* our OPEN went out already */
-		s->t_hold = now_ms() + HOLD_LARGE_S * 1000;
+		s->t_hold = sess_now_ms() + HOLD_LARGE_S * 1000;
 		sess_watch(s);
 		sess_read_buffered(s);
 	} else {
@@ -1482,10 +1485,10 @@ int sessions_adopt(const struct prefix *p, int fd)
 {
 	struct session *s = NULL;
 
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] && pfx_eq(&S.s[i]->n->address, p))
-			s = S.s[i];
-	if (!s || s->disabled || (s->t_down_until && now_ms() <
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] && sess_pfx_eq(&sess_tab.s[i]->n->address, p))
+			s = sess_tab.s[i];
+	if (!s || s->disabled || (s->t_down_until && sess_now_ms() <
 						      s->t_down_until)) {
 		/* The guard let it in (a range?), the config has no such
 		 * neighbor, it cannot run here, or it is held down after
@@ -1514,7 +1517,7 @@ int sessions_adopt(const struct prefix *p, int fd)
 				return -1;
 			}
 			ev.data.u32 = sess_tag(s) | SESS_TAG_SECOND;
-			epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &ev);
+			epoll_ctl(sess_tab.epfd, EPOLL_CTL_ADD, fd, &ev);
 			return 0;
 		}
 		/* still connecting: the peer's connection is as good */
@@ -1558,10 +1561,11 @@ void sessions_accept(int lfd)
 
 void sessions_init(int epfd, const int *listen_fds, int nlisten)
 {
-	S.epfd = epfd;
-	S.nlisten = nlisten > 8 ? 8 : nlisten;
-	if (S.nlisten)
-		memcpy(S.listen, listen_fds, S.nlisten * sizeof(int));
+	sess_tab.epfd = epfd;
+	sess_tab.nlisten = nlisten > 8 ? 8 : nlisten;
+	if (sess_tab.nlisten)
+		memcpy(sess_tab.listen, listen_fds,
+		       sess_tab.nlisten * sizeof(int));
 }
 
 static void listeners_md5(struct session *s, int install)
@@ -1573,14 +1577,14 @@ static void listeners_md5(struct session *s, int install)
 		return;
 	/* The key must be on every listener before the peer's SYN
 	 * arrives (RFC 2385 §2: an unsigned SYN is dropped). */
-	for (int i = 0; i < S.nlisten; i++) {
+	for (int i = 0; i < sess_tab.nlisten; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 
-		if (getsockname(S.listen[i], (void *)&ss, &sl) < 0 ||
+		if (getsockname(sess_tab.listen[i], (void *)&ss, &sl) < 0 ||
 		    ss.ss_family != n->address.family)
 			continue;
-		if (tcpsec_md5(S.listen[i], &n->address,
+		if (tcpsec_md5(sess_tab.listen[i], &n->address,
 			       install ? n->md5.secret.key : NULL,
 			       install ? n->md5.secret.len : 0, err,
 			       sizeof(err)) < 0)
@@ -1605,16 +1609,16 @@ static void listeners_ttl(struct config *cfg)
 		if (n->gtsm.ttl_out > ttl[v6])
 			ttl[v6] = n->gtsm.ttl_out;
 	}
-	for (int i = 0; i < S.nlisten; i++) {
+	for (int i = 0; i < sess_tab.nlisten; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 		int v6;
 
-		if (getsockname(S.listen[i], (void *)&ss, &sl) < 0)
+		if (getsockname(sess_tab.listen[i], (void *)&ss, &sl) < 0)
 			continue;
 		v6 = ss.ss_family == AF_INET6;
-		if (ttl[v6] && tcpsec_gtsm(S.listen[i], ss.ss_family, ttl[v6],
-					   0, err, sizeof(err)) < 0)
+		if (ttl[v6] && tcpsec_gtsm(sess_tab.listen[i], ss.ss_family,
+					   ttl[v6], 0, err, sizeof(err)) < 0)
 			log_warnx("listener: %s", err);
 	}
 }
@@ -1626,7 +1630,7 @@ static void listeners_ttl(struct config *cfg)
  * (RFC 2918); a peer without route refresh keeps what it sent, and the
  * new filter applies from its next UPDATE.
  */
-static void filters_changed(struct session *s, struct cfg_neighbor *n)
+static void sess_filters_changed(struct session *s, struct cfg_neighbor *n)
 {
 	char a[PREFIX_STRLEN];
 
@@ -1651,7 +1655,7 @@ static void filters_changed(struct session *s, struct cfg_neighbor *n)
 				pend_add(s, p, 0);
 			}
 		}
-		route_list_free(&w.l);
+		sess_route_list_free(&w.l);
 		s->n = old;
 		log_info("neighbor %s: export filter changed", a);
 	}
@@ -1688,16 +1692,18 @@ void sessions_apply(struct config *cfg)
 
 	if (!ns)
 		return;
-	S.cfg = cfg;
+	sess_tab.cfg = cfg;
 	listeners_ttl(cfg);
 	for (i = 0; i < cfg->nneighbors; i++) {
 		struct cfg_neighbor *n = &cfg->neighbors[i];
 		struct session *s = NULL;
 
-		for (size_t k = 0; k < S.n; k++)
-			if (S.s[k] && pfx_eq(&S.s[k]->n->address, &n->address)) {
-				s = S.s[k];
-				S.s[k] = NULL;
+		for (size_t k = 0; k < sess_tab.n; k++)
+			if (sess_tab.s[k] &&
+			    sess_pfx_eq(&sess_tab.s[k]->n->address,
+					&n->address)) {
+				s = sess_tab.s[k];
+				sess_tab.s[k] = NULL;
 				break;
 			}
 		if (!s) {
@@ -1710,7 +1716,7 @@ void sessions_apply(struct config *cfg)
 			s->retry_s = RETRY_FIRST_S;
 			s->maxlen = BGP_MAX_LEN;
 			/* first attempt soon, not after a full retry */
-			s->t_retry = now_ms() + 200;
+			s->t_retry = sess_now_ms() + 200;
 		}
 		if (s->n && s->fd >= 0 && !config_neighbor_equal(s->n, n)) {
 			/* RFC 4486 §4: Other Configuration Change; it comes
@@ -1718,20 +1724,20 @@ void sessions_apply(struct config *cfg)
 			sess_err(s, "configuration changed: session restarted");
 			sess_notify(s, BGP_ERR_CEASE, 6, NULL, 0);
 			s->retry_s = RETRY_FIRST_S;
-			s->t_retry = now_ms() + 200;
+			s->t_retry = sess_now_ms() + 200;
 		}
 		if (s->n && s->state == SESS_ESTABLISHED &&
 		    config_neighbor_equal(s->n, n))
-			filters_changed(s, n);
+			sess_filters_changed(s, n);
 		s->n = n;
 		ns[i] = s;
 		s->disabled = 0;
 		s->t_down_until = 0; /* a reload ends a max-prefix hold-down */
-		load_statics(s);
+		sess_load_statics(s);
 		if (s->state == SESS_ESTABLISHED) {
 			/* statics added or gone with the new config */
-			queue_api(s, NULL, 0);
-			pend_send(s);
+			sess_queue_api(s, NULL, 0);
+			sess_pend_send(s);
 			sess_flush(s);
 		}
 		if (n->tcp_ao.enabled && !tcpsec_ao_supported()) {
@@ -1744,8 +1750,8 @@ void sessions_apply(struct config *cfg)
 	}
 	/* Neighbors no longer configured: Cease, Peer De-configured
 	 * (RFC 4486 §4, subcode 3). */
-	for (size_t k = 0; k < S.n; k++) {
-		struct session *s = S.s[k];
+	for (size_t k = 0; k < sess_tab.n; k++) {
+		struct session *s = sess_tab.s[k];
 
 		if (!s)
 			continue;
@@ -1754,20 +1760,20 @@ void sessions_apply(struct config *cfg)
 		rib_clear(&s->rib_in);
 		rib_clear(&s->rib_out);
 		rib_clear(&s->rib_api);
-		route_list_free(&s->pend);
+		sess_route_list_free(&s->pend);
 		second_close(s, 0);
 		free(s->rbuf);
 		free(s->rbuf2);
 		free(s->wbuf);
 		free(s);
 	}
-	free(S.s);
-	S.s = ns;
-	S.n = cfg->nneighbors;
+	free(sess_tab.s);
+	sess_tab.s = ns;
+	sess_tab.n = cfg->nneighbors;
 	/* epoll tags are indexes: renumber the open sockets */
-	for (i = 0; i < S.n; i++)
-		if (S.s[i] && S.s[i]->fd >= 0)
-			sess_watch(S.s[i]);
+	for (i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] && sess_tab.s[i]->fd >= 0)
+			sess_watch(sess_tab.s[i]);
 }
 
 void sessions_event(uint32_t tag, uint32_t events)
@@ -1775,7 +1781,7 @@ void sessions_event(uint32_t tag, uint32_t events)
 	size_t i = (tag & ~SESS_TAG_SECOND) - SESS_TAG_BASE;
 	struct session *s;
 
-	if (i >= S.n || !(s = S.s[i]))
+	if (i >= sess_tab.n || !(s = sess_tab.s[i]))
 		return;
 	if (tag & SESS_TAG_SECOND) {
 		if (s->fd2 >= 0)
@@ -1797,10 +1803,10 @@ void sessions_event(uint32_t tag, uint32_t events)
 
 int sessions_tick(void)
 {
-	uint64_t now = now_ms(), next = now + 1000;
+	uint64_t now = sess_now_ms(), next = now + 1000;
 
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (!s || s->disabled)
 			continue;
@@ -1847,14 +1853,14 @@ int sessions_tick(void)
 
 size_t sessions_count(void)
 {
-	return S.n;
+	return sess_tab.n;
 }
 
 int sessions_info(size_t i, struct sess_info *o)
 {
 	struct session *s;
 
-	if (i >= S.n || !(s = S.s[i]))
+	if (i >= sess_tab.n || !(s = sess_tab.s[i]))
 		return -1;
 	memset(o, 0, sizeof(*o));
 	o->address = s->n->address;
@@ -1862,7 +1868,7 @@ int sessions_info(size_t i, struct sess_info *o)
 	o->local_as = s->n->local_as;
 	o->state = s->state;
 	o->uptime_s = s->state == SESS_ESTABLISHED && s->up_since
-			      ? (now_ms() - s->up_since) / 1000
+			      ? (sess_now_ms() - s->up_since) / 1000
 			      : 0;
 	o->prefixes_in = rib_count(&s->rib_in);
 	o->prefixes_out = rib_count(&s->rib_out);
@@ -1880,9 +1886,10 @@ int sessions_info(size_t i, struct sess_info *o)
 
 static struct session *sess_find(const struct prefix *addr)
 {
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] && pfx_eq(&S.s[i]->n->address, addr))
-			return S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] &&
+		    sess_pfx_eq(&sess_tab.s[i]->n->address, addr))
+			return sess_tab.s[i];
 	return NULL;
 }
 
@@ -1918,8 +1925,8 @@ int sessions_shutdown(const struct prefix *addr, const char *text)
 
 void sessions_stop(const char *text)
 {
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 		struct bgp_wbuf w;
 
 		if (!s || s->fd < 0)
@@ -2038,7 +2045,7 @@ static int dump_one(const struct prefix *p, uint32_t id, void *arg)
 	struct dump_ctx *d = arg;
 	char text[1024];
 
-	if (d->only && !pfx_eq(d->only, p))
+	if (d->only && !sess_pfx_eq(d->only, p))
 		return 0;
 	if (d->shown >= d->limit) {
 		d->skipped++;
@@ -2054,11 +2061,11 @@ long sessions_rib(const struct prefix *neighbor, int out,
 		  const struct prefix *only, size_t limit, int json,
 		  sessions_rib_cb cb, void *arg, size_t *skipped)
 {
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 		struct dump_ctx d = { s, only, limit, 0, 0, json, cb, arg };
 
-		if (!s || !pfx_eq(&s->n->address, neighbor))
+		if (!s || !sess_pfx_eq(&s->n->address, neighbor))
 			continue;
 		rib_foreach(out ? &s->rib_out : &s->rib_in, dump_one, &d);
 		if (skipped)
@@ -2076,7 +2083,7 @@ static int selected(const struct session *s, const struct prefix *sel,
 	if (!nsel)
 		return 1;
 	for (size_t i = 0; i < nsel; i++)
-		if (pfx_eq(&s->n->address, &sel[i]))
+		if (sess_pfx_eq(&s->n->address, &sel[i]))
 			return 1;
 	return 0;
 }
@@ -2094,8 +2101,8 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 
 	if (!id)
 		return -1;
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (!s || !selected(s, sel, nsel))
 			continue;
@@ -2142,8 +2149,8 @@ long sessions_withdraw(const struct prefix *sel, size_t nsel,
 	long done = 0;
 	int matched = 0;
 
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (!s || !selected(s, sel, nsel))
 			continue;
@@ -2177,9 +2184,9 @@ void sessions_watchdog(const char *name, int up)
 	} else {
 		return; /* no change */
 	}
-	for (i = 0; i < S.n; i++)
-		if (S.s[i] && S.s[i]->state == SESS_ESTABLISHED)
-			queue_api(S.s[i], name, !up);
+	for (i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] && sess_tab.s[i]->state == SESS_ESTABLISHED)
+			sess_queue_api(sess_tab.s[i], name, !up);
 }
 
 long sessions_eor(const struct prefix *sel, size_t nsel, uint16_t afi,
@@ -2187,16 +2194,16 @@ long sessions_eor(const struct prefix *sel, size_t nsel, uint16_t afi,
 {
 	long k = 0;
 
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 		struct bgp_wbuf w;
 
 		if (!s || !selected(s, sel, nsel) ||
 		    s->state != SESS_ESTABLISHED)
 			continue;
-		pend_send(s);
+		sess_pend_send(s);
 		if (!afi) {
-			send_eor(s);
+			sess_send_eor(s);
 		} else if (sess_wbuf(s, &w) == 0 &&
 			   bgp_eor_encode(&w, afi, safi) == 0) {
 			sess_queued(s, &w);
@@ -2212,8 +2219,8 @@ long sessions_refresh(const struct prefix *sel, size_t nsel, uint16_t afi,
 {
 	long k = 0;
 
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (!s || !selected(s, sel, nsel) ||
 		    s->state != SESS_ESTABLISHED || !s->peer_refresh)
@@ -2242,15 +2249,15 @@ long sessions_resend(const struct prefix *sel, size_t nsel)
 {
 	long k = 0;
 
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (!s || !selected(s, sel, nsel) ||
 		    s->state != SESS_ESTABLISHED)
 			continue;
-		pend_send(s);
+		sess_pend_send(s);
 		rib_clear(&s->rib_out);
-		announce_all(s);
+		sess_announce_all(s);
 		sess_flush(s);
 		k++;
 	}
@@ -2261,8 +2268,8 @@ long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out)
 {
 	long k = 0;
 
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (!s || !selected(s, sel, nsel))
 			continue;
@@ -2270,9 +2277,9 @@ long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out)
 			rib_clear(&s->rib_in);
 		if (out) {
 			if (s->state == SESS_ESTABLISHED)
-				queue_api(s, NULL, 1);
+				sess_queue_api(s, NULL, 1);
 			rib_clear(&s->rib_api);
-			pend_send(s);
+			sess_pend_send(s);
 			sess_flush(s);
 		}
 		k++;
@@ -2282,11 +2289,11 @@ long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out)
 
 void sessions_flush(void)
 {
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (s && s->pend.n) {
-			pend_send(s);
+			sess_pend_send(s);
 			if (s->fd >= 0)
 				sess_flush(s);
 		}
@@ -2295,16 +2302,16 @@ void sessions_flush(void)
 
 void sessions_want_messages(size_t idx, int on)
 {
-	if (idx < S.n && S.s[idx])
-		S.s[idx]->wants_messages = on;
+	if (idx < sess_tab.n && sess_tab.s[idx])
+		sess_tab.s[idx]->wants_messages = on;
 }
 
 int sessions_ctx(size_t idx, struct bgp_sess_ctx *ctx, size_t *maxlen)
 {
-	if (idx >= S.n || !S.s[idx])
+	if (idx >= sess_tab.n || !sess_tab.s[idx])
 		return -1;
-	*ctx = S.s[idx]->ctx;
-	*maxlen = S.s[idx]->maxlen;
+	*ctx = sess_tab.s[idx]->ctx;
+	*maxlen = sess_tab.s[idx]->maxlen;
 	return 0;
 }
 
@@ -2318,6 +2325,6 @@ int sessions_restart(const struct prefix *addr, const char *text)
 			1);
 	s->t_down_until = 0;
 	s->retry_s = RETRY_FIRST_S;
-	s->t_retry = now_ms() + 200;
+	s->t_retry = sess_now_ms() + 200;
 	return 0;
 }
