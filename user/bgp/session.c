@@ -39,6 +39,7 @@
 #include "log.h"
 #include "rib.h"
 #include "session.h"
+#include "session_int.h"
 #include "tcpsec.h"
 
 #define RETRY_FIRST_S 5	  /* ConnectRetryTime; RFC 4271 suggests 120 */
@@ -51,64 +52,9 @@
  * reading (its hold timer would not tell us: it may still send) */
 #define WSTALL_MS (90u * 1000)
 
-/* Prefixes, each with a route id: the queue of changes to send, and what
- * a walk of a RIB collects. */
-struct route_list {
-	struct prefix *p;
-	uint32_t *id;
-	size_t n, cap;
-};
+struct sess_table sess_tab;
 
-struct session {
-	struct cfg_neighbor *n;
-	enum sess_state state;
-	int fd;
-	int outgoing; /* fd was opened by us */
-	/* §6.8: a second connection from the peer while ours is opening,
-	 * held until its OPEN tells the peer's BGP Identifier */
-	int fd2;
-	uint8_t *rbuf2;
-	size_t rlen2;
-	uint8_t *rbuf;
-	size_t rlen;
-	uint8_t *wbuf;
-	size_t wlen, wcap, woff;
-	uint64_t t_retry, t_hold, t_keepalive; /* ms, 0 = off */
-	uint32_t retry_s;
-	uint16_t hold;
-	struct bgp_sess_ctx ctx;
-	size_t maxlen;
-	uint32_t peer_id;
-	struct prefix local;
-	uint64_t up_since;
-	uint64_t msgs_in, msgs_out;
-	struct rib rib_out; /* Adj-RIB-Out: what we announced, interned */
-	struct rib rib_in; /* Adj-RIB-In: prefix -> interned attributes */
-	char last_error[160];
-	int disabled; /* cannot run on this kernel (TCP-AO): said once */
-	struct rib rib_api; /* what we originate: prefix -> route blob */
-	struct route_list pend; /* changes to send: id 0 = withdraw */
-	uint64_t filtered_in, refused_out;
-	int maxpfx_hit;
-	uint64_t t_down_until; /* max-prefix teardown: no session before */
-	int peer_refresh;      /* the peer can ROUTE-REFRESH (RFC 2918) */
-	int wants_messages;
-	int was_up;
-	uint64_t t_wprogress; /* output queued since, or last progress */
-	int wq_full;
-};
-
-static struct {
-	int epfd;
-	int listen[8];
-	int nlisten;
-	struct session **s;
-	size_t n;
-	struct config *cfg;
-	struct sess_hooks h;
-} sess_tab;
-
-static size_t sess_idx(const struct session *s)
+size_t sess_idx(const struct session *s)
 {
 	for (size_t i = 0; i < sess_tab.n; i++)
 		if (sess_tab.s[i] == s)
@@ -123,10 +69,7 @@ static void hook_state(struct session *s, const char *state,
 		sess_tab.h.state(sess_idx(s), state, reason, sess_tab.h.arg);
 }
 
-static void sess_audit(struct session *s, const char *event, const char *fmt,
-		       ...) __attribute__((format(printf, 3, 4)));
-static void sess_audit(struct session *s, const char *event, const char *fmt,
-		       ...)
+void sess_audit(struct session *s, const char *event, const char *fmt, ...)
 {
 	char text[512];
 	va_list ap;
@@ -176,7 +119,7 @@ void sessions_set_clock(uint64_t (*fn)(void))
 	clock_hook = fn;
 }
 
-static uint64_t sess_now_ms(void)
+uint64_t sess_now_ms(void)
 {
 	struct timespec ts;
 
@@ -187,7 +130,7 @@ static uint64_t sess_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int sess_pfx_eq(const struct prefix *a, const struct prefix *b)
+int sess_pfx_eq(const struct prefix *a, const struct prefix *b)
 {
 	return a->family == b->family && a->plen == b->plen &&
 	       !memcmp(a->addr, b->addr, 16);
@@ -195,9 +138,7 @@ static int sess_pfx_eq(const struct prefix *a, const struct prefix *b)
 
 /* --- sockets and output -------------------------------------------------------- */
 
-static void sess_err(struct session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void sess_err(struct session *s, const char *fmt, ...)
+void sess_err(struct session *s, const char *fmt, ...)
 {
 	char a[PREFIX_STRLEN];
 	va_list ap;
@@ -227,7 +168,7 @@ static void sess_watch(struct session *s)
 		epoll_ctl(sess_tab.epfd, EPOLL_CTL_ADD, s->fd, &ev);
 }
 
-static void sess_flush(struct session *s)
+void sess_flush(struct session *s)
 {
 	size_t off = s->woff;
 
@@ -257,7 +198,7 @@ static void sess_flush(struct session *s)
 /* Room for one more message in the output queue.  A peer that stops
  * reading cannot make it grow past WQ_MAX: the caller sees -1, and
  * sessions_tick() closes the session (Cease 8, Out of Resources). */
-static int sess_wbuf(struct session *s, struct bgp_wbuf *w)
+int sess_wbuf(struct session *s, struct bgp_wbuf *w)
 {
 	if (s->wlen - s->woff > WQ_MAX) {
 		s->wq_full = 1;
@@ -281,7 +222,7 @@ static int sess_wbuf(struct session *s, struct bgp_wbuf *w)
 	return 0;
 }
 
-static void sess_queued(struct session *s, struct bgp_wbuf *w)
+void sess_queued(struct session *s, struct bgp_wbuf *w)
 {
 	if (w->failed)
 		return;
@@ -323,8 +264,8 @@ static void sess_close(struct session *s, int to_idle)
 }
 
 /* Send a NOTIFICATION, then close (best effort: the socket may be gone). */
-static void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
-			const void *data, size_t len)
+void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
+		 const void *data, size_t len)
 {
 	struct bgp_wbuf w;
 
@@ -336,7 +277,7 @@ static void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
 	sess_close(s, 1);
 }
 
-static void sess_notify_err(struct session *s, const struct bgp_err *e)
+void sess_notify_err(struct session *s, const struct bgp_err *e)
 {
 	sess_err(s, "sent NOTIFICATION %u/%u", e->code, e->subcode);
 	sess_notify(s, e->code, e->subcode, bgp_err_data(e), e->len);
@@ -405,9 +346,6 @@ static void send_keepalive(struct session *s)
 	if (s->hold)
 		s->t_keepalive = sess_now_ms() + (uint64_t)s->hold * 1000 / 3;
 }
-
-static size_t sess_attr_blob(const uint8_t *m, size_t len, uint8_t *out,
-			size_t cap);
 
 /* --- originated routes --------------------------------------------------------- */
 
@@ -727,7 +665,7 @@ static int route_list_push(struct route_list *l, const struct prefix *p,
 	return 0;
 }
 
-static void sess_route_list_free(struct route_list *l)
+void sess_route_list_free(struct route_list *l)
 {
 	free(l->p);
 	free(l->id);
@@ -742,7 +680,7 @@ static int pend_add(struct session *s, const struct prefix *p, uint32_t id)
 /* Send the queued changes: runs of one attribute set and family become
  * packed UPDATEs, runs of withdrawals packed withdraws.  A route that no
  * longer passes (watchdog down, filter changed) goes as a withdrawal. */
-static void sess_pend_send(struct session *s)
+void sess_pend_send(struct session *s)
 {
 	static uint8_t abuf[BGP_EXT_MAX_LEN], pbuf[BGP_EXT_MAX_LEN];
 	size_t i = 0;
@@ -804,7 +742,7 @@ static int by_id(const void *a, const void *b, void *arg)
 
 /* Queue every originated route (of one watchdog, or all), grouped by
  * attribute set so they pack; id 0 (withdraw) when down is set. */
-static void sess_queue_api(struct session *s, const char *watchdog, int down)
+void sess_queue_api(struct session *s, const char *watchdog, int down)
 {
 	struct api_walk w = { { 0 }, watchdog };
 	size_t *ord;
@@ -824,7 +762,7 @@ static void sess_queue_api(struct session *s, const char *watchdog, int down)
 
 /* Static routes of the config into rib_api, through the export filter
  * (a refused one is logged and audited once, here). */
-static void sess_load_statics(struct session *s)
+void sess_load_statics(struct session *s)
 {
 	const struct cfg_neighbor *n = s->n;
 	struct api_walk w = { { 0 }, NULL };
@@ -853,13 +791,13 @@ static void sess_load_statics(struct session *s)
 }
 
 /* Everything we originate, from scratch (Established, route refresh). */
-static void sess_announce_all(struct session *s)
+void sess_announce_all(struct session *s)
 {
 	sess_queue_api(s, NULL, 0);
 	sess_pend_send(s);
 }
 
-static void sess_send_eor(struct session *s)
+void sess_send_eor(struct session *s)
 {
 	struct bgp_wbuf w;
 
@@ -897,8 +835,7 @@ static void established(struct session *s)
  * MP_UNREACH_NLRI goes.  The message was validated by the decoder; the
  * walk checks its bounds anyway.
  */
-static size_t sess_attr_blob(const uint8_t *m, size_t len, uint8_t *out,
-			size_t cap)
+size_t sess_attr_blob(const uint8_t *m, size_t len, uint8_t *out, size_t cap)
 {
 	size_t off = BGP_HDR_LEN, end, o = 0;
 	uint16_t wl, al;
@@ -1072,7 +1009,7 @@ static void max_prefix(struct session *s)
 	}
 }
 
-static void sess_handle_update(struct session *s, const uint8_t *m, size_t len)
+void sess_handle_update(struct session *s, const uint8_t *m, size_t len)
 {
 	static uint8_t blob[BGP_EXT_MAX_LEN];
 	struct bgp_update u;
@@ -1630,7 +1567,7 @@ static void listeners_ttl(struct config *cfg)
  * (RFC 2918); a peer without route refresh keeps what it sent, and the
  * new filter applies from its next UPDATE.
  */
-static void sess_filters_changed(struct session *s, struct cfg_neighbor *n)
+void sess_filters_changed(struct session *s, struct cfg_neighbor *n)
 {
 	char a[PREFIX_STRLEN];
 
