@@ -6,6 +6,8 @@
  *
  *   session.c      the RFC 4271 §8 FSM, timers, sockets, collisions,
  *                  reloads
+ *   session_out.c  originated routes, the Adj-RIB-Out, the send queue and
+ *                  the API's entry points (announce, withdraw, refresh...)
  *
  * The names shared between the files carry the sess_ prefix: they are
  * global in libbgp.a, which links into every binary of the engine.
@@ -107,7 +109,7 @@ void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
 		 const void *data, size_t len);
 void sess_notify_err(struct session *s, const struct bgp_err *e);
 
-/* --- originated routes and the Adj-RIB-Out ------------------------------ */
+/* --- session_out.c: originated routes and the Adj-RIB-Out -------------- */
 
 /* The config's static routes into rib_api (the old ones replaced). */
 void sess_load_statics(struct session *s);
