@@ -8,6 +8,8 @@
  *                  reloads
  *   session_out.c  originated routes, the Adj-RIB-Out, the send queue and
  *                  the API's entry points (announce, withdraw, refresh...)
+ *   session_rib.c  received UPDATEs into the Adj-RIB-In (import filter,
+ *                  max-prefix), the stored attribute form, the RIB walks
  *
  * The names shared between the files carry the sess_ prefix: they are
  * global in libbgp.a, which links into every binary of the engine.
@@ -126,7 +128,7 @@ void sess_route_list_free(struct route_list *l);
 /* A reload changed only the filters of n (the new config of s). */
 void sess_filters_changed(struct session *s, struct cfg_neighbor *n);
 
-/* --- the Adj-RIB-In ----------------------------------------------------- */
+/* --- session_rib.c: the Adj-RIB-In ------------------------------------- */
 
 /* An UPDATE's attributes in the form the RIBs intern; 0 if they do not
  * fit in cap or the message is cut short. */
