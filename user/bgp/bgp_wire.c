@@ -29,6 +29,7 @@
 #include <sys/socket.h>
 
 #include "bgp_wire.h"
+#include "bgp_wire_int.h"
 #include "config.h"
 
 /* --- errors ------------------------------------------------------------ */
@@ -36,38 +37,6 @@
 const uint8_t *bgp_err_data(const struct bgp_err *e)
 {
 	return e->ref ? e->ref : e->small;
-}
-
-static void err_set(struct bgp_err *e, uint8_t code, uint8_t sub)
-{
-	memset(e, 0, sizeof(*e));
-	e->code = code;
-	e->subcode = sub;
-}
-
-static void err_set_u16(struct bgp_err *e, uint8_t code, uint8_t sub,
-			uint16_t v)
-{
-	err_set(e, code, sub);
-	e->small[0] = v >> 8;
-	e->small[1] = v & 0xff;
-	e->len = 2;
-}
-
-static void err_set_ref(struct bgp_err *e, uint8_t code, uint8_t sub,
-			const uint8_t *p, size_t len)
-{
-	err_set(e, code, sub);
-	e->ref = p;
-	e->len = len;
-}
-
-/* RFC 4271 §6.1: a message too short for its own fields is a Bad Message
- * Length, and the data is the length field. */
-static int err_badlen(struct bgp_err *e, size_t len)
-{
-	err_set_u16(e, BGP_ERR_HEADER, BGP_ERR_HDR_LEN, (uint16_t)len);
-	return -1;
 }
 
 /* --- header ------------------------------------------------------------ */
@@ -131,52 +100,11 @@ int bgp_frame(const uint8_t *p, size_t avail, size_t maxlen,
 	return 1;
 }
 
-/* Open a message body reader past the (already framed) header. */
-static int body_init(struct bgp_rbuf *b, const uint8_t *msg, size_t len)
-{
-	bgp_rbuf_init(b, msg, len);
-	return bgp_skip(b, BGP_HDR_LEN);
-}
-
-static size_t msg_begin(struct bgp_wbuf *w, uint8_t type)
-{
-	static const uint8_t marker[16] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-	};
-	size_t start = w->len;
-
-	bgp_put_n(w, marker, sizeof(marker));
-	bgp_put_u16(w, 0);
-	bgp_put_u8(w, type);
-	return start;
-}
-
-static int msg_end(struct bgp_wbuf *w, size_t start)
-{
-	size_t len = w->len - start;
-
-	if (w->failed || len > BGP_EXT_MAX_LEN)
-		return -1;
-	return bgp_put_u16_at(w, start + 16, (uint16_t)len);
-}
-
 /* --- OPEN -------------------------------------------------------------- */
 
 uint32_t bgp_open_asn(const struct bgp_open *o)
 {
 	return o->caps.as4 ? o->caps.as4_asn : o->my_as;
-}
-
-static int fam_bit(uint16_t afi, uint8_t safi)
-{
-	if (safi != BGP_SAFI_UNICAST)
-		return 0;
-	if (afi == BGP_AFI_IPV4)
-		return BGP_FAM_IPV4U;
-	if (afi == BGP_AFI_IPV6)
-		return BGP_FAM_IPV6U;
-	return 0;
 }
 
 /* RFC 5492 §4: a sequence of <code, length, value>. */
