@@ -10,10 +10,10 @@
  * on the listeners, TCP-AO where the kernel has it, GTSM on the socket.
  *
  * Wire formats are bgp_wire.c's; this file is the state machine and the
- * sockets.  Received routes are kept as a set of prefixes per neighbor
- * (the Adj-RIB-In with attributes is next); static routes from the config
- * are announced, packed many prefixes per UPDATE when their attributes
- * are the same.
+ * sockets.  What we originate (static and API routes, the Adj-RIB-Out, the
+ * API's announce and withdraw) is session_out.c's; received UPDATEs into
+ * the Adj-RIB-In, and the walks of the RIBs for show, are session_rib.c's.
+ * The pieces share session_int.h, private to user/bgp/.
  *
  * Connection collision (§6.8): resolved at once with a rule both sides
  * compute the same way (the connection opened by the higher address is
@@ -35,10 +35,10 @@
 #include "bgp_buf.h"
 #include "bgp_wire.h"
 #include "config.h"
-#include "filter.h"
 #include "log.h"
 #include "rib.h"
 #include "session.h"
+#include "session_int.h"
 #include "tcpsec.h"
 
 #define RETRY_FIRST_S 5	  /* ConnectRetryTime; RFC 4271 suggests 120 */
@@ -51,67 +51,12 @@
  * reading (its hold timer would not tell us: it may still send) */
 #define WSTALL_MS (90u * 1000)
 
-/* Prefixes, each with a route id: the queue of changes to send, and what
- * a walk of a RIB collects. */
-struct route_list {
-	struct prefix *p;
-	uint32_t *id;
-	size_t n, cap;
-};
+struct sess_table sess_tab;
 
-struct session {
-	struct cfg_neighbor *n;
-	enum sess_state state;
-	int fd;
-	int outgoing; /* fd was opened by us */
-	/* §6.8: a second connection from the peer while ours is opening,
-	 * held until its OPEN tells the peer's BGP Identifier */
-	int fd2;
-	uint8_t *rbuf2;
-	size_t rlen2;
-	uint8_t *rbuf;
-	size_t rlen;
-	uint8_t *wbuf;
-	size_t wlen, wcap, woff;
-	uint64_t t_retry, t_hold, t_keepalive; /* ms, 0 = off */
-	uint32_t retry_s;
-	uint16_t hold;
-	struct bgp_sess_ctx ctx;
-	size_t maxlen;
-	uint32_t peer_id;
-	struct prefix local;
-	uint64_t up_since;
-	uint64_t msgs_in, msgs_out;
-	struct rib rib_out; /* Adj-RIB-Out: what we announced, interned */
-	struct rib rib_in; /* Adj-RIB-In: prefix -> interned attributes */
-	char last_error[160];
-	int disabled; /* cannot run on this kernel (TCP-AO): said once */
-	struct rib rib_api; /* what we originate: prefix -> route blob */
-	struct route_list pend; /* changes to send: id 0 = withdraw */
-	uint64_t filtered_in, refused_out;
-	int maxpfx_hit;
-	uint64_t t_down_until; /* max-prefix teardown: no session before */
-	int peer_refresh;      /* the peer can ROUTE-REFRESH (RFC 2918) */
-	int wants_messages;
-	int was_up;
-	uint64_t t_wprogress; /* output queued since, or last progress */
-	int wq_full;
-};
-
-static struct {
-	int epfd;
-	int listen[8];
-	int nlisten;
-	struct session **s;
-	size_t n;
-	struct config *cfg;
-	struct sess_hooks h;
-} S;
-
-static size_t sess_idx(const struct session *s)
+size_t sess_idx(const struct session *s)
 {
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] == s)
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] == s)
 			return i;
 	return (size_t)-1;
 }
@@ -119,45 +64,29 @@ static size_t sess_idx(const struct session *s)
 static void hook_state(struct session *s, const char *state,
 		       const char *reason)
 {
-	if (S.h.state)
-		S.h.state(sess_idx(s), state, reason, S.h.arg);
+	if (sess_tab.h.state)
+		sess_tab.h.state(sess_idx(s), state, reason, sess_tab.h.arg);
 }
 
-static void sess_audit(struct session *s, const char *event, const char *fmt,
-		       ...) __attribute__((format(printf, 3, 4)));
-static void sess_audit(struct session *s, const char *event, const char *fmt,
-		       ...)
+void sess_audit(struct session *s, const char *event, const char *fmt, ...)
 {
 	char text[512];
 	va_list ap;
 
-	if (!S.h.audit)
+	if (!sess_tab.h.audit)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	S.h.audit(event, &s->n->address, text, S.h.arg);
-}
-
-static void sess_refused(struct session *s, const struct prefix *p,
-			 const char *why, const char *source)
-{
-	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
-
-	s->refused_out++;
-	log_warnx("refused %s announce %s to %s: %s", source,
-		  prefix_fmt(p, a, sizeof(a)),
-		  prefix_fmt(&s->n->address, b, sizeof(b)), why);
-	sess_audit(s, "refused_announce", "refused announce %s to %s: %s", a,
-		   b, why);
+	sess_tab.h.audit(event, &s->n->address, text, sess_tab.h.arg);
 }
 
 void sessions_set_hooks(const struct sess_hooks *h)
 {
 	if (h)
-		S.h = *h;
+		sess_tab.h = *h;
 	else
-		memset(&S.h, 0, sizeof(S.h));
+		memset(&sess_tab.h, 0, sizeof(sess_tab.h));
 }
 
 const char *sess_state_name(enum sess_state s)
@@ -176,7 +105,7 @@ void sessions_set_clock(uint64_t (*fn)(void))
 	clock_hook = fn;
 }
 
-static uint64_t now_ms(void)
+uint64_t sess_now_ms(void)
 {
 	struct timespec ts;
 
@@ -187,7 +116,7 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int pfx_eq(const struct prefix *a, const struct prefix *b)
+int sess_pfx_eq(const struct prefix *a, const struct prefix *b)
 {
 	return a->family == b->family && a->plen == b->plen &&
 	       !memcmp(a->addr, b->addr, 16);
@@ -195,9 +124,7 @@ static int pfx_eq(const struct prefix *a, const struct prefix *b)
 
 /* --- sockets and output -------------------------------------------------------- */
 
-static void sess_err(struct session *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void sess_err(struct session *s, const char *fmt, ...)
+void sess_err(struct session *s, const char *fmt, ...)
 {
 	char a[PREFIX_STRLEN];
 	va_list ap;
@@ -211,8 +138,8 @@ static void sess_err(struct session *s, const char *fmt, ...)
 
 static uint32_t sess_tag(struct session *s)
 {
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] == s)
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] == s)
 			return SESS_TAG_BASE + (uint32_t)i;
 	return 0;
 }
@@ -223,11 +150,11 @@ static void sess_watch(struct session *s)
 
 	if (s->wlen || (s->outgoing && s->state == SESS_CONNECT))
 		ev.events |= EPOLLOUT;
-	if (epoll_ctl(S.epfd, EPOLL_CTL_MOD, s->fd, &ev) < 0)
-		epoll_ctl(S.epfd, EPOLL_CTL_ADD, s->fd, &ev);
+	if (epoll_ctl(sess_tab.epfd, EPOLL_CTL_MOD, s->fd, &ev) < 0)
+		epoll_ctl(sess_tab.epfd, EPOLL_CTL_ADD, s->fd, &ev);
 }
 
-static void sess_flush(struct session *s)
+void sess_flush(struct session *s)
 {
 	size_t off = s->woff;
 
@@ -243,21 +170,21 @@ static void sess_flush(struct session *s)
 	}
 	if (off != s->woff) {
 		s->woff = off;
-		s->t_wprogress = now_ms();
+		s->t_wprogress = sess_now_ms();
 	}
 	if (s->woff == s->wlen)
 		s->woff = s->wlen = 0;
 	if (!s->wlen)
 		s->t_wprogress = 0;
 	else if (!s->t_wprogress)
-		s->t_wprogress = now_ms();
+		s->t_wprogress = sess_now_ms();
 	sess_watch(s);
 }
 
 /* Room for one more message in the output queue.  A peer that stops
  * reading cannot make it grow past WQ_MAX: the caller sees -1, and
  * sessions_tick() closes the session (Cease 8, Out of Resources). */
-static int sess_wbuf(struct session *s, struct bgp_wbuf *w)
+int sess_wbuf(struct session *s, struct bgp_wbuf *w)
 {
 	if (s->wlen - s->woff > WQ_MAX) {
 		s->wq_full = 1;
@@ -281,7 +208,7 @@ static int sess_wbuf(struct session *s, struct bgp_wbuf *w)
 	return 0;
 }
 
-static void sess_queued(struct session *s, struct bgp_wbuf *w)
+void sess_queued(struct session *s, struct bgp_wbuf *w)
 {
 	if (w->failed)
 		return;
@@ -294,7 +221,7 @@ static void second_close(struct session *s, int cease);
 static void sess_close(struct session *s, int to_idle)
 {
 	if (s->fd >= 0) {
-		epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+		epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd, NULL);
 		close(s->fd);
 	}
 	s->fd = -1;
@@ -317,14 +244,14 @@ static void sess_close(struct session *s, int to_idle)
 		return;
 	s->state = SESS_IDLE;
 	/* §8.2.2: back off before trying again; passive ones just wait. */
-	s->t_retry = now_ms() + (uint64_t)s->retry_s * 1000;
+	s->t_retry = sess_now_ms() + (uint64_t)s->retry_s * 1000;
 	if (s->retry_s < RETRY_MAX_S)
 		s->retry_s *= 2;
 }
 
 /* Send a NOTIFICATION, then close (best effort: the socket may be gone). */
-static void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
-			const void *data, size_t len)
+void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
+		 const void *data, size_t len)
 {
 	struct bgp_wbuf w;
 
@@ -336,7 +263,7 @@ static void sess_notify(struct session *s, uint8_t code, uint8_t subcode,
 	sess_close(s, 1);
 }
 
-static void sess_notify_err(struct session *s, const struct bgp_err *e)
+void sess_notify_err(struct session *s, const struct bgp_err *e)
 {
 	sess_err(s, "sent NOTIFICATION %u/%u", e->code, e->subcode);
 	sess_notify(s, e->code, e->subcode, bgp_err_data(e), e->len);
@@ -391,7 +318,7 @@ static int send_open(struct session *s)
 		return -1;
 	sess_queued(s, &w);
 	s->state = SESS_OPENSENT;
-	s->t_hold = now_ms() + HOLD_LARGE_S * 1000;
+	s->t_hold = sess_now_ms() + HOLD_LARGE_S * 1000;
 	sess_flush(s);
 	return 0;
 }
@@ -403,471 +330,7 @@ static void send_keepalive(struct session *s)
 	if (sess_wbuf(s, &w) == 0 && bgp_keepalive_encode(&w) == 0)
 		sess_queued(s, &w);
 	if (s->hold)
-		s->t_keepalive = now_ms() + (uint64_t)s->hold * 1000 / 3;
-}
-
-static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
-			size_t cap);
-
-/* --- originated routes --------------------------------------------------------- */
-
-/*
- * Every route we originate toward a neighbor, static (config) or from the
- * API, is one entry of the session's rib_api: prefix -> an interned blob
- * of its attributes in our own compact form (below), so a million API
- * routes that share attributes share one blob.  The blob is turned into
- * wire attributes per session when sent (next-hop self and the AS prepend
- * depend on the session).  Changes while Established are queued (pend)
- * and sent by sessions_flush() in runs of the same attributes, so a burst
- * of API announces leaves packed UPDATEs.
- *
- * Blob: 'R', flags (1 static, 2 next-hop self), nh family, nh[16], origin,
- * route flags, med[4], local-pref[4], counts n_as, n_comm, n_large, n_ext
- * [2 each], watchdog length, then the lists big-endian and the name.
- */
-#define RB_STATIC 0x1
-#define RB_NHSELF 0x2
-#define RB_HDR 39
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
-			     int is_static)
-{
-	size_t wl = watchdog ? strlen(watchdog) : 0;
-	size_t n = RB_HDR + 4 * r->as_path_len + 4 * r->ncommunities +
-		   12 * r->nlarge + 8 * r->next + wl;
-	uint8_t *b, *q;
-	uint32_t id;
-
-	if (wl > 255 || r->as_path_len > 0xffff || r->ncommunities > 0xffff ||
-	    r->nlarge > 0xffff || r->next > 0xffff || !(b = malloc(n)))
-		return 0;
-	memset(b, 0, RB_HDR);
-	b[0] = 'R';
-	b[1] = (is_static ? RB_STATIC : 0) | (r->nh_self ? RB_NHSELF : 0);
-	if (!r->nh_self) {
-		b[2] = r->next_hop.family == AF_INET6 ? 6 : 4;
-		memcpy(b + 3, r->next_hop.addr, 16);
-	}
-	b[19] = (uint8_t)r->origin;
-	b[20] = (uint8_t)r->flags;
-	put32(b + 21, r->med);
-	put32(b + 25, r->local_pref);
-	b[29] = r->as_path_len >> 8, b[30] = r->as_path_len & 0xff;
-	b[31] = r->ncommunities >> 8, b[32] = r->ncommunities & 0xff;
-	b[33] = r->nlarge >> 8, b[34] = r->nlarge & 0xff;
-	b[35] = r->next >> 8, b[36] = r->next & 0xff;
-	b[37] = (uint8_t)wl;
-	b[38] = (uint8_t)r->prefix.family; /* the family it was made for */
-	q = b + RB_HDR;
-	for (size_t i = 0; i < r->as_path_len; i++, q += 4)
-		put32(q, r->as_path[i]);
-	for (size_t i = 0; i < r->ncommunities; i++, q += 4)
-		put32(q, r->communities[i]);
-	for (size_t i = 0; i < r->nlarge; i++, q += 12) {
-		put32(q, r->large[i].global);
-		put32(q + 4, r->large[i].local1);
-		put32(q + 8, r->large[i].local2);
-	}
-	for (size_t i = 0; i < r->next; i++, q += 8) {
-		put32(q, (uint32_t)(r->ext[i] >> 32));
-		put32(q + 4, (uint32_t)r->ext[i]);
-	}
-	memcpy(q, watchdog ? watchdog : "", wl);
-	id = rib_attr_intern(b, n);
-	free(b);
-	return id;
-}
-
-/* One decoded blob; the last one is cached (runs share attributes). */
-static struct {
-	uint32_t id;
-	struct cfg_route r;
-	int is_static;
-	char watchdog[256];
-	uint32_t as[0x10000], comm[0x10000];
-	struct cfg_lcomm large[4096];
-	uint64_t ext[4096];
-} RD;
-
-static const struct cfg_route *route_get(uint32_t id)
-{
-	const uint8_t *b, *q;
-	size_t n, need;
-	struct cfg_route *r = &RD.r;
-
-	if (id && id == RD.id)
-		return r;
-	RD.id = 0;
-	if (!(b = rib_attr_blob(id, &n)) || n < RB_HDR || b[0] != 'R')
-		return NULL;
-	memset(r, 0, sizeof(*r));
-	r->nh_self = !!(b[1] & RB_NHSELF);
-	RD.is_static = !!(b[1] & RB_STATIC);
-	if (!r->nh_self) {
-		r->next_hop.family = b[2] == 6 ? AF_INET6 : AF_INET;
-		r->next_hop.plen = b[2] == 6 ? 128 : 32;
-		memcpy(r->next_hop.addr, b + 3, 16);
-	}
-	r->origin = b[19];
-	r->flags = b[20];
-	r->med = get32(b + 21);
-	r->local_pref = get32(b + 25);
-	r->as_path_len = b[29] << 8 | b[30];
-	r->ncommunities = b[31] << 8 | b[32];
-	r->nlarge = b[33] << 8 | b[34];
-	r->next = b[35] << 8 | b[36];
-	r->prefix.family = b[38];
-	need = RB_HDR + 4 * r->as_path_len + 4 * r->ncommunities +
-	       12 * r->nlarge + 8 * r->next + b[37];
-	if (n != need || r->nlarge > 4096 || r->next > 4096)
-		return NULL;
-	q = b + RB_HDR;
-	for (size_t i = 0; i < r->as_path_len; i++, q += 4)
-		RD.as[i] = get32(q);
-	for (size_t i = 0; i < r->ncommunities; i++, q += 4)
-		RD.comm[i] = get32(q);
-	for (size_t i = 0; i < r->nlarge; i++, q += 12)
-		RD.large[i] = (struct cfg_lcomm){ get32(q), get32(q + 4),
-						  get32(q + 8) };
-	for (size_t i = 0; i < r->next; i++, q += 8)
-		RD.ext[i] = (uint64_t)get32(q) << 32 | get32(q + 4);
-	memcpy(RD.watchdog, q, b[37]);
-	RD.watchdog[b[37]] = 0;
-	r->as_path = RD.as;
-	r->communities = RD.comm;
-	r->large = RD.large;
-	r->ext = RD.ext;
-	RD.id = id;
-	return r;
-}
-
-/* Watchdogs taken down by "withdraw watchdog NAME". */
-static struct {
-	char (*down)[256];
-	size_t n;
-} WD;
-
-static int watchdog_down(const char *name)
-{
-	if (!*name)
-		return 0;
-	for (size_t i = 0; i < WD.n; i++)
-		if (!strcmp(WD.down[i], name))
-			return 1;
-	return 0;
-}
-
-/* The session's own address of a family, for next-hop self. */
-static int self_addr(struct session *s, int family, struct prefix *out)
-{
-	if (s->local.family == family) {
-		*out = s->local;
-		return 0;
-	}
-	if (s->n->local_address.family == family) {
-		*out = s->n->local_address;
-		return 0;
-	}
-	return -1;
-}
-
-static int export_check(const struct session *s, const struct cfg_route *r,
-			const struct prefix *p, char *why, size_t wl)
-{
-	struct filter_route fr = { 0 };
-	struct filter_ctx ctx = { &s->n->address, cfg_neighbor_ebgp(s->n),
-				  S.cfg ? S.cfg->rfc8212_strict : 0 };
-
-	fr.prefix = *p;
-	fr.nh_self = r->nh_self;
-	if (!r->nh_self)
-		fr.next_hop = r->next_hop;
-	/* our own AS, prepended toward eBGP peers, is not the route's: a lab
-	 * on a private ASN may still reject-private-asn; it does count in
-	 * the length the peer sees */
-	fr.as_path = r->as_path;
-	fr.as_path_n = r->as_path_len;
-	fr.as_path_len = r->as_path_len + (cfg_neighbor_ebgp(s->n) ? 1 : 0);
-	fr.has_med = !!(r->flags & CFG_RT_MED);
-	fr.med = r->med;
-	fr.has_local_pref = !!(r->flags & CFG_RT_LOCAL_PREF);
-	fr.local_pref = r->local_pref;
-	return filter_check(&s->n->export, FILTER_EXPORT, &fr, &ctx, why, wl);
-}
-
-static int family_on(const struct session *s, int family)
-{
-	return (s->n->families & (family == AF_INET ? CFG_FAM_IPV4_UNICAST
-						    : CFG_FAM_IPV6_UNICAST)) != 0;
-}
-
-/* Wire attributes of route r for this session: a's lists point into
- * abuf and pbuf. */
-static int route_attrs(struct session *s, const struct cfg_route *r,
-		       int family, uint8_t *abuf, size_t acap, uint8_t *pbuf,
-		       size_t pcap, struct bgp_attrs *a)
-{
-	static uint32_t path[0x10000 + 1];
-	struct prefix self;
-	struct cfg_route rr = *r;
-	size_t plen = 0;
-	int len;
-
-	rr.prefix.family = family;
-	if (self_addr(s, family, &self) < 0 && r->nh_self) {
-		sess_err(s, "no %s address for next-hop self",
-			 family == AF_INET ? "IPv4" : "IPv6");
-		return -1;
-	}
-	if (bgp_route_attrs(&rr, &self, NULL, abuf, acap, a) < 0)
-		return -1;
-	/* eBGP: our AS goes first on the path (RFC 4271 §5.1.2) */
-	if (cfg_neighbor_ebgp(s->n))
-		path[plen++] = s->n->local_as;
-	for (size_t k = 0; k < r->as_path_len; k++)
-		path[plen++] = r->as_path[k];
-	len = bgp_aspath_build(pbuf, pcap, path, plen);
-	if (len < 0)
-		return -1;
-	a->aspath.p = pbuf;
-	a->aspath.len = len;
-	a->aspath.as_size = 4;
-	a->has |= 1ULL << BGP_ATTR_AS_PATH;
-	return 0;
-}
-
-/* Announce pfx[0..n) (one family) with attributes a; the Adj-RIB-Out
- * keeps the attributes as sent, interned like received ones. */
-static void send_updates(struct session *s, const struct bgp_attrs *a,
-			 const struct prefix *pfx, size_t n)
-{
-	static uint8_t blob[BGP_EXT_MAX_LEN];
-	size_t off = 0;
-
-	while (off < n) {
-		struct bgp_wbuf w;
-		size_t bl;
-		uint32_t id;
-		int k;
-
-		if (sess_wbuf(s, &w) < 0)
-			break;
-		k = bgp_update_encode(&w, s->maxlen, &s->ctx, a, pfx + off,
-				      n - off);
-		if (k <= 0)
-			break;
-		bl = attr_blob(w.p, w.len, blob, sizeof(blob));
-		id = bl ? rib_attr_intern(blob, bl) : 0;
-		for (int q = 0; id && q < k; q++) {
-			rib_attr_ref(id);
-			if (rib_add(&s->rib_out, &pfx[off + q], id) < 0)
-				rib_attr_unref(id);
-		}
-		rib_attr_unref(id);
-		sess_queued(s, &w);
-		off += k;
-	}
-}
-
-static void send_withdraws(struct session *s, struct prefix *pfx, size_t n)
-{
-	size_t m = 0, off = 0;
-
-	/* only what the peer was told */
-	for (size_t i = 0; i < n; i++)
-		if (rib_del(&s->rib_out, &pfx[i]))
-			pfx[m++] = pfx[i];
-	while (off < m) {
-		struct bgp_wbuf w;
-		int k;
-
-		if (sess_wbuf(s, &w) < 0)
-			break;
-		k = bgp_withdraw_encode(&w, s->maxlen, pfx + off, m - off);
-		if (k <= 0)
-			break;
-		sess_queued(s, &w);
-		off += k;
-	}
-}
-
-static int route_list_push(struct route_list *l, const struct prefix *p,
-			   uint32_t id)
-{
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? 2 * l->cap : 1024;
-		struct prefix *np = realloc(l->p, nc * sizeof(*np));
-		uint32_t *ni;
-
-		if (!np)
-			return -1;
-		l->p = np;
-		ni = realloc(l->id, nc * sizeof(*ni));
-		if (!ni)
-			return -1;
-		l->id = ni;
-		l->cap = nc;
-	}
-	l->p[l->n] = *p;
-	l->id[l->n++] = id;
-	return 0;
-}
-
-static void route_list_free(struct route_list *l)
-{
-	free(l->p);
-	free(l->id);
-	memset(l, 0, sizeof(*l));
-}
-
-static int pend_add(struct session *s, const struct prefix *p, uint32_t id)
-{
-	return route_list_push(&s->pend, p, id);
-}
-
-/* Send the queued changes: runs of one attribute set and family become
- * packed UPDATEs, runs of withdrawals packed withdraws.  A route that no
- * longer passes (watchdog down, filter changed) goes as a withdrawal. */
-static void pend_send(struct session *s)
-{
-	static uint8_t abuf[BGP_EXT_MAX_LEN], pbuf[BGP_EXT_MAX_LEN];
-	size_t i = 0;
-
-	if (s->state != SESS_ESTABLISHED) {
-		s->pend.n = 0;
-		return;
-	}
-	while (i < s->pend.n) {
-		uint32_t id = s->pend.id[i];
-		int fam = s->pend.p[i].family;
-		const struct cfg_route *r = id ? route_get(id) : NULL;
-		size_t j = i + 1;
-
-		while (j < s->pend.n && s->pend.id[j] == id &&
-		       s->pend.p[j].family == fam)
-			j++;
-		if (r && watchdog_down(RD.watchdog))
-			r = NULL;
-		if (r) {
-			struct bgp_attrs a;
-
-			if (route_attrs(s, r, fam, abuf, sizeof(abuf), pbuf,
-					sizeof(pbuf), &a) == 0)
-				send_updates(s, &a, s->pend.p + i, j - i);
-		} else {
-			send_withdraws(s, s->pend.p + i, j - i);
-		}
-		i = j;
-	}
-	s->pend.n = 0;
-}
-
-struct api_walk {
-	struct route_list l;
-	const char *watchdog; /* only routes of this watchdog */
-};
-
-static int collect_api(const struct prefix *p, uint32_t id, void *arg)
-{
-	struct api_walk *w = arg;
-
-	if (w->watchdog) {
-		const struct cfg_route *r = route_get(id);
-
-		if (!r || strcmp(RD.watchdog, w->watchdog))
-			return 0;
-	}
-	return route_list_push(&w->l, p, id);
-}
-
-static int by_id(const void *a, const void *b, void *arg)
-{
-	const uint32_t *ids = arg;
-	uint32_t x = ids[*(const size_t *)a], y = ids[*(const size_t *)b];
-
-	return x < y ? -1 : x > y;
-}
-
-/* Queue every originated route (of one watchdog, or all), grouped by
- * attribute set so they pack; id 0 (withdraw) when down is set. */
-static void queue_api(struct session *s, const char *watchdog, int down)
-{
-	struct api_walk w = { { 0 }, watchdog };
-	size_t *ord;
-
-	rib_foreach(&s->rib_api, collect_api, &w);
-	ord = w.l.n ? malloc(w.l.n * sizeof(*ord)) : NULL;
-	if (ord) {
-		for (size_t i = 0; i < w.l.n; i++)
-			ord[i] = i;
-		qsort_r(ord, w.l.n, sizeof(*ord), by_id, w.l.id);
-		for (size_t i = 0; i < w.l.n; i++)
-			pend_add(s, &w.l.p[ord[i]], down ? 0 : w.l.id[ord[i]]);
-	}
-	free(ord);
-	route_list_free(&w.l);
-}
-
-/* Static routes of the config into rib_api, through the export filter
- * (a refused one is logged and audited once, here). */
-static void load_statics(struct session *s)
-{
-	const struct cfg_neighbor *n = s->n;
-	struct api_walk w = { { 0 }, NULL };
-
-	/* the previous config's statics go */
-	rib_foreach(&s->rib_api, collect_api, &w);
-	for (size_t i = 0; i < w.l.n; i++) {
-		route_get(w.l.id[i]);
-		if (RD.id == w.l.id[i] && RD.is_static)
-			rib_del(&s->rib_api, &w.l.p[i]);
-	}
-	route_list_free(&w.l);
-	for (size_t i = 0; i < n->nroutes; i++) {
-		const struct cfg_route *r = &n->routes[i];
-		char why[FILTER_WHY_MAX];
-		uint32_t id;
-
-		if (export_check(s, r, &r->prefix, why, sizeof(why)) < 0) {
-			sess_refused(s, &r->prefix, why, "static");
-			continue;
-		}
-		id = route_intern(r, NULL, 1);
-		if (id && rib_add(&s->rib_api, &r->prefix, id) < 0)
-			rib_attr_unref(id);
-	}
-}
-
-/* Everything we originate, from scratch (Established, route refresh). */
-static void announce_all(struct session *s)
-{
-	queue_api(s, NULL, 0);
-	pend_send(s);
-}
-
-static void send_eor(struct session *s)
-{
-	struct bgp_wbuf w;
-
-	if ((s->n->families & CFG_FAM_IPV4_UNICAST) && sess_wbuf(s, &w) == 0 &&
-	    bgp_eor_encode(&w, BGP_AFI_IPV4, BGP_SAFI_UNICAST) == 0)
-		sess_queued(s, &w);
-	if ((s->n->families & CFG_FAM_IPV6_UNICAST) && sess_wbuf(s, &w) == 0 &&
-	    bgp_eor_encode(&w, BGP_AFI_IPV6, BGP_SAFI_UNICAST) == 0)
-		sess_queued(s, &w);
+		s->t_keepalive = sess_now_ms() + (uint64_t)s->hold * 1000 / 3;
 }
 
 /* --- input ------------------------------------------------------------------ */
@@ -877,238 +340,16 @@ static void established(struct session *s)
 	char a[PREFIX_STRLEN];
 
 	s->state = SESS_ESTABLISHED;
-	s->up_since = now_ms();
+	s->up_since = sess_now_ms();
 	s->retry_s = RETRY_FIRST_S;
 	s->last_error[0] = 0;
 	log_info("neighbor %s: established (hold %us)",
 		 prefix_fmt(&s->n->address, a, sizeof(a)), s->hold);
 	s->was_up = 1;
 	hook_state(s, "up", NULL);
-	announce_all(s);
-	send_eor(s);
+	sess_announce_all(s);
+	sess_send_eor(s);
 	sess_flush(s);
-}
-
-/*
- * The attribute set of an UPDATE as stored: its path attributes as they
- * came (RFC 4271 §4.3), except that MP_REACH_NLRI keeps only its family
- * and next hop (its prefixes are the routes, not their attributes) and
- * MP_UNREACH_NLRI goes.  The message was validated by the decoder; the
- * walk checks its bounds anyway.
- */
-static size_t attr_blob(const uint8_t *m, size_t len, uint8_t *out,
-			size_t cap)
-{
-	size_t off = BGP_HDR_LEN, end, o = 0;
-	uint16_t wl, al;
-
-	if (off + 2 > len)
-		return 0;
-	wl = m[off] << 8 | m[off + 1];
-	off += 2 + wl;
-	if (off + 2 > len)
-		return 0;
-	al = m[off] << 8 | m[off + 1];
-	off += 2;
-	end = off + al;
-	if (end > len)
-		return 0;
-	while (off + 3 <= end) {
-		uint8_t fl = m[off], ty = m[off + 1];
-		size_t hl = (fl & BGP_ATTRF_EXTLEN) ? 4 : 3, alen;
-
-		if (off + hl > end)
-			return 0;
-		alen = (fl & BGP_ATTRF_EXTLEN) ? (m[off + 2] << 8 | m[off + 3])
-					       : m[off + 2];
-		if (off + hl + alen > end)
-			return 0;
-		if (ty == BGP_ATTR_MP_REACH) {
-			const uint8_t *v = m + off + hl;
-			size_t nhl = alen >= 4 ? v[3] : 0;
-
-			if (alen < 4 + nhl || o + 3 + 5 + nhl > cap)
-				return 0;
-			out[o++] = fl & ~BGP_ATTRF_EXTLEN;
-			out[o++] = ty;
-			out[o++] = 5 + nhl;
-			memcpy(out + o, v, 4 + nhl);
-			o += 4 + nhl;
-			out[o++] = 0; /* reserved */
-		} else if (ty != BGP_ATTR_MP_UNREACH) {
-			if (o + hl + alen > cap)
-				return 0;
-			memcpy(out + o, m + off, hl + alen);
-			o += hl + alen;
-		}
-		off += hl + alen;
-	}
-	return o;
-}
-
-/* The import filter's view of an UPDATE's attributes (once per UPDATE;
- * only the prefix changes per route). */
-static uint32_t imp_path[4096];
-
-static void import_route(const struct bgp_attrs *ain,
-			 struct filter_route *fr)
-{
-	static uint8_t mbuf[BGP_EXT_MAX_LEN];
-	struct bgp_attrs a = *ain;
-	struct bgp_aspath_iter it;
-	uint32_t asn;
-	uint8_t seg, last = 0;
-
-	memset(fr, 0, sizeof(*fr));
-	/* a 2-octet peer's real path is AS_PATH merged with AS4_PATH */
-	if (BGP_HAS(&a, BGP_ATTR_AS_PATH) && a.aspath.as_size == 2)
-		bgp_attrs_as4_merge(&a, mbuf, sizeof(mbuf));
-	if (BGP_HAS(&a, BGP_ATTR_AS_PATH)) {
-		bgp_aspath_iter_init(&it, &a.aspath);
-		while (bgp_aspath_next(&it, &asn, &seg) == 1) {
-			if (fr->as_path_n < sizeof(imp_path) / 4)
-				imp_path[fr->as_path_n++] = asn;
-			/* RFC 4271 §9.1.2.2: a set counts as one */
-			if (seg != BGP_ASSEG_SET || last != BGP_ASSEG_SET)
-				fr->as_path_len++;
-			last = seg;
-		}
-	}
-	fr->as_path = imp_path;
-	if (BGP_HAS(&a, BGP_ATTR_NEXT_HOP)) {
-		fr->next_hop.family = AF_INET;
-		fr->next_hop.plen = 32;
-		memcpy(fr->next_hop.addr, a.nexthop, 4);
-	} else if (a.mp_nh_len >= 16) {
-		fr->next_hop.family = AF_INET6;
-		fr->next_hop.plen = 128;
-		memcpy(fr->next_hop.addr, a.mp_nh, 16);
-	}
-	fr->has_med = BGP_HAS(&a, BGP_ATTR_MED);
-	fr->med = a.med;
-	fr->has_local_pref = BGP_HAS(&a, BGP_ATTR_LOCAL_PREF);
-	fr->local_pref = a.local_pref;
-}
-
-static void rib_update(struct session *s, const struct bgp_nlri *nl,
-		       uint32_t id, struct filter_route *fr)
-{
-	struct bgp_nlri_iter it;
-	struct prefix p;
-	struct filter_ctx ctx = { &s->n->address, cfg_neighbor_ebgp(s->n),
-				  S.cfg ? S.cfg->rfc8212_strict : 0 };
-	int check = s->n->import.present || ctx.rfc8212_strict;
-
-	if (!nl->count)
-		return;
-	bgp_nlri_iter_init(&it, nl);
-	while (bgp_nlri_next(&it, &p) == 1) {
-		if (id && check) {
-			char why[FILTER_WHY_MAX];
-
-			fr->prefix = p;
-			if (filter_check(&s->n->import, FILTER_IMPORT, fr,
-					 &ctx, why, sizeof(why)) < 0) {
-				/* refused: as if withdrawn (it may replace
-				 * an accepted one) */
-				s->filtered_in++;
-				rib_del(&s->rib_in, &p);
-				continue;
-			}
-		}
-		if (id) {
-			rib_attr_ref(id);
-			if (rib_add(&s->rib_in, &p, id) < 0)
-				rib_attr_unref(id);
-		} else {
-			rib_del(&s->rib_in, &p);
-		}
-	}
-}
-
-/* RFC 4486 §4: Cease, Maximum Number of Prefixes Reached, data AFI,
- * SAFI and the limit. */
-static void max_prefix(struct session *s)
-{
-	const struct cfg_filter *f = &s->n->import;
-	size_t n = rib_count(&s->rib_in);
-	char a[PREFIX_STRLEN];
-
-	if (!f->max_prefix || n <= f->max_prefix) {
-		s->maxpfx_hit = 0;
-		return;
-	}
-	prefix_fmt(&s->n->address, a, sizeof(a));
-	if (f->max_prefix_action == CFG_MAXPFX_WARNING) {
-		if (!s->maxpfx_hit) {
-			log_warnx("neighbor %s: %zu prefixes, over max-prefix "
-				  "%u (warning only)", a, n, f->max_prefix);
-			sess_audit(s, "max_prefix", "neighbor %s: %zu prefixes,"
-				   " over max-prefix %u (warning)", a, n,
-				   f->max_prefix);
-		}
-		s->maxpfx_hit = 1;
-		return;
-	}
-	{
-		uint8_t d[7] = { 0, s->n->address.family == AF_INET6 ? 2 : 1,
-				 1, f->max_prefix >> 24, f->max_prefix >> 16,
-				 f->max_prefix >> 8, f->max_prefix };
-
-		sess_err(s, "%zu prefixes, over max-prefix %u: session torn "
-			    "down%s", n, f->max_prefix,
-			 f->max_prefix_restart ? "" : " until restart");
-		sess_audit(s, "max_prefix", "neighbor %s: %zu prefixes, over "
-			   "max-prefix %u: teardown", a, n, f->max_prefix);
-		sess_notify(s, BGP_ERR_CEASE, 1, d, sizeof(d));
-		s->t_down_until = f->max_prefix_restart
-					  ? now_ms() + 1000ull *
-							       f->max_prefix_restart
-					  : UINT64_MAX;
-		s->t_retry = s->t_down_until == UINT64_MAX ? 0
-							   : s->t_down_until;
-	}
-}
-
-static void handle_update(struct session *s, const uint8_t *m, size_t len)
-{
-	static uint8_t blob[BGP_EXT_MAX_LEN];
-	struct bgp_update u;
-	struct bgp_err e;
-	enum bgp_action act = bgp_update_decode(m, len, &s->ctx, &u, &e);
-	uint32_t id = 0;
-
-	if (act == BGP_ACT_RESET) {
-		sess_notify_err(s, &e);
-		return;
-	}
-	if (s->wants_messages && S.h.message)
-		S.h.message(sess_idx(s), m, len, S.h.arg);
-	rib_update(s, &u.withdrawn, 0, NULL);
-	rib_update(s, &u.mp_unreach, 0, NULL);
-	/* RFC 7606 §2 treat-as-withdraw: the announced ones go too */
-	if (act != BGP_ACT_WITHDRAW && (u.nlri.count || u.mp_reach.count)) {
-		size_t bl = attr_blob(m, len, blob, sizeof(blob));
-
-		id = bl ? rib_attr_intern(blob, bl) : 0;
-		if (!id) {
-			sess_err(s, "out of memory for attributes");
-			sess_notify(s, BGP_ERR_CEASE, 8, NULL, 0);
-			return;
-		}
-	}
-	if (id) {
-		struct filter_route fr;
-
-		import_route(&u.attrs, &fr);
-		rib_update(s, &u.nlri, id, &fr);
-		rib_update(s, &u.mp_reach, id, &fr);
-	} else {
-		rib_update(s, &u.nlri, 0, NULL);
-		rib_update(s, &u.mp_reach, 0, NULL);
-	}
-	rib_attr_unref(id); /* the prefixes hold their own references */
-	max_prefix(s);
 }
 
 static void handle_msg(struct session *s, const struct bgp_hdr *h,
@@ -1120,7 +361,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 	s->msgs_in++;
 	/* any message proves the peer alive (§4.4) */
 	if (s->hold && s->state >= SESS_OPENCONFIRM)
-		s->t_hold = now_ms() + (uint64_t)s->hold * 1000;
+		s->t_hold = sess_now_ms() + (uint64_t)s->hold * 1000;
 	switch (h->type) {
 	case BGP_OPEN: {
 		struct bgp_open o;
@@ -1155,7 +396,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 				    : BGP_MAX_LEN;
 		send_keepalive(s);
 		s->state = SESS_OPENCONFIRM;
-		s->t_hold = hold ? now_ms() + (uint64_t)hold * 1000 : 0;
+		s->t_hold = hold ? sess_now_ms() + (uint64_t)hold * 1000 : 0;
 		sess_flush(s);
 		return;
 	}
@@ -1174,13 +415,14 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 	case BGP_UPDATE:
 		if (s->state != SESS_ESTABLISHED)
 			break;
-		handle_update(s, m, h->len);
+		sess_handle_update(s, m, h->len);
 		return;
 	case BGP_NOTIFICATION: {
 		struct bgp_notif nf;
 
-		if (s->wants_messages && S.h.message)
-			S.h.message(sess_idx(s), m, h->len, S.h.arg);
+		if (s->wants_messages && sess_tab.h.message)
+			sess_tab.h.message(sess_idx(s), m, h->len,
+					   sess_tab.h.arg);
 		if (bgp_notif_decode(m, h->len, &nf, &e) == 0)
 			sess_err(s, "received NOTIFICATION %u/%u%s%s%s",
 				 nf.code, nf.subcode,
@@ -1198,7 +440,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 			break;
 		/* RFC 2918 §4: send the Adj-RIB-Out again */
 		rib_clear(&s->rib_out);
-		announce_all(s);
+		sess_announce_all(s);
 		sess_flush(s);
 		return;
 	}
@@ -1317,7 +559,7 @@ static void sess_connect(struct session *s)
 	int fd = socket(n->address.family,
 			SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	s->t_retry = now_ms() + (uint64_t)s->retry_s * 1000;
+	s->t_retry = sess_now_ms() + (uint64_t)s->retry_s * 1000;
 	if (fd < 0) {
 		sess_err(s, "socket: %s", strerror(errno));
 		return;
@@ -1380,7 +622,7 @@ static void second_close(struct session *s, int cease)
 		if (bgp_notif_encode(&w, BGP_ERR_CEASE, 7, NULL, 0) == 0)
 			send(s->fd2, b, w.len, MSG_NOSIGNAL);
 	}
-	epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
+	epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
 	close(s->fd2);
 	s->fd2 = -1;
 	s->rlen2 = 0;
@@ -1450,10 +692,10 @@ static void second_read(struct session *s)
 				sess_queued(s, &w);
 				sess_flush(s);
 			}
-			epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd, NULL);
+			epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd, NULL);
 			close(s->fd);
 		}
-		epoll_ctl(S.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
+		epoll_ctl(sess_tab.epfd, EPOLL_CTL_DEL, s->fd2, NULL);
 		s->fd = s->fd2;
 		s->fd2 = -1;
 		s->outgoing = 0;
@@ -1464,7 +706,7 @@ static void second_read(struct session *s)
 		s->wlen = s->woff = 0;
 		fill_local(s);
 		s->state = SESS_OPENSENT; /* our OPEN went out already */
-		s->t_hold = now_ms() + HOLD_LARGE_S * 1000;
+		s->t_hold = sess_now_ms() + HOLD_LARGE_S * 1000;
 		sess_watch(s);
 		sess_read_buffered(s);
 	} else {
@@ -1482,10 +724,10 @@ int sessions_adopt(const struct prefix *p, int fd)
 {
 	struct session *s = NULL;
 
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] && pfx_eq(&S.s[i]->n->address, p))
-			s = S.s[i];
-	if (!s || s->disabled || (s->t_down_until && now_ms() <
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] && sess_pfx_eq(&sess_tab.s[i]->n->address, p))
+			s = sess_tab.s[i];
+	if (!s || s->disabled || (s->t_down_until && sess_now_ms() <
 						      s->t_down_until)) {
 		/* The guard let it in (a range?), the config has no such
 		 * neighbor, it cannot run here, or it is held down after
@@ -1514,7 +756,7 @@ int sessions_adopt(const struct prefix *p, int fd)
 				return -1;
 			}
 			ev.data.u32 = sess_tag(s) | SESS_TAG_SECOND;
-			epoll_ctl(S.epfd, EPOLL_CTL_ADD, fd, &ev);
+			epoll_ctl(sess_tab.epfd, EPOLL_CTL_ADD, fd, &ev);
 			return 0;
 		}
 		/* still connecting: the peer's connection is as good */
@@ -1558,10 +800,11 @@ void sessions_accept(int lfd)
 
 void sessions_init(int epfd, const int *listen_fds, int nlisten)
 {
-	S.epfd = epfd;
-	S.nlisten = nlisten > 8 ? 8 : nlisten;
-	if (S.nlisten)
-		memcpy(S.listen, listen_fds, S.nlisten * sizeof(int));
+	sess_tab.epfd = epfd;
+	sess_tab.nlisten = nlisten > 8 ? 8 : nlisten;
+	if (sess_tab.nlisten)
+		memcpy(sess_tab.listen, listen_fds,
+		       sess_tab.nlisten * sizeof(int));
 }
 
 static void listeners_md5(struct session *s, int install)
@@ -1573,14 +816,14 @@ static void listeners_md5(struct session *s, int install)
 		return;
 	/* The key must be on every listener before the peer's SYN
 	 * arrives (RFC 2385 §2: an unsigned SYN is dropped). */
-	for (int i = 0; i < S.nlisten; i++) {
+	for (int i = 0; i < sess_tab.nlisten; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 
-		if (getsockname(S.listen[i], (void *)&ss, &sl) < 0 ||
+		if (getsockname(sess_tab.listen[i], (void *)&ss, &sl) < 0 ||
 		    ss.ss_family != n->address.family)
 			continue;
-		if (tcpsec_md5(S.listen[i], &n->address,
+		if (tcpsec_md5(sess_tab.listen[i], &n->address,
 			       install ? n->md5.secret.key : NULL,
 			       install ? n->md5.secret.len : 0, err,
 			       sizeof(err)) < 0)
@@ -1605,79 +848,17 @@ static void listeners_ttl(struct config *cfg)
 		if (n->gtsm.ttl_out > ttl[v6])
 			ttl[v6] = n->gtsm.ttl_out;
 	}
-	for (int i = 0; i < S.nlisten; i++) {
+	for (int i = 0; i < sess_tab.nlisten; i++) {
 		struct sockaddr_storage ss;
 		socklen_t sl = sizeof(ss);
 		int v6;
 
-		if (getsockname(S.listen[i], (void *)&ss, &sl) < 0)
+		if (getsockname(sess_tab.listen[i], (void *)&ss, &sl) < 0)
 			continue;
 		v6 = ss.ss_family == AF_INET6;
-		if (ttl[v6] && tcpsec_gtsm(S.listen[i], ss.ss_family, ttl[v6],
-					   0, err, sizeof(err)) < 0)
+		if (ttl[v6] && tcpsec_gtsm(sess_tab.listen[i], ss.ss_family,
+					   ttl[v6], 0, err, sizeof(err)) < 0)
 			log_warnx("listener: %s", err);
-	}
-}
-
-/*
- * A reload that changes only filters keeps the session.  Export: what was
- * sent and no longer passes is withdrawn, the rest sent again.  Import:
- * the Adj-RIB-In is refiltered by asking the peer for its routes again
- * (RFC 2918); a peer without route refresh keeps what it sent, and the
- * new filter applies from its next UPDATE.
- */
-static void filters_changed(struct session *s, struct cfg_neighbor *n)
-{
-	char a[PREFIX_STRLEN];
-
-	prefix_fmt(&n->address, a, sizeof(a));
-	if (!config_filter_equal(&s->n->export, &n->export)) {
-		struct api_walk w = { { 0 }, NULL };
-		struct cfg_neighbor *old = s->n;
-
-		s->n = n;
-		/* every prefix sent: withdrawn unless it still passes */
-		rib_foreach(&s->rib_out, collect_api, &w);
-		for (size_t i = 0; i < w.l.n; i++) {
-			const struct prefix *p = &w.l.p[i];
-			uint32_t id = rib_get(&s->rib_api, p);
-			const struct cfg_route *r = id ? route_get(id) : NULL;
-			char why[FILTER_WHY_MAX];
-
-			if (!r || export_check(s, r, p, why, sizeof(why)) < 0) {
-				if (r)
-					sess_refused(s, p, why, "export");
-				rib_del(&s->rib_api, p);
-				pend_add(s, p, 0);
-			}
-		}
-		route_list_free(&w.l);
-		s->n = old;
-		log_info("neighbor %s: export filter changed", a);
-	}
-	if (!config_filter_equal(&s->n->import, &n->import)) {
-		if (s->peer_refresh) {
-			struct bgp_wbuf w;
-			struct bgp_refresh rr = { BGP_AFI_IPV4, 0,
-						  BGP_SAFI_UNICAST };
-
-			log_info("neighbor %s: import filter changed: asking "
-				 "for a route refresh", a);
-			rib_clear(&s->rib_in);
-			for (int f = 0; f < 2; f++) {
-				rr.afi = f ? BGP_AFI_IPV6 : BGP_AFI_IPV4;
-				if (!(n->families & (f ? CFG_FAM_IPV6_UNICAST
-						       : CFG_FAM_IPV4_UNICAST)))
-					continue;
-				if (sess_wbuf(s, &w) == 0 &&
-				    bgp_refresh_encode(&w, &rr) == 0)
-					sess_queued(s, &w);
-			}
-		} else {
-			log_warnx("neighbor %s: import filter changed; the "
-				  "peer has no route refresh: it applies to "
-				  "its next updates", a);
-		}
 	}
 }
 
@@ -1688,16 +869,18 @@ void sessions_apply(struct config *cfg)
 
 	if (!ns)
 		return;
-	S.cfg = cfg;
+	sess_tab.cfg = cfg;
 	listeners_ttl(cfg);
 	for (i = 0; i < cfg->nneighbors; i++) {
 		struct cfg_neighbor *n = &cfg->neighbors[i];
 		struct session *s = NULL;
 
-		for (size_t k = 0; k < S.n; k++)
-			if (S.s[k] && pfx_eq(&S.s[k]->n->address, &n->address)) {
-				s = S.s[k];
-				S.s[k] = NULL;
+		for (size_t k = 0; k < sess_tab.n; k++)
+			if (sess_tab.s[k] &&
+			    sess_pfx_eq(&sess_tab.s[k]->n->address,
+					&n->address)) {
+				s = sess_tab.s[k];
+				sess_tab.s[k] = NULL;
 				break;
 			}
 		if (!s) {
@@ -1710,7 +893,7 @@ void sessions_apply(struct config *cfg)
 			s->retry_s = RETRY_FIRST_S;
 			s->maxlen = BGP_MAX_LEN;
 			/* first attempt soon, not after a full retry */
-			s->t_retry = now_ms() + 200;
+			s->t_retry = sess_now_ms() + 200;
 		}
 		if (s->n && s->fd >= 0 && !config_neighbor_equal(s->n, n)) {
 			/* RFC 4486 §4: Other Configuration Change; it comes
@@ -1718,20 +901,20 @@ void sessions_apply(struct config *cfg)
 			sess_err(s, "configuration changed: session restarted");
 			sess_notify(s, BGP_ERR_CEASE, 6, NULL, 0);
 			s->retry_s = RETRY_FIRST_S;
-			s->t_retry = now_ms() + 200;
+			s->t_retry = sess_now_ms() + 200;
 		}
 		if (s->n && s->state == SESS_ESTABLISHED &&
 		    config_neighbor_equal(s->n, n))
-			filters_changed(s, n);
+			sess_filters_changed(s, n);
 		s->n = n;
 		ns[i] = s;
 		s->disabled = 0;
 		s->t_down_until = 0; /* a reload ends a max-prefix hold-down */
-		load_statics(s);
+		sess_load_statics(s);
 		if (s->state == SESS_ESTABLISHED) {
 			/* statics added or gone with the new config */
-			queue_api(s, NULL, 0);
-			pend_send(s);
+			sess_queue_api(s, NULL, 0);
+			sess_pend_send(s);
 			sess_flush(s);
 		}
 		if (n->tcp_ao.enabled && !tcpsec_ao_supported()) {
@@ -1744,8 +927,8 @@ void sessions_apply(struct config *cfg)
 	}
 	/* Neighbors no longer configured: Cease, Peer De-configured
 	 * (RFC 4486 §4, subcode 3). */
-	for (size_t k = 0; k < S.n; k++) {
-		struct session *s = S.s[k];
+	for (size_t k = 0; k < sess_tab.n; k++) {
+		struct session *s = sess_tab.s[k];
 
 		if (!s)
 			continue;
@@ -1754,20 +937,20 @@ void sessions_apply(struct config *cfg)
 		rib_clear(&s->rib_in);
 		rib_clear(&s->rib_out);
 		rib_clear(&s->rib_api);
-		route_list_free(&s->pend);
+		sess_route_list_free(&s->pend);
 		second_close(s, 0);
 		free(s->rbuf);
 		free(s->rbuf2);
 		free(s->wbuf);
 		free(s);
 	}
-	free(S.s);
-	S.s = ns;
-	S.n = cfg->nneighbors;
+	free(sess_tab.s);
+	sess_tab.s = ns;
+	sess_tab.n = cfg->nneighbors;
 	/* epoll tags are indexes: renumber the open sockets */
-	for (i = 0; i < S.n; i++)
-		if (S.s[i] && S.s[i]->fd >= 0)
-			sess_watch(S.s[i]);
+	for (i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] && sess_tab.s[i]->fd >= 0)
+			sess_watch(sess_tab.s[i]);
 }
 
 void sessions_event(uint32_t tag, uint32_t events)
@@ -1775,7 +958,7 @@ void sessions_event(uint32_t tag, uint32_t events)
 	size_t i = (tag & ~SESS_TAG_SECOND) - SESS_TAG_BASE;
 	struct session *s;
 
-	if (i >= S.n || !(s = S.s[i]))
+	if (i >= sess_tab.n || !(s = sess_tab.s[i]))
 		return;
 	if (tag & SESS_TAG_SECOND) {
 		if (s->fd2 >= 0)
@@ -1797,10 +980,10 @@ void sessions_event(uint32_t tag, uint32_t events)
 
 int sessions_tick(void)
 {
-	uint64_t now = now_ms(), next = now + 1000;
+	uint64_t now = sess_now_ms(), next = now + 1000;
 
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 
 		if (!s || s->disabled)
 			continue;
@@ -1847,14 +1030,14 @@ int sessions_tick(void)
 
 size_t sessions_count(void)
 {
-	return S.n;
+	return sess_tab.n;
 }
 
 int sessions_info(size_t i, struct sess_info *o)
 {
 	struct session *s;
 
-	if (i >= S.n || !(s = S.s[i]))
+	if (i >= sess_tab.n || !(s = sess_tab.s[i]))
 		return -1;
 	memset(o, 0, sizeof(*o));
 	o->address = s->n->address;
@@ -1862,7 +1045,7 @@ int sessions_info(size_t i, struct sess_info *o)
 	o->local_as = s->n->local_as;
 	o->state = s->state;
 	o->uptime_s = s->state == SESS_ESTABLISHED && s->up_since
-			      ? (now_ms() - s->up_since) / 1000
+			      ? (sess_now_ms() - s->up_since) / 1000
 			      : 0;
 	o->prefixes_in = rib_count(&s->rib_in);
 	o->prefixes_out = rib_count(&s->rib_out);
@@ -1880,9 +1063,10 @@ int sessions_info(size_t i, struct sess_info *o)
 
 static struct session *sess_find(const struct prefix *addr)
 {
-	for (size_t i = 0; i < S.n; i++)
-		if (S.s[i] && pfx_eq(&S.s[i]->n->address, addr))
-			return S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++)
+		if (sess_tab.s[i] &&
+		    sess_pfx_eq(&sess_tab.s[i]->n->address, addr))
+			return sess_tab.s[i];
 	return NULL;
 }
 
@@ -1918,8 +1102,8 @@ int sessions_shutdown(const struct prefix *addr, const char *text)
 
 void sessions_stop(const char *text)
 {
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
+	for (size_t i = 0; i < sess_tab.n; i++) {
+		struct session *s = sess_tab.s[i];
 		struct bgp_wbuf w;
 
 		if (!s || s->fd < 0)
@@ -1934,377 +1118,18 @@ void sessions_stop(const char *text)
 	}
 }
 
-/*
- * Describe an interned attribute set in text or JSON: it is re-read with
- * the UPDATE decoder, wrapped in a message of its own, so what is shown is
- * exactly what the codec understood.
- */
-static void attrs_describe(const struct session *s, uint32_t id, int json,
-			   char *out, size_t cap)
-{
-	static uint8_t m[BGP_EXT_MAX_LEN];
-	struct bgp_update u;
-	struct bgp_err e;
-	const uint8_t *blob;
-	size_t bl, o = 0;
-	char nh[INET6_ADDRSTRLEN] = "-";
-
-	out[0] = 0;
-	if (!(blob = rib_attr_blob(id, &bl)) ||
-	    bl + BGP_HDR_LEN + 4 > sizeof(m))
-		return;
-	memset(m, 0xff, 16);
-	m[16] = (BGP_HDR_LEN + 4 + bl) >> 8;
-	m[17] = (BGP_HDR_LEN + 4 + bl) & 0xff;
-	m[18] = BGP_UPDATE;
-	m[19] = m[20] = 0;
-	m[21] = bl >> 8;
-	m[22] = bl & 0xff;
-	memcpy(m + 23, blob, bl);
-	if (bgp_update_decode(m, BGP_HDR_LEN + 4 + bl, &s->ctx, &u, &e) ==
-	    BGP_ACT_RESET)
-		return;
-	if (BGP_HAS(&u.attrs, BGP_ATTR_NEXT_HOP))
-		inet_ntop(AF_INET, u.attrs.nexthop, nh, sizeof(nh));
-	else if (u.attrs.mp_nh_len >= 16)
-		inet_ntop(AF_INET6, u.attrs.mp_nh, nh, sizeof(nh));
-	else if (u.attrs.mp_nh_len == 4)
-		inet_ntop(AF_INET, u.attrs.mp_nh, nh, sizeof(nh));
-#define PUT(...)                                                              \
-	do {                                                                  \
-		int w_ = snprintf(out + o, cap - o, __VA_ARGS__);            \
-		if (w_ > 0 && (size_t)w_ < cap - o)                           \
-			o += w_;                                              \
-	} while (0)
-	PUT(json ? "\"next_hop\":\"%s\",\"as_path\":[" : "via %s as-path [", nh);
-	if (BGP_HAS(&u.attrs, BGP_ATTR_AS_PATH)) {
-		struct bgp_aspath_iter it;
-		uint32_t asn;
-		uint8_t seg;
-		int first = 1;
-
-		bgp_aspath_iter_init(&it, &u.attrs.aspath);
-		while (bgp_aspath_next(&it, &asn, &seg) == 1) {
-			PUT(json ? "%s%u" : "%s%u", first ? "" : json ? "," : " ",
-			    asn);
-			first = 0;
-		}
-	}
-	PUT("]");
-	if (BGP_HAS(&u.attrs, BGP_ATTR_MED))
-		PUT(json ? ",\"med\":%u" : " med %u", u.attrs.med);
-	if (BGP_HAS(&u.attrs, BGP_ATTR_LOCAL_PREF))
-		PUT(json ? ",\"local_pref\":%u" : " local-preference %u",
-		    u.attrs.local_pref);
-	if (u.attrs.ncomm) {
-		PUT(json ? ",\"communities\":[" : " community [");
-		for (size_t i = 0; i < u.attrs.ncomm; i++) {
-			const uint8_t *c = u.attrs.comm + 4 * i;
-
-			PUT(json ? "%s\"%u:%u\"" : "%s%u:%u",
-			    i ? (json ? "," : " ") : "", c[0] << 8 | c[1],
-			    c[2] << 8 | c[3]);
-		}
-		PUT("]");
-	}
-	if (u.attrs.nlarge_comm) {
-		PUT(json ? ",\"large_communities\":[" : " large-community [");
-		for (size_t i = 0; i < u.attrs.nlarge_comm; i++) {
-			const uint8_t *c = u.attrs.large_comm + 12 * i;
-
-			PUT(json ? "%s\"%u:%u:%u\"" : "%s%u:%u:%u",
-			    i ? (json ? "," : " ") : "",
-			    (unsigned)(c[0] << 24 | c[1] << 16 | c[2] << 8 | c[3]),
-			    (unsigned)(c[4] << 24 | c[5] << 16 | c[6] << 8 | c[7]),
-			    (unsigned)(c[8] << 24 | c[9] << 16 | c[10] << 8 |
-				       c[11]));
-		}
-		PUT("]");
-	}
-#undef PUT
-}
-
-struct dump_ctx {
-	const struct session *s;
-	const struct prefix *only;
-	size_t limit, shown, skipped;
-	int json;
-	sessions_rib_cb cb;
-	void *arg;
-};
-
-static int dump_one(const struct prefix *p, uint32_t id, void *arg)
-{
-	struct dump_ctx *d = arg;
-	char text[1024];
-
-	if (d->only && !pfx_eq(d->only, p))
-		return 0;
-	if (d->shown >= d->limit) {
-		d->skipped++;
-		return 0;
-	}
-	attrs_describe(d->s, id, d->json, text, sizeof(text));
-	d->cb(p, text, d->arg);
-	d->shown++;
-	return 0;
-}
-
-long sessions_rib(const struct prefix *neighbor, int out,
-		  const struct prefix *only, size_t limit, int json,
-		  sessions_rib_cb cb, void *arg, size_t *skipped)
-{
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-		struct dump_ctx d = { s, only, limit, 0, 0, json, cb, arg };
-
-		if (!s || !pfx_eq(&s->n->address, neighbor))
-			continue;
-		rib_foreach(out ? &s->rib_out : &s->rib_in, dump_one, &d);
-		if (skipped)
-			*skipped = d.skipped;
-		return (long)d.shown;
-	}
-	return -1;
-}
-
-/* --- originating routes: the API's entry points ----------------------------- */
-
-static int selected(const struct session *s, const struct prefix *sel,
-		    size_t nsel)
-{
-	if (!nsel)
-		return 1;
-	for (size_t i = 0; i < nsel; i++)
-		if (pfx_eq(&s->n->address, &sel[i]))
-			return 1;
-	return 0;
-}
-
-long sessions_announce(const struct prefix *sel, size_t nsel,
-		       const struct cfg_route *attrs, const char *watchdog,
-		       const struct prefix *nlri, size_t n, sess_refused_cb cb,
-		       void *arg)
-{
-	long ok = 0;
-	int matched = 0;
-	uint32_t id = route_intern(attrs, watchdog && *watchdog ? watchdog
-								 : NULL, 0);
-	int down = watchdog && watchdog_down(watchdog);
-
-	if (!id)
-		return -1;
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-
-		if (!s || !selected(s, sel, nsel))
-			continue;
-		for (size_t k = 0; k < n; k++) {
-			char why[FILTER_WHY_MAX];
-
-			if (nsel || family_on(s, nlri[k].family))
-				matched = 1;
-
-			if (!family_on(s, nlri[k].family)) {
-				/* a route goes to the neighbors of its
-				 * family (ExaBGP); naming one that lacks it
-				 * is an error */
-				if (!nsel)
-					continue;
-				snprintf(why, sizeof(why), "family %s unicast "
-					 "is not enabled for this neighbor",
-					 nlri[k].family == AF_INET ? "ipv4"
-								   : "ipv6");
-			} else if (export_check(s, attrs, &nlri[k], why,
-						sizeof(why)) == 0) {
-				rib_attr_ref(id);
-				if (rib_add(&s->rib_api, &nlri[k], id) < 0) {
-					rib_attr_unref(id);
-					continue;
-				}
-				if (s->state == SESS_ESTABLISHED && !down)
-					pend_add(s, &nlri[k], id);
-				ok++;
-				continue;
-			}
-			sess_refused(s, &nlri[k], why, "api");
-			if (cb)
-				cb(&s->n->address, &nlri[k], why, arg);
-		}
-	}
-	rib_attr_unref(id);
-	return matched ? ok : -1;
-}
-
-long sessions_withdraw(const struct prefix *sel, size_t nsel,
-		       const struct prefix *nlri, size_t n)
-{
-	long done = 0;
-	int matched = 0;
-
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-
-		if (!s || !selected(s, sel, nsel))
-			continue;
-		matched = 1;
-		for (size_t k = 0; k < n; k++)
-			if (rib_del(&s->rib_api, &nlri[k])) {
-				done++;
-				if (s->state == SESS_ESTABLISHED)
-					pend_add(s, &nlri[k], 0);
-			}
-	}
-	return matched ? done : -1;
-}
-
-void sessions_watchdog(const char *name, int up)
-{
-	size_t i;
-
-	for (i = 0; i < WD.n && strcmp(WD.down[i], name); i++)
-		;
-	if (up && i < WD.n)
-		memmove(WD.down[i], WD.down[i + 1],
-			(--WD.n - i) * sizeof(*WD.down));
-	else if (!up && i == WD.n) {
-		char (*nd)[256] = realloc(WD.down, (WD.n + 1) * sizeof(*nd));
-
-		if (!nd)
-			return;
-		WD.down = nd;
-		snprintf(WD.down[WD.n++], 256, "%s", name);
-	} else {
-		return; /* no change */
-	}
-	for (i = 0; i < S.n; i++)
-		if (S.s[i] && S.s[i]->state == SESS_ESTABLISHED)
-			queue_api(S.s[i], name, !up);
-}
-
-long sessions_eor(const struct prefix *sel, size_t nsel, uint16_t afi,
-		  uint8_t safi)
-{
-	long k = 0;
-
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-		struct bgp_wbuf w;
-
-		if (!s || !selected(s, sel, nsel) ||
-		    s->state != SESS_ESTABLISHED)
-			continue;
-		pend_send(s);
-		if (!afi) {
-			send_eor(s);
-		} else if (sess_wbuf(s, &w) == 0 &&
-			   bgp_eor_encode(&w, afi, safi) == 0) {
-			sess_queued(s, &w);
-		}
-		sess_flush(s);
-		k++;
-	}
-	return k;
-}
-
-long sessions_refresh(const struct prefix *sel, size_t nsel, uint16_t afi,
-		      uint8_t safi)
-{
-	long k = 0;
-
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-
-		if (!s || !selected(s, sel, nsel) ||
-		    s->state != SESS_ESTABLISHED || !s->peer_refresh)
-			continue;
-		for (int f = 0; f < 2; f++) {
-			struct bgp_refresh rr = { f ? BGP_AFI_IPV6
-						    : BGP_AFI_IPV4,
-						  0, BGP_SAFI_UNICAST };
-			struct bgp_wbuf w;
-
-			if (afi && (rr.afi != afi || safi != BGP_SAFI_UNICAST))
-				continue;
-			if (!family_on(s, f ? AF_INET6 : AF_INET))
-				continue;
-			if (sess_wbuf(s, &w) == 0 &&
-			    bgp_refresh_encode(&w, &rr) == 0)
-				sess_queued(s, &w);
-		}
-		sess_flush(s);
-		k++;
-	}
-	return k;
-}
-
-long sessions_resend(const struct prefix *sel, size_t nsel)
-{
-	long k = 0;
-
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-
-		if (!s || !selected(s, sel, nsel) ||
-		    s->state != SESS_ESTABLISHED)
-			continue;
-		pend_send(s);
-		rib_clear(&s->rib_out);
-		announce_all(s);
-		sess_flush(s);
-		k++;
-	}
-	return k;
-}
-
-long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out)
-{
-	long k = 0;
-
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-
-		if (!s || !selected(s, sel, nsel))
-			continue;
-		if (in)
-			rib_clear(&s->rib_in);
-		if (out) {
-			if (s->state == SESS_ESTABLISHED)
-				queue_api(s, NULL, 1);
-			rib_clear(&s->rib_api);
-			pend_send(s);
-			sess_flush(s);
-		}
-		k++;
-	}
-	return k;
-}
-
-void sessions_flush(void)
-{
-	for (size_t i = 0; i < S.n; i++) {
-		struct session *s = S.s[i];
-
-		if (s && s->pend.n) {
-			pend_send(s);
-			if (s->fd >= 0)
-				sess_flush(s);
-		}
-	}
-}
-
 void sessions_want_messages(size_t idx, int on)
 {
-	if (idx < S.n && S.s[idx])
-		S.s[idx]->wants_messages = on;
+	if (idx < sess_tab.n && sess_tab.s[idx])
+		sess_tab.s[idx]->wants_messages = on;
 }
 
 int sessions_ctx(size_t idx, struct bgp_sess_ctx *ctx, size_t *maxlen)
 {
-	if (idx >= S.n || !S.s[idx])
+	if (idx >= sess_tab.n || !sess_tab.s[idx])
 		return -1;
-	*ctx = S.s[idx]->ctx;
-	*maxlen = S.s[idx]->maxlen;
+	*ctx = sess_tab.s[idx]->ctx;
+	*maxlen = sess_tab.s[idx]->maxlen;
 	return 0;
 }
 
@@ -2318,6 +1143,6 @@ int sessions_restart(const struct prefix *addr, const char *text)
 			1);
 	s->t_down_until = 0;
 	s->retry_s = RETRY_FIRST_S;
-	s->t_retry = now_ms() + 200;
+	s->t_retry = sess_now_ms() + 200;
 	return 0;
 }
