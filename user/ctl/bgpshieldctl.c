@@ -133,10 +133,11 @@ static int parse_common(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-static void json_str(const char *s)
+/* A JSON string literal; NULL prints as "" (audit details may be unset). */
+void ctl_json_str(const char *s)
 {
 	putchar('"');
-	for (; *s; s++) {
+	for (; s && *s; s++) {
 		unsigned char ch = *s;
 
 		if (ch == '"' || ch == '\\')
@@ -258,7 +259,7 @@ static int cmd_attach(struct opts *o, int argc, char **argv)
 		}
 		if (o->json) {
 			printf("{\"interface\":");
-			json_str(argv[i]);
+			ctl_json_str(argv[i]);
 			printf(",\"mode\":\"%s\"}\n", guard_mode_name(actual));
 		} else {
 			printf("guard attached to %s (%s%s)\n", argv[i],
@@ -547,7 +548,7 @@ static int status_iface_cb(const struct guard_iface_status *st, void *arg)
 
 	if (c->o->json) {
 		printf("%s{\"name\":", c->n++ ? "," : "");
-		json_str(st->name);
+		ctl_json_str(st->name);
 		printf(",\"ifindex\":%u,\"wanted\":\"%s\",\"mode\":\"%s\","
 		       "\"state\":\"%s\",\"prog_id\":%u}",
 		       st->ifindex_now, guard_mode_name(st->rec.wanted),
@@ -611,7 +612,7 @@ static int cmd_status(struct opts *o, int argc, char **argv)
 		return fail(&g);
 	if (o->json) {
 		printf("{\"pin_dir\":");
-		json_str(g.pin_dir);
+		ctl_json_str(g.pin_dir);
 		printf(",\"settings\":{\"port\":%u,\"mode\":\"%s\","
 		       "\"syn_rate\":%u,\"syn_burst\":%u,\"event_rate\":%u,"
 		       "\"event_burst\":%u},\"interfaces\":[",
@@ -703,7 +704,7 @@ static int event_cb(const struct bgps_event *e, void *arg)
 	if (c->o->json) {
 		printf("{\"time\":\"%s.%03lldZ\",\"interface\":", when,
 		       (long long)(real % 1000000000LL) / 1000000);
-		json_str(ifn);
+		ctl_json_str(ifn);
 		printf(",\"hook\":\"%s\",\"action\":\"%s\",\"reason\":\"%s\","
 		       "\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,"
 		       "\"ttl\":%u,\"tcp_flags\":\"%s\",\"suppressed\":%u}\n",
@@ -806,7 +807,7 @@ static void watch_log(const char *line, void *arg)
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	if (o->json) {
 		printf("{\"time\":\"%s\",\"message\":", when);
-		json_str(line);
+		ctl_json_str(line);
 		printf("}\n");
 	} else {
 		printf("%s %s\n", when, line);
@@ -974,11 +975,11 @@ static int cmd_show_bogons(struct opts *o, int argc, char **argv)
 		putchar('[');
 		for (size_t i = 0; i < n; i++) {
 			printf("%s{\"prefix\":", i ? "," : "");
-			json_str(t[i].prefix);
+			ctl_json_str(t[i].prefix);
 			printf(",\"what\":");
-			json_str(t[i].what);
+			ctl_json_str(t[i].what);
 			printf(",\"rfc\":");
-			json_str(t[i].rfc);
+			ctl_json_str(t[i].rfc);
 			putchar('}');
 		}
 		printf("]\n");

@@ -24,4 +24,9 @@ int ctl_keygen(const struct ctl_opts *o, int argc, char **argv);
  * guard policy. */
 int ctl_guard_nft(const struct ctl_opts *o, int argc, char **argv);
 
+/* Helpers the room's files share (bgpshieldctl.c). */
+
+/* s as a JSON string, quotes included, to stdout. */
+void ctl_json_str(const char *s);
+
 #endif

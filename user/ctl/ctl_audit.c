@@ -1146,22 +1146,6 @@ static void check_sessions(struct audit *a)
 /* --- output ----------------------------------------------------------------
  */
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char ch = *s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void print_results(const struct audit *a)
 {
 	if (a->json) {
@@ -1170,13 +1154,13 @@ static void print_results(const struct audit *a)
 			const struct result *r = &a->res[i];
 
 			printf("%s{\"check\":", i ? "," : "");
-			json_str(r->check);
+			ctl_json_str(r->check);
 			printf(",\"status\":\"%s\",\"detail\":",
 			       verdict_name[r->v]);
-			json_str(r->detail ? r->detail : "");
+			ctl_json_str(r->detail ? r->detail : "");
 			printf(",\"fix\":");
 			if (r->fix)
-				json_str(r->fix);
+				ctl_json_str(r->fix);
 			else
 				printf("null");
 			printf("}");
