@@ -31,16 +31,9 @@
 
 #define VERSION "0.1"
 
-struct opts {
-	int json;
-	const char *pin_dir;
-	const char *sock;
-	const char *conf;
-};
-
 struct cmd {
 	const char *name;
-	int (*fn)(struct opts *o, int argc, char **argv);
+	int (*fn)(struct ctl_opts *o, int argc, char **argv);
 	const char *usage;
 	const char *summary;
 	const char *help;
@@ -70,7 +63,7 @@ static void catch_signals(void)
 		{ "pin-dir", required_argument, NULL, 'P' },                   \
 		{ "help", no_argument, NULL, 'h' }
 
-static int common_opt(struct opts *o, int c)
+static int common_opt(struct ctl_opts *o, int c)
 {
 	switch (c) {
 	case 'j':
@@ -115,7 +108,7 @@ static int usage_error(const char *fmt, ...)
 }
 
 /* Parse only the common options (commands without their own). */
-static int parse_common(struct opts *o, int argc, char **argv)
+static int parse_common(struct ctl_opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = { COMMON_LONGOPTS, { 0 } };
 	int c;
@@ -150,7 +143,7 @@ void ctl_json_str(const char *s)
 	putchar('"');
 }
 
-static int open_guard(struct opts *o, struct guard *g)
+static int open_guard(struct ctl_opts *o, struct guard *g)
 {
 	guard_init(g);
 	if (guard_open(g, o->pin_dir)) {
@@ -182,7 +175,7 @@ static int refresh_cb(const struct guard_iface_status *st, void *arg)
 	return 0;
 }
 
-static int cmd_load(struct opts *o, int argc, char **argv)
+static int cmd_load(struct ctl_opts *o, int argc, char **argv)
 {
 	struct guard g;
 
@@ -209,7 +202,7 @@ static int count_rule(const struct guard_rule *r, const struct bgps_peer *v,
 	return 0;
 }
 
-static int cmd_attach(struct opts *o, int argc, char **argv)
+static int cmd_attach(struct ctl_opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "mode", required_argument, NULL, 'm' }, COMMON_LONGOPTS, { 0 }
@@ -290,7 +283,7 @@ static int detach_all_cb(const struct guard_iface_status *st, void *arg)
 	return 0;
 }
 
-static int cmd_detach(struct opts *o, int argc, char **argv)
+static int cmd_detach(struct ctl_opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "all", no_argument, NULL, 'a' }, COMMON_LONGOPTS, { 0 }
@@ -336,7 +329,7 @@ static int cmd_detach(struct opts *o, int argc, char **argv)
 	return rc;
 }
 
-static int cmd_unload(struct opts *o, int argc, char **argv)
+static int cmd_unload(struct ctl_opts *o, int argc, char **argv)
 {
 	char err[512];
 
@@ -353,7 +346,7 @@ static int cmd_unload(struct opts *o, int argc, char **argv)
 
 /* --- allowlist ------------------------------------------------------------- */
 
-static int cmd_allow(struct opts *o, int argc, char **argv)
+static int cmd_allow(struct ctl_opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "gtsm", no_argument, NULL, 'g' },
@@ -432,7 +425,7 @@ static int cmd_allow(struct opts *o, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_remove(struct opts *o, int argc, char **argv)
+static int cmd_remove(struct ctl_opts *o, int argc, char **argv)
 {
 	struct prefix p;
 	char err[256], b[PREFIX_STRLEN];
@@ -456,7 +449,7 @@ static int cmd_remove(struct opts *o, int argc, char **argv)
 
 /* --- settings ---------------------------------------------------------------- */
 
-static int cmd_set(struct opts *o, int argc, char **argv)
+static int cmd_set(struct ctl_opts *o, int argc, char **argv)
 {
 	struct bgps_settings s;
 	struct guard g;
@@ -521,7 +514,7 @@ static int cmd_set(struct opts *o, int argc, char **argv)
 /* --- status ------------------------------------------------------------------- */
 
 struct status_ctx {
-	struct opts *o;
+	struct ctl_opts *o;
 	int n;
 };
 
@@ -596,7 +589,7 @@ static int status_rule_cb(const struct guard_rule *r, const struct bgps_peer *v,
 }
 
 
-static int cmd_status(struct opts *o, int argc, char **argv)
+static int cmd_status(struct ctl_opts *o, int argc, char **argv)
 {
 	struct status_ctx c = { o, 0 };
 	struct bgps_settings s;
@@ -666,7 +659,7 @@ static int cmd_status(struct opts *o, int argc, char **argv)
 /* --- events ---------------------------------------------------------------------- */
 
 struct ev_ctx {
-	struct opts *o;
+	struct ctl_opts *o;
 	long count, seen;
 	__s64 mono_to_real_ns;
 };
@@ -736,7 +729,7 @@ static int event_cb(const struct bgps_event *e, void *arg)
 	return 0;
 }
 
-static int cmd_events(struct opts *o, int argc, char **argv)
+static int cmd_events(struct ctl_opts *o, int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "count", required_argument, NULL, 'n' },
@@ -798,7 +791,7 @@ static int cmd_events(struct opts *o, int argc, char **argv)
 
 static void watch_log(const char *line, void *arg)
 {
-	struct opts *o = arg;
+	struct ctl_opts *o = arg;
 	char when[32];
 	time_t t = time(NULL);
 	struct tm tm;
@@ -815,7 +808,7 @@ static void watch_log(const char *line, void *arg)
 	fflush(stdout);
 }
 
-static int cmd_watch(struct opts *o, int argc, char **argv)
+static int cmd_watch(struct ctl_opts *o, int argc, char **argv)
 {
 	struct guard g;
 
@@ -846,7 +839,7 @@ struct capture {
  * first, then the body.  0 ok, 1 failure (printed); -1 when quiet_absent
  * and the daemon cannot be reached (nothing printed).
  */
-static int daemon_request(struct opts *o, const char *req, int quiet_absent,
+static int daemon_request(struct ctl_opts *o, const char *req, int quiet_absent,
 			  struct capture *cap)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -937,7 +930,7 @@ static int join_args(char *req, size_t cap, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_daemon(struct opts *o, int argc, char **argv)
+static int cmd_daemon(struct ctl_opts *o, int argc, char **argv)
 {
 	char req[1024];
 
@@ -948,7 +941,7 @@ static int cmd_daemon(struct opts *o, int argc, char **argv)
 
 /* --- show bogons: the list behind reject-bogons (filter.c) --------------- */
 
-static int cmd_show_bogons(struct opts *o, int argc, char **argv)
+static int cmd_show_bogons(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct filter_bogon *t;
 	size_t n = filter_bogons(&t), wp = 6, ww = 4;
@@ -1000,13 +993,6 @@ static int cmd_show_bogons(struct opts *o, int argc, char **argv)
 
 /* --- commands in files of their own (ctl.h) --------------------------------- */
 
-static struct ctl_opts ctl_opts_of(const struct opts *o)
-{
-	struct ctl_opts c = { .json = o->json, .sock = o->sock,
-			      .pin_dir = o->pin_dir, .conf = o->conf };
-	return c;
-}
-
 /*
  * Fallbacks while a command's file is not linked in: the file's own
  * definition replaces these.
@@ -1044,12 +1030,10 @@ __attribute__((weak)) int ctl_guard_nft(const struct ctl_opts *o, int argc,
 	return 1;
 }
 
-static int cmd_guard_nft(struct opts *o, int argc, char **argv)
+static int cmd_guard_nft(struct ctl_opts *o, int argc, char **argv)
 {
-	struct ctl_opts c = ctl_opts_of(o);
-
 	optind = 0;
-	return ctl_guard_nft(&c, argc, argv);
+	return ctl_guard_nft(o, argc, argv);
 }
 
 /* --- tables ----------------------------------------------------------------------- */
@@ -1132,7 +1116,7 @@ static void guard_usage(FILE *f)
 		   "options.\n");
 }
 
-static int cmd_guard(struct opts *o, int argc, char **argv)
+static int cmd_guard(struct ctl_opts *o, int argc, char **argv)
 {
 	if (argc < 2) {
 		guard_usage(stderr);
@@ -1378,7 +1362,7 @@ static void print_help(const char *parent, const struct cmd *c)
  * Daemon commands take -j/--json anywhere and -h/--help: take them out of
  * argv.  1 when help was asked for.
  */
-static int take_flags(struct opts *o, int *argc, char **argv)
+static int take_flags(struct ctl_opts *o, int *argc, char **argv)
 {
 	int k = 0, help = 0;
 
@@ -1411,7 +1395,7 @@ static const struct cmd *find_cmd(const struct cmd *t, const char *name)
 }
 
 /* status, reload, metrics: no arguments, straight to the daemon */
-static int cmd_simple(struct opts *o, int argc, char **argv)
+static int cmd_simple(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c = find_cmd(top_cmds, argv[0]);
 
@@ -1434,7 +1418,7 @@ static int is_addr(const char *s)
 }
 
 /* neighbor ADDR shutdown|restart ["TEXT"], neighbor ADDR announce ... */
-static int cmd_neighbor(struct opts *o, int argc, char **argv)
+static int cmd_neighbor(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c = find_cmd(top_cmds, "neighbor");
 
@@ -1456,7 +1440,7 @@ static int cmd_neighbor(struct opts *o, int argc, char **argv)
 	return cmd_daemon(o, argc, argv);
 }
 
-static int cmd_announce(struct opts *o, int argc, char **argv)
+static int cmd_announce(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c = find_cmd(top_cmds, argv[0]);
 
@@ -1469,17 +1453,15 @@ static int cmd_announce(struct opts *o, int argc, char **argv)
 	return cmd_daemon(o, argc, argv);
 }
 
-static int cmd_tool(struct opts *o, int argc, char **argv)
+static int cmd_tool(struct ctl_opts *o, int argc, char **argv)
 {
-	struct ctl_opts c = ctl_opts_of(o);
-
 	optind = 0;
 	if (!strcmp(argv[0], "audit"))
-		return ctl_audit(&c, argc, argv);
-	return ctl_keygen(&c, argc, argv);
+		return ctl_audit(o, argc, argv);
+	return ctl_keygen(o, argc, argv);
 }
 
-static int cmd_decode_top(struct opts *o, int argc, char **argv)
+static int cmd_decode_top(struct ctl_opts *o, int argc, char **argv)
 {
 	(void)o;
 	return cmd_decode(argc, argv);
@@ -1487,7 +1469,7 @@ static int cmd_decode_top(struct opts *o, int argc, char **argv)
 
 /* --- show ---------------------------------------------------------------------- */
 
-static int show_neighbor(struct opts *o, int argc, char **argv)
+static int show_neighbor(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c = find_cmd(show_cmds, "neighbor");
 	int summary;
@@ -1505,7 +1487,7 @@ static int show_neighbor(struct opts *o, int argc, char **argv)
 	return cmd_daemon(o, argc, argv);
 }
 
-static int show_rib(struct opts *o, int argc, char **argv)
+static int show_rib(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c = find_cmd(show_cmds, "rib");
 	struct prefix p;
@@ -1533,7 +1515,7 @@ static int show_rib(struct opts *o, int argc, char **argv)
 }
 
 /* Through the daemon when it answers, else straight from the pins. */
-static int show_guard(struct opts *o, int argc, char **argv)
+static int show_guard(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c = find_cmd(show_cmds, "guard");
 	char *st_argv[] = { "status", NULL };
@@ -1552,7 +1534,7 @@ static int show_guard(struct opts *o, int argc, char **argv)
 	return cmd_status(o, 1, st_argv);
 }
 
-static int show_bogons(struct opts *o, int argc, char **argv)
+static int show_bogons(struct ctl_opts *o, int argc, char **argv)
 {
 	return cmd_show_bogons(o, argc, argv);
 }
@@ -1593,7 +1575,7 @@ static int json_get_str(const char *j, const char *key, char *out,
  * Where the audit log is: the running daemon says (its -a or the
  * config's log { audit }); without a daemon, the config (-c).
  */
-static int audit_path(struct opts *o, char *out, size_t len)
+static int audit_path(struct ctl_opts *o, char *out, size_t len)
 {
 	struct capture cap = { 0 };
 	int json = o->json, r;
@@ -1663,7 +1645,7 @@ static int audit_path(struct opts *o, char *out, size_t len)
 }
 
 /* One audit line as "TIME EVENT MESSAGE", or the raw JSON with -j. */
-static void event_print(const struct opts *o, const char *line)
+static void event_print(const struct ctl_opts *o, const char *line)
 {
 	char when[64], ev[64], msg[2048];
 
@@ -1694,7 +1676,7 @@ static void event_print(const struct opts *o, const char *line)
 
 #define EVENTS_MAX 100000
 
-static int show_events(struct opts *o, int argc, char **argv)
+static int show_events(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c = find_cmd(show_cmds, "events");
 	static const struct option lo[] = {
@@ -1852,7 +1834,7 @@ static void show_usage(FILE *f)
 		   "arguments.\n");
 }
 
-static int cmd_show(struct opts *o, int argc, char **argv)
+static int cmd_show(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c;
 
@@ -1877,7 +1859,7 @@ static int cmd_show(struct opts *o, int argc, char **argv)
 	return c->fn(o, argc - 1, argv + 1);
 }
 
-static int cmd_help(struct opts *o, int argc, char **argv);
+static int cmd_help(struct ctl_opts *o, int argc, char **argv);
 
 static const struct cmd top_cmds[] = {
 	{ "status", cmd_simple, "", "the daemon: version, engine, config",
@@ -1955,7 +1937,7 @@ static void usage(FILE *f)
 		"/etc/bgpshield/bgpshield.conf", BGPS_PIN_DIR_DEFAULT);
 }
 
-static int cmd_help(struct opts *o, int argc, char **argv)
+static int cmd_help(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct cmd *c;
 	char *h[] = { NULL, "--help", NULL };
@@ -1984,7 +1966,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
-	struct opts o = { 0 };
+	struct ctl_opts o = { 0 };
 	const char *env = getenv("BGPSHIELD_PIN_DIR");
 	const struct cmd *cmd;
 	int c;
