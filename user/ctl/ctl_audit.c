@@ -749,17 +749,19 @@ static int proc_status(long pid, long *ppid, int *root, long *uid)
 	return 0;
 }
 
-static long read_pidfile(const char *path)
+/* The number a file starts with (a pid file, a sysctl); -1 when there is
+ * none or the file cannot be read. */
+static long read_long(const char *path)
 {
 	FILE *f = fopen(path, "re");
-	long pid = -1;
+	long v = -1;
 
 	if (!f)
 		return -1;
-	if (fscanf(f, "%ld", &pid) != 1)
-		pid = -1;
+	if (fscanf(f, "%ld", &v) != 1)
+		v = -1;
 	fclose(f);
-	return pid;
+	return v;
 }
 
 struct pinfo {
@@ -788,7 +790,7 @@ static void check_processes(struct audit *a)
 	    proc_status(a->engine_pid, &pp, &root, &uid) == 0)
 		parent = pp;
 	if (parent <= 0)
-		parent = read_pidfile(a->pidfile);
+		parent = read_long(a->pidfile);
 	if (parent <= 0 || kill((pid_t)parent, 0) < 0 ||
 	    proc_status(parent, &pp, &root, &uid) < 0) {
 		if (a->cfg && !strcmp(a->cfg->user, "root"))
@@ -944,19 +946,6 @@ static void check_audit_log(struct audit *a)
 
 /* --- kernel features ------------------------------------------------------ */
 
-static long read_sysctl(const char *path)
-{
-	FILE *f = fopen(path, "re");
-	long v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
 static void check_kernel(struct audit *a)
 {
 	long v;
@@ -970,7 +959,7 @@ static void check_kernel(struct audit *a)
 		    "run Linux 6.7+ with CONFIG_TCP_AO",
 		    "this kernel has no TCP-AO");
 
-	v = read_sysctl("/proc/sys/net/core/bpf_jit_enable");
+	v = read_long("/proc/sys/net/core/bpf_jit_enable");
 	if (v == 1)
 		add(a, "bpf-jit", V_PASS, NULL, "BPF JIT enabled");
 	else if (v < 0 && a->jited == 1)
@@ -990,7 +979,7 @@ static void check_kernel(struct audit *a)
 			     : "BPF JIT in debug mode (%ld)",
 		    v);
 
-	v = read_sysctl("/proc/sys/kernel/unprivileged_bpf_disabled");
+	v = read_long("/proc/sys/kernel/unprivileged_bpf_disabled");
 	if (v > 0)
 		add(a, "unprivileged-bpf", V_PASS, NULL,
 		    "unprivileged BPF disabled (%ld)", v);
