@@ -997,15 +997,20 @@ static int cmd_show_bogons(struct ctl_opts *o, int argc, char **argv)
  * Fallbacks while a command's file is not linked in: the file's own
  * definition replaces these.
  */
+static int not_built(const char *what)
+{
+	fprintf(stderr, "bgpshieldctl: '%s' is not built into this "
+			"bgpshieldctl\n", what);
+	return 1;
+}
+
 __attribute__((weak)) int ctl_audit(const struct ctl_opts *o, int argc,
 				    char **argv)
 {
 	(void)o;
 	(void)argc;
 	(void)argv;
-	fprintf(stderr, "bgpshieldctl: 'audit' is not built into this "
-			"bgpshieldctl\n");
-	return 1;
+	return not_built("audit");
 }
 
 __attribute__((weak)) int ctl_keygen(const struct ctl_opts *o, int argc,
@@ -1014,9 +1019,7 @@ __attribute__((weak)) int ctl_keygen(const struct ctl_opts *o, int argc,
 	(void)o;
 	(void)argc;
 	(void)argv;
-	fprintf(stderr, "bgpshieldctl: 'keygen' is not built into this "
-			"bgpshieldctl\n");
-	return 1;
+	return not_built("keygen");
 }
 
 __attribute__((weak)) int ctl_guard_nft(const struct ctl_opts *o, int argc,
@@ -1025,9 +1028,7 @@ __attribute__((weak)) int ctl_guard_nft(const struct ctl_opts *o, int argc,
 	(void)o;
 	(void)argc;
 	(void)argv;
-	fprintf(stderr, "bgpshieldctl: 'guard nft' is not built into this "
-			"bgpshieldctl\n");
-	return 1;
+	return not_built("guard nft");
 }
 
 static int cmd_guard_nft(struct ctl_opts *o, int argc, char **argv)
