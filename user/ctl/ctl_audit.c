@@ -137,6 +137,13 @@ static void add(struct audit *a, const char *check, enum verdict v,
 	r->fix = v != V_PASS && fix ? strdup(fix) : NULL;
 }
 
+/* A check that reads the config cannot judge without one. */
+static void add_no_config(struct audit *a, const char *check)
+{
+	add(a, check, V_WARN, "fix the config first",
+	    "not checked: the config does not parse");
+}
+
 /* --- the daemon --------------------------------------------------------------
  */
 
@@ -332,8 +339,7 @@ static void check_secret_files(struct audit *a)
 	size_t n = 0;
 
 	if (!a->cfg) {
-		add(a, "secret-files", V_WARN, "fix the config first",
-		    "not checked: the config does not parse");
+		add_no_config(a, "secret-files");
 		return;
 	}
 	conf_dir(a->conf, dir, sizeof(dir));
@@ -390,8 +396,7 @@ static void check_auth(struct audit *a)
 	char b[PREFIX_STRLEN];
 
 	if (!a->cfg) {
-		add(a, "neighbor-auth", V_WARN, "fix the config first",
-		    "not checked: the config does not parse");
+		add_no_config(a, "neighbor-auth");
 		return;
 	}
 	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
@@ -484,8 +489,7 @@ static void check_gtsm(struct audit *a, struct ifaddrs *ifa)
 	size_t n = 0;
 
 	if (!a->cfg) {
-		add(a, "gtsm", V_WARN, "fix the config first",
-		    "not checked: the config does not parse");
+		add_no_config(a, "gtsm");
 		return;
 	}
 	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
@@ -517,8 +521,7 @@ static void check_filters(struct audit *a)
 	size_t n = 0;
 
 	if (!a->cfg) {
-		add(a, "filters", V_WARN, "fix the config first",
-		    "not checked: the config does not parse");
+		add_no_config(a, "filters");
 		return;
 	}
 	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
@@ -913,10 +916,8 @@ static void check_audit_log(struct audit *a)
 	char found[PATH_MAX];
 
 	if (!a->cfg) {
-		add(a, "audit-log", V_WARN, "fix the config first",
-		    "not checked: the config does not parse");
-		add(a, "audit-log-rotated", V_WARN, "fix the config first",
-		    "not checked: the config does not parse");
+		add_no_config(a, "audit-log");
+		add_no_config(a, "audit-log-rotated");
 		return;
 	}
 	if (!a->cfg->audit_path) {
