@@ -31,23 +31,15 @@
 
 #define VERSION "0.1"
 
-struct cmd {
-	const char *name;
-	int (*fn)(struct ctl_opts *o, int argc, char **argv);
-	const char *usage;
-	const char *summary;
-	const char *help;
-};
-
-static volatile int stop_flag;
+volatile int ctl_stop;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_flag = 1;
+	ctl_stop = 1;
 }
 
-static void catch_signals(void)
+void ctl_catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
@@ -76,7 +68,7 @@ static int common_opt(struct ctl_opts *o, int c)
 	return 0;
 }
 
-static void print_cmd_help(const char *parent, const struct cmd *c)
+static void print_cmd_help(const char *parent, const struct ctl_cmd *c)
 {
 	printf("Usage: bgpshieldctl %s %s %s\n\n%s\n", parent, c->name,
 	       c->usage, c->help);
@@ -88,7 +80,7 @@ static void print_cmd_help(const char *parent, const struct cmd *c)
 	       BGPS_PIN_DIR_DEFAULT);
 }
 
-static const struct cmd *cur_cmd;
+static const struct ctl_cmd *cur_cmd;
 
 static int usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
@@ -721,7 +713,7 @@ static int event_cb(const struct bgps_event *e, void *arg)
 	}
 	fflush(stdout);
 	if (c->count && ++c->seen >= c->count) {
-		stop_flag = 1;
+		ctl_stop = 1;
 		/* negative: libbpf stops after this record and leaves the
 		 * rest for the next reader */
 		return -ECANCELED;
@@ -772,9 +764,9 @@ static int cmd_events(struct ctl_opts *o, int argc, char **argv)
 	clock_gettime(CLOCK_REALTIME, &real);
 	c.mono_to_real_ns = ((__s64)real.tv_sec - mono.tv_sec) * 1000000000LL +
 			    (real.tv_nsec - mono.tv_nsec);
-	catch_signals();
+	ctl_catch_signals();
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	while (!stop_flag) {
+	while (!ctl_stop) {
 		if (guard_events_poll(&g, 200) < 0)
 			return fail(&g);
 		if (timeout) {
@@ -816,11 +808,11 @@ static int cmd_watch(struct ctl_opts *o, int argc, char **argv)
 		return usage_error("'watch' takes no arguments");
 	if (open_guard(o, &g))
 		return 1;
-	catch_signals();
+	ctl_catch_signals();
 	watch_log("watching links; wanted interfaces are re-attached when "
 		  "they appear",
 		  o);
-	if (guard_watch(&g, &stop_flag, watch_log, o))
+	if (guard_watch(&g, &ctl_stop, watch_log, o))
 		return fail(&g);
 	guard_close(&g);
 	return 0;
@@ -828,19 +820,13 @@ static int cmd_watch(struct ctl_opts *o, int argc, char **argv)
 
 /* --- the daemon's control socket ------------------------------------------- */
 
-/* The answer's body, when the caller wants it rather than printed. */
-struct capture {
-	char *p;
-	size_t len;
-};
-
 /*
  * One request line, the answer until the daemon closes: "ok" or "error"
  * first, then the body.  0 ok, 1 failure (printed); -1 when quiet_absent
  * and the daemon cannot be reached (nothing printed).
  */
-static int daemon_request(struct ctl_opts *o, const char *req, int quiet_absent,
-			  struct capture *cap)
+int ctl_daemon_request(struct ctl_opts *o, const char *req, int quiet_absent,
+		       struct ctl_capture *cap)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	char line[1100], buf[4096];
@@ -930,13 +916,13 @@ static int join_args(char *req, size_t cap, int argc, char **argv)
 	return 0;
 }
 
-static int cmd_daemon(struct ctl_opts *o, int argc, char **argv)
+int ctl_daemon_args(struct ctl_opts *o, int argc, char **argv)
 {
 	char req[1024];
 
 	if (join_args(req, sizeof(req), argc, argv))
 		return 2;
-	return daemon_request(o, req, 0, NULL);
+	return ctl_daemon_request(o, req, 0, NULL);
 }
 
 /* --- show bogons: the list behind reject-bogons (filter.c) --------------- */
@@ -1039,7 +1025,7 @@ static int cmd_guard_nft(struct ctl_opts *o, int argc, char **argv)
 
 /* --- tables ----------------------------------------------------------------------- */
 
-static const struct cmd guard_cmds[] = {
+static const struct ctl_cmd guard_cmds[] = {
 	{ "attach", cmd_attach, "IFACE... [--mode auto|native|generic|tc]",
 	  "load the guard and attach it to interfaces",
 	  "Load the guard (reusing pinned maps), pin it, and attach it to each\n"
@@ -1111,13 +1097,13 @@ static void guard_usage(FILE *f)
 {
 	fprintf(f, "Usage: bgpshieldctl guard COMMAND [OPTIONS]\n\n"
 		   "The kernel guard on the BGP port.  Commands:\n");
-	for (const struct cmd *c = guard_cmds; c->name; c++)
+	for (const struct ctl_cmd *c = guard_cmds; c->name; c++)
 		fprintf(f, "  %-8s %s\n", c->name, c->summary);
 	fprintf(f, "\n'bgpshieldctl guard COMMAND --help' for a command's "
 		   "options.\n");
 }
 
-static int cmd_guard(struct ctl_opts *o, int argc, char **argv)
+int ctl_guard(struct ctl_opts *o, int argc, char **argv)
 {
 	if (argc < 2) {
 		guard_usage(stderr);
@@ -1128,7 +1114,7 @@ static int cmd_guard(struct ctl_opts *o, int argc, char **argv)
 		guard_usage(stdout);
 		return 0;
 	}
-	for (const struct cmd *c = guard_cmds; c->name; c++)
+	for (const struct ctl_cmd *c = guard_cmds; c->name; c++)
 		if (!strcmp(c->name, argv[1])) {
 			cur_cmd = c;
 			return c->fn(o, argc - 1, argv + 1);
@@ -1137,6 +1123,15 @@ static int cmd_guard(struct ctl_opts *o, int argc, char **argv)
 		argv[1]);
 	guard_usage(stderr);
 	return 2;
+}
+
+/* show guard without a daemon: guard status, its errors as guard's. */
+int ctl_guard_status(struct ctl_opts *o)
+{
+	char *argv[] = { "status", NULL };
+
+	cur_cmd = ctl_find_cmd(guard_cmds, "status");
+	return cmd_status(o, 1, argv);
 }
 
 /* --- decode: a BGP message in hex as the API's JSON event ---------------- */
@@ -1350,10 +1345,10 @@ static int cmd_decode(int argc, char **argv)
 
 /* --- the top-level commands -------------------------------------------------- */
 
-static const struct cmd top_cmds[];
-static const struct cmd show_cmds[];
+static const struct ctl_cmd top_cmds[];
+static const struct ctl_cmd show_cmds[];
 
-static void print_help(const char *parent, const struct cmd *c)
+void ctl_print_help(const char *parent, const struct ctl_cmd *c)
 {
 	printf("Usage: bgpshieldctl [-j] [-s SOCKET] %s%s%s %s\n\n%s\n",
 	       parent, *parent ? " " : "", c->name, c->usage, c->help);
@@ -1363,7 +1358,7 @@ static void print_help(const char *parent, const struct cmd *c)
  * Daemon commands take -j/--json anywhere and -h/--help: take them out of
  * argv.  1 when help was asked for.
  */
-static int take_flags(struct ctl_opts *o, int *argc, char **argv)
+int ctl_take_flags(struct ctl_opts *o, int *argc, char **argv)
 {
 	int k = 0, help = 0;
 
@@ -1380,14 +1375,14 @@ static int take_flags(struct ctl_opts *o, int *argc, char **argv)
 	return help;
 }
 
-static int cmd_usage(const char *parent, const struct cmd *c, const char *why)
+int ctl_cmd_usage(const char *parent, const struct ctl_cmd *c, const char *why)
 {
 	fprintf(stderr, "bgpshieldctl: %s\nusage: bgpshieldctl %s%s%s %s\n",
 		why, parent, *parent ? " " : "", c->name, c->usage);
 	return 2;
 }
 
-static const struct cmd *find_cmd(const struct cmd *t, const char *name)
+const struct ctl_cmd *ctl_find_cmd(const struct ctl_cmd *t, const char *name)
 {
 	for (; t->name; t++)
 		if (!strcmp(t->name, name))
@@ -1398,18 +1393,18 @@ static const struct cmd *find_cmd(const struct cmd *t, const char *name)
 /* status, reload, metrics: no arguments, straight to the daemon */
 static int cmd_simple(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c = find_cmd(top_cmds, argv[0]);
+	const struct ctl_cmd *c = ctl_find_cmd(top_cmds, argv[0]);
 
-	if (take_flags(o, &argc, argv)) {
-		print_help("", c);
+	if (ctl_take_flags(o, &argc, argv)) {
+		ctl_print_help("", c);
 		return 0;
 	}
 	if (argc != 1)
-		return cmd_usage("", c, "no arguments expected");
-	return daemon_request(o, argv[0], 0, NULL);
+		return ctl_cmd_usage("", c, "no arguments expected");
+	return ctl_daemon_request(o, argv[0], 0, NULL);
 }
 
-static int is_addr(const char *s)
+int ctl_is_addr(const char *s)
 {
 	struct prefix p;
 	char err[160];
@@ -1421,37 +1416,37 @@ static int is_addr(const char *s)
 /* neighbor ADDR shutdown|restart ["TEXT"], neighbor ADDR announce ... */
 static int cmd_neighbor(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c = find_cmd(top_cmds, "neighbor");
+	const struct ctl_cmd *c = ctl_find_cmd(top_cmds, "neighbor");
 
-	if (take_flags(o, &argc, argv)) {
-		print_help("", c);
+	if (ctl_take_flags(o, &argc, argv)) {
+		ctl_print_help("", c);
 		return 0;
 	}
 	if (argc < 3)
-		return cmd_usage("", c, "name a neighbor and an action");
-	if (!is_addr(argv[1]))
-		return cmd_usage("", c, "not a neighbor address");
+		return ctl_cmd_usage("", c, "name a neighbor and an action");
+	if (!ctl_is_addr(argv[1]))
+		return ctl_cmd_usage("", c, "not a neighbor address");
 	if (!strcmp(argv[2], "restart") && argc != 3)
-		return cmd_usage("", c, "'restart' takes no text");
+		return ctl_cmd_usage("", c, "'restart' takes no text");
 	if (strcmp(argv[2], "shutdown") && strcmp(argv[2], "restart") &&
 	    strcmp(argv[2], "announce") && strcmp(argv[2], "withdraw"))
-		return cmd_usage("", c,
-				 "the action is shutdown, restart, announce "
-				 "or withdraw");
-	return cmd_daemon(o, argc, argv);
+		return ctl_cmd_usage("", c,
+				     "the action is shutdown, restart, "
+				     "announce or withdraw");
+	return ctl_daemon_args(o, argc, argv);
 }
 
 static int cmd_announce(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c = find_cmd(top_cmds, argv[0]);
+	const struct ctl_cmd *c = ctl_find_cmd(top_cmds, argv[0]);
 
-	if (take_flags(o, &argc, argv)) {
-		print_help("", c);
+	if (ctl_take_flags(o, &argc, argv)) {
+		ctl_print_help("", c);
 		return 0;
 	}
 	if (argc < 2)
-		return cmd_usage("", c, "what route?");
-	return cmd_daemon(o, argc, argv);
+		return ctl_cmd_usage("", c, "what route?");
+	return ctl_daemon_args(o, argc, argv);
 }
 
 static int cmd_tool(struct ctl_opts *o, int argc, char **argv)
@@ -1462,7 +1457,7 @@ static int cmd_tool(struct ctl_opts *o, int argc, char **argv)
 	return ctl_keygen(o, argc, argv);
 }
 
-static int cmd_decode_top(struct ctl_opts *o, int argc, char **argv)
+int ctl_decode(struct ctl_opts *o, int argc, char **argv)
 {
 	(void)o;
 	return cmd_decode(argc, argv);
@@ -1472,67 +1467,65 @@ static int cmd_decode_top(struct ctl_opts *o, int argc, char **argv)
 
 static int show_neighbor(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c = find_cmd(show_cmds, "neighbor");
+	const struct ctl_cmd *c = ctl_find_cmd(show_cmds, "neighbor");
 	int summary;
 
-	if (take_flags(o, &argc, argv)) {
-		print_help("show", c);
+	if (ctl_take_flags(o, &argc, argv)) {
+		ctl_print_help("show", c);
 		return 0;
 	}
 	summary = argc > 1 && !strcmp(argv[argc - 1], "summary");
 	if (argc - 1 - summary > 1)
-		return cmd_usage("show", c, "too many arguments");
-	if (argc - 1 - summary == 1 && !is_addr(argv[1]))
-		return cmd_usage("show", c, "not a neighbor address");
+		return ctl_cmd_usage("show", c, "too many arguments");
+	if (argc - 1 - summary == 1 && !ctl_is_addr(argv[1]))
+		return ctl_cmd_usage("show", c, "not a neighbor address");
 	argv[0] = "show neighbor";
-	return cmd_daemon(o, argc, argv);
+	return ctl_daemon_args(o, argc, argv);
 }
 
 static int show_rib(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c = find_cmd(show_cmds, "rib");
+	const struct ctl_cmd *c = ctl_find_cmd(show_cmds, "rib");
 	struct prefix p;
 	char err[160];
 	int i = 2;
 
-	if (take_flags(o, &argc, argv)) {
-		print_help("show", c);
+	if (ctl_take_flags(o, &argc, argv)) {
+		ctl_print_help("show", c);
 		return 0;
 	}
 	if (argc < 2 || (strcmp(argv[1], "in") && strcmp(argv[1], "out")))
-		return cmd_usage("show", c, "in or out?");
+		return ctl_cmd_usage("show", c, "in or out?");
 	if (argc > i && !strcmp(argv[i], "neighbor")) {
-		if (argc <= i + 1 || !is_addr(argv[i + 1]))
-			return cmd_usage("show", c,
-					 "'neighbor' needs an address");
+		if (argc <= i + 1 || !ctl_is_addr(argv[i + 1]))
+			return ctl_cmd_usage("show", c,
+					     "'neighbor' needs an address");
 		i += 2;
 	}
 	if (argc > i && prefix_parse(argv[i], &p, err, sizeof(err)))
-		return cmd_usage("show", c, err);
+		return ctl_cmd_usage("show", c, err);
 	if (argc > i + 1)
-		return cmd_usage("show", c, "too many arguments");
+		return ctl_cmd_usage("show", c, "too many arguments");
 	argv[0] = "show rib";
-	return cmd_daemon(o, argc, argv);
+	return ctl_daemon_args(o, argc, argv);
 }
 
 /* Through the daemon when it answers, else straight from the pins. */
 static int show_guard(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c = find_cmd(show_cmds, "guard");
-	char *st_argv[] = { "status", NULL };
+	const struct ctl_cmd *c = ctl_find_cmd(show_cmds, "guard");
 	int r;
 
-	if (take_flags(o, &argc, argv)) {
-		print_help("show", c);
+	if (ctl_take_flags(o, &argc, argv)) {
+		ctl_print_help("show", c);
 		return 0;
 	}
 	if (argc != 1)
-		return cmd_usage("show", c, "no arguments expected");
-	r = daemon_request(o, "show guard", 1, NULL);
+		return ctl_cmd_usage("show", c, "no arguments expected");
+	r = ctl_daemon_request(o, "show guard", 1, NULL);
 	if (r >= 0)
 		return r;
-	cur_cmd = find_cmd(guard_cmds, "status");
-	return cmd_status(o, 1, st_argv);
+	return ctl_guard_status(o);
 }
 
 static int show_bogons(struct ctl_opts *o, int argc, char **argv)
@@ -1578,11 +1571,11 @@ static int json_get_str(const char *j, const char *key, char *out,
  */
 static int audit_path(struct ctl_opts *o, char *out, size_t len)
 {
-	struct capture cap = { 0 };
+	struct ctl_capture cap = { 0 };
 	int json = o->json, r;
 
 	o->json = 1;
-	r = daemon_request(o, "status", 1, &cap);
+	r = ctl_daemon_request(o, "status", 1, &cap);
 	o->json = json;
 	if (r == 0 && cap.p) {
 		r = json_get_str(cap.p, "audit", out, len);
@@ -1679,7 +1672,7 @@ static void event_print(const struct ctl_opts *o, const char *line)
 
 static int show_events(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c = find_cmd(show_cmds, "events");
+	const struct ctl_cmd *c = ctl_find_cmd(show_cmds, "events");
 	static const struct option lo[] = {
 		{ "follow", no_argument, NULL, 'f' },
 		{ "lines", required_argument, NULL, 'n' },
@@ -1704,8 +1697,8 @@ static int show_events(struct ctl_opts *o, int argc, char **argv)
 			break;
 		case 'n':
 			if (parse_u32(optarg, 0, EVENTS_MAX, &n))
-				return cmd_usage("show", c,
-						 "-n takes 0..100000");
+				return ctl_cmd_usage("show", c,
+						     "-n takes 0..100000");
 			break;
 		case 'F':
 			file = optarg;
@@ -1714,14 +1707,14 @@ static int show_events(struct ctl_opts *o, int argc, char **argv)
 			o->json = 1;
 			break;
 		case 'h':
-			print_help("show", c);
+			ctl_print_help("show", c);
 			return 0;
 		default:
-			return cmd_usage("show", c, "bad option");
+			return ctl_cmd_usage("show", c, "bad option");
 		}
 	}
 	if (optind != argc)
-		return cmd_usage("show", c, "no arguments expected");
+		return ctl_cmd_usage("show", c, "no arguments expected");
 	if (file)
 		snprintf(path, sizeof(path), "%s", file);
 	else if (audit_path(o, path, sizeof(path)))
@@ -1752,9 +1745,9 @@ static int show_events(struct ctl_opts *o, int argc, char **argv)
 	if (!follow)
 		goto out;
 	/* like tail -F: new lines as they come; a rotated log is reopened */
-	catch_signals();
+	ctl_catch_signals();
 	fstat(fileno(f), &st);
-	while (!stop_flag) {
+	while (!ctl_stop) {
 		struct stat now;
 		struct timespec ts = { 0, 200 * 1000000L };
 		ssize_t k;
@@ -1788,7 +1781,7 @@ out:
 	return 0;
 }
 
-static const struct cmd show_cmds[] = {
+static const struct ctl_cmd show_cmds[] = {
 	{ "neighbor", show_neighbor, "[ADDR] [summary]",
 	  "neighbors: state, uptime, prefixes, authentication",
 	  "A table of the configured neighbors: AS numbers, which of TCP-MD5\n"
@@ -1829,15 +1822,15 @@ static const struct cmd show_cmds[] = {
 static void show_usage(FILE *f)
 {
 	fprintf(f, "Usage: bgpshieldctl [-j] show WHAT ...\n\nWhat:\n");
-	for (const struct cmd *c = show_cmds; c->name; c++)
+	for (const struct ctl_cmd *c = show_cmds; c->name; c++)
 		fprintf(f, "  %-9s %s\n", c->name, c->summary);
 	fprintf(f, "\n'bgpshieldctl show WHAT --help' for each one's "
 		   "arguments.\n");
 }
 
-static int cmd_show(struct ctl_opts *o, int argc, char **argv)
+int ctl_show(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c;
+	const struct ctl_cmd *c;
 
 	if (argc < 2) {
 		show_usage(stderr);
@@ -1848,26 +1841,26 @@ static int cmd_show(struct ctl_opts *o, int argc, char **argv)
 		show_usage(stdout);
 		return 0;
 	}
-	c = find_cmd(show_cmds, argv[1]);
+	c = ctl_find_cmd(show_cmds, argv[1]);
 	if (!c && !strcmp(argv[1], "neighbors"))
-		c = find_cmd(show_cmds, "neighbor");
+		c = ctl_find_cmd(show_cmds, "neighbor");
 	if (!c) {
 		/* The daemon decides what it can show (a newer daemon may
 		 * know more); its refusal is audited. */
-		take_flags(o, &argc, argv);
-		return cmd_daemon(o, argc, argv);
+		ctl_take_flags(o, &argc, argv);
+		return ctl_daemon_args(o, argc, argv);
 	}
 	return c->fn(o, argc - 1, argv + 1);
 }
 
 static int cmd_help(struct ctl_opts *o, int argc, char **argv);
 
-static const struct cmd top_cmds[] = {
+static const struct ctl_cmd top_cmds[] = {
 	{ "status", cmd_simple, "", "the daemon: version, engine, config",
 	  "The running daemon: version, engine pid and user, uptime, config\n"
 	  "generation, neighbors, the audit log, refused control commands\n"
 	  "and API process counters." },
-	{ "show", cmd_show, "neighbor|rib|guard|events|bogons ...",
+	{ "show", ctl_show, "neighbor|rib|guard|events|bogons ...",
 	  "neighbors, routes, the guard, the audit log, bogons",
 	  "'bgpshieldctl show --help' lists what can be shown." },
 	{ "reload", cmd_simple, "", "re-read the config",
@@ -1900,10 +1893,10 @@ static const struct cmd top_cmds[] = {
 	{ "keygen", cmd_tool, "[--bytes N] PATH",
 	  "write a new random TCP-MD5/TCP-AO secret file",
 	  "'bgpshieldctl keygen --help' for details." },
-	{ "guard", cmd_guard, "COMMAND ...",
+	{ "guard", ctl_guard, "COMMAND ...",
 	  "the eBPF guard, directly on its pins (daemon or not)",
 	  "'bgpshieldctl guard --help' lists its commands." },
-	{ "decode", cmd_decode_top, "[--family AFI SAFI] [--asn2] [--text] HEX",
+	{ "decode", ctl_decode, "[--family AFI SAFI] [--asn2] [--text] HEX",
 	  "a BGP message in hex as the API's JSON event",
 	  "'bgpshieldctl decode --help' for details." },
 	{ "help", cmd_help, "[COMMAND]", "this help, or a command's",
@@ -1918,7 +1911,7 @@ static void usage(FILE *f)
 		"COMMAND ...\n\n"
 		"Control bgpshield, the BGP speaker with a kernel guard.\n\n"
 		"Commands:\n");
-	for (const struct cmd *c = top_cmds; c->name; c++)
+	for (const struct ctl_cmd *c = top_cmds; c->name; c++)
 		fprintf(f, "  %-9s %s\n", c->name, c->summary);
 	fprintf(f,
 		"\nOptions:\n"
@@ -1940,14 +1933,14 @@ static void usage(FILE *f)
 
 static int cmd_help(struct ctl_opts *o, int argc, char **argv)
 {
-	const struct cmd *c;
+	const struct ctl_cmd *c;
 	char *h[] = { NULL, "--help", NULL };
 
 	if (argc < 2) {
 		usage(stdout);
 		return 0;
 	}
-	c = find_cmd(top_cmds, argv[1]);
+	c = ctl_find_cmd(top_cmds, argv[1]);
 	if (!c || c->fn == cmd_help) {
 		usage(c ? stdout : stderr);
 		return c ? 0 : 2;
@@ -1969,7 +1962,7 @@ int main(int argc, char **argv)
 	};
 	struct ctl_opts o = { 0 };
 	const char *env = getenv("BGPSHIELD_PIN_DIR");
-	const struct cmd *cmd;
+	const struct ctl_cmd *cmd;
 	int c;
 
 	log_init("bgpshieldctl", 0);
@@ -2009,7 +2002,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	cmd = find_cmd(top_cmds, argv[optind]);
+	cmd = ctl_find_cmd(top_cmds, argv[optind]);
 	if (!cmd) {
 		fprintf(stderr, "bgpshieldctl: unknown command '%s'\n",
 			argv[optind]);

@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * bgpshieldctl's commands that live in files of their own (audit, keygen,
- * guard nft).  Each takes the global options and its own argv (argv[0] is
- * the command's name) and returns the exit status: 0 success, 1 failure,
+ * The ctl room's private header: what bgpshieldctl's files share.
+ *
+ *   bgpshieldctl.c  main, the command tables, the daemon's control
+ *                   socket, the helpers below
+ *   ctl_audit.c     audit: the hardening checklist
+ *   ctl_tools.c     keygen and guard nft
+ *
+ * Each command takes the global options and its own argv (argv[0] is the
+ * command's name) and returns the exit status: 0 success, 1 failure,
  * 2 usage error.  "--help" prints the command's help to stdout, exit 0.
  */
 #ifndef BGPS_CTL_H
 #define BGPS_CTL_H
+
+#include <stddef.h>
 
 struct ctl_opts {
 	int json;		/* -j */
@@ -14,6 +22,15 @@ struct ctl_opts {
 	const char *pin_dir;	/* --pin-dir */
 	const char *conf;	/* -c: the config (default
 				 * /etc/bgpshield/bgpshield.conf) */
+};
+
+/* One row of a command table (top level, show, guard). */
+struct ctl_cmd {
+	const char *name;
+	int (*fn)(struct ctl_opts *o, int argc, char **argv);
+	const char *usage;
+	const char *summary;
+	const char *help;
 };
 
 /* bgpshieldctl audit: the hardening checklist against the live host. */
@@ -24,9 +41,49 @@ int ctl_keygen(const struct ctl_opts *o, int argc, char **argv);
  * guard policy. */
 int ctl_guard_nft(const struct ctl_opts *o, int argc, char **argv);
 
-/* Helpers the room's files share (bgpshieldctl.c). */
+/* bgpshieldctl show WHAT ... */
+int ctl_show(struct ctl_opts *o, int argc, char **argv);
+/* bgpshieldctl guard COMMAND ... */
+int ctl_guard(struct ctl_opts *o, int argc, char **argv);
+/* guard status, for show guard when no daemon answers */
+int ctl_guard_status(struct ctl_opts *o);
+/* bgpshieldctl decode ... HEX */
+int ctl_decode(struct ctl_opts *o, int argc, char **argv);
+
+/* Helpers the room's files share. */
+
+/* Set by SIGINT, SIGTERM and SIGHUP once ctl_catch_signals() ran: the
+ * commands that follow something (events, watch) stop and clean up. */
+extern volatile int ctl_stop;
+void ctl_catch_signals(void);
 
 /* s as a JSON string, quotes included, to stdout. */
 void ctl_json_str(const char *s);
+
+/* The answer's body, when the caller wants it rather than printed. */
+struct ctl_capture {
+	char *p;
+	size_t len;
+};
+
+/*
+ * One request line to the daemon ("json " first with -j), the answer until
+ * it closes.  0 ok, 1 failure (printed); -1 when quiet_absent and the
+ * daemon cannot be reached (nothing printed).
+ */
+int ctl_daemon_request(struct ctl_opts *o, const char *req, int quiet_absent,
+		       struct ctl_capture *cap);
+/* argv joined with spaces as the request; 2 when too long. */
+int ctl_daemon_args(struct ctl_opts *o, int argc, char **argv);
+
+/* For the daemon's commands (top level and show): parent is "" or
+ * "show". */
+void ctl_print_help(const char *parent, const struct ctl_cmd *c);
+int ctl_take_flags(struct ctl_opts *o, int *argc, char **argv);
+int ctl_cmd_usage(const char *parent, const struct ctl_cmd *c,
+		  const char *why);
+const struct ctl_cmd *ctl_find_cmd(const struct ctl_cmd *t, const char *name);
+/* s is one address (a host prefix). */
+int ctl_is_addr(const char *s);
 
 #endif
