@@ -4,6 +4,7 @@
  *
  *   bgpshieldctl.c  main, the command tables, the daemon's control
  *                   socket, the helpers below
+ *   ctl_decode.c    decode: a BGP message in hex as the API's event
  *   ctl_audit.c     audit: the hardening checklist
  *   ctl_tools.c     keygen and guard nft
  *
@@ -47,7 +48,7 @@ int ctl_show(struct ctl_opts *o, int argc, char **argv);
 int ctl_guard(struct ctl_opts *o, int argc, char **argv);
 /* guard status, for show guard when no daemon answers */
 int ctl_guard_status(struct ctl_opts *o);
-/* bgpshieldctl decode ... HEX */
+/* bgpshieldctl decode ... HEX (ctl_decode.c) */
 int ctl_decode(struct ctl_opts *o, int argc, char **argv);
 
 /* Helpers the room's files share. */
