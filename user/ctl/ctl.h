@@ -4,6 +4,7 @@
  *
  *   bgpshieldctl.c  main, the command tables, the daemon's control
  *                   socket, the helpers below
+ *   ctl_guard.c     guard: the commands on the pinned BPF objects
  *   ctl_decode.c    decode: a BGP message in hex as the API's event
  *   ctl_audit.c     audit: the hardening checklist
  *   ctl_tools.c     keygen and guard nft
@@ -44,9 +45,9 @@ int ctl_guard_nft(const struct ctl_opts *o, int argc, char **argv);
 
 /* bgpshieldctl show WHAT ... */
 int ctl_show(struct ctl_opts *o, int argc, char **argv);
-/* bgpshieldctl guard COMMAND ... */
+/* bgpshieldctl guard COMMAND ... (ctl_guard.c) */
 int ctl_guard(struct ctl_opts *o, int argc, char **argv);
-/* guard status, for show guard when no daemon answers */
+/* guard status, for show guard when no daemon answers (ctl_guard.c) */
 int ctl_guard_status(struct ctl_opts *o);
 /* bgpshieldctl decode ... HEX (ctl_decode.c) */
 int ctl_decode(struct ctl_opts *o, int argc, char **argv);
