@@ -4,6 +4,7 @@
  *
  *   bgpshieldctl.c  main, the command tables, the daemon's control
  *                   socket, the helpers below
+ *   ctl_show.c      show: neighbor, rib, guard, events, bogons
  *   ctl_guard.c     guard: the commands on the pinned BPF objects
  *   ctl_decode.c    decode: a BGP message in hex as the API's event
  *   ctl_audit.c     audit: the hardening checklist
@@ -43,7 +44,7 @@ int ctl_keygen(const struct ctl_opts *o, int argc, char **argv);
  * guard policy. */
 int ctl_guard_nft(const struct ctl_opts *o, int argc, char **argv);
 
-/* bgpshieldctl show WHAT ... */
+/* bgpshieldctl show WHAT ... (ctl_show.c) */
 int ctl_show(struct ctl_opts *o, int argc, char **argv);
 /* bgpshieldctl guard COMMAND ... (ctl_guard.c) */
 int ctl_guard(struct ctl_opts *o, int argc, char **argv);
