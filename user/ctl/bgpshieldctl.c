@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * bgpshieldctl: the operator's command.  A table of commands, each with its
- * own options and help (xdp-tools' shape).  The guard commands work on the
- * pinned BPF objects directly, so the guard stands without the daemon: an
- * operator running BIRD or FRR can use it alone.
+ * own options and help (xdp-tools' shape).  This file holds main, the
+ * top-level table and the commands that only pass a request to the daemon,
+ * the daemon's control socket, and the helpers the room's other files
+ * share (ctl.h).  The families with more to them have files of their own:
+ * show (ctl_show.c), guard (ctl_guard.c, on the pinned BPF objects, so the
+ * guard stands without the daemon), decode, audit, keygen and guard nft.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,23 +16,18 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <arpa/inet.h>
 #include <bpf/libbpf.h>
 
 #include "addr.h"
-#include "api_json.h"
-#include "filter.h"
-#include "guard.h"
-#include "config.h"
+#include "bgpshield_guard.h"
 #include "ctl.h"
 #include "log.h"
-#include "secfile.h"
 
 #define VERSION "0.1"
+
+/* --- helpers the room's files share (ctl.h) ------------------------------- */
 
 volatile int ctl_stop;
 
@@ -66,7 +64,7 @@ void ctl_json_str(const char *s)
 	putchar('"');
 }
 
-/* --- the daemon's control socket ------------------------------------------- */
+/* --- the daemon's control socket ------------------------------------------ */
 
 /*
  * One request line, the answer until the daemon closes: "ok" or "error"
@@ -173,7 +171,7 @@ int ctl_daemon_args(struct ctl_opts *o, int argc, char **argv)
 	return ctl_daemon_request(o, req, 0, NULL);
 }
 
-/* --- commands in files of their own (ctl.h) --------------------------------- */
+/* --- commands in files of their own (ctl.h) ------------------------------- */
 
 /*
  * Fallbacks while a command's file is not linked in: the file's own
@@ -213,7 +211,7 @@ __attribute__((weak)) int ctl_guard_nft(const struct ctl_opts *o, int argc,
 	return not_built("guard nft");
 }
 
-/* --- the top-level commands -------------------------------------------------- */
+/* --- the top-level commands ----------------------------------------------- */
 
 static const struct ctl_cmd top_cmds[];
 

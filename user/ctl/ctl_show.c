@@ -21,7 +21,6 @@
 /* The table is at the end, after the functions its rows name. */
 static const struct ctl_cmd show_cmds[];
 
-
 /* --- show bogons: the list behind reject-bogons (filter.c) ---------------- */
 
 static int cmd_show_bogons(struct ctl_opts *o, int argc, char **argv)
