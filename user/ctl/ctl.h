@@ -89,4 +89,66 @@ const struct ctl_cmd *ctl_find_cmd(const struct ctl_cmd *t, const char *name);
 /* s is one address (a host prefix). */
 int ctl_is_addr(const char *s);
 
+
+/*
+ * audit's checks, in two files: ctl_audit.c (the results, the daemon, the
+ * config and its secrets, the neighbors, the output) and ctl_audit_host.c
+ * (what the host says: interfaces, the guard's pins, processes, the audit
+ * log, the kernel, open sessions).  Each check adds one result or more.
+ */
+struct config;
+struct cfg_neighbor;
+struct ifaddrs;
+
+enum verdict { V_PASS = 0, V_WARN = 1, V_FAIL = 2 };
+
+struct result {
+	const char *check;
+	enum verdict v;
+	char *detail;
+	char *fix; /* NULL when PASS */
+};
+
+struct audit {
+	const char *conf;
+	const char *sock;
+	const char *pin_dir;
+	int pin_dir_given; /* --pin-dir on the audit command line */
+	const char *pidfile;
+	const char *logrotate_dir;
+	int json;
+	struct config *cfg; /* NULL when the config cannot be parsed */
+	/* the daemon, from its control socket */
+	int daemon_up;
+	long engine_pid;
+	long engine_uid; /* -1: unknown */
+	int jited; /* the pinned guard program: 1 JIT-compiled, 0 interpreted,
+		    * -1 unknown */
+	struct result *res;
+	size_t nres;
+};
+
+/* A growing string for details that list addresses. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+void audit_add(struct audit *a, const char *check, enum verdict v,
+	       const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* A check that reads the config cannot judge without one. */
+void audit_add_no_config(struct audit *a, const char *check);
+/* s appended to b, ", " between list items. */
+void audit_sb_item(struct sbuf *b, const char *s);
+/* The interface a neighbor is directly connected through, or NULL. */
+const char *audit_connected_iface(struct ifaddrs *ifa,
+				  const struct cfg_neighbor *nb);
+
+void audit_check_guard(struct audit *a, struct ifaddrs *ifa);
+void audit_check_processes(struct audit *a);
+void audit_check_audit_log(struct audit *a);
+void audit_check_kernel(struct audit *a);
+void audit_check_sessions(struct audit *a);
+
 #endif

@@ -42,41 +42,7 @@
 
 #define LOGROTATE_DIR_DEFAULT "/etc/logrotate.d"
 
-enum verdict { V_PASS = 0, V_WARN = 1, V_FAIL = 2 };
-
 static const char *const verdict_name[] = {"PASS", "WARN", "FAIL"};
-
-struct result {
-	const char *check;
-	enum verdict v;
-	char *detail;
-	char *fix; /* NULL when PASS */
-};
-
-struct audit {
-	const char *conf;
-	const char *sock;
-	const char *pin_dir;
-	int pin_dir_given; /* --pin-dir on the audit command line */
-	const char *pidfile;
-	const char *logrotate_dir;
-	int json;
-	struct config *cfg; /* NULL when the config cannot be parsed */
-	/* the daemon, from its control socket */
-	int daemon_up;
-	long engine_pid;
-	long engine_uid; /* -1: unknown */
-	int jited; /* the pinned guard program: 1 JIT-compiled, 0 interpreted,
-		    * -1 unknown */
-	struct result *res;
-	size_t nres;
-};
-
-/* A growing string for details that list addresses. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
 
 static void sb_printf(struct sbuf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -107,17 +73,13 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 }
 
 /* ", " between list items. */
-static void sb_item(struct sbuf *b, const char *s)
+void audit_sb_item(struct sbuf *b, const char *s)
 {
 	sb_printf(b, "%s%s", b->len ? ", " : "", s);
 }
 
-static void add(struct audit *a, const char *check, enum verdict v,
-		const char *fix, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static void add(struct audit *a, const char *check, enum verdict v,
-		const char *fix, const char *fmt, ...)
+void audit_add(struct audit *a, const char *check, enum verdict v,
+	       const char *fix, const char *fmt, ...)
 {
 	struct result *r = realloc(a->res, (a->nres + 1) * sizeof(*r));
 	va_list ap;
@@ -138,10 +100,10 @@ static void add(struct audit *a, const char *check, enum verdict v,
 }
 
 /* A check that reads the config cannot judge without one. */
-static void add_no_config(struct audit *a, const char *check)
+void audit_add_no_config(struct audit *a, const char *check)
 {
-	add(a, check, V_WARN, "fix the config first",
-	    "not checked: the config does not parse");
+	audit_add(a, check, V_WARN, "fix the config first",
+		  "not checked: the config does not parse");
 }
 
 /* --- the daemon --------------------------------------------------------------
@@ -211,34 +173,37 @@ static void check_daemon(struct audit *a)
 	a->engine_pid = -1;
 	a->engine_uid = -1;
 	if (daemon_status(a->sock, buf, sizeof(buf), err, sizeof(err))) {
-		add(a, "daemon-running", V_FAIL,
-		    "start bgpshieldd (systemctl start bgpshieldd), or name "
-		    "its socket with -s",
-		    "bgpshieldd does not answer: %s", err);
-		add(a, "engine-not-root", V_WARN,
-		    "start bgpshieldd, then audit again",
-		    "not checked: the daemon does not run");
+		audit_add(a, "daemon-running", V_FAIL,
+			  "start bgpshieldd (systemctl start bgpshieldd), or "
+			  "name "
+			  "its socket with -s",
+			  "bgpshieldd does not answer: %s", err);
+		audit_add(a, "engine-not-root", V_WARN,
+			  "start bgpshieldd, then audit again",
+			  "not checked: the daemon does not run");
 		return;
 	}
 	a->daemon_up = 1;
 	a->engine_pid = json_num(buf, "engine_pid");
 	a->engine_uid = json_num(buf, "uid");
-	add(a, "daemon-running", V_PASS, NULL,
-	    "bgpshieldd answers on %s (engine pid %ld)", a->sock,
-	    a->engine_pid);
+	audit_add(a, "daemon-running", V_PASS, NULL,
+		  "bgpshieldd answers on %s (engine pid %ld)", a->sock,
+		  a->engine_pid);
 	if (a->engine_uid < 0)
-		add(a, "engine-not-root", V_FAIL,
-		    "upgrade bgpshieldd: its status must report the uid",
-		    "the daemon's status has no uid");
+		audit_add(a, "engine-not-root", V_FAIL,
+			  "upgrade bgpshieldd: its status must report the uid",
+			  "the daemon's status has no uid");
 	else if (a->engine_uid == 0)
-		add(a, "engine-not-root", V_FAIL,
-		    "set 'user bgpshield;' (a system user) in the config and "
-		    "restart",
-		    "the engine, which parses everything from the network, "
-		    "runs as root");
+		audit_add(
+			a, "engine-not-root", V_FAIL,
+			"set 'user bgpshield;' (a system user) in the config "
+			"and "
+			"restart",
+			"the engine, which parses everything from the network, "
+			"runs as root");
 	else
-		add(a, "engine-not-root", V_PASS, NULL,
-		    "the engine runs as uid %ld", a->engine_uid);
+		audit_add(a, "engine-not-root", V_PASS, NULL,
+			  "the engine runs as uid %ld", a->engine_uid);
 }
 
 /* --- the config and its secret files -----------------------------------------
@@ -272,15 +237,16 @@ static void check_config(struct audit *a)
 	FILE *f;
 
 	if (config_load(a->conf, &a->cfg, err, sizeof(err)) == 0) {
-		add(a, "config-file", V_PASS, NULL,
-		    "%s: owner and mode safe, parses", a->conf);
+		audit_add(a, "config-file", V_PASS, NULL,
+			  "%s: owner and mode safe, parses", a->conf);
 		return;
 	}
-	add(a, "config-file", V_FAIL,
-	    "chown root:bgpshield CONF && chmod 0640 CONF (0600 if it has "
-	    "inline passwords; better: md5-password-file), then "
-	    "'bgpshieldd -t -c CONF'",
-	    "%s", err);
+	audit_add(
+		a, "config-file", V_FAIL,
+		"chown root:bgpshield CONF && chmod 0640 CONF (0600 if it has "
+		"inline passwords; better: md5-password-file), then "
+		"'bgpshieldd -t -c CONF'",
+		"%s", err);
 	f = fopen(a->conf, "re");
 	if (!f)
 		return;
@@ -339,7 +305,7 @@ static void check_secret_files(struct audit *a)
 	size_t n = 0;
 
 	if (!a->cfg) {
-		add_no_config(a, "secret-files");
+		audit_add_no_config(a, "secret-files");
 		return;
 	}
 	conf_dir(a->conf, dir, sizeof(dir));
@@ -364,20 +330,20 @@ static void check_secret_files(struct audit *a)
 				w = snprintf(path, sizeof(path), "%s/%s", dir,
 					     files[k]);
 			if (w < 0 || (size_t)w >= sizeof(path))
-				sb_item(&bad, files[k]); /* too long */
+				audit_sb_item(&bad, files[k]); /* too long */
 			else if (!secret_ok(path, why, sizeof(why)))
-				sb_item(&bad, why);
+				audit_sb_item(&bad, why);
 		}
 	}
 	if (bad.len)
-		add(a, "secret-files", V_FAIL,
-		    "chown root FILE && chmod 0600 FILE (0640 with group "
-		    "bgpshield)",
-		    "%s", bad.p);
+		audit_add(a, "secret-files", V_FAIL,
+			  "chown root FILE && chmod 0600 FILE (0640 with group "
+			  "bgpshield)",
+			  "%s", bad.p);
 	else
-		add(a, "secret-files", V_PASS, NULL,
-		    "%zu secret file%s owned by root, mode 0600/0640", n,
-		    n == 1 ? "" : "s");
+		audit_add(a, "secret-files", V_PASS, NULL,
+			  "%zu secret file%s owned by root, mode 0600/0640", n,
+			  n == 1 ? "" : "s");
 	free(bad.p);
 }
 
@@ -396,7 +362,7 @@ static void check_auth(struct audit *a)
 	char b[PREFIX_STRLEN];
 
 	if (!a->cfg) {
-		add_no_config(a, "neighbor-auth");
+		audit_add_no_config(a, "neighbor-auth");
 		return;
 	}
 	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
@@ -404,26 +370,30 @@ static void check_auth(struct audit *a)
 
 		nb_name(nb, b, sizeof(b));
 		if (!nb->md5.enabled && !nb->tcp_ao.enabled)
-			sb_item(&none, b);
+			audit_sb_item(&none, b);
 		if (nb->tcp_ao.enabled && !ao_ok)
-			sb_item(&ao, b);
+			audit_sb_item(&ao, b);
 	}
 	if (ao.len)
-		add(a, "neighbor-auth", V_FAIL,
-		    "run a kernel with CONFIG_TCP_AO (Linux 6.7+), or use "
-		    "md5-password-file for these neighbors",
-		    "tcp-ao configured but this kernel has no TCP-AO: %s%s%s",
-		    ao.p, none.len ? "; no MD5 or TCP-AO: " : "",
-		    none.len ? none.p : "");
+		audit_add(
+			a, "neighbor-auth", V_FAIL,
+			"run a kernel with CONFIG_TCP_AO (Linux 6.7+), or use "
+			"md5-password-file for these neighbors",
+			"tcp-ao configured but this kernel has no TCP-AO: "
+			"%s%s%s",
+			ao.p, none.len ? "; no MD5 or TCP-AO: " : "",
+			none.len ? none.p : "");
 	else if (none.len)
-		add(a, "neighbor-auth", V_WARN,
-		    "add 'md5-password-file FILE;' or a tcp-ao block to each "
-		    "(agree the key with the peer)",
-		    "neighbors without MD5 or TCP-AO: %s", none.p);
+		audit_add(a, "neighbor-auth", V_WARN,
+			  "add 'md5-password-file FILE;' or a tcp-ao block to "
+			  "each "
+			  "(agree the key with the peer)",
+			  "neighbors without MD5 or TCP-AO: %s", none.p);
 	else
-		add(a, "neighbor-auth", V_PASS, NULL,
-		    "%zu neighbor%s with MD5 or TCP-AO", a->cfg->nneighbors,
-		    a->cfg->nneighbors == 1 ? "" : "s");
+		audit_add(a, "neighbor-auth", V_PASS, NULL,
+			  "%zu neighbor%s with MD5 or TCP-AO",
+			  a->cfg->nneighbors,
+			  a->cfg->nneighbors == 1 ? "" : "s");
 	free(none.p);
 	free(ao.p);
 }
@@ -468,8 +438,8 @@ static int same_addr(const struct prefix *addr, const struct sockaddr *ia)
 }
 
 /* The interface a neighbor is directly connected through, or NULL. */
-static const char *connected_iface(struct ifaddrs *ifa,
-				   const struct cfg_neighbor *nb)
+const char *audit_connected_iface(struct ifaddrs *ifa,
+				  const struct cfg_neighbor *nb)
 {
 	for (struct ifaddrs *i = ifa; i; i = i->ifa_next) {
 		if (!i->ifa_addr || (i->ifa_flags & IFF_LOOPBACK))
@@ -489,28 +459,29 @@ static void check_gtsm(struct audit *a, struct ifaddrs *ifa)
 	size_t n = 0;
 
 	if (!a->cfg) {
-		add_no_config(a, "gtsm");
+		audit_add_no_config(a, "gtsm");
 		return;
 	}
 	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &a->cfg->neighbors[i];
 
-		if (!cfg_neighbor_ebgp(nb) || !connected_iface(ifa, nb))
+		if (!cfg_neighbor_ebgp(nb) || !audit_connected_iface(ifa, nb))
 			continue;
 		n++;
 		if (nb->gtsm.min_ttl_in != 255)
-			sb_item(&bad, nb_name(nb, b, sizeof(b)));
+			audit_sb_item(&bad, nb_name(nb, b, sizeof(b)));
 	}
 	if (bad.len)
-		add(a, "gtsm", V_WARN,
-		    "add 'ttl-security;' to each (the peer must send TTL 255 "
-		    "too)",
-		    "directly connected eBGP neighbors without GTSM: %s",
-		    bad.p);
+		audit_add(a, "gtsm", V_WARN,
+			  "add 'ttl-security;' to each (the peer must send TTL "
+			  "255 "
+			  "too)",
+			  "directly connected eBGP neighbors without GTSM: %s",
+			  bad.p);
 	else
-		add(a, "gtsm", V_PASS, NULL,
-		    "%zu directly connected eBGP neighbor%s with GTSM", n,
-		    n == 1 ? "" : "s");
+		audit_add(a, "gtsm", V_PASS, NULL,
+			  "%zu directly connected eBGP neighbor%s with GTSM", n,
+			  n == 1 ? "" : "s");
 	free(bad.p);
 }
 
@@ -521,7 +492,7 @@ static void check_filters(struct audit *a)
 	size_t n = 0;
 
 	if (!a->cfg) {
-		add_no_config(a, "filters");
+		audit_add_no_config(a, "filters");
 		return;
 	}
 	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
@@ -537,18 +508,19 @@ static void check_filters(struct audit *a)
 			 nb->import.present ? "" : "import",
 			 !nb->import.present && !nb->export.present ? "/" : "",
 			 nb->export.present ? "" : "export");
-		sb_item(&bad, item);
+		audit_sb_item(&bad, item);
 	}
 	if (bad.len)
-		add(a, "filters", V_WARN,
-		    "write filter { import { ... } export { ... } } for each "
-		    "eBGP neighbor (RFC 8212; docs/CONFIG.md), or "
-		    "'rfc8212 strict;'",
-		    "eBGP neighbors without a policy: %s", bad.p);
+		audit_add(a, "filters", V_WARN,
+			  "write filter { import { ... } export { ... } } for "
+			  "each "
+			  "eBGP neighbor (RFC 8212; docs/CONFIG.md), or "
+			  "'rfc8212 strict;'",
+			  "eBGP neighbors without a policy: %s", bad.p);
 	else
-		add(a, "filters", V_PASS, NULL,
-		    "%zu eBGP neighbor%s with import and export filters", n,
-		    n == 1 ? "" : "s");
+		audit_add(a, "filters", V_PASS, NULL,
+			  "%zu eBGP neighbor%s with import and export filters",
+			  n, n == 1 ? "" : "s");
 	free(bad.p);
 }
 
@@ -580,7 +552,7 @@ static void neighbor_ifaces(struct audit *a, struct ifaddrs *ifa,
 {
 	for (size_t i = 0; a->cfg && i < a->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &a->cfg->neighbors[i];
-		const char *name = connected_iface(ifa, nb);
+		const char *name = audit_connected_iface(ifa, nb);
 
 		if (name)
 			iface_add(l, name);
@@ -634,7 +606,7 @@ static const char *guard_pin_dir(const struct audit *a)
 	return a->cfg->guard.pin_dir;
 }
 
-static void check_guard(struct audit *a, struct ifaddrs *ifa)
+void audit_check_guard(struct audit *a, struct ifaddrs *ifa)
 {
 	struct iface_list want = {0};
 	struct attach_ctx c = {&want, NULL};
@@ -645,21 +617,21 @@ static void check_guard(struct audit *a, struct ifaddrs *ifa)
 
 	guard_init(&g);
 	if (guard_open(&g, dir)) {
-		add(a, "guard-maps", V_FAIL,
-		    "start bgpshieldd (it loads and pins the guard), or "
-		    "'bgpshieldctl guard load'; name the folder with "
-		    "--pin-dir",
-		    "%s", g.err);
-		add(a, "guard-attached", V_FAIL,
-		    "start bgpshieldd with a guard block naming the "
-		    "neighbors' interfaces",
-		    "not attached anywhere: no guard pinned in %s", dir);
-		add(a, "guard-policy", V_WARN, "load the guard first",
-		    "not checked: no guard pinned");
+		audit_add(a, "guard-maps", V_FAIL,
+			  "start bgpshieldd (it loads and pins the guard), or "
+			  "'bgpshieldctl guard load'; name the folder with "
+			  "--pin-dir",
+			  "%s", g.err);
+		audit_add(a, "guard-attached", V_FAIL,
+			  "start bgpshieldd with a guard block naming the "
+			  "neighbors' interfaces",
+			  "not attached anywhere: no guard pinned in %s", dir);
+		audit_add(a, "guard-policy", V_WARN, "load the guard first",
+			  "not checked: no guard pinned");
 		guard_close(&g);
 		return;
 	}
-	add(a, "guard-maps", V_PASS, NULL, "maps pinned in %s", dir);
+	audit_add(a, "guard-maps", V_PASS, NULL, "maps pinned in %s", dir);
 	a->jited =
 		prog_jited(g.prog_xdp_fd >= 0 ? g.prog_xdp_fd : g.prog_tc_fd);
 
@@ -677,40 +649,43 @@ static void check_guard(struct audit *a, struct ifaddrs *ifa)
 		char item[IF_NAMESIZE + 32];
 
 		if (c.attached[i] < 0) {
-			sb_item(&bad, want.names[i]);
+			audit_sb_item(&bad, want.names[i]);
 			continue;
 		}
 		snprintf(item, sizeof(item), "%s (%s)", want.names[i],
 			 guard_mode_name(c.attached[i]));
-		sb_item(&ok, item);
+		audit_sb_item(&ok, item);
 	}
 	if (bad.len)
-		add(a, "guard-attached", V_FAIL,
-		    "name them in guard { interface ...; } (or interface "
-		    "auto;) and reload, or 'bgpshieldctl guard attach IFACE'",
-		    "interfaces carrying neighbors without the guard: %s",
-		    bad.p);
+		audit_add(a, "guard-attached", V_FAIL,
+			  "name them in guard { interface ...; } (or interface "
+			  "auto;) and reload, or 'bgpshieldctl guard attach "
+			  "IFACE'",
+			  "interfaces carrying neighbors without the guard: %s",
+			  bad.p);
 	else if (!want.n)
-		add(a, "guard-attached", V_WARN,
-		    "check the neighbors' addresses: none is on a local "
-		    "subnet or local-address",
-		    "no interface found that carries a neighbor");
+		audit_add(a, "guard-attached", V_WARN,
+			  "check the neighbors' addresses: none is on a local "
+			  "subnet or local-address",
+			  "no interface found that carries a neighbor");
 	else
-		add(a, "guard-attached", V_PASS, NULL, "attached on %s", ok.p);
+		audit_add(a, "guard-attached", V_PASS, NULL, "attached on %s",
+			  ok.p);
 
 	if (guard_settings_get(&g, &s))
-		add(a, "guard-policy", V_FAIL,
-		    "reload the guard ('bgpshieldctl guard unload' and "
-		    "restart bgpshieldd)",
-		    "%s", g.err);
+		audit_add(a, "guard-policy", V_FAIL,
+			  "reload the guard ('bgpshieldctl guard unload' and "
+			  "restart bgpshieldd)",
+			  "%s", g.err);
 	else if (s.mode == BGPS_MODE_MONITOR)
-		add(a, "guard-policy", V_WARN,
-		    "set 'policy enforce;' in the guard block and reload, "
-		    "once its counters show no would-drop of real peers",
-		    "policy monitor: would-drop packets are counted and "
-		    "passed");
+		audit_add(
+			a, "guard-policy", V_WARN,
+			"set 'policy enforce;' in the guard block and reload, "
+			"once its counters show no would-drop of real peers",
+			"policy monitor: would-drop packets are counted and "
+			"passed");
 	else
-		add(a, "guard-policy", V_PASS, NULL, "policy enforce");
+		audit_add(a, "guard-policy", V_PASS, NULL, "policy enforce");
 	free(c.attached);
 	free(want.names);
 	free(bad.p);
@@ -777,7 +752,7 @@ struct pinfo {
  * whatever they started) must run without uid 0 in any of its four uids:
  * the parent is the only root process the design has.
  */
-static void check_processes(struct audit *a)
+void audit_check_processes(struct audit *a)
 {
 	struct pinfo *ps = NULL;
 	size_t n = 0, cap = 0, count = 0;
@@ -797,21 +772,22 @@ static void check_processes(struct audit *a)
 	if (parent <= 0 || kill((pid_t)parent, 0) < 0 ||
 	    proc_status(parent, &pp, &root, &uid) < 0) {
 		if (a->cfg && !strcmp(a->cfg->user, "root"))
-			add(a, "processes-not-root", V_FAIL,
-			    "set 'user bgpshield;' in the config",
-			    "the config's user is root");
+			audit_add(a, "processes-not-root", V_FAIL,
+				  "set 'user bgpshield;' in the config",
+				  "the config's user is root");
 		else
-			add(a, "processes-not-root", V_WARN,
-			    "start bgpshieldd (or name its pid file with "
-			    "--pid-file), then audit again",
-			    "not checked: no bgpshieldd parent found (%s)",
-			    a->pidfile);
+			audit_add(
+				a, "processes-not-root", V_WARN,
+				"start bgpshieldd (or name its pid file with "
+				"--pid-file), then audit again",
+				"not checked: no bgpshieldd parent found (%s)",
+				a->pidfile);
 		return;
 	}
 	d = opendir("/proc");
 	if (!d) {
-		add(a, "processes-not-root", V_WARN, "mount /proc",
-		    "cannot read /proc: %s", strerror(errno));
+		audit_add(a, "processes-not-root", V_WARN, "mount /proc",
+			  "cannot read /proc: %s", strerror(errno));
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -862,18 +838,19 @@ static void check_processes(struct audit *a)
 			continue;
 		snprintf(item, sizeof(item), "pid %ld (uid %ld)", ps[i].pid,
 			 ps[i].uid);
-		sb_item(&bad, item);
+		audit_sb_item(&bad, item);
 	}
 	if (bad.len)
-		add(a, "processes-not-root", V_FAIL,
-		    "only the bgpshieldd parent may be root: set 'user "
-		    "bgpshield;' and restart; check what started these",
-		    "processes under bgpshieldd (pid %ld) running as root: %s",
-		    parent, bad.p);
+		audit_add(a, "processes-not-root", V_FAIL,
+			  "only the bgpshieldd parent may be root: set 'user "
+			  "bgpshield;' and restart; check what started these",
+			  "processes under bgpshieldd (pid %ld) running as "
+			  "root: %s",
+			  parent, bad.p);
 	else
-		add(a, "processes-not-root", V_PASS, NULL,
-		    "%zu process%s under bgpshieldd (pid %ld), none root",
-		    count, count == 1 ? "" : "es", parent);
+		audit_add(a, "processes-not-root", V_PASS, NULL,
+			  "%zu process%s under bgpshieldd (pid %ld), none root",
+			  count, count == 1 ? "" : "es", parent);
 	free(bad.p);
 	free(ps);
 }
@@ -911,85 +888,91 @@ static int grep_dir(const char *dir, const char *needle, char *found,
 	return hit;
 }
 
-static void check_audit_log(struct audit *a)
+void audit_check_audit_log(struct audit *a)
 {
 	char found[PATH_MAX];
 
 	if (!a->cfg) {
-		add_no_config(a, "audit-log");
-		add_no_config(a, "audit-log-rotated");
+		audit_add_no_config(a, "audit-log");
+		audit_add_no_config(a, "audit-log-rotated");
 		return;
 	}
 	if (!a->cfg->audit_path) {
-		add(a, "audit-log", V_WARN,
-		    "add 'log { audit /var/log/bgpshield/audit.log; }' to the "
-		    "config",
-		    "no audit log: security events (guard drops, refused "
-		    "routes, control commands) are not kept");
-		add(a, "audit-log-rotated", V_WARN,
-		    "configure an audit log and rotate it (deploy/logrotate)",
-		    "no audit log to rotate");
+		audit_add(a, "audit-log", V_WARN,
+			  "add 'log { audit /var/log/bgpshield/audit.log; }' "
+			  "to the "
+			  "config",
+			  "no audit log: security events (guard drops, refused "
+			  "routes, control commands) are not kept");
+		audit_add(a, "audit-log-rotated", V_WARN,
+			  "configure an audit log and rotate it "
+			  "(deploy/logrotate)",
+			  "no audit log to rotate");
 		return;
 	}
-	add(a, "audit-log", V_PASS, NULL, "audit log %s", a->cfg->audit_path);
+	audit_add(a, "audit-log", V_PASS, NULL, "audit log %s",
+		  a->cfg->audit_path);
 	if (grep_dir(a->logrotate_dir, a->cfg->audit_path, found,
 		     sizeof(found)) ||
 	    grep_dir(a->logrotate_dir, "bgpshield", found, sizeof(found)))
-		add(a, "audit-log-rotated", V_PASS, NULL, "rotated by %s",
-		    found);
+		audit_add(a, "audit-log-rotated", V_PASS, NULL, "rotated by %s",
+			  found);
 	else
-		add(a, "audit-log-rotated", V_WARN,
-		    "install deploy/logrotate/bgpshield in /etc/logrotate.d "
-		    "(make install does)",
-		    "no file in %s rotates %s", a->logrotate_dir,
-		    a->cfg->audit_path);
+		audit_add(a, "audit-log-rotated", V_WARN,
+			  "install deploy/logrotate/bgpshield in "
+			  "/etc/logrotate.d "
+			  "(make install does)",
+			  "no file in %s rotates %s", a->logrotate_dir,
+			  a->cfg->audit_path);
 }
 
 /* --- kernel features ------------------------------------------------------ */
 
-static void check_kernel(struct audit *a)
+void audit_check_kernel(struct audit *a)
 {
 	long v;
 
 	if (tcpsec_ao_supported())
-		add(a, "kernel-tcp-ao", V_PASS, NULL,
-		    "this kernel has TCP-AO (RFC 5925)");
+		audit_add(a, "kernel-tcp-ao", V_PASS, NULL,
+			  "this kernel has TCP-AO (RFC 5925)");
 	else
-		add(a, "kernel-tcp-ao", V_WARN,
-		    "TCP-MD5 (md5-password-file) is the fallback; for TCP-AO "
-		    "run Linux 6.7+ with CONFIG_TCP_AO",
-		    "this kernel has no TCP-AO");
+		audit_add(a, "kernel-tcp-ao", V_WARN,
+			  "TCP-MD5 (md5-password-file) is the fallback; for "
+			  "TCP-AO "
+			  "run Linux 6.7+ with CONFIG_TCP_AO",
+			  "this kernel has no TCP-AO");
 
 	v = read_long("/proc/sys/net/core/bpf_jit_enable");
 	if (v == 1)
-		add(a, "bpf-jit", V_PASS, NULL, "BPF JIT enabled");
+		audit_add(a, "bpf-jit", V_PASS, NULL, "BPF JIT enabled");
 	else if (v < 0 && a->jited == 1)
-		add(a, "bpf-jit", V_PASS, NULL,
-		    "the pinned guard program is JIT-compiled");
+		audit_add(a, "bpf-jit", V_PASS, NULL,
+			  "the pinned guard program is JIT-compiled");
 	else if (v < 0 && a->jited == 0)
-		add(a, "bpf-jit", V_WARN,
-		    "sysctl -w net.core.bpf_jit_enable=1 (in the initial "
-		    "network namespace, and in /etc/sysctl.d)",
-		    "the pinned guard program runs interpreted");
+		audit_add(a, "bpf-jit", V_WARN,
+			  "sysctl -w net.core.bpf_jit_enable=1 (in the initial "
+			  "network namespace, and in /etc/sysctl.d)",
+			  "the pinned guard program runs interpreted");
 	else
-		add(a, "bpf-jit", V_WARN,
-		    "sysctl -w net.core.bpf_jit_enable=1 (and in "
-		    "/etc/sysctl.d)",
-		    v < 0    ? "cannot read net.core.bpf_jit_enable"
-		    : v == 0 ? "BPF JIT off: the guard runs interpreted"
-			     : "BPF JIT in debug mode (%ld)",
-		    v);
+		audit_add(a, "bpf-jit", V_WARN,
+			  "sysctl -w net.core.bpf_jit_enable=1 (and in "
+			  "/etc/sysctl.d)",
+			  v < 0	   ? "cannot read net.core.bpf_jit_enable"
+			  : v == 0 ? "BPF JIT off: the guard runs interpreted"
+				   : "BPF JIT in debug mode (%ld)",
+			  v);
 
 	v = read_long("/proc/sys/kernel/unprivileged_bpf_disabled");
 	if (v > 0)
-		add(a, "unprivileged-bpf", V_PASS, NULL,
-		    "unprivileged BPF disabled (%ld)", v);
+		audit_add(a, "unprivileged-bpf", V_PASS, NULL,
+			  "unprivileged BPF disabled (%ld)", v);
 	else
-		add(a, "unprivileged-bpf", V_WARN,
-		    "sysctl -w kernel.unprivileged_bpf_disabled=2 (and in "
-		    "/etc/sysctl.d)",
-		    v < 0 ? "cannot read kernel.unprivileged_bpf_disabled"
-			  : "unprivileged users may load BPF programs");
+		audit_add(
+			a, "unprivileged-bpf", V_WARN,
+			"sysctl -w kernel.unprivileged_bpf_disabled=2 (and in "
+			"/etc/sysctl.d)",
+			v < 0 ? "cannot read kernel.unprivileged_bpf_disabled"
+			      : "unprivileged users may load BPF programs");
 }
 
 /* --- unexpected BGP sessions (sock_diag) -------------------------------------
@@ -1052,7 +1035,7 @@ static int diag_cb(const struct nlmsghdr *nlh, void *data)
 	snprintf(item, sizeof(item), "%s (port %u)",
 		 prefix_fmt(&p, b, sizeof(b)),
 		 dport == c->port ? dport : sport);
-	sb_item(&c->bad, item);
+	audit_sb_item(&c->bad, item);
 	return MNL_CB_OK;
 }
 
@@ -1091,7 +1074,7 @@ static int diag_dump(struct mnl_socket *nl, int family, struct diag_ctx *c,
 	return 0;
 }
 
-static void check_sessions(struct audit *a)
+void audit_check_sessions(struct audit *a)
 {
 	struct diag_ctx c = {.a = a, .port = BGPS_PORT_DEFAULT};
 	struct mnl_socket *nl;
@@ -1101,33 +1084,37 @@ static void check_sessions(struct audit *a)
 		c.port = a->cfg->guard.port;
 	nl = mnl_socket_open(NETLINK_SOCK_DIAG);
 	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-		add(a, "unexpected-sessions", V_WARN, "run the audit as root",
-		    "cannot open sock_diag: %s", strerror(errno));
+		audit_add(a, "unexpected-sessions", V_WARN,
+			  "run the audit as root", "cannot open sock_diag: %s",
+			  strerror(errno));
 		if (nl)
 			mnl_socket_close(nl);
 		return;
 	}
 	if (diag_dump(nl, AF_INET, &c, err, sizeof(err)) ||
 	    diag_dump(nl, AF_INET6, &c, err, sizeof(err))) {
-		add(a, "unexpected-sessions", V_WARN, "run the audit as root",
-		    "%s", err);
+		audit_add(a, "unexpected-sessions", V_WARN,
+			  "run the audit as root", "%s", err);
 	} else if (!a->cfg) {
-		add(a, "unexpected-sessions", V_WARN, "fix the config first",
-		    "%zu established session%s on port %u, not compared: "
-		    "the config does not parse",
-		    c.sessions, c.sessions == 1 ? "" : "s", c.port);
+		audit_add(a, "unexpected-sessions", V_WARN,
+			  "fix the config first",
+			  "%zu established session%s on port %u, not compared: "
+			  "the config does not parse",
+			  c.sessions, c.sessions == 1 ? "" : "s", c.port);
 	} else if (c.bad.len) {
-		add(a, "unexpected-sessions", V_FAIL,
-		    "find the process holding them (ss -tnp), close it and "
-		    "check how the peer got past the guard",
-		    "established TCP on port %u with addresses that are not "
-		    "neighbors: %s",
-		    c.port, c.bad.p);
+		audit_add(
+			a, "unexpected-sessions", V_FAIL,
+			"find the process holding them (ss -tnp), close it and "
+			"check how the peer got past the guard",
+			"established TCP on port %u with addresses that are "
+			"not "
+			"neighbors: %s",
+			c.port, c.bad.p);
 	} else {
-		add(a, "unexpected-sessions", V_PASS, NULL,
-		    "%zu established session%s on port %u, all with "
-		    "neighbors",
-		    c.sessions, c.sessions == 1 ? "" : "s", c.port);
+		audit_add(a, "unexpected-sessions", V_PASS, NULL,
+			  "%zu established session%s on port %u, all with "
+			  "neighbors",
+			  c.sessions, c.sessions == 1 ? "" : "s", c.port);
 	}
 	free(c.bad.p);
 	mnl_socket_close(nl);
@@ -1318,12 +1305,12 @@ int ctl_audit(const struct ctl_opts *o, int argc, char **argv)
 	check_secret_files(&a);
 	check_auth(&a);
 	check_gtsm(&a, ifa);
-	check_guard(&a, ifa);
+	audit_check_guard(&a, ifa);
 	check_filters(&a);
-	check_processes(&a);
-	check_audit_log(&a);
-	check_kernel(&a);
-	check_sessions(&a);
+	audit_check_processes(&a);
+	audit_check_audit_log(&a);
+	audit_check_kernel(&a);
+	audit_check_sessions(&a);
 
 	print_results(&a);
 	for (size_t i = 0; i < a.nres; i++) {
