@@ -2,13 +2,16 @@
 /*
  * The ctl room's private header: what bgpshieldctl's files share.
  *
- *   bgpshieldctl.c  main, the command tables, the daemon's control
- *                   socket, the helpers below
- *   ctl_show.c      show: neighbor, rib, guard, events, bogons
- *   ctl_guard.c     guard: the commands on the pinned BPF objects
- *   ctl_decode.c    decode: a BGP message in hex as the API's event
- *   ctl_audit.c     audit: the hardening checklist
- *   ctl_tools.c     keygen and guard nft
+ *   bgpshieldctl.c    main, the top-level table, the daemon's control
+ *                     socket, the helpers below
+ *   ctl_show.c        show: neighbor, rib, guard, events, bogons
+ *   ctl_guard.c       guard: the commands on the pinned BPF objects
+ *   ctl_decode.c      decode: a BGP message in hex as the API's event
+ *   ctl_audit.c       audit: the checklist's results and output, the
+ *                     checks on the daemon, the config and the neighbors
+ *   ctl_audit_host.c  audit's checks on the host: the guard's pins,
+ *                     processes, the audit log, the kernel, sessions
+ *   ctl_tools.c       keygen and guard nft
  *
  * Each command takes the global options and its own argv (argv[0] is the
  * command's name) and returns the exit status: 0 success, 1 failure,
