@@ -257,6 +257,20 @@ const struct ctl_cmd *ctl_find_cmd(const struct ctl_cmd *t, const char *name)
 	return NULL;
 }
 
+int ctl_family_help(int argc, char **argv, void (*usage)(FILE *f))
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	return -1;
+}
+
 /* status, reload, metrics: no arguments, straight to the daemon */
 static int cmd_simple(struct ctl_opts *o, int argc, char **argv)
 {

@@ -21,6 +21,7 @@
 #define BGPS_CTL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 struct ctl_opts {
 	int json;		/* -j */
@@ -89,6 +90,12 @@ int ctl_take_flags(struct ctl_opts *o, int *argc, char **argv);
 int ctl_cmd_usage(const char *parent, const struct ctl_cmd *c,
 		  const char *why);
 const struct ctl_cmd *ctl_find_cmd(const struct ctl_cmd *t, const char *name);
+/*
+ * What a command family (show, guard) does before its table: no WHAT is a
+ * usage error (the list to stderr, 2), -h, --help or help asks for the
+ * list (stdout, 0).  -1: look argv[1] up in the table.
+ */
+int ctl_family_help(int argc, char **argv, void (*usage)(FILE *f));
 /* s is one address (a host prefix). */
 int ctl_is_addr(const char *s);
 

@@ -862,20 +862,13 @@ static void guard_usage(FILE *f)
 
 int ctl_guard(struct ctl_opts *o, int argc, char **argv)
 {
-	if (argc < 2) {
-		guard_usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		guard_usage(stdout);
-		return 0;
-	}
-	for (const struct ctl_cmd *c = guard_cmds; c->name; c++)
-		if (!strcmp(c->name, argv[1])) {
-			cur_cmd = c;
-			return c->fn(o, argc - 1, argv + 1);
-		}
+	int rc = ctl_family_help(argc, argv, guard_usage);
+
+	if (rc >= 0)
+		return rc;
+	cur_cmd = ctl_find_cmd(guard_cmds, argv[1]);
+	if (cur_cmd)
+		return cur_cmd->fn(o, argc - 1, argv + 1);
 	fprintf(stderr, "bgpshieldctl: unknown guard command '%s'\n",
 		argv[1]);
 	guard_usage(stderr);

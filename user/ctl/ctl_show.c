@@ -441,16 +441,10 @@ static void show_usage(FILE *f)
 int ctl_show(struct ctl_opts *o, int argc, char **argv)
 {
 	const struct ctl_cmd *c;
+	int rc = ctl_family_help(argc, argv, show_usage);
 
-	if (argc < 2) {
-		show_usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
-	    !strcmp(argv[1], "help")) {
-		show_usage(stdout);
-		return 0;
-	}
+	if (rc >= 0)
+		return rc;
 	c = ctl_find_cmd(show_cmds, argv[1]);
 	if (!c && !strcmp(argv[1], "neighbors"))
 		c = ctl_find_cmd(show_cmds, "neighbor");
