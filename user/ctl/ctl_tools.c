@@ -62,22 +62,6 @@ static int random_key(char *out, size_t n)
 	return 0;
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
 static void keygen_usage(FILE *f)
 {
 	fprintf(f,
@@ -168,7 +152,7 @@ int ctl_keygen(const struct ctl_opts *o, int argc, char **argv)
 	fd = -1;
 	if (o && o->json) {
 		printf("{\"path\":");
-		json_str(path);
+		ctl_json_str(path);
 		printf(",\"bytes\":%u}\n", n);
 	} else
 		printf("%s: %u-byte key written (mode 0600).  In the "
