@@ -471,12 +471,9 @@ static const struct {
 	{ "user", NULL },
 };
 
-static int cfg_unknown(struct cfg_parser *p, const struct cfg_kw *kw,
-		       size_t nkw, const char *where)
+/* -1 (error set) when the look-ahead is one of cfg_exabgp_only[], else 0. */
+static int cfg_exabgp_kw(struct cfg_parser *p)
 {
-	char list[1024];
-	size_t off = 0;
-
 	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_exabgp_only); i++)
 		if (!strcmp(p->tok.text, cfg_exabgp_only[i]))
 			return cfg_err_tok(
@@ -484,6 +481,17 @@ static int cfg_unknown(struct cfg_parser *p, const struct cfg_kw *kw,
 				"'%s' is an ExaBGP keyword bgpshield "
 				"does not implement",
 				p->tok.text);
+	return 0;
+}
+
+static int cfg_unknown(struct cfg_parser *p, const struct cfg_kw *kw,
+		       size_t nkw, const char *where)
+{
+	char list[1024];
+	size_t off = 0;
+
+	if (cfg_exabgp_kw(p))
+		return -1;
 	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_homes); i++)
 		if (!strcmp(p->tok.text, cfg_homes[i].name))
 			return cfg_err_tok(
@@ -992,14 +1000,8 @@ static int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n,
 			char list[256];
 			size_t off = 0;
 
-			for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_exabgp_only);
-			     k++)
-				if (!strcmp(p->tok.text, cfg_exabgp_only[k]))
-					return cfg_err_tok(
-						p,
-						"'%s' is an ExaBGP keyword "
-						"bgpshield does not implement",
-						p->tok.text);
+			if (cfg_exabgp_kw(p))
+				return -1;
 			for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_route_kws);
 			     k++)
 				off += snprintf(list + off, sizeof(list) - off,
