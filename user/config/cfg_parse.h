@@ -126,4 +126,71 @@ struct cfg_kw {
 	int id;
 };
 
+/* --- lex.c: errors and arrays --------------------------------------------- */
+
+/* The first error wins; always -1, so "return cfg_error(...)" reads well. */
+int cfg_error(struct cfg_parser *p, unsigned int line, unsigned int col,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+#define cfg_err_tok(p, ...)                                                    \
+	cfg_error(p, (p)->tok.line, (p)->tok.col, __VA_ARGS__)
+#define cfg_err_at(p, pos, ...) cfg_error(p, (pos).line, (pos).col, __VA_ARGS__)
+int cfg_oom(struct cfg_parser *p);
+
+void *cfg_more(void *arr, size_t n, size_t size);
+/* Room for (arr)[n]; -1 (error set) when memory runs out. */
+#define CFG_ROOM(p, arr, n)                                                    \
+	({                                                                     \
+		void *na_ = cfg_more((arr), (n), sizeof(*(arr)));              \
+		int r_ = 0;                                                    \
+		if (!na_)                                                      \
+			r_ = cfg_oom(p);                                       \
+		else                                                           \
+			(arr) = na_;                                           \
+		r_;                                                            \
+	})
+
+void *cfg_memdup(const void *src, size_t n, size_t size);
+
+/* --- lex.c: tokens -------------------------------------------------------- */
+
+int cfg_word_end(unsigned char ch);
+int cfg_lex(struct cfg_parser *p);
+int cfg_is_value(const struct cfg_tok *t);
+int cfg_is(const struct cfg_parser *p, const char *word);
+struct cfg_pos cfg_here(const struct cfg_parser *p);
+const char *cfg_tok_desc(const struct cfg_tok *t, char *b, size_t n);
+void cfg_stmt_reset(struct cfg_parser *p);
+int cfg_next(struct cfg_parser *p);
+int cfg_take(struct cfg_parser *p, int secret);
+int cfg_semi(struct cfg_parser *p);
+int cfg_open(struct cfg_parser *p);
+
+/* --- lex.c: keywords and values ------------------------------------------- */
+
+int cfg_exabgp_kw(struct cfg_parser *p);
+int cfg_unknown(struct cfg_parser *p, const struct cfg_kw *kw, size_t nkw,
+		const char *where);
+int cfg_block_kw(struct cfg_parser *p, const struct cfg_kw *kw, size_t nkw,
+		 const char *what, struct cfg_pos open, const struct cfg_kw **k,
+		 struct cfg_pos *at);
+int cfg_num(struct cfg_parser *p, const char *kw, uint32_t min, uint32_t max,
+	    uint32_t *out);
+int cfg_addr(struct cfg_parser *p, const char *kw, int host, int family,
+	     struct prefix *out);
+int cfg_bool_word(const char *s);
+int cfg_bool(struct cfg_parser *p, const char *kw, int *out);
+int cfg_enum(struct cfg_parser *p, const char *kw, const char *const *names,
+	     size_t n, const char *expect, int *out);
+int cfg_name_ok(const char *s, size_t len);
+int cfg_name(struct cfg_parser *p, const char *kw, char **out);
+int cfg_path(struct cfg_parser *p, const char *kw, int absolute, size_t max,
+	     char **out);
+int cfg_mark(struct cfg_parser *p, struct cfg_meta *m, enum cfg_field f,
+	     struct cfg_pos at, const char *kw);
+int cfg_unit(struct cfg_parser *p);
+int cfg_list(struct cfg_parser *p, const char *kw,
+	     int (*item)(struct cfg_parser *, void *), void *arg);
+int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out, size_t max,
+		   size_t *outlen);
+
 #endif
