@@ -193,4 +193,33 @@ int cfg_list(struct cfg_parser *p, const char *kw,
 int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out, size_t max,
 		   size_t *outlen);
 
+/* --- tables the parser and the printer share ------------------------------ */
+
+/* Array sizes are given here so the printer can count them; a definition
+ * with another number of entries does not compile. */
+extern const char *const cfg_origin_names[CFG_ORIGIN_INCOMPLETE + 1];
+
+struct cfg_wk_comm {
+	const char *name;
+	uint32_t value;
+};
+
+#define CFG_WK_COMMS 9
+extern const struct cfg_wk_comm cfg_wk_comms[CFG_WK_COMMS];
+
+/* api receive/send message kinds, in the order they are printed */
+#define CFG_API_MSG_KINDS 8
+extern const struct cfg_kw cfg_api_msg_kws[CFG_API_MSG_KINDS];
+
+/* process limits { }: each a uint32_t of struct cfg_process */
+struct cfg_limit {
+	const char *name;
+	uint32_t def;
+	size_t off;
+};
+
+#define CFG_LIMITS 6
+extern const struct cfg_limit cfg_limits[CFG_LIMITS];
+#define CFG_LIMIT(pr, i) ((uint32_t *)((char *)(pr) + cfg_limits[i].off))
+
 #endif
