@@ -222,4 +222,19 @@ struct cfg_limit {
 extern const struct cfg_limit cfg_limits[CFG_LIMITS];
 #define CFG_LIMIT(pr, i) ((uint32_t *)((char *)(pr) + cfg_limits[i].off))
 
+/* --- parse.c: block parsers ----------------------------------------------- */
+
+int cfg_secret_inline(struct cfg_parser *p, struct cfg_secret *s,
+		      const char *text, int base64, const char *what,
+		      const char *b64kw);
+
+/* --- resolve.c: templates and checks -------------------------------------- */
+
+/* The steps after the last token: templates, names, defaults, checks. */
+int cfg_resolve(struct cfg_parser *p);
+void cfg_neighbor_free(struct cfg_neighbor *n);
+void cfg_meta_free(struct cfg_meta *m);
+/* A total order: family, then length, then address. */
+int cfg_prefix_cmp(const struct prefix *a, const struct prefix *b);
+
 #endif
