@@ -224,6 +224,12 @@ extern const struct cfg_limit cfg_limits[CFG_LIMITS];
 
 /* --- parse.c: block parsers ----------------------------------------------- */
 
+/* route PREFIX ...; and filter { } (parse_routes.c), keyword consumed */
+int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos at);
+int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_meta *m,
+	       struct cfg_pos open);
+
+
 int cfg_secret_inline(struct cfg_parser *p, struct cfg_secret *s,
 		      const char *text, int base64, const char *what,
 		      const char *b64kw);
