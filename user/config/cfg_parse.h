@@ -222,17 +222,38 @@ struct cfg_limit {
 extern const struct cfg_limit cfg_limits[CFG_LIMITS];
 #define CFG_LIMIT(pr, i) ((uint32_t *)((char *)(pr) + cfg_limits[i].off))
 
-/* --- parse.c: block parsers ----------------------------------------------- */
+/* --- the block parsers ---------------------------------------------------- */
 
-/* route PREFIX ...; and filter { } (parse_routes.c), keyword consumed */
-int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos at);
-int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_meta *m,
-	       struct cfg_pos open);
-
-
+/* parse_neighbor.c: neighbor ADDRESS { } after its keyword, template's
+ * body after its '{' */
+int cfg_neighbor(struct cfg_parser *p, struct cfg_pos at);
+int cfg_template(struct cfg_parser *p, struct cfg_pos open);
 int cfg_secret_inline(struct cfg_parser *p, struct cfg_secret *s,
 		      const char *text, int base64, const char *what,
 		      const char *b64kw);
+
+/* guard { } keywords, in the order of cfg_guard_kws[] */
+enum {
+	GK_SYN_RATE,
+	GK_SYN_BURST,
+	GK_INTERFACE,
+	GK_MODE,
+	GK_POLICY,
+	GK_EVENT_RATE,
+	GK_ALLOW,
+	GK_PORT,
+	GK_PIN_DIR,
+	GK_ON_EXIT,
+	GK_MAX
+};
+
+extern const struct cfg_kw cfg_guard_kws[GK_MAX];
+
+/* parse_routes.c: route PREFIX ...; after its keyword, filter's body
+ * after its '{' */
+int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos at);
+int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_meta *m,
+	       struct cfg_pos open);
 
 /* --- resolve.c: templates and checks -------------------------------------- */
 

@@ -6,12 +6,10 @@
  * mean" hints, single values (numbers, addresses, flags, names, paths,
  * lists) and base64 for keys.  docs/CONFIG.md describes the language.
  *
- * The parser reads no file and cannot be made to grow without bound: every
- * token, list and array has a limit from config.h, the grammar has a fixed
- * depth (no recursion driven by the input), and the first error stops it
- * and frees everything, so a caller gets a complete config or nothing.
- * Secrets never reach a message: statements quoted in errors show them as
- * CFG_SECRET_MASK, and the parser's token buffers are wiped at the end.
+ * Every token and list has a limit from config.h, so no input makes the
+ * parser grow without bound.  A quoted string may be a secret typed in
+ * the wrong place: messages never echo one (cfg_tok_desc()), and the
+ * statement they quote shows a secret as CFG_SECRET_MASK (cfg_take()).
  */
 #include <stdarg.h>
 #include <stdio.h>
