@@ -185,6 +185,9 @@ int cfg_name_ok(const char *s, size_t len);
 int cfg_name(struct cfg_parser *p, const char *kw, char **out);
 int cfg_path(struct cfg_parser *p, const char *kw, int absolute, size_t max,
 	     char **out);
+int cfg_set_once(struct cfg_parser *p, struct cfg_pos *seen, struct cfg_pos at,
+		 const char *kw);
+/* cfg_set_once() for a neighbor or template field, in its cfg_meta */
 int cfg_mark(struct cfg_parser *p, struct cfg_meta *m, enum cfg_field f,
 	     struct cfg_pos at, const char *kw);
 int cfg_unit(struct cfg_parser *p);

@@ -639,15 +639,23 @@ int cfg_path(struct cfg_parser *p, const char *kw, int absolute, size_t max,
 	return cfg_take(p, 0);
 }
 
+/* A keyword a block takes once: where it stands goes to *seen, so a
+ * second one can say where the first is. */
+int cfg_set_once(struct cfg_parser *p, struct cfg_pos *seen, struct cfg_pos at,
+		 const char *kw)
+{
+	if (seen->line)
+		return cfg_err_at(p, at,
+				  "'%s' is already set in this block at %u:%u",
+				  kw, seen->line, seen->col);
+	*seen = at;
+	return 0;
+}
+
 int cfg_mark(struct cfg_parser *p, struct cfg_meta *m, enum cfg_field f,
 	     struct cfg_pos at, const char *kw)
 {
-	if (m->set[f].line)
-		return cfg_err_at(p, at,
-				  "'%s' is already set in this block at %u:%u",
-				  kw, m->set[f].line, m->set[f].col);
-	m->set[f] = at;
-	return 0;
+	return cfg_set_once(p, &m->set[f], at, kw);
 }
 
 int cfg_unit(struct cfg_parser *p)

@@ -73,13 +73,8 @@ static int cfg_proc_limits(struct cfg_parser *p, struct cfg_process *pr,
 	}
 	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "limits block",
 				  open, &k, &at))) {
-		if (seen[k->id].line)
-			return cfg_err_at(p, at,
-					  "'%s' is already set in this block "
-					  "at %u:%u",
-					  k->name, seen[k->id].line,
-					  seen[k->id].col);
-		seen[k->id] = at;
+		if (cfg_set_once(p, &seen[k->id], at, k->name))
+			return -1;
 		def = cfg_limits[k->id].def;
 		if (!cfg_is_value(&p->tok) ||
 		    parse_u32(p->tok.text, 1, UINT32_MAX, &v))
@@ -180,13 +175,8 @@ static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 		return -1;
 	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "process block",
 				  at, &k, &kat))) {
-		if (seen[k->id].line)
-			return cfg_err_at(p, kat,
-					  "'%s' is already set in this block "
-					  "at %u:%u",
-					  k->name, seen[k->id].line,
-					  seen[k->id].col);
-		seen[k->id] = kat;
+		if (cfg_set_once(p, &seen[k->id], kat, k->name))
+			return -1;
 		if (k->id == PK_RUN) {
 			if (cfg_run(p, pr, kat))
 				return -1;
@@ -322,14 +312,9 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 				  CFG_ARRAY_SIZE(cfg_guard_kws), "guard block",
 				  open, &k, &at))) {
 		/* interface and allow add up; the rest is set once. */
-		if (seen[k->id].line && k->id != GK_INTERFACE &&
-		    k->id != GK_ALLOW)
-			return cfg_err_at(p, at,
-					  "'%s' is already set in this block "
-					  "at %u:%u",
-					  k->name, seen[k->id].line,
-					  seen[k->id].col);
-		seen[k->id] = at;
+		if (k->id != GK_INTERFACE && k->id != GK_ALLOW &&
+		    cfg_set_once(p, &seen[k->id], at, k->name))
+			return -1;
 		switch (k->id) {
 		case GK_SYN_RATE:
 			r = cfg_num(p, k->name, 0, UINT32_MAX, &g->syn_rate);
@@ -446,13 +431,8 @@ static int cfg_control(struct cfg_parser *p, struct cfg_pos open)
 		char *dst = k->id ? p->c->control_change_group
 				  : p->c->control_group;
 
-		if (seen[k->id].line)
-			return cfg_err_at(p, at,
-					  "'%s' is already set in this "
-					  "block at %u:%u",
-					  k->name, seen[k->id].line,
-					  seen[k->id].col);
-		seen[k->id] = at;
+		if (cfg_set_once(p, &seen[k->id], at, k->name))
+			return -1;
 		if (!cfg_is_account_name(p))
 			return cfg_err_tok(p,
 					   "'%s' needs a group name of 1..%d "
@@ -473,13 +453,8 @@ static int cfg_log(struct cfg_parser *p, struct cfg_pos open)
 	int r;
 
 	while (!(r = cfg_block_kw(p, kws, 1, "log block", open, &k, &at))) {
-		if (seen.line)
-			return cfg_err_at(p, at,
-					  "'audit' is already set in this "
-					  "block at %u:%u",
-					  seen.line, seen.col);
-		seen = at;
-		if (cfg_path(p, k->name, 1, PATH_MAX - 1, &p->c->audit_path) ||
+		if (cfg_set_once(p, &seen, at, k->name) ||
+		    cfg_path(p, k->name, 1, PATH_MAX - 1, &p->c->audit_path) ||
 		    cfg_semi(p))
 			return -1;
 	}
@@ -686,13 +661,8 @@ static int cfg_metrics(struct cfg_parser *p, struct cfg_pos open)
 
 	while (!(r = cfg_block_kw(p, kws, 1, "metrics block", open, &k,
 				  &at))) {
-		if (seen.line)
-			return cfg_err_at(p, at,
-					  "'listen' is already set in this "
-					  "block at %u:%u",
-					  seen.line, seen.col);
-		seen = at;
-		if (cfg_metrics_listen(p, &p->c->metrics) || cfg_semi(p))
+		if (cfg_set_once(p, &seen, at, k->name) ||
+		    cfg_metrics_listen(p, &p->c->metrics) || cfg_semi(p))
 			return -1;
 	}
 	if (r < 0)

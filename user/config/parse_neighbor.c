@@ -249,12 +249,8 @@ static int cfg_tcp_ao(struct cfg_parser *p, struct cfg_neighbor *n,
 	ao->alg = CFG_AO_HMAC_SHA1_96;
 	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "tcp-ao block",
 				  open, &k, &at))) {
-		if (seen[k->id].line) {
-			r = cfg_err_at(p, at,
-				       "'%s' is already set in this block at "
-				       "%u:%u",
-				       k->name, seen[k->id].line,
-				       seen[k->id].col);
+		if (cfg_set_once(p, &seen[k->id], at, k->name)) {
+			r = -1;
 			goto out;
 		}
 		if ((k->id == AO_PASSWORD && seen[AO_PASSWORD_FILE].line) ||
@@ -264,7 +260,6 @@ static int cfg_tcp_ao(struct cfg_parser *p, struct cfg_neighbor *n,
 				       "both be set");
 			goto out;
 		}
-		seen[k->id] = at;
 		switch (k->id) {
 		case AO_KEYID:
 			r = cfg_num(p, k->name, 0, 255, &v);
@@ -432,13 +427,8 @@ static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
 		return -1;
 	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws), "api block", at,
 				  &k, &kat))) {
-		if (seen[k->id].line)
-			return cfg_err_at(p, kat,
-					  "'%s' is already set in this block "
-					  "at %u:%u",
-					  k->name, seen[k->id].line,
-					  seen[k->id].col);
-		seen[k->id] = kat;
+		if (cfg_set_once(p, &seen[k->id], kat, k->name))
+			return -1;
 		switch (k->id) {
 		case API_PROCESSES:
 			if (cfg_list(p, k->name, cfg_item_proc, a) ||

@@ -402,13 +402,10 @@ static int cfg_filter_dir(struct cfg_parser *p, struct cfg_filter *f,
 	while (!(r = cfg_block_kw(p, cfg_filter_kws,
 				  CFG_ARRAY_SIZE(cfg_filter_kws), what, open,
 				  &k, &at))) {
-		if (k->id != FK_PLIST && seen[k->id].line)
-			return cfg_err_at(p, at,
-					  "'%s' is already set in this block "
-					  "at %u:%u",
-					  k->name, seen[k->id].line,
-					  seen[k->id].col);
-		seen[k->id] = at;
+		/* prefix-list adds up; the rest is set once. */
+		if (k->id != FK_PLIST &&
+		    cfg_set_once(p, &seen[k->id], at, k->name))
+			return -1;
 		switch (k->id) {
 		case FK_PLIST:
 			r = cfg_filter_plist(p, f);
