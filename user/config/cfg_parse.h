@@ -183,6 +183,7 @@ int cfg_enum(struct cfg_parser *p, const char *kw, const char *const *names,
 	     size_t n, const char *expect, int *out);
 int cfg_name_ok(const char *s, size_t len);
 int cfg_name(struct cfg_parser *p, const char *kw, char **out);
+int cfg_name_add(struct cfg_parser *p, struct cfg_name **names, size_t *n);
 int cfg_path(struct cfg_parser *p, const char *kw, int absolute, size_t max,
 	     char **out);
 int cfg_set_once(struct cfg_parser *p, struct cfg_pos *seen, struct cfg_pos at,

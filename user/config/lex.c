@@ -625,6 +625,24 @@ int cfg_name(struct cfg_parser *p, const char *kw, char **out)
 	return cfg_take(p, 0);
 }
 
+/* Append the look-ahead, already checked, to names[] with its position,
+ * and consume it. */
+int cfg_name_add(struct cfg_parser *p, struct cfg_name **names, size_t *n)
+{
+	struct cfg_name *nm;
+
+	if (CFG_ROOM(p, *names, *n))
+		return -1;
+	nm = &(*names)[*n];
+	nm->line = p->tok.line;
+	nm->col = p->tok.col;
+	nm->name = strdup(p->tok.text);
+	if (!nm->name)
+		return cfg_oom(p);
+	(*n)++;
+	return cfg_take(p, 0);
+}
+
 /* A file name; absolute: relative ones are not allowed here. */
 int cfg_path(struct cfg_parser *p, const char *kw, int absolute, size_t max,
 	     char **out)

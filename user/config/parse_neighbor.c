@@ -372,20 +372,10 @@ static int cfg_api_dir(struct cfg_parser *p, unsigned int *bits,
 static int cfg_item_proc(struct cfg_parser *p, void *arg)
 {
 	struct cfg_api *a = arg;
-	struct cfg_name *nm;
 
 	if (!cfg_name_ok(p->tok.text, p->tok.len))
 		return cfg_err_tok(p, "'processes' needs process names");
-	if (CFG_ROOM(p, a->processes, a->nprocesses))
-		return -1;
-	nm = &a->processes[a->nprocesses];
-	nm->line = p->tok.line;
-	nm->col = p->tok.col;
-	nm->name = strdup(p->tok.text);
-	if (!nm->name)
-		return cfg_oom(p);
-	a->nprocesses++;
-	return cfg_take(p, 0);
+	return cfg_name_add(p, &a->processes, &a->nprocesses);
 }
 
 static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
@@ -568,23 +558,13 @@ static const struct cfg_kw cfg_neighbor_kws[] = {
 static int cfg_item_inherit(struct cfg_parser *p, void *arg)
 {
 	struct cfg_meta *m = arg;
-	struct cfg_name *nm;
 
 	if (!cfg_name_ok(p->tok.text, p->tok.len))
 		return cfg_err_tok(p, "'inherit' needs template names");
 	if (m->ninherit >= CFG_MAX_INHERIT)
 		return cfg_err_tok(p, "more than %d inherited templates",
 				   CFG_MAX_INHERIT);
-	if (CFG_ROOM(p, m->inherit, m->ninherit))
-		return -1;
-	nm = &m->inherit[m->ninherit];
-	nm->line = p->tok.line;
-	nm->col = p->tok.col;
-	nm->name = strdup(p->tok.text);
-	if (!nm->name)
-		return cfg_oom(p);
-	m->ninherit++;
-	return cfg_take(p, 0);
+	return cfg_name_add(p, &m->inherit, &m->ninherit);
 }
 
 static int cfg_md5_secret(struct cfg_parser *p, struct cfg_neighbor *n,

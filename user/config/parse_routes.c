@@ -282,8 +282,6 @@ static const struct cfg_kw cfg_filter_kws[] = {
  * (cfg_resolve_filter), so lists may be defined after their users. */
 static int cfg_filter_plist(struct cfg_parser *p, struct cfg_filter *f)
 {
-	struct cfg_name *nm;
-
 	if (!cfg_is_value(&p->tok) || !cfg_name_ok(p->tok.text, p->tok.len))
 		return cfg_err_tok(p,
 				   "'prefix-list' needs a name of 1..%d "
@@ -299,16 +297,7 @@ static int cfg_filter_plist(struct cfg_parser *p, struct cfg_filter *f)
 	if (f->nplists >= CFG_MAX_PLISTS)
 		return cfg_err_tok(p, "more than %d prefix-lists in one block",
 				   CFG_MAX_PLISTS);
-	if (CFG_ROOM(p, f->plists, f->nplists))
-		return -1;
-	nm = &f->plists[f->nplists];
-	nm->line = p->tok.line;
-	nm->col = p->tok.col;
-	nm->name = strdup(p->tok.text);
-	if (!nm->name)
-		return cfg_oom(p);
-	f->nplists++;
-	return cfg_take(p, 0);
+	return cfg_name_add(p, &f->plists, &f->nplists);
 }
 
 /* max-prefix N [warning|teardown [restart SECONDS]] */
