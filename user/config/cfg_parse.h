@@ -177,6 +177,34 @@ int cfg_num(struct cfg_parser *p, const char *kw, uint32_t min, uint32_t max,
 	    uint32_t *out);
 int cfg_addr(struct cfg_parser *p, const char *kw, int host, int family,
 	     struct prefix *out);
+/*
+ * A keyword whose one value goes straight into a struct member: a row of
+ * a block's table (member, range) rather than a case of its own.
+ */
+enum cfg_opt_kind {
+	CO_NUM = 1, /* cfg_num() in min..max; a uint8_t, uint16_t or uint32_t */
+	CO_BOOL,    /* cfg_bool(); an int */
+	CO_HOST,    /* cfg_addr() of one address of family (0: either) */
+};
+
+struct cfg_opt {
+	enum cfg_opt_kind kind;
+	size_t off, size; /* of the member */
+	uint32_t min, max;
+	int family;
+};
+
+#define CFG_MEMBER_SIZE(type, m) sizeof(((type *)0)->m)
+#define CFG_OPT_NUM(type, m, lo, hi)                                           \
+	{ CO_NUM, offsetof(type, m), CFG_MEMBER_SIZE(type, m), lo, hi, 0 }
+#define CFG_OPT_BOOL(type, m)                                                  \
+	{ CO_BOOL, offsetof(type, m), CFG_MEMBER_SIZE(type, m), 0, 0, 0 }
+#define CFG_OPT_HOST(type, m, fam)                                             \
+	{ CO_HOST, offsetof(type, m), CFG_MEMBER_SIZE(type, m), 0, 0, fam }
+
+/* Read the value o describes into its member of the struct at base. */
+int cfg_opt(struct cfg_parser *p, const char *kw, const struct cfg_opt *o,
+	    void *base);
 int cfg_bool_word(const char *s);
 int cfg_bool(struct cfg_parser *p, const char *kw, int *out);
 int cfg_enum(struct cfg_parser *p, const char *kw, const char *const *names,

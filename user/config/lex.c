@@ -583,6 +583,32 @@ int cfg_bool(struct cfg_parser *p, const char *kw, int *out)
 	return cfg_err_tok(p, "'%s' takes true|false or enable|disable", kw);
 }
 
+int cfg_opt(struct cfg_parser *p, const char *kw, const struct cfg_opt *o,
+	    void *base)
+{
+	char *dst = (char *)base + o->off;
+	uint32_t v;
+
+	switch (o->kind) {
+	case CO_BOOL:
+		return cfg_bool(p, kw, (int *)dst);
+	case CO_HOST:
+		return cfg_addr(p, kw, 1, o->family, (struct prefix *)dst);
+	case CO_NUM:
+		break;
+	}
+	if (cfg_num(p, kw, o->min, o->max, &v))
+		return -1;
+	/* min..max fits the member: the table says both */
+	if (o->size == sizeof(uint8_t))
+		*(uint8_t *)dst = v;
+	else if (o->size == sizeof(uint16_t))
+		*(uint16_t *)dst = v;
+	else
+		*(uint32_t *)dst = v;
+	return 0;
+}
+
 /* One of the words in names[], its index in *out. */
 int cfg_enum(struct cfg_parser *p, const char *kw, const char *const *names,
 	     size_t n, const char *expect, int *out)

@@ -284,8 +284,17 @@ static int cfg_allow(struct cfg_parser *p, struct cfg_guard *g)
 	return 0;
 }
 
+#define GUARD_NUM(m, lo, hi) CFG_OPT_NUM(struct cfg_guard, m, lo, hi)
+
 static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 {
+	/* The numbers, by GK_*; the other keywords have a case below. */
+	static const struct cfg_opt nums[GK_MAX] = {
+		[GK_SYN_RATE] = GUARD_NUM(syn_rate, 0, UINT32_MAX),
+		[GK_SYN_BURST] = GUARD_NUM(syn_burst, 0, UINT32_MAX),
+		[GK_EVENT_RATE] = GUARD_NUM(event_rate, 0, UINT32_MAX),
+		[GK_PORT] = GUARD_NUM(port, 1, 65535),
+	};
 	static const char *const modes[] = {
 		[BGPS_ATTACH_AUTO] = "auto",
 		[BGPS_ATTACH_NATIVE] = "native",
@@ -305,7 +314,6 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 	const struct cfg_kw *k = NULL;
 	struct cfg_pos at = { 0, 0 };
 	char *dir = NULL;
-	uint32_t v;
 	int r, e = 0;
 
 	while (!(r = cfg_block_kw(p, cfg_guard_kws,
@@ -316,20 +324,6 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 		    cfg_set_once(p, &seen[k->id], at, k->name))
 			return -1;
 		switch (k->id) {
-		case GK_SYN_RATE:
-			r = cfg_num(p, k->name, 0, UINT32_MAX, &g->syn_rate);
-			break;
-		case GK_SYN_BURST:
-			r = cfg_num(p, k->name, 0, UINT32_MAX, &g->syn_burst);
-			break;
-		case GK_EVENT_RATE:
-			r = cfg_num(p, k->name, 0, UINT32_MAX, &g->event_rate);
-			break;
-		case GK_PORT:
-			r = cfg_num(p, k->name, 1, 65535, &v);
-			if (!r)
-				g->port = v;
-			break;
 		case GK_INTERFACE:
 			r = cfg_interface(p, g);
 			break;
@@ -356,13 +350,16 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 			if (!r)
 				g->on_exit = e;
 			break;
-		default: /* GK_PIN_DIR */
+		case GK_PIN_DIR:
 			r = cfg_path(p, k->name, 1, CFG_PIN_DIR_MAX, &dir);
 			if (!r)
 				snprintf(g->pin_dir, sizeof(g->pin_dir), "%s",
 					 dir);
 			free(dir);
 			dir = NULL;
+			break;
+		default:
+			r = cfg_opt(p, k->name, &nums[k->id], g);
 			break;
 		}
 		if (r || cfg_semi(p))

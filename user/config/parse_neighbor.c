@@ -106,6 +106,17 @@ static int cfg_family(struct cfg_parser *p, struct cfg_neighbor *n,
 	return cfg_next(p);
 }
 
+/* A neighbor keyword of one value (a struct cfg_opt of struct
+ * cfg_neighbor) and the template field it sets. */
+struct cfg_nb_opt {
+	enum cfg_field field;
+	struct cfg_opt opt;
+};
+
+#define NB_NUM(f, m, lo, hi) { f, CFG_OPT_NUM(struct cfg_neighbor, m, lo, hi) }
+#define NB_BOOL(f, m) { f, CFG_OPT_BOOL(struct cfg_neighbor, m) }
+#define NB_HOST(f, m, fam) { f, CFG_OPT_HOST(struct cfg_neighbor, m, fam) }
+
 enum { CK_ASN4, CK_ROUTE_REFRESH, CK_EXT_MESSAGE, CK_GR };
 
 static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
@@ -117,8 +128,15 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 		{ "extended-message", CK_EXT_MESSAGE },
 		{ "graceful-restart", CK_GR },
 	};
-	static const enum cfg_field fields[] = { CF_ASN4, CF_ROUTE_REFRESH,
-						 CF_EXT_MESSAGE, CF_GR };
+	/* graceful-restart takes a time or a flag: its kind is 0 */
+	static const struct cfg_nb_opt opts[] = {
+		[CK_ASN4] = NB_BOOL(CF_ASN4, caps.asn4),
+		[CK_ROUTE_REFRESH] =
+			NB_BOOL(CF_ROUTE_REFRESH, caps.route_refresh),
+		[CK_EXT_MESSAGE] =
+			NB_BOOL(CF_EXT_MESSAGE, caps.extended_message),
+		[CK_GR] = { CF_GR, { 0, 0, 0, 0, 0, 0 } },
+	};
 	const struct cfg_kw *k = NULL;
 	struct cfg_pos at = { 0, 0 };
 	uint32_t v;
@@ -126,19 +144,10 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 
 	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws),
 				  "capability block", open, &k, &at))) {
-		if (cfg_mark(p, m, fields[k->id], at, k->name))
+		if (cfg_mark(p, m, opts[k->id].field, at, k->name))
 			return -1;
 		switch (k->id) {
-		case CK_ASN4:
-			r = cfg_bool(p, k->name, &n->caps.asn4);
-			break;
-		case CK_ROUTE_REFRESH:
-			r = cfg_bool(p, k->name, &n->caps.route_refresh);
-			break;
-		case CK_EXT_MESSAGE:
-			r = cfg_bool(p, k->name, &n->caps.extended_message);
-			break;
-		default:
+		case CK_GR:
 			/* RFC 4724: the restart time is 12 bits. */
 			if (cfg_is_value(&p->tok) &&
 			    !parse_u32(p->tok.text, 1, 4095, &v)) {
@@ -155,6 +164,9 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 						"restart time 1..4095 seconds, "
 						"or enable|disable");
 			}
+			break;
+		default:
+			r = cfg_opt(p, k->name, &opts[k->id].opt, n);
 			break;
 		}
 		if (r || cfg_semi(p))
@@ -466,14 +478,20 @@ const struct cfg_kw cfg_guard_kws[] = {
 static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
 			      struct cfg_meta *m, struct cfg_pos open)
 {
+	/* the first keywords of cfg_guard_kws[]; the rest are global */
+	static const struct cfg_nb_opt opts[] = {
+		[GK_SYN_RATE] = NB_NUM(CF_SYN_RATE, syn_rate, 1, UINT32_MAX),
+		[GK_SYN_BURST] = NB_NUM(CF_SYN_BURST, syn_burst, 1, UINT32_MAX),
+	};
+	const struct cfg_nb_opt *o;
 	const struct cfg_kw *k = NULL;
 	struct cfg_pos at = { 0, 0 };
 	int r;
 
 	for (;;) {
 		if (p->tok.type == CT_WORD)
-			for (size_t i = 2; i < CFG_ARRAY_SIZE(cfg_guard_kws);
-			     i++)
+			for (size_t i = CFG_ARRAY_SIZE(opts);
+			     i < CFG_ARRAY_SIZE(cfg_guard_kws); i++)
 				if (!strcmp(p->tok.text, cfg_guard_kws[i].name))
 					return cfg_err_tok(
 						p,
@@ -481,20 +499,13 @@ static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
 						"guard block, not in a "
 						"neighbor's",
 						p->tok.text);
-		r = cfg_block_kw(p, cfg_guard_kws, 2, "neighbor guard block",
-				 open, &k, &at);
+		r = cfg_block_kw(p, cfg_guard_kws, CFG_ARRAY_SIZE(opts),
+				 "neighbor guard block", open, &k, &at);
 		if (r)
 			return r < 0 ? -1 : 0;
-		if (k->id == GK_SYN_RATE) {
-			if (cfg_mark(p, m, CF_SYN_RATE, at, k->name) ||
-			    cfg_num(p, k->name, 1, UINT32_MAX, &n->syn_rate))
-				return -1;
-		} else {
-			if (cfg_mark(p, m, CF_SYN_BURST, at, k->name) ||
-			    cfg_num(p, k->name, 1, UINT32_MAX, &n->syn_burst))
-				return -1;
-		}
-		if (cfg_semi(p))
+		o = &opts[k->id];
+		if (cfg_mark(p, m, o->field, at, k->name) ||
+		    cfg_opt(p, k->name, &o->opt, n) || cfg_semi(p))
 			return -1;
 	}
 }
@@ -526,6 +537,7 @@ enum {
 	NK_GUARD,
 	NK_FILTER,
 	NK_INHERIT,
+	NK_MAX
 };
 
 static const struct cfg_kw cfg_neighbor_kws[] = {
@@ -553,6 +565,21 @@ static const struct cfg_kw cfg_neighbor_kws[] = {
 	{ "guard", NK_GUARD },
 	{ "filter", NK_FILTER },
 	{ "inherit", NK_INHERIT },
+};
+
+/* The neighbor keywords of one value, by NK_*: the member each reads into
+ * and its range.  The others (no row) have a case in cfg_neighbor_body(). */
+static const struct cfg_nb_opt cfg_neighbor_opts[NK_MAX] = {
+	[NK_ROUTER_ID] = NB_HOST(CF_ROUTER_ID, router_id, AF_INET),
+	[NK_LOCAL_ADDRESS] = NB_HOST(CF_LOCAL_ADDRESS, local_address, 0),
+	[NK_LOCAL_AS] = NB_NUM(CF_LOCAL_AS, local_as, 1, UINT32_MAX),
+	[NK_PEER_AS] = NB_NUM(CF_PEER_AS, peer_as, 1, UINT32_MAX),
+	[NK_PASSIVE] = NB_BOOL(CF_PASSIVE, passive),
+	[NK_LISTEN] = NB_NUM(CF_LISTEN, listen_port, 1, 65535),
+	[NK_CONNECT] = NB_NUM(CF_CONNECT, connect_port, 1, 65535),
+	[NK_MD5_IP] = NB_HOST(CF_MD5_IP, md5.ip, 0),
+	[NK_INCOMING_TTL] = NB_NUM(CF_IN_TTL, gtsm.min_ttl_in, 0, 255),
+	[NK_OUTGOING_TTL] = NB_NUM(CF_OUT_TTL, gtsm.ttl_out, 0, 255),
 };
 
 static int cfg_item_inherit(struct cfg_parser *p, void *arg)
@@ -602,6 +629,7 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			     struct cfg_meta *m, int tmpl, struct cfg_pos open)
 {
 	const char *what = tmpl ? "template neighbor block" : "neighbor block";
+	const struct cfg_nb_opt *o;
 	const struct cfg_kw *k = NULL;
 	struct cfg_pos at = { 0, 0 };
 	uint32_t v;
@@ -622,22 +650,6 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 				return cfg_oom(p);
 			r = cfg_take(p, 0);
 			break;
-		case NK_ROUTER_ID:
-			r = cfg_mark(p, m, CF_ROUTER_ID, at, k->name) ||
-			    cfg_addr(p, k->name, 1, AF_INET, &n->router_id);
-			break;
-		case NK_LOCAL_ADDRESS:
-			r = cfg_mark(p, m, CF_LOCAL_ADDRESS, at, k->name) ||
-			    cfg_addr(p, k->name, 1, 0, &n->local_address);
-			break;
-		case NK_LOCAL_AS:
-			r = cfg_mark(p, m, CF_LOCAL_AS, at, k->name) ||
-			    cfg_num(p, k->name, 1, UINT32_MAX, &n->local_as);
-			break;
-		case NK_PEER_AS:
-			r = cfg_mark(p, m, CF_PEER_AS, at, k->name) ||
-			    cfg_num(p, k->name, 1, UINT32_MAX, &n->peer_as);
-			break;
 		case NK_HOLD_TIME:
 			if (cfg_mark(p, m, CF_HOLD_TIME, at, k->name))
 				return -1;
@@ -651,22 +663,6 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			n->hold_time = v;
 			r = cfg_take(p, 0);
 			break;
-		case NK_PASSIVE:
-			r = cfg_mark(p, m, CF_PASSIVE, at, k->name) ||
-			    cfg_bool(p, k->name, &n->passive);
-			break;
-		case NK_LISTEN:
-			r = cfg_mark(p, m, CF_LISTEN, at, k->name) ||
-			    cfg_num(p, k->name, 1, 65535, &v);
-			if (!r)
-				n->listen_port = v;
-			break;
-		case NK_CONNECT:
-			r = cfg_mark(p, m, CF_CONNECT, at, k->name) ||
-			    cfg_num(p, k->name, 1, 65535, &v);
-			if (!r)
-				n->connect_port = v;
-			break;
 		case NK_MD5_PASSWORD:
 		case NK_MD5_PASSWORD_FILE:
 			r = cfg_md5_secret(p, n, m, at,
@@ -676,10 +672,6 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			r = cfg_mark(p, m, CF_MD5_BASE64, at, k->name) ||
 			    cfg_bool(p, k->name, &m->md5_base64);
 			break;
-		case NK_MD5_IP:
-			r = cfg_mark(p, m, CF_MD5_IP, at, k->name) ||
-			    cfg_addr(p, k->name, 1, 0, &n->md5.ip);
-			break;
 		case NK_TTL_SECURITY:
 			/* RFC 5082: send 255, accept only 255. */
 			r = cfg_mark(p, m, CF_IN_TTL, at, k->name) ||
@@ -688,18 +680,6 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			if (!r)
 				n->gtsm.min_ttl_in = n->gtsm.ttl_out =
 					b ? 255 : 0;
-			break;
-		case NK_INCOMING_TTL:
-			r = cfg_mark(p, m, CF_IN_TTL, at, k->name) ||
-			    cfg_num(p, k->name, 0, 255, &v);
-			if (!r)
-				n->gtsm.min_ttl_in = v;
-			break;
-		case NK_OUTGOING_TTL:
-			r = cfg_mark(p, m, CF_OUT_TTL, at, k->name) ||
-			    cfg_num(p, k->name, 0, 255, &v);
-			if (!r)
-				n->gtsm.ttl_out = v;
 			break;
 		case NK_TCP_AO:
 			if (cfg_mark(p, m, CF_TCP_AO, at, k->name) ||
@@ -732,12 +712,17 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			    cfg_open(p) || cfg_filter(p, n, m, at))
 				return -1;
 			continue;
-		default: /* NK_INHERIT */
+		case NK_INHERIT:
 			if (tmpl)
 				return cfg_err_at(p, at,
 						  "'inherit' cannot be used "
 						  "inside a template");
 			r = cfg_list(p, k->name, cfg_item_inherit, m);
+			break;
+		default:
+			o = &cfg_neighbor_opts[k->id];
+			r = cfg_mark(p, m, o->field, at, k->name) ||
+			    cfg_opt(p, k->name, &o->opt, n);
 			break;
 		}
 		if (r || cfg_semi(p))

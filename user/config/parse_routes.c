@@ -278,6 +278,18 @@ static const struct cfg_kw cfg_filter_kws[] = {
 	{ "local-pref", FK_LOCAL_PREF },
 };
 
+#define FILTER_BOOL(m) CFG_OPT_BOOL(struct cfg_filter, m)
+#define FILTER_NUM(m, lo, hi) CFG_OPT_NUM(struct cfg_filter, m, lo, hi)
+
+/* The flags and the number, by FK_*; the other keywords have a case in
+ * cfg_filter_dir(). */
+static const struct cfg_opt cfg_filter_opts[FK_MAX] = {
+	[FK_BOGONS] = FILTER_BOOL(reject_bogons),
+	[FK_DEFAULT] = FILTER_BOOL(reject_default),
+	[FK_PRIVATE_ASN] = FILTER_BOOL(reject_private_asn),
+	[FK_MAX_PATH] = FILTER_NUM(max_as_path_len, 1, 1000),
+};
+
 /* prefix-list NAME; the name is resolved once the whole file is read
  * (cfg_resolve_filter), so lists may be defined after their users. */
 static int cfg_filter_plist(struct cfg_parser *p, struct cfg_filter *f)
@@ -399,18 +411,6 @@ static int cfg_filter_dir(struct cfg_parser *p, struct cfg_filter *f,
 		case FK_PLIST:
 			r = cfg_filter_plist(p, f);
 			break;
-		case FK_BOGONS:
-			r = cfg_bool(p, k->name, &f->reject_bogons);
-			break;
-		case FK_DEFAULT:
-			r = cfg_bool(p, k->name, &f->reject_default);
-			break;
-		case FK_PRIVATE_ASN:
-			r = cfg_bool(p, k->name, &f->reject_private_asn);
-			break;
-		case FK_MAX_PATH:
-			r = cfg_num(p, k->name, 1, 1000, &f->max_as_path_len);
-			break;
 		case FK_MAX_PREFIX:
 			/* Counting what is sent would limit ourselves. */
 			if (!import)
@@ -428,10 +428,13 @@ static int cfg_filter_dir(struct cfg_parser *p, struct cfg_filter *f,
 			r = cfg_filter_range(p, k->name, &f->med_min,
 					     &f->med_max);
 			break;
-		default: /* FK_LOCAL_PREF */
+		case FK_LOCAL_PREF:
 			f->local_pref_range = 1;
 			r = cfg_filter_range(p, k->name, &f->lp_min,
 					     &f->lp_max);
+			break;
+		default:
+			r = cfg_opt(p, k->name, &cfg_filter_opts[k->id], f);
 			break;
 		}
 		if (r || cfg_semi(p))
