@@ -357,6 +357,37 @@ static int cfg_merge_apis(struct cfg_parser *p, struct cfg_neighbor *n,
 	return 0;
 }
 
+#define NB_MEMBER(m)                                                           \
+	{ offsetof(struct cfg_neighbor, m),                                    \
+	  CFG_MEMBER_SIZE(struct cfg_neighbor, m) }
+
+/*
+ * The template fields a neighbor takes by a plain copy, by CF_*: where
+ * each is in struct cfg_neighbor.  The others own memory, live in the
+ * cfg_meta or set two members: they have a case in cfg_apply().
+ */
+static const struct {
+	size_t off, size;
+} cfg_plain[CF_MAX] = {
+	[CF_ROUTER_ID] = NB_MEMBER(router_id),
+	[CF_LOCAL_ADDRESS] = NB_MEMBER(local_address),
+	[CF_LOCAL_AS] = NB_MEMBER(local_as),
+	[CF_PEER_AS] = NB_MEMBER(peer_as),
+	[CF_HOLD_TIME] = NB_MEMBER(hold_time),
+	[CF_PASSIVE] = NB_MEMBER(passive),
+	[CF_LISTEN] = NB_MEMBER(listen_port),
+	[CF_CONNECT] = NB_MEMBER(connect_port),
+	[CF_MD5_IP] = NB_MEMBER(md5.ip),
+	[CF_IN_TTL] = NB_MEMBER(gtsm.min_ttl_in),
+	[CF_OUT_TTL] = NB_MEMBER(gtsm.ttl_out),
+	[CF_FAMILY] = NB_MEMBER(families),
+	[CF_ASN4] = NB_MEMBER(caps.asn4),
+	[CF_ROUTE_REFRESH] = NB_MEMBER(caps.route_refresh),
+	[CF_EXT_MESSAGE] = NB_MEMBER(caps.extended_message),
+	[CF_SYN_RATE] = NB_MEMBER(syn_rate),
+	[CF_SYN_BURST] = NB_MEMBER(syn_burst),
+};
+
 /* Take every field t sets and n does not. */
 static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 		     struct cfg_meta *m, const struct cfg_tmpl *t)
@@ -367,34 +398,16 @@ static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 		if (m->set[f].line || !t->m.set[f].line)
 			continue;
 		m->set[f] = t->m.set[f];
+		if (cfg_plain[f].size) {
+			memcpy((char *)n + cfg_plain[f].off,
+			       (const char *)s + cfg_plain[f].off,
+			       cfg_plain[f].size);
+			continue;
+		}
 		switch ((enum cfg_field)f) {
 		case CF_DESCRIPTION:
 			if (!(n->description = strdup(s->description)))
 				return cfg_oom(p);
-			break;
-		case CF_ROUTER_ID:
-			n->router_id = s->router_id;
-			break;
-		case CF_LOCAL_ADDRESS:
-			n->local_address = s->local_address;
-			break;
-		case CF_LOCAL_AS:
-			n->local_as = s->local_as;
-			break;
-		case CF_PEER_AS:
-			n->peer_as = s->peer_as;
-			break;
-		case CF_HOLD_TIME:
-			n->hold_time = s->hold_time;
-			break;
-		case CF_PASSIVE:
-			n->passive = s->passive;
-			break;
-		case CF_LISTEN:
-			n->listen_port = s->listen_port;
-			break;
-		case CF_CONNECT:
-			n->connect_port = s->connect_port;
 			break;
 		case CF_MD5_SECRET:
 			n->md5.enabled = 1;
@@ -411,15 +424,6 @@ static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 		case CF_MD5_BASE64:
 			m->md5_base64 = t->m.md5_base64;
 			break;
-		case CF_MD5_IP:
-			n->md5.ip = s->md5.ip;
-			break;
-		case CF_IN_TTL:
-			n->gtsm.min_ttl_in = s->gtsm.min_ttl_in;
-			break;
-		case CF_OUT_TTL:
-			n->gtsm.ttl_out = s->gtsm.ttl_out;
-			break;
 		case CF_TCP_AO:
 			n->tcp_ao = s->tcp_ao;
 			n->tcp_ao.secret.path = NULL;
@@ -428,27 +432,9 @@ static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 				      strdup(s->tcp_ao.secret.path)))
 				return cfg_oom(p);
 			break;
-		case CF_FAMILY:
-			n->families = s->families;
-			break;
-		case CF_ASN4:
-			n->caps.asn4 = s->caps.asn4;
-			break;
-		case CF_ROUTE_REFRESH:
-			n->caps.route_refresh = s->caps.route_refresh;
-			break;
-		case CF_EXT_MESSAGE:
-			n->caps.extended_message = s->caps.extended_message;
-			break;
 		case CF_GR:
 			n->caps.graceful_restart = s->caps.graceful_restart;
 			n->caps.gr_time = s->caps.gr_time;
-			break;
-		case CF_SYN_RATE:
-			n->syn_rate = s->syn_rate;
-			break;
-		case CF_SYN_BURST:
-			n->syn_burst = s->syn_burst;
 			break;
 		case CF_FILTER_IMPORT:
 			if (cfg_filter_copy(&n->import, &s->import))
@@ -458,8 +444,7 @@ static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 			if (cfg_filter_copy(&n->export, &s->export))
 				return cfg_oom(p);
 			break;
-		case CF_FILTER:
-		case CF_MAX:
+		default: /* a plain copy above, or CF_FILTER: nothing */
 			break;
 		}
 	}
