@@ -53,7 +53,7 @@ static int cfg_route_eq(const struct cfg_route *a, const struct cfg_route *b)
 		return 0;
 	for (size_t i = 0; i < a->next; i++)
 		if (a->ext[i] != b->ext[i])
-		return 0;
+			return 0;
 	for (size_t i = 0; i < a->as_path_len; i++)
 		if (a->as_path[i] != b->as_path[i])
 			return 0;
@@ -195,7 +195,7 @@ int config_equal(const struct config *a, const struct config *b,
 		return 0;
 	for (size_t i = 0; i < a->nplists; i++)
 		if (!cfg_plist_eq(&a->plists[i], &b->plists[i]))
-		return 0;
+			return 0;
 	/* Whether the text holds a password is about the file, and an
 	 * unused template's password does not survive printing. */
 	if (!ignore_secrets && a->inline_secrets != b->inline_secrets)
@@ -233,9 +233,9 @@ int config_equal(const struct config *a, const struct config *b,
 		if (!cfg_neighbor_eq(&a->neighbors[i], &b->neighbors[i],
 				     ignore_secrets) ||
 		    !config_filter_equal(&a->neighbors[i].import,
-				   &b->neighbors[i].import) ||
+					 &b->neighbors[i].import) ||
 		    !config_filter_equal(&a->neighbors[i].export,
-				   &b->neighbors[i].export))
+					 &b->neighbors[i].export))
 			return 0;
 	return 1;
 }
