@@ -177,9 +177,32 @@ int cfg_num(struct cfg_parser *p, const char *kw, uint32_t min, uint32_t max,
 	    uint32_t *out);
 int cfg_addr(struct cfg_parser *p, const char *kw, int host, int family,
 	     struct prefix *out);
+int cfg_bool_word(const char *s);
+int cfg_bool(struct cfg_parser *p, const char *kw, int *out);
+int cfg_enum(struct cfg_parser *p, const char *kw, const char *const *names,
+	     size_t n, const char *expect, int *out);
+int cfg_name_ok(const char *s, size_t len);
+int cfg_name(struct cfg_parser *p, const char *kw, char **out);
+int cfg_name_add(struct cfg_parser *p, struct cfg_name **names, size_t *n);
+int cfg_path(struct cfg_parser *p, const char *kw, int absolute, size_t max,
+	     char **out);
+int cfg_set_once(struct cfg_parser *p, struct cfg_pos *seen, struct cfg_pos at,
+		 const char *kw);
+/* cfg_set_once() for a neighbor or template field, in its cfg_meta */
+int cfg_mark(struct cfg_parser *p, struct cfg_meta *m, enum cfg_field f,
+	     struct cfg_pos at, const char *kw);
+int cfg_unit(struct cfg_parser *p);
+int cfg_list(struct cfg_parser *p, const char *kw,
+	     int (*item)(struct cfg_parser *, void *), void *arg);
+int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out, size_t max,
+		   size_t *outlen);
+
+/* --- lex.c: keywords of one value, as table rows -------------------------- */
+
 /*
- * A keyword whose one value goes straight into a struct member: a row of
- * a block's table (member, range) rather than a case of its own.
+ * Most of a block's keywords are one value stored in one struct member: a
+ * row of the block's table says which member and what range, where a case
+ * each repeated the same lines with other names and numbers.
  */
 enum cfg_opt_kind {
 	CO_NUM = 1, /* cfg_num() in min..max; a uint8_t, uint16_t or uint32_t */
@@ -205,43 +228,24 @@ struct cfg_opt {
 /* Read the value o describes into its member of the struct at base. */
 int cfg_opt(struct cfg_parser *p, const char *kw, const struct cfg_opt *o,
 	    void *base);
-int cfg_bool_word(const char *s);
-int cfg_bool(struct cfg_parser *p, const char *kw, int *out);
-int cfg_enum(struct cfg_parser *p, const char *kw, const char *const *names,
-	     size_t n, const char *expect, int *out);
-int cfg_name_ok(const char *s, size_t len);
-int cfg_name(struct cfg_parser *p, const char *kw, char **out);
-int cfg_name_add(struct cfg_parser *p, struct cfg_name **names, size_t *n);
-int cfg_path(struct cfg_parser *p, const char *kw, int absolute, size_t max,
-	     char **out);
-int cfg_set_once(struct cfg_parser *p, struct cfg_pos *seen, struct cfg_pos at,
-		 const char *kw);
-/* cfg_set_once() for a neighbor or template field, in its cfg_meta */
-int cfg_mark(struct cfg_parser *p, struct cfg_meta *m, enum cfg_field f,
-	     struct cfg_pos at, const char *kw);
-int cfg_unit(struct cfg_parser *p);
-int cfg_list(struct cfg_parser *p, const char *kw,
-	     int (*item)(struct cfg_parser *, void *), void *arg);
-int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out, size_t max,
-		   size_t *outlen);
 
 /* --- tables the parser and the printer share ------------------------------ */
 
-/* Array sizes are given here so the printer can count them; a definition
- * with another number of entries does not compile. */
-extern const char *const cfg_origin_names[CFG_ORIGIN_INCOMPLETE + 1];
+/* Each defined beside its parser, with its count (cfg_n...) for the files
+ * that do not see the definition. */
+extern const char *const cfg_origin_names[]; /* by enum cfg_origin */
 
 struct cfg_wk_comm {
 	const char *name;
 	uint32_t value;
 };
 
-#define CFG_WK_COMMS 9
-extern const struct cfg_wk_comm cfg_wk_comms[CFG_WK_COMMS];
+extern const struct cfg_wk_comm cfg_wk_comms[];
+extern const size_t cfg_nwk_comms;
 
 /* api receive/send message kinds, in the order they are printed */
-#define CFG_API_MSG_KINDS 8
-extern const struct cfg_kw cfg_api_msg_kws[CFG_API_MSG_KINDS];
+extern const struct cfg_kw cfg_api_msg_kws[];
+extern const size_t cfg_napi_msg_kws;
 
 /* process limits { }: each a uint32_t of struct cfg_process */
 struct cfg_limit {
@@ -250,8 +254,8 @@ struct cfg_limit {
 	size_t off;
 };
 
-#define CFG_LIMITS 6
-extern const struct cfg_limit cfg_limits[CFG_LIMITS];
+extern const struct cfg_limit cfg_limits[];
+extern const size_t cfg_nlimits;
 #define CFG_LIMIT(pr, i) ((uint32_t *)((char *)(pr) + cfg_limits[i].off))
 
 /* --- the block parsers ---------------------------------------------------- */
@@ -279,7 +283,8 @@ enum {
 	GK_MAX
 };
 
-extern const struct cfg_kw cfg_guard_kws[GK_MAX];
+extern const struct cfg_kw cfg_guard_kws[];
+extern const size_t cfg_nguard_kws;
 
 /* parse_routes.c: route PREFIX ...; after its keyword, filter's body
  * after its '{' */

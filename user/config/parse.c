@@ -44,6 +44,7 @@ const struct cfg_limit cfg_limits[] = {
 	{ "burst", CFG_PROC_BURST_DEFAULT,
 	  offsetof(struct cfg_process, burst) },
 };
+const size_t cfg_nlimits = CFG_ARRAY_SIZE(cfg_limits);
 
 static void cfg_limits_default(struct cfg_process *pr)
 {
@@ -316,9 +317,8 @@ static int cfg_guard(struct cfg_parser *p, struct cfg_pos open)
 	char *dir = NULL;
 	int r, e = 0;
 
-	while (!(r = cfg_block_kw(p, cfg_guard_kws,
-				  CFG_ARRAY_SIZE(cfg_guard_kws), "guard block",
-				  open, &k, &at))) {
+	while (!(r = cfg_block_kw(p, cfg_guard_kws, cfg_nguard_kws,
+				  "guard block", open, &k, &at))) {
 		/* interface and allow add up; the rest is set once. */
 		if (k->id != GK_INTERFACE && k->id != GK_ALLOW &&
 		    cfg_set_once(p, &seen[k->id], at, k->name))

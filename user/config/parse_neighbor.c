@@ -357,6 +357,7 @@ const struct cfg_kw cfg_api_msg_kws[] = {
 	{ "keepalive", CFG_API_KEEPALIVE },
 	{ "refresh", CFG_API_REFRESH },
 };
+const size_t cfg_napi_msg_kws = CFG_ARRAY_SIZE(cfg_api_msg_kws);
 
 static int cfg_api_dir(struct cfg_parser *p, unsigned int *bits,
 		       const char *what, struct cfg_pos open)
@@ -474,6 +475,7 @@ const struct cfg_kw cfg_guard_kws[] = {
 	{ "allow", GK_ALLOW },	       { "port", GK_PORT },
 	{ "pin-dir", GK_PIN_DIR },     { "on-exit", GK_ON_EXIT },
 };
+const size_t cfg_nguard_kws = CFG_ARRAY_SIZE(cfg_guard_kws);
 
 static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
 			      struct cfg_meta *m, struct cfg_pos open)

@@ -30,6 +30,7 @@ const struct cfg_wk_comm cfg_wk_comms[] = {
 	{ "llgr-stale", 0xFFFF0006 },
 	{ "no-llgr", 0xFFFF0007 },
 };
+const size_t cfg_nwk_comms = CFG_ARRAY_SIZE(cfg_wk_comms);
 
 static int cfg_item_asn(struct cfg_parser *p, void *arg)
 {

@@ -47,7 +47,7 @@ static void cfg_print_word(FILE *f, const char *s)
 
 static void cfg_print_comm(FILE *f, uint32_t c)
 {
-	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_wk_comms); i++)
+	for (size_t i = 0; i < cfg_nwk_comms; i++)
 		if (cfg_wk_comms[i].value == c) {
 			fputs(cfg_wk_comms[i].name, f);
 			return;
@@ -96,7 +96,7 @@ static void cfg_print_api_dir(FILE *f, const char *what, unsigned int bits)
 	if (!bits)
 		return;
 	fprintf(f, "\t\t%s {\n", what);
-	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_api_msg_kws); i++)
+	for (size_t i = 0; i < cfg_napi_msg_kws; i++)
 		if (bits & (unsigned int)cfg_api_msg_kws[i].id)
 			fprintf(f, "\t\t\t%s;\n", cfg_api_msg_kws[i].name);
 	fputs("\t\t}\n", f);
@@ -341,7 +341,7 @@ void config_print(FILE *f, const struct config *c)
 			pr->encoder == CFG_ENC_JSON ? "json" : "text",
 			pr->respawn ? "true" : "false");
 		fputs("\tlimits {\n", f);
-		for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_limits); k++)
+		for (size_t k = 0; k < cfg_nlimits; k++)
 			fprintf(f, "\t\t%s %u;\n", cfg_limits[k].name,
 				*CFG_LIMIT(pr, k));
 		fputs("\t}\n}\n", f);
