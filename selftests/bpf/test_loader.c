@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * CUnit tests of the guard loader (user/guard.c) against the real kernel:
+ * CUnit tests of the guard loader (user/guard/guard.c) against the real kernel:
  * pins, policy changes that keep counters, the allowlist diff, range flags,
  * refusals, and attachment (native, generic, tc, atomic replacement,
  * foreign XDP programs, detach, unload).

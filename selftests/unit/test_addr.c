@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests for user/addr.c: addresses and prefixes as operators type
+/* Unit tests for user/lib/addr.c: addresses and prefixes as operators type
  * them.  Every refusal must name the problem. */
 #include <arpa/inet.h>
 #include <string.h>

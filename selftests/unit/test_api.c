@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests for user/api.c: every ExaBGP text API command form, the
+/* Unit tests for user/api/api.c: every ExaBGP text API command form, the
  * attribute encodings against hand-computed values, and a table of
  * malformed lines that must be refused with a message, because whatever
  * this parser lets through is put on the wire. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests for user/api_json.c: the ExaBGP 4 JSON and text events, field
+ * Unit tests for user/api/api_json.c: the ExaBGP 4 JSON and text events, field
  * by field, from hand-built messages.  Scripts written for ExaBGP match on
  * these strings, so the exact spelling is what is asserted; every JSON
  * event is also run through a small validating parser.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of the BGP wire codec (user/bgp_buf.c, user/bgp_wire.c):
+ * Unit tests of the BGP wire codec (user/lib/bgp_buf.c, user/bgp/bgp_msg.c, bgp_open.c, bgp_wire.c):
  * byte vectors hand-checked against RFC 4271 §4 (header, OPEN, UPDATE,
  * NOTIFICATION, KEEPALIVE), RFC 5492/4760/6793/8654/4724/9072
  * capabilities, RFC 2918/7313 ROUTE-REFRESH, RFC 9003 shutdown

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests for user/config.c and user/secfile.c: every construct into its
+ * Unit tests for user/config/ and user/lib/secfile.c: every construct into its
  * fields, every refusal with its exact file:line:col message, template
  * inheritance, print/parse round trips over the shipped configs, secret
  * masking, the guard allowlist a config asks for, and the file checks that

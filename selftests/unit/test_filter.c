@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests for user/filter.c: every rule at its edges, the refusal texts
+/* Unit tests for user/bgp/filter.c: every rule at its edges, the refusal texts
  * an operator reads in the audit log, the rule order, RFC 8212, and the
  * bogon table checked entry by entry against a plain bit-by-bit scan,
  * because a wrong filter silently leaks or drops routes. */

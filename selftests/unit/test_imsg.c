@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of the parent<->engine boundary (user/imsg.c): framing over a
+ * Unit tests of the parent<->engine boundary (user/daemon/imsg.c): framing over a
  * SOCK_SEQPACKET pair, descriptors, and imsg_check() refusing the wrong
  * direction, the wrong length, a missing or extra descriptor, unknown types
  * and truncated datagrams.

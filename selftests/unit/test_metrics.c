@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of user/metrics.c: the Prometheus text (names, label escaping,
+ * Unit tests of user/daemon/metrics.c: the Prometheus text (names, label escaping,
  * HELP and TYPE once per family and before its samples, counters ending in
  * _total), the engine's and the guard's families with their values, the
  * parent's chunks put together, the HTTP request head parser, the HTTP

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests for user/plist.c: prefix-list semantics (ge/le defaults and
+/* Unit tests for user/lib/plist.c: prefix-list semantics (ge/le defaults and
  * bounds), refusals that name the rule, and the tables checked against a
  * brute-force scan, because a wrong filter silently leaks or drops routes. */
 #include <arpa/inet.h>

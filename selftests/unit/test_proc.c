@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of the API process starter (user/proc.c): real children,
+ * Unit tests of the API process starter (user/daemon/proc.c): real children,
  * started as user nobody (needs root), talked to over the socket they get
  * as stdin/stdout.  Checks the uid, the clean environment, the rlimits, the
  * descriptors a child holds (0, 1, 2 only), exit 127 for a program that

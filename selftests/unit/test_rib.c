@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Unit tests of user/rib.c: attribute interning (one copy per distinct
+ * Unit tests of user/bgp/rib.c: attribute interning (one copy per distinct
  * set, reference counts, ids reused) and the Adj-RIB-In tables checked
  * against a reference over random adds, replaces and deletes, including
  * the backward-shift deletion that keeps probe chains whole.

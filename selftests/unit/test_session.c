@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The session FSM (user/session.c, RFC 4271 §8) driven event by event:
+ * The session FSM (user/bgp/session*.c, RFC 4271 §8) driven event by event:
  * no network, no real time.  The engine's end of a connection is one end
  * of a socketpair handed in with sessions_adopt(); the test plays the
  * peer on the other end with messages built by the codec, and moves a

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Tests of user/tcpsec.c against the kernel, in a network namespace of the
+ * Tests of user/bgp/tcpsec.c against the kernel, in a network namespace of the
  * test's own (unshare(CLONE_NEWNET): only its loopback, gone at exit):
  *   - TCP-MD5 (RFC 2385): matching keys connect; a wrong key or none does
  *     not (the SYN is dropped, so the connect times out);
