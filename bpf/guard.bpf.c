@@ -8,11 +8,17 @@
  * setting), in this order:
  *   1. source in neither the exact allowlist nor an allowed range -> drop
  *      NOT_ALLOWED;
- *   2. the source's policy asks for GTSM (RFC 5082 §3) and the TTL / hop
+ *   2. the entry is bound to interfaces and the packet arrived on another
+ *      -> drop WRONG_IFACE; bound to a MAC and the Ethernet source differs
+ *      -> drop WRONG_MAC; requires TCP-MD5 (RFC 2385) or TCP-AO (RFC 5925)
+ *      and a SYN lacks the option -> drop NO_MD5 / NO_AO.  These come
+ *      before the entry's counters and bucket: a packet failing them is a
+ *      spoofer's, and must not spend the real peer's SYN budget;
+ *   3. the source's policy asks for GTSM (RFC 5082 §3) and the TTL / hop
  *      limit is below its min-ttl -> drop TTL;
- *   3. SYN without ACK over the source's bucket or the global one -> drop
+ *   4. SYN without ACK over the source's bucket or the global one -> drop
  *      SYN_RATE;
- *   4. pass.
+ *   5. pass.
  * Parse-level drop: a first fragment too short to hold the TCP header
  * (RFC 1858 §3.1, "tiny fragment"), or an IPv6 header chain longer than we
  * walk (it could hide a TCP header from us but not from the stack) -> drop
@@ -117,6 +123,12 @@ struct {
 #define TCP_FLAG_SYN 0x02
 #define TCP_FLAG_ACK 0x10
 
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_MD5 19 /* RFC 2385 §3.0 */
+#define TCPOPT_AO 29  /* RFC 5925 §2.2 */
+#define TCP_OPTS_MAX 40 /* RFC 9293 §3.1: data offset 15 words, 20 fixed */
+
 struct vlan_hdr {
 	__be16 tci;
 	__be16 encap_proto;
@@ -138,6 +150,7 @@ enum verdict { V_PASS, V_DROP };
 
 /* What the parser found for a guarded packet. */
 struct pkt {
+	const __u8 *smac;  /* into the packet: the Ethernet source */
 	const void *saddr; /* into the packet: 4 or 16 bytes */
 	const void *daddr;
 	__u16 sport, dport;
@@ -223,8 +236,114 @@ static __always_inline void emit_event(struct bgps_stats *st,
 		__builtin_memcpy(e->saddr, p->saddr, 4);
 		__builtin_memcpy(e->daddr, p->daddr, 4);
 	}
+	if (p->smac && (const void *)(p->smac + 6) <= data_end)
+		__builtin_memcpy(e->smac, p->smac, 6);
+	else
+		__builtin_memset(e->smac, 0, 6);
+	e->pad2 = 0;
 	st->events_sent++;
 	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int iface_bound_ok(const struct bgps_policy *pol,
+					  __u32 ifindex)
+{
+#pragma unroll
+	for (int i = 0; i < BGPS_POLICY_IFACES; i++)
+		if (pol->ifindex[i] && pol->ifindex[i] == ifindex)
+			return 1;
+	return 0;
+}
+
+/* Three 16-bit compares: the Ethernet source sits at offset 6, so wider
+ * loads would be unaligned. */
+static __always_inline int mac_eq(const __u8 *smac, const __u8 *want)
+{
+	const __u16 *a = (const __u16 *)smac, *b = (const __u16 *)want;
+
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2];
+}
+
+/*
+ * Which of TCP-MD5 and TCP-AO a segment's options hold (BGPS_PF_MD5 /
+ * BGPS_PF_AO bits).  RFC 9293 §3.2: kinds 0 (end) and 1 (no-op) are one
+ * byte, every other option is kind, length (counting both), data.  An
+ * option counts once its length byte is read and says it fits in the
+ * option space, as the kernel's own parser (tcp_parse_options) demands; a
+ * length below 2 is malformed and ends the walk, as it ends the kernel's.
+ * The walk is a bounded loop (5.3+ verifiers accept them) of at most 40
+ * steps, one option each.
+ *
+ * It is a global function, verified once on its own (5.6+): inlined, the
+ * verifier would walk the 40 steps again for every way the parser can
+ * reach it (each VLAN depth, IPv4 options, IPv6 extension chain) and give
+ * up at a million instructions.  Global functions get the context and
+ * scalars only, so each entry point has its own, reading the packet from
+ * its context at the TCP header's offset.
+ */
+static __always_inline __u16 tcp_auth_walk(const __u8 *data,
+					   const void *data_end, __u32 off)
+{
+	const struct tcphdr *tcp;
+	const __u8 *opts;
+	__u32 end, i = 0;
+	__u16 found = 0;
+
+	if (off > TC_PULL_LEN)
+		return 0;
+	tcp = (const struct tcphdr *)(data + off);
+	if ((const void *)(tcp + 1) > data_end)
+		return 0;
+	opts = (const __u8 *)(tcp + 1);
+	end = tcp->doff * 4;
+	if (end <= sizeof(*tcp))
+		return 0;
+	end -= sizeof(*tcp);
+	/* every step consumes at least one byte: 40 steps cover the space */
+	for (int n = 0; n < TCP_OPTS_MAX; n++) {
+		const __u8 *o;
+		__u8 kind, len;
+
+		if (i >= end)
+			break;
+		/* A no-op (i < end <= 40) that gives every offset reached
+		 * through an option length the same range, so the verifier's
+		 * states for them coincide and it prunes. */
+		i &= 0x3f;
+		o = opts + i;
+		if ((const void *)(o + 1) > data_end)
+			break;
+		kind = o[0];
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if ((const void *)(o + 2) > data_end)
+			break;
+		len = o[1];
+		if (len < 2 || len > end - i)
+			break;
+		if (kind == TCPOPT_MD5)
+			found |= BGPS_PF_MD5;
+		else if (kind == TCPOPT_AO)
+			found |= BGPS_PF_AO;
+		i += len;
+	}
+	return found;
+}
+
+__noinline int bgps_tcp_auth_xdp(struct xdp_md *ctx, __u32 off)
+{
+	return tcp_auth_walk((const __u8 *)(long)ctx->data,
+			     (const void *)(long)ctx->data_end, off);
+}
+
+__noinline int bgps_tcp_auth_tc(struct __sk_buff *skb, __u32 off)
+{
+	return tcp_auth_walk((const __u8 *)(long)skb->data,
+			     (const void *)(long)skb->data_end, off);
 }
 
 /*
@@ -232,7 +351,8 @@ static __always_inline void emit_event(struct bgps_stats *st,
  * more than we can see: a header chain cut short there is not a truncated
  * packet (which the stack would discard) but one we cannot judge.
  */
-static __always_inline enum verdict guard_verdict(void *data, void *data_end,
+static __always_inline enum verdict guard_verdict(void *ctx, void *data,
+						  void *data_end,
 						  __u32 ifindex, __u32 len,
 						  int nonlinear, __u8 ef)
 {
@@ -247,6 +367,7 @@ static __always_inline enum verdict guard_verdict(void *data, void *data_end,
 	int more_frags = 0;
 	__u32 l4_len = 0;
 	__u64 now = 0;
+	__u16 pf;
 	__u8 reason;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
@@ -262,6 +383,7 @@ static __always_inline enum verdict guard_verdict(void *data, void *data_end,
 		if ((void *)(eth + 1) > data_end)
 			return V_PASS;
 		proto = eth->h_proto;
+		p.smac = eth->h_source;
 		cur = (void *)(eth + 1);
 	}
 	/* Up to two tags: 802.1Q, or 802.1ad outer + 802.1Q inner (QinQ). */
@@ -454,22 +576,57 @@ not_exact:
 		reason = BGPS_R_NOT_ALLOWED;
 		goto drop;
 	}
+
+	/* 2. bindings: is this really the peer, or someone using its
+	 * address?  Nothing is counted against the entry before they pass. */
+	pf = peer->policy.flags;
+	if (pf & (BGPS_PF_IFACE | BGPS_PF_MAC | BGPS_PF_MD5 | BGPS_PF_AO)) {
+		if ((pf & BGPS_PF_IFACE) &&
+		    !iface_bound_ok(&peer->policy, ifindex)) {
+			reason = BGPS_R_WRONG_IFACE;
+			goto drop;
+		}
+		if ((pf & BGPS_PF_MAC) && !mac_eq(p.smac, peer->policy.mac)) {
+			reason = BGPS_R_WRONG_MAC;
+			goto drop;
+		}
+		/* Only a SYN opens a connection and spends the bucket; the
+		 * kernel checks the signature of every segment itself. */
+		if ((pf & (BGPS_PF_MD5 | BGPS_PF_AO)) &&
+		    (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) ==
+			    TCP_FLAG_SYN) {
+			__u32 off = (const void *)tcp - data;
+			__u16 has = ef & BGPS_EF_TC
+					    ? bgps_tcp_auth_tc(ctx, off)
+					    : bgps_tcp_auth_xdp(ctx, off);
+
+			if ((pf & BGPS_PF_MD5) && !(has & BGPS_PF_MD5)) {
+				reason = BGPS_R_NO_MD5;
+				goto drop;
+			}
+			if ((pf & BGPS_PF_AO) && !(has & BGPS_PF_AO)) {
+				reason = BGPS_R_NO_AO;
+				goto drop;
+			}
+		}
+	}
+
 	/* Plain adds, not atomics: one peer's session is one flow, handled
 	 * by one CPU at a time; a lost count under concurrency is cheaper
 	 * than a locked add on every packet. */
 	peer->packets++;
 	peer->bytes += len;
 
-	/* 2. GTSM, RFC 5082 §3: below min-ttl cannot be from a peer at the
+	/* 3. GTSM, RFC 5082 §3: below min-ttl cannot be from a peer at the
 	 * configured distance. */
-	if ((peer->policy.flags & BGPS_PF_GTSM) &&
+	if ((pf & BGPS_PF_GTSM) &&
 	    p.ttl < peer->policy.min_ttl) {
 		peer->drop_ttl++;
 		reason = BGPS_R_TTL;
 		goto drop;
 	}
 
-	/* 3. A SYN opens a connection (and costs a socket lookup and maybe a
+	/* 4. A SYN opens a connection (and costs a socket lookup and maybe a
 	 * SYN cookie); SYN-ACK answers ours and is not limited. */
 	if ((p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
 		__u32 rate = peer->policy.syn_rate;
@@ -526,7 +683,7 @@ int bgps_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	return guard_verdict(data, data_end, ctx->ingress_ifindex,
+	return guard_verdict(ctx, data, data_end, ctx->ingress_ifindex,
 			     data_end - data, 0, 0) == V_DROP ? XDP_DROP
 							     : XDP_PASS;
 }
@@ -546,7 +703,7 @@ int bgps_tc(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 		linear = data_end - data;
 	}
-	return guard_verdict(data, data_end, skb->ifindex, skb->len,
+	return guard_verdict(skb, data, data_end, skb->ifindex, skb->len,
 			     linear < skb->len, BGPS_EF_TC) == V_DROP
 		       ? TC_ACT_SHOT
 		       : TC_ACT_OK;

@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-#define BGPS_ABI_VERSION 1
+#define BGPS_ABI_VERSION 2
 
 /* Pinned object names, relative to the pin folder (default below). */
 #define BGPS_PIN_DIR_DEFAULT "/sys/fs/bpf/bgpshield"
@@ -60,7 +60,14 @@ enum bgps_reason {
 	BGPS_R_MALFORMED = 4,	/* RFC 1858 tiny first fragment, or headers
 				 * the guard cannot see past (too many IPv6
 				 * extension headers, non-linear skb) */
-	BGPS_R_MAX = 5,
+	BGPS_R_WRONG_IFACE = 5, /* an allowed source on an interface its entry
+				 * is not bound to */
+	BGPS_R_WRONG_MAC = 6,	/* an allowed source from another source MAC
+				 * than its entry's */
+	BGPS_R_NO_MD5 = 7,	/* SYN without the TCP-MD5 option (RFC 2385)
+				 * from a source whose entry requires it */
+	BGPS_R_NO_AO = 8,	/* SYN without the TCP-AO option (RFC 5925) */
+	BGPS_R_MAX = 9,
 };
 
 /* settings.mode */
@@ -113,17 +120,33 @@ struct bgps_settings {
 };
 
 /* Peer policy flags */
-#define BGPS_PF_GTSM 0x1 /* enforce min_ttl (RFC 5082) */
+#define BGPS_PF_GTSM 0x1  /* enforce min_ttl (RFC 5082) */
+#define BGPS_PF_IFACE 0x2 /* packets arrive only on ifindex[] */
+#define BGPS_PF_MAC 0x4	  /* Ethernet source must be mac[] */
+#define BGPS_PF_MD5 0x8	  /* a SYN must carry TCP-MD5 (RFC 2385, kind 19) */
+#define BGPS_PF_AO 0x10	  /* a SYN must carry TCP-AO (RFC 5925, kind 29) */
 
-/* Policy part of a peer or range entry: written by userspace. */
+/* Interfaces one entry may be bound to: the route's device and, for a VLAN
+ * or other stacked device, the lower device the guard is attached to. */
+#define BGPS_POLICY_IFACES 4
+
+/*
+ * Policy part of a peer or range entry: written by userspace.  The binding
+ * checks (interface, MAC, TCP-MD5/AO presence) come before anything is
+ * counted against the entry: a packet that fails them is not the peer's.
+ */
 struct bgps_policy {
-	__u8 flags;	/* BGPS_PF_* */
+	__u16 flags;	/* BGPS_PF_* */
 	__u8 min_ttl;	/* with BGPS_PF_GTSM; 255 = directly connected */
-	__u16 pad;
+	__u8 pad;
+	__u8 mac[6];	/* with BGPS_PF_MAC: the peer's source MAC */
+	__u16 pad2;
+	__u32 ifindex[BGPS_POLICY_IFACES]; /* with BGPS_PF_IFACE; 0: unused */
 	__u32 syn_rate; /* this source's SYNs per second; 0 = no own bucket */
 	__u32 syn_burst;
 	__u32 syn_interval_ns; /* 1e9 / syn_rate, set by userspace so the
 				* program never divides; 0: it divides */
+	__u32 pad3;
 };
 
 /*
@@ -174,6 +197,10 @@ struct bgps_stats {
 	__u64 ttl;	  /* BGPS_R_TTL */
 	__u64 syn_rate;	  /* BGPS_R_SYN_RATE */
 	__u64 malformed;  /* BGPS_R_MALFORMED */
+	__u64 wrong_iface; /* BGPS_R_WRONG_IFACE */
+	__u64 wrong_mac;  /* BGPS_R_WRONG_MAC */
+	__u64 no_md5;	  /* BGPS_R_NO_MD5 */
+	__u64 no_ao;	  /* BGPS_R_NO_AO */
 	__u64 monitor_passed; /* would-drop verdicts passed in monitor mode */
 	__u64 events_sent;
 	__u64 events_suppressed; /* over the event bucket */
@@ -206,6 +233,8 @@ struct bgps_event {
 	__u32 suppressed; /* events this CPU suppressed before this one */
 	__u8 saddr[16]; /* IPv4 uses the first 4 bytes */
 	__u8 daddr[16];
+	__u8 smac[6];	/* Ethernet source of the frame */
+	__u16 pad2;
 };
 
 /* Attachment modes, for map "ifaces" and the CLI. */

@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
@@ -53,6 +54,16 @@
 #define P_BUCKET "10.0.0.2"  /* GTSM 255, bucket that admits all */
 #define P_EXHAUST "10.0.0.3" /* GTSM 255, rate 1 burst 1 */
 #define P_STRANGER "192.0.2.1"
+/* The same policies bound to lo (where test_run delivers) and to the
+ * frames' source MAC: the binding's cost on the paths that pass it. */
+#define PB_GTSM "10.0.1.1"
+#define PB_BUCKET "10.0.1.2"
+#define PB_EXHAUST "10.0.1.3"
+#define PB_MD5 "10.0.1.4"	/* bound, TCP-MD5 required, admits all */
+#define PB_WRONGIF "10.0.1.5"	/* bound to an interface that is not lo */
+#define PB_WRONGMAC "10.0.1.6" /* bound to another MAC */
+#define PB6_GTSM "2001:db8:1::1"
+#define PB6_BUCKET "2001:db8:1::2"
 #define P6_GTSM "2001:db8::1"
 #define P6_BUCKET "2001:db8::2"
 #define P6_EXHAUST "2001:db8::3"
@@ -75,6 +86,9 @@ enum expect {
 	E_NOT_ALLOWED,
 	E_TTL,
 	E_SYN_RATE,
+	E_WRONG_IFACE,
+	E_WRONG_MAC,
+	E_NO_MD5,
 	E_FLOOR,
 };
 
@@ -88,6 +102,8 @@ struct path {
 	__u32 global_rate; /* settings.syn_rate for this path */
 	enum expect expect;
 	int target;
+	int md5opt; /* the SYN carries a TCP-MD5 option (NOP NOP 19 18 ...) */
+	const char *pair; /* the same path without the binding */
 	/* filled in */
 	unsigned char pkt[128];
 	__u32 len;
@@ -102,6 +118,13 @@ struct path {
 	{                                                                      \
 		.name = n, .family = fam, .src = s, .ttl = t, .flags = f,      \
 		.dport = dp, .global_rate = gr, .expect = e, .target = tg,     \
+	}
+
+#define PATHB(pr, n, fam, s, t, f, dp, gr, e, tg)                              \
+	{                                                                      \
+		.name = n, .family = fam, .src = s, .ttl = t, .flags = f,      \
+		.dport = dp, .global_rate = gr, .expect = e, .target = tg,     \
+		.pair = pr,                                                    \
 	}
 
 static struct path paths[] = {
@@ -133,6 +156,33 @@ static struct path paths[] = {
 	     E_SYN_RATE, TARGET_NS),
 	PATH("v6 non-179 pass", 6, P6_STRANGER, 64, F_SYN, 22, 0,
 	     E_PASS_UNGUARDED, TARGET_NS),
+	/* issue 12: the same paths with the entry bound to interface and
+	 * MAC, then the new drops; "md5" paths carry the option */
+	PATHB("v4 pass allowed ACK", "v4 pass allowed ACK [bound]", 4, PB_GTSM, 255, F_ACK, 179, 0,
+	     E_PASS_GUARDED, TARGET_NS),
+	PATHB("v4 drop low TTL (GTSM)", "v4 drop low TTL [bound]", 4, PB_GTSM, 254, F_ACK, 179, 0, E_TTL,
+	     TARGET_NS),
+	PATHB("v4 SYN through peer bucket", "v4 SYN through bucket [bound]", 4, PB_BUCKET, 255, F_SYN, 179, 0,
+	     E_PASS_GUARDED, TARGET_SYN_NS),
+	PATHB("v4 SYN over peer bucket", "v4 SYN over bucket [bound]", 4, PB_EXHAUST, 255, F_SYN, 179, 0,
+	     E_SYN_RATE, TARGET_NS),
+	PATHB("v6 pass allowed ACK", "v6 pass allowed ACK [bound]", 6, PB6_GTSM, 255, F_ACK, 179, 0,
+	     E_PASS_GUARDED, TARGET_NS),
+	PATHB("v6 SYN through peer bucket", "v6 SYN through bucket [bound]", 6, PB6_BUCKET, 255, F_SYN, 179,
+	     0, E_PASS_GUARDED, TARGET_SYN_NS),
+	{ .name = "v4 SYN+MD5 opt through bucket", .family = 4,
+	  .src = P_BUCKET, .ttl = 255, .flags = F_SYN, .dport = 179,
+	  .expect = E_PASS_GUARDED, .target = TARGET_SYN_NS, .md5opt = 1 },
+	{ .name = "v4 SYN+MD5 through bucket [md5]", .family = 4,
+	  .pair = "v4 SYN+MD5 opt through bucket",
+	  .src = PB_MD5, .ttl = 255, .flags = F_SYN, .dport = 179,
+	  .expect = E_PASS_GUARDED, .target = TARGET_SYN_NS, .md5opt = 1 },
+	PATH("v4 drop SYN without MD5 [md5]", 4, PB_MD5, 255, F_SYN, 179, 0,
+	     E_NO_MD5, TARGET_NS),
+	PATH("v4 drop wrong interface", 4, PB_WRONGIF, 255, F_SYN, 179, 0,
+	     E_WRONG_IFACE, TARGET_NS),
+	PATH("v4 drop wrong MAC", 4, PB_WRONGMAC, 255, F_SYN, 179, 0,
+	     E_WRONG_MAC, TARGET_NS),
 };
 
 #define N_PATHS (sizeof(paths) / sizeof(paths[0]))
@@ -178,19 +228,49 @@ static void build_pkt(struct path *p)
 	b[off + 13] = p->flags;
 	tcp->window = htons(64240);
 	off += sizeof(*tcp);
+	if (p->md5opt) {
+		/* where Linux puts it (RFC 2385 §3.0: kind 19, length 18) */
+		static const unsigned char md5[20] = {1, 1, 19, 18};
+
+		memcpy(b + off, md5, sizeof(md5));
+		off += sizeof(md5);
+		tcp->doff += sizeof(md5) / 4;
+	}
+	if (p->family == 4)
+		((struct iphdr *)(b + sizeof(*eth)))->tot_len =
+			htons(off - sizeof(*eth));
+	else
+		((struct ipv6hdr *)(b + sizeof(*eth)))->payload_len =
+			htons(off - sizeof(*eth) - sizeof(struct ipv6hdr));
 	/* An Ethernet frame is at least 60 bytes before the FCS. */
 	p->len = off < 60 ? 60 : off;
 }
 
-static int add_peer(struct guard_bpf *skel, int family, const char *addr,
-		    __u32 rate, __u32 burst)
+/* How an entry is bound, for add_peer(). */
+enum bind { B_NONE, B_LO, B_LO_MD5, B_OTHER_IF, B_OTHER_MAC };
+
+static int add_peer_bound(struct guard_bpf *skel, int family,
+			  const char *addr, __u32 rate, __u32 burst,
+			  enum bind bind)
 {
+	static const __u8 frame_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
+	static const __u8 other_mac[6] = {0x02, 0, 0, 0, 0, 0x66};
+	unsigned int lo = if_nametoindex("lo");
 	struct bgps_peer v = {
 		.policy = {.flags = BGPS_PF_GTSM,
 			   .min_ttl = 255,
 			   .syn_rate = rate,
 			   .syn_burst = burst},
 	};
+
+	if (bind != B_NONE) {
+		v.policy.flags |= BGPS_PF_IFACE | BGPS_PF_MAC;
+		v.policy.ifindex[0] = bind == B_OTHER_IF ? lo + 1000 : lo;
+		memcpy(v.policy.mac, bind == B_OTHER_MAC ? other_mac : frame_mac,
+		       6);
+		if (bind == B_LO_MD5)
+			v.policy.flags |= BGPS_PF_MD5;
+	}
 	unsigned char key[16];
 	int fd;
 
@@ -206,6 +286,12 @@ static int add_peer(struct guard_bpf *skel, int family, const char *addr,
 		return -1;
 	}
 	return 0;
+}
+
+static int add_peer(struct guard_bpf *skel, int family, const char *addr,
+		    __u32 rate, __u32 burst)
+{
+	return add_peer_bound(skel, family, addr, rate, burst, B_NONE);
 }
 
 /* Events per second per CPU, as production sets it; --event-rate 0 shows
@@ -252,6 +338,9 @@ static int read_stats(struct guard_bpf *skel, struct bgps_stats *sum)
 		sum->not_allowed += v[i].not_allowed;
 		sum->ttl += v[i].ttl;
 		sum->syn_rate += v[i].syn_rate;
+		sum->wrong_iface += v[i].wrong_iface;
+		sum->wrong_mac += v[i].wrong_mac;
+		sum->no_md5 += v[i].no_md5;
 	}
 	free(v);
 	return err;
@@ -283,6 +372,13 @@ static int verdict_ok(const struct path *p, __u32 retval,
 		       b->not_allowed - a->not_allowed == n;
 	case E_TTL:
 		return retval == XDP_DROP && b->ttl - a->ttl == n;
+	case E_WRONG_IFACE:
+		return retval == XDP_DROP &&
+		       b->wrong_iface - a->wrong_iface == n;
+	case E_WRONG_MAC:
+		return retval == XDP_DROP && b->wrong_mac - a->wrong_mac == n;
+	case E_NO_MD5:
+		return retval == XDP_DROP && b->no_md5 - a->no_md5 == n;
 	case E_SYN_RATE:
 		/* Rate 1/s refills a token each second of the run: allow
 		 * those few admitted SYNs. */
@@ -464,7 +560,16 @@ int main(int argc, char **argv)
 	    add_peer(skel, 4, P_EXHAUST, 1, 1) ||
 	    add_peer(skel, 6, P6_GTSM, 0, 0) ||
 	    add_peer(skel, 6, P6_BUCKET, ADMIT_RATE, ADMIT_BURST) ||
-	    add_peer(skel, 6, P6_EXHAUST, 1, 1))
+	    add_peer(skel, 6, P6_EXHAUST, 1, 1) ||
+	    add_peer_bound(skel, 4, PB_GTSM, 0, 0, B_LO) ||
+	    add_peer_bound(skel, 4, PB_BUCKET, ADMIT_RATE, ADMIT_BURST, B_LO) ||
+	    add_peer_bound(skel, 4, PB_EXHAUST, 1, 1, B_LO) ||
+	    add_peer_bound(skel, 4, PB_MD5, ADMIT_RATE, ADMIT_BURST,
+			   B_LO_MD5) ||
+	    add_peer_bound(skel, 4, PB_WRONGIF, 0, 0, B_OTHER_IF) ||
+	    add_peer_bound(skel, 4, PB_WRONGMAC, 0, 0, B_OTHER_MAC) ||
+	    add_peer_bound(skel, 6, PB6_GTSM, 0, 0, B_LO) ||
+	    add_peer_bound(skel, 6, PB6_BUCKET, ADMIT_RATE, ADMIT_BURST, B_LO))
 		goto out;
 
 	for (i = 0; i < N_PATHS; i++) {
@@ -501,7 +606,7 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
-	printf("\n%-31s %7s %5s %5s %8s %7s  %s\n", "path", "median", "min",
+	printf("\n%-34s %7s %5s %5s %8s %7s  %s\n", "path", "median", "min",
 	       "max", "x floor", "target", "verdict");
 	for (i = 0; i < N_PATHS; i++) {
 		struct path *p = &paths[i];
@@ -513,7 +618,7 @@ int main(int argc, char **argv)
 			floor_med = med;
 		if (p->target)
 			snprintf(tgt, sizeof(tgt), "<=%d", p->target);
-		printf("%-31s %7.1f %5u %5u %7.2fx %7s  %s%s\n", p->name, med,
+		printf("%-34s %7.1f %5u %5u %7.2fx %7s  %s%s\n", p->name, med,
 		       mn, mx, floor_med > 0 ? med / floor_med : 0.0, tgt,
 		       p->bad ? "WRONG VERDICT" : "ok",
 		       p->target && med > p->target ? "  (over target)" : "");
@@ -521,6 +626,25 @@ int main(int argc, char **argv)
 		if (sf)
 			fprintf(sf, "%s\t%.1f\t%d\t%s\n", p->name, med,
 				p->target, p->bad ? "wrong-verdict" : "ok");
+	}
+	printf("\nbinding cost (issue 12: at most 3 ns on any path):\n");
+	for (i = 0; i < N_PATHS; i++) {
+		const struct path *p = &paths[i];
+		__u32 mn, mx;
+		double med, base = -1;
+
+		if (!p->pair)
+			continue;
+		for (size_t j = 0; j < N_PATHS; j++)
+			if (!strcmp(paths[j].name, p->pair))
+				base = median(paths[j].ns, rounds, &mn, &mx);
+		med = median(p->ns, rounds, &mn, &mx);
+		printf("  %-34s %+6.1f ns  (%.2fx -> %.2fx floor)\n", p->name,
+		       med - base, floor_med > 0 ? base / floor_med : 0.0,
+		       floor_med > 0 ? med / floor_med : 0.0);
+		if (sf)
+			fprintf(sf, "binding %s\t%.1f\t3\tok\n", p->name,
+				med - base);
 	}
 	printf("\ntargets: every path <= %d ns except SYN through the bucket "
 	       "<= %d ns (figures only, not a pass/fail)\n",

@@ -85,6 +85,10 @@ struct spec {
 	__u16 sport;
 	__u16 dport;
 	__u8 flags;	     /* TCP flags */
+	const __u8 *tcp_opts;	 /* TCP options (RFC 9293 §3.1), padded */
+	unsigned int tcp_opts_len; /* a multiple of 4, at most 40 */
+	unsigned int doff_extra; /* words the data offset claims beyond */
+	const __u8 *smac;	 /* Ethernet source; NULL: MAC_SRC */
 	unsigned int l4_len; /* L4 bytes present; 0 means the whole header */
 	unsigned int pad_to; /* zero-pad the frame, as Ethernet does to 60 */
 };
@@ -188,10 +192,17 @@ static unsigned int put_ext6(__u8 *p, __u8 type, __u8 next, __u16 frag6,
 	return 0;
 }
 
+/* The frames' Ethernet addresses: the peer's MAC is MAC_SRC. */
+static const __u8 mac_dst[6] = {0x02, 0, 0, 0, 0, 0x01};
+static const __u8 mac_src[6] = {0x02, 0, 0, 0, 0, 0x02};
+static const __u8 mac_spoof[6] = {0x02, 0, 0, 0, 0, 0x66};
+/* differs from mac_src in its first 16 bits only, and in its last only:
+ * each 16-bit word of the compare must count */
+static const __u8 mac_first[6] = {0x03, 0, 0, 0, 0, 0x02};
+static const __u8 mac_mid[6] = {0x02, 0, 0, 0x01, 0, 0x02};
+
 static void build(const struct spec *s, struct frame *f)
 {
-	static const __u8 mac_dst[6] = {0x02, 0, 0, 0, 0, 0x01};
-	static const __u8 mac_src[6] = {0x02, 0, 0, 0, 0, 0x02};
 	__u8 src[16] = {}, dst[16] = {}, *p = f->b;
 	__u16 ethertype = s->ethertype;
 	unsigned int l4_len, ext_len = 0, i;
@@ -203,7 +214,7 @@ static void build(const struct spec *s, struct frame *f)
 
 	/* Ethernet II: destination, source, then tags, then the type. */
 	memcpy(p, mac_dst, 6);
-	memcpy(p + 6, mac_src, 6);
+	memcpy(p + 6, s->smac ? s->smac : mac_src, 6);
 	p += 12;
 	if (s->tags == 2) {
 		/* IEEE 802.1ad: S-tag first, its TPID 0x88a8, VID 100 */
@@ -257,10 +268,11 @@ static void build(const struct spec *s, struct frame *f)
 		put16(l4 + 2, s->dport);
 		put32(l4 + 4, 0x01020304);
 		put32(l4 + 8, s->flags & TF_ACK ? 0x0a0b0c0d : 0);
-		l4[12] = 5 << 4;
+		l4[12] = (5 + s->tcp_opts_len / 4 + s->doff_extra) << 4;
 		l4[13] = s->flags;
 		put16(l4 + 14, 0xffff);
-		l4_len = 20;
+		memcpy(l4 + 20, s->tcp_opts, s->tcp_opts_len);
+		l4_len = 20 + s->tcp_opts_len;
 	} else {
 		/* RFC 768 for UDP; any other protocol gets 8 bytes alike */
 		put16(l4, s->sport);
@@ -420,7 +432,9 @@ static const struct {
 	STAT(total),	     STAT(guarded),
 	STAT(passed),	     STAT(not_allowed),
 	STAT(ttl),	     STAT(syn_rate),
-	STAT(malformed),     STAT(monitor_passed),
+	STAT(malformed),     STAT(wrong_iface),
+	STAT(wrong_mac),     STAT(no_md5),
+	STAT(no_ao),	     STAT(monitor_passed),
 	STAT(events_sent),   STAT(events_suppressed),
 	STAT(events_lost),   STAT(event_tat),
 	STAT(event_pending),
@@ -670,6 +684,7 @@ struct ev_want {
 	__u32 suppressed;
 	const char *src;
 	const char *dst;
+	const __u8 *smac;
 };
 
 /* What the event for a frame built from `s` should say. */
@@ -685,6 +700,7 @@ static struct ev_want ev_from(const struct spec *s, __u8 reason, __u8 ef)
 		.dport = s->dport,
 		.src = s->src,
 		.dst = s->dst,
+		.smac = s->smac ? s->smac : mac_src,
 	};
 }
 
@@ -727,6 +743,11 @@ static void expect_event(const struct outcome *o, int i,
 		   "event.pad zero");
 	check_addr(line, "event.saddr", e->saddr, w->src);
 	check_addr(line, "event.daddr", e->daddr, w->dst);
+	check_true(line, !memcmp(e->smac, w->smac ? w->smac : mac_src, 6),
+		   "event.smac: want %02x:..:%02x, got %02x:..:%02x",
+		   (w->smac ? w->smac : mac_src)[0],
+		   (w->smac ? w->smac : mac_src)[5], e->smac[0], e->smac[5]);
+	check_u64(line, "event.pad2", e->pad2, 0);
 }
 
 #define EXPECT_EVENT(o, i, w) expect_event(o, i, w, __LINE__)
@@ -1699,6 +1720,534 @@ static void test_event_rate_zero_no_event(void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* Bindings: interface, MAC, TCP-MD5/AO presence (checked before the entry
+ * is counted or its bucket spent)                                         */
+
+#define NO_IFINDEX (lo_ifindex + 1000) /* no such interface under test */
+#define BOUND_IF(...)                                                          \
+	(&(const struct bgps_policy){.flags = BGPS_PF_IFACE,                   \
+				     .ifindex = {__VA_ARGS__}})
+#define BOUND_MAC(m)                                                           \
+	(&(const struct bgps_policy){.flags = BGPS_PF_MAC,                     \
+				     .mac = {m[0], m[1], m[2], m[3], m[4],     \
+					     m[5]}})
+#define NEEDS(pf) (&(const struct bgps_policy){.flags = (pf)})
+
+static struct bgps_peer get_entry(const char *addr, unsigned int line)
+{
+	struct bgps_peer v = {};
+	__u8 key[20];
+	int fd = entry_key(false, addr, 0, key);
+
+	check_true(line, !bpf_map_lookup_elem(fd, key, &v), "entry %s present",
+		   addr);
+	return v;
+}
+
+/* Rewrites an entry's policy, keeping its state, as user/guard does. */
+static void set_policy(const char *addr, const struct bgps_policy *pol,
+		       unsigned int line)
+{
+	struct bgps_peer v = get_entry(addr, line);
+	__u8 key[20];
+	int fd = entry_key(false, addr, 0, key);
+
+	v.policy = *pol;
+	CU_assertImplementation(!bpf_map_update_elem(fd, key, &v, BPF_EXIST),
+				line, "rewriting a policy", __FILE__, "",
+				CU_TRUE);
+}
+
+static void test_iface_bound_passes(void)
+{
+	struct spec s4 = {TO_BGP4(PEER4, TF_ACK)};
+	struct spec s6 = {TO_BGP6(PEER6, TF_SYN), .tags = 2};
+	struct outcome o;
+
+	ADD_PEER(PEER4, BOUND_IF(lo_ifindex));
+	ADD_PEER(PEER6, BOUND_IF(lo_ifindex));
+	XDP(&s4, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER4, 1, o.len, 0, 0);
+	XDP(&s6, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER6, 1, o.len, 0, 0);
+}
+
+static void test_iface_wrong_drops(void)
+{
+	struct spec s4 = {TO_BGP4(PEER4, TF_SYN), .ttl = 255};
+	struct spec s6 = {TO_BGP6(PEER6, TF_ACK), .tags = 1, .ttl = 255};
+	struct outcome o;
+
+	ADD_PEER(PEER4, BOUND_IF(NO_IFINDEX));
+	ADD_PEER(PEER6, BOUND_IF(NO_IFINDEX, NO_IFINDEX + 1));
+	XDP(&s4, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_iface = 1,
+	       .events_sent = 1);
+	EXPECT_EVENT_OF(&o, 0, &s4, BGPS_R_WRONG_IFACE, 0);
+	XDP(&s6, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_iface = 1,
+	       .events_sent = 1);
+	EXPECT_EVENT_OF(&o, 0, &s6, BGPS_R_WRONG_IFACE, 0);
+	/* not the peer's packets: nothing counted against the entries */
+	CHECK_PEER(PEER4, 0, 0, 0, 0);
+	CHECK_PEER(PEER6, 0, 0, 0, 0);
+}
+
+static void test_iface_every_slot(void)
+{
+	struct spec s = {TO_BGP4(PEER4, TF_ACK)};
+	struct outcome o;
+	int slot;
+
+	ADD_PEER(PEER4, BOUND_IF(NO_IFINDEX));
+	for (slot = 0; slot < BGPS_POLICY_IFACES; slot++) {
+		struct bgps_policy p = {.flags = BGPS_PF_IFACE};
+
+		for (int i = 0; i < BGPS_POLICY_IFACES; i++)
+			p.ifindex[i] = i == slot ? lo_ifindex : NO_IFINDEX + i;
+		set_policy(PEER4, &p, __LINE__);
+		snprintf(note, sizeof(note), "lo in slot %d: ", slot);
+		XDP(&s, &o);
+		EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	}
+	/* bound, but to nothing: every slot empty matches no interface */
+	note[0] = '\0';
+	set_policy(PEER4, NEEDS(BGPS_PF_IFACE), __LINE__);
+	XDP(&s, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_iface = 1,
+	       .events_sent = 1);
+	/* a zero slot never matches ifindex 0 either: the flag is what binds */
+	set_policy(PEER4, NO_POLICY, __LINE__);
+	XDP(&s, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER4, BGPS_POLICY_IFACES + 1,
+		   (BGPS_POLICY_IFACES + 1) * o.len, 0, 0);
+}
+
+/* The attack of the issue: SYNs with the peer's address from elsewhere
+ * must leave its bucket full for the real peer's reconnect. */
+static void test_iface_spoof_spares_bucket(void)
+{
+	struct spec syn = {TO_BGP4(PEER4, TF_SYN), .ttl = 255};
+	struct bgps_policy pol = {.flags = BGPS_PF_IFACE | BGPS_PF_GTSM,
+				  .min_ttl = 255,
+				  .ifindex = {NO_IFINDEX},
+				  .syn_rate = 1,
+				  .syn_burst = 1};
+	struct bgps_peer v;
+	struct outcome o;
+	int i;
+
+	ADD_PEER(PEER4, &pol);
+	for (i = 0; i < 20; i++) {
+		snprintf(note, sizeof(note), "spoofed SYN #%d: ", i + 1);
+		XDP(&syn, &o);
+		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1,
+		       .wrong_iface = 1, .events_sent = 1);
+	}
+	note[0] = '\0';
+	v = get_entry(PEER4, __LINE__);
+	check_u64(__LINE__, "peer.syn_tat after the spoofed SYNs", v.syn_tat,
+		  0);
+	/* now the same SYN arrives where the peer is */
+	pol.ifindex[1] = lo_ifindex;
+	set_policy(PEER4, &pol, __LINE__);
+	XDP(&syn, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER4, 1, o.len, 0, 0);
+	/* and the bucket (burst 1) works as before for the next one */
+	XDP(&syn, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .syn_rate = 1,
+	       .events_sent = 1);
+	CHECK_PEER(PEER4, 2, 2 * o.len, 0, 1);
+}
+
+static void test_mac_bound(void)
+{
+	static const __u8 *const wrong[] = {mac_spoof, mac_first, mac_mid,
+					    mac_dst};
+	struct spec s4 = {TO_BGP4(PEER4, TF_SYN)};
+	struct spec s6 = {TO_BGP6(PEER6, TF_SYN), .tags = 2};
+	struct outcome o;
+	__u32 len4, len6;
+	size_t i;
+
+	ADD_PEER(PEER4, BOUND_MAC(mac_src));
+	ADD_PEER(PEER6, BOUND_MAC(mac_src));
+	XDP(&s4, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	len4 = o.len;
+	XDP(&s6, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	len6 = o.len;
+	for (i = 0; i < ARRAY_SIZE(wrong); i++) {
+		snprintf(note, sizeof(note), "source MAC #%zu: ", i);
+		s4.smac = s6.smac = wrong[i];
+		XDP(&s4, &o);
+		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_mac = 1,
+		       .events_sent = 1);
+		EXPECT_EVENT_OF(&o, 0, &s4, BGPS_R_WRONG_MAC, 0);
+		XDP(&s6, &o);
+		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_mac = 1,
+		       .events_sent = 1);
+		EXPECT_EVENT_OF(&o, 0, &s6, BGPS_R_WRONG_MAC, 0);
+	}
+	note[0] = '\0';
+	CHECK_PEER(PEER4, 1, len4, 0, 0);
+	CHECK_PEER(PEER6, 1, len6, 0, 0);
+}
+
+static void test_mac_spoof_spares_bucket(void)
+{
+	struct spec syn = {TO_BGP6(PEER6, TF_SYN), .ttl = 255,
+			   .smac = mac_spoof};
+	struct bgps_policy pol = {.flags = BGPS_PF_MAC | BGPS_PF_GTSM,
+				  .min_ttl = 255,
+				  .mac = {0x02, 0, 0, 0, 0, 0x02},
+				  .syn_rate = 1,
+				  .syn_burst = 1};
+	struct outcome o;
+	int i;
+
+	ADD_PEER(PEER6, &pol);
+	for (i = 0; i < 20; i++) {
+		XDP(&syn, &o);
+		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_mac = 1,
+		       .events_sent = 1);
+	}
+	check_u64(__LINE__, "peer.syn_tat", get_entry(PEER6, __LINE__).syn_tat,
+		  0);
+	syn.smac = NULL; /* the peer itself */
+	XDP(&syn, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER6, 1, o.len, 0, 0);
+}
+
+/* No MAC known yet: the entry is not MAC-bound and any source passes. */
+static void test_mac_unbound_any_passes(void)
+{
+	struct spec s = {TO_BGP4(PEER4, TF_SYN), .smac = mac_spoof};
+	struct outcome o;
+
+	/* a MAC in the entry without the flag does not bind */
+	ADD_PEER(PEER4, (&(const struct bgps_policy){
+				.mac = {0x02, 0, 0, 0, 0, 0x02}}));
+	XDP(&s, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER4, 1, o.len, 0, 0);
+}
+
+/* Interface first, then MAC: a frame wrong in both is wrong_iface. */
+static void test_binding_order(void)
+{
+	struct spec s = {TO_BGP4(PEER4, TF_SYN), .smac = mac_spoof};
+	struct outcome o;
+
+	ADD_PEER(PEER4, (&(const struct bgps_policy){
+				.flags = BGPS_PF_IFACE | BGPS_PF_MAC |
+					 BGPS_PF_MD5,
+				.ifindex = {NO_IFINDEX},
+				.mac = {0x02, 0, 0, 0, 0, 0x02}}));
+	XDP(&s, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_iface = 1,
+	       .events_sent = 1);
+	set_policy(PEER4,
+		   (&(const struct bgps_policy){
+			   .flags = BGPS_PF_IFACE | BGPS_PF_MAC | BGPS_PF_MD5,
+			   .ifindex = {lo_ifindex},
+			   .mac = {0x02, 0, 0, 0, 0, 0x02}}),
+		   __LINE__);
+	XDP(&s, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_mac = 1,
+	       .events_sent = 1);
+	s.smac = NULL;
+	XDP(&s, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .no_md5 = 1,
+	       .events_sent = 1);
+	EXPECT_EVENT_OF(&o, 0, &s, BGPS_R_NO_MD5, 0);
+	CHECK_PEER(PEER4, 0, 0, 0, 0);
+}
+
+/* TCP options, RFC 9293 §3.2.  MD5: kind 19, length 18 (RFC 2385 §3.0);
+ * AO: kind 29, length 4 + MAC (RFC 5925 §2.2), here a 12-byte MAC. */
+#define OPT_MD5 19, 18, 0xa1, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7, 0xa8, 0xa9, \
+		0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf, 0xb0
+#define OPT_AO 29, 16, 7, 7, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7, 0xc8,  \
+		0xc9, 0xca, 0xcb, 0xcc
+#define OPT_MSS 2, 4, 0x05, 0xb4
+#define OPT_SACKOK 4, 2
+#define OPT_TS 8, 10, 0, 0, 0, 1, 0, 0, 0, 0
+#define OPT_WS 3, 3, 7
+
+struct optcase {
+	const char *what;
+	__u8 b[40];
+	unsigned int len; /* bytes of b used; padded to 4 with EOL (0) */
+	unsigned int doff_extra;
+	__u16 has; /* BGPS_PF_MD5 / BGPS_PF_AO the walk must find */
+};
+
+static const struct optcase optcases[] = {
+	{"no options", {0}, 0, 0, 0},
+	{"MSS only", {OPT_MSS}, 4, 0, 0},
+	{"MD5 alone", {OPT_MD5, 1, 1}, 20, 0, BGPS_PF_MD5},
+	{"Linux MD5 SYN: MSS, SACK-OK, TS, NOP, WS, MD5",
+	 {OPT_MSS, OPT_SACKOK, OPT_TS, 1, OPT_WS, OPT_MD5}, 40, 0,
+	 BGPS_PF_MD5},
+	{"MD5 last after MSS, WS, SACK-OK, TS",
+	 {OPT_MSS, OPT_WS, OPT_SACKOK, OPT_TS, 1, OPT_MD5}, 38, 0,
+	 BGPS_PF_MD5},
+	{"AO alone", {OPT_AO}, 16, 0, BGPS_PF_AO},
+	{"AO after MSS, SACK-OK, TS", {OPT_MSS, OPT_SACKOK, OPT_TS, OPT_AO},
+	 32, 0, BGPS_PF_AO},
+	{"MSS, SACK-OK, TS: no MD5", {OPT_MSS, OPT_SACKOK, OPT_TS, 1, OPT_WS},
+	 20, 0, 0},
+	{"EOL before MD5: the list ended", {OPT_MSS, 0, 0, 0, 0, OPT_MD5}, 26,
+	 0, 0},
+	{"a length-0 option before MD5", {OPT_MSS, 99, 0, OPT_MD5}, 24, 0, 0},
+	{"a length-1 option before MD5", {OPT_MSS, 99, 1, OPT_MD5}, 24, 0, 0},
+	{"an option longer than the list hides MD5", {8, 30, 0, 0, OPT_MD5},
+	 22, 0, 0},
+	{"MD5 beyond the data offset", {1, 1, 1, 1}, 4, 0, 0},
+	{"data offset past the frame, MD5 never arrives", {1, 1, 1, 1}, 4, 6,
+	 0},
+	{"cut inside the MD5 option's kind/length", {1, 1, 1, 19}, 4, 4, 0},
+	{"MD5 length byte only", {OPT_MSS, 1, 1, 1, 19}, 8, 3, 0},
+	{"MD5 longer than the option space",
+	 {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	  1, 1, 1, 1, 1, 19, 18},
+	 30, 0, 0},
+	{"AO then MD5 (both present)", {OPT_AO, OPT_MD5, 1, 1}, 36, 0,
+	 BGPS_PF_MD5 | BGPS_PF_AO},
+};
+
+static void put_opts(struct spec *s, const struct optcase *c, __u8 *buf)
+{
+	memset(buf, 0, 40);
+	memcpy(buf, c->b, c->len);
+	s->tcp_opts = buf;
+	s->tcp_opts_len = (c->len + 3) & ~3u;
+	s->doff_extra = c->doff_extra;
+}
+
+static void sweep_auth(int prog_fd, __u16 need, const char *addr, int fam)
+{
+	bool tc = prog_fd == fx.tc;
+	__u32 pass = tc ? TC_ACT_OK : XDP_PASS;
+	__u32 drop = tc ? TC_ACT_SHOT : XDP_DROP;
+	__u8 buf[40];
+	struct outcome o;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(optcases); i++) {
+		const struct optcase *c = &optcases[i];
+		struct spec s = {.family = fam,
+				 .src = addr,
+				 .dst = fam == AF_INET ? LOCAL4 : LOCAL6,
+				 .sport = EPH,
+				 .dport = BGP,
+				 .flags = TF_SYN,
+				 .tags = i % 3};
+		bool ok = (c->has & need) == need;
+		__u8 reason = !(c->has & BGPS_PF_MD5) && (need & BGPS_PF_MD5)
+				      ? BGPS_R_NO_MD5
+				      : BGPS_R_NO_AO;
+
+		put_opts(&s, c, buf);
+		snprintf(note, sizeof(note), "%s: ", c->what);
+		run_spec(prog_fd, &s, &o, __LINE__);
+		if (ok) {
+			EXPECT(&o, pass, .total = 1, .guarded = 1,
+			       .passed = 1);
+			continue;
+		}
+		if (reason == BGPS_R_NO_MD5)
+			EXPECT(&o, drop, .total = 1, .guarded = 1,
+			       .no_md5 = 1, .events_sent = 1);
+		else
+			EXPECT(&o, drop, .total = 1, .guarded = 1, .no_ao = 1,
+			       .events_sent = 1);
+		EXPECT_EVENT_OF(&o, 0, &s, reason, tc ? BGPS_EF_TC : 0);
+	}
+	note[0] = '\0';
+}
+
+/* The walk itself, at every position: MD5 after 0..22 NOPs. */
+static void test_md5_every_position(void)
+{
+	struct spec s = {TO_BGP4(PEER4, TF_SYN)};
+	struct outcome o;
+	__u8 buf[40];
+	unsigned int n;
+
+	ADD_PEER(PEER4, NEEDS(BGPS_PF_MD5));
+	for (n = 0; n + 18 <= 40; n++) {
+		static const __u8 md5[] = {OPT_MD5};
+
+		memset(buf, 0, sizeof(buf));
+		memset(buf, 1, n);
+		memcpy(buf + n, md5, sizeof(md5));
+		s.tcp_opts = buf;
+		s.tcp_opts_len = (n + 18 + 3) & ~3u;
+		snprintf(note, sizeof(note), "MD5 after %u NOPs: ", n);
+		XDP(&s, &o);
+		EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+		/* the same list ended (EOL) just before it */
+		if (n) {
+			buf[n - 1] = 0;
+			XDP(&s, &o);
+			EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1,
+			       .no_md5 = 1, .events_sent = 1);
+		}
+	}
+	note[0] = '\0';
+}
+
+static void test_md5_options(void)
+{
+	__u64 with_md5 = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(optcases); i++)
+		with_md5 += !!(optcases[i].has & BGPS_PF_MD5);
+	ADD_PEER(PEER4, NEEDS(BGPS_PF_MD5));
+	ADD_PEER(PEER6, NEEDS(BGPS_PF_MD5));
+	sweep_auth(fx.xdp, BGPS_PF_MD5, PEER4, AF_INET);
+	sweep_auth(fx.xdp, BGPS_PF_MD5, PEER6, AF_INET6);
+	/* only the SYNs that carried MD5 are counted against the entry */
+	check_u64(__LINE__, "peer.packets", get_entry(PEER4, __LINE__).packets,
+		  with_md5);
+	check_u64(__LINE__, "peer.packets", get_entry(PEER6, __LINE__).packets,
+		  with_md5);
+}
+
+static void test_ao_options(void)
+{
+	ADD_PEER(PEER4, NEEDS(BGPS_PF_AO));
+	ADD_PEER(PEER6B, NEEDS(BGPS_PF_AO));
+	sweep_auth(fx.xdp, BGPS_PF_AO, PEER4, AF_INET);
+	sweep_auth(fx.xdp, BGPS_PF_AO, PEER6B, AF_INET6);
+}
+
+static void test_auth_options_tc(void)
+{
+	ADD_PEER(PEER4, NEEDS(BGPS_PF_MD5));
+	ADD_PEER(PEER6, NEEDS(BGPS_PF_AO));
+	sweep_auth(fx.tc, BGPS_PF_MD5, PEER4, AF_INET);
+	sweep_auth(fx.tc, BGPS_PF_AO, PEER6, AF_INET6);
+}
+
+/* Only a SYN is checked: the kernel verifies every segment's signature,
+ * and SYN-ACKs and data do not spend the bucket. */
+static void test_md5_only_syn_checked(void)
+{
+	struct spec ack = {TO_BGP4(PEER4, TF_ACK)};
+	struct spec synack = {.family = AF_INET, .src = PEER4, .dst = LOCAL4,
+			      .sport = BGP, .dport = EPH,
+			      .flags = TF_SYN | TF_ACK};
+	struct spec rst = {TO_BGP4(PEER4, TF_RST)};
+	struct outcome o;
+
+	ADD_PEER(PEER4, NEEDS(BGPS_PF_MD5 | BGPS_PF_AO));
+	XDP(&ack, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	XDP(&synack, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	XDP(&rst, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER4, 3, 3 * o.len, 0, 0);
+}
+
+static void test_md5_spoof_spares_bucket(void)
+{
+	static const __u8 md5[20] = {OPT_MD5, 1, 1};
+	struct spec syn = {TO_BGP4(PEER4, TF_SYN)};
+	struct bgps_policy pol = {.flags = BGPS_PF_MD5,
+				  .syn_rate = 1,
+				  .syn_burst = 1};
+	struct outcome o;
+	int i;
+
+	ADD_PEER(PEER4, &pol);
+	for (i = 0; i < 20; i++) {
+		XDP(&syn, &o);
+		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .no_md5 = 1,
+		       .events_sent = 1);
+	}
+	check_u64(__LINE__, "peer.syn_tat", get_entry(PEER4, __LINE__).syn_tat,
+		  0);
+	syn.tcp_opts = md5;
+	syn.tcp_opts_len = sizeof(md5);
+	XDP(&syn, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER4, 1, o.len, 0, 0);
+}
+
+static void test_tc_bindings(void)
+{
+	struct spec s4 = {TO_BGP4(PEER4, TF_SYN), .tags = 1};
+	struct spec s6 = {TO_BGP6(PEER6, TF_SYN), .smac = mac_spoof};
+	struct outcome o;
+
+	ADD_PEER(PEER4, BOUND_IF(NO_IFINDEX));
+	ADD_PEER(PEER6, BOUND_MAC(mac_src));
+	TC(&s4, &o);
+	EXPECT(&o, TC_ACT_SHOT, .total = 1, .guarded = 1, .wrong_iface = 1,
+	       .events_sent = 1);
+	EXPECT_EVENT_OF(&o, 0, &s4, BGPS_R_WRONG_IFACE, BGPS_EF_TC);
+	TC(&s6, &o);
+	EXPECT(&o, TC_ACT_SHOT, .total = 1, .guarded = 1, .wrong_mac = 1,
+	       .events_sent = 1);
+	EXPECT_EVENT_OF(&o, 0, &s6, BGPS_R_WRONG_MAC, BGPS_EF_TC);
+	set_policy(PEER4, BOUND_IF(lo_ifindex), __LINE__);
+	s6.smac = NULL;
+	TC(&s4, &o);
+	EXPECT(&o, TC_ACT_OK, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER4, 1, o.len, 0, 0);
+	TC(&s6, &o);
+	EXPECT(&o, TC_ACT_OK, .total = 1, .guarded = 1, .passed = 1);
+	CHECK_PEER(PEER6, 1, o.len, 0, 0);
+}
+
+static void test_monitor_bindings(void)
+{
+	struct bgps_settings cfg = default_settings();
+	struct spec s = {TO_BGP4(PEER4, TF_SYN), .smac = mac_spoof};
+	struct outcome o;
+
+	cfg.mode = BGPS_MODE_MONITOR;
+	PUT_SETTINGS(&cfg);
+	ADD_PEER(PEER4, BOUND_MAC(mac_src));
+	XDP(&s, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .wrong_mac = 1,
+	       .monitor_passed = 1, .events_sent = 1);
+	EXPECT_EVENT_OF(&o, 0, &s, BGPS_R_WRONG_MAC, BGPS_EF_MONITOR);
+	set_policy(PEER4, BOUND_IF(NO_IFINDEX), __LINE__);
+	XDP(&s, &o);
+	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .wrong_iface = 1,
+	       .monitor_passed = 1, .events_sent = 1);
+	EXPECT_EVENT_OF(&o, 0, &s, BGPS_R_WRONG_IFACE, BGPS_EF_MONITOR);
+}
+
+/* A range entry binds the same way (`allow P { interface IF; }`). */
+static void test_range_bound(void)
+{
+	struct bgps_settings cfg = default_settings();
+	struct spec s = {TO_BGP4("192.0.2.77", TF_SYN)};
+	struct outcome o;
+
+	cfg.flags = BGPS_SF_RANGE4;
+	PUT_SETTINGS(&cfg);
+	ADD_RANGE("192.0.2.0", 24, BOUND_IF(NO_IFINDEX));
+	XDP(&s, &o);
+	EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_iface = 1,
+	       .events_sent = 1);
+	CHECK_RANGE("192.0.2.0", 24, 0, 0, 0, 0);
+}
+
+/* ---------------------------------------------------------------------- */
 /* The tc entry point                                                      */
 
 static void test_tc_allowed_passes(void)
@@ -1847,6 +2396,23 @@ static const struct {
 	T(tc_monitor_flags),
 	T(tc_tiny_fragment_drops),
 	T(truncated_tc),
+	T(iface_bound_passes),
+	T(iface_wrong_drops),
+	T(iface_every_slot),
+	T(iface_spoof_spares_bucket),
+	T(mac_bound),
+	T(mac_spoof_spares_bucket),
+	T(mac_unbound_any_passes),
+	T(binding_order),
+	T(md5_every_position),
+	T(md5_options),
+	T(ao_options),
+	T(auth_options_tc),
+	T(md5_only_syn_checked),
+	T(md5_spoof_spares_bucket),
+	T(tc_bindings),
+	T(monitor_bindings),
+	T(range_bound),
 #undef T
 };
 

@@ -300,12 +300,16 @@ static int cmd_allow(struct ctl_opts *o, int argc, char **argv)
 		{ "min-ttl", required_argument, NULL, 't' },
 		{ "syn-rate", required_argument, NULL, 'r' },
 		{ "syn-burst", required_argument, NULL, 'b' },
+		{ "iface", required_argument, NULL, 'i' },
+		{ "mac", required_argument, NULL, 'm' },
+		{ "md5", no_argument, NULL, '5' },
+		{ "ao", no_argument, NULL, 'a' },
 		COMMON_LONGOPTS,
 		{ 0 }
 	};
 	struct guard_rule r = {};
 	uint32_t v, min_ttl = 255, rate = 0, burst = 0;
-	int c, gtsm = 0, have_burst = 0, res;
+	int c, gtsm = 0, have_burst = 0, res, nif = 0;
 	char err[256], b[PREFIX_STRLEN];
 	static const char *const what[] = { "unchanged", "allowed",
 					    "updated" };
@@ -340,6 +344,29 @@ static int cmd_allow(struct ctl_opts *o, int argc, char **argv)
 				return usage_error("--syn-burst: '%s' is not a "
 						   "count (1 or more)", optarg);
 			have_burst = 1;
+			break;
+		case 'i':
+			if (nif == BGPS_POLICY_IFACES)
+				return usage_error("--iface: at most %d "
+						   "interfaces per entry",
+						   BGPS_POLICY_IFACES);
+			r.pol.ifindex[nif] = if_nametoindex(optarg);
+			if (!r.pol.ifindex[nif])
+				return usage_error("--iface: no interface "
+						   "'%s' here", optarg);
+			nif++;
+			r.pol.flags |= BGPS_PF_IFACE;
+			break;
+		case 'm':
+			if (mac_parse(optarg, r.pol.mac, err, sizeof(err)))
+				return usage_error("--mac: %s", err);
+			r.pol.flags |= BGPS_PF_MAC;
+			break;
+		case '5':
+			r.pol.flags |= BGPS_PF_MD5;
+			break;
+		case 'a':
+			r.pol.flags |= BGPS_PF_AO;
 			break;
 		default:
 			return usage_error("bad option");
@@ -465,18 +492,64 @@ struct status_ctx {
 	int n;
 };
 
+/* An ifindex as its name now, or "#N" for one that is gone. */
+static const char *ifname_of(unsigned int ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "#%u", ifindex);
+	return buf;
+}
+
 static void policy_text(const struct bgps_policy *p, char *buf, size_t len)
 {
-	int n = 0;
+	char m[MAC_STRLEN], ifn[IF_NAMESIZE];
+	size_t n = 0;
 
 	buf[0] = 0;
 	if (p->flags & BGPS_PF_GTSM)
 		n += snprintf(buf + n, len - n, "gtsm min-ttl %u", p->min_ttl);
-	if (p->syn_rate)
+	if (p->syn_rate && n < len)
 		n += snprintf(buf + n, len - n, "%ssyn %u/s burst %u",
 			      n ? ", " : "", p->syn_rate, p->syn_burst);
+	if ((p->flags & BGPS_PF_IFACE) && n < len) {
+		n += snprintf(buf + n, len - n, "%siface", n ? ", " : "");
+		for (int i = 0; i < BGPS_POLICY_IFACES && n < len; i++)
+			if (p->ifindex[i])
+				n += snprintf(buf + n, len - n, " %s",
+					      ifname_of(p->ifindex[i], ifn));
+	}
+	if ((p->flags & BGPS_PF_MAC) && n < len)
+		n += snprintf(buf + n, len - n, "%smac %s", n ? ", " : "",
+			      mac_fmt(p->mac, m, sizeof(m)));
+	if ((p->flags & BGPS_PF_MD5) && n < len)
+		n += snprintf(buf + n, len - n, "%smd5", n ? ", " : "");
+	if ((p->flags & BGPS_PF_AO) && n < len)
+		n += snprintf(buf + n, len - n, "%sao", n ? ", " : "");
 	if (!n)
 		snprintf(buf, len, "-");
+}
+
+/* The binding fields of an entry as JSON members (after a comma). */
+static void policy_json(const struct bgps_policy *p)
+{
+	char m[MAC_STRLEN], ifn[IF_NAMESIZE];
+	int k = 0;
+
+	printf(",\"interfaces\":[");
+	for (int i = 0; i < BGPS_POLICY_IFACES; i++)
+		if ((p->flags & BGPS_PF_IFACE) && p->ifindex[i]) {
+			printf("%s", k++ ? "," : "");
+			ctl_json_str(ifname_of(p->ifindex[i], ifn));
+		}
+	printf("],\"iface_bound\":%s,\"mac\":",
+	       (p->flags & BGPS_PF_IFACE) ? "true" : "false");
+	if (p->flags & BGPS_PF_MAC)
+		printf("\"%s\"", mac_fmt(p->mac, m, sizeof(m)));
+	else
+		printf("null");
+	printf(",\"md5\":%s,\"ao\":%s",
+	       (p->flags & BGPS_PF_MD5) ? "true" : "false",
+	       (p->flags & BGPS_PF_AO) ? "true" : "false");
 }
 
 static int status_iface_cb(const struct guard_iface_status *st, void *arg)
@@ -508,16 +581,18 @@ static int status_rule_cb(const struct guard_rule *r, const struct bgps_peer *v,
 			  void *arg)
 {
 	struct status_ctx *c = arg;
-	char b[PREFIX_STRLEN], pol[96];
+	char b[PREFIX_STRLEN], pol[160];
 
 	prefix_fmt(&r->pfx, b, sizeof(b));
 	if (c->o->json) {
 		printf("%s{\"source\":\"%s\",\"gtsm\":%s,\"min_ttl\":%u,"
-		       "\"syn_rate\":%u,\"syn_burst\":%u,\"packets\":%llu,"
-		       "\"bytes\":%llu,\"drop_ttl\":%llu,\"drop_syn\":%llu}",
+		       "\"syn_rate\":%u,\"syn_burst\":%u",
 		       c->n++ ? "," : "", b,
 		       (r->pol.flags & BGPS_PF_GTSM) ? "true" : "false",
-		       r->pol.min_ttl, r->pol.syn_rate, r->pol.syn_burst,
+		       r->pol.min_ttl, r->pol.syn_rate, r->pol.syn_burst);
+		policy_json(&r->pol);
+		printf(",\"packets\":%llu,\"bytes\":%llu,\"drop_ttl\":%llu,"
+		       "\"drop_syn\":%llu}",
 		       (unsigned long long)v->packets,
 		       (unsigned long long)v->bytes,
 		       (unsigned long long)v->drop_ttl,
@@ -628,7 +703,7 @@ static int event_cb(const struct bgps_event *e, void *arg)
 {
 	struct ev_ctx *c = arg;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], ifn[IF_NAMESIZE];
-	char when[64], fl[10];
+	char when[64], fl[10], mac[MAC_STRLEN];
 	int af = e->family == 10 ? AF_INET6 : AF_INET;
 	__s64 real = (__s64)e->ts_ns + c->mono_to_real_ns;
 	time_t secs = real / 1000000000LL;
@@ -647,11 +722,13 @@ static int event_cb(const struct bgps_event *e, void *arg)
 		ctl_json_str(ifn);
 		printf(",\"hook\":\"%s\",\"action\":\"%s\",\"reason\":\"%s\","
 		       "\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,"
-		       "\"ttl\":%u,\"tcp_flags\":\"%s\",\"suppressed\":%u}\n",
+		       "\"ttl\":%u,\"tcp_flags\":\"%s\",\"src_mac\":\"%s\","
+		       "\"suppressed\":%u}\n",
 		       (e->flags & BGPS_EF_TC) ? "tc" : "xdp",
 		       (e->flags & BGPS_EF_MONITOR) ? "would-drop" : "drop",
 		       guard_reason_name(e->reason), src, e->sport, dst,
-		       e->dport, e->ttl, fl, e->suppressed);
+		       e->dport, e->ttl, fl, mac_fmt(e->smac, mac, sizeof(mac)),
+		       e->suppressed);
 	} else {
 		printf("%s.%03lldZ %s %s %s %s %s%s%s:%u > %s%s%s:%u ttl %u "
 		       "[%s]",
@@ -662,6 +739,10 @@ static int event_cb(const struct bgps_event *e, void *arg)
 		       src, af == AF_INET6 ? "]" : "", e->sport,
 		       af == AF_INET6 ? "[" : "", dst,
 		       af == AF_INET6 ? "]" : "", e->dport, e->ttl, fl);
+		/* whose frame it was matters when the address is a peer's */
+		if (e->reason == BGPS_R_WRONG_MAC ||
+		    e->reason == BGPS_R_WRONG_IFACE)
+			printf(" from %s", mac_fmt(e->smac, mac, sizeof(mac)));
 		if (e->suppressed)
 			printf(" (%u earlier events suppressed)", e->suppressed);
 		putchar('\n');
@@ -799,7 +880,8 @@ static const struct ctl_cmd guard_cmds[] = {
 	  "be filled before any interface is guarded.  Interfaces already\n"
 	  "guarded are moved to the newly loaded program (an upgrade)." },
 	{ "allow", cmd_allow,
-	  "ADDR|PREFIX [--gtsm [--min-ttl N]] [--syn-rate R [--syn-burst B]]",
+	  "ADDR|PREFIX [--gtsm [--min-ttl N]] [--syn-rate R [--syn-burst B]]\n"
+	  "      [--iface IF]... [--mac MAC] [--md5] [--ao]",
 	  "allow a peer address or a range",
 	  "Allow TCP to and from the BGP port for ADDR (exact) or PREFIX\n"
 	  "(a range, e.g. a monitoring subnet).  Again for the same source\n"
@@ -810,7 +892,18 @@ static const struct ctl_cmd guard_cmds[] = {
 	  "  --min-ttl N       min-ttl for GTSM, 1..255 (implies --gtsm);\n"
 	  "                    254 for one hop\n"
 	  "  --syn-rate R      this source's SYNs per second (0: no own limit)\n"
-	  "  --syn-burst B     SYNs allowed back to back (default: R)" },
+	  "  --syn-burst B     SYNs allowed back to back (default: R)\n"
+	  "  --iface IF        accept the source only on IF (repeat for up to\n"
+	  "                    4; for a VLAN device also name the device the\n"
+	  "                    guard is attached to): elsewhere, wrong_iface\n"
+	  "  --mac MAC         accept the source only from this Ethernet\n"
+	  "                    address (directly connected peers): else\n"
+	  "                    wrong_mac\n"
+	  "  --md5             a SYN must carry the TCP-MD5 option (RFC 2385):\n"
+	  "                    else no_md5, before the SYN bucket\n"
+	  "  --ao              a SYN must carry the TCP-AO option (RFC 5925):\n"
+	  "                    else no_ao\n"
+	  "Options not given are cleared: the entry becomes exactly this." },
 	{ "remove", cmd_remove, "ADDR|PREFIX",
 	  "remove an allowlist entry",
 	  "Remove ADDR or PREFIX from the allowlist; its packets are dropped\n"

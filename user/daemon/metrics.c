@@ -238,25 +238,6 @@ void metrics_engine_text(struct mbuf *b, const struct metrics_engine *m)
 /* --- the guard's families (built by the parent)
  * -------------------------------------- */
 
-static const char *const drop_reasons[] = {"not_allowed", "ttl", "syn_rate",
-					   "malformed"};
-
-static uint64_t reason_count(const struct bgps_stats *s, int r)
-{
-	switch (r) {
-	case BGPS_R_PASS:
-		return s->passed;
-	case BGPS_R_NOT_ALLOWED:
-		return s->not_allowed;
-	case BGPS_R_TTL:
-		return s->ttl;
-	case BGPS_R_SYN_RATE:
-		return s->syn_rate;
-	default:
-		return s->malformed;
-	}
-}
-
 void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g)
 {
 	const struct bgps_stats *s = &g->stats;
@@ -288,16 +269,16 @@ void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g)
 		const char *l[] = {"reason", guard_reason_name(r), NULL};
 
 		metrics_sample(b, "bgpshield_guard_packets_total", l,
-			       reason_count(s, r));
+			       guard_reason_count(s, r));
 	}
 	metrics_family(b, "bgpshield_guard_dropped_packets_total", "counter",
 		       "Guarded packets dropped, by reason (in monitor mode: "
 		       "would have been dropped, and passed)");
 	for (int r = 1; r < BGPS_R_MAX; r++) {
-		const char *l[] = {"reason", drop_reasons[r - 1], NULL};
+		const char *l[] = {"reason", guard_reason_name(r), NULL};
 
 		metrics_sample(b, "bgpshield_guard_dropped_packets_total", l,
-			       reason_count(s, r));
+			       guard_reason_count(s, r));
 	}
 	one(b, "bgpshield_guard_monitor_passed_total", "counter",
 	    "Would-drop verdicts passed because the policy is monitor",

@@ -161,3 +161,46 @@ int prefix_from_sockaddr(const struct sockaddr_storage *ss, struct prefix *p)
 	}
 	return -1;
 }
+
+int mac_parse(const char *s, uint8_t mac[6], char *err, size_t errlen)
+{
+	unsigned int v[6];
+	char sep, tail;
+	int n;
+
+	n = sscanf(s, "%2x%c%2x%*[:-]%2x%*[:-]%2x%*[:-]%2x%*[:-]%2x%c", &v[0],
+		   &sep, &v[1], &v[2], &v[3], &v[4], &v[5], &tail);
+	/* sscanf is lenient: insist on the exact 17-character form */
+	if (n != 7 || strlen(s) != 17 || (sep != ':' && sep != '-')) {
+		snprintf(err, errlen,
+			 "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
+		return -1;
+	}
+	for (int i = 0; i < 6; i++) {
+		if (i && s[i * 3 - 1] != sep) {
+			snprintf(err, errlen,
+				 "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+				 s);
+			return -1;
+		}
+		mac[i] = v[i];
+	}
+	if (mac[0] & 1) {
+		snprintf(err, errlen,
+			 "%s is a multicast or broadcast address: no peer "
+			 "sends from it", s);
+		return -1;
+	}
+	if (!(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5])) {
+		snprintf(err, errlen, "00:00:00:00:00:00 is not a peer's MAC");
+		return -1;
+	}
+	return 0;
+}
+
+const char *mac_fmt(const uint8_t mac[6], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+		 mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}

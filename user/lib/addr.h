@@ -30,6 +30,13 @@ unsigned int prefix_to_sockaddr(const struct prefix *p, unsigned short port,
 /* A socket's address as a host prefix (IPv4-mapped IPv6 becomes IPv4);
  * -1 for a family that is neither. */
 int prefix_from_sockaddr(const struct sockaddr_storage *ss, struct prefix *p);
+#define MAC_STRLEN 18
+/* "aa:bb:cc:dd:ee:ff" (or '-' between bytes, either case); refuses
+ * 00:00:00:00:00:00, broadcast and multicast, which no peer sends from.
+ * Returns 0, or -1 with a one-line reason in err. */
+int mac_parse(const char *s, uint8_t mac[6], char *err, size_t errlen);
+const char *mac_fmt(const uint8_t mac[6], char *buf, size_t len);
+
 /* Parse an unsigned decimal in [min,max]; -1 on anything else. */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 

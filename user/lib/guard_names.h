@@ -11,6 +11,7 @@
 #define BGPS_GUARD_NAMES_H
 
 #include <net/if.h>
+#include <stdint.h>
 
 #include "addr.h"
 #include "bgpshield_guard.h"
@@ -34,11 +35,14 @@ struct guard_iface_status {
  * them is not a count): one list for every printer. */
 #define GUARD_STATS_COUNTERS(X)                                                \
 	X(total) X(guarded) X(passed) X(not_allowed) X(ttl) X(syn_rate)        \
-		X(malformed) X(monitor_passed) X(events_sent)                  \
-			X(events_suppressed) X(events_lost)
+		X(malformed) X(wrong_iface) X(wrong_mac) X(no_md5) X(no_ao)    \
+			X(monitor_passed) X(events_sent) X(events_suppressed)  \
+				X(events_lost)
 
 const char *guard_mode_name(int mode);
 int guard_mode_parse(const char *s, int *mode);
 const char *guard_reason_name(int reason);
+/* The counter of one enum bgps_reason in a struct bgps_stats. */
+uint64_t guard_reason_count(const struct bgps_stats *s, int reason);
 
 #endif
