@@ -116,6 +116,8 @@ dctl() { dctl_t 20 "$@"; }
 engine_pid() { pgrep -P "$DPID" 2>/dev/null; }
 
 # A process has ended (a zombie not yet reaped counts as ended).
+stopped() { [[ $(ps -o stat= -p "$1" 2>/dev/null) == T* ]]; }
+
 gone() {
 	local st
 	st=$(ps -o stat= -p "$1" 2>/dev/null) || return 0
@@ -591,6 +593,11 @@ t_parent_kill() {
 	# Stopped, the engine cannot notice its channel closing: a signal
 	# the parent's death sends it stays pending where /proc shows it.
 	kill -STOP "$eng"
+	# SIGSTOP takes effect when the engine next runs; a SIGTERM sent
+	# before that would be delivered first (lower number), not left
+	# pending: wait until it is really stopped.
+	wait_for 5 stopped "$eng" || die_test "stop the engine" \
+		"$(ps -o pid,stat,args -p "$eng")"
 	# Quiet: bash would report its job "Killed", which is intended here.
 	{
 		kill -KILL "$DPID"
