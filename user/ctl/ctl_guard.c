@@ -880,8 +880,8 @@ static const struct ctl_cmd guard_cmds[] = {
 	  "be filled before any interface is guarded.  Interfaces already\n"
 	  "guarded are moved to the newly loaded program (an upgrade)." },
 	{ "allow", cmd_allow,
-	  "ADDR|PREFIX [--gtsm [--min-ttl N]] [--syn-rate R [--syn-burst B]]\n"
-	  "      [--iface IF]... [--mac MAC] [--md5] [--ao]",
+	  "ADDR|PREFIX [--gtsm [--min-ttl N]] [--syn-rate R [--syn-burst B]] "
+	  "[--iface IF]... [--mac MAC] [--md5] [--ao]",
 	  "allow a peer address or a range",
 	  "Allow TCP to and from the BGP port for ADDR (exact) or PREFIX\n"
 	  "(a range, e.g. a monitoring subnet).  Again for the same source\n"
