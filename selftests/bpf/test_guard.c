@@ -271,7 +271,8 @@ static void build(const struct spec *s, struct frame *f)
 		l4[12] = (5 + s->tcp_opts_len / 4 + s->doff_extra) << 4;
 		l4[13] = s->flags;
 		put16(l4 + 14, 0xffff);
-		memcpy(l4 + 20, s->tcp_opts, s->tcp_opts_len);
+		if (s->tcp_opts_len) /* memcpy(p, NULL, 0) is undefined */
+			memcpy(l4 + 20, s->tcp_opts, s->tcp_opts_len);
 		l4_len = 20 + s->tcp_opts_len;
 	} else {
 		/* RFC 768 for UDP; any other protocol gets 8 bytes alike */
