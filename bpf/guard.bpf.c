@@ -368,6 +368,7 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 	__u32 l4_len = 0;
 	__u64 now = 0;
 	__u16 pf;
+	int syn;
 	__u8 reason;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
@@ -580,6 +581,8 @@ not_exact:
 	/* 2. bindings: is this really the peer, or someone using its
 	 * address?  Nothing is counted against the entry before they pass. */
 	pf = peer->policy.flags;
+	/* a SYN without ACK opens a connection; SYN-ACK answers ours */
+	syn = (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN;
 	if (pf & (BGPS_PF_IFACE | BGPS_PF_MAC | BGPS_PF_MD5 | BGPS_PF_AO)) {
 		if ((pf & BGPS_PF_IFACE) &&
 		    !iface_bound_ok(&peer->policy, ifindex)) {
@@ -592,9 +595,7 @@ not_exact:
 		}
 		/* Only a SYN opens a connection and spends the bucket; the
 		 * kernel checks the signature of every segment itself. */
-		if ((pf & (BGPS_PF_MD5 | BGPS_PF_AO)) &&
-		    (p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) ==
-			    TCP_FLAG_SYN) {
+		if ((pf & (BGPS_PF_MD5 | BGPS_PF_AO)) && syn) {
 			__u32 off = (const void *)tcp - data;
 			__u16 has = ef & BGPS_EF_TC
 					    ? bgps_tcp_auth_tc(ctx, off)
@@ -628,7 +629,7 @@ not_exact:
 
 	/* 4. A SYN opens a connection (and costs a socket lookup and maybe a
 	 * SYN cookie); SYN-ACK answers ours and is not limited. */
-	if ((p.tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN) {
+	if (syn) {
 		__u32 rate = peer->policy.syn_rate;
 
 		if (rate && !gcra_admit(&peer->syn_tat, clock_once(&now),
