@@ -97,6 +97,29 @@ static void test_parse_u32(void)
 	CU_ASSERT_EQUAL(v, 4294967295u);
 }
 
+static void test_mac(void)
+{
+	static const char *const bad[] = {
+		"", "02:00:00:00:00", "02:00:00:00:00:022", "02:00-00:00:00:02",
+		"02:00:00:00:00:0g", "02.00.00.00.00.02", "2:0:0:0:0:2",
+		"01:00:00:00:00:02", "ff:ff:ff:ff:ff:ff", "00:00:00:00:00:00",
+	};
+	uint8_t m[6];
+	char err[128], b[MAC_STRLEN];
+
+	CU_ASSERT_EQUAL(mac_parse("02:aa:BB:0c:d0:ef", m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(mac_fmt(m, b, sizeof(b)), "02:aa:bb:0c:d0:ef");
+	CU_ASSERT_EQUAL(mac_parse("02-00-00-00-00-02", m, err, sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(mac_fmt(m, b, sizeof(b)), "02:00:00:00:00:02");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		CU_ASSERT_EQUAL(mac_parse(bad[i], m, err, sizeof(err)), -1);
+		CU_ASSERT(err[0] != 0);
+	}
+	mac_parse("01:00:00:00:00:02", m, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "multicast"));
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -109,6 +132,7 @@ int main(void)
 	CU_add_test(s, "prefixes", test_prefixes);
 	CU_add_test(s, "refusals name the problem", test_refusals);
 	CU_add_test(s, "parse_u32 bounds", test_parse_u32);
+	CU_add_test(s, "MAC addresses", test_mac);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -162,28 +162,30 @@ int prefix_from_sockaddr(const struct sockaddr_storage *ss, struct prefix *p)
 	return -1;
 }
 
+static int hex_nibble(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
 int mac_parse(const char *s, uint8_t mac[6], char *err, size_t errlen)
 {
-	unsigned int v[6];
-	char sep, tail;
-	int n;
+	/* exactly "xx?xx?xx?xx?xx?xx", one separator (: or -) throughout */
+	char sep = s[0] && s[1] ? s[2] : 0;
 
-	n = sscanf(s, "%2x%c%2x%*[:-]%2x%*[:-]%2x%*[:-]%2x%*[:-]%2x%c", &v[0],
-		   &sep, &v[1], &v[2], &v[3], &v[4], &v[5], &tail);
-	/* sscanf is lenient: insist on the exact 17-character form */
-	if (n != 7 || strlen(s) != 17 || (sep != ':' && sep != '-')) {
-		snprintf(err, errlen,
-			 "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)", s);
-		return -1;
-	}
+	if (strlen(s) != 17 || (sep != ':' && sep != '-'))
+		goto bad;
 	for (int i = 0; i < 6; i++) {
-		if (i && s[i * 3 - 1] != sep) {
-			snprintf(err, errlen,
-				 "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
-				 s);
-			return -1;
-		}
-		mac[i] = v[i];
+		int hi = hex_nibble(s[i * 3]), lo = hex_nibble(s[i * 3 + 1]);
+
+		if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != sep))
+			goto bad;
+		mac[i] = hi << 4 | lo;
 	}
 	if (mac[0] & 1) {
 		snprintf(err, errlen,
@@ -196,6 +198,10 @@ int mac_parse(const char *s, uint8_t mac[6], char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+bad:
+	snprintf(err, errlen, "'%s' is not a MAC address (aa:bb:cc:dd:ee:ff)",
+		 s);
+	return -1;
 }
 
 const char *mac_fmt(const uint8_t mac[6], char *buf, size_t len)
