@@ -114,11 +114,12 @@ $(O)/guard.skel.h: $(O)/guard.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name guard_bpf > $@
 
-$(O)/%.o: user/%.c | $(O)/guard.skel.h
+$(O)/%.o: user/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) $(INC) -c $< -o $@
 
+# Only the loader includes the skeleton; other rooms need not wait for it.
 $(GUARD_OBJS): $(O)/guard.skel.h
 
 -include $(ALL_OBJS:.o=.d)
