@@ -1827,6 +1827,32 @@ static void test_iface_every_slot(void)
 		   (BGPS_POLICY_IFACES + 1) * o.len, 0, 0);
 }
 
+/*
+ * 20 spoofed SYNs with an entry's address, each dropped for the binding at
+ * `counter` (an offset in struct bgps_stats) and none spending the entry's
+ * bucket: its GCRA state stays 0.
+ */
+static void spoofs_spare_bucket(const struct spec *spoof, size_t counter,
+				unsigned int line)
+{
+	struct bgps_stats want = {.total = 1, .guarded = 1, .events_sent = 1};
+	struct outcome o;
+	int i;
+
+	stat_set(&want, counter, 1);
+	for (i = 0; i < 20; i++) {
+		snprintf(note, sizeof(note), "spoofed SYN #%d: ", i + 1);
+		run_spec(fx.xdp, spoof, &o, line);
+		expect(&o, XDP_DROP, &want, line);
+	}
+	note[0] = '\0';
+	check_u64(line, "peer.syn_tat after the spoofed SYNs",
+		  get_entry(spoof->src, line).syn_tat, 0);
+}
+
+#define SPOOFS_SPARE_BUCKET(s, field)                                          \
+	spoofs_spare_bucket(s, offsetof(struct bgps_stats, field), __LINE__)
+
 /* The attack of the issue: SYNs with the peer's address from elsewhere
  * must leave its bucket full for the real peer's reconnect. */
 static void test_iface_spoof_spares_bucket(void)
@@ -1837,21 +1863,10 @@ static void test_iface_spoof_spares_bucket(void)
 				  .ifindex = {NO_IFINDEX},
 				  .syn_rate = 1,
 				  .syn_burst = 1};
-	struct bgps_peer v;
 	struct outcome o;
-	int i;
 
 	ADD_PEER(PEER4, &pol);
-	for (i = 0; i < 20; i++) {
-		snprintf(note, sizeof(note), "spoofed SYN #%d: ", i + 1);
-		XDP(&syn, &o);
-		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1,
-		       .wrong_iface = 1, .events_sent = 1);
-	}
-	note[0] = '\0';
-	v = get_entry(PEER4, __LINE__);
-	check_u64(__LINE__, "peer.syn_tat after the spoofed SYNs", v.syn_tat,
-		  0);
+	SPOOFS_SPARE_BUCKET(&syn, wrong_iface);
 	/* now the same SYN arrives where the peer is */
 	pol.ifindex[1] = lo_ifindex;
 	set_policy(PEER4, &pol, __LINE__);
@@ -1910,16 +1925,9 @@ static void test_mac_spoof_spares_bucket(void)
 				  .syn_rate = 1,
 				  .syn_burst = 1};
 	struct outcome o;
-	int i;
 
 	ADD_PEER(PEER6, &pol);
-	for (i = 0; i < 20; i++) {
-		XDP(&syn, &o);
-		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .wrong_mac = 1,
-		       .events_sent = 1);
-	}
-	check_u64(__LINE__, "peer.syn_tat", get_entry(PEER6, __LINE__).syn_tat,
-		  0);
+	SPOOFS_SPARE_BUCKET(&syn, wrong_mac);
 	syn.smac = NULL; /* the peer itself */
 	XDP(&syn, &o);
 	EXPECT(&o, XDP_PASS, .total = 1, .guarded = 1, .passed = 1);
@@ -2169,16 +2177,9 @@ static void test_md5_spoof_spares_bucket(void)
 				  .syn_rate = 1,
 				  .syn_burst = 1};
 	struct outcome o;
-	int i;
 
 	ADD_PEER(PEER4, &pol);
-	for (i = 0; i < 20; i++) {
-		XDP(&syn, &o);
-		EXPECT(&o, XDP_DROP, .total = 1, .guarded = 1, .no_md5 = 1,
-		       .events_sent = 1);
-	}
-	check_u64(__LINE__, "peer.syn_tat", get_entry(PEER4, __LINE__).syn_tat,
-		  0);
+	SPOOFS_SPARE_BUCKET(&syn, no_md5);
 	syn.tcp_opts = md5;
 	syn.tcp_opts_len = sizeof(md5);
 	XDP(&syn, &o);
