@@ -114,18 +114,13 @@ struct path {
 
 /* Designated initialisers keep -Wmissing-field-initializers quiet about
  * the fields filled in at run time. */
-#define PATH(n, fam, s, t, f, dp, gr, e, tg)                                   \
-	{                                                                      \
-		.name = n, .family = fam, .src = s, .ttl = t, .flags = f,      \
-		.dport = dp, .global_rate = gr, .expect = e, .target = tg,     \
-	}
+#define PATH_FIELDS(n, fam, s, t, f, dp, gr, e, tg)                            \
+	.name = n, .family = fam, .src = s, .ttl = t, .flags = f, .dport = dp, \
+	.global_rate = gr, .expect = e, .target = tg
+#define PATH(...) { PATH_FIELDS(__VA_ARGS__) }
 
-#define PATHB(pr, n, fam, s, t, f, dp, gr, e, tg)                              \
-	{                                                                      \
-		.name = n, .family = fam, .src = s, .ttl = t, .flags = f,      \
-		.dport = dp, .global_rate = gr, .expect = e, .target = tg,     \
-		.pair = pr,                                                    \
-	}
+/* a path with the binding, and the path it is compared with */
+#define PATHB(pr, ...) { PATH_FIELDS(__VA_ARGS__), .pair = pr }
 
 static struct path paths[] = {
 	PATH("floor: empty XDP_DROP", 0, P_STRANGER, 64, F_SYN, 179, 0, E_FLOOR,
