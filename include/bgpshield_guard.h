@@ -125,6 +125,16 @@ struct bgps_settings {
 #define BGPS_PF_MAC 0x4	  /* Ethernet source must be mac[] */
 #define BGPS_PF_MD5 0x8	  /* a SYN must carry TCP-MD5 (RFC 2385, kind 19) */
 #define BGPS_PF_AO 0x10	  /* a SYN must carry TCP-AO (RFC 5925, kind 29) */
+/*
+ * Intent, ignored by the program: the config binds this entry to
+ * interfaces / a MAC that userspace has not resolved yet (no route to the
+ * peer, interface missing, MAC not learned).  With the WANT bit and without
+ * the binding bit above, `guard status` says "not bound yet" instead of
+ * "unbound", and `bgpshieldctl audit` can tell a binding switched off from
+ * one still pending.  No layout change: older programs ignore them too.
+ */
+#define BGPS_PF_IFACE_WANT 0x100
+#define BGPS_PF_MAC_WANT 0x200
 
 /* Interfaces one entry may be bound to: the route's device and, for a VLAN
  * or other stacked device, the lower device the guard is attached to. */

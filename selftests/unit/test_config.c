@@ -267,9 +267,9 @@ static void test_full_global(void)
 	CU_ASSERT_EQUAL(g->syn_rate, 100);
 	CU_ASSERT_EQUAL(g->syn_burst, 150);
 	CU_ASSERT_EQUAL_FATAL(g->nallow, 3);
-	CU_ASSERT(pfx_is(&g->allow[0], "203.0.113.0/24"));
-	CU_ASSERT(pfx_is(&g->allow[1], "2001:db8:ffff::/48"));
-	CU_ASSERT(pfx_is(&g->allow[2], "198.51.100.9"));
+	CU_ASSERT(pfx_is(&g->allow[0].pfx, "203.0.113.0/24"));
+	CU_ASSERT(pfx_is(&g->allow[1].pfx, "2001:db8:ffff::/48"));
+	CU_ASSERT(pfx_is(&g->allow[2].pfx, "198.51.100.9"));
 	CU_ASSERT_EQUAL(g->port, 1179);
 	CU_ASSERT_STRING_EQUAL(g->pin_dir, "/sys/fs/bpf/bgpshield-test");
 	CU_ASSERT_EQUAL(g->on_exit, CFG_ON_EXIT_DETACH);
@@ -1171,12 +1171,15 @@ static void test_guard_rules(void)
 	CU_ASSERT_EQUAL_FATAL(n, 4);
 	/* neighbors first, in config order */
 	CU_ASSERT(pfx_is(&r[0].pfx, "192.0.2.1"));
-	CU_ASSERT_EQUAL(r[0].pol.flags, BGPS_PF_GTSM);
+	/* directly connected (255): interface by route, MAC learned */
+	CU_ASSERT_EQUAL(r[0].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT |
+						BGPS_PF_MAC_WANT);
 	CU_ASSERT_EQUAL(r[0].pol.min_ttl, 255);
 	CU_ASSERT_EQUAL(r[0].pol.syn_rate, 5);
 	CU_ASSERT_EQUAL(r[0].pol.syn_burst, 5);
 	CU_ASSERT(pfx_is(&r[1].pfx, "2001:db8::2"));
-	CU_ASSERT_EQUAL(r[1].pol.flags, BGPS_PF_GTSM);
+	/* 254: not directly connected, so no MAC by default */
+	CU_ASSERT_EQUAL(r[1].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT);
 	CU_ASSERT_EQUAL(r[1].pol.min_ttl, 254);
 	CU_ASSERT_EQUAL(r[1].pol.syn_rate, 50);
 	CU_ASSERT_EQUAL(r[1].pol.syn_burst, 100);
@@ -1200,7 +1203,7 @@ static void test_guard_rules(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL_FATAL(config_guard_rules(c, &r, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 3);
-	CU_ASSERT_EQUAL(r[0].pol.flags, 0);
+	CU_ASSERT_EQUAL(r[0].pol.flags, BGPS_PF_IFACE_WANT);
 	CU_ASSERT_EQUAL(r[0].pol.syn_rate, 0);
 	CU_ASSERT_EQUAL(r[0].pol.syn_burst, 0);
 	CU_ASSERT_EQUAL(r[1].pol.syn_rate, 3);
@@ -2361,7 +2364,7 @@ static void test_secfile_swap(void)
 	CU_ASSERT_STRING_EQUAL(buf, good);
 	CU_ASSERT_EQUAL_FATAL(
 		config_parse_buf(buf, len, p, &c, err, sizeof(err)), 0);
-	CU_ASSERT(pfx_is(&c->guard.allow[0], "192.0.2.0/24"));
+	CU_ASSERT(pfx_is(&c->guard.allow[0].pfx, "192.0.2.0/24"));
 	config_free(c);
 	secfile_wipe(buf, len);
 

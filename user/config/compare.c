@@ -211,7 +211,7 @@ int config_equal(const struct config *a, const struct config *b,
 		if (strcmp(ga->ifaces[i].name, gb->ifaces[i].name))
 			return 0;
 	for (size_t i = 0; i < ga->nallow; i++)
-		if (!cfg_pfx_eq(&ga->allow[i], &gb->allow[i]))
+		if (!cfg_pfx_eq(&ga->allow[i].pfx, &gb->allow[i].pfx))
 			return 0;
 	for (size_t i = 0; i < a->nprocesses; i++) {
 		const struct cfg_process *x = &a->processes[i],

@@ -61,6 +61,42 @@ struct cfg_iface {
 	char name[IF_NAMESIZE];
 };
 
+/*
+ * Binding of one allowlist entry to where its packets may come from
+ * (docs/GUARD.md, "Binding"): the interfaces they arrive on and, for a
+ * directly connected peer, the Ethernet source.  Written in a neighbor's
+ * guard block (interface, mac-binding, peer-mac) and, interface only, on
+ * an allow entry.
+ */
+enum cfg_iface_bind {
+	CFG_IFB_AUTO = 0,   /* neighbors: the interfaces the kernel routes
+			     * the address through, kept current */
+	CFG_IFB_STATIC = 1, /* interface NAME...; (at most 4) */
+	CFG_IFB_OFF = 2,    /* interface off; (the default of allow entries) */
+};
+
+enum cfg_mac_bind {
+	CFG_MACB_DEFAULT = 0, /* learn for a neighbor with incoming-ttl 255
+			       * (directly connected by GTSM), else off */
+	CFG_MACB_LEARN = 1,   /* from the kernel's neighbour table, followed */
+	CFG_MACB_STATIC = 2,  /* peer-mac MAC; never follows the table */
+	CFG_MACB_OFF = 3,
+};
+
+struct cfg_bind {
+	enum cfg_iface_bind iface;
+	struct cfg_iface ifaces[BGPS_POLICY_IFACES]; /* with CFG_IFB_STATIC */
+	size_t nifaces;
+	enum cfg_mac_bind mac;	/* allow entries: always off */
+	uint8_t peer_mac[6];	/* with CFG_MACB_STATIC */
+};
+
+/* guard { allow PREFIX... [interface NAME...]; } */
+struct cfg_allow {
+	struct prefix pfx;
+	struct cfg_bind bind;	/* iface STATIC or OFF, mac OFF */
+};
+
 struct cfg_guard {
 	int iface_auto;		/* interface auto; (the default) */
 	struct cfg_iface *ifaces;
@@ -78,7 +114,7 @@ struct cfg_guard {
 	uint32_t syn_rate;
 	uint32_t syn_burst;	/* 0 = same as syn_rate */
 	uint32_t event_rate;	/* guard events per second per CPU */
-	struct prefix *allow;
+	struct cfg_allow *allow;
 	size_t nallow;
 	char pin_dir[CFG_PIN_DIR_MAX + 1];
 	enum cfg_on_exit on_exit;
@@ -277,6 +313,7 @@ struct cfg_neighbor {
 	size_t napis;
 	uint32_t syn_rate;	/* guard { }: 0 = the global guard's */
 	uint32_t syn_burst;
+	struct cfg_bind bind;	/* guard { interface; mac-binding; peer-mac; } */
 	struct cfg_filter import, export;
 	unsigned int line, col;	/* of the address after 'neighbor' */
 };
@@ -398,6 +435,28 @@ int config_equal(const struct config *a, const struct config *b,
  */
 int config_guard_rules(const struct config *c, struct guard_rule **out,
 		       size_t *n);
+
+/*
+ * What the parent resolves at run time for one rule of
+ * config_guard_rules(), at the same index.  The rule's policy already
+ * carries what the config alone decides: BGPS_PF_MD5 / BGPS_PF_AO from the
+ * neighbor's TCP-MD5 / TCP-AO, BGPS_PF_MAC and mac[] for a static
+ * peer-mac, and the intent flags BGPS_PF_IFACE_WANT / BGPS_PF_MAC_WANT for
+ * bindings still to be resolved (a route's interfaces, a learned MAC, an
+ * interface name's ifindex).
+ */
+struct guard_rule_bind {
+	enum cfg_iface_bind iface; /* AUTO, STATIC or OFF */
+	char ifaces[BGPS_POLICY_IFACES][IF_NAMESIZE]; /* with STATIC */
+	size_t nifaces;
+	enum cfg_mac_bind mac;	/* LEARN, STATIC or OFF (DEFAULT resolved) */
+	uint8_t peer_mac[6];	/* with STATIC */
+};
+
+/* config_guard_rules() plus each rule's binding; *binds is malloc'd with
+ * *n entries (NULL when *n is 0).  -1 on ENOMEM. */
+int config_guard_rules_bind(const struct config *c, struct guard_rule **out,
+			    struct guard_rule_bind **binds, size_t *n);
 
 const char *config_ao_alg_name(enum cfg_ao_alg alg);
 

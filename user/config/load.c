@@ -143,6 +143,7 @@ fail:
 
 struct cfg_rule_ord {
 	struct guard_rule r;
+	struct guard_rule_bind b;
 	size_t order;
 };
 
@@ -163,16 +164,54 @@ static int cfg_rule_order_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/*
+ * One rule's binding from its config (docs/GUARD.md, "Binding").  What the
+ * config alone decides goes into the policy now; the rest is left to the
+ * parent (user/guard/bind.c) with the intent flags set, so an entry whose
+ * binding is not resolved yet says so.
+ */
+static void cfg_rule_bind(const struct cfg_bind *cb, int direct,
+			  struct bgps_policy *pol, struct guard_rule_bind *rb)
+{
+	rb->iface = cb->iface;
+	if (cb->iface == CFG_IFB_STATIC) {
+		rb->nifaces = cb->nifaces;
+		for (size_t i = 0; i < cb->nifaces; i++)
+			memcpy(rb->ifaces[i], cb->ifaces[i].name, IF_NAMESIZE);
+	}
+	if (cb->iface != CFG_IFB_OFF)
+		pol->flags |= BGPS_PF_IFACE_WANT;
+	rb->mac = cb->mac;
+	if (rb->mac == CFG_MACB_DEFAULT)
+		rb->mac = direct ? CFG_MACB_LEARN : CFG_MACB_OFF;
+	if (rb->mac == CFG_MACB_STATIC) {
+		memcpy(rb->peer_mac, cb->peer_mac, 6);
+		memcpy(pol->mac, cb->peer_mac, 6);
+		pol->flags |= BGPS_PF_MAC;
+	}
+	if (rb->mac != CFG_MACB_OFF)
+		pol->flags |= BGPS_PF_MAC_WANT;
+}
+
 int config_guard_rules(const struct config *c, struct guard_rule **out,
 		       size_t *n)
+{
+	return config_guard_rules_bind(c, out, NULL, n);
+}
+
+int config_guard_rules_bind(const struct config *c, struct guard_rule **out,
+			    struct guard_rule_bind **binds, size_t *n)
 {
 	const struct cfg_guard *g = &c->guard;
 	size_t total = c->nneighbors + g->nallow, k = 0, kept = 0;
 	uint32_t gburst = g->syn_burst ? g->syn_burst : g->syn_rate;
 	struct cfg_rule_ord *v;
 	struct guard_rule *res;
+	struct guard_rule_bind *rb = NULL;
 
 	*out = NULL;
+	if (binds)
+		*binds = NULL;
 	*n = 0;
 	if (!total)
 		return 0;
@@ -197,12 +236,22 @@ int config_guard_rules(const struct config *c, struct guard_rule **out,
 			pol->syn_rate = g->syn_rate;
 			pol->syn_burst = g->syn_rate ? gburst : 0;
 		}
+		/* The kernel drops a SYN without the option anyway, but only
+		 * after the guard has counted it against the peer's bucket
+		 * (RFC 2385 §2, RFC 5925 §7.7). */
+		if (nb->md5.enabled)
+			pol->flags |= BGPS_PF_MD5;
+		if (nb->tcp_ao.enabled)
+			pol->flags |= BGPS_PF_AO;
+		cfg_rule_bind(&nb->bind, nb->gtsm.min_ttl_in == 255, pol,
+			      &v[k].b);
 	}
 	for (size_t i = 0; i < g->nallow; i++, k++) {
 		v[k].order = k;
-		v[k].r.pfx = g->allow[i];
+		v[k].r.pfx = g->allow[i].pfx;
 		v[k].r.pol.syn_rate = g->syn_rate;
 		v[k].r.pol.syn_burst = g->syn_rate ? gburst : 0;
+		cfg_rule_bind(&g->allow[i].bind, 0, &v[k].r.pol, &v[k].b);
 	}
 	/* Keep the first rule per prefix: a neighbor's rule wins over an
 	 * equal allow entry, and allow duplicates collapse. */
@@ -212,14 +261,23 @@ int config_guard_rules(const struct config *c, struct guard_rule **out,
 			v[kept++] = v[i];
 	qsort(v, kept, sizeof(*v), cfg_rule_order_cmp);
 	res = calloc(kept, sizeof(*res));
-	if (!res) {
+	if (binds)
+		rb = calloc(kept, sizeof(*rb));
+	if (!res || (binds && !rb)) {
+		free(res);
+		free(rb);
 		free(v);
 		return -1;
 	}
-	for (size_t i = 0; i < kept; i++)
+	for (size_t i = 0; i < kept; i++) {
 		res[i] = v[i].r;
+		if (rb)
+			rb[i] = v[i].b;
+	}
 	free(v);
 	*out = res;
+	if (binds)
+		*binds = rb;
 	*n = kept;
 	return 0;
 }

@@ -276,7 +276,10 @@ static int cfg_allow(struct cfg_parser *p, struct cfg_guard *g)
 					   CFG_MAX_ALLOW);
 		if (CFG_ROOM(p, g->allow, g->nallow))
 			return -1;
-		if (cfg_addr(p, "allow", 0, 0, &g->allow[g->nallow]))
+		memset(&g->allow[g->nallow], 0, sizeof(g->allow[0]));
+		g->allow[g->nallow].bind.iface = CFG_IFB_OFF;
+		g->allow[g->nallow].bind.mac = CFG_MACB_OFF;
+		if (cfg_addr(p, "allow", 0, 0, &g->allow[g->nallow].pfx))
 			return -1;
 		g->nallow++;
 	}

@@ -327,7 +327,7 @@ void config_print(FILE *f, const struct config *c)
 		g->on_exit == CFG_ON_EXIT_DETACH ? "detach" : "keep");
 	for (size_t i = 0; i < g->nallow; i++)
 		fprintf(f, "\tallow %s;\n",
-			prefix_fmt(&g->allow[i], b, sizeof(b)));
+			prefix_fmt(&g->allow[i].pfx, b, sizeof(b)));
 	fputs("}\n", f);
 	for (size_t i = 0; i < c->nprocesses; i++) {
 		const struct cfg_process *pr = &c->processes[i];
