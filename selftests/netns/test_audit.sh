@@ -144,13 +144,20 @@ EOF
 	printf '%s {\n\tdaily\n\trotate 7\n}\n' "$AUDIT" |
 		write_text "$LRDIR/bgpshield"
 	daemon_start
+	# The daemon learns the peer's MAC from the neighbour table: give it
+	# an entry, as a session would.
+	ip netns exec "$NS_EDGE" ping -c 1 -W 2 "$PEER4" >/dev/null 2>&1
+	wait_for 5 bash -c "nsenter --net=/run/netns/$NS_EDGE -- \"$CTL\" \
+		--pin-dir '$PIN' -j guard status | grep -q '\"mac_binding\":\"bound\"'" ||
+		fail "the daemon learned the peer's MAC" \
+			"$(nsenter --net="/run/netns/$NS_EDGE" -- "$CTL" --pin-dir "$PIN" guard status 2>&1)"
 
 	run_audit -j
 	log "$(out audit)"
 	check_eq "exit status 0" 0 "$AUDIT_RC"
 	local c
 	for c in daemon-running engine-not-root config-file secret-files \
-		neighbor-auth gtsm filters guard-maps guard-policy \
+		neighbor-auth gtsm filters guard-maps guard-policy guard-binding \
 		processes-not-root audit-log unexpected-sessions; do
 		expect "$c" PASS
 	done
@@ -168,14 +175,14 @@ EOF
 	else
 		expect_host bpf-jit
 	fi
-	check_eq "17 checks reported" 17 \
+	check_eq "18 checks reported" 18 \
 		"$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' \
 			"$T_DIR/audit.out")"
 
 	# The text form: one line per check, the same verdicts.
 	run_audit
 	check_eq "text: exit status 0" 0 "$AUDIT_RC"
-	check_eq "text: 17 lines" 17 "$(out audit | grep -c '')"
+	check_eq "text: 18 lines" 18 "$(out audit | grep -c '')"
 	check_match "text: a PASS line per check" \
 		'PASS guard-attached +attached on veth-e0' "$(out audit)"
 	check_nomatch "text: no FAIL" '^FAIL' "$(out audit)"
@@ -236,6 +243,7 @@ EOF
 	check_nomatch "guard-attached: veth-e0 is not listed" 'veth-e0' \
 		"$(detail guard-attached)"
 	expect guard-policy WARN 'monitor'
+	expect guard-binding PASS '^0 GTSM neighbors'
 	expect processes-not-root PASS
 	expect audit-log WARN
 	expect audit-log-rotated WARN
@@ -289,6 +297,7 @@ EOF
 	expect engine-not-root WARN 'not checked'
 	expect guard-maps FAIL 'not loaded'
 	expect guard-attached FAIL
+	expect guard-binding WARN 'not checked'
 	expect secret-files FAIL 'peer.ao has mode 0660'
 	expect config-file FAIL 'peer.ao'
 	expect processes-not-root FAIL "pid $(pgrep -P "$BG_PID") \\(uid 0\\)"

@@ -168,6 +168,107 @@ static const char *guard_pin_dir(const struct audit *a)
 	return a->cfg->guard.pin_dir;
 }
 
+/* --- guard-binding: every GTSM neighbor bound to its interface and MAC ---- */
+
+struct bind_ctx {
+	const struct cfg_neighbor *nb;
+	int found;
+	uint16_t flags;
+};
+
+static int bind_rule_cb(const struct guard_rule *r, const struct bgps_peer *v,
+			void *arg)
+{
+	struct bind_ctx *c = arg;
+
+	(void)v;
+	if (r->pfx.family == c->nb->address.family &&
+	    r->pfx.plen == c->nb->address.plen &&
+	    !memcmp(r->pfx.addr, c->nb->address.addr, 16)) {
+		c->found = 1;
+		c->flags = r->pol.flags;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A GTSM neighbor's entry passes the address and TTL checks for anyone who
+ * can send with its address and TTL 255; only the interface and MAC
+ * bindings (docs/GUARD.md) keep such a spoofer off the peer's SYN bucket.
+ * What is checked is the pinned entry, as the guard enforces it now; the
+ * intent flags tell a binding switched off in the config from one the
+ * daemon has not resolved yet (no route, MAC not learned).
+ */
+static void check_binding(struct audit *a, struct guard *g)
+{
+	struct sbuf off = {0}, pending = {0}, missing = {0};
+	char b[PREFIX_STRLEN], item[PREFIX_STRLEN + 64];
+	size_t n = 0;
+
+	if (!a->cfg) {
+		audit_add_no_config(a, "guard-binding");
+		return;
+	}
+	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
+		const struct cfg_neighbor *nb = &a->cfg->neighbors[i];
+		struct bind_ctx c = {nb, 0, 0};
+		const char *what;
+
+		if (!nb->gtsm.min_ttl_in)
+			continue;
+		n++;
+		prefix_fmt(&nb->address, b, sizeof(b));
+		guard_foreach_rule(g, bind_rule_cb, &c);
+		if (!c.found) {
+			audit_sb_item(&missing, b);
+			continue;
+		}
+		/* the MAC only for a directly connected peer (255) */
+		if ((c.flags & BGPS_PF_IFACE) &&
+		    ((c.flags & BGPS_PF_MAC) || nb->gtsm.min_ttl_in != 255))
+			continue;
+		what = !(c.flags & BGPS_PF_IFACE) ? "interface" : "MAC";
+		if (!(c.flags & BGPS_PF_IFACE) && nb->gtsm.min_ttl_in == 255 &&
+		    !(c.flags & BGPS_PF_MAC))
+			what = "interface and MAC";
+		snprintf(item, sizeof(item), "%s (%s)", b, what);
+		if ((!(c.flags & BGPS_PF_IFACE) &&
+		     !(c.flags & BGPS_PF_IFACE_WANT)) ||
+		    (nb->gtsm.min_ttl_in == 255 && !(c.flags & BGPS_PF_MAC) &&
+		     !(c.flags & BGPS_PF_MAC_WANT)))
+			audit_sb_item(&off, item);
+		else
+			audit_sb_item(&pending, item);
+	}
+	if (missing.len || off.len || pending.len)
+		audit_add(a, "guard-binding", V_WARN,
+			  "remove 'interface off;' / 'mac-binding off;' from "
+			  "their guard blocks and reload; a pending binding "
+			  "resolves once the kernel has a route and a "
+			  "neighbour entry for the peer (docs/GUARD.md)",
+			  "GTSM neighbors a spoofer of their address can "
+			  "starve:%s%s%s%s%s%s",
+			  off.len ? " binding off: " : "", off.len ? off.p : "",
+			  pending.len ? (off.len ? "; not bound yet: "
+						 : " not bound yet: ")
+				      : "",
+			  pending.len ? pending.p : "",
+			  missing.len ? ((off.len || pending.len)
+						 ? "; not in the allowlist: "
+						 : " not in the allowlist: ")
+				      : "",
+			  missing.len ? missing.p : "");
+	else
+		audit_add(a, "guard-binding", V_PASS, NULL,
+			  "%zu GTSM neighbor%s bound to interface%s", n,
+			  n == 1 ? "" : "s",
+			  n ? " (and MAC when directly connected)" : "");
+	free(off.p);
+	free(pending.p);
+	free(missing.p);
+}
+
 void audit_check_guard(struct audit *a, struct ifaddrs *ifa)
 {
 	struct iface_list want = {0};
@@ -189,6 +290,8 @@ void audit_check_guard(struct audit *a, struct ifaddrs *ifa)
 			  "neighbors' interfaces",
 			  "not attached anywhere: no guard pinned in %s", dir);
 		audit_add(a, "guard-policy", V_WARN, "load the guard first",
+			  "not checked: no guard pinned");
+		audit_add(a, "guard-binding", V_WARN, "load the guard first",
 			  "not checked: no guard pinned");
 		guard_close(&g);
 		return;
@@ -248,6 +351,7 @@ void audit_check_guard(struct audit *a, struct ifaddrs *ifa)
 			"passed");
 	else
 		audit_add(a, "guard-policy", V_PASS, NULL, "policy enforce");
+	check_binding(a, &g);
 	free(c.attached);
 	free(want.names);
 	free(bad.p);

@@ -518,9 +518,15 @@ static void policy_text(const struct bgps_policy *p, char *buf, size_t len)
 				n += snprintf(buf + n, len - n, " %s",
 					      ifname_of(p->ifindex[i], ifn));
 	}
+	else if ((p->flags & BGPS_PF_IFACE_WANT) && n < len)
+		n += snprintf(buf + n, len - n, "%siface not bound yet",
+			      n ? ", " : "");
 	if ((p->flags & BGPS_PF_MAC) && n < len)
 		n += snprintf(buf + n, len - n, "%smac %s", n ? ", " : "",
 			      mac_fmt(p->mac, m, sizeof(m)));
+	else if ((p->flags & BGPS_PF_MAC_WANT) && n < len)
+		n += snprintf(buf + n, len - n, "%smac not learned yet",
+			      n ? ", " : "");
 	if ((p->flags & BGPS_PF_MD5) && n < len)
 		n += snprintf(buf + n, len - n, "%smd5", n ? ", " : "");
 	if ((p->flags & BGPS_PF_AO) && n < len)
@@ -550,6 +556,15 @@ static void policy_json(const struct bgps_policy *p)
 	printf(",\"md5\":%s,\"ao\":%s",
 	       (p->flags & BGPS_PF_MD5) ? "true" : "false",
 	       (p->flags & BGPS_PF_AO) ? "true" : "false");
+	/* "pending": the daemon's config binds it, the kernel has not told
+	 * where yet (no route, MAC not learned); "off": nobody asked. */
+	printf(",\"iface_binding\":\"%s\",\"mac_binding\":\"%s\"",
+	       (p->flags & BGPS_PF_IFACE)	 ? "bound"
+	       : (p->flags & BGPS_PF_IFACE_WANT) ? "pending"
+						 : "off",
+	       (p->flags & BGPS_PF_MAC)	       ? "bound"
+	       : (p->flags & BGPS_PF_MAC_WANT) ? "pending"
+					       : "off");
 }
 
 static int status_iface_cb(const struct guard_iface_status *st, void *arg)
