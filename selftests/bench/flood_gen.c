@@ -3,8 +3,9 @@
  * flood_gen: spoofed TCP SYN flood out of a veth, for scripts/bench-flood.sh.
  *
  *   flood_gen run --dev IF --dst-mac MAC --dst ADDR [--dport N]
- *                 [--src-net CIDR] [--rate PPS] [--train N]
- *                 [--duration SEC] [--cpu N] [--batch N]
+ *                 [--src-net CIDR] [--src-mac MAC] [--ttl N] [--md5]
+ *                 [--rate PPS] [--train N] [--duration SEC] [--cpu N]
+ *                 [--batch N]
  *   flood_gen attach-drop --dev IF --pin PATH [--touch]
  *
  * `run` drives flood_gen.bpf.c through BPF_PROG_TEST_RUN with
@@ -13,6 +14,13 @@
  * costs two RCU grace periods (~20 ms here), so we do not loop on short
  * calls.  Run it inside the attacker's network namespace: IF is the
  * attacker's end of the veth and the frames come out of its peer.
+ *
+ * The SYNs can pass for an allowed peer's: --src-net ADDR/32 gives them one
+ * source address, --ttl 255 gets them past GTSM (RFC 5082), --src-mac
+ * forges the Ethernet source, and --md5 adds a TCP-MD5 signature option
+ * (RFC 2385) with a random digest, which passes any check of the option's
+ * presence and fails the kernel's check of its value: the spoofer knows
+ * that the peer signs, not the key.
  *
  * `attach-drop` attaches the empty XDP_DROP program natively to IF through
  * a BPF link pinned at PATH, so the floor stays attached after we exit and
@@ -46,13 +54,25 @@
 
 #define EXIT_SKIP 77
 
+/* TCP options of our SYN, a multiple of 4 bytes (the data offset counts
+ * 32-bit words, RFC 9293 section 3.1). */
+#define OPT_MSS_LEN 4
+/* RFC 2385 section 3.0: kind 19, length 18, a 16-byte MD5 digest; two NOPs
+ * in front keep the option list a multiple of 4 (4 + 2 + 18 = 24). */
+#define OPT_MD5_LEN 18
+#define OPT_MD5_PADDED (2 + OPT_MD5_LEN)
+#define OPT_MAX (OPT_MSS_LEN + OPT_MD5_PADDED)
+
 struct frame {
 	struct ethhdr eth;
 	struct iphdr ip;
 	struct tcphdr tcp;
-	__u8 opt_mss[4];
-	__u8 pad[2]; /* to the 60-byte Ethernet minimum */
+	__u8 opt[OPT_MAX];
 } __attribute__((packed));
+
+/* Without options the frame would end before the 60-byte Ethernet minimum
+ * (14 + 20 + 20 + 4 = 58): pad it, as a NIC would, past the IP length. */
+#define FRAME_MIN 60
 
 static volatile sig_atomic_t stop;
 
@@ -84,49 +104,75 @@ static __u16 csum(const void *buf, size_t len, __u32 sum)
 	return htons(~sum & 0xffff);
 }
 
-static void build_frame(struct frame *f, const __u8 *src_mac,
-			const __u8 *dst_mac, __u32 saddr, __u32 daddr,
-			__u16 dport)
+struct frame_spec {
+	__u8 src_mac[ETH_ALEN], dst_mac[ETH_ALEN];
+	__u32 saddr, daddr; /* network order */
+	__u16 dport;
+	__u8 ttl;
+	int md5;
+};
+
+/* Builds the SYN in f and returns the frame's length (at least FRAME_MIN:
+ * the bytes past the IP total length are Ethernet padding, zero). */
+static size_t build_frame(struct frame *f, const struct frame_spec *sp)
 {
 	struct {
 		__u32 saddr, daddr;
 		__u8 zero, proto;
 		__u16 len;
-		struct tcphdr tcp;
-		__u8 opt[4];
 	} __attribute__((packed)) ph;
-	const __u16 tcp_len = sizeof(f->tcp) + sizeof(f->opt_mss);
+	__u8 buf[sizeof(ph) + sizeof(f->tcp) + OPT_MAX];
+	size_t opt_len = OPT_MSS_LEN, tcp_len, len;
+	size_t i;
 
 	memset(f, 0, sizeof(*f));
-	memcpy(f->eth.h_dest, dst_mac, ETH_ALEN);
-	memcpy(f->eth.h_source, src_mac, ETH_ALEN);
+	memcpy(f->eth.h_dest, sp->dst_mac, ETH_ALEN);
+	memcpy(f->eth.h_source, sp->src_mac, ETH_ALEN);
 	f->eth.h_proto = htons(ETH_P_IP);
+	/* MSS 1460: real floods mimic real SYNs, and cookies encode it. */
+	memcpy(f->opt, "\x02\x04\x05\xb4", OPT_MSS_LEN);
+	if (sp->md5) {
+		__u8 *o = f->opt + OPT_MSS_LEN;
+
+		o[0] = o[1] = 1; /* NOP, NOP */
+		o[2] = 19;	 /* kind: TCP MD5 signature */
+		o[3] = OPT_MD5_LEN;
+		/* A digest nobody can check but the kernel, which drops it:
+		 * random, so it looks like a real one. */
+		for (i = 0; i < 16; i++)
+			o[4 + i] = (__u8)random();
+		opt_len += OPT_MD5_PADDED;
+	}
+	tcp_len = sizeof(f->tcp) + opt_len;
+
 	f->ip.version = 4;
 	f->ip.ihl = 5;
 	f->ip.tot_len = htons(sizeof(f->ip) + tcp_len);
-	f->ip.ttl = 64;
+	f->ip.ttl = sp->ttl;
 	f->ip.protocol = IPPROTO_TCP;
-	f->ip.saddr = saddr;
-	f->ip.daddr = daddr;
+	f->ip.saddr = sp->saddr;
+	f->ip.daddr = sp->daddr;
 	f->ip.check = csum(&f->ip, sizeof(f->ip), 0);
 	f->tcp.source = htons(40000);
-	f->tcp.dest = htons(dport);
+	f->tcp.dest = htons(sp->dport);
 	f->tcp.seq = htonl(0x12345678);
-	f->tcp.doff = tcp_len / 4;
+	f->tcp.doff = tcp_len / 4; /* header + options, in 32-bit words */
 	f->tcp.syn = 1;
 	f->tcp.window = htons(64240);
-	/* MSS 1460: a SYN without options looks odd to nobody, but real
-	 * floods mimic real SYNs and cookies encode the MSS. */
-	memcpy(f->opt_mss, "\x02\x04\x05\xb4", 4);
 
-	ph.saddr = saddr;
-	ph.daddr = daddr;
+	/* The TCP checksum covers a pseudo-header, the header and the
+	 * options (RFC 9293 section 3.1). */
+	ph.saddr = sp->saddr;
+	ph.daddr = sp->daddr;
 	ph.zero = 0;
 	ph.proto = IPPROTO_TCP;
 	ph.len = htons(tcp_len);
-	ph.tcp = f->tcp;
-	memcpy(ph.opt, f->opt_mss, 4);
-	f->tcp.check = csum(&ph, sizeof(ph), 0);
+	memcpy(buf, &ph, sizeof(ph));
+	memcpy(buf + sizeof(ph), &f->tcp, tcp_len);
+	f->tcp.check = csum(buf, sizeof(ph) + tcp_len, 0);
+
+	len = sizeof(f->eth) + sizeof(f->ip) + tcp_len;
+	return len < FRAME_MIN ? FRAME_MIN : len;
 }
 
 static int parse_mac(const char *s, __u8 *mac)
@@ -180,17 +226,32 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-static void usage(void)
+static void usage(FILE *to)
 {
-	fprintf(stderr,
+	fprintf(to,
 		"usage: flood_gen run --dev IF --dst-mac MAC --dst ADDR "
 		"[--dport N] [--src-net CIDR]\n"
-		"                     [--rate PPS] [--train N] "
-		"[--duration SEC] [--cpu N] [--batch N]\n"
+		"                     [--src-mac MAC] [--ttl N] [--md5] "
+		"[--rate PPS] [--train N]\n"
+		"                     [--duration SEC] [--cpu N] [--batch N]\n"
 		"       flood_gen attach-drop --dev IF --pin PATH [--touch]\n"
-		"  --batch N: frames per test_run batch, 1..256 (256)\n"
-		"  --rate 0 (default) sends as fast as this CPU can; frames "
-		"leave in trains of --train (32)\n");
+		"  TCP SYNs to ADDR:N (179) out of IF's veth peer, to "
+		"Ethernet MAC\n"
+		"  --src-net CIDR: random IPv4 sources from CIDR (16.0.0.0/4);"
+		" ADDR/32: that one\n"
+		"  --src-mac MAC: Ethernet source (default: IF's own)\n"
+		"  --ttl N: IP TTL, 1..255 (64); 255 passes GTSM\n"
+		"  --md5: a TCP-MD5 option (RFC 2385, kind 19) with a random "
+		"digest\n"
+		"  --rate PPS: 0 (default) sends as fast as this CPU can; "
+		"frames leave in\n"
+		"    trains of --train (32)\n"
+		"  --duration SEC (10), --cpu N: run on CPU N, "
+		"--batch N: frames per test_run\n"
+		"    batch, 1..256 (256)\n"
+		"  attach-drop: an empty XDP_DROP on IF, native, its link "
+		"pinned at PATH;\n"
+		"    --touch: read the headers first, drop TCP to port 179\n");
 }
 
 static int cmd_attach_drop(const char *dev, const char *pin, int touch)
@@ -234,8 +295,8 @@ out:
 }
 
 struct run_args {
-	const char *dev, *dst_mac, *dst, *src_net;
-	int dport, cpu, batch;
+	const char *dev, *dst_mac, *dst, *src_net, *src_mac;
+	int dport, cpu, batch, ttl, md5;
 	double duration;
 	unsigned long rate, train;
 };
@@ -245,23 +306,25 @@ static int cmd_run(const struct run_args *a)
 	struct flood_gen_bpf *skel = NULL;
 	struct xdp_md ctx = {};
 	struct frame f;
+	struct frame_spec sp = {.ttl = a->ttl, .md5 = a->md5};
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct itimerval it = {};
-	__u8 src_mac[ETH_ALEN], dst_mac[ETH_ALEN];
 	__u32 base, hostmask;
 	struct in_addr dst;
 	__u64 t0, t1, calls = 0;
+	size_t flen;
 	int ifindex, err = 0, ret = 1;
 
 	ifindex = a->dev ? if_nametoindex(a->dev) : 0;
-	if (!ifindex || !a->dst_mac || parse_mac(a->dst_mac, dst_mac) ||
+	if (!ifindex || !a->dst_mac || parse_mac(a->dst_mac, sp.dst_mac) ||
 	    !a->dst || inet_pton(AF_INET, a->dst, &dst) != 1 ||
 	    parse_cidr(a->src_net, &base, &hostmask) || a->train < 1 ||
-	    a->duration <= 0) {
-		usage();
+	    a->duration <= 0 || a->ttl < 1 || a->ttl > 255 ||
+	    (a->src_mac && parse_mac(a->src_mac, sp.src_mac))) {
+		usage(stderr);
 		return 2;
 	}
-	if (if_mac(a->dev, src_mac)) {
+	if (!a->src_mac && if_mac(a->dev, sp.src_mac)) {
 		fprintf(stderr, "run: MAC of %s: %s\n", a->dev,
 			strerror(errno));
 		return 1;
@@ -288,9 +351,14 @@ static int cmd_run(const struct run_args *a)
 	if (flood_gen_bpf__load(skel))
 		goto out;
 
-	build_frame(&f, src_mac, dst_mac, htonl(base | 1), dst.s_addr,
-		    a->dport);
-	ctx.data_end = sizeof(f);
+	/* The program rewrites the source for every frame; with a /32 it
+	 * writes this same address, and the checksums stay right. */
+	sp.saddr = htonl(hostmask ? base | 1 : base);
+	sp.daddr = dst.s_addr;
+	sp.dport = a->dport;
+	srandom(now_ns());
+	flen = build_frame(&f, &sp);
+	ctx.data_end = flen;
 	ctx.ingress_ifindex = ifindex;
 
 	/* No SA_RESTART: the signal must end the test_run call. */
@@ -304,7 +372,7 @@ static int cmd_run(const struct run_args *a)
 	setitimer(ITIMER_REAL, &it, NULL);
 	while (!stop) {
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = &f,
-			    .data_size_in = sizeof(f), .ctx_in = &ctx,
+			    .data_size_in = flen, .ctx_in = &ctx,
 			    .ctx_size_in = sizeof(ctx),
 			    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 			    .repeat = 0xffffffffu, .batch_size = a->batch);
@@ -341,6 +409,9 @@ int main(int argc, char **argv)
 		{"dst", required_argument, NULL, 'd'},
 		{"dport", required_argument, NULL, 'p'},
 		{"src-net", required_argument, NULL, 's'},
+		{"src-mac", required_argument, NULL, 'M'},
+		{"ttl", required_argument, NULL, 'L'},
+		{"md5", no_argument, NULL, '5'},
 		{"rate", required_argument, NULL, 'r'},
 		{"train", required_argument, NULL, 't'},
 		{"duration", required_argument, NULL, 'D'},
@@ -355,6 +426,7 @@ int main(int argc, char **argv)
 		.src_net = "16.0.0.0/4",
 		.dport = 179,
 		.cpu = -1,
+		.ttl = 64,
 		/* test_run's maximum: frames go out and come back to the
 		 * page pool in bigger bulks; ~2x the rate of the default 64
 		 * here, which is what lets the empty XDP_DROP saturate. */
@@ -366,10 +438,15 @@ int main(int argc, char **argv)
 	int c, touch = 0;
 
 	if (argc < 2) {
-		usage();
+		usage(stderr);
 		return 2;
 	}
 	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") ||
+	    !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -387,6 +464,15 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			a.src_net = optarg;
+			break;
+		case 'M':
+			a.src_mac = optarg;
+			break;
+		case 'L':
+			a.ttl = atoi(optarg);
+			break;
+		case '5':
+			a.md5 = 1;
 			break;
 		case 'r':
 			a.rate = strtoul(optarg, NULL, 0);
@@ -409,9 +495,12 @@ int main(int argc, char **argv)
 		case 'T':
 			touch = 1;
 			break;
+		case 'h':
+			usage(stdout);
+			return 0;
 		default:
-			usage();
-			return c == 'h' ? 0 : 2;
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (geteuid() != 0) {
@@ -423,6 +512,6 @@ int main(int argc, char **argv)
 		return cmd_run(&a);
 	if (!strcmp(cmd, "attach-drop"))
 		return cmd_attach_drop(a.dev, pin, touch);
-	usage();
+	usage(stderr);
 	return 2;
 }
