@@ -1230,6 +1230,550 @@ static void test_guard_rules(void)
 	config_free(c);
 }
 
+/* --- binding an allowlist entry to its interfaces and MAC ----------------- */
+
+#define NB "neighbor 192.0.2.1 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+
+static int bind_ifaces_are(const struct cfg_bind *b, size_t n,
+			   const char *const *names)
+{
+	if (b->iface != CFG_IFB_STATIC || b->nifaces != n) {
+		fprintf(stderr, "\n  iface mode %d with %zu names, want %zu\n",
+			(int)b->iface, b->nifaces, n);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(b->ifaces[i].name, names[i])) {
+			fprintf(stderr, "\n  iface %zu is %s, want %s\n", i,
+				b->ifaces[i].name, names[i]);
+			return 0;
+		}
+	return 1;
+}
+
+static void test_bind_parse(void)
+{
+	static const uint8_t mac1[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01 };
+	static const char *const two[] = { "eth0", "vlan.100" };
+	static const char *const four[] = { "a", "b", "c", "off" };
+	static const char *const up[] = { "uplink1", "uplink2" };
+	const struct cfg_neighbor *n;
+	const struct cfg_guard *g;
+	struct config *c;
+
+	c = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2; guard {\n"
+		  "\tinterface eth0 vlan.100;\n\tmac-binding learn;\n} }\n"
+		  "neighbor 192.0.2.2 { local-as 1; peer-as 2; guard {\n"
+		  "\tinterface auto;\n\tpeer-mac 02-AA-bb-CC-dd-01;\n} }\n"
+		  "neighbor 192.0.2.3 { local-as 1; peer-as 2; guard {\n"
+		  "\tinterface off;\n\tmac-binding off;\n} }\n"
+		  "neighbor 192.0.2.4 { local-as 1; peer-as 2; }\n"
+		  /* static before or after its MAC; guard blocks add up */
+		  "neighbor 192.0.2.5 { local-as 1; peer-as 2;\n"
+		  "\tguard { mac-binding static; }\n"
+		  "\tguard { peer-mac 02:aa:bb:cc:dd:01; } }\n"
+		  "neighbor 192.0.2.6 { local-as 1; peer-as 2; guard {\n"
+		  "\tpeer-mac 02:aa:bb:cc:dd:01;\n\tmac-binding static;\n"
+		  "\tinterface a b c \"off\";\n} }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(c->nneighbors, 6);
+	n = c->neighbors;
+	CU_ASSERT(bind_ifaces_are(&n[0].bind, 2, two));
+	CU_ASSERT_EQUAL(n[0].bind.mac, CFG_MACB_LEARN);
+	CU_ASSERT_EQUAL(n[1].bind.iface, CFG_IFB_AUTO);
+	CU_ASSERT_EQUAL(n[1].bind.nifaces, 0);
+	CU_ASSERT_EQUAL(n[1].bind.mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(n[1].bind.peer_mac, mac1, 6));
+	CU_ASSERT_EQUAL(n[2].bind.iface, CFG_IFB_OFF);
+	CU_ASSERT_EQUAL(n[2].bind.mac, CFG_MACB_OFF);
+	/* the defaults */
+	CU_ASSERT_EQUAL(n[3].bind.iface, CFG_IFB_AUTO);
+	CU_ASSERT_EQUAL(n[3].bind.mac, CFG_MACB_DEFAULT);
+	CU_ASSERT_EQUAL(n[4].bind.mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(n[4].bind.peer_mac, mac1, 6));
+	CU_ASSERT_EQUAL(n[5].bind.mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(n[5].bind.peer_mac, mac1, 6));
+	/* quoted, "off" is an interface's name */
+	CU_ASSERT(bind_ifaces_are(&n[5].bind, 4, four));
+	config_free(c);
+
+	/* allow: the interfaces bind every prefix of the statement */
+	c = parse("guard {\n\tinterface eth9;\n"
+		  "\tallow 10.0.0.0/8 2001:db8::/32 interface uplink1 "
+		  "uplink2;\n\tallow 198.51.100.0/24;\n"
+		  "\tallow 192.0.2.9 interface \"auto\";\n}\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	g = &c->guard;
+	/* the global 'interface' keeps its meaning: where to attach */
+	CU_ASSERT_EQUAL_FATAL(g->nifaces, 1);
+	CU_ASSERT_STRING_EQUAL(g->ifaces[0].name, "eth9");
+	CU_ASSERT_EQUAL(g->iface_auto, 0);
+	CU_ASSERT_EQUAL_FATAL(g->nallow, 4);
+	CU_ASSERT(pfx_is(&g->allow[0].pfx, "10.0.0.0/8"));
+	CU_ASSERT(bind_ifaces_are(&g->allow[0].bind, 2, up));
+	CU_ASSERT(pfx_is(&g->allow[1].pfx, "2001:db8::/32"));
+	CU_ASSERT(bind_ifaces_are(&g->allow[1].bind, 2, up));
+	CU_ASSERT_EQUAL(g->allow[0].bind.mac, CFG_MACB_OFF);
+	CU_ASSERT(pfx_is(&g->allow[2].pfx, "198.51.100.0/24"));
+	CU_ASSERT_EQUAL(g->allow[2].bind.iface, CFG_IFB_OFF);
+	CU_ASSERT_EQUAL(g->allow[2].bind.nifaces, 0);
+	CU_ASSERT_EQUAL(g->allow[2].bind.mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(g->allow[3].bind.iface, CFG_IFB_STATIC);
+	CU_ASSERT_STRING_EQUAL(g->allow[3].bind.ifaces[0].name, "auto");
+	config_free(c);
+}
+
+static const struct {
+	const char *text, *want;
+} bind_err_cases[] = {
+	/* interface in a neighbor's guard block */
+	{ NB "\tguard {\n\t\tinterface eth0/1;\n\t}\n}",
+	  "t.conf:5:13: 'eth0/1' is not an interface name (1..15 bytes, no "
+	  "/ : or spaces)" },
+	{ NB "\tguard {\n\t\tinterface averyveryverylong;\n\t}\n}",
+	  "t.conf:5:13: 'averyveryverylong' is not an interface name (1..15 "
+	  "bytes, no / : or spaces)" },
+	{ NB "\tguard {\n\t\tinterface eth0 ..;\n\t}\n}",
+	  "t.conf:5:18: '..' is not an interface name (1..15 bytes, no / : "
+	  "or spaces)" },
+	{ NB "\tguard {\n\t\tinterface \".\";\n\t}\n}",
+	  "t.conf:5:13: '.' is not an interface name (1..15 bytes, no / : "
+	  "or spaces)" },
+	{ NB "\tguard {\n\t\tinterface \"a b\";\n\t}\n}",
+	  "t.conf:5:13: 'a b' is not an interface name (1..15 bytes, no / : "
+	  "or spaces)" },
+	{ NB "\tguard {\n\t\tinterface \"\";\n\t}\n}",
+	  "t.conf:5:13: '' is not an interface name (1..15 bytes, no / : or "
+	  "spaces)" },
+	{ NB "\tguard {\n\t\tinterface eth0 eth1 eth0;\n\t}\n}",
+	  "t.conf:5:23: interface eth0 is listed twice" },
+	{ NB "\tguard {\n\t\tinterface a b c d e;\n\t}\n}",
+	  "t.conf:5:21: more than 4 interfaces in one binding" },
+	{ NB "\tguard {\n\t\tinterface;\n\t}\n}",
+	  "t.conf:5:12: 'interface' needs 1..4 interface names, 'auto' or "
+	  "'off'" },
+	{ NB "\tguard {\n\t\tinterface auto eth0;\n\t}\n}",
+	  "t.conf:5:18: 'interface auto' cannot be mixed with interface "
+	  "names" },
+	{ NB "\tguard {\n\t\tinterface eth0 off;\n\t}\n}",
+	  "t.conf:5:18: 'interface off' cannot be mixed with interface "
+	  "names" },
+	{ NB "\tguard {\n\t\tinterface off auto;\n\t}\n}",
+	  "t.conf:5:17: 'interface off' cannot be mixed with interface "
+	  "names" },
+	{ NB "\tguard {\n\t\tinterface eth0;\n\t}\n"
+	     "\tguard {\n\t\tinterface eth1;\n\t}\n}",
+	  "t.conf:8:3: 'interface' is already set in this block at 5:3" },
+	/* a missing ';': the names end with their line */
+	{ NB "\tguard {\n\t\tinterface eth0\n\t\tpeer-mac 02:00:00:00:00:01;"
+	     "\n\t}\n}",
+	  "t.conf:5:17: expected ';' after 'interface eth0'" },
+	/* mac-binding and peer-mac */
+	{ NB "\tguard {\n\t\tmac-binding sticky;\n\t}\n}",
+	  "t.conf:5:15: 'mac-binding' needs learn, static or off" },
+	{ NB "\tguard {\n\t\tmac-binding static;\n\t}\n}",
+	  "t.conf:5:3: 'mac-binding static' needs 'peer-mac MAC' in the "
+	  "same neighbor" },
+	{ "template {\n\tneighbor t {\n\t\tguard { mac-binding static; }\n"
+	  "\t}\n}",
+	  "t.conf:3:11: 'mac-binding static' needs 'peer-mac MAC' in the "
+	  "same template" },
+	{ NB "\tguard {\n\t\tpeer-mac 02:00:00:00:00:01;\n"
+	     "\t\tmac-binding learn;\n\t}\n}",
+	  "t.conf:6:3: mac-binding learn and peer-mac cannot both be set "
+	  "(the other at 5:3)" },
+	{ NB "\tguard {\n\t\tmac-binding off;\n\t}\n"
+	     "\tguard {\n\t\tpeer-mac 02:00:00:00:00:01;\n\t}\n}",
+	  "t.conf:8:3: peer-mac and mac-binding off cannot both be set (the "
+	  "other at 5:3)" },
+	{ NB "\tguard {\n\t\tmac-binding learn;\n\t\tmac-binding off;\n\t}\n}",
+	  "t.conf:6:3: 'mac-binding' is already set in this block at 5:3" },
+	{ NB "\tguard {\n\t\tpeer-mac 02:00:00:00:00:01;\n"
+	     "\t\tpeer-mac 02:00:00:00:00:02;\n\t}\n}",
+	  "t.conf:6:3: 'peer-mac' is already set in this block at 5:3" },
+	{ NB "\tguard {\n\t\tpeer-mac 01:00:5e:00:00:01;\n\t}\n}",
+	  "t.conf:5:12: 01:00:5e:00:00:01 is a multicast or broadcast "
+	  "address: no peer sends from it" },
+	{ NB "\tguard {\n\t\tpeer-mac ff:ff:ff:ff:ff:ff;\n\t}\n}",
+	  "t.conf:5:12: ff:ff:ff:ff:ff:ff is a multicast or broadcast "
+	  "address: no peer sends from it" },
+	{ NB "\tguard {\n\t\tpeer-mac 00-00-00-00-00-00;\n\t}\n}",
+	  "t.conf:5:12: 00:00:00:00:00:00 is not a peer's MAC" },
+	{ NB "\tguard {\n\t\tpeer-mac 02:00:00:00:00:0g;\n\t}\n}",
+	  "t.conf:5:12: '02:00:00:00:00:0g' is not a MAC address "
+	  "(aa:bb:cc:dd:ee:ff)" },
+	{ NB "\tguard {\n\t\tpeer-mac 02:00:00-00:00:01;\n\t}\n}",
+	  "t.conf:5:12: '02:00:00-00:00:01' is not a MAC address "
+	  "(aa:bb:cc:dd:ee:ff)" },
+	{ NB "\tguard {\n\t\tpeer-mac 2:0:0:0:0:1;\n\t}\n}",
+	  "t.conf:5:12: '2:0:0:0:0:1' is not a MAC address "
+	  "(aa:bb:cc:dd:ee:ff)" },
+	{ NB "\tguard {\n\t\tpeer-mac;\n\t}\n}",
+	  "t.conf:5:11: 'peer-mac' needs a MAC address (aa:bb:cc:dd:ee:ff)" },
+	/* where the keywords belong */
+	{ "guard {\n\tmac-binding learn;\n}",
+	  "t.conf:2:2: 'mac-binding' does not belong in guard block; it goes "
+	  "in a neighbor's guard block" },
+	{ "guard {\n\tpeer-mac 02:00:00:00:00:01;\n}",
+	  "t.conf:2:2: 'peer-mac' does not belong in guard block; it goes in "
+	  "a neighbor's guard block" },
+	{ NB "\tpeer-mac 02:00:00:00:00:01;\n}",
+	  "t.conf:4:2: 'peer-mac' does not belong in neighbor block; it goes "
+	  "in a neighbor's guard block" },
+	{ NB "\tguard {\n\t\tmode tc;\n\t}\n}",
+	  "t.conf:5:3: 'mode' belongs in the global guard block, not in a "
+	  "neighbor's" },
+	/* allow PREFIX... interface NAME... */
+	{ "guard {\n\tallow 10.0.0.0/8 interface;\n}",
+	  "t.conf:2:28: 'interface' needs 1..4 interface names" },
+	{ "guard {\n\tallow 10.0.0.0/8 interface auto;\n}",
+	  "t.conf:2:29: an allow entry's 'interface' takes interface names "
+	  "('auto' is for a neighbor's guard block)" },
+	{ "guard {\n\tallow 10.0.0.0/8 interface off;\n}",
+	  "t.conf:2:29: an allow entry's 'interface' takes interface names "
+	  "('off' is for a neighbor's guard block)" },
+	{ "guard {\n\tallow interface eth0;\n}",
+	  "t.conf:2:8: 'allow' needs an address or a prefix" },
+	{ "guard {\n\tallow 10.0.0.0/8 interface eth:0;\n}",
+	  "t.conf:2:29: 'eth:0' is not an interface name (1..15 bytes, no / "
+	  ": or spaces)" },
+	{ "guard {\n\tallow 10.0.0.0/8 interface a b c d e;\n}",
+	  "t.conf:2:37: more than 4 interfaces in one binding" },
+	{ "guard {\n\tallow 10.0.0.0/8 interface a a;\n}",
+	  "t.conf:2:31: interface a is listed twice" },
+	/* the prefixes come first */
+	{ "guard {\n\tallow 10.0.0.0/8 interface a 192.0.2.0/24;\n}",
+	  "t.conf:2:31: '192.0.2.0/24' is not an interface name (1..15 "
+	  "bytes, no / : or spaces)" },
+};
+
+static void test_bind_errors(void)
+{
+	size_t ok = 0, n = sizeof(bind_err_cases) / sizeof(bind_err_cases[0]);
+
+	for (size_t i = 0; i < n; i++)
+		ok += check_err(bind_err_cases[i].text, bind_err_cases[i].want);
+	CU_ASSERT_EQUAL(ok, n);
+}
+
+static void test_bind_templates(void)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t mac2[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+	static const char *const t_if[] = { "eth0", "eth0.7" };
+	static const char *const own_if[] = { "eth1" };
+	const struct cfg_neighbor *n;
+	struct config *c;
+
+	c = parse("template {\n"
+		  "\tneighbor t { guard { interface eth0 eth0.7; "
+		  "peer-mac 02:00:00:00:00:01; } }\n"
+		  "\tneighbor off { guard { mac-binding off; } }\n"
+		  "\tneighbor mac2 { guard { peer-mac 02:00:00:00:00:02; "
+		  "interface eth1; } }\n}\n"
+		  /* all of t */
+		  "neighbor 192.0.2.1 { local-as 1; peer-as 2; inherit t; }\n"
+		  /* its own mac-binding replaces t's peer-mac whole */
+		  "neighbor 192.0.2.2 { local-as 1; peer-as 2; inherit t;\n"
+		  "\tguard { mac-binding learn; } }\n"
+		  /* its own interface and MAC */
+		  "neighbor 192.0.2.3 { local-as 1; peer-as 2; inherit t;\n"
+		  "\tguard { interface off; peer-mac 02:00:00:00:00:02; } }\n"
+		  /* the first template that sets it wins, per setting */
+		  "neighbor 192.0.2.4 { local-as 1; peer-as 2; "
+		  "inherit [ off mac2 t ]; }\n"
+		  "neighbor 192.0.2.5 { local-as 1; peer-as 2;\n"
+		  "\tguard { mac-binding static; "
+		  "peer-mac 02:00:00:00:00:02; }\n"
+		  "\tinherit t; }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(c->nneighbors, 5);
+	n = c->neighbors;
+	CU_ASSERT(bind_ifaces_are(&n[0].bind, 2, t_if));
+	CU_ASSERT_EQUAL(n[0].bind.mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(n[0].bind.peer_mac, mac1, 6));
+	CU_ASSERT(bind_ifaces_are(&n[1].bind, 2, t_if));
+	CU_ASSERT_EQUAL(n[1].bind.mac, CFG_MACB_LEARN);
+	CU_ASSERT_EQUAL(n[2].bind.iface, CFG_IFB_OFF);
+	CU_ASSERT_EQUAL(n[2].bind.mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(n[2].bind.peer_mac, mac2, 6));
+	CU_ASSERT(bind_ifaces_are(&n[3].bind, 1, own_if));
+	CU_ASSERT_EQUAL(n[3].bind.mac, CFG_MACB_OFF);
+	CU_ASSERT(bind_ifaces_are(&n[4].bind, 2, t_if));
+	CU_ASSERT_EQUAL(n[4].bind.mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(n[4].bind.peer_mac, mac2, 6));
+	config_free(c);
+}
+
+/* Print, parse back, compare; the canonical form is a fixed point. */
+static void bind_roundtrip(const char *text, const char *const *lines)
+{
+	struct config *c = parse(text), *c2;
+	char *out, *out2;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	out = print_config(c, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	for (; *lines; lines++)
+		if (!strstr(out, *lines)) {
+			fprintf(stderr, "\n  printed form lacks: %s\n%s\n",
+				*lines, out);
+			CU_FAIL("line missing from the printed form");
+		}
+	c2 = parse(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT(config_equal(c, c2, 0));
+	CU_ASSERT(config_equal(c2, c, 0));
+	out2 = print_config(c2, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out2);
+	CU_ASSERT_STRING_EQUAL(out, out2);
+	free(out2);
+	free(out);
+	config_free(c2);
+	config_free(c);
+}
+
+static void test_bind_print(void)
+{
+	static const char *const lines[] = {
+		"\tguard {\n\t\tinterface eth0 \"off\" \"auto\" \"a;b\";\n"
+		"\t\tmac-binding learn;\n\t}\n",
+		"\tguard {\n\t\tsyn-rate 4;\n\t\tinterface off;\n"
+		"\t\tpeer-mac 02:aa:00:00:00:0f;\n\t}\n",
+		"\tguard {\n\t\tmac-binding off;\n\t}\n",
+		"\tinterface \"off\";\n",
+		"\tallow 10.0.0.0/8 interface eth1 eth2;\n",
+		"\tallow 2001:db8::/32 interface eth1 eth2;\n",
+		"\tallow 198.51.100.0/24;\n",
+		NULL,
+	};
+	static const char *const none[] = { NULL };
+	struct config *c;
+	char *out;
+
+	bind_roundtrip(
+		"guard {\n\tinterface \"off\";\n"
+		"\tallow 10.0.0.0/8 2001:db8::/32 interface eth1 eth2;\n"
+		"\tallow 198.51.100.0/24;\n}\n"
+		"neighbor 192.0.2.1 { local-as 1; peer-as 2; guard { "
+		"interface eth0 \"off\" \"auto\" \"a;b\"; mac-binding learn; "
+		"} }\n"
+		"neighbor 192.0.2.2 { local-as 1; peer-as 2; guard { "
+		"syn-rate 4; interface off; mac-binding static; "
+		"peer-mac 02-AA-00-00-00-0F; } }\n"
+		"neighbor 192.0.2.3 { local-as 1; peer-as 2; guard { "
+		"interface auto; mac-binding off; } }\n",
+		lines);
+	/* A default binding prints nothing: no guard block at all. */
+	c = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2; guard { "
+		  "interface auto; } }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	out = print_config(c, NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NULL(strstr(out, "\tguard {"));
+	CU_ASSERT_PTR_NULL(strstr(out, "\t\tinterface"));
+	free(out);
+	config_free(c);
+	bind_roundtrip("neighbor 192.0.2.1 { local-as 1; peer-as 2; }\n", none);
+}
+
+/* Each pair differs only in a binding: config_equal() sees it, a reload
+ * does not restart the session for it (config_neighbor_equal()). */
+static void test_bind_equal(void)
+{
+	static const char *const nb[][2] = {
+		{ "", "guard { interface eth0; }" },
+		{ "guard { interface eth0; }", "guard { interface eth1; }" },
+		{ "guard { interface eth0; }",
+		  "guard { interface eth0 eth1; }" },
+		{ "guard { interface eth0 eth1; }",
+		  "guard { interface eth1 eth0; }" },
+		{ "", "guard { interface off; }" },
+		{ "", "guard { mac-binding learn; }" },
+		{ "guard { mac-binding off; }",
+		  "guard { mac-binding learn; }" },
+		{ "guard { mac-binding off; }",
+		  "guard { peer-mac 02:00:00:00:00:01; }" },
+		{ "guard { peer-mac 02:00:00:00:00:01; }",
+		  "guard { peer-mac 02:00:00:00:00:02; }" },
+	};
+	static const char *const allow[][2] = {
+		{ "allow 10.0.0.0/8;", "allow 10.0.0.0/8 interface eth0;" },
+		{ "allow 10.0.0.0/8 interface eth0;",
+		  "allow 10.0.0.0/8 interface eth1;" },
+	};
+	char ta[256], tb[256];
+	struct config *a, *b;
+
+	for (size_t i = 0; i < sizeof(nb) / sizeof(nb[0]); i++) {
+		snprintf(ta, sizeof(ta),
+			 "neighbor 192.0.2.1 { local-as 1; peer-as 2; %s }",
+			 nb[i][0]);
+		snprintf(tb, sizeof(tb),
+			 "neighbor 192.0.2.1 { local-as 1; peer-as 2; %s }",
+			 nb[i][1]);
+		a = parse(ta);
+		b = parse(tb);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		if (config_equal(a, b, 0) || config_equal(b, a, 0))
+			fprintf(stderr, "\n  equal: '%s' and '%s'\n",
+				nb[i][0], nb[i][1]);
+		CU_ASSERT(!config_equal(a, b, 0));
+		CU_ASSERT(!config_equal(b, a, 0));
+		CU_ASSERT(config_neighbor_equal(&a->neighbors[0],
+						&b->neighbors[0]));
+		CU_ASSERT(config_equal(a, a, 0));
+		config_free(b);
+		config_free(a);
+	}
+	for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]); i++) {
+		snprintf(ta, sizeof(ta), "guard { %s }", allow[i][0]);
+		snprintf(tb, sizeof(tb), "guard { %s }", allow[i][1]);
+		a = parse(ta);
+		b = parse(tb);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+		CU_ASSERT(!config_equal(a, b, 0));
+		CU_ASSERT(!config_equal(b, a, 0));
+		config_free(b);
+		config_free(a);
+	}
+	/* Spelling is not meaning: interface auto is the default, static
+	 * is what peer-mac means anyway. */
+	a = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2; guard { "
+		  "peer-mac 02:00:00:00:00:01; } }");
+	b = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2; guard { "
+		  "interface auto; mac-binding static; "
+		  "peer-mac 02-00-00-00-00-01; } }");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT(config_equal(a, b, 0));
+	config_free(b);
+	config_free(a);
+}
+
+static void test_bind_rules(void)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t zero[6] = { 0 };
+	struct guard_rule_bind *rb;
+	struct guard_rule *r;
+	struct config *c;
+	size_t n;
+
+	c = parse(
+		"guard {\n\tallow 10.0.0.0/8 192.0.2.7 interface eth5 eth6;\n"
+		"\tallow 198.51.100.0/24;\n}\n"
+		/* 0: directly connected: interfaces by route, MAC learned */
+		"neighbor 192.0.2.1 { local-as 1; peer-as 2; ttl-security; }\n"
+		/* 1: 254 is a hop away: no MAC by default */
+		"neighbor 192.0.2.2 { local-as 1; peer-as 2; "
+		"incoming-ttl 254; }\n"
+		/* 2: no GTSM */
+		"neighbor 192.0.2.3 { local-as 1; peer-as 2; }\n"
+		/* 3: static both */
+		"neighbor 192.0.2.4 { local-as 1; peer-as 2; guard { "
+		"interface eth0 eth0.7; peer-mac 02:00:00:00:00:01; } }\n"
+		/* 4: nothing bound but the MD5 option's presence */
+		"neighbor 192.0.2.5 { local-as 1; peer-as 2; "
+		"md5-password \"k\"; ttl-security; guard { interface off; "
+		"mac-binding off; } }\n"
+		/* 5: learn asked for without GTSM; TCP-AO */
+		"neighbor 192.0.2.6 { local-as 1; peer-as 2; tcp-ao { "
+		"password \"k\"; } guard { mac-binding learn; } }\n"
+		/* 6: 255 but the MAC switched off */
+		"neighbor 192.0.2.7 { local-as 1; peer-as 2; ttl-security; "
+		"guard { mac-binding off; } }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(config_guard_rules_bind(c, &r, &rb, &n), 0);
+	/* 192.0.2.7 in the allow line is neighbor 6's address: its rule */
+	CU_ASSERT_EQUAL_FATAL(n, 9);
+
+	CU_ASSERT(pfx_is(&r[0].pfx, "192.0.2.1"));
+	CU_ASSERT_EQUAL(r[0].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT |
+						BGPS_PF_MAC_WANT);
+	CU_ASSERT_EQUAL(rb[0].iface, CFG_IFB_AUTO);
+	CU_ASSERT_EQUAL(rb[0].nifaces, 0);
+	CU_ASSERT_EQUAL(rb[0].mac, CFG_MACB_LEARN);
+
+	CU_ASSERT_EQUAL(r[1].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT);
+	CU_ASSERT_EQUAL(rb[1].iface, CFG_IFB_AUTO);
+	CU_ASSERT_EQUAL(rb[1].mac, CFG_MACB_OFF);
+
+	CU_ASSERT_EQUAL(r[2].pol.flags, BGPS_PF_IFACE_WANT);
+	CU_ASSERT_EQUAL(rb[2].mac, CFG_MACB_OFF);
+
+	CU_ASSERT(pfx_is(&r[3].pfx, "192.0.2.4"));
+	CU_ASSERT_EQUAL(r[3].pol.flags, BGPS_PF_IFACE_WANT | BGPS_PF_MAC |
+						BGPS_PF_MAC_WANT);
+	CU_ASSERT(!memcmp(r[3].pol.mac, mac1, 6));
+	CU_ASSERT_EQUAL(rb[3].iface, CFG_IFB_STATIC);
+	CU_ASSERT_EQUAL_FATAL(rb[3].nifaces, 2);
+	CU_ASSERT_STRING_EQUAL(rb[3].ifaces[0], "eth0");
+	CU_ASSERT_STRING_EQUAL(rb[3].ifaces[1], "eth0.7");
+	CU_ASSERT_EQUAL(rb[3].mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(rb[3].peer_mac, mac1, 6));
+
+	CU_ASSERT_EQUAL(r[4].pol.flags, BGPS_PF_GTSM | BGPS_PF_MD5);
+	CU_ASSERT(!memcmp(r[4].pol.mac, zero, 6));
+	CU_ASSERT_EQUAL(rb[4].iface, CFG_IFB_OFF);
+	CU_ASSERT_EQUAL(rb[4].mac, CFG_MACB_OFF);
+
+	CU_ASSERT_EQUAL(r[5].pol.flags,
+			BGPS_PF_AO | BGPS_PF_IFACE_WANT | BGPS_PF_MAC_WANT);
+	CU_ASSERT_EQUAL(rb[5].mac, CFG_MACB_LEARN);
+
+	CU_ASSERT(pfx_is(&r[6].pfx, "192.0.2.7"));
+	CU_ASSERT_EQUAL(r[6].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT);
+	CU_ASSERT_EQUAL(rb[6].iface, CFG_IFB_AUTO);
+	CU_ASSERT_EQUAL(rb[6].mac, CFG_MACB_OFF);
+
+	/* allow entries: bound to their names, never to a MAC */
+	CU_ASSERT(pfx_is(&r[7].pfx, "10.0.0.0/8"));
+	CU_ASSERT_EQUAL(r[7].pol.flags, BGPS_PF_IFACE_WANT);
+	CU_ASSERT_EQUAL(rb[7].iface, CFG_IFB_STATIC);
+	CU_ASSERT_EQUAL_FATAL(rb[7].nifaces, 2);
+	CU_ASSERT_STRING_EQUAL(rb[7].ifaces[0], "eth5");
+	CU_ASSERT_STRING_EQUAL(rb[7].ifaces[1], "eth6");
+	CU_ASSERT_EQUAL(rb[7].mac, CFG_MACB_OFF);
+	CU_ASSERT(pfx_is(&r[8].pfx, "198.51.100.0/24"));
+	CU_ASSERT_EQUAL(r[8].pol.flags, 0);
+	CU_ASSERT_EQUAL(rb[8].iface, CFG_IFB_OFF);
+	CU_ASSERT_EQUAL(rb[8].nifaces, 0);
+	CU_ASSERT_EQUAL(rb[8].mac, CFG_MACB_OFF);
+	free(rb);
+	free(r);
+	config_free(c);
+
+	/* Templates reach the rules too. */
+	c = parse("template { neighbor t { ttl-security; guard { "
+		  "interface eth3; mac-binding off; } } }\n"
+		  "neighbor 192.0.2.1 { local-as 1; peer-as 2; inherit t; }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL_FATAL(config_guard_rules_bind(c, &r, &rb, &n), 0);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT_EQUAL(r[0].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT);
+	CU_ASSERT_EQUAL(rb[0].iface, CFG_IFB_STATIC);
+	CU_ASSERT_EQUAL_FATAL(rb[0].nifaces, 1);
+	CU_ASSERT_STRING_EQUAL(rb[0].ifaces[0], "eth3");
+	CU_ASSERT_EQUAL(rb[0].mac, CFG_MACB_OFF);
+	free(rb);
+	free(r);
+	config_free(c);
+
+	c = parse("user x;");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	rb = (struct guard_rule_bind *)1;
+	CU_ASSERT_EQUAL(config_guard_rules_bind(c, &r, &rb, &n), 0);
+	CU_ASSERT_EQUAL(n, 0);
+	CU_ASSERT_PTR_NULL(rb);
+	CU_ASSERT_PTR_NULL(r);
+	config_free(c);
+}
+
+#undef NB
+
 /* --- limits and robustness ------------------------------------------------ */
 
 static char *repeat(const char *head, const char *unit, size_t count,
@@ -2606,6 +3150,14 @@ int main(void)
 		    test_neighbor_equal_ignores_filters);
 	s = CU_add_suite("config: guard rules", NULL, NULL);
 	CU_add_test(s, "two neighbors with allow entries", test_guard_rules);
+	s = CU_add_suite("config: guard binding", NULL, NULL);
+	CU_add_test(s, "interface, mac-binding, peer-mac, allow ... interface",
+		    test_bind_parse);
+	CU_add_test(s, "file:line:col messages", test_bind_errors);
+	CU_add_test(s, "from templates", test_bind_templates);
+	CU_add_test(s, "print, parse, equal", test_bind_print);
+	CU_add_test(s, "equality, and no session restart", test_bind_equal);
+	CU_add_test(s, "config_guard_rules_bind()", test_bind_rules);
 	s = CU_add_suite("config: limits", NULL, NULL);
 	CU_add_test(s, "input limits", test_limits);
 	CU_add_test(s, "template copies count", test_template_multiplication);

@@ -50,6 +50,11 @@ enum cfg_field {
 	CF_GR,
 	CF_SYN_RATE,
 	CF_SYN_BURST,
+	CF_IFACE_BIND, /* guard { interface ...; } */
+	/* guard { mac-binding; peer-mac; }: two keywords, one setting that
+	 * a neighbor takes whole from the first template that writes either */
+	CF_MAC_BIND,
+	CF_PEER_MAC,
 	CF_FILTER,	  /* the filter block itself: once per neighbor */
 	CF_FILTER_IMPORT, /* a template's import/export apply separately */
 	CF_FILTER_EXPORT,
@@ -285,6 +290,16 @@ enum {
 
 extern const struct cfg_kw cfg_guard_kws[];
 extern const size_t cfg_nguard_kws;
+
+/* parse.c: a Linux interface name (the kernel's dev_valid_name()) */
+int cfg_ifname_ok(const char *s, size_t len);
+/*
+ * The names after 'interface' in a binding (a neighbor's guard block, an
+ * allow entry), up to the statement's end: 1..BGPS_POLICY_IFACES names
+ * make b CFG_IFB_STATIC.  With words, 'auto' or 'off' alone is taken as
+ * well (a neighbor's); an allow entry only names interfaces.
+ */
+int cfg_bind_ifaces(struct cfg_parser *p, struct cfg_bind *b, int words);
 
 /* parse_routes.c: route PREFIX ...; after its keyword, filter's body
  * after its '{' */

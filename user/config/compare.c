@@ -2,8 +2,9 @@
 /*
  * Comparing configs and warning about them.  A reload restarts only the
  * sessions whose neighbor changed (config_neighbor_equal(), secrets
- * included) and re-filters those whose filters changed
- * (config_filter_equal()); config_equal() is the -n round trip's test.
+ * included, the guard binding not) and re-filters those whose filters
+ * changed (config_filter_equal()); config_equal() is the -n round trip's
+ * test.
  * Source positions never count.  config_warnings() names what a config
  * check should point out without refusing the config.
  */
@@ -80,6 +81,25 @@ static int cfg_api_eq(const struct cfg_api *a, const struct cfg_api *b)
 	return 1;
 }
 
+static int cfg_bind_eq(const struct cfg_bind *a, const struct cfg_bind *b)
+{
+	if (a->iface != b->iface || a->mac != b->mac ||
+	    (a->mac == CFG_MACB_STATIC &&
+	     memcmp(a->peer_mac, b->peer_mac, sizeof(a->peer_mac))))
+		return 0;
+	if (a->iface != CFG_IFB_STATIC)
+		return 1;
+	if (a->nifaces != b->nifaces)
+		return 0;
+	for (size_t i = 0; i < a->nifaces; i++)
+		if (strcmp(a->ifaces[i].name, b->ifaces[i].name))
+			return 0;
+	return 1;
+}
+
+/* The binding (n->bind) is left out: only the guard uses it, and the
+ * parent re-applies the allowlist on every reload, so a changed binding
+ * needs no session restart.  config_equal() compares it. */
 static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 			   const struct cfg_neighbor *b, int ign)
 {
@@ -211,7 +231,8 @@ int config_equal(const struct config *a, const struct config *b,
 		if (strcmp(ga->ifaces[i].name, gb->ifaces[i].name))
 			return 0;
 	for (size_t i = 0; i < ga->nallow; i++)
-		if (!cfg_pfx_eq(&ga->allow[i].pfx, &gb->allow[i].pfx))
+		if (!cfg_pfx_eq(&ga->allow[i].pfx, &gb->allow[i].pfx) ||
+		    !cfg_bind_eq(&ga->allow[i].bind, &gb->allow[i].bind))
 			return 0;
 	for (size_t i = 0; i < a->nprocesses; i++) {
 		const struct cfg_process *x = &a->processes[i],
@@ -232,6 +253,8 @@ int config_equal(const struct config *a, const struct config *b,
 	for (size_t i = 0; i < a->nneighbors; i++)
 		if (!cfg_neighbor_eq(&a->neighbors[i], &b->neighbors[i],
 				     ignore_secrets) ||
+		    !cfg_bind_eq(&a->neighbors[i].bind,
+				 &b->neighbors[i].bind) ||
 		    !config_filter_equal(&a->neighbors[i].import,
 					 &b->neighbors[i].import) ||
 		    !config_filter_equal(&a->neighbors[i].export,

@@ -420,6 +420,8 @@ static const struct {
 	{ "syn-rate", "guard" },
 	{ "syn-burst", "guard" },
 	{ "event-rate", "guard" },
+	{ "mac-binding", "neighbor's guard" },
+	{ "peer-mac", "neighbor's guard" },
 	{ "run", "process" },
 	{ "encoder", "process" },
 	{ "respawn", "process" },

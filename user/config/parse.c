@@ -211,7 +211,7 @@ static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 /* --- global blocks -------------------------------------------------------- */
 
 /* The kernel's dev_valid_name(), so a typo fails here, not at attach. */
-static int cfg_ifname_ok(const char *s, size_t len)
+int cfg_ifname_ok(const char *s, size_t len)
 {
 	if (!len || len >= IF_NAMESIZE || !strcmp(s, ".") || !strcmp(s, ".."))
 		return 0;
@@ -264,12 +264,87 @@ static int cfg_interface(struct cfg_parser *p, struct cfg_guard *g)
 	return 0;
 }
 
+int cfg_bind_ifaces(struct cfg_parser *p, struct cfg_bind *b, int words)
+{
+	const char *alone = NULL; /* 'auto' or 'off', when read */
+	size_t count = 0;
+
+	b->nifaces = 0;
+	memset(b->ifaces, 0, sizeof(b->ifaces));
+	while (cfg_is_value(&p->tok) &&
+	       (!count || p->tok.line == p->prev_line)) {
+		/* Quoted, they are names: Linux allows an interface "off". */
+		int word = cfg_is(p, "auto") || cfg_is(p, "off");
+
+		if (word && !words)
+			return cfg_err_tok(p,
+					   "an allow entry's 'interface' takes "
+					   "interface names ('%s' is for a "
+					   "neighbor's guard block)",
+					   p->tok.text);
+		if (alone || (word && count))
+			return cfg_err_tok(p,
+					   "'interface %s' cannot be mixed "
+					   "with interface names",
+					   alone ? alone : p->tok.text);
+		count++;
+		if (word) {
+			alone = cfg_is(p, "auto") ? "auto" : "off";
+			b->iface = *alone == 'a' ? CFG_IFB_AUTO : CFG_IFB_OFF;
+		} else {
+			if (!cfg_ifname_ok(p->tok.text, p->tok.len))
+				return cfg_err_tok(
+					p,
+					"'%.64s' is not an interface "
+					"name (1..%d bytes, no / : "
+					"or spaces)",
+					p->tok.text, IF_NAMESIZE - 1);
+			for (size_t i = 0; i < b->nifaces; i++)
+				if (!strcmp(b->ifaces[i].name, p->tok.text))
+					return cfg_err_tok(p,
+							   "interface %s is "
+							   "listed twice",
+							   p->tok.text);
+			/* The policy holds this many ifindexes. */
+			if (b->nifaces >= BGPS_POLICY_IFACES)
+				return cfg_err_tok(p,
+						   "more than %d interfaces in "
+						   "one binding",
+						   BGPS_POLICY_IFACES);
+			memcpy(b->ifaces[b->nifaces++].name, p->tok.text,
+			       p->tok.len);
+			b->iface = CFG_IFB_STATIC;
+		}
+		if (cfg_take(p, 0))
+			return -1;
+	}
+	if (!count)
+		return cfg_err_tok(p,
+				   words ? "'interface' needs 1..%d interface "
+					   "names, 'auto' or 'off'"
+					 : "'interface' needs 1..%d interface "
+					   "names",
+				   BGPS_POLICY_IFACES);
+	return 0;
+}
+
+/* allow PREFIX... [interface NAME...]; the binding is the statement's. */
 static int cfg_allow(struct cfg_parser *p, struct cfg_guard *g)
 {
-	size_t count = 0;
+	/* A range is unbound unless it names its interfaces: any host in
+	 * it may sit behind any of them. */
+	struct cfg_bind b = { .iface = CFG_IFB_OFF, .mac = CFG_MACB_OFF };
+	size_t count = 0, first = g->nallow;
 
 	while (cfg_is_value(&p->tok) &&
 	       (!count || p->tok.line == p->prev_line)) {
+		if (cfg_is(p, "interface")) {
+			if (!count)
+				break;
+			if (cfg_take(p, 0) || cfg_bind_ifaces(p, &b, 0))
+				return -1;
+			break;
+		}
 		count++;
 		if (g->nallow >= CFG_MAX_ALLOW)
 			return cfg_err_tok(p, "more than %d allow entries",
@@ -285,6 +360,8 @@ static int cfg_allow(struct cfg_parser *p, struct cfg_guard *g)
 	}
 	if (!count)
 		return cfg_err_tok(p, "'allow' needs an address or a prefix");
+	for (size_t i = first; i < g->nallow; i++)
+		g->allow[i].bind = b;
 	return 0;
 }
 

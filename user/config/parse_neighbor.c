@@ -466,8 +466,8 @@ static int cfg_api(struct cfg_parser *p, struct cfg_neighbor *n,
 	return 0;
 }
 
-/* guard { } keywords (GK_*): the global guard block takes them all, a
- * neighbor's the first two. */
+/* guard { } keywords (GK_*) of the global guard block; a neighbor's
+ * takes some of them and its own (cfg_nb_guard_kws[]). */
 const struct cfg_kw cfg_guard_kws[] = {
 	{ "syn-rate", GK_SYN_RATE },   { "syn-burst", GK_SYN_BURST },
 	{ "interface", GK_INTERFACE }, { "mode", GK_MODE },
@@ -477,37 +477,127 @@ const struct cfg_kw cfg_guard_kws[] = {
 };
 const size_t cfg_nguard_kws = CFG_ARRAY_SIZE(cfg_guard_kws);
 
+enum { NG_SYN_RATE, NG_SYN_BURST, NG_INTERFACE, NG_MAC_BINDING, NG_PEER_MAC };
+
+/* 'interface' is in both blocks: here the interfaces this neighbor's
+ * packets may arrive on, there the ones the guard is attached to. */
+static const struct cfg_kw cfg_nb_guard_kws[] = {
+	{ "syn-rate", NG_SYN_RATE },
+	{ "syn-burst", NG_SYN_BURST },
+	{ "interface", NG_INTERFACE },
+	{ "mac-binding", NG_MAC_BINDING },
+	{ "peer-mac", NG_PEER_MAC },
+};
+
+static const char *const cfg_mac_bind_names[] = {
+	[CFG_MACB_LEARN] = "learn",
+	[CFG_MACB_STATIC] = "static",
+	[CFG_MACB_OFF] = "off",
+};
+
+/* A global guard keyword written in a neighbor's guard block. */
+static int cfg_guard_global_only(struct cfg_parser *p)
+{
+	if (p->tok.type != CT_WORD)
+		return 0;
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(cfg_nb_guard_kws); i++)
+		if (!strcmp(p->tok.text, cfg_nb_guard_kws[i].name))
+			return 0;
+	for (size_t i = 0; i < cfg_nguard_kws; i++)
+		if (!strcmp(p->tok.text, cfg_guard_kws[i].name))
+			return cfg_err_tok(p,
+					   "'%s' belongs in the global guard "
+					   "block, not in a neighbor's",
+					   p->tok.text);
+	return 0;
+}
+
+/* mac-binding learn|static|off; peer-mac MAC;  peer-mac alone means
+ * static, so only learn and off contradict it. */
+static int cfg_mac_binding(struct cfg_parser *p, struct cfg_neighbor *n,
+			   struct cfg_meta *m, struct cfg_pos at, int peer_mac)
+{
+	const struct cfg_pos *other = &m->set[peer_mac ? CF_MAC_BIND
+						       : CF_PEER_MAC];
+	char err[128];
+	int v;
+
+	if (!peer_mac) {
+		if (cfg_enum(p, "mac-binding", cfg_mac_bind_names,
+			     CFG_ARRAY_SIZE(cfg_mac_bind_names),
+			     "learn, static or off", &v))
+			return -1;
+		if (v != CFG_MACB_STATIC && other->line)
+			return cfg_err_at(p, at,
+					  "mac-binding %s and peer-mac cannot "
+					  "both be set (the other at %u:%u)",
+					  cfg_mac_bind_names[v], other->line,
+					  other->col);
+		n->bind.mac = v;
+		return 0;
+	}
+	if (other->line && n->bind.mac != CFG_MACB_STATIC)
+		return cfg_err_at(p, at,
+				  "peer-mac and mac-binding %s cannot both be "
+				  "set (the other at %u:%u)",
+				  cfg_mac_bind_names[n->bind.mac], other->line,
+				  other->col);
+	if (!cfg_is_value(&p->tok))
+		return cfg_err_tok(p, "'peer-mac' needs a MAC address "
+				      "(aa:bb:cc:dd:ee:ff)");
+	/* mac_parse() quotes what it refuses: keep a long token short. */
+	if (p->tok.len != MAC_STRLEN - 1)
+		return cfg_err_tok(p,
+				   "'%.64s%s' is not a MAC address "
+				   "(aa:bb:cc:dd:ee:ff)",
+				   p->tok.text, p->tok.len > 64 ? "..." : "");
+	if (mac_parse(p->tok.text, n->bind.peer_mac, err, sizeof(err)))
+		return cfg_err_tok(p, "%s", err);
+	n->bind.mac = CFG_MACB_STATIC;
+	return cfg_take(p, 0);
+}
+
 static int cfg_neighbor_guard(struct cfg_parser *p, struct cfg_neighbor *n,
 			      struct cfg_meta *m, struct cfg_pos open)
 {
-	/* the first keywords of cfg_guard_kws[]; the rest are global */
 	static const struct cfg_nb_opt opts[] = {
-		[GK_SYN_RATE] = NB_NUM(CF_SYN_RATE, syn_rate, 1, UINT32_MAX),
-		[GK_SYN_BURST] = NB_NUM(CF_SYN_BURST, syn_burst, 1, UINT32_MAX),
+		[NG_SYN_RATE] = NB_NUM(CF_SYN_RATE, syn_rate, 1, UINT32_MAX),
+		[NG_SYN_BURST] = NB_NUM(CF_SYN_BURST, syn_burst, 1, UINT32_MAX),
 	};
-	const struct cfg_nb_opt *o;
+	static const enum cfg_field fields[] = {
+		[NG_SYN_RATE] = CF_SYN_RATE,
+		[NG_SYN_BURST] = CF_SYN_BURST,
+		[NG_INTERFACE] = CF_IFACE_BIND,
+		[NG_MAC_BINDING] = CF_MAC_BIND,
+		[NG_PEER_MAC] = CF_PEER_MAC,
+	};
 	const struct cfg_kw *k = NULL;
 	struct cfg_pos at = { 0, 0 };
 	int r;
 
 	for (;;) {
-		if (p->tok.type == CT_WORD)
-			for (size_t i = CFG_ARRAY_SIZE(opts);
-			     i < CFG_ARRAY_SIZE(cfg_guard_kws); i++)
-				if (!strcmp(p->tok.text, cfg_guard_kws[i].name))
-					return cfg_err_tok(
-						p,
-						"'%s' belongs in the global "
-						"guard block, not in a "
-						"neighbor's",
-						p->tok.text);
-		r = cfg_block_kw(p, cfg_guard_kws, CFG_ARRAY_SIZE(opts),
+		if (cfg_guard_global_only(p))
+			return -1;
+		r = cfg_block_kw(p, cfg_nb_guard_kws,
+				 CFG_ARRAY_SIZE(cfg_nb_guard_kws),
 				 "neighbor guard block", open, &k, &at);
 		if (r)
 			return r < 0 ? -1 : 0;
-		o = &opts[k->id];
-		if (cfg_mark(p, m, o->field, at, k->name) ||
-		    cfg_opt(p, k->name, &o->opt, n) || cfg_semi(p))
+		if (cfg_mark(p, m, fields[k->id], at, k->name))
+			return -1;
+		switch (k->id) {
+		case NG_INTERFACE:
+			r = cfg_bind_ifaces(p, &n->bind, 1);
+			break;
+		case NG_MAC_BINDING:
+		case NG_PEER_MAC:
+			r = cfg_mac_binding(p, n, m, at, k->id == NG_PEER_MAC);
+			break;
+		default:
+			r = cfg_opt(p, k->name, &opts[k->id].opt, n);
+			break;
+		}
+		if (r || cfg_semi(p))
 			return -1;
 	}
 }
@@ -730,7 +820,17 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 		if (r || cfg_semi(p))
 			return -1;
 	}
-	return r < 0 ? -1 : 0;
+	if (r < 0)
+		return -1;
+	/* Here, not at the keyword: the guard blocks of one neighbor add
+	 * up, so peer-mac may come in a later one. */
+	if (m->set[CF_MAC_BIND].line && n->bind.mac == CFG_MACB_STATIC &&
+	    !m->set[CF_PEER_MAC].line)
+		return cfg_err_at(p, m->set[CF_MAC_BIND],
+				  "'mac-binding static' needs 'peer-mac MAC' "
+				  "in the same %s",
+				  tmpl ? "template" : "neighbor");
+	return 0;
 }
 
 int cfg_neighbor(struct cfg_parser *p, struct cfg_pos at)

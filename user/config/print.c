@@ -45,6 +45,62 @@ static void cfg_print_word(FILE *f, const char *s)
 		cfg_print_str(f, s);
 }
 
+/* 'auto' and 'off' are keywords after 'interface': such a name is quoted. */
+static void cfg_print_ifname(FILE *f, const char *s)
+{
+	fputc(' ', f);
+	if (!strcmp(s, "auto") || !strcmp(s, "off"))
+		cfg_print_str(f, s);
+	else
+		cfg_print_word(f, s);
+}
+
+/* "interface ..." of a neighbor's guard block or an allow entry (not
+ * for a neighbor's default, auto). */
+static void cfg_print_bind_ifaces(FILE *f, const struct cfg_bind *bd)
+{
+	if (bd->iface == CFG_IFB_OFF) {
+		fputs("interface off", f);
+	} else if (bd->iface == CFG_IFB_STATIC) {
+		fputs("interface", f);
+		for (size_t i = 0; i < bd->nifaces; i++)
+			cfg_print_ifname(f, bd->ifaces[i].name);
+	}
+}
+
+/* A neighbor's guard block, when anything in it differs from the
+ * defaults; mac DEFAULT has no keyword and leaves nothing. */
+static void cfg_print_nb_guard(FILE *f, const struct cfg_neighbor *n)
+{
+	static const char *const mac[] = {
+		[CFG_MACB_LEARN] = "learn",
+		[CFG_MACB_OFF] = "off",
+	};
+	const struct cfg_bind *bd = &n->bind;
+	char b[MAC_STRLEN];
+
+	if (!n->syn_rate && bd->iface == CFG_IFB_AUTO &&
+	    bd->mac == CFG_MACB_DEFAULT)
+		return;
+	fputs("\tguard {\n", f);
+	if (n->syn_rate)
+		fprintf(f, "\t\tsyn-rate %u;\n", n->syn_rate);
+	if (n->syn_burst)
+		fprintf(f, "\t\tsyn-burst %u;\n", n->syn_burst);
+	if (bd->iface != CFG_IFB_AUTO) {
+		fputs("\t\t", f);
+		cfg_print_bind_ifaces(f, bd);
+		fputs(";\n", f);
+	}
+	/* peer-mac alone means static */
+	if (bd->mac == CFG_MACB_STATIC)
+		fprintf(f, "\t\tpeer-mac %s;\n",
+			mac_fmt(bd->peer_mac, b, sizeof(b)));
+	else if (bd->mac == CFG_MACB_LEARN || bd->mac == CFG_MACB_OFF)
+		fprintf(f, "\t\tmac-binding %s;\n", mac[bd->mac]);
+	fputs("\t}\n", f);
+}
+
 static void cfg_print_comm(FILE *f, uint32_t c)
 {
 	for (size_t i = 0; i < cfg_nwk_comms; i++)
@@ -249,12 +305,7 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 	else
 		fputs("\t\tgraceful-restart enable;\n", f);
 	fputs("\t}\n", f);
-	if (n->syn_rate) {
-		fprintf(f, "\tguard {\n\t\tsyn-rate %u;\n", n->syn_rate);
-		if (n->syn_burst)
-			fprintf(f, "\t\tsyn-burst %u;\n", n->syn_burst);
-		fputs("\t}\n", f);
-	}
+	cfg_print_nb_guard(f, n);
 	if (n->import.present || n->export.present) {
 		fputs("\tfilter {\n", f);
 		cfg_print_filter(f, &n->import, "import");
@@ -309,8 +360,8 @@ void config_print(FILE *f, const struct config *c)
 	if (g->iface_auto)
 		fputs("\tinterface auto;\n", f);
 	for (size_t i = 0; i < g->nifaces; i++) {
-		fputs("\tinterface ", f);
-		cfg_print_word(f, g->ifaces[i].name);
+		fputs("\tinterface", f);
+		cfg_print_ifname(f, g->ifaces[i].name);
 		fputs(";\n", f);
 	}
 	fprintf(f, "\tmode %s;\n\tpolicy %s;\n\tport %u;\n",
@@ -325,9 +376,16 @@ void config_print(FILE *f, const struct config *c)
 	cfg_print_word(f, g->pin_dir);
 	fprintf(f, ";\n\ton-exit %s;\n",
 		g->on_exit == CFG_ON_EXIT_DETACH ? "detach" : "keep");
-	for (size_t i = 0; i < g->nallow; i++)
-		fprintf(f, "\tallow %s;\n",
+	/* One entry a line: the default (no interface) prints nothing. */
+	for (size_t i = 0; i < g->nallow; i++) {
+		fprintf(f, "\tallow %s",
 			prefix_fmt(&g->allow[i].pfx, b, sizeof(b)));
+		if (g->allow[i].bind.iface == CFG_IFB_STATIC) {
+			fputc(' ', f);
+			cfg_print_bind_ifaces(f, &g->allow[i].bind);
+		}
+		fputs(";\n", f);
+	}
 	fputs("}\n", f);
 	for (size_t i = 0; i < c->nprocesses; i++) {
 		const struct cfg_process *pr = &c->processes[i];

@@ -394,8 +394,20 @@ static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 {
 	const struct cfg_neighbor *s = &t->n;
 
+	/* mac-binding and peer-mac are one setting: a neighbor (or an
+	 * earlier template) that wrote either takes neither from t, so its
+	 * 'mac-binding learn;' is not contradicted by t's peer-mac. */
+	if (!m->set[CF_MAC_BIND].line && !m->set[CF_PEER_MAC].line &&
+	    (t->m.set[CF_MAC_BIND].line || t->m.set[CF_PEER_MAC].line)) {
+		m->set[CF_MAC_BIND] = t->m.set[CF_MAC_BIND];
+		m->set[CF_PEER_MAC] = t->m.set[CF_PEER_MAC];
+		n->bind.mac = s->bind.mac;
+		memcpy(n->bind.peer_mac, s->bind.peer_mac,
+		       sizeof(n->bind.peer_mac));
+	}
 	for (int f = 0; f < CF_MAX; f++) {
-		if (m->set[f].line || !t->m.set[f].line)
+		if (m->set[f].line || !t->m.set[f].line ||
+		    f == CF_MAC_BIND || f == CF_PEER_MAC)
 			continue;
 		m->set[f] = t->m.set[f];
 		if (cfg_plain[f].size) {
@@ -431,6 +443,12 @@ static int cfg_apply(struct cfg_parser *p, struct cfg_neighbor *n,
 			    !(n->tcp_ao.secret.path =
 				      strdup(s->tcp_ao.secret.path)))
 				return cfg_oom(p);
+			break;
+		case CF_IFACE_BIND:
+			n->bind.iface = s->bind.iface;
+			n->bind.nifaces = s->bind.nifaces;
+			memcpy(n->bind.ifaces, s->bind.ifaces,
+			       sizeof(n->bind.ifaces));
 			break;
 		case CF_GR:
 			n->caps.graceful_restart = s->caps.graceful_restart;
