@@ -1485,9 +1485,12 @@ static void test_bind_templates(void)
 		  "neighbor 192.0.2.5 { local-as 1; peer-as 2;\n"
 		  "\tguard { mac-binding static; "
 		  "peer-mac 02:00:00:00:00:02; }\n"
-		  "\tinherit t; }\n");
+		  "\tinherit t; }\n"
+		  /* its own 'interface auto' undoes t's names */
+		  "neighbor 192.0.2.6 { local-as 1; peer-as 2; inherit t;\n"
+		  "\tguard { interface auto; } }\n");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
-	CU_ASSERT_EQUAL_FATAL(c->nneighbors, 5);
+	CU_ASSERT_EQUAL_FATAL(c->nneighbors, 6);
 	n = c->neighbors;
 	CU_ASSERT(bind_ifaces_are(&n[0].bind, 2, t_if));
 	CU_ASSERT_EQUAL(n[0].bind.mac, CFG_MACB_STATIC);
@@ -1502,6 +1505,10 @@ static void test_bind_templates(void)
 	CU_ASSERT(bind_ifaces_are(&n[4].bind, 2, t_if));
 	CU_ASSERT_EQUAL(n[4].bind.mac, CFG_MACB_STATIC);
 	CU_ASSERT(!memcmp(n[4].bind.peer_mac, mac2, 6));
+	CU_ASSERT_EQUAL(n[5].bind.iface, CFG_IFB_AUTO);
+	CU_ASSERT_EQUAL(n[5].bind.nifaces, 0);
+	CU_ASSERT_EQUAL(n[5].bind.mac, CFG_MACB_STATIC);
+	CU_ASSERT(!memcmp(n[5].bind.peer_mac, mac1, 6));
 	config_free(c);
 }
 
