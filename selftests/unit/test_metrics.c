@@ -216,6 +216,10 @@ static void test_guard_text(void)
 	peers[0].v.bytes = 6400;
 	peers[0].v.drop_ttl = 3;
 	peers[0].v.drop_syn = 5;
+	/* bound to its interface, its MAC not learned yet; the range
+	 * binds nothing */
+	peers[0].v.policy.flags = BGPS_PF_GTSM | BGPS_PF_IFACE |
+				  BGPS_PF_IFACE_WANT | BGPS_PF_MAC_WANT;
 	snprintf(ifs[0].name, sizeof(ifs[0].name), "veth-a");
 	ifs[0].live_mode = BGPS_ATTACH_NATIVE;
 	snprintf(ifs[1].name, sizeof(ifs[1].name), "eth1");
@@ -232,8 +236,11 @@ static void test_guard_text(void)
 	g.npeers = 2;
 	g.ifaces = ifs;
 	g.nifaces = 2;
+	g.bind_mac_changes = 2;
+	g.bind_rebinds = 1;
+	g.bind_failures = 4;
 	metrics_guard_text(&b, &g);
-	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 17);
+	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21);
 	CU_ASSERT(has_line(&b, "bgpshield_guard_up 1"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_policy_enforce 1"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_port 179"));
@@ -261,6 +268,15 @@ static void test_guard_text(void)
 			       "\"203.0.113.0/24\"} 0"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_interface_attached{interface="
 			       "\"veth-a\",mode=\"native\"} 1"));
+	CU_ASSERT(has_line(&b, "bgpshield_guard_peer_bound{source="
+			       "\"192.0.2.2\",binding=\"interface\"} 1"));
+	CU_ASSERT(has_line(&b, "bgpshield_guard_peer_bound{source="
+			       "\"192.0.2.2\",binding=\"mac\"} 0"));
+	CU_ASSERT_PTR_NULL(strstr(b.p, "bgpshield_guard_peer_bound{source="
+				       "\"203.0.113.0/24\""));
+	CU_ASSERT(has_line(&b, "bgpshield_guard_mac_changes_total 2"));
+	CU_ASSERT(has_line(&b, "bgpshield_guard_rebinds_total 1"));
+	CU_ASSERT(has_line(&b, "bgpshield_guard_bind_failures_total 4"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_interface_attached{interface="
 			       "\"eth1\",mode=\"none\"} 0"));
 	/* monitor */
@@ -302,7 +318,7 @@ static void test_whole_text(void)
 	m.nnb = 2;
 	metrics_engine_text(&b, &m);
 	metrics_guard_text(&b, &g);
-	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21 + 17);
+	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21 + 21);
 	CU_ASSERT(has_line(&b, "bgpshield_build_info{version=\"v\\\"1\"} 1"));
 	mbuf_free(&b);
 }

@@ -322,6 +322,36 @@ void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g)
 		metrics_sample(b, "bgpshield_guard_peer_dropped_total", ls,
 			       g->peers[i].v.drop_syn);
 	}
+	metrics_family(b, "bgpshield_guard_peer_bound", "gauge",
+		       "1 when an allowlist entry is bound to its interfaces "
+		       "(binding=\"interface\") or MAC (binding=\"mac\"), "
+		       "0 while the config's binding is not resolved yet; "
+		       "absent when the binding is off");
+	for (size_t i = 0; i < g->npeers; i++) {
+		const struct bgps_policy *pol = &g->peers[i].v.policy;
+		const char *li[] = {"source", src, "binding", "interface",
+				    NULL};
+		const char *lm[] = {"source", src, "binding", "mac", NULL};
+
+		prefix_fmt(&g->peers[i].rule.pfx, src, sizeof(src));
+		if (pol->flags & (BGPS_PF_IFACE | BGPS_PF_IFACE_WANT))
+			metrics_sample(b, "bgpshield_guard_peer_bound", li,
+				       !!(pol->flags & BGPS_PF_IFACE));
+		if (pol->flags & (BGPS_PF_MAC | BGPS_PF_MAC_WANT))
+			metrics_sample(b, "bgpshield_guard_peer_bound", lm,
+				       !!(pol->flags & BGPS_PF_MAC));
+	}
+	one(b, "bgpshield_guard_mac_changes_total", "counter",
+	    "Learned peer MACs the daemon replaced by a new one from the "
+	    "neighbour table",
+	    g->bind_mac_changes);
+	one(b, "bgpshield_guard_rebinds_total", "counter",
+	    "Allowlist entries the daemon moved to other interfaces after a "
+	    "route or link change",
+	    g->bind_rebinds);
+	one(b, "bgpshield_guard_bind_failures_total", "counter",
+	    "Binding resolutions that found no route or no named interface",
+	    g->bind_failures);
 	metrics_family(b, "bgpshield_guard_interface_attached", "gauge",
 		       "1 when the guard is attached to the interface, in "
 		       "mode (native, generic, tc); 0 with mode \"none\" when "

@@ -85,6 +85,10 @@ struct metrics_guard {
 	const struct guard_iface_status *ifaces;
 	size_t nifaces;
 	uint64_t audit_errors; /* audit log lines that could not be written */
+	/* the parent's binder (user/guard/bind.c) */
+	uint64_t bind_mac_changes; /* learned MACs replaced by another */
+	uint64_t bind_rebinds;	   /* entries moved to other interfaces */
+	uint64_t bind_failures;	   /* resolutions that found nothing */
 };
 
 void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g);

@@ -41,6 +41,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "bind.h"
 #include "config.h"
 #include "daemon.h"
 #include "guard.h"
@@ -79,6 +80,7 @@ struct parent {
 
 	struct guard g;
 	struct guard_watch *gw;
+	struct guard_binder *binder; /* the allowlist's bindings (bind.c) */
 	char (*wanted)[IF_NAMESIZE]; /* interfaces attached from config */
 	size_t nwanted;
 
@@ -105,7 +107,7 @@ struct parent {
 	time_t last_summary;
 };
 
-enum ep_tag { EP_SIG = 1, EP_TIMER, EP_ENGINE, EP_WATCH, EP_EVENTS };
+enum ep_tag { EP_SIG = 1, EP_TIMER, EP_ENGINE, EP_WATCH, EP_EVENTS, EP_BIND };
 
 /* --- audit log --------------------------------------------------------- */
 
@@ -331,6 +333,68 @@ static void auto_interfaces(const struct config *c, char (**list)[IF_NAMESIZE],
 	freeifaddrs(ifa);
 }
 
+/* The config room's binding intent in the guard room's words (bind.h:
+ * the guard room cannot see config.h). */
+static void bind_want_of(const struct guard_rule_bind *rb,
+			 struct bind_want *w)
+{
+	memset(w, 0, sizeof(*w));
+	switch (rb->iface) {
+	case CFG_IFB_AUTO:
+		w->iface = BIND_IFACE_AUTO;
+		break;
+	case CFG_IFB_STATIC:
+		w->iface = BIND_IFACE_STATIC;
+		w->nifaces = rb->nifaces < BGPS_POLICY_IFACES
+				     ? rb->nifaces
+				     : BGPS_POLICY_IFACES;
+		memcpy(w->ifaces, rb->ifaces, sizeof(w->ifaces));
+		break;
+	case CFG_IFB_OFF:
+		w->iface = BIND_IFACE_OFF;
+		break;
+	}
+	switch (rb->mac) {
+	case CFG_MACB_LEARN:
+		w->mac = BIND_MAC_LEARN;
+		break;
+	case CFG_MACB_STATIC:
+		w->mac = BIND_MAC_STATIC;
+		break;
+	case CFG_MACB_DEFAULT: /* resolved by the config already */
+	case CFG_MACB_OFF:
+		w->mac = BIND_MAC_OFF;
+		break;
+	}
+}
+
+/*
+ * Resolve the rules' bindings (interfaces from routes and names, MACs from
+ * the neighbour table) into their policies, in place, before they are
+ * applied.  Without a binder (no rtnetlink) they stay as the config made
+ * them: pending, never bound to something unresolved.
+ */
+static void bind_rules(struct parent *p, struct guard_rule *rules,
+		       const struct guard_rule_bind *binds, size_t n)
+{
+	struct bind_want *w;
+
+	if (!p->binder)
+		return;
+	w = calloc(n ? n : 1, sizeof(*w));
+	if (!w) {
+		log_warnx("guard bindings: out of memory; entries stay "
+			  "unbound");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		bind_want_of(&binds[i], &w[i]);
+	if (binder_set(p->binder, rules, w, n) < 0)
+		log_warnx("guard bindings: out of memory; entries stay "
+			  "unbound");
+	free(w);
+}
+
 /*
  * Make the guard what the config says.  On the first call a failure is
  * fatal (the daemon must not run believing it is guarded); on a reload it
@@ -340,6 +404,7 @@ static int guard_configure(struct parent *p, const struct config *c,
 			   char *err, size_t errlen)
 {
 	struct guard_rule *rules = NULL;
+	struct guard_rule_bind *binds = NULL;
 	struct bgps_settings s;
 	char(*want)[IF_NAMESIZE] = NULL;
 	size_t nrules = 0, nwant = 0;
@@ -349,10 +414,12 @@ static int guard_configure(struct parent *p, const struct config *c,
 		snprintf(err, errlen, "%s", p->g.err);
 		return -1;
 	}
-	if (config_guard_rules(c, &rules, &nrules) < 0) {
+	if (config_guard_rules_bind(c, &rules, &binds, &nrules) < 0) {
 		snprintf(err, errlen, "out of memory deriving the allowlist");
 		return -1;
 	}
+	bind_rules(p, rules, binds, nrules);
+	free(binds);
 	/* Allowlist first: attaching before it is filled would drop the
 	 * peers for a moment. */
 	r = guard_apply(&p->g, rules, nrules, &added, &changed, &removed);
@@ -487,6 +554,22 @@ static void watch_log(const char *line, void *arg)
 
 	log_info("%s", line);
 	audit_event(p, "guard_link", line);
+}
+
+static void bind_log(void *arg, int level, const char *line)
+{
+	(void)arg;
+	if (level == BIND_LOG_WARN)
+		log_warnx("guard %s", line);
+	else
+		log_info("guard %s", line);
+}
+
+/* bind.c writes whole records ({"event":"guard_mac_change",...}): its
+ * fields are addresses, MACs and escaped interface names */
+static void bind_audit(void *arg, const char *obj)
+{
+	audit_raw(arg, obj);
 }
 
 /* --- sockets ------------------------------------------------------------ */
@@ -973,6 +1056,7 @@ static void send_metrics(struct parent *p, uint32_t id)
 	static uint8_t chunk[IMSG_MAX_PAYLOAD];
 	struct metrics_guard mg = { 0 };
 	struct metrics_ctx x = { 0 };
+	struct binder_stats bs;
 	struct mbuf b = { .max = METRICS_GUARD_MAX };
 	struct imsg_metrics h = { id, 0 };
 	const size_t room = sizeof(chunk) - sizeof(h);
@@ -984,6 +1068,10 @@ static void send_metrics(struct parent *p, uint32_t id)
 	    guard_foreach_iface(&p->g, metrics_iface_cb, &x) < 0)
 		mg.status = -EIO;
 	mg.audit_errors = p->audit_errors;
+	binder_stats(p->binder, &bs);
+	mg.bind_mac_changes = bs.mac_changes;
+	mg.bind_rebinds = bs.rebinds;
+	mg.bind_failures = bs.resolve_failures;
 	mg.peers = x.v;
 	mg.npeers = x.n;
 	mg.ifaces = x.ifs;
@@ -1152,6 +1240,7 @@ static void shutdown_all(struct parent *p)
 		audit_event(p, "stop", "guard keeps enforcing");
 	}
 	guard_watch_close(p->gw);
+	binder_close(p->binder);
 	guard_close(&p->g);
 	if (p->ctl_fd >= 0)
 		unlink(p->o->sock);
@@ -1220,6 +1309,17 @@ int parent_main(const struct daemon_opts *o)
 		unlink(o->pidfile);
 		return 1;
 	}
+	/* Subscribed before the first resolution, so no change between the
+	 * two is missed.  Without it the entries stay unbound (pending). */
+	{
+		struct binder_hooks h = { bind_log, bind_audit, p };
+
+		p->binder = binder_open(&p->g, &h);
+		if (!p->binder)
+			log_warnx("guard bindings: %s; allowlist entries stay "
+				  "unbound",
+				  p->g.err);
+	}
 	if (guard_configure(p, p->cfg, err, sizeof(err)) < 0) {
 		log_warnx("refusing to start unguarded: %s", err);
 		unlink(o->pidfile);
@@ -1260,6 +1360,10 @@ int parent_main(const struct daemon_opts *o)
 	if (guard_events_fd(&p->g) >= 0) {
 		ev.data.u32 = EP_EVENTS;
 		epoll_ctl(p->epfd, EPOLL_CTL_ADD, guard_events_fd(&p->g), &ev);
+	}
+	if (p->binder) {
+		ev.data.u32 = EP_BIND;
+		epoll_ctl(p->epfd, EPOLL_CTL_ADD, binder_fd(p->binder), &ev);
 	}
 	log_info("bgpshieldd %s started: config %s, guard %s, %zu neighbors",
 		 BGPSHIELD_VERSION, p->conf_path, p->pin_dir,
@@ -1314,6 +1418,9 @@ int parent_main(const struct daemon_opts *o)
 					engine_start(p);
 				}
 				proc_tick(&p->procs, mono_now());
+				/* what the rate limit held back after the
+				 * last changes */
+				binder_tick(p->binder);
 				if (time(NULL) - p->last_summary >=
 				    SUMMARY_SECS) {
 					drop_summary(p);
@@ -1331,6 +1438,12 @@ int parent_main(const struct daemon_opts *o)
 				break;
 			case EP_EVENTS:
 				ring_buffer__consume(p->g.rb);
+				break;
+			case EP_BIND:
+				if (binder_dispatch(p->binder) < 0)
+					log_warnx("guard bindings: %s",
+						  p->g.err);
+				binder_tick(p->binder);
 				break;
 			}
 		}
