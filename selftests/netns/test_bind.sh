@@ -270,6 +270,18 @@ t_learn_mac() {
 	check_eq "the entry still carries the new MAC" "$NEW_MAC" \
 		"$(entry "$PEER4" mac)"
 
+	# All of this happened after the parent dropped its capabilities:
+	# rtnetlink needs none, the map writes use fds opened before.
+	local caps
+	command -v capsh >/dev/null &&
+		caps=$(capsh --decode="$(awk '$1 == "CapEff:" { print $2 }' \
+		"/proc/$DPID/status")" 2>&1)
+	if [ -n "${caps:-}" ]; then
+		check_match "the parent keeps cap_bpf" "cap_bpf" "$caps"
+		check_nomatch "... but no longer cap_sys_admin" \
+			"cap_sys_admin" "$caps"
+	fi
+
 	# The entry is deleted (or fails): the MAC stays.
 	ip -n "$NS_EDGE" neigh del "$PEER4" dev veth-e0 2>/dev/null
 	sleep 1
