@@ -4,16 +4,25 @@
 # `make demo`: a small lab in network namespaces, nothing on the host.
 #
 #   router (BIRD 2, AS 65002)      edge (bgpshieldd, AS 65001)      attacker
-#   192.0.2.2  r-edge ---------- e-rtr 192.0.2.1
+#   192.0.2.2 on br0 = r-edge + r-atk
+#              r-edge ---------- e-rtr 192.0.2.1
 #                                    e-atk 203.0.113.1 ---------- a-edge 203.0.113.2
+#              r-atk ---------------------------------------------- a-lan
 #
 # The edge runs bgpshieldd with its guard on both veths (mode auto: native
 # XDP), an MD5 + GTSM (RFC 5082) session to the router, and a health-check
 # process announcing the anycast prefix 198.51.100.53/32 while a TCP service
-# on the edge's loopback answers.  The attacker floods the edge's port 179
-# with spoofed-source SYNs, low-TTL SYNs and a SYN burst in the router's
-# name; the guard counts and drops them while the session stays up.  Without
-# bird (or with DEMO_ROUTER=bgpshieldd), the router is a second bgpshieldd.
+# on the edge's loopback answers.  The router's segment is a bridge (a
+# switch) on which the attacker also has a port (a-lan).  The daemon binds
+# the router's allowlist entry to e-rtr (the route to it) and to its MAC
+# (the neighbour table).  Four waves of SYNs to the edge's port 179:
+# spoofed sources; the router's address with a low TTL, as the router
+# would forward them from afar; the router's address at TTL 255 from the
+# attacker's own link (wrong_iface); the same from the attacker's port on
+# the router's segment with a forged MAC (wrong_mac).  The guard drops all
+# of them, the last two before the router's SYN bucket, while the session
+# stays up.  Without bird (or with DEMO_ROUTER=bgpshieldd), the router is
+# a second bgpshieldd.
 #
 # DEMO_HOLD=1 keeps the lab up after the summary until Enter or a signal
 # (with stdin closed: until a signal).  Everything it creates (namespaces,
@@ -41,6 +50,9 @@ R4=192.0.2.2
 EA4=203.0.113.1
 A4=203.0.113.2
 ANYCAST=198.51.100.53/32
+# The attacker's forged source MAC on the router's segment (not the
+# router's: forging that too is an L2 problem, docs/GUARD.md).
+FORGED_MAC=02:5e:00:00:0b:ad
 SVC_PORT=8053
 KEY="demo-md5-$ID"
 WORK=""
@@ -103,6 +115,32 @@ except Exception:
 nb() { ectl -j show neighbor "$R4" 2>/dev/null | jget "[0].$1"; }
 established() { [ "$(nb state)" = established ]; }
 ctr() { ectl -j guard status 2>/dev/null | jget "counters.$1"; }
+# Fields of the router's allowlist entry in `guard status -j`.
+rentry() {
+	ectl -j guard status 2>/dev/null | "$PY" -c '
+import json, sys
+try:
+    e = [a for a in json.load(sys.stdin)["allowlist"]
+         if a["source"] == sys.argv[1]][0]
+    def text(v):
+        if isinstance(v, list):
+            return " ".join(map(text, v))
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        return str(v)
+    print(" ".join(text(e[k]) for k in sys.argv[2:]))
+except Exception:
+    print("?")
+' "$R4" "$@"
+}
+router_bound() { [ "$(rentry iface_binding mac_binding)" = "bound bound" ]; }
+# The state of the router's SYN bucket (GCRA time, ns; 0: never used),
+# which `guard status` does not print: from the pinned map.
+router_syn_tat() {
+	# shellcheck disable=SC2046 # the address as four key bytes
+	bpftool -j map lookup pinned "$PIN/allow4" key $(echo $R4 | tr . ' ') \
+		2>/dev/null | jget formatted.value.syn_tat
+}
 
 # Every process of the lab lives in one of its namespaces (the daemons,
 # BIRD, the health check, the service, the floods) or descends from the
@@ -176,18 +214,25 @@ step "1. lab: namespaces edge, router ($ROUTER), attacker; veths; addresses"
 for ns in "$EDGE" "$RTR" "$ATK"; do ip netns add "$ns" || exit 1; done
 ip -n "$EDGE" link add e-rtr type veth peer name r-edge netns "$RTR" &&
 	ip -n "$EDGE" link add e-atk type veth peer name a-edge netns "$ATK" &&
+	ip -n "$RTR" link add r-atk type veth peer name a-lan netns "$ATK" &&
+	ip -n "$RTR" link add br0 type bridge &&
+	ip -n "$RTR" link set r-edge master br0 &&
+	ip -n "$RTR" link set r-atk master br0 &&
 	ip -n "$EDGE" addr add $E4/24 dev e-rtr &&
 	ip -n "$EDGE" addr add $EA4/24 dev e-atk &&
-	ip -n "$RTR" addr add $R4/24 dev r-edge &&
+	ip -n "$RTR" addr add $R4/24 dev br0 &&
 	ip -n "$ATK" addr add $A4/24 dev a-edge || exit 1
-for l in "$EDGE e-rtr" "$EDGE e-atk" "$RTR r-edge" "$ATK a-edge" \
-	"$EDGE lo" "$RTR lo" "$ATK lo"; do
+# No STP listening delay: the router's segment is usable at once.
+ip netns exec "$RTR" sh -c 'echo 0 > /sys/class/net/br0/bridge/forward_delay'
+for l in "$EDGE e-rtr" "$EDGE e-atk" "$RTR r-edge" "$RTR r-atk" "$RTR br0" \
+	"$ATK a-edge" "$ATK a-lan" "$EDGE lo" "$RTR lo" "$ATK lo"; do
 	# shellcheck disable=SC2086
 	ip -n ${l% *} link set ${l#* } up || exit 1
 done
 ip -n "$ATK" route add 192.0.2.0/24 via $EA4
-say "router  $R4/24 (r-edge)  <->  edge $E4/24 (e-rtr)"
+say "router  $R4/24 (br0: r-edge, r-atk)  <->  edge $E4/24 (e-rtr)"
 say "attacker $A4/24 (a-edge) <->  edge $EA4/24 (e-atk)"
+say "attacker a-lan (no address): a port on the router's bridge"
 
 # --- 2: the session --------------------------------------------------------------
 
@@ -263,7 +308,7 @@ else
 		umask 077
 		cat >"$WORK/router.conf" <<-EOF
 			# bgpshield demo: the router
-			guard { interface r-edge; pin-dir $RPIN; on-exit detach; }
+			guard { interface br0; pin-dir $RPIN; on-exit detach; }
 			neighbor $E4 {
 				router-id $R4;
 				local-address $R4;
@@ -299,6 +344,11 @@ sleep 1
 ectl show neighbor
 show "bgpshieldctl guard status   # the guard, from its pins"
 ectl guard status | sed -n '1,/^[[:space:]]*$/p'
+# The MAC comes from the neighbour table, which the session has filled.
+wait_for 5 router_bound
+say "the router's entry, bound by the daemon: interface $(rentry interfaces)" \
+	"(the route to $R4), MAC $(rentry mac) (the neighbour table);" \
+	"TCP-MD5 option required on SYNs: $(rentry md5)"
 if [ "$ROUTER" = bird ]; then
 	show "birdc show protocols edge"
 	birdc_ show protocols edge | tail -n +2
@@ -379,22 +429,41 @@ sed 's/^[0-9.]* /     /' "$WORK/health.log" | grep -E 'service|ack'
 
 # --- 4: flood ---------------------------------------------------------------------
 
-# flood KIND COUNT SECONDS: COUNT SYNs to the edge's port 179 out of the attacker's
-# veth, built with scapy, sent through a packet socket (scapy's own send
-# loop is far slower).  spoof: random sources, TTL 64; ttl: the router's
-# address, TTL 1..64 (GTSM wants 255); burst: the router's address with
-# TTL 255 (GTSM passes, the router's SYN bucket of 5/s, depth 10, drops the
-# rest; what passes is unsigned and TCP-MD5 drops it).
+# flood KIND COUNT SECONDS: COUNT SYNs to the edge's port 179, built with
+# scapy, sent through a packet socket (scapy's own send loop is far
+# slower), paced over SECONDS.  The SYNs in the router's name carry a
+# TCP-MD5 option (RFC 2385, kind 19) with a random digest: the attacker
+# knows that the router signs, not the key, so a check of the option's
+# presence passes them and the checks below must tell them apart.
+#   spoof: random sources, TTL 64, out of the attacker's a-edge;
+#   ttl:   the router's address, TTL 1..64 (GTSM wants 255), sent from the
+#          router's br0 as the router would forward them from afar: its
+#          interface, its MAC, so only GTSM tells them apart;
+#   burst: the router's address, TTL 255, out of the attacker's a-edge:
+#          past GTSM, but on e-atk, where the router's entry is not bound;
+#   mac:   the same out of the attacker's port on the router's segment
+#          (a-lan), from a forged MAC: the right interface, the wrong MAC.
 flood() {
-	ip netns exec "$ATK" "$PY" - "$1" "$2" "$3" \
-		"$(ip netns exec "$EDGE" cat /sys/class/net/e-atk/address)" \
-		$E4 $R4 <<-'EOF'
+	local ns=$ATK dev=a-edge emac src_mac=""
+	emac=$(ip netns exec "$EDGE" cat /sys/class/net/e-atk/address)
+	case $1 in
+	ttl)
+		ns=$RTR dev=br0
+		emac=$(ip netns exec "$EDGE" cat /sys/class/net/e-rtr/address)
+		;;
+	mac)
+		dev=a-lan src_mac=$FORGED_MAC
+		emac=$(ip netns exec "$EDGE" cat /sys/class/net/e-rtr/address)
+		;;
+	esac
+	ip netns exec "$ns" "$PY" - "$1" "$2" "$3" "$emac" $E4 $R4 "$dev" \
+		"$src_mac" <<-'EOF'
 		import random, socket, sys, time
 		import logging
 		logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
 		from scapy.all import Ether, IP, TCP, raw
 		kind, count, dur = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-		mac, dst, peer = sys.argv[4:]
+		mac, dst, peer, dev, smac = sys.argv[4:]
 		rnd = random.Random(179)
 		def one(i):
 		    if kind == "spoof":
@@ -405,12 +474,18 @@ flood() {
 		        src, ttl = peer, rnd.randint(1, 64)
 		    else:
 		        src, ttl = peer, 255
-		    return raw(Ether(dst=mac) / IP(src=src, dst=dst, ttl=ttl) /
+		    opts = [("MSS", 1460)]
+		    if kind != "spoof":
+		        opts += [("NOP", None), ("NOP", None),
+		                 ("MD5", bytes(rnd.getrandbits(8) for _ in range(16)))]
+		    return raw(Ether(dst=mac, src=smac) / IP(src=src, dst=dst, ttl=ttl) /
 		               TCP(sport=rnd.randint(1024, 65535), dport=179, flags="S",
-		                   seq=rnd.getrandbits(32)))
-		frames = [one(i) for i in range(min(count, 256))]
+		                   seq=rnd.getrandbits(32), options=opts))
 		s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-		s.bind(("a-edge", 0))
+		s.bind((dev, 0))
+		# The sending device's own MAC unless forged.
+		smac = smac or ":".join("%02x" % b for b in s.getsockname()[4])
+		frames = [one(i) for i in range(min(count, 256))]
 		# Paced over DUR seconds in chunks of 50, so the counters are
 		# seen climbing.
 		t = time.monotonic()
@@ -440,28 +515,32 @@ progress() {
 		g, n = load(sys.argv[2]), load(sys.argv[3])
 		c = g["counters"] if g else {}
 		n = n[0] if n else {}
-		print("   %-9s guarded %5s  not_allowed %5s  ttl %5s  syn_rate %4s"
-		      "  | session %s, up %ss" % (sys.argv[1], *[c.get(k, "?") for k in
-		      ("guarded", "not_allowed", "ttl", "syn_rate")],
+		print("   %-7s guarded %5s  not_allowed %4s  ttl %4s  wrong_iface %3s"
+		      "  wrong_mac %3s  syn_rate %s | session %s, up %ss" % (
+		      sys.argv[1], *[c.get(k, "?") for k in
+		      ("guarded", "not_allowed", "ttl", "wrong_iface", "wrong_mac",
+		       "syn_rate")],
 		      n.get("state", "?"), n.get("uptime_s", "?")))
 	EOF
 }
 
-step "4. flood from the attacker: spoofed sources, low TTL, a SYN burst in the router's name"
+step "4. flood: spoofed sources, low TTL, SYNs in the router's name from the wrong link and a forged MAC"
 UP_BEFORE=$(nb uptime_s)
 T_BEFORE=$(date +%s)
-md5_notfound() {
-	ip netns exec "$EDGE" nstat -asz TcpExtTCPMD5NotFound 2>/dev/null |
-		awk '$1 == "TcpExtTCPMD5NotFound" { print $2 }'
+# A forged SYN the guard let through would fail the kernel's TCP-MD5 check.
+md5_failures() {
+	ip netns exec "$EDGE" nstat -asz TcpExtTCPMD5Failure 2>/dev/null |
+		awk '$1 == "TcpExtTCPMD5Failure" { print $2 }'
 }
-MD5_0=$(md5_notfound)
+MD5_0=$(md5_failures)
 show "bgpshieldctl guard status   # before"
 ectl guard status
 progress before
 FLOOD_PID=""
 for w in "spoof 4000 spoofed sources, TTL 64" \
-	"ttl 3000 the router's address, TTL 1..64 (GTSM wants 255)" \
-	"burst 500 the router's address, TTL 255: past GTSM, into the SYN bucket"; do
+	"ttl 3000 the router's address, TTL 1..64, through the router (GTSM wants 255)" \
+	"burst 500 the router's address, TTL 255, from the attacker's own link: past GTSM" \
+	"mac 500 the same from the attacker's port on the router's segment, MAC $FORGED_MAC"; do
 	# shellcheck disable=SC2086
 	set -- $w
 	say "-- $2 SYNs: ${w#* * }"
@@ -484,16 +563,25 @@ show "bpftool map dump pinned $PIN/stats   # one struct bgps_stats per CPU"
 bpftool map dump pinned "$PIN/stats"
 UP_AFTER=$(nb uptime_s)
 T_AFTER=$(date +%s)
-MD5_1=$(md5_notfound)
+MD5_1=$(md5_failures)
 
 # --- 5: summary ------------------------------------------------------------------
 
 step "5. summary"
 NA=$(ctr not_allowed) TTL=$(ctr ttl) SR=$(ctr syn_rate)
+WI=$(ctr wrong_iface) WM=$(ctr wrong_mac)
+DSYN=$(rentry drop_syn) TAT=$(router_syn_tat)
 say "dropped by the guard: $NA not_allowed (spoofed sources), $TTL ttl (GTSM),"
-say "                      $SR syn_rate (the router's SYN bucket, 5/s burst 10);"
-say "                      passed $(ctr passed) of $(ctr guarded) packets to or from port 179"
-say "dropped by TCP-MD5:   $((${MD5_1:-0} - ${MD5_0:-0})) unsigned SYNs in the router's name that the bucket let through"
+say "                      $WI wrong_iface (the router's address on e-atk),"
+say "                      $WM wrong_mac (the router's address from $FORGED_MAC on e-rtr),"
+say "                      $SR syn_rate; passed $(ctr passed) of $(ctr guarded) packets to or from port 179"
+if [ "$DSYN" = 0 ] && [ "$TAT" = 0 ]; then
+	say "router's SYN bucket:  never touched (drop_syn 0, bucket state syn_tat 0):" \
+		"no spoofed SYN reached it"
+else
+	say "router's SYN bucket:  touched: drop_syn $DSYN, syn_tat $TAT"
+fi
+say "reached TCP:          $((${MD5_1:-0} - ${MD5_0:-0})) forged-signature SYNs in the router's name (TcpExtTCPMD5Failure)"
 say "session:              $(nb state), uptime ${UP_BEFORE}s before the flood," \
 	"${UP_AFTER}s after it ($((T_AFTER - T_BEFORE))s later): never reset"
 say "router:               $(router_routes 2>/dev/null | grep -cF "${ANYCAST%/32}") route for $ANYCAST" \
@@ -505,8 +593,14 @@ if [ "$(nb state)" != established ] ||
 	say "FAILED: the session did not stay up (see $WORK/edge.log)"
 	OK=""
 fi
-if [ "$NA" = 0 ] || [ "$TTL" = 0 ] || [ "$SR" = 0 ]; then
-	say "FAILED: a kind of flood was not dropped"
+for n in "$NA" "$TTL" "$WI" "$WM"; do
+	[ "$n" = 0 ] || [ "$n" = "?" ] || continue
+	say "FAILED: a kind of flood was not dropped for its reason"
+	OK=""
+	break
+done
+if [ "$DSYN" != 0 ] || [ "$TAT" != 0 ]; then
+	say "FAILED: the router's SYN bucket was touched"
 	OK=""
 fi
 RC=0
