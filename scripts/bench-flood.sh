@@ -3,13 +3,14 @@
 #
 # bench-flood.sh: what a spoofed SYN flood to port 179 costs the receiving
 # CPU with the bgpshield guard, compared with an empty XDP_DROP (the floor),
-# the same policy in nftables, and no filter at all (SYN cookies), and
+# xdp-filter (xdp-tools) with the closest policy it can express, the same
+# policy in nftables, and no filter at all (SYN cookies), and
 # whether an allowed peer's BGP-port TCP session stays responsive meanwhile.
 # Figures only: timing never fails the run; a setup step that fails does.
 #
 #   scripts/bench-flood.sh [--quick] [--reps N] [--warmup S] [--window S]
 #                          [--rate PPS] [--summary FILE]
-#                          [--variants "floor touch guard nft none"]
+#                          [--variants "floor touch guard xdpf nft none"]
 #
 # Topology (three namespaces, names unique per run: bgf<pid>-...):
 #
@@ -36,8 +37,20 @@
 # by the generator on CPU 0, so this is the cost of moving its cache lines
 # to CPU 1, which any filter pays and the empty floor does not); guard =
 # bgpshield in native XDP on <T>e and <T>q, the peer allowed with GTSM
-# min-ttl 255; nft = a netdev ingress table with the same policy on both;
-# none = no filter.
+# min-ttl 255; xdpf = xdp-filter in native XDP on both, see below; nft = a
+# netdev ingress table with the same policy on both; none = no filter.
+#
+# xdp-filter (Debian's xdp-tools) matches single fields, and its rules are
+# ORed: a packet matching any rule gets the opposite of the default
+# policy.  The closest it comes to the guard's policy is "policy deny,
+# allow source address <peer>" with only its IP feature loaded (-f ipv4,
+# its smallest program that matches addresses): the peer passes on any
+# port, everything else is dropped on any port.  What it cannot express:
+# "port 179 and from the peer" (allowing port 179 would allow it from
+# anyone), so other traffic is dropped too instead of passing; GTSM (no
+# TTL match); SYN buckets; binding a peer to an interface or MAC (a MAC
+# rule is one more ORed allow, not a condition on the peer's address);
+# TCP-MD5 presence.  Its figure is what a plain address filter costs.
 #
 # Receiving cost = run time of the napi thread (/proc/PID/schedstat, exact)
 # plus ksoftirqd/1's, over the packets veth processed (ethtool -S
@@ -54,7 +67,7 @@ REPS=3
 WARMUP=2
 WINDOW=6
 RATE=0
-VARIANTS="floor touch guard nft none"
+VARIANTS="floor touch guard xdpf nft none"
 SUMMARY=
 PEER_HZ=10
 
@@ -89,6 +102,12 @@ done
 # The interpreter itself, not a version manager's shim that may fork.
 PY=$(python3 -c 'import sys; print(sys.executable)')
 [ "$(nproc)" -ge 2 ] || skip "needs 2 CPUs (generator and receiver apart)"
+# xdp-filter is one variant among others: without it (make deps installs
+# xdp-tools) that variant is left out, with a note.
+if [[ " $VARIANTS " == *" xdpf "* ]] && ! command -v xdp-filter >/dev/null; then
+	echo "bench-flood: xdp-filter not installed (xdp-tools): variant xdpf left out"
+	VARIANTS=$(echo " $VARIANTS " | sed 's/ xdpf / /; s/^ *//; s/ *$//')
+fi
 for f in "$FLOOD_GEN" "$GUARD_OBJ"; do
 	[ -e "$f" ] || { echo "bench-flood: $f missing: run make" >&2; exit 1; }
 done
@@ -113,6 +132,13 @@ REC=$TMP/runs.txt
 GEN_PID=
 SRV_PID=
 CLI_PID=
+# libxdp (xdp-filter) pins its dispatchers under /sys/fs/bpf/xdp and
+# xdp-filter its maps under /sys/fs/bpf/xdp-filter; remove them after,
+# when they were not there before (and are empty: nobody else's).
+XDPF_DIRS_NEW=""
+for d in /sys/fs/bpf/xdp /sys/fs/bpf/xdp-filter; do
+	[ -e "$d" ] || XDPF_DIRS_NEW="$XDPF_DIRS_NEW $d"
+done
 
 cleanup() {
 	local rc=$?
@@ -122,8 +148,16 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	if [ -e "/run/netns/$NS_E" ] && command -v xdp-filter >/dev/null &&
+		[ -d /sys/fs/bpf/xdp-filter ]; then
+		in_ns "$NS_E" xdp-filter unload "$DEV_E" >/dev/null 2>&1
+		in_ns "$NS_E" xdp-filter unload "$DEV_Q" >/dev/null 2>&1
+	fi
 	for ns in $NS_A $NS_E $NS_P; do
 		[ -e "/run/netns/$ns" ] && ip netns del "$ns"
+	done
+	for d in $XDPF_DIRS_NEW; do
+		[ -d "$d" ] && rmdir "$d/programs" "$d" 2>/dev/null
 	done
 	rm -rf "$PIN" "$TMP"
 	exit $rc
@@ -361,6 +395,15 @@ variant_up() {
 			GUARD_HOW=bpftool
 		fi
 		;;
+	xdpf)
+		# See the header: deny, allow the peer's source address.
+		in_ns "$NS_E" xdp-filter load --mode native --policy deny \
+			--features ipv4 "$DEV_E" &&
+			in_ns "$NS_E" xdp-filter load --mode native \
+				--policy deny --features ipv4 "$DEV_Q" &&
+			in_ns "$NS_E" xdp-filter ip --mode src $ADDR_P ||
+			fail "xdp-filter load (deny, allow $ADDR_P)"
+		;;
 	nft)
 		# The guard's policy in nftables at the earliest hook, netdev
 		# ingress, on both edge interfaces.
@@ -387,6 +430,10 @@ variant_down() {
 	case $1 in
 	floor | touch) rm -f "$PIN/floor" ;;
 	guard) guard_detach ;;
+	xdpf)
+		in_ns "$NS_E" xdp-filter unload "$DEV_E" >/dev/null
+		in_ns "$NS_E" xdp-filter unload "$DEV_Q" >/dev/null
+		;;
 	nft) ip netns exec "$NS_E" nft delete table netdev bgpsbench ;;
 	none) ;;
 	esac
@@ -395,7 +442,7 @@ variant_down() {
 # Filter drops as the filter itself counts them.
 filter_drops() {
 	case $1 in
-	floor | touch)
+	floor | touch | xdpf)
 		ip netns exec "$NS_E" ethtool -S "$DEV_E" |
 			awk '$1 == "rx_queue_0_xdp_drops:" { print $2 }'
 		;;
@@ -580,10 +627,11 @@ if sys.argv[1] == "classify":
 
 rec, summary, how = sys.argv[2], sys.argv[3], sys.argv[4]
 runs = [r for r in map(parse, open(rec)) if r is not None]
-order = [v for v in ["floor", "touch", "guard", "nft", "none"]
+order = [v for v in ["floor", "touch", "guard", "xdpf", "nft", "none"]
          if any(r["var"] == v for r in runs)]
 label = {"floor": "(a) empty XDP_DROP", "touch": "(a') read hdrs+DROP",
-         "guard": "(b) bgpshield guard", "nft": "(c) nftables netdev",
+         "guard": "(b) bgpshield guard", "xdpf": "(b') xdp-filter",
+         "nft": "(c) nftables netdev",
          "none": "(d) no filter"}
 
 def quiet(v, rep=None):
@@ -651,9 +699,16 @@ def ratio(a, b, target, name, key):  # target None: for information
 
 print("\nratios of receiving ns/packet (medians):")
 ratio("guard", "floor", 1.4, "guard / floor", "guard_vs_floor")
+ratio("guard", "xdpf", 1.1, "guard / xdp-filter", "guard_vs_xdpf")
 ratio("guard", "nft", 0.2, "guard / nftables", "guard_vs_nft")
+ratio("xdpf", "floor", None, "xdp-filter / floor", "xdpf_vs_floor")
 ratio("touch", "floor", None, "read hdrs / floor", "touch_vs_floor")
 ratio("guard", "touch", None, "guard / read hdrs", "guard_vs_touch")
+if "xdpf" in med:
+    print("  %-18s policy deny + allow the peer's source address (any port);"
+          "\n  %-18s it cannot express 'port 179 AND from the peer', GTSM "
+          "(TTL),\n  %-18s SYN buckets, interface/MAC binding, TCP-MD5 "
+          "presence" % ("(xdp-filter:", "", ""))
 if "guard" in med:
     g = med["guard"]
     ok = "meets" if g["p50"] <= 1000 and g["fails"] == 0 else "MISSES"

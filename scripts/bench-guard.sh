@@ -5,8 +5,8 @@
 #   1. build/bench_guard: ns per packet of each verdict path through
 #      BPF_PROG_TEST_RUN, against an empty XDP_DROP;
 #   2. scripts/bench-flood.sh: a spoofed SYN flood between namespaces,
-#      guard vs XDP_DROP floor vs nftables vs no filter, and an allowed
-#      peer's round trips meanwhile;
+#      guard vs XDP_DROP floor vs xdp-filter vs nftables vs no filter, and
+#      an allowed peer's round trips meanwhile;
 # then one closing table of figures against their targets.
 #
 #   scripts/bench-guard.sh [--quick]
@@ -79,10 +79,10 @@ if [ -s "$TMP/flood.sum" ]; then
 	tr ' ' '\n' <"$TMP/flood.sum" | awk -F= '
 	{ v[$1] = $2 }
 	END {
-		n = split("floor touch guard nft none", var, " ")
+		n = split("floor touch guard xdpf nft none", var, " ")
 		split("(a) empty XDP_DROP|(a\047) headers read, DROP|" \
-		      "(b) bgpshield guard|(c) nftables netdev|" \
-		      "(d) no filter", lab, "|")
+		      "(b) bgpshield guard|(b\047) xdp-filter|" \
+		      "(c) nftables netdev|(d) no filter", lab, "|")
 		for (i = 1; i <= n; i++)
 			if ((var[i] "_ns") in v)
 				printf "%-44s %9.0f ns %12s\n",
@@ -98,6 +98,12 @@ if [ -s "$TMP/flood.sum" ]; then
 			printf "%-44s %11.2fx %12s\n",
 				"flood guard / read-headers floor",
 				v["guard_vs_touch"], "-"
+		if ("guard_vs_xdpf" in v)
+			printf "%-44s %11.2fx %11sx  %s\n",
+				"flood guard / xdp-filter (ns/packet)",
+				v["guard_vs_xdpf"],
+				"<= " v["guard_vs_xdpf_target"],
+				v["guard_vs_xdpf_verdict"]
 		if ("guard_vs_nft" in v)
 			printf "%-44s %11.2fx %11sx  %s\n",
 				"flood guard / nftables (ns/packet)",
