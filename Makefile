@@ -94,7 +94,7 @@ link_libs = -Wl,--start-group $(1) -Wl,--end-group
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
-.PHONY: all deps soak test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api check-asan \
+.PHONY: all deps soak test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect check-asan \
 	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon \
 	check-layout
 
@@ -253,7 +253,7 @@ $(O)/apigen: selftests/tools/apigen.c | $(O)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-bench: bench-guard bench-bgp bench-api
+bench: bench-guard bench-bgp bench-api bench-reconnect
 
 # The long fault tests (1000 flaps, the 240 s / 90 s peer timeouts); not
 # part of `make test`.  FLAPS=N, ABUSE_S=N, BLAST_N=N.
@@ -271,6 +271,11 @@ bench-api: all $(O)/apigen
 
 bench-guard: all $(BENCH_BINS)
 	scripts/bench-guard.sh
+
+# BIRD's reconnects under a spoofed SYN flood in its name, the guard's
+# binding on and off (QUICK=1: 5 reconnects per run instead of 10)
+bench-reconnect: all $(O)/flood_gen
+	scripts/bench-reconnect.sh $(if $(QUICK),--quick)
 
 deps:
 	$(Q)scripts/deps.sh
@@ -327,5 +332,5 @@ clean:
 	rm -rf $(O) build-asan build-fuzz
 
 help:
-	@echo 'targets: all (default) deps test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api'
+	@echo 'targets: all (default) deps test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect'
 	@echo '         check-asan demo install clean fmt    variables: V=1 O=DIR PREFIX DESTDIR'

@@ -43,9 +43,8 @@ RL_AS_EDGE=65001
 RL_AS_PEER=65002
 RL_SYN_RATE=${RL_SYN_RATE:-3}
 RL_SYN_BURST=${RL_SYN_BURST:-3}
-# Per flooder, frames per second.  What one vCPU here sends and receives
-# with room to spare (see test_reconnect.sh's header); 0 = flood_gen's max.
-RL_RATE=${RL_RATE:-400000}
+# Per flooder, frames per second; 0 (default) = as fast as flood_gen goes.
+RL_RATE=${RL_RATE:-0}
 # Not the peer's MAC: the forged source of the on-segment spoofer.
 RL_FORGED_MAC=02:5e:00:00:0b:ad
 RL_KEY="reconnect-md5-$$"
