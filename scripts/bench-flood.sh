@@ -397,12 +397,13 @@ variant_up() {
 		;;
 	xdpf)
 		# See the header: deny, allow the peer's source address.
-		in_ns "$NS_E" xdp-filter load --mode native --policy deny \
-			--features ipv4 "$DEV_E" &&
+		for d in "$DEV_E" "$DEV_Q"; do
 			in_ns "$NS_E" xdp-filter load --mode native \
-				--policy deny --features ipv4 "$DEV_Q" &&
-			in_ns "$NS_E" xdp-filter ip --mode src $ADDR_P ||
-			fail "xdp-filter load (deny, allow $ADDR_P)"
+				--policy deny --features ipv4 "$d" ||
+				fail "xdp-filter load --policy deny $d"
+		done
+		in_ns "$NS_E" xdp-filter ip --mode src $ADDR_P ||
+			fail "xdp-filter ip --mode src $ADDR_P"
 		;;
 	nft)
 		# The guard's policy in nftables at the earliest hook, netdev

@@ -64,9 +64,9 @@ for f in "$DAEMON" "$CTL" "$FLOOD_GEN"; do
 	[ -x "$f" ] || { echo "bench-reconnect: $f missing: run make" >&2; exit 1; }
 done
 
-# shellcheck source=bench-lib.sh
+# shellcheck source-path=SCRIPTDIR source=bench-lib.sh
 . "$ROOT/scripts/bench-lib.sh"
-# shellcheck source=../selftests/netns/reconnect_lab.sh
+# shellcheck source-path=SCRIPTDIR source=../selftests/netns/reconnect_lab.sh
 . "$ROOT/selftests/netns/reconnect_lab.sh"
 
 T=brc$$

@@ -29,10 +29,11 @@
 # pids of what it starts through rl_bg (RL_PIDS, and T_DIR/pids for
 # lib.sh's teardown).  Deleting the three namespaces and PIN undoes it all.
 #
-# CPU (2 vCPUs): the two flood_gen run on CPU 0 (--cpu 0), at a fixed rate
-# each; their frames are received in softirq on the sending CPU, so the
-# whole flood, sending and receiving, stays on CPU 0.  bgpshieldd and BIRD
-# run on CPU 1 (taskset), so the control plane is not starved and what the
+# CPU (2 vCPUs): the two flood_gen run on CPU 0 (--cpu 0), as fast as they
+# go (RL_RATE frames/s each caps them); their frames are received in
+# softirq on the sending CPU, so the whole flood, sending and receiving,
+# stays on CPU 0 and the two flooders share it.  bgpshieldd and BIRD run
+# on CPU 1 (taskset), so the control plane is not starved and what the
 # test sees is the guard's doing, not the scheduler's.
 
 RL_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -278,9 +279,9 @@ rl_flood_stop() {
 # it stops after the first timeout (the test's binding-off run only needs
 # to see one).  Prints "OK ATTEMPTED".
 rl_reconnects() {
-	local n=$1 limit=$2 stop=${3:-0} i t0 ms ok=0 tried=0
+	local n=$1 limit=$2 stop=${3:-0} t0 ms ok=0 tried=0
 	: >"$T_DIR/reconnects"
-	for i in $(seq "$n"); do
+	for _ in $(seq "$n"); do
 		rl_wait_for 5 rl_established || true
 		t0=$(date +%s%N)
 		rl_birdc restart edge >/dev/null 2>&1

@@ -114,9 +114,10 @@ flood_and_reconnect() { # STOP_AT_FAILURE
 	SENT_LAN=$(sent_by flood-lan.log)
 	log "flood ${SECS}s: $SENT_ATK SYNs on e-atk, $SENT_LAN on the" \
 		"peer's segment; reconnects $(tr '\n' ' ' <"$T_DIR/reconnects")"
-	is_int "$SENT_ATK" && is_int "$SENT_LAN" ||
+	if ! is_int "$SENT_ATK" || ! is_int "$SENT_LAN"; then
 		die_test "flood_gen reported what it sent" \
 			"$(cat "$T_DIR"/flood-*.log)"
+	fi
 	check_ge "the flood lasted at least ${FLOOD_MIN}s" "$SECS" "$FLOOD_MIN"
 	snap
 }
