@@ -35,6 +35,8 @@ NOROUTE4=203.0.113.9	# no route in any namespace
 ECMP4=198.18.0.5	# routed over both edge links
 VLAN_EDGE4=10.100.0.1
 VLAN_PEER4=10.100.0.2
+BOND_EDGE4=10.200.0.1
+BOND_PEER4=10.200.0.2
 NEW_MAC=02:00:00:00:be:02
 
 # --- helpers -------------------------------------------------------------------
@@ -388,7 +390,8 @@ t_config() {
 
 t_ecmp_vlan() {
 	daemon_setup "$ECMP4|64501|ttl-security;" \
-		"$VLAN_PEER4|64502|ttl-security;"
+		"$VLAN_PEER4|64502|ttl-security;" \
+		"$BOND_PEER4|64503|ttl-security;"
 	check_eq "no route yet: pending" pending \
 		"$(entry "$ECMP4" iface_binding)"
 	ip -n "$NS_EDGE" route add "$ECMP4/32" nexthop dev veth-e0 \
@@ -429,6 +432,20 @@ t_ecmp_vlan() {
 	check_eq "a connect through it: no wrong_iface drop" 0 \
 		"$(delta "$wi0" "$wi1")"
 	check_ge "... its packets passed" "$(delta "$pa0" "$pa1")" 1
+
+	# A bond: native XDP on it reports its ports' ifindexes.
+	if ip -n "$NS_EDGE" link add bond-e type bond 2>/dev/null; then
+		ip -n "$NS_EDGE" link add veth-b0 type veth peer name veth-pb0 \
+			netns "$NS_PEER" &&
+			ip -n "$NS_EDGE" link set veth-b0 master bond-e &&
+			ip -n "$NS_EDGE" addr add "$BOND_EDGE4/24" dev bond-e &&
+			ip -n "$NS_EDGE" link set bond-e up ||
+			die_test "bond-e with port veth-b0"
+		wait_entry 4 "a neighbor behind a bond: the bond and its port" \
+			"$BOND_PEER4" interfaces "bond-e,veth-b0"
+	else
+		log "no bonding driver here: the bond case is not run"
+	fi
 }
 
 t_metrics() {

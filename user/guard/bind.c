@@ -71,7 +71,10 @@ struct bentry {
 
 struct link_info {
 	__u32 ifindex;
-	__u32 lower; /* of a VLAN, macvlan or ipvlan device; 0: none */
+	__u32 lower;  /* of a VLAN, macvlan or ipvlan device; 0: none */
+	__u32 master; /* IFLA_MASTER: the bond (or bridge...) it is in */
+	int aggregate; /* a bond or team: native XDP on it runs on its
+			* ports, with their ifindexes */
 	char name[IF_NAMESIZE];
 };
 
@@ -220,6 +223,7 @@ static int attr_cb_link(const struct nlattr *a, void *data)
 		break;
 	case IFLA_LINK:
 	case IFLA_LINK_NETNSID:
+	case IFLA_MASTER:
 		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 			return MNL_CB_OK;
 		break;
@@ -245,29 +249,36 @@ static int attr_cb_linkinfo(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-/*
- * A device stacked on another one of this namespace whose frames XDP sees
- * with the lower device's ifindex (docs/GUARD.md).  By kind, not by
- * IFLA_LINK alone: a veth names its peer there, which may be in the same
- * namespace and is no lower device.
- */
-static int stacked_kind(const struct nlattr *linkinfo)
+static int kind_in(const char *k, const char *const *kinds, size_t n)
 {
-	static const char *const kinds[] = { "vlan", "macvlan", "macvtap",
-					     "ipvlan", "ipvtap" };
-	const struct nlattr *tb[IFLA_INFO_MAX + 1] = {};
-	const char *k;
-
-	if (!linkinfo ||
-	    mnl_attr_parse_nested(linkinfo, attr_cb_linkinfo, tb) < 0 ||
-	    !tb[IFLA_INFO_KIND])
-		return 0;
-	k = mnl_attr_get_str(tb[IFLA_INFO_KIND]);
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+	for (size_t i = 0; k && i < n; i++)
 		if (!strcmp(k, kinds[i]))
 			return 1;
 	return 0;
 }
+
+static const char *link_kind(const struct nlattr *linkinfo)
+{
+	const struct nlattr *tb[IFLA_INFO_MAX + 1] = {};
+
+	if (!linkinfo ||
+	    mnl_attr_parse_nested(linkinfo, attr_cb_linkinfo, tb) < 0 ||
+	    !tb[IFLA_INFO_KIND])
+		return NULL;
+	return mnl_attr_get_str(tb[IFLA_INFO_KIND]);
+}
+
+/*
+ * A device stacked on another one of this namespace, whose frames XDP on
+ * the lower device sees with the lower device's ifindex (docs/GUARD.md).
+ * By kind, not by IFLA_LINK alone: a veth names its peer there, which may
+ * be in the same namespace and is no lower device.
+ */
+static const char *const stacked_kinds[] = { "vlan", "macvlan", "macvtap",
+					      "ipvlan", "ipvtap" };
+/* Link aggregation: native XDP on a bond runs on its ports' receive
+ * queues and reports their ifindexes (generic XDP and tc: the bond's). */
+static const char *const aggregate_kinds[] = { "bond", "team" };
 
 static int link_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -275,6 +286,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	const struct nlattr *tb[IFLA_MAX + 1] = {};
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
 	struct link_info *li;
+	const char *kind;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifm)))
@@ -296,10 +308,17 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[IFLA_IFNAME])
 		snprintf(li->name, sizeof(li->name), "%s",
 			 mnl_attr_get_str(tb[IFLA_IFNAME]));
+	kind = link_kind(tb[IFLA_LINKINFO]);
 	if (tb[IFLA_LINK] && !tb[IFLA_LINK_NETNSID] &&
-	    stacked_kind(tb[IFLA_LINKINFO]) &&
+	    kind_in(kind, stacked_kinds,
+		    sizeof(stacked_kinds) / sizeof(stacked_kinds[0])) &&
 	    mnl_attr_get_u32(tb[IFLA_LINK]) != li->ifindex)
 		li->lower = mnl_attr_get_u32(tb[IFLA_LINK]);
+	li->aggregate = kind_in(kind, aggregate_kinds,
+				sizeof(aggregate_kinds) /
+					sizeof(aggregate_kinds[0]));
+	if (tb[IFLA_MASTER])
+		li->master = mnl_attr_get_u32(tb[IFLA_MASTER]);
 	return MNL_CB_OK;
 }
 
@@ -636,7 +655,8 @@ static void iface_add(__u32 *set, int *n, __u32 ifindex, int *over)
 		*over = 1;
 }
 
-/* ifindex and the devices below it (a VLAN on a macvlan on a port). */
+/* ifindex and the devices below it: a VLAN on a macvlan on a port, a
+ * VLAN on a bond and the bond's ports. */
 static void iface_add_stack(struct guard_binder *b, __u32 *set, int *n,
 			    __u32 ifindex, int *over)
 {
@@ -644,6 +664,11 @@ static void iface_add_stack(struct guard_binder *b, __u32 *set, int *n,
 		const struct link_info *li = link_by_index(b, ifindex);
 
 		iface_add(set, n, ifindex, over);
+		if (li && li->aggregate)
+			for (size_t i = 0; i < b->nlinks; i++)
+				if (b->links[i].master == ifindex)
+					iface_add(set, n, b->links[i].ifindex,
+						  over);
 		ifindex = li ? li->lower : 0;
 	}
 }
