@@ -32,6 +32,8 @@
 DAEMON=${BGPS_DAEMON:-$ROOT_DIR/build/bgpshieldd}
 DUSER=bgpshield
 NOROUTE4=203.0.113.9	# no route in any namespace
+GW4=198.18.1.7		# routed through the peer as a gateway
+ONLINK4=198.18.1.8	# routed "via itself onlink": directly connected
 ECMP4=198.18.0.5	# routed over both edge links
 VLAN_EDGE4=10.100.0.1
 VLAN_PEER4=10.100.0.2
@@ -348,7 +350,8 @@ t_config() {
 	daemon_setup "$PEER4|64501|ttl-security; guard { interface off; mac-binding off; }" \
 		"$PEER6|64502|guard { interface veth-e1; }" \
 		"$NOROUTE4|64503|ttl-security;" \
-		"192.0.2.7|64504|guard { interface dummy-late; }"
+		"192.0.2.7|64504|guard { interface dummy-late; }" \
+		"$GW4|64505|ttl-security;" "$ONLINK4|64506|ttl-security;"
 	check_eq "interface off: unbound" "off" \
 		"$(entry "$PEER4" iface_binding)"
 	check_eq "mac-binding off: unbound" "off" \
@@ -374,6 +377,21 @@ t_config() {
 		die_test "add dummy-late"
 	wait_entry 4 "... bound once it appears" 192.0.2.7 interfaces \
 		dummy-late
+
+	# Through a gateway: the route's device, but no MAC (its frames
+	# carry the router's).
+	ip -n "$NS_EDGE" route add "$GW4/32" via "$PEER4" &&
+		ip -n "$NS_EDGE" route add "$ONLINK4/32" via "$ONLINK4" \
+			dev veth-e0 onlink || die_test "routes to $GW4, $ONLINK4"
+	wait_entry 4 "a route through a gateway binds its device" "$GW4" \
+		interfaces veth-e0
+	check_match "... and the log says why it is not MAC-bound" \
+		"binding $GW4: mac-binding learn needs a directly connected peer, and the route goes through a gateway" \
+		"$(cat "$DLOG")"
+	wait_entry 4 "'via itself onlink' binds its device" "$ONLINK4" \
+		interfaces veth-e0
+	check_nomatch "... and counts as directly connected" \
+		"binding $ONLINK4: mac-binding learn needs" "$(cat "$DLOG")"
 
 	# Reload: the binding switched on for $PEER4.
 	write_conf "$PEER4|64501|ttl-security;" \

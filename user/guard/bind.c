@@ -387,7 +387,20 @@ struct route_res {
 	__u32 oif[BGPS_POLICY_IFACES];
 	int noif;
 	int more;	/* nexthops past oif[] */
+	const uint8_t *self; /* the address looked up */
+	int alen;
 };
+
+/* A gateway that is the peer itself (`via PEER onlink`) still means a
+ * directly connected peer. */
+static void route_gateway(struct route_res *rr, const struct nlattr *a)
+{
+	if (mnl_attr_get_type(a) == RTA_GATEWAY &&
+	    (int)mnl_attr_get_payload_len(a) == rr->alen &&
+	    !memcmp(mnl_attr_get_payload(a), rr->self, rr->alen))
+		return;
+	rr->gateway = 1;
+}
 
 static void route_add_oif(struct route_res *rr, __u32 ifindex)
 {
@@ -435,7 +448,7 @@ static void route_multipath(const struct nlattr *mp, struct route_res *rr)
 		     a = mnl_attr_next(a))
 			if (mnl_attr_get_type(a) == RTA_GATEWAY ||
 			    mnl_attr_get_type(a) == RTA_VIA)
-				rr->gateway = 1;
+				route_gateway(rr, a);
 		len = RTNH_ALIGN(len);
 		p += len;
 		rem -= len;
@@ -454,8 +467,10 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	if (mnl_attr_parse(nlh, sizeof(*rtm), attr_cb_route, tb) < 0)
 		return MNL_CB_OK;
 	rr->type = rtm->rtm_type;
-	if (tb[RTA_GATEWAY] || tb[RTA_VIA])
-		rr->gateway = 1;
+	if (tb[RTA_GATEWAY])
+		route_gateway(rr, tb[RTA_GATEWAY]);
+	if (tb[RTA_VIA])
+		route_gateway(rr, tb[RTA_VIA]);
 	if (tb[RTA_OIF])
 		route_add_oif(rr, mnl_attr_get_u32(tb[RTA_OIF]));
 	if (tb[RTA_MULTIPATH])
@@ -472,6 +487,8 @@ static int route_get(struct guard_binder *b, const struct prefix *p,
 	int alen = prefix_addr_len(p->family);
 
 	memset(rr, 0, sizeof(*rr));
+	rr->self = p->addr;
+	rr->alen = alen;
 	rtm->rtm_family = p->family;
 	rtm->rtm_dst_len = alen * 8;
 	rtm->rtm_flags = fib_match ? RTM_F_FIB_MATCH : 0;
