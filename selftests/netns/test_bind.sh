@@ -35,6 +35,7 @@ NOROUTE4=203.0.113.9	# no route in any namespace
 GW4=198.18.1.7		# routed through the peer as a gateway
 ONLINK4=198.18.1.8	# routed "via itself onlink": directly connected
 ECMP4=198.18.0.5	# routed over both edge links
+ECMP6=2001:db8:ff::5	# the same over two IPv6 gateways
 VLAN_EDGE4=10.100.0.1
 VLAN_PEER4=10.100.0.2
 BOND_EDGE4=10.200.0.1
@@ -110,7 +111,7 @@ daemon_setup() { # NEIGHBOR-BLOCK...
 
 # entry ADDR FIELD: a field of the pinned allowlist entry of ADDR (guard
 # status -j: interfaces, mac, iface_binding, mac_binding...), lists as
-# comma-separated values.
+# sorted comma-separated values.
 entry() {
 	local j
 	j=$(status_json) || {
@@ -124,7 +125,7 @@ e = [x for x in d.get("allowlist", []) if x.get("source") == sys.argv[2]]
 if not e:
     print("<no entry %s>" % sys.argv[2]); sys.exit(1)
 v = e[0].get(sys.argv[3])
-print(",".join(v) if isinstance(v, list) else
+print(",".join(sorted(v)) if isinstance(v, list) else
       "null" if v is None else str(v).lower() if isinstance(v, bool) else v)
 ' "$j" "$1" "$2"
 }
@@ -252,12 +253,12 @@ t_learn_mac() {
 	# A frame from the old MAC: a macvlan on the peer's port wearing it,
 	# mute (no ARP, no IPv6): answering the edge's ARP for the peer's
 	# address from there would move the neighbour entry to it.
-	ip -n "$NS_PEER" link add mv-old link veth-p0 address "$old" \
+	{ ip -n "$NS_PEER" link add mv-old link veth-p0 address "$old" \
 		type macvlan mode private &&
 		ip -n "$NS_PEER" link set mv-old arp off &&
 		ip netns exec "$NS_PEER" sysctl -qw \
 			net.ipv6.conf.mv-old.disable_ipv6=1 &&
-		ip -n "$NS_PEER" link set mv-old up ||
+		ip -n "$NS_PEER" link set mv-old up; } ||
 		die_test "macvlan with the old MAC in the peer namespace"
 	wm0=$(counter wrong_mac)
 	pass0=$(counter passed)
@@ -380,9 +381,9 @@ t_config() {
 
 	# Through a gateway: the route's device, but no MAC (its frames
 	# carry the router's).
-	ip -n "$NS_EDGE" route add "$GW4/32" via "$PEER4" &&
+	{ ip -n "$NS_EDGE" route add "$GW4/32" via "$PEER4" &&
 		ip -n "$NS_EDGE" route add "$ONLINK4/32" via "$ONLINK4" \
-			dev veth-e0 onlink || die_test "routes to $GW4, $ONLINK4"
+			dev veth-e0 onlink; } || die_test "routes to $GW4, $ONLINK4"
 	wait_entry 4 "a route through a gateway binds its device" "$GW4" \
 		interfaces veth-e0
 	check_match "... and the log says why it is not MAC-bound" \
@@ -409,13 +410,21 @@ t_config() {
 t_ecmp_vlan() {
 	daemon_setup "$ECMP4|64501|ttl-security;" \
 		"$VLAN_PEER4|64502|ttl-security;" \
-		"$BOND_PEER4|64503|ttl-security;"
+		"$BOND_PEER4|64503|ttl-security;" \
+		"$ECMP6|64504|ttl-security;"
 	check_eq "no route yet: pending" pending \
 		"$(entry "$ECMP4" iface_binding)"
 	ip -n "$NS_EDGE" route add "$ECMP4/32" nexthop dev veth-e0 \
 		nexthop dev veth-e1 || die_test "ECMP route"
 	wait_entry 4 "an ECMP route binds to both nexthops' devices" \
 		"$ECMP4" interfaces "veth-e0,veth-e1"
+	ip -n "$NS_EDGE" -6 route add "$ECMP6/128" \
+		nexthop via "$PEER6" dev veth-e0 \
+		nexthop via "$ATK6" dev veth-e1 || die_test "IPv6 ECMP route"
+	wait_entry 4 "IPv6 ECMP through two gateways: both devices" "$ECMP6" \
+		interfaces "veth-e0,veth-e1"
+	check_eq "... and no MAC (gateways)" pending \
+		"$(entry "$ECMP6" mac_binding)"
 	# A VLAN device where the kernel has 8021q, else a macvlan: both are
 	# stacked on veth-e0, where XDP sees their frames.
 	if ip -n "$NS_EDGE" link add link veth-e0 name veth-e0.100 type vlan \
@@ -429,13 +438,13 @@ t_ecmp_vlan() {
 			type macvlan mode bridge || die_test "macvlan device"
 		PEER_IF=veth-p0
 	fi
-	ip -n "$NS_EDGE" addr add "$VLAN_EDGE4/24" dev veth-e0.100 &&
-		ip -n "$NS_EDGE" link set veth-e0.100 up ||
+	{ ip -n "$NS_EDGE" addr add "$VLAN_EDGE4/24" dev veth-e0.100 &&
+		ip -n "$NS_EDGE" link set veth-e0.100 up; } ||
 		die_test "stacked device veth-e0.100 up"
 	wait_entry 4 "a neighbor behind a stacked device: it and its port" \
-		"$VLAN_PEER4" interfaces "veth-e0.100,veth-e0"
-	ip -n "$NS_PEER" addr add "$VLAN_PEER4/24" dev "$PEER_IF" &&
-		ip -n "$NS_PEER" link set "$PEER_IF" up ||
+		"$VLAN_PEER4" interfaces "veth-e0,veth-e0.100"
+	{ ip -n "$NS_PEER" addr add "$VLAN_PEER4/24" dev "$PEER_IF" &&
+		ip -n "$NS_PEER" link set "$PEER_IF" up; } ||
 		die_test "the peer's address on $PEER_IF"
 	peer_speaks "$PEER_IF" "$VLAN_EDGE4"
 	wait_entry 4 "the MAC behind it is learned" "$VLAN_PEER4" mac \
@@ -453,11 +462,11 @@ t_ecmp_vlan() {
 
 	# A bond: native XDP on it reports its ports' ifindexes.
 	if ip -n "$NS_EDGE" link add bond-e type bond 2>/dev/null; then
-		ip -n "$NS_EDGE" link add veth-b0 type veth peer name veth-pb0 \
-			netns "$NS_PEER" &&
+		{ ip -n "$NS_EDGE" link add veth-b0 type veth peer \
+			name veth-pb0 netns "$NS_PEER" &&
 			ip -n "$NS_EDGE" link set veth-b0 master bond-e &&
 			ip -n "$NS_EDGE" addr add "$BOND_EDGE4/24" dev bond-e &&
-			ip -n "$NS_EDGE" link set bond-e up ||
+			ip -n "$NS_EDGE" link set bond-e up; } ||
 			die_test "bond-e with port veth-b0"
 		wait_entry 4 "a neighbor behind a bond: the bond and its port" \
 			"$BOND_PEER4" interfaces "bond-e,veth-b0"
