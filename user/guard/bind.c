@@ -49,6 +49,7 @@
 #define LOGGED_LOCAL 0x4    /* learn, but the address is local */
 #define LOGGED_TOOMANY 0x8  /* more than BGPS_POLICY_IFACES devices */
 #define LOGGED_RANGE 0x10   /* auto or learn on a range */
+#define LOGGED_WRITE 0x20   /* writing the entry failed (retried) */
 
 struct bentry {
 	struct guard_rule r; /* as installed (or handed to binder_set's caller) */
@@ -912,12 +913,16 @@ static void commit(struct guard_binder *b, struct bentry *e,
 		return;
 	r = guard_allow(b->g, &nr);
 	if (r < 0) {
-		blog(b, BIND_LOG_WARN, "binding %s: %s", fmt_pfx(e, a),
-		     b->g->err);
+		if (!(e->logged & LOGGED_WRITE))
+			blog(b, BIND_LOG_WARN,
+			     "binding %s: %s (retrying every second)",
+			     fmt_pfx(e, a), b->g->err);
+		e->logged |= LOGGED_WRITE;
 		e->dirty = 1;
 		b->dirty = 1;
 		return;
 	}
+	e->logged &= ~LOGGED_WRITE;
 	e->r.pol = *pol;
 	fmt_pfx(e, a);
 	if ((old.flags ^ pol->flags) & BGPS_PF_MAC ||
