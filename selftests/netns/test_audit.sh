@@ -317,7 +317,7 @@ EOF
 	# Usage.
 	capture help "$CTL" audit --help
 	check_eq "--help: exit 0" 0 $?
-	check_eq "--help lists all 17 checks" 17 \
+	check_eq "--help lists all 18 checks" 18 \
 		"$(out help | grep -cE '^  [a-z-]+ +.*')"
 	capture usage "$CTL" audit extra
 	check_eq "an argument: usage error, exit 2" 2 $?

@@ -148,13 +148,16 @@ proc_field() { # PID FIELD: a /proc/PID/status field, values space-separated
 		"/proc/$1/status" 2>/dev/null
 }
 
-# A pinned allowlist map as sorted lines "ADDR[/LEN] flags=F min_ttl=T",
+# A pinned allowlist map as sorted lines "ADDR[/LEN] gtsm=G min_ttl=T",
 # from bpftool's BTF-formatted JSON (the keys are raw address bytes).
-map_entries() { # MAP
+# With "full", the whole flags word and the MAC too: the binding bits
+# (interface, MAC, their intent) are the binder's, checked by test_bind.sh.
+map_entries() { # MAP [full]
 	local dump
 	dump=$(bounded 10 bpftool -j map dump pinned "$PIN/$1") || return 1
 	"$PY" -c '
 import ipaddress, json, sys
+full = len(sys.argv) > 1 and sys.argv[1] == "full"
 rows = []
 for e in json.load(sys.stdin):
     f = e.get("formatted")
@@ -164,9 +167,20 @@ for e in json.load(sys.stdin):
     a = str(ipaddress.ip_address(bytes(k["addr"])))
     if "prefixlen" in k:
         a += "/%d" % k["prefixlen"]
-    rows.append("%s flags=%d min_ttl=%d" % (a, p["flags"], p["min_ttl"]))
+    if full:
+        rows.append("%s flags=%d min_ttl=%d mac=%s ifindex=%s" % (a,
+            p["flags"], p["min_ttl"], p["mac"], p["ifindex"]))
+    else:
+        rows.append("%s gtsm=%d min_ttl=%d" % (a, p["flags"] & 1,
+                                               p["min_ttl"]))
 print("\n".join(sorted(rows)))
-' <<<"$dump"
+' "${2:-}" <<<"$dump"
+}
+
+peer4_mac_bound() { # BGPS_PF_MAC (0x4) in the peer's entry
+	local f
+	f=$(map_entries allow4 full | sed -n "s/^$PEER4 flags=\([0-9]*\).*/\1/p")
+	[ -n "$f" ] && [ $((f & 4)) -ne 0 ]
 }
 
 map_addrs() { map_entries "$1" | awk '{ print $1 }'; }
@@ -178,7 +192,7 @@ map_addrs_are() { [ "$(map_addrs "$1")" = "$2" ]; } # MAP EXPECTED
 maps_snapshot() {
 	local m
 	for m in allow4 allow6 range4 range6; do
-		printf '%s: %s\n' "$m" "$(map_entries "$m" | paste -sd,)"
+		printf '%s: %s\n' "$m" "$(map_entries "$m" full | paste -sd,)"
 	done
 }
 
@@ -272,11 +286,11 @@ t_config_guard() {
 	check_eq "allow6 holds exactly the IPv6 neighbor" "$PEER6" \
 		"$(map_addrs allow6)"
 	check_eq "the ttl-security neighbor has GTSM, min_ttl 255" \
-		"$PEER4 flags=1 min_ttl=255" "$(map_entries allow4)"
+		"$PEER4 gtsm=1 min_ttl=255" "$(map_entries allow4)"
 	check_eq "the other neighbor has no GTSM" \
-		"$PEER6 flags=0 min_ttl=0" "$(map_entries allow6)"
+		"$PEER6 gtsm=0 min_ttl=0" "$(map_entries allow6)"
 	check_eq "'allow $ALLOW_NET' is a range4 entry with prefixlen 24" \
-		"$ALLOW_NET flags=0 min_ttl=0" "$(map_entries range4)"
+		"$ALLOW_NET gtsm=0 min_ttl=0" "$(map_entries range4)"
 	check_eq "range6 is empty" "" "$(map_entries range6)"
 	check "XDP on veth-e0 (the peer's link)" xdp_attached veth-e0
 	check "XDP on veth-e1 (the attacker's link)" xdp_attached veth-e1
@@ -443,7 +457,7 @@ t_reload() {
 			"allow4: $(map_addrs allow4 | xargs)"
 	fi
 	check_eq "the new neighbor has its GTSM policy" \
-		"$NEW4 flags=1 min_ttl=255" "$(map_entries allow4)"
+		"$NEW4 gtsm=1 min_ttl=255" "$(map_entries allow4)"
 	check_eq "allow6 and range4 unchanged" "$PEER6 $ALLOW_NET" \
 		"$(map_addrs allow6) $(map_addrs range4)"
 	check_eq "status: generation 1, still 2 neighbors" "1 2" \
@@ -472,6 +486,12 @@ t_reload() {
 t_reload_broken() {
 	local before rc tmsg
 	daemon_setup
+	# The binder learns the peer's MAC once the kernel resolves it; take
+	# the snapshot after that, so only a reload could change it.
+	in_ns "$NS_EDGE" ping -c 1 -W 2 "$PEER4" >/dev/null 2>&1
+	wait_for 5 peer4_mac_bound ||
+		fail "the peer's MAC is learned before the snapshot" \
+			"$(map_entries allow4 full)"
 	before=$(maps_snapshot)
 	# A missing ';' in the neighbor that would replace the peer: applied
 	# in part, it would drop the peer.

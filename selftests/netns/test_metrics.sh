@@ -160,23 +160,26 @@ state_agrees() { # ADDR FILE-PREFIX
 FAMILIES=(
 	bgpshield_api_commands bgpshield_api_errors bgpshield_api_events_dropped
 	bgpshield_api_long_lines bgpshield_api_processes
-	bgpshield_api_rate_limited bgpshield_audit_write_errors bgpshield_build_info
-	bgpshield_config_generation bgpshield_control_refused
-	bgpshield_engine_uptime_seconds bgpshield_guard_allowlist_entries
+	bgpshield_api_rate_limited bgpshield_audit_write_errors
+	bgpshield_build_info bgpshield_config_generation
+	bgpshield_control_refused bgpshield_engine_uptime_seconds
+	bgpshield_guard_allowlist_entries bgpshield_guard_bind_failures
 	bgpshield_guard_dropped_packets bgpshield_guard_events_lost
 	bgpshield_guard_events_sent bgpshield_guard_events_suppressed
 	bgpshield_guard_guarded_packets bgpshield_guard_interface_attached
-	bgpshield_guard_monitor_passed bgpshield_guard_packets
+	bgpshield_guard_mac_changes bgpshield_guard_monitor_passed
+	bgpshield_guard_packets bgpshield_guard_peer_bound
 	bgpshield_guard_peer_bytes bgpshield_guard_peer_dropped
 	bgpshield_guard_peer_packets bgpshield_guard_policy_enforce
-	bgpshield_guard_port bgpshield_guard_seen_packets bgpshield_guard_up
+	bgpshield_guard_port bgpshield_guard_rebinds
+	bgpshield_guard_seen_packets bgpshield_guard_up
 	bgpshield_neighbor_announcements_refused
 	bgpshield_neighbor_max_prefix_exceeded
 	bgpshield_neighbor_messages_received bgpshield_neighbor_messages_sent
-	bgpshield_neighbor_prefixes_filtered bgpshield_neighbor_prefixes_received
-	bgpshield_neighbor_prefixes_sent bgpshield_neighbor_routes_originated
-	bgpshield_neighbor_state bgpshield_neighbor_up
-	bgpshield_neighbor_uptime_seconds
+	bgpshield_neighbor_prefixes_filtered
+	bgpshield_neighbor_prefixes_received bgpshield_neighbor_prefixes_sent
+	bgpshield_neighbor_routes_originated bgpshield_neighbor_state
+	bgpshield_neighbor_up bgpshield_neighbor_uptime_seconds
 )
 
 # --- 1 -------------------------------------------------------------------------
