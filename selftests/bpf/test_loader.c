@@ -186,6 +186,26 @@ static void test_prefilter(void)
 	/* apply sets bits before inserting */
 	CU_ASSERT_EQUAL(guard_apply(&g, &r, 1, NULL, NULL, NULL), 0);
 	CU_ASSERT_EQUAL(run_syn(1), XDP_PASS);
+	/* a policy change (the binder's MAC and route updates) keeps the
+	 * bit without a rebuild */
+	r.pol.syn_rate = 7;
+	r.pol.syn_burst = 7;
+	CU_ASSERT_EQUAL(guard_allow(&g, &r), GUARD_CHANGED);
+	bpf_map_lookup_elem(g.map_fd[GM_PREFILTER], &zero, pf);
+	CU_ASSERT((pf->words[bit >> 6] & (1ULL << (bit & 63))) != 0);
+	CU_ASSERT_EQUAL(run_syn(1), XDP_PASS);
+	/* a bitmap that lost bits (written by hand): adding an address whose
+	 * bit is missing rebuilds it whole, the other peers' bits too */
+	memset(pf, 0, sizeof(*pf));
+	bpf_map_update_elem(g.map_fd[GM_PREFILTER], &zero, pf, BPF_ANY);
+	CU_ASSERT_EQUAL(run_syn(1), XDP_DROP);
+	{
+		struct guard_rule r2 = rule("192.0.2.2", 0, 0, 0);
+
+		CU_ASSERT_EQUAL(guard_allow(&g, &r2), GUARD_ADDED);
+		CU_ASSERT_EQUAL(run_syn(1), XDP_PASS);
+		CU_ASSERT_EQUAL(run_syn(2), XDP_PASS);
+	}
 	CU_ASSERT_EQUAL(guard_apply(&g, NULL, 0, NULL, NULL, NULL), 0);
 	free(pf);
 }

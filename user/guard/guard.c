@@ -863,13 +863,33 @@ static int allow_one(struct guard *g, const struct guard_rule *r)
 	return res;
 }
 
+/*
+ * Whether the kept prefilter already has r's bit: then adding r, or
+ * changing its policy (the binder does that on every MAC or route change),
+ * needs no rebuild, which walks every exact entry.
+ */
+static int prefilter_has(struct guard *g, const struct guard_rule *r)
+{
+	static struct bgps_prefilter pf;
+	struct bgps_settings s;
+	__u32 zero = 0, bit;
+
+	if (guard_settings_get(g, &s) || !(s.flags & BGPS_SF_PREFILTER) ||
+	    bpf_map_lookup_elem(g->map_fd[GM_PREFILTER], &zero, &pf))
+		return 0;
+	bit = addr_bit(r->pfx.addr, r->pfx.family == AF_INET6);
+	return !!(pf.words[(bit >> 6) % (BGPS_PREFILTER_BITS / 64)] &
+		  (1ULL << (bit & 63)));
+}
+
 int guard_allow(struct guard *g, const struct guard_rule *r)
 {
 	int res;
 
 	if ((res = policy_valid(g, r)))
 		return res;
-	if (prefix_is_host(&r->pfx) && (res = prefilter_rebuild(g, r, 1)))
+	if (prefix_is_host(&r->pfx) && !prefilter_has(g, r) &&
+	    (res = prefilter_rebuild(g, r, 1)))
 		return res;
 	res = allow_one(g, r);
 	if (res >= 0)
