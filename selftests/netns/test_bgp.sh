@@ -328,6 +328,14 @@ guard_packets() { # SIDE SOURCE
 		json "allowlist[source=$2].packets" 2>/dev/null
 }
 
+# show guard's binding counts: both entries on an interface, one MAC or more
+v4_mac_bound() { # SIDE
+	local b
+	b=$(dctl_t 5 "$1" -j show guard 2>/dev/null |
+		json bindings.iface_bound bindings.mac_bound 2>/dev/null | xargs)
+	[ "${b% *}" = 2 ] && [ "${b#* }" -ge 1 ] 2>/dev/null
+}
+
 # --- 1 -------------------------------------------------------------------------
 
 t_establish() {
@@ -340,6 +348,17 @@ t_establish() {
 	expect_up "$T_UP" "$B4" "$A4" \
 		"IPv4 session established on both sides within ${T_UP}s"
 	expect_routes "$B4" "$A4" 2
+	# Both entries bound to the veth by route; the IPv4 peer's MAC
+	# learned from the session's own ARP exchange (GTSM: directly
+	# connected, so 'learn' is the default).
+	for side in a b; do
+		if wait_for 5 v4_mac_bound "$side"; then
+			pass "$side: show guard: 2 interface-bound entries, the IPv4 peer's MAC learned"
+		else
+			fail "$side: show guard: 2 interface-bound entries, the IPv4 peer's MAC learned" \
+				"$(dctl_t 5 "$side" show guard 2>&1)"
+		fi
+	done
 
 	for side in a b; do
 		if [ "$side" = a ]; then

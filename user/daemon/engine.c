@@ -887,11 +887,14 @@ static void guard_answer(struct engine *e, const struct imsg_guard_status *g)
 
 		bprintf(&b,
 			"{\"mode\":\"%s\",\"port\":%u,\"allowlist\":%u,"
-			"\"interfaces\":%u,\"attached\":%u,\"counters\":{",
+			"\"interfaces\":%u,\"attached\":%u,"
+			"\"bindings\":{\"iface_bound\":%u,\"iface_pending\":%u,"
+			"\"mac_bound\":%u,\"mac_pending\":%u},\"counters\":{",
 			g->settings.mode == BGPS_MODE_MONITOR ? "monitor"
 							      : "enforce",
 			g->settings.port, g->n_rules, g->n_ifaces,
-			g->n_attached);
+			g->n_attached, g->n_iface_bound, g->n_iface_pending,
+			g->n_mac_bound, g->n_mac_pending);
 #define GJ(f)                                                                  \
 	bprintf(&b, "%s\"" #f "\":%llu", first ? "" : ",",                   \
 		(unsigned long long)s->f);                                     \
@@ -906,6 +909,14 @@ static void guard_answer(struct engine *e, const struct imsg_guard_status *g)
 							      : "enforce",
 			g->settings.port, g->n_rules, g->n_attached,
 			g->n_ifaces);
+		/* "not yet": bound by the config, unresolved by the kernel
+		 * (no route, MAC not learned); bgpshieldctl guard status
+		 * names the entries */
+		bprintf(&b,
+			"bindings: %u to interfaces (%u not bound yet), %u to "
+			"a MAC (%u not learned yet)\n",
+			g->n_iface_bound, g->n_iface_pending, g->n_mac_bound,
+			g->n_mac_pending);
 #define GT(f) bprintf(&b, "  %-18s %llu\n", #f, (unsigned long long)s->f);
 		GUARD_STATS_COUNTERS(GT)
 	}

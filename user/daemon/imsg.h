@@ -85,6 +85,12 @@ struct imsg_guard_status {
 	uint32_t n_rules;
 	uint32_t n_ifaces;
 	uint32_t n_attached;
+	/* entries bound to interfaces / a MAC, and those whose config binds
+	 * them but the kernel has not said where yet (the intent flags) */
+	uint32_t n_iface_bound;
+	uint32_t n_iface_pending;
+	uint32_t n_mac_bound;
+	uint32_t n_mac_pending;
 	uint32_t pad;
 };
 

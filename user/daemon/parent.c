@@ -979,12 +979,23 @@ static int reload(struct parent *p, char *msg, size_t msglen)
 
 /* --- engine messages ----------------------------------------------------- */
 
+/* show guard: the entries, and how many are bound or still pending */
 static int count_rules(const struct guard_rule *r, const struct bgps_peer *v,
 		       void *arg)
 {
-	(void)r;
+	struct imsg_guard_status *gs = arg;
+	uint16_t f = r->pol.flags;
+
 	(void)v;
-	++*(uint32_t *)arg;
+	gs->n_rules++;
+	if (f & BGPS_PF_IFACE)
+		gs->n_iface_bound++;
+	else if (f & BGPS_PF_IFACE_WANT)
+		gs->n_iface_pending++;
+	if (f & BGPS_PF_MAC)
+		gs->n_mac_bound++;
+	else if (f & BGPS_PF_MAC_WANT)
+		gs->n_mac_pending++;
 	return 0;
 }
 
@@ -1137,7 +1148,7 @@ static void engine_msg(struct parent *p)
 			if (guard_stats(&p->g, &gs.stats) < 0 ||
 			    guard_settings_get(&p->g, &gs.settings) < 0)
 				gs.status = -EIO;
-			guard_foreach_rule(&p->g, count_rules, &gs.n_rules);
+			guard_foreach_rule(&p->g, count_rules, &gs);
 			guard_foreach_iface(&p->g, count_ifaces, ifn);
 			gs.n_ifaces = ifn[0];
 			gs.n_attached = ifn[1];
