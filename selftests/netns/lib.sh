@@ -495,6 +495,25 @@ run_test() { # NAME FUNC
 	esac
 }
 
+# The end of every suite: run each "NAME:FUNC" of the suite's TESTS array
+# whose name or function contains one of the arguments (all of them
+# without arguments), then finish.
+run_tests() { # [FILTER...]
+	local t name w want
+	for t in "${TESTS[@]}"; do
+		name=${t%:*}
+		if [ $# -gt 0 ]; then
+			want=""
+			for w in "$@"; do
+				[[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1
+			done
+			[ -z "$want" ] && continue
+		fi
+		run_test "$name" "${t##*:}"
+	done
+	finish
+}
+
 # Closing line when run alone (run.sh prints its own for the whole suite);
 # the exit code says whether anything failed.
 finish() {

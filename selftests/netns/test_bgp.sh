@@ -513,13 +513,4 @@ TESTS=(
 	"reload with a new MD5 key: session restarts with it:t_reload_key"
 )
 
-for t in "${TESTS[@]}"; do
-	name=${t%:*}
-	if [ $# -gt 0 ]; then
-		want=""
-		for w in "$@"; do [[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1; done
-		[ -z "$want" ] && continue
-	fi
-	run_test "$name" "${t##*:}"
-done
-finish
+run_tests "$@"

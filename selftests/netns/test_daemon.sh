@@ -859,13 +859,4 @@ TESTS=(
 	"second instance refused by the pid file:t_second_instance"
 )
 
-for t in "${TESTS[@]}"; do
-	name=${t%:*}
-	if [ $# -gt 0 ]; then
-		want=""
-		for w in "$@"; do [[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1; done
-		[ -z "$want" ] && continue
-	fi
-	run_test "$name" "${t##*:}"
-done
-finish
+run_tests "$@"

@@ -473,13 +473,4 @@ TESTS=(
 	"guard nft live: peer in, attacker and low TTL out:t_guard_nft_live"
 )
 
-for t in "${TESTS[@]}"; do
-	name=${t%:*}
-	if [ $# -gt 0 ]; then
-		want=""
-		for w in "$@"; do [[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1; done
-		[ -z "$want" ] && continue
-	fi
-	run_test "$name" "${t##*:}"
-done
-finish
+run_tests "$@"

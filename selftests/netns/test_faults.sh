@@ -993,13 +993,4 @@ TESTS=(
 	"audit log disk full: counted, daemon keeps running:t_audit_full"
 )
 
-for t in "${TESTS[@]}"; do
-	name=${t%:*}
-	if [ $# -gt 0 ]; then
-		want=""
-		for w in "$@"; do [[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1; done
-		[ -z "$want" ] && continue
-	fi
-	run_test "$name" "${t##*:}"
-done
-finish
+run_tests "$@"

@@ -1089,13 +1089,4 @@ TESTS=(
 	"BIRD without GTSM: the guard drops it, no session:t_bird_no_gtsm"
 )
 
-for t in "${TESTS[@]}"; do
-	name=${t%:*}
-	if [ $# -gt 0 ]; then
-		want=""
-		for w in "$@"; do [[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1; done
-		[ -z "$want" ] && continue
-	fi
-	run_test "$name" "${t##*:}"
-done
-finish
+run_tests "$@"

@@ -533,13 +533,4 @@ TESTS=(
 	"$SESSIONS sessions (MD5, GTSM, 100 routes each) held through a spoofed SYN flood:t_scale"
 )
 
-for t in "${TESTS[@]}"; do
-	name=${t%:*}
-	if [ $# -gt 0 ]; then
-		want=""
-		for w in "$@"; do [[ $name == *"$w"* || ${t##*:} == *"$w"* ]] && want=1; done
-		[ -z "$want" ] && continue
-	fi
-	run_test "$name" "${t##*:}"
-done
-finish
+run_tests "$@"
