@@ -221,6 +221,23 @@ int cfg_ifname_ok(const char *s, size_t len)
 	return 1;
 }
 
+/* The token as the next name of an interface list: a valid name, not
+ * in the list yet.  0, or -1 with the error reported. */
+static int cfg_ifname_next(struct cfg_parser *p, const struct cfg_iface *list,
+			   size_t n)
+{
+	if (!cfg_ifname_ok(p->tok.text, p->tok.len))
+		return cfg_err_tok(p,
+				   "'%.64s' is not an interface name (1..%d "
+				   "bytes, no / : or spaces)",
+				   p->tok.text, IF_NAMESIZE - 1);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(list[i].name, p->tok.text))
+			return cfg_err_tok(p, "interface %s is listed twice",
+					   p->tok.text);
+	return 0;
+}
+
 static int cfg_interface(struct cfg_parser *p, struct cfg_guard *g)
 {
 	size_t count = 0;
@@ -232,19 +249,8 @@ static int cfg_interface(struct cfg_parser *p, struct cfg_guard *g)
 		if (cfg_is(p, "auto")) {
 			g->iface_auto = 1;
 		} else {
-			if (!cfg_ifname_ok(p->tok.text, p->tok.len))
-				return cfg_err_tok(
-					p,
-					"'%.64s' is not an interface "
-					"name (1..%d bytes, no / : "
-					"or spaces)",
-					p->tok.text, IF_NAMESIZE - 1);
-			for (size_t i = 0; i < g->nifaces; i++)
-				if (!strcmp(g->ifaces[i].name, p->tok.text))
-					return cfg_err_tok(p,
-							   "interface %s is "
-							   "listed twice",
-							   p->tok.text);
+			if (cfg_ifname_next(p, g->ifaces, g->nifaces))
+				return -1;
 			if (g->nifaces >= BGPS_MAX_IFACES)
 				return cfg_err_tok(p, "more than %d interfaces",
 						   BGPS_MAX_IFACES);
@@ -292,19 +298,8 @@ int cfg_bind_ifaces(struct cfg_parser *p, struct cfg_bind *b, int words)
 			alone = cfg_is(p, "auto") ? "auto" : "off";
 			b->iface = *alone == 'a' ? CFG_IFB_AUTO : CFG_IFB_OFF;
 		} else {
-			if (!cfg_ifname_ok(p->tok.text, p->tok.len))
-				return cfg_err_tok(
-					p,
-					"'%.64s' is not an interface "
-					"name (1..%d bytes, no / : "
-					"or spaces)",
-					p->tok.text, IF_NAMESIZE - 1);
-			for (size_t i = 0; i < b->nifaces; i++)
-				if (!strcmp(b->ifaces[i].name, p->tok.text))
-					return cfg_err_tok(p,
-							   "interface %s is "
-							   "listed twice",
-							   p->tok.text);
+			if (cfg_ifname_next(p, b->ifaces, b->nifaces))
+				return -1;
 			/* The policy holds this many ifindexes. */
 			if (b->nifaces >= BGPS_POLICY_IFACES)
 				return cfg_err_tok(p,
