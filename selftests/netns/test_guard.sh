@@ -510,6 +510,18 @@ t_bad_input() {
 		"$(status_get 'interfaces[*].name')"
 	check_nomatch "veth-e0 has no XDP program" 'xdp' \
 		"$(ip -n "$NS_EDGE" -d link show dev veth-e0)"
+	# A device without Ethernet frames (tun: the IP header comes first):
+	# refused, rather than attached and passing every packet unparsed.
+	if ip -n "$NS_EDGE" tuntap add dev tun-e0 mode tun 2>/dev/null; then
+		capture a5 ctl guard attach tun-e0
+		check_eq "attach to a tun device exits 1" 1 "$?"
+		one_line a5 "it says the device is not Ethernet" \
+			"not an Ethernet interface"
+		check_eq "and attached nothing" '[]' \
+			"$(status_get 'interfaces[*].name')"
+	else
+		log "no tun device here: the non-Ethernet refusal is not checked"
+	fi
 	capture a4 ctl guard attach veth-e0 --mode turbo
 	check_eq "attach with an unknown mode exits 2" 2 "$?"
 	one_line a4 "it names the mode" turbo

@@ -283,6 +283,23 @@ static void add_name(char (**list)[IF_NAMESIZE], size_t *n, const char *name)
 	(*n)++;
 }
 
+/* An interface `auto` found: only one the guard can parse.  A tunnel or
+ * WireGuard device is left out with a warning (guard the Ethernet device
+ * it runs over); named in the config, guard_attach() refuses it. */
+static void add_auto(char (**list)[IF_NAMESIZE], size_t *n, const char *name)
+{
+	if (name_listed(*list, *n, name))
+		return;
+	if (!guard_iface_ethernet(name)) {
+		log_warnx("guard: interface auto leaves out %s: not an Ethernet "
+			  "interface (link type %d), the guard cannot parse its "
+			  "frames; guard the device it runs over",
+			  name, guard_iface_link_type(name));
+		return;
+	}
+	add_name(list, n, name);
+}
+
 /*
  * `interface auto;`: the interfaces the kernel routes the neighbors
  * through (a connected UDP socket sends nothing but asks the routing
@@ -320,7 +337,7 @@ static void auto_interfaces(const struct config *c, char (**list)[IF_NAMESIZE],
 					       : sizeof(struct sockaddr_in6));
 				if (prefix_from_sockaddr(&is, &ifp) == 0 &&
 				    !memcmp(ifp.addr, me.addr, 16))
-					add_name(list, n, i->ifa_name);
+					add_auto(list, n, i->ifa_name);
 			}
 		}
 		close(fd);
@@ -329,7 +346,7 @@ static void auto_interfaces(const struct config *c, char (**list)[IF_NAMESIZE],
 		for (i = ifa; i; i = i->ifa_next)
 			if ((i->ifa_flags & IFF_UP) &&
 			    !(i->ifa_flags & IFF_LOOPBACK))
-				add_name(list, n, i->ifa_name);
+				add_auto(list, n, i->ifa_name);
 	freeifaddrs(ifa);
 }
 

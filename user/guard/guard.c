@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <net/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/magic.h>
 #include <linux/rtnetlink.h>
@@ -22,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <time.h>
@@ -504,6 +507,31 @@ static int tc_attach(struct guard *g, int ifindex, int *created)
 	return 0;
 }
 
+int guard_iface_link_type(const char *ifname)
+{
+	struct ifreq ifr = {};
+	int fd, r;
+
+	if (strlen(ifname) >= IF_NAMESIZE)
+		return -EINVAL;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	r = ioctl(fd, SIOCGIFHWADDR, &ifr) < 0 ? -errno
+					       : ifr.ifr_hwaddr.sa_family;
+	close(fd);
+	return r;
+}
+
+int guard_iface_ethernet(const char *ifname)
+{
+	int t = guard_iface_link_type(ifname);
+
+	/* lo carries a zeroed Ethernet header too (eth_header()). */
+	return t == ARPHRD_ETHER || t == ARPHRD_LOOPBACK;
+}
+
 int guard_attach(struct guard *g, const char *ifname, int mode, int *actual)
 {
 	static const int try_auto[] = { BGPS_ATTACH_NATIVE,
@@ -525,6 +553,19 @@ int guard_attach(struct guard *g, const char *ifname, int mode, int *actual)
 		gerr(g, "no interface named '%s' in this network namespace",
 		     ifname);
 		return -ENODEV;
+	}
+	/* The program reads every frame as Ethernet (source MAC, VLAN tags,
+	 * EtherType).  On a tunnel or WireGuard device the frame starts with
+	 * the IP header: read as Ethernet, no packet would look like IP and
+	 * every one would pass, guarded in name only. */
+	if (!guard_iface_ethernet(ifname)) {
+		gerr(g,
+		     "'%s' is not an Ethernet interface (link type %d): the "
+		     "guard reads frames as Ethernet and would pass this one's "
+		     "packets unguarded; guard the Ethernet device it runs "
+		     "over",
+		     ifname, guard_iface_link_type(ifname));
+		return -EOPNOTSUPP;
 	}
 	had_rec = bpf_map_lookup_elem(g->map_fd[GM_IFACES], &key, &old) == 0;
 	if (mode == BGPS_ATTACH_AUTO) {

@@ -67,6 +67,11 @@ void guard_close(struct guard *g);
  * guarded gets the new program atomically (XDP link update, tc replace).
  * *actual receives the mode in force. */
 int guard_attach(struct guard *g, const char *ifname, int mode, int *actual);
+/* The interface's ARPHRD_* link type, or a negative errno. */
+int guard_iface_link_type(const char *ifname);
+/* 1 when the guard can parse the interface's frames (Ethernet, or lo's
+ * Ethernet-shaped header): guard_attach() refuses any other. */
+int guard_iface_ethernet(const char *ifname);
 int guard_detach(struct guard *g, const char *ifname);
 /* Detach everything and remove every pin: protection ends. */
 int guard_unload(const char *pin_dir, char *err, size_t errlen);
