@@ -31,7 +31,9 @@
 # The flood (flood_gen: XDP live frames out of the attacker's veth, as fast
 # as this machine makes them) lasts FLOOD_S seconds: the first part from
 # random sources in 16.0.0.0/4 (guard: not_allowed), the rest spoofing the
-# neighbors' own addresses with TTL 64 (guard: GTSM, ttl).  All along,
+# neighbors' own addresses with TTL 64 from the attacker's link (guard:
+# wrong_iface, since every neighbor's entry is bound to the link its route
+# points at, before GTSM would see the TTL).  All along,
 # every SAMPLE_S seconds, one `show neighbor -j` samples every neighbor:
 # state established throughout, uptime never reset, last_error empty,
 # messages_in growing at least once per hold/3 + GAP_SLACK seconds.
@@ -368,12 +370,13 @@ analyse() {
 	EOF
 }
 
-counters() { # -> "not_allowed ttl syn_rate dropped(all reasons)"
+counters() { # -> "not_allowed bindings syn_rate dropped(all reasons)"
 	gctl -j guard status 2>/dev/null | "$PY" -c '
 import json, sys
 c = json.load(sys.stdin)["counters"]
-print(c["not_allowed"], c["ttl"], c["syn_rate"],
-      c["not_allowed"] + c["ttl"] + c["syn_rate"] + c["malformed"])'
+bind = c["wrong_iface"] + c["wrong_mac"] + c["no_md5"] + c["no_ao"]
+print(c["not_allowed"], bind, c["syn_rate"],
+      c["not_allowed"] + bind + c["ttl"] + c["syn_rate"] + c["malformed"])'
 }
 
 # flood SECONDS SRC-NET: flood_gen from the attacker at its highest rate;
@@ -394,7 +397,7 @@ fval() { # KEY FILE: value of key=value
 # --- the test ------------------------------------------------------------------
 
 t_scale() {
-	local t0 t_up est pin pout r c0 c1 c2 na ttl srate sent1 sent2 secs1
+	local t0 t_up est pin pout r c0 c1 c2 na bound srate sent1 sent2 secs1
 	local secs2 bv f1 f2 gap lim d1 d2 fs0 fs1
 	[ -x "$DAEMON" ] || skip "$DAEMON not built: run 'make' first"
 	[ -x "$FLOOD_GEN" ] || skip "$FLOOD_GEN not built: make $FLOOD_GEN"
@@ -482,16 +485,16 @@ print(len(a), sum(e["syn_rate"] != 0 for e in a),
 	# shellcheck disable=SC2086 # four numbers each
 	set -- $c0 $c1 $c2
 	na=$(($5 - $1))
-	ttl=$((${10} - $6))
+	bound=$((${10} - $6))
 	srate=$((${11} - $3))
 	d1=$(($8 - $4))
 	d2=$((${12} - $8))
 	log "flood (random sources): sent $(fval pps "$T_DIR/f1") pps ($sent1 in ${secs1}s); guard dropped $d1 ($((d1 / secs1)) pps; not_allowed +$na)"
-	log "flood (spoofed neighbors, TTL 64): sent $(fval pps "$T_DIR/f2") pps ($sent2 in ${secs2}s); guard dropped $d2 ($((d2 / secs2)) pps; ttl +$ttl)"
+	log "flood (spoofed neighbors, TTL 64): sent $(fval pps "$T_DIR/f2") pps ($sent2 in ${secs2}s); guard dropped $d2 ($((d2 / secs2)) pps; bindings +$bound)"
 	check_ge "the random-source flood reached the guard (not_allowed drops)" \
 		"$na" 100000
-	check_ge "the spoofed-neighbor flood reached the guard (GTSM ttl drops)" \
-		"$ttl" 100000
+	check_ge "the spoofed-neighbor flood was dropped by the bindings (wrong_iface: not the neighbors' link)" \
+		"$bound" 100000
 	check_eq "guard: no SYN dropped by rate during the test" 0 "$srate"
 	r=$(ip netns exec "$NS_EDGE" nstat -asz TcpExtSyncookiesSent |
 		awk '$1 == "TcpExtSyncookiesSent" { print $2 }')
