@@ -599,10 +599,23 @@ not_exact:
 		/* Only a SYN opens a connection and spends the bucket; the
 		 * kernel checks the signature of every segment itself. */
 		if ((pf & (BGPS_PF_MD5 | BGPS_PF_AO)) && syn) {
+			const __u8 *o = (const __u8 *)(tcp + 1);
 			__u32 off = (const void *)tcp - data;
-			__u16 has = ef & BGPS_EF_TC
-					    ? bgps_tcp_auth_tc(ctx, off)
-					    : bgps_tcp_auth_xdp(ctx, off);
+			__u16 has;
+
+			/* Linux writes TCP-MD5 first, as NOP NOP 19 18
+			 * (RFC 2385 §3.0): so do BIRD, FRR, GoBGP and we.
+			 * That layout, with room for its 18 bytes (data
+			 * offset of 10 words or more), is what the walk
+			 * would find; one compare spares the walk. */
+			if ((pf & (BGPS_PF_MD5 | BGPS_PF_AO)) == BGPS_PF_MD5 &&
+			    tcp->doff >= 10 && (const void *)(o + 4) <= data_end &&
+			    o[0] == 1 && o[1] == 1 && o[2] == 19 && o[3] == 18)
+				has = BGPS_PF_MD5;
+			else
+				has = ef & BGPS_EF_TC
+					      ? bgps_tcp_auth_tc(ctx, off)
+					      : bgps_tcp_auth_xdp(ctx, off);
 
 			if ((pf & BGPS_PF_MD5) && !(has & BGPS_PF_MD5)) {
 				reason = BGPS_R_NO_MD5;
