@@ -669,6 +669,58 @@ static void test_api_packed_and_watchdog(void)
 	CU_ASSERT_EQUAL(si.routes_api, 2);
 }
 
+/* group-updates false (ExaBGP): one prefix per UPDATE, announcements and
+ * withdrawals alike; true again packs them. */
+static void test_group_updates_off(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct cfg_route r;
+	struct prefix p[3];
+	char err[64], s[32];
+	int n = 0, t;
+
+	cfg_f->neighbors[0].group_updates = 0;
+	route_for(&r, "100.10.2.0/32");
+	for (int i = 0; i < 3; i++) {
+		snprintf(s, sizeof(s), "100.10.2.%d/32", i);
+		prefix_parse(s, &p[i], err, sizeof(err));
+	}
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, p, 3, on_ref,
+					  NULL),
+			3);
+	sessions_flush();
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE) {
+		n++;
+		snprintf(s, sizeof(s), "100.10.2.%d", n - 1);
+		CU_ASSERT(upd_has(b, len, 0, s));
+		/* and only that one */
+		CU_ASSERT(!upd_has(b, len, 0, n == 1 ? "100.10.2.1"
+						     : "100.10.2.0"));
+	}
+	CU_ASSERT_EQUAL(n, 3);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, p, 3), 3);
+	sessions_flush();
+	n = 0;
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE)
+		n++;
+	CU_ASSERT_EQUAL(n, 3);
+	/* packed again */
+	cfg_f->neighbors[0].group_updates = 1;
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, p, 3, on_ref,
+					  NULL),
+			3);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT(upd_has(b, len, 0, "100.10.2.0"));
+	CU_ASSERT(upd_has(b, len, 0, "100.10.2.2"));
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, p, 3), 3);
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+}
+
 /* An UPDATE from the peer (AS_PATH [65002], NEXT_HOP 192.0.2.2) with
  * the given /24s. */
 static void peer_update(const uint8_t (*p24)[3], int n)
@@ -783,6 +835,8 @@ int main(void)
 		    test_static_export_filtered);
 	CU_add_test(s, "API announce, refusal, withdraw",
 		    test_api_announce_withdraw);
+	CU_add_test(s, "group-updates false: one prefix per UPDATE",
+		    test_group_updates_off);
 	CU_add_test(s, "API routes packed; watchdog down and up",
 		    test_api_packed_and_watchdog);
 	CU_add_test(s, "import: bogons dropped; max-prefix teardown, "

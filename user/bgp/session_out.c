@@ -297,8 +297,9 @@ static void send_updates(struct session *s, const struct bgp_attrs *a,
 
 		if (sess_wbuf(s, &w) < 0)
 			break;
+		/* group-updates false (ExaBGP): one prefix per UPDATE */
 		k = bgp_update_encode(&w, s->maxlen, &s->ctx, a, pfx + off,
-				      n - off);
+				      s->n->group_updates ? n - off : 1);
 		if (k <= 0)
 			break;
 		bl = sess_attr_blob(w.p, w.len, blob, sizeof(blob));
@@ -328,7 +329,8 @@ static void send_withdraws(struct session *s, struct prefix *pfx, size_t n)
 
 		if (sess_wbuf(s, &w) < 0)
 			break;
-		k = bgp_withdraw_encode(&w, s->maxlen, pfx + off, m - off);
+		k = bgp_withdraw_encode(&w, s->maxlen, pfx + off,
+					s->n->group_updates ? m - off : 1);
 		if (k <= 0)
 			break;
 		sess_queued(s, &w);

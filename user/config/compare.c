@@ -109,6 +109,7 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	    !cfg_pfx_eq(&a->local_address, &b->local_address) ||
 	    a->local_as != b->local_as || a->peer_as != b->peer_as ||
 	    a->hold_time != b->hold_time || a->passive != b->passive ||
+	    a->group_updates != b->group_updates ||
 	    a->listen_port != b->listen_port ||
 	    a->connect_port != b->connect_port ||
 	    a->md5.enabled != b->md5.enabled ||

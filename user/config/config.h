@@ -300,6 +300,9 @@ struct cfg_neighbor {
 	uint32_t peer_as;
 	uint16_t hold_time;	/* 0 or 3..65535 */
 	int passive;
+	int group_updates;	/* default on: routes packed many to an UPDATE;
+				 * off (ExaBGP's group-updates false): one
+				 * prefix per UPDATE */
 	uint16_t listen_port;	/* 0: unset (179) */
 	uint16_t connect_port;	/* 0: unset (179) */
 	struct cfg_md5 md5;

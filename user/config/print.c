@@ -248,6 +248,8 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 	fprintf(f, "\tlocal-as %u;\n\tpeer-as %u;\n\thold-time %u;\n",
 		n->local_as, n->peer_as, n->hold_time);
 	fprintf(f, "\tpassive %s;\n", n->passive ? "true" : "false");
+	if (!n->group_updates)
+		fputs("\tgroup-updates false;\n", f);
 	if (n->listen_port)
 		fprintf(f, "\tlisten %u;\n", n->listen_port);
 	if (n->connect_port)

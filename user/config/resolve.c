@@ -375,6 +375,7 @@ static const struct {
 	[CF_PEER_AS] = NB_MEMBER(peer_as),
 	[CF_HOLD_TIME] = NB_MEMBER(hold_time),
 	[CF_PASSIVE] = NB_MEMBER(passive),
+	[CF_GROUP_UPDATES] = NB_MEMBER(group_updates),
 	[CF_LISTEN] = NB_MEMBER(listen_port),
 	[CF_CONNECT] = NB_MEMBER(connect_port),
 	[CF_MD5_IP] = NB_MEMBER(md5.ip),
@@ -573,6 +574,8 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 		n->caps.asn4 = 1;
 	if (!m->set[CF_ROUTE_REFRESH].line)
 		n->caps.route_refresh = 1;
+	if (!m->set[CF_GROUP_UPDATES].line)
+		n->group_updates = 1;
 	if (!m->set[CF_FAMILY].line)
 		n->families = CFG_FAM_DEFAULT;
 
