@@ -650,7 +650,8 @@ static const struct err_case err_cases[] = {
 	{ "neighbor 192.0.2.1 { frobnicate 1; }",
 	  "t.conf:1:22: unknown keyword 'frobnicate' in neighbor block; "
 	  "expected one of: description, router-id, local-address, "
-	  "local-as, peer-as, hold-time, passive, listen, connect, "
+	  "local-as, peer-as, hold-time, passive, group-updates, listen, "
+	  "connect, "
 	  "md5-password, md5-password-file, md5-base64, md5-ip, "
 	  "ttl-security, incoming-ttl, outgoing-ttl, tcp-ao, family, "
 	  "capability, static, api, guard, filter, inherit" },
@@ -734,8 +735,9 @@ static const struct err_case err_cases[] = {
 	  "t.conf:1:52: 'graceful-restart' takes a restart time 1..4095 "
 	  "seconds, or enable|disable" },
 	{ "process p {\n\trun python3 x.py;\n}",
-	  "t.conf:2:6: 'run' needs an absolute program path, not "
-	  "'python3': bgpshield runs no shell and searches no PATH" },
+	  "t.conf:2:6: 'run' needs a program path (absolute, or relative "
+	  "to the config's folder), not 'python3': bgpshield runs no shell "
+	  "and searches no PATH" },
 	{ "process p {\n\trun /bin/x --a\n\tencoder json;\n}",
 	  "t.conf:2:16: expected ';' after 'run /bin/x --a'" },
 	{ "process p {\n\trun;\n}",
@@ -982,10 +984,68 @@ static void test_errors(void)
 	CU_ASSERT_EQUAL(ok, sizeof(err_cases) / sizeof(err_cases[0]));
 }
 
+/* ExaBGP 4 constructs that mean the same here (issue 13). */
+static void test_exabgp_accepted(void)
+{
+	static const char base[] =
+		"process p {\n\trun %s --x;\n}\n"
+		"template { neighbor t { group-updates disable; } }\n"
+		"neighbor 192.0.2.1 { local-as 1; peer-as 2; }\n"
+		"neighbor 192.0.2.2 { local-as 1; peer-as 2; "
+		"group-updates false; }\n"
+		"neighbor 192.0.2.3 { inherit t; local-as 1; peer-as 2; }\n"
+		"neighbor 192.0.2.4 { inherit t; local-as 1; peer-as 2; "
+		"group-updates; }\n";
+	static const struct {
+		const char *name, *run, *want;
+	} runs[] = {
+		{ "/etc/bgpshield/bgpshield.conf", "./run/check.py",
+		  "/etc/bgpshield/run/check.py" },
+		{ "/etc/bgpshield/bgpshield.conf", "run/check.py",
+		  "/etc/bgpshield/run/check.py" },
+		{ "/etc/bgpshield/bgpshield.conf", "../bin/check",
+		  "/etc/bgpshield/../bin/check" },
+		{ "/etc/bgpshield/bgpshield.conf", "/usr/bin/check",
+		  "/usr/bin/check" },
+		{ "/x.conf", "./check", "/check" },
+		{ "t.conf", "./run/check.py", "./run/check.py" },
+	};
+	char text[1024], err[256];
+
+	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+		struct config *c = NULL;
+		char *out;
+		size_t len;
+
+		snprintf(text, sizeof(text), base, runs[i].run);
+		CU_ASSERT_EQUAL_FATAL(config_parse_buf(text, strlen(text),
+						       runs[i].name, &c, err,
+						       sizeof(err)),
+				      0);
+		CU_ASSERT_STRING_EQUAL(c->processes[0].argv[0], runs[i].want);
+		CU_ASSERT_STRING_EQUAL(c->processes[0].argv[1], "--x");
+		/* group-updates: on by default, off as written or
+		 * inherited, on again by a bare keyword */
+		CU_ASSERT_EQUAL(c->neighbors[0].group_updates, 1);
+		CU_ASSERT_EQUAL(c->neighbors[1].group_updates, 0);
+		CU_ASSERT_EQUAL(c->neighbors[2].group_updates, 0);
+		CU_ASSERT_EQUAL(c->neighbors[3].group_updates, 1);
+		out = print_config(c, &len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out, "group-updates false;"));
+		free(out);
+		config_free(c);
+	}
+	CU_ASSERT(check_err("neighbor 192.0.2.1 { local-as 1; peer-as 2; "
+			    "group-updates maybe; }",
+			    "t.conf:1:59: 'group-updates' takes true|false or "
+			    "enable|disable"));
+}
+
 static void test_exabgp_refusals(void)
 {
 	static const char *const kws[] = {
-		"add-path",	    "group-updates", "adj-rib-out",
+		"add-path",	    "adj-rib-out",
 		"adj-rib-in",	    "manual-eor",    "auto-flush",
 		"nexthop",	    "flow",	     "l2vpn",
 		"operational",	    "host-name",     "domain-name",
@@ -3136,6 +3196,7 @@ int main(void)
 	CU_add_test(s, "file:line:col messages", test_errors);
 	CU_add_test(s, "control block", test_control_parse);
 	CU_add_test(s, "ExaBGP keywords refused", test_exabgp_refusals);
+	CU_add_test(s, "ExaBGP constructs accepted", test_exabgp_accepted);
 	CU_add_test(s, "NUL byte", test_error_nul);
 	s = CU_add_suite("config: printing", NULL, NULL);
 	CU_add_test(s, "round trip deploy/examples", test_roundtrip_examples);

@@ -94,6 +94,32 @@ static int cfg_proc_limits(struct cfg_parser *p, struct cfg_process *pr,
 	return r < 0 ? -1 : 0;
 }
 
+/*
+ * A program path of 'run': absolute as written, or relative to the config
+ * file's folder as ExaBGP resolves it ("run ./run/check.py;"), joined here
+ * so the process is exec'd by absolute path (the daemon reads its config
+ * by absolute path).  A bare name would need a PATH search: refused.
+ */
+static char *cfg_run_path(struct cfg_parser *p)
+{
+	const char *t = p->tok.text, *slash = p->name ? strrchr(p->name, '/') : NULL;
+	size_t dl = slash ? (size_t)(slash - p->name) : 0;
+	char *out;
+
+	if (t[0] == '/')
+		return strdup(t);
+	while (t[0] == '.' && t[1] == '/')
+		t += 2;
+	if (!slash) {
+		if (asprintf(&out, "./%s", t) < 0)
+			return NULL;
+		return out;
+	}
+	if (asprintf(&out, "%.*s/%s", (int)dl, p->name, t) < 0)
+		return NULL;
+	return out;
+}
+
 static int cfg_run(struct cfg_parser *p, struct cfg_process *pr,
 		   struct cfg_pos at)
 {
@@ -105,18 +131,20 @@ static int cfg_run(struct cfg_parser *p, struct cfg_process *pr,
 		if (!cfg_is_value(&p->tok) ||
 		    (pr->argc && p->tok.line != p->prev_line))
 			break;
-		if (!pr->argc && p->tok.text[0] != '/')
+		if (!pr->argc && !strchr(p->tok.text, '/'))
 			return cfg_err_tok(p,
-					   "'run' needs an absolute program "
-					   "path, not '%.64s': bgpshield runs "
-					   "no shell and searches no PATH",
+					   "'run' needs a program path (absolute, "
+					   "or relative to the config's folder), "
+					   "not '%.64s': bgpshield runs no shell "
+					   "and searches no PATH",
 					   p->tok.text);
 		if (pr->argc >= CFG_MAX_ARGV)
 			return cfg_err_tok(p, "more than %d words in 'run'",
 					   CFG_MAX_ARGV);
 		if (CFG_ROOM(p, pr->argv, pr->argc))
 			return -1;
-		pr->argv[pr->argc] = strdup(p->tok.text);
+		pr->argv[pr->argc] =
+			pr->argc ? strdup(p->tok.text) : cfg_run_path(p);
 		if (!pr->argv[pr->argc])
 			return cfg_oom(p);
 		pr->argc++;
