@@ -1760,55 +1760,55 @@ static void test_bind_rules(void)
 	CU_ASSERT(pfx_is(&r[0].pfx, "192.0.2.1"));
 	CU_ASSERT_EQUAL(r[0].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT |
 						BGPS_PF_MAC_WANT);
-	CU_ASSERT_EQUAL(rb[0].iface, CFG_IFB_AUTO);
+	CU_ASSERT_EQUAL(rb[0].iface, BIND_IFACE_AUTO);
 	CU_ASSERT_EQUAL(rb[0].nifaces, 0);
-	CU_ASSERT_EQUAL(rb[0].mac, CFG_MACB_LEARN);
+	CU_ASSERT_EQUAL(rb[0].mac, BIND_MAC_LEARN);
 
 	CU_ASSERT_EQUAL(r[1].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT);
-	CU_ASSERT_EQUAL(rb[1].iface, CFG_IFB_AUTO);
-	CU_ASSERT_EQUAL(rb[1].mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(rb[1].iface, BIND_IFACE_AUTO);
+	CU_ASSERT_EQUAL(rb[1].mac, BIND_MAC_OFF);
 
 	CU_ASSERT_EQUAL(r[2].pol.flags, BGPS_PF_IFACE_WANT);
-	CU_ASSERT_EQUAL(rb[2].mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(rb[2].mac, BIND_MAC_OFF);
 
 	CU_ASSERT(pfx_is(&r[3].pfx, "192.0.2.4"));
 	CU_ASSERT_EQUAL(r[3].pol.flags, BGPS_PF_IFACE_WANT | BGPS_PF_MAC |
 						BGPS_PF_MAC_WANT);
 	CU_ASSERT(!memcmp(r[3].pol.mac, mac1, 6));
-	CU_ASSERT_EQUAL(rb[3].iface, CFG_IFB_STATIC);
+	CU_ASSERT_EQUAL(rb[3].iface, BIND_IFACE_STATIC);
 	CU_ASSERT_EQUAL_FATAL(rb[3].nifaces, 2);
 	CU_ASSERT_STRING_EQUAL(rb[3].ifaces[0], "eth0");
 	CU_ASSERT_STRING_EQUAL(rb[3].ifaces[1], "eth0.7");
-	CU_ASSERT_EQUAL(rb[3].mac, CFG_MACB_STATIC);
+	CU_ASSERT_EQUAL(rb[3].mac, BIND_MAC_STATIC);
 	CU_ASSERT(!memcmp(rb[3].peer_mac, mac1, 6));
 
 	CU_ASSERT_EQUAL(r[4].pol.flags, BGPS_PF_GTSM | BGPS_PF_MD5);
 	CU_ASSERT(!memcmp(r[4].pol.mac, zero, 6));
-	CU_ASSERT_EQUAL(rb[4].iface, CFG_IFB_OFF);
-	CU_ASSERT_EQUAL(rb[4].mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(rb[4].iface, BIND_IFACE_OFF);
+	CU_ASSERT_EQUAL(rb[4].mac, BIND_MAC_OFF);
 
 	CU_ASSERT_EQUAL(r[5].pol.flags,
 			BGPS_PF_AO | BGPS_PF_IFACE_WANT | BGPS_PF_MAC_WANT);
-	CU_ASSERT_EQUAL(rb[5].mac, CFG_MACB_LEARN);
+	CU_ASSERT_EQUAL(rb[5].mac, BIND_MAC_LEARN);
 
 	CU_ASSERT(pfx_is(&r[6].pfx, "192.0.2.7"));
 	CU_ASSERT_EQUAL(r[6].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT);
-	CU_ASSERT_EQUAL(rb[6].iface, CFG_IFB_AUTO);
-	CU_ASSERT_EQUAL(rb[6].mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(rb[6].iface, BIND_IFACE_AUTO);
+	CU_ASSERT_EQUAL(rb[6].mac, BIND_MAC_OFF);
 
 	/* allow entries: bound to their names, never to a MAC */
 	CU_ASSERT(pfx_is(&r[7].pfx, "10.0.0.0/8"));
 	CU_ASSERT_EQUAL(r[7].pol.flags, BGPS_PF_IFACE_WANT);
-	CU_ASSERT_EQUAL(rb[7].iface, CFG_IFB_STATIC);
+	CU_ASSERT_EQUAL(rb[7].iface, BIND_IFACE_STATIC);
 	CU_ASSERT_EQUAL_FATAL(rb[7].nifaces, 2);
 	CU_ASSERT_STRING_EQUAL(rb[7].ifaces[0], "eth5");
 	CU_ASSERT_STRING_EQUAL(rb[7].ifaces[1], "eth6");
-	CU_ASSERT_EQUAL(rb[7].mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(rb[7].mac, BIND_MAC_OFF);
 	CU_ASSERT(pfx_is(&r[8].pfx, "198.51.100.0/24"));
 	CU_ASSERT_EQUAL(r[8].pol.flags, 0);
-	CU_ASSERT_EQUAL(rb[8].iface, CFG_IFB_OFF);
+	CU_ASSERT_EQUAL(rb[8].iface, BIND_IFACE_OFF);
 	CU_ASSERT_EQUAL(rb[8].nifaces, 0);
-	CU_ASSERT_EQUAL(rb[8].mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(rb[8].mac, BIND_MAC_OFF);
 	free(rb);
 	free(r);
 	config_free(c);
@@ -1821,10 +1821,10 @@ static void test_bind_rules(void)
 	CU_ASSERT_EQUAL_FATAL(config_guard_rules_bind(c, &r, &rb, &n), 0);
 	CU_ASSERT_EQUAL_FATAL(n, 1);
 	CU_ASSERT_EQUAL(r[0].pol.flags, BGPS_PF_GTSM | BGPS_PF_IFACE_WANT);
-	CU_ASSERT_EQUAL(rb[0].iface, CFG_IFB_STATIC);
+	CU_ASSERT_EQUAL(rb[0].iface, BIND_IFACE_STATIC);
 	CU_ASSERT_EQUAL_FATAL(rb[0].nifaces, 1);
 	CU_ASSERT_STRING_EQUAL(rb[0].ifaces[0], "eth3");
-	CU_ASSERT_EQUAL(rb[0].mac, CFG_MACB_OFF);
+	CU_ASSERT_EQUAL(rb[0].mac, BIND_MAC_OFF);
 	free(rb);
 	free(r);
 	config_free(c);

@@ -314,7 +314,5 @@ int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_meta *m,
 int cfg_resolve(struct cfg_parser *p);
 void cfg_neighbor_free(struct cfg_neighbor *n);
 void cfg_meta_free(struct cfg_meta *m);
-/* A total order: family, then length, then address. */
-int cfg_prefix_cmp(const struct prefix *a, const struct prefix *b);
 
 #endif

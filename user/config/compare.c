@@ -26,7 +26,7 @@ static int cfg_pfx_eq(const struct prefix *a, const struct prefix *b)
 {
 	if (!a->family && !b->family)
 		return 1;
-	return !cfg_prefix_cmp(a, b);
+	return !prefix_cmp(a, b);
 }
 
 static int cfg_secret_eq(const struct cfg_secret *a, const struct cfg_secret *b,

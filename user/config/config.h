@@ -440,24 +440,15 @@ int config_guard_rules(const struct config *c, struct guard_rule **out,
 		       size_t *n);
 
 /*
- * What the parent resolves at run time for one rule of
- * config_guard_rules(), at the same index.  The rule's policy already
+ * config_guard_rules() plus, at the same index, what the parent resolves
+ * at run time for each rule (struct guard_rule_bind, guard_names.h:
+ * DEFAULT resolved, no config types in it).  The rule's policy already
  * carries what the config alone decides: BGPS_PF_MD5 / BGPS_PF_AO from the
  * neighbor's TCP-MD5 / TCP-AO, BGPS_PF_MAC and mac[] for a static
  * peer-mac, and the intent flags BGPS_PF_IFACE_WANT / BGPS_PF_MAC_WANT for
  * bindings still to be resolved (a route's interfaces, a learned MAC, an
  * interface name's ifindex).
- */
-struct guard_rule_bind {
-	enum cfg_iface_bind iface; /* AUTO, STATIC or OFF */
-	char ifaces[BGPS_POLICY_IFACES][IF_NAMESIZE]; /* with STATIC */
-	size_t nifaces;
-	enum cfg_mac_bind mac;	/* LEARN, STATIC or OFF (DEFAULT resolved) */
-	uint8_t peer_mac[6];	/* with STATIC */
-};
-
-/* config_guard_rules() plus each rule's binding; *binds is malloc'd with
- * *n entries (NULL when *n is 0).  -1 on ENOMEM. */
+ * *binds is malloc'd with *n entries (NULL when *n is 0).  -1 on ENOMEM. */
 int config_guard_rules_bind(const struct config *c, struct guard_rule **out,
 			    struct guard_rule_bind **binds, size_t *n);
 

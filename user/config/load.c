@@ -150,7 +150,7 @@ struct cfg_rule_ord {
 static int cfg_rule_cmp(const void *a, const void *b)
 {
 	const struct cfg_rule_ord *x = a, *y = b;
-	int r = cfg_prefix_cmp(&x->r.pfx, &y->r.pfx);
+	int r = prefix_cmp(&x->r.pfx, &y->r.pfx);
 
 	if (r)
 		return r;
@@ -173,7 +173,9 @@ static int cfg_rule_order_cmp(const void *a, const void *b)
 static void cfg_rule_bind(const struct cfg_bind *cb, int direct,
 			  struct bgps_policy *pol, struct guard_rule_bind *rb)
 {
-	rb->iface = cb->iface;
+	rb->iface = cb->iface == CFG_IFB_AUTO	  ? BIND_IFACE_AUTO
+		    : cb->iface == CFG_IFB_STATIC ? BIND_IFACE_STATIC
+						  : BIND_IFACE_OFF;
 	if (cb->iface == CFG_IFB_STATIC) {
 		rb->nifaces = cb->nifaces;
 		for (size_t i = 0; i < cb->nifaces; i++)
@@ -181,15 +183,17 @@ static void cfg_rule_bind(const struct cfg_bind *cb, int direct,
 	}
 	if (cb->iface != CFG_IFB_OFF)
 		pol->flags |= BGPS_PF_IFACE_WANT;
-	rb->mac = cb->mac;
-	if (rb->mac == CFG_MACB_DEFAULT)
-		rb->mac = direct ? CFG_MACB_LEARN : CFG_MACB_OFF;
-	if (rb->mac == CFG_MACB_STATIC) {
+	rb->mac = cb->mac == CFG_MACB_LEARN    ? BIND_MAC_LEARN
+		  : cb->mac == CFG_MACB_STATIC ? BIND_MAC_STATIC
+		  : cb->mac == CFG_MACB_OFF    ? BIND_MAC_OFF
+		  : direct		       ? BIND_MAC_LEARN
+					       : BIND_MAC_OFF;
+	if (rb->mac == BIND_MAC_STATIC) {
 		memcpy(rb->peer_mac, cb->peer_mac, 6);
 		memcpy(pol->mac, cb->peer_mac, 6);
 		pol->flags |= BGPS_PF_MAC;
 	}
-	if (rb->mac != CFG_MACB_OFF)
+	if (rb->mac != BIND_MAC_OFF)
 		pol->flags |= BGPS_PF_MAC_WANT;
 }
 
@@ -257,7 +261,7 @@ int config_guard_rules_bind(const struct config *c, struct guard_rule **out,
 	 * equal allow entry, and allow duplicates collapse. */
 	qsort(v, total, sizeof(*v), cfg_rule_cmp);
 	for (size_t i = 0; i < total; i++)
-		if (!kept || cfg_prefix_cmp(&v[i].r.pfx, &v[kept - 1].r.pfx))
+		if (!kept || prefix_cmp(&v[i].r.pfx, &v[kept - 1].r.pfx))
 			v[kept++] = v[i];
 	qsort(v, kept, sizeof(*v), cfg_rule_order_cmp);
 	res = calloc(kept, sizeof(*res));

@@ -102,15 +102,6 @@ void config_free(struct config *c)
 
 /* --- templates and checks ------------------------------------------------- */
 
-int cfg_prefix_cmp(const struct prefix *a, const struct prefix *b)
-{
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	if (a->plen != b->plen)
-		return a->plen < b->plen ? -1 : 1;
-	return memcmp(a->addr, b->addr, sizeof(a->addr));
-}
-
 static const char *cfg_fam_name(int family)
 {
 	return family == AF_INET ? "IPv4" : "IPv6";
@@ -220,7 +211,7 @@ struct cfg_cand {
 static int cfg_cand_cmp(const void *a, const void *b)
 {
 	const struct cfg_cand *x = a, *y = b;
-	int r = cfg_prefix_cmp(&x->r->prefix, &y->r->prefix);
+	int r = prefix_cmp(&x->r->prefix, &y->r->prefix);
 
 	if (r)
 		return r;
@@ -262,7 +253,7 @@ static int cfg_merge_routes(struct cfg_parser *p, struct cfg_neighbor *n,
 			cand[k] = (struct cfg_cand){ &ts[t]->n.routes[i], k };
 	qsort(cand, total, sizeof(*cand), cfg_cand_cmp);
 	for (size_t i = 0; i < total; i++) {
-		if (i && !cfg_prefix_cmp(&cand[i].r->prefix,
+		if (i && !prefix_cmp(&cand[i].r->prefix,
 					 &cand[start].r->prefix)) {
 			/* Ordered by position: an own route that is not
 			 * first follows another own route. */
@@ -649,7 +640,7 @@ static int cfg_nb_cmp(const void *a, const void *b)
 {
 	const struct cfg_neighbor *x = *(const struct cfg_neighbor *const *)a;
 	const struct cfg_neighbor *y = *(const struct cfg_neighbor *const *)b;
-	int r = cfg_prefix_cmp(&x->address, &y->address);
+	int r = prefix_cmp(&x->address, &y->address);
 
 	if (r)
 		return r;
@@ -674,7 +665,7 @@ static int cfg_check_dup_neighbors(struct cfg_parser *p)
 	qsort(v, n, sizeof(*v), cfg_nb_cmp);
 	start = v[0];
 	for (size_t i = 1; i < n; i++) {
-		if (cfg_prefix_cmp(&v[i]->address, &start->address)) {
+		if (prefix_cmp(&v[i]->address, &start->address)) {
 			start = v[i];
 			continue;
 		}

@@ -350,41 +350,6 @@ static void auto_interfaces(const struct config *c, char (**list)[IF_NAMESIZE],
 	freeifaddrs(ifa);
 }
 
-/* The config room's binding intent in the guard room's words (bind.h:
- * the guard room cannot see config.h). */
-static void bind_want_of(const struct guard_rule_bind *rb,
-			 struct bind_want *w)
-{
-	memset(w, 0, sizeof(*w));
-	switch (rb->iface) {
-	case CFG_IFB_AUTO:
-		w->iface = BIND_IFACE_AUTO;
-		break;
-	case CFG_IFB_STATIC:
-		w->iface = BIND_IFACE_STATIC;
-		w->nifaces = rb->nifaces < BGPS_POLICY_IFACES
-				     ? rb->nifaces
-				     : BGPS_POLICY_IFACES;
-		memcpy(w->ifaces, rb->ifaces, sizeof(w->ifaces));
-		break;
-	case CFG_IFB_OFF:
-		w->iface = BIND_IFACE_OFF;
-		break;
-	}
-	switch (rb->mac) {
-	case CFG_MACB_LEARN:
-		w->mac = BIND_MAC_LEARN;
-		break;
-	case CFG_MACB_STATIC:
-		w->mac = BIND_MAC_STATIC;
-		break;
-	case CFG_MACB_DEFAULT: /* resolved by the config already */
-	case CFG_MACB_OFF:
-		w->mac = BIND_MAC_OFF;
-		break;
-	}
-}
-
 /*
  * Resolve the rules' bindings (interfaces from routes and names, MACs from
  * the neighbour table) into their policies, in place, before they are
@@ -394,22 +359,9 @@ static void bind_want_of(const struct guard_rule_bind *rb,
 static void bind_rules(struct parent *p, struct guard_rule *rules,
 		       const struct guard_rule_bind *binds, size_t n)
 {
-	struct bind_want *w;
-
-	if (!p->binder)
-		return;
-	w = calloc(n ? n : 1, sizeof(*w));
-	if (!w) {
+	if (p->binder && binder_set(p->binder, rules, binds, n) < 0)
 		log_warnx("guard bindings: out of memory; entries stay "
 			  "unbound");
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		bind_want_of(&binds[i], &w[i]);
-	if (binder_set(p->binder, rules, w, n) < 0)
-		log_warnx("guard bindings: out of memory; entries stay "
-			  "unbound");
-	free(w);
 }
 
 /*

@@ -53,7 +53,7 @@
 
 struct bentry {
 	struct guard_rule r; /* as installed (or handed to binder_set's caller) */
-	struct bind_want w;
+	struct guard_rule_bind w;
 	size_t idx;	  /* position in binder_set's rules[] */
 	int exact;
 	int resolved;	  /* interfaces were found at least once */
@@ -120,18 +120,9 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int pfx_cmp(const struct prefix *x, const struct prefix *y)
-{
-	if (x->family != y->family)
-		return x->family - y->family;
-	if (x->plen != y->plen)
-		return x->plen - y->plen;
-	return memcmp(x->addr, y->addr, 16);
-}
-
 static int entry_cmp(const void *a, const void *b)
 {
-	return pfx_cmp(&((const struct bentry *)a)->r.pfx,
+	return prefix_cmp(&((const struct bentry *)a)->r.pfx,
 		       &((const struct bentry *)b)->r.pfx);
 }
 
@@ -142,7 +133,7 @@ static struct bentry *entry_find(struct bentry *v, size_t n,
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = pfx_cmp(p, &v[mid].r.pfx);
+		int c = prefix_cmp(p, &v[mid].r.pfx);
 
 		if (!c)
 			return &v[mid];
@@ -382,6 +373,19 @@ static const char *link_name(struct guard_binder *b, __u32 ifindex,
 
 /* --- routes --------------------------------------------------------------- */
 
+/* ifindex into a set of at most BGPS_POLICY_IFACES, once; *over when
+ * full. */
+static void iface_add(__u32 *set, int *n, __u32 ifindex, int *over)
+{
+	for (int i = 0; i < *n; i++)
+		if (set[i] == ifindex)
+			return;
+	if (*n < BGPS_POLICY_IFACES)
+		set[(*n)++] = ifindex;
+	else
+		*over = 1;
+}
+
 struct route_res {
 	int type;	/* rtm_type */
 	int gateway;	/* some nexthop goes through a gateway */
@@ -405,15 +409,8 @@ static void route_gateway(struct route_res *rr, const struct nlattr *a)
 
 static void route_add_oif(struct route_res *rr, __u32 ifindex)
 {
-	if (!ifindex)
-		return;
-	for (int i = 0; i < rr->noif; i++)
-		if (rr->oif[i] == ifindex)
-			return;
-	if (rr->noif < BGPS_POLICY_IFACES)
-		rr->oif[rr->noif++] = ifindex;
-	else
-		rr->more = 1;
+	if (ifindex)
+		iface_add(rr->oif, &rr->noif, ifindex, &rr->more);
 }
 
 static int attr_cb_route(const struct nlattr *a, void *data)
@@ -661,17 +658,6 @@ static void neigh_lookup(struct guard_binder *b, struct bentry *e)
 }
 
 /* --- resolution ------------------------------------------------------------ */
-
-static void iface_add(__u32 *set, int *n, __u32 ifindex, int *over)
-{
-	for (int i = 0; i < *n; i++)
-		if (set[i] == ifindex)
-			return;
-	if (*n < BGPS_POLICY_IFACES)
-		set[(*n)++] = ifindex;
-	else
-		*over = 1;
-}
 
 /* ifindex and the devices below it: a VLAN on a macvlan on a port, a
  * VLAN on a bond and the bond's ports. */
@@ -1147,8 +1133,8 @@ void binder_tick(struct guard_binder *b)
 
 /* --- set, open, close ---------------------------------------------------- */
 
-static int want_same_iface(const struct bind_want *x,
-			   const struct bind_want *y)
+static int want_same_iface(const struct guard_rule_bind *x,
+			   const struct guard_rule_bind *y)
 {
 	if (x->iface != y->iface)
 		return 0;
@@ -1163,7 +1149,7 @@ static int want_same_iface(const struct bind_want *x,
 }
 
 int binder_set(struct guard_binder *b, struct guard_rule *rules,
-	       const struct bind_want *want, size_t n)
+	       const struct guard_rule_bind *want, size_t n)
 {
 	struct bentry *v = calloc(n ? n : 1, sizeof(*v));
 

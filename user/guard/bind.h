@@ -12,9 +12,9 @@
  * loader's map fds); needs no capability for rtnetlink: route, link and
  * neighbour queries and multicast subscriptions are open to anyone.
  *
- * The config room (user/config/) derives struct guard_rule_bind, which this
- * room cannot see (it builds on user/lib alone, docs/ARCHITECTURE.md): the
- * parent hands the same intent over as struct bind_want.
+ * The config room (user/config/) derives each rule's struct
+ * guard_rule_bind (user/lib/guard_names.h, the vocabulary both rooms see:
+ * this one builds on user/lib alone, docs/ARCHITECTURE.md).
  *
  * Decisions (docs/GUARD.md says them to operators):
  * - no route now (or no named interface present) keeps the interfaces
@@ -35,26 +35,6 @@
 #include <stdint.h>
 
 #include "guard.h"
-
-enum bind_iface {
-	BIND_IFACE_OFF = 0,
-	BIND_IFACE_AUTO,   /* the devices the kernel routes the address to */
-	BIND_IFACE_STATIC, /* the named interfaces */
-};
-
-enum bind_mac {
-	BIND_MAC_OFF = 0,
-	BIND_MAC_LEARN,	 /* the neighbour table's, followed */
-	BIND_MAC_STATIC, /* already in the rule's policy: left as it is */
-};
-
-/* What the config asks of one rule (struct guard_rule_bind's content). */
-struct bind_want {
-	enum bind_iface iface;
-	char ifaces[BGPS_POLICY_IFACES][IF_NAMESIZE]; /* with STATIC */
-	size_t nifaces;
-	enum bind_mac mac;
-};
 
 #define BIND_LOG_INFO 0
 #define BIND_LOG_WARN 1
@@ -92,7 +72,7 @@ struct guard_binder *binder_open(struct guard *g,
  * link dump.  0, or -ENOMEM (rules[] then unchanged).
  */
 int binder_set(struct guard_binder *b, struct guard_rule *rules,
-	       const struct bind_want *want, size_t n);
+	       const struct guard_rule_bind *want, size_t n);
 
 /* The subscription socket (non-blocking): poll it for input, then call
  * binder_dispatch(), which never blocks.  A new MAC of a learn rule is

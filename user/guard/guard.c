@@ -960,15 +960,14 @@ int guard_remove(struct guard *g, const struct prefix *p)
 	return 0;
 }
 
-static int prefix_cmp(const void *a, const void *b)
-{
-	const struct prefix *x = a, *y = b;
+/* qsort/bsearch over rules (or a bare prefix key): pfx comes first in
+ * struct guard_rule. */
+_Static_assert(offsetof(struct guard_rule, pfx) == 0,
+	       "rule_pfx_cmp reads a rule as its prefix");
 
-	if (x->family != y->family)
-		return x->family - y->family;
-	if (x->plen != y->plen)
-		return x->plen - y->plen;
-	return memcmp(x->addr, y->addr, 16);
+static int rule_pfx_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
 }
 
 struct apply_ctx {
@@ -984,7 +983,7 @@ static int collect_gone(const struct guard_rule *r, const struct bgps_peer *v,
 	struct apply_ctx *c = arg;
 
 	(void)v;
-	if (bsearch(&r->pfx, c->sorted, c->n, sizeof(*c->sorted), prefix_cmp))
+	if (bsearch(&r->pfx, c->sorted, c->n, sizeof(*c->sorted), rule_pfx_cmp))
 		return 0;
 	if (c->ngone == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 64;
@@ -1017,7 +1016,7 @@ int guard_apply(struct guard *g, const struct guard_rule *want, size_t n,
 		memcpy(c.sorted, want, n * sizeof(*want));
 	c.n = n;
 	/* struct guard_rule starts with its prefix: sort on it */
-	qsort(c.sorted, n, sizeof(*want), prefix_cmp);
+	qsort(c.sorted, n, sizeof(*want), rule_pfx_cmp);
 	for (size_t i = 1; i < n; i++)
 		if (!prefix_cmp(&c.sorted[i - 1].pfx, &c.sorted[i].pfx)) {
 			gerr(g, "%s is listed twice",

@@ -13,6 +13,15 @@ int prefix_addr_len(int family)
 	return family == AF_INET6 ? 16 : 4;
 }
 
+int prefix_cmp(const struct prefix *a, const struct prefix *b)
+{
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	return memcmp(a->addr, b->addr, sizeof(a->addr));
+}
+
 int prefix_is_host(const struct prefix *p)
 {
 	return p->plen == prefix_addr_len(p->family) * 8;

@@ -21,6 +21,8 @@ int prefix_parse(const char *s, struct prefix *p, char *err, size_t errlen);
 /* "192.0.2.1" for a host, "10.0.0.0/8" for a range. */
 const char *prefix_fmt(const struct prefix *p, char *buf, size_t len);
 int prefix_is_host(const struct prefix *p);
+/* Order by family, length, then address: for sorting and bsearch. */
+int prefix_cmp(const struct prefix *a, const struct prefix *b);
 int prefix_addr_len(int family);
 struct sockaddr_storage;
 /* prefix's address and port into a sockaddr of its family; returns the

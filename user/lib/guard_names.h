@@ -22,6 +22,31 @@ struct guard_rule {
 	struct bgps_policy pol;
 };
 
+/*
+ * What the config binds one entry to, for the parent's binder
+ * (user/guard/bind.c) to resolve against the kernel; the policy already
+ * carries what the config alone decides (see config_guard_rules_bind()).
+ */
+enum bind_iface {
+	BIND_IFACE_OFF = 0,
+	BIND_IFACE_AUTO,   /* the devices the kernel routes the address to */
+	BIND_IFACE_STATIC, /* the named interfaces */
+};
+
+enum bind_mac {
+	BIND_MAC_OFF = 0,
+	BIND_MAC_LEARN,	 /* the neighbour table's, followed */
+	BIND_MAC_STATIC, /* already in the rule's policy: left as it is */
+};
+
+struct guard_rule_bind {
+	enum bind_iface iface;
+	char ifaces[BGPS_POLICY_IFACES][IF_NAMESIZE]; /* with STATIC */
+	size_t nifaces;
+	enum bind_mac mac;
+	uint8_t peer_mac[6]; /* with STATIC, as in the policy */
+};
+
 /* Live state of one wanted interface. */
 struct guard_iface_status {
 	char name[IF_NAMESIZE];
