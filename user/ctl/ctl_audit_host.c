@@ -170,26 +170,36 @@ static const char *guard_pin_dir(const struct audit *a)
 
 /* --- guard-binding: every GTSM neighbor bound to its interface and MAC ---- */
 
-struct bind_ctx {
-	const struct cfg_neighbor *nb;
-	int found;
-	uint16_t flags;
+/* Every allowlist entry, sorted by prefix: one walk of the maps for all
+ * neighbors, not one per neighbor. */
+struct rule_vec {
+	struct guard_rule *r;
+	size_t n, cap;
 };
 
-static int bind_rule_cb(const struct guard_rule *r, const struct bgps_peer *v,
-			void *arg)
+static int collect_rule_cb(const struct guard_rule *r,
+			   const struct bgps_peer *v, void *arg)
 {
-	struct bind_ctx *c = arg;
+	struct rule_vec *c = arg;
 
 	(void)v;
-	if (r->pfx.family == c->nb->address.family &&
-	    r->pfx.plen == c->nb->address.plen &&
-	    !memcmp(r->pfx.addr, c->nb->address.addr, 16)) {
-		c->found = 1;
-		c->flags = r->pol.flags;
-		return 1;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? 2 * c->cap : 64;
+		struct guard_rule *nr = realloc(c->r, cap * sizeof(*nr));
+
+		if (!nr)
+			return -1;
+		c->r = nr;
+		c->cap = cap;
 	}
+	c->r[c->n++] = *r;
 	return 0;
+}
+
+static int rule_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(&((const struct guard_rule *)a)->pfx,
+			  &((const struct guard_rule *)b)->pfx);
 }
 
 /*
@@ -204,39 +214,47 @@ static void check_binding(struct audit *a, struct guard *g)
 {
 	struct sbuf off = {0}, pending = {0}, missing = {0};
 	char b[PREFIX_STRLEN], item[PREFIX_STRLEN + 64];
+	struct rule_vec rv = {0};
 	size_t n = 0;
 
 	if (!a->cfg) {
 		audit_add_no_config(a, "guard-binding");
 		return;
 	}
+	guard_foreach_rule(g, collect_rule_cb, &rv);
+	if (rv.n)
+		qsort(rv.r, rv.n, sizeof(*rv.r), rule_cmp);
 	for (size_t i = 0; i < a->cfg->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &a->cfg->neighbors[i];
-		struct bind_ctx c = {nb, 0, 0};
+		struct guard_rule key = {.pfx = nb->address};
+		const struct guard_rule *r;
 		const char *what;
+		uint16_t flags;
 
 		if (!nb->gtsm.min_ttl_in)
 			continue;
 		n++;
 		prefix_fmt(&nb->address, b, sizeof(b));
-		guard_foreach_rule(g, bind_rule_cb, &c);
-		if (!c.found) {
+		r = rv.n ? bsearch(&key, rv.r, rv.n, sizeof(*rv.r), rule_cmp)
+			 : NULL;
+		if (!r) {
 			audit_sb_item(&missing, b);
 			continue;
 		}
+		flags = r->pol.flags;
 		/* the MAC only for a directly connected peer (255) */
-		if ((c.flags & BGPS_PF_IFACE) &&
-		    ((c.flags & BGPS_PF_MAC) || nb->gtsm.min_ttl_in != 255))
+		if ((flags & BGPS_PF_IFACE) &&
+		    ((flags & BGPS_PF_MAC) || nb->gtsm.min_ttl_in != 255))
 			continue;
-		what = !(c.flags & BGPS_PF_IFACE) ? "interface" : "MAC";
-		if (!(c.flags & BGPS_PF_IFACE) && nb->gtsm.min_ttl_in == 255 &&
-		    !(c.flags & BGPS_PF_MAC))
+		what = !(flags & BGPS_PF_IFACE) ? "interface" : "MAC";
+		if (!(flags & BGPS_PF_IFACE) && nb->gtsm.min_ttl_in == 255 &&
+		    !(flags & BGPS_PF_MAC))
 			what = "interface and MAC";
 		snprintf(item, sizeof(item), "%s (%s)", b, what);
-		if ((!(c.flags & BGPS_PF_IFACE) &&
-		     !(c.flags & BGPS_PF_IFACE_WANT)) ||
-		    (nb->gtsm.min_ttl_in == 255 && !(c.flags & BGPS_PF_MAC) &&
-		     !(c.flags & BGPS_PF_MAC_WANT)))
+		if ((!(flags & BGPS_PF_IFACE) &&
+		     !(flags & BGPS_PF_IFACE_WANT)) ||
+		    (nb->gtsm.min_ttl_in == 255 && !(flags & BGPS_PF_MAC) &&
+		     !(flags & BGPS_PF_MAC_WANT)))
 			audit_sb_item(&off, item);
 		else
 			audit_sb_item(&pending, item);
@@ -264,6 +282,7 @@ static void check_binding(struct audit *a, struct guard *g)
 			  "%zu GTSM neighbor%s bound to interface%s", n,
 			  n == 1 ? "" : "s",
 			  n ? " (and MAC when directly connected)" : "");
+	free(rv.r);
 	free(off.p);
 	free(pending.p);
 	free(missing.p);
