@@ -111,24 +111,6 @@ enum ep_tag { EP_SIG = 1, EP_TIMER, EP_ENGINE, EP_WATCH, EP_EVENTS, EP_BIND };
 
 /* --- audit log --------------------------------------------------------- */
 
-static void json_escape(char *out, size_t outlen, const char *s)
-{
-	size_t o = 0;
-
-	for (; *s && o + 7 < outlen; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = c;
-		} else if (c < 0x20 || c == 0x7f) {
-			o += snprintf(out + o, outlen - o, "\\u%04x", c);
-		} else {
-			out[o++] = c;
-		}
-	}
-	out[o] = 0;
-}
 
 static void audit_raw(struct parent *p, const char *obj)
 {

@@ -33,6 +33,7 @@
 #include <libmnl/libmnl.h>
 
 #include "bind.h"
+#include "log.h"
 
 #define PASS_MIN_NS (250LL * 1000000)
 /* Route events checked one by one against the rules within one window of
@@ -825,25 +826,6 @@ static void resolve(struct guard_binder *b, struct bentry *e,
 
 /* --- applying ------------------------------------------------------------- */
 
-static void json_name(char *out, size_t len, const char *s)
-{
-	size_t o = 0;
-
-	for (; *s && o + 7 < len; s++) {
-		unsigned char c = *s;
-
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = c;
-		} else if (c < 0x20 || c >= 0x7f) {
-			o += snprintf(out + o, len - o, "\\u%04x", c);
-		} else {
-			out[o++] = c;
-		}
-	}
-	out[o] = 0;
-}
-
 /* ["veth0","#12"] and, for the log, "veth0 #12" ("none" when unbound). */
 static void ifaces_fmt(struct guard_binder *b, const struct bgps_policy *p,
 		       char *json, size_t jlen, char *text, size_t tlen)
@@ -860,7 +842,7 @@ static void ifaces_fmt(struct guard_binder *b, const struct bgps_policy *p,
 		if (!p->ifindex[i])
 			continue;
 		link_name(b, p->ifindex[i], n);
-		json_name(esc, sizeof(esc), n);
+		json_escape(esc, sizeof(esc), n);
 		if (jo < jlen)
 			jo += snprintf(json + jo, jlen - jo, "%s\"%s\"",
 				       k ? "," : "", esc);
@@ -920,7 +902,7 @@ static void commit(struct guard_binder *b, struct bentry *e,
 			link_name(b, e->mac_ifindex, ifn);
 		else
 			snprintf(ifn, sizeof(ifn), "none");
-		json_name(esc, sizeof(esc), ifn);
+		json_escape(esc, sizeof(esc), ifn);
 		snprintf(obj, sizeof(obj),
 			 "{\"event\":\"guard_mac_change\",\"peer\":\"%s\","
 			 "\"old\":\"%s\",\"new\":\"%s\",\"interface\":\"%s\"}",

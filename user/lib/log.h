@@ -15,6 +15,9 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* s as the inside of a JSON string, for audit lines: quote and backslash
+ * escaped, control bytes as \u00XX; cut (never mid-escape) to fit. */
+void json_escape(char *out, size_t outlen, const char *s);
 void fatal(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...)
