@@ -604,10 +604,11 @@ not_exact:
 			__u16 has;
 
 			/* Linux writes TCP-MD5 first, as NOP NOP 19 18
-			 * (RFC 2385 §3.0): so do BIRD, FRR, GoBGP and we.
-			 * That layout, with room for its 18 bytes (data
-			 * offset of 10 words or more), is what the walk
-			 * would find; one compare spares the walk. */
+			 * (the option: RFC 2385 §3.0), so BIRD, FRR, GoBGP
+			 * and we all send that.  That layout, with room for
+			 * its 18 bytes (data offset of 10 words or more), is
+			 * what the walk would find; four byte compares spare
+			 * the walk's call and loop. */
 			if ((pf & (BGPS_PF_MD5 | BGPS_PF_AO)) == BGPS_PF_MD5 &&
 			    tcp->doff >= 10 && (const void *)(o + 4) <= data_end &&
 			    o[0] == 1 && o[1] == 1 && o[2] == 19 && o[3] == 18)
