@@ -567,6 +567,73 @@ static void test_exabgp_config(void)
 	config_free(c);
 }
 
+/* ADD-PATH (RFC 7911) as ExaBGP 4.2 writes it: one mode in the
+ * capability block, the families in an add-path block (all the
+ * neighbor's without one), path-information on routes. */
+static void test_addpath_config(void)
+{
+	struct config *c = parse(
+		"neighbor 192.0.2.1 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+		"\tcapability {\n\t\tadd-path send/receive;\n\t}\n"
+		"\tstatic {\n"
+		"\t\troute 10.0.0.10 next-hop 10.10.1.1 path-information "
+		"0.0.0.1;\n"
+		"\t\troute 10.0.0.10 next-hop 10.10.1.2 path-information "
+		"2;\n\t}\n}\n"
+		"neighbor 192.0.2.2 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+		"\tfamily {\n\t\tipv4 unicast;\n\t}\n"
+		"\tcapability { add-path SEND; }\n"
+		"\tadd-path {\n\t\tipv4 unicast;\n\t\tipv6 unicast;\n\t}\n}\n"
+		"neighbor 192.0.2.3 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+		"\tcapability { add-path receive; }\n"
+		"\tadd-path { ipv6 unicast; }\n}\n"
+		"neighbor 192.0.2.4 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+		"\tadd-path { ipv6 unicast; }\n}\n");
+	struct config *d;
+	char *out = NULL;
+	size_t olen = 0;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->neighbors[0].caps.add_path,
+			CFG_ADDPATH_SEND | CFG_ADDPATH_RECEIVE);
+	CU_ASSERT_EQUAL(cfg_addpath_families(&c->neighbors[0]),
+			CFG_FAM_DEFAULT);
+	CU_ASSERT_EQUAL_FATAL(c->neighbors[0].nroutes, 2);
+	CU_ASSERT_EQUAL(c->neighbors[0].routes[0].path_id, 1);
+	CU_ASSERT_EQUAL(c->neighbors[0].routes[1].path_id, 2);
+	/* ExaBGP skips a listed family the neighbor does not have */
+	CU_ASSERT_EQUAL(c->neighbors[1].caps.add_path, CFG_ADDPATH_SEND);
+	CU_ASSERT_EQUAL(cfg_addpath_families(&c->neighbors[1]),
+			CFG_FAM_IPV4_UNICAST);
+	CU_ASSERT_EQUAL(c->neighbors[2].caps.add_path, CFG_ADDPATH_RECEIVE);
+	CU_ASSERT_EQUAL(cfg_addpath_families(&c->neighbors[2]),
+			CFG_FAM_IPV6_UNICAST);
+	/* the block alone enables nothing: the mode is the capability's */
+	CU_ASSERT_EQUAL(cfg_addpath_families(&c->neighbors[3]), 0);
+	/* printed and read back: the same */
+	f = open_memstream(&out, &olen);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	config_print(f, c);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "add-path send/receive;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "path-information 0.0.0.2;"));
+	d = parse(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT(config_equal(c, d, 0));
+	/* a changed mode or path id is a different neighbor (restart) */
+	d->neighbors[0].caps.add_path = CFG_ADDPATH_SEND;
+	CU_ASSERT(!config_neighbor_equal(&c->neighbors[0], &d->neighbors[0]));
+	d->neighbors[0].caps.add_path = c->neighbors[0].caps.add_path;
+	d->neighbors[0].routes[1].path_id = 3;
+	CU_ASSERT(!config_neighbor_equal(&c->neighbors[0], &d->neighbors[0]));
+	d->neighbors[2].add_path_families = CFG_FAM_DEFAULT;
+	CU_ASSERT(!config_neighbor_equal(&c->neighbors[2], &d->neighbors[2]));
+	free(out);
+	config_free(d);
+	config_free(c);
+}
+
 /* --- templates ------------------------------------------------------------ */
 
 static void test_templates(void)
@@ -645,8 +712,19 @@ static const struct err_case err_cases[] = {
 	{ "neighbor 192.0.2.1 { peer-as -5; }",
 	  "t.conf:1:30: 'peer-as' needs a number 1..4294967295" },
 	{ "neighbor 192.0.2.1 {\n\tadd-path send;\n}",
-	  "t.conf:2:2: 'add-path' is an ExaBGP keyword bgpshield does not "
-	  "implement" },
+	  "t.conf:2:10: expected '{' after 'add-path'" },
+	{ "neighbor 192.0.2.1 {\n\tadd-path {\n\t\tipv4 multicast;\n\t}\n}",
+	  "t.conf:3:8: 'ipv4 multicast' is an ExaBGP family bgpshield does "
+	  "not implement; expected 'ipv4 unicast' or 'ipv6 unicast'" },
+	{ "neighbor 192.0.2.1 {\n\tadd-path {\n\t}\n}",
+	  "t.conf:2:2: the add-path block lists no family; expected 'ipv4 "
+	  "unicast;' or 'ipv6 unicast;'" },
+	{ "neighbor 192.0.2.1 {\n\tadd-path {\n\t\tipv6 unicast;\n"
+	  "\t\tipv6 unicast;\n\t}\n}",
+	  "t.conf:4:3: 'ipv6 unicast' is already listed at 3:3" },
+	{ "neighbor 192.0.2.1 {\n\tadd-path { ipv4 unicast; }\n"
+	  "\tadd-path { ipv6 unicast; }\n}",
+	  "t.conf:3:2: 'add-path' is already set in this block at 2:2" },
 	{ "neighbor 192.0.2.1 { frobnicate 1; }",
 	  "t.conf:1:22: unknown keyword 'frobnicate' in neighbor block; "
 	  "expected one of: description, router-id, local-address, "
@@ -654,7 +732,7 @@ static const struct err_case err_cases[] = {
 	  "connect, "
 	  "md5-password, md5-password-file, md5-base64, md5-ip, "
 	  "ttl-security, incoming-ttl, outgoing-ttl, tcp-ao, family, "
-	  "capability, static, api, guard, filter, inherit" },
+	  "capability, add-path, static, api, guard, filter, inherit" },
 	{ "bogus;",
 	  "t.conf:1:1: unknown keyword 'bogus' at top level; expected one "
 	  "of: neighbor, template, process, guard, user, log, prefix-list, "
@@ -726,9 +804,15 @@ static const struct err_case err_cases[] = {
 	{ "neighbor 192.0.2.1 {\n\tfamily {\n\t}\n}",
 	  "t.conf:2:2: the family block enables no family; expected 'ipv4 "
 	  "unicast;' or 'ipv6 unicast;'" },
-	{ "neighbor 192.0.2.1 { capability { add-path send/receive; } }",
-	  "t.conf:1:35: 'add-path' is an ExaBGP keyword bgpshield does not "
-	  "implement" },
+	{ "neighbor 192.0.2.1 { capability { add-path both; } }",
+	  "t.conf:1:44: 'add-path' needs send, receive, send/receive or "
+	  "disable" },
+	{ "neighbor 192.0.2.1 { capability { add-path receive/send; } }",
+	  "t.conf:1:44: 'add-path' needs send, receive, send/receive or "
+	  "disable (the order is send/receive)" },
+	{ "neighbor 192.0.2.1 { capability { add-path send; add-path "
+	  "receive; } }",
+	  "t.conf:1:50: 'add-path' is already set in this block at 1:35" },
 	{ "neighbor 192.0.2.1 { capability { asn4 maybe; } }",
 	  "t.conf:1:40: 'asn4' takes true|false or enable|disable" },
 	{ "neighbor 192.0.2.1 { capability { graceful-restart 5000; } }",
@@ -814,7 +898,19 @@ static const struct err_case err_cases[] = {
 	  "self colour red;\n\t}\n}",
 	  "t.conf:3:34: unknown route attribute 'colour'; expected one of: "
 	  "next-hop, origin, med, local-preference, as-path, community, "
-	  "large-community" },
+	  "large-community, path-information" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self path-information 1.2.3;\n\t}\n}",
+	  "t.conf:3:51: 'path-information' needs A.B.C.D or a number "
+	  "0..4294967295" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self path-information 4294967296;\n\t}\n}",
+	  "t.conf:3:51: 'path-information' needs A.B.C.D or a number "
+	  "0..4294967295" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self path-information 1 path-information 2;\n\t}\n}",
+	  "t.conf:3:53: 'path-information' is given twice in this route "
+	  "(first at 3:34)" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
 	  "self community [ 65536:1 ];\n\t}\n}",
 	  "t.conf:3:46: 'community' needs ASN:VALUE (each 0..65535), a 32-bit "
@@ -1045,7 +1141,7 @@ static void test_exabgp_accepted(void)
 static void test_exabgp_refusals(void)
 {
 	static const char *const kws[] = {
-		"add-path",	    "adj-rib-out",
+		"adj-rib-out",
 		"adj-rib-in",	    "manual-eor",    "auto-flush",
 		"nexthop",	    "flow",	     "l2vpn",
 		"operational",	    "host-name",     "domain-name",
@@ -3191,6 +3287,7 @@ int main(void)
 	CU_add_test(s, "small constructs", test_small_constructs);
 	CU_add_test(s, "lexer", test_lexer);
 	CU_add_test(s, "an ExaBGP config unchanged", test_exabgp_config);
+	CU_add_test(s, "add-path and path-information", test_addpath_config);
 	CU_add_test(s, "template inheritance", test_templates);
 	s = CU_add_suite("config: errors", NULL, NULL);
 	CU_add_test(s, "file:line:col messages", test_errors);

@@ -3,7 +3,8 @@
  * Unit tests of user/bgp/rib.c: attribute interning (one copy per distinct
  * set, reference counts, ids reused) and the Adj-RIB-In tables checked
  * against a reference over random adds, replaces and deletes, including
- * the backward-shift deletion that keeps probe chains whole.
+ * the backward-shift deletion that keeps probe chains whole; routes keyed
+ * by (prefix, ADD-PATH path id) (RFC 7911 §3).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -86,9 +87,11 @@ static struct prefix nth4(uint32_t i)
 	return p;
 }
 
-static int count_cb(const struct prefix *p, uint32_t id, void *arg)
+static int count_cb(const struct prefix *p, uint32_t path, uint32_t id,
+		    void *arg)
 {
 	(void)p;
+	(void)path;
 	(void)id;
 	++*(size_t *)arg;
 	return 0;
@@ -107,25 +110,25 @@ static void test_table_v4(void)
 	for (uint32_t i = 0; i < N; i++) {
 		ps[i] = nth4(i);
 		rib_attr_ref(id1);
-		CU_ASSERT_EQUAL_FATAL(rib_add(&r, &ps[i], id1), 0);
+		CU_ASSERT_EQUAL_FATAL(rib_add(&r, &ps[i], 0, id1), 0);
 	}
 	CU_ASSERT_EQUAL(rib_count(&r), N);
 	/* replace every third with id2 (count unchanged), delete every
 	 * fifth: deletions shift probe chains that later lookups walk */
 	for (size_t i = 0; i < N; i += 3) {
 		rib_attr_ref(id2);
-		rib_add(&r, &ps[i], id2);
+		rib_add(&r, &ps[i], 0, id2);
 	}
 	CU_ASSERT_EQUAL(rib_count(&r), N);
 	for (size_t i = 0; i < N; i += 5) {
-		CU_ASSERT_EQUAL(rib_del(&r, &ps[i]), 1);
+		CU_ASSERT_EQUAL(rib_del(&r, &ps[i], 0), 1);
 		live--;
 	}
 	CU_ASSERT_EQUAL(rib_count(&r), live);
 	for (size_t i = 0; i < N; i++) {
 		uint32_t want = i % 5 == 0 ? 0 : i % 3 == 0 ? id2 : id1;
 
-		if (rib_get(&r, &ps[i]) != want) {
+		if (rib_get(&r, &ps[i], 0) != want) {
 			CU_FAIL("lookup disagrees with the reference");
 			break;
 		}
@@ -155,21 +158,142 @@ static void test_exact_ops(void)
 
 	for (int i = 0; i < 4; i++)
 		rib_attr_ref(id);
-	rib_add(&r, &a, id);
-	rib_add(&r, &a16, id); /* same address, other length: another */
-	rib_add(&r, &d, id);   /* the default route packs to a non-zero word */
-	rib_add(&r, &v6, id);
+	rib_add(&r, &a, 0, id);
+	rib_add(&r, &a16, 0, id); /* same address, other length: another */
+	rib_add(&r, &d, 0, id);   /* the default route packs to a non-zero word */
+	rib_add(&r, &v6, 0, id);
 	CU_ASSERT_EQUAL(rib_count(&r), 4);
-	CU_ASSERT_EQUAL(rib_get(&r, &a), id);
-	CU_ASSERT_EQUAL(rib_get(&r, &d), id);
-	CU_ASSERT_EQUAL(rib_get(&r, &v6), id);
-	CU_ASSERT_EQUAL(rib_del(&r, &a16), 1);
-	CU_ASSERT_EQUAL(rib_del(&r, &a16), 0);
-	CU_ASSERT_EQUAL(rib_get(&r, &a), id);
-	CU_ASSERT_EQUAL(rib_del(&r, &v6), 1);
+	CU_ASSERT_EQUAL(rib_get(&r, &a, 0), id);
+	CU_ASSERT_EQUAL(rib_get(&r, &d, 0), id);
+	CU_ASSERT_EQUAL(rib_get(&r, &v6, 0), id);
+	CU_ASSERT_EQUAL(rib_del(&r, &a16, 0), 1);
+	CU_ASSERT_EQUAL(rib_del(&r, &a16, 0), 0);
+	CU_ASSERT_EQUAL(rib_get(&r, &a, 0), id);
+	CU_ASSERT_EQUAL(rib_del(&r, &v6, 0), 1);
 	CU_ASSERT_EQUAL(rib_count(&r), 2);
 	rib_clear(&r);
 	rib_attr_unref(id);
+	CU_ASSERT_EQUAL(rib_attr_count(), 0);
+}
+
+/* RFC 7911: the paths of one prefix are separate routes. */
+static uint32_t seen_paths;
+
+static int path_cb(const struct prefix *p, uint32_t path, uint32_t id,
+		   void *arg)
+{
+	(void)p;
+	(void)id;
+	(void)arg;
+	seen_paths += path == 0 ? 1 : path == 1 ? 10 : path == 0xffffffff
+							    ? 100
+							    : 1000;
+	return 0;
+}
+
+static void test_paths(void)
+{
+	struct rib r = { 0 };
+	struct prefix a = { .family = AF_INET, .plen = 24,
+			    .addr = { 10, 0, 0, 0 } };
+	struct prefix b = { .family = AF_INET, .plen = 25,
+			    .addr = { 10, 0, 0, 0 } };
+	struct prefix v6 = { .family = AF_INET6, .plen = 48,
+			     .addr = { 0x20, 0x01, 0x0d, 0xb8 } };
+	const struct prefix *ps[2] = { &a, &v6 };
+	uint8_t blob[2] = { 7, 7 };
+	uint32_t id = rib_attr_intern(blob, 2), id2, path;
+
+	blob[0] = 8;
+	id2 = rib_attr_intern(blob, 2);
+	for (int f = 0; f < 2; f++) {
+		const struct prefix *p = ps[f];
+
+		for (int i = 0; i < 3; i++)
+			rib_attr_ref(id);
+		rib_attr_ref(id2);
+		CU_ASSERT_EQUAL(rib_add(&r, p, 0xffffffff, id), 0);
+		CU_ASSERT_EQUAL(rib_add(&r, p, 1, id2), 0);
+		CU_ASSERT_EQUAL(rib_add(&r, p, 0, id), 0);
+		CU_ASSERT_EQUAL(rib_add(&r, p, 1, id), 0); /* replaces */
+		CU_ASSERT_EQUAL(rib_count(&r), 3);
+		CU_ASSERT_EQUAL(rib_get(&r, p, 0), id);
+		CU_ASSERT_EQUAL(rib_get(&r, p, 1), id);
+		CU_ASSERT_EQUAL(rib_get(&r, p, 2), 0);
+		CU_ASSERT_EQUAL(rib_first_path(&r, p, &path), id);
+		CU_ASSERT_EQUAL(path, 0);
+		seen_paths = 0;
+		rib_foreach(&r, path_cb, NULL);
+		CU_ASSERT_EQUAL(seen_paths, 111);
+		CU_ASSERT_EQUAL(rib_del(&r, p, 0), 1);
+		CU_ASSERT_EQUAL(rib_del(&r, p, 0), 0);
+		CU_ASSERT_EQUAL(rib_first_path(&r, p, &path), id);
+		CU_ASSERT_EQUAL(path, 1);
+		CU_ASSERT_EQUAL(rib_del(&r, p, 1), 1);
+		CU_ASSERT_EQUAL(rib_first_path(&r, p, &path), id);
+		CU_ASSERT_EQUAL(path, 0xffffffff);
+		/* another length of the same address is another prefix */
+		CU_ASSERT_EQUAL(rib_first_path(&r, &b, &path), 0);
+		CU_ASSERT_EQUAL(rib_del(&r, p, 0xffffffff), 1);
+		CU_ASSERT_EQUAL(rib_first_path(&r, p, &path), 0);
+		CU_ASSERT_EQUAL(rib_count(&r), 0);
+	}
+	/* only IPv4 paths other than 0 pay the 12-byte slot */
+	CU_ASSERT_EQUAL(sizeof(struct rib4p_slot), 12);
+	CU_ASSERT_EQUAL(sizeof(struct rib6_slot), 24);
+	rib_clear(&r);
+	rib_attr_unref(id);
+	rib_attr_unref(id2);
+	CU_ASSERT_EQUAL(rib_attr_count(), 0);
+}
+
+/* Two paths for each of 100k prefixes (IPv4: ids 0 and i+1, so both
+ * tables), replaced and deleted against the reference. */
+static void test_paths_many(void)
+{
+	enum { M = 100000 };
+	static struct prefix ps[M];
+	struct rib r = { 0 };
+	uint8_t blob[4] = { 1, 2, 3, 5 };
+	uint32_t id1 = rib_attr_intern(blob, 4), id2, path;
+	size_t live = 2 * M, seen = 0;
+
+	blob[0] = 3;
+	id2 = rib_attr_intern(blob, 4);
+	for (uint32_t i = 0; i < M; i++) {
+		ps[i] = nth4(i);
+		rib_attr_ref(id1);
+		rib_attr_ref(id2);
+		CU_ASSERT_EQUAL_FATAL(rib_add(&r, &ps[i], 0, id1), 0);
+		CU_ASSERT_EQUAL_FATAL(rib_add(&r, &ps[i], i + 1, id2), 0);
+	}
+	CU_ASSERT_EQUAL(rib_count(&r), 2 * M);
+	for (uint32_t i = 0; i < M; i += 3) {
+		CU_ASSERT_EQUAL(rib_del(&r, &ps[i], i + 1), 1);
+		live--;
+	}
+	for (uint32_t i = 1; i < M; i += 3) {
+		CU_ASSERT_EQUAL(rib_del(&r, &ps[i], 0), 1);
+		live--;
+	}
+	CU_ASSERT_EQUAL(rib_count(&r), live);
+	for (uint32_t i = 0; i < M; i++) {
+		uint32_t w0 = i % 3 == 1 ? 0 : id1;
+		uint32_t wp = i % 3 == 0 ? 0 : id2;
+
+		if (rib_get(&r, &ps[i], 0) != w0 ||
+		    rib_get(&r, &ps[i], i + 1) != wp ||
+		    rib_first_path(&r, &ps[i], &path) != (w0 ? w0 : wp) ||
+		    path != (w0 ? 0 : i + 1)) {
+			CU_FAIL("path lookup disagrees with the reference");
+			break;
+		}
+	}
+	rib_foreach(&r, count_cb, &seen);
+	CU_ASSERT_EQUAL(seen, live);
+	rib_clear(&r);
+	rib_attr_unref(id1);
+	rib_attr_unref(id2);
 	CU_ASSERT_EQUAL(rib_attr_count(), 0);
 }
 
@@ -185,6 +309,8 @@ int main(void)
 	CU_add_test(s, "interning 5000 sets", test_intern_many);
 	CU_add_test(s, "exact operations", test_exact_ops);
 	CU_add_test(s, "200k random IPv4 prefixes", test_table_v4);
+	CU_add_test(s, "keyed by (prefix, path id)", test_paths);
+	CU_add_test(s, "100k prefixes with two paths", test_paths_many);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

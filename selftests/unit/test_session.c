@@ -514,7 +514,7 @@ static int upd_has(const uint8_t *b, size_t len, int withdrawn,
 {
 	struct bgp_update u;
 	struct bgp_err e;
-	struct bgp_sess_ctx ctx = { 1, 1 };
+	struct bgp_sess_ctx ctx = { .as4 = 1, .ebgp = 1 };
 	struct bgp_nlri_iter it;
 	struct prefix p;
 	char a[PREFIX_STRLEN];
@@ -602,14 +602,14 @@ static void test_api_announce_withdraw(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(ref_why, "family ipv6 unicast"));
 	/* withdraw */
 	route_for(&r, "100.10.0.1/32");
-	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, &r.prefix, 1), 1);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 0, &r.prefix, 1), 1);
 	sessions_flush();
 	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
 	CU_ASSERT(upd_has(b, len, 1, "100.10.0.1"));
 	sessions_info(0, &si);
 	CU_ASSERT_EQUAL(si.prefixes_out, 2);
 	/* withdrawing what is not there sends nothing */
-	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, &r.prefix, 1), 0);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 0, &r.prefix, 1), 0);
 	sessions_flush();
 	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
 }
@@ -659,7 +659,7 @@ static void test_api_packed_and_watchdog(void)
 	sessions_info(0, &si);
 	CU_ASSERT_EQUAL(si.prefixes_out, 52);
 	/* gone for good */
-	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, p, 50), 50);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 0, p, 50), 50);
 	sessions_flush();
 	n = 0;
 	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE)
@@ -699,7 +699,7 @@ static void test_group_updates_off(void)
 						     : "100.10.2.0"));
 	}
 	CU_ASSERT_EQUAL(n, 3);
-	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, p, 3), 3);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 0, p, 3), 3);
 	sessions_flush();
 	n = 0;
 	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE)
@@ -715,7 +715,7 @@ static void test_group_updates_off(void)
 	CU_ASSERT(upd_has(b, len, 0, "100.10.2.0"));
 	CU_ASSERT(upd_has(b, len, 0, "100.10.2.2"));
 	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
-	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, p, 3), 3);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 0, p, 3), 3);
 	sessions_flush();
 	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
 	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);

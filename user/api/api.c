@@ -431,6 +431,7 @@ enum {
 	RA_WATCHDOG,
 	RA_NAME,
 	RA_NLRI,
+	RA_PATH_INFO,
 	RA_COUNT,
 };
 
@@ -447,6 +448,7 @@ static const char *const api_attr_names[RA_COUNT] = {
 	[RA_WATCHDOG] = "watchdog",
 	[RA_NAME] = "name",
 	[RA_NLRI] = "nlri",
+	[RA_PATH_INFO] = "path-information",
 };
 
 static int api_u32(struct api_ps *p, const char *kw, uint32_t *out)
@@ -586,6 +588,17 @@ static int api_attrs(struct api_ps *p, int attrs, int *split_n)
 			if (!api_value(p, s))
 				return -1;
 			break;
+		case RA_PATH_INFO:
+			/* RFC 7911 §3: which path of the prefix */
+			if (!(v = api_value(p, s)))
+				return -1;
+			if (parse_path_id(v, &r->path_id))
+				return api_err(p,
+					       "path-information needs A.B.C.D "
+					       "or a number 0-4294967295, got "
+					       "'%.64s'",
+					       v);
+			break;
 		default: /* RA_NLRI: the rest of the line */
 			return api_nlri(p);
 		}
@@ -633,10 +646,12 @@ static int api_split(struct api_ps *p, int n)
 	return 0;
 }
 
-/* Drop a withdraw's attributes: they are checked, never sent. */
+/* Drop a withdraw's attributes: they are checked, never sent.  The path
+ * id stays: it says which path of the prefix goes (RFC 7911 §3). */
 static void api_route_strip(struct cfg_route *r)
 {
 	struct prefix pfx = r->prefix;
+	uint32_t path = r->path_id;
 
 	free(r->as_path);
 	free(r->communities);
@@ -644,6 +659,7 @@ static void api_route_strip(struct cfg_route *r)
 	free(r->ext);
 	memset(r, 0, sizeof(*r));
 	r->prefix = pfx;
+	r->path_id = path;
 }
 
 static int api_route(struct api_ps *p, int announce)

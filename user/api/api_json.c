@@ -668,19 +668,33 @@ static void j_attrs(struct jbuf *b, const struct bgp_attrs *a)
 	jbuf_puts(b, " }");
 }
 
-/* [ { "nlri": "p" }, ... ] */
+/* A path identifier as ExaBGP shows it: four octets, dotted. */
+static void jbuf_path_id(struct jbuf *b, uint32_t id)
+{
+	jbuf_printf(b, "%u.%u.%u.%u", id >> 24, id >> 16 & 0xff,
+		    id >> 8 & 0xff, id & 0xff);
+}
+
+/* [ { "nlri": "p" }, ... ]; with ADD-PATH (RFC 7911 §3) each object
+ * also has "path-information": "A.B.C.D", as ExaBGP 4.2 prints it
+ * (inet.py json(), PathInfo.json()). */
 static void j_nlri_list(struct jbuf *b, const struct bgp_nlri *n, int *first)
 {
 	struct bgp_nlri_iter it;
 	struct prefix p;
+	uint32_t path;
 
 	if (!n->len)
 		return;
 	bgp_nlri_iter_init(&it, n);
-	while (bgp_nlri_next(&it, &p) == 1) {
+	while (bgp_nlri_next_path(&it, &p, &path) == 1) {
 		jbuf_puts(b, *first ? "{ \"nlri\": \"" : ", { \"nlri\": \"");
 		*first = 0;
 		jbuf_prefix(b, &p);
+		if (n->addpath) {
+			jbuf_puts(b, "\", \"path-information\": \"");
+			jbuf_path_id(b, path);
+		}
 		jbuf_puts(b, "\" }");
 	}
 }
@@ -851,6 +865,29 @@ static void j_open(struct jbuf *b, const struct bgp_open *o)
 	if (c->as4) {
 		jbuf_printf(b, "%s\"%d\": { \"name\": \"asn4\", \"asn4\": %u }",
 			    sep, BGP_CAPA_AS4, c->as4_asn);
+		sep = ", ";
+	}
+	if (c->addpath_send | c->addpath_recv) {
+		/* ExaBGP's AddPath.json(): "AFI/SAFI": "send/receive" */
+		static const char *const sr[] = { "disabled", "receive",
+						  "send", "send/receive" };
+		const char *fs = ", ";
+
+		jbuf_printf(b, "%s\"%d\": { \"name\": \"addpath\"", sep,
+			    BGP_CAPA_ADDPATH);
+		for (i = 0; i < 2; i++) {
+			uint8_t bit = i ? BGP_FAM_IPV6U : BGP_FAM_IPV4U;
+			int v = (c->addpath_send & bit ? 2 : 0) |
+				(c->addpath_recv & bit ? 1 : 0);
+
+			if (!v)
+				continue;
+			/* families joined by "," alone, as ExaBGP does */
+			jbuf_printf(b, "%s\"%s/unicast\": \"%s\"", fs,
+				    i ? "ipv6" : "ipv4", sr[v]);
+			fs = ",";
+		}
+		jbuf_puts(b, " }");
 		sep = ", ";
 	}
 	for (i = 0; i < c->nunknown; i++) {
@@ -1112,11 +1149,12 @@ static void t_lines(struct jbuf *b, const struct apij_env *e,
 {
 	struct bgp_nlri_iter it;
 	struct prefix p;
+	uint32_t path;
 
 	if (!n->len)
 		return;
 	bgp_nlri_iter_init(&it, n);
-	while (bgp_nlri_next(&it, &p) == 1) {
+	while (bgp_nlri_next_path(&it, &p, &path) == 1) {
 		if (!*first)
 			jbuf_put(b, "\n", 1);
 		*first = 0;
@@ -1125,6 +1163,11 @@ static void t_lines(struct jbuf *b, const struct apij_env *e,
 		jbuf_puts(b, what);
 		jbuf_put(b, " ", 1);
 		jbuf_prefix(b, &p);
+		/* ExaBGP's INET.prefix(): " path-information A.B.C.D" */
+		if (n->addpath) {
+			jbuf_puts(b, " path-information ");
+			jbuf_path_id(b, path);
+		}
 		if (alen && !jbuf_reserve(b, alen)) {
 			memcpy(b->p + b->len, b->p + aoff, alen);
 			b->len += alen;

@@ -330,7 +330,8 @@ int apiproc_run(const char *line, size_t len, const char *source,
 	}
 	case API_WITHDRAW_ROUTE:
 	case API_WITHDRAW_ATTRS:
-		r = sessions_withdraw(sel, nsel, c.nlri, c.nnlri);
+		r = sessions_withdraw(sel, nsel, c.route.path_id, c.nlri,
+				      c.nnlri);
 		if (r < 0) {
 			snprintf(err, errlen, "no configured neighbor matches");
 			rc = -1;

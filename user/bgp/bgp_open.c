@@ -10,6 +10,7 @@
  *   RFC 2918  §2 route refresh capability
  *   RFC 8654  §3 extended message capability
  *   RFC 4724  §3 graceful restart capability (parsed and kept)
+ *   RFC 7911  §4 ADD-PATH capability, §5 what it negotiates
  *   RFC 7607  AS 0 refused, RFC 6286 any non-zero BGP Identifier
  */
 #include <string.h>
@@ -87,6 +88,30 @@ static int open_caps(struct bgp_rbuf *b, struct bgp_caps *c,
 				c->gr_af[c->ngr_af].safi = safi;
 				c->gr_af[c->ngr_af].flags = fl;
 				c->ngr_af++;
+			}
+			break;
+		case BGP_CAPA_ADDPATH:	/* RFC 7911 §4 */
+			/* <AFI, SAFI, Send/Receive> tuples: a length that
+			 * is not a multiple of 4 is malformed. */
+			if (len == 0 || len % 4)
+				goto bad;
+			while (bgp_rbuf_left(&v)) {
+				int fb;
+
+				if (bgp_get_u16(&v, &afi) == -1 ||
+				    bgp_get_u8(&v, &safi) == -1 ||
+				    bgp_get_u8(&v, &fl) == -1)
+					goto bad;
+				fb = fam_bit(afi, safi);
+				/* §4: values other than 1..3 are not
+				 * defined; a family we lack cannot be
+				 * negotiated either: both ignored. */
+				if (!fb || fl < 1 || fl > 3)
+					continue;
+				if (fl & BGP_ADDPATH_SEND)
+					c->addpath_send |= fb;
+				if (fl & BGP_ADDPATH_RECEIVE)
+					c->addpath_recv |= fb;
 			}
 			break;
 		default:
@@ -226,6 +251,35 @@ int bgp_open_encode(struct bgp_wbuf *w, const struct bgp_open *o)
 		bgp_put_u8(&cw, 4);
 		bgp_put_u32(&cw, c->as4_asn);
 	}
+	if ((c->addpath_send | c->addpath_recv) & BGP_FAM_ALL) {
+		/* RFC 7911 §4: one capability, a tuple per family. */
+		static const struct {
+			uint16_t afi;
+			uint8_t bit;
+		} f[] = { { BGP_AFI_IPV4, BGP_FAM_IPV4U },
+			  { BGP_AFI_IPV6, BGP_FAM_IPV6U } };
+
+		n = 0;
+		for (i = 0; i < 2; i++)
+			if ((c->addpath_send | c->addpath_recv) & f[i].bit)
+				n++;
+		bgp_put_u8(&cw, BGP_CAPA_ADDPATH);
+		bgp_put_u8(&cw, (uint8_t)(4 * n));
+		for (i = 0; i < 2; i++) {
+			uint8_t sr = (c->addpath_send & f[i].bit
+					      ? BGP_ADDPATH_SEND
+					      : 0) |
+				     (c->addpath_recv & f[i].bit
+					      ? BGP_ADDPATH_RECEIVE
+					      : 0);
+
+			if (!sr)
+				continue;
+			bgp_put_u16(&cw, f[i].afi);
+			bgp_put_u8(&cw, BGP_SAFI_UNICAST);
+			bgp_put_u8(&cw, sr);
+		}
+	}
 	if (cw.failed)
 		return -1;
 
@@ -252,4 +306,12 @@ int bgp_open_encode(struct bgp_wbuf *w, const struct bgp_open *o)
 		bgp_put_n(w, cbuf, cw.len);
 	}
 	return msg_end(w, start);
+}
+
+void bgp_addpath_negotiate(const struct bgp_caps *ours,
+			   const struct bgp_caps *peer, uint8_t *tx,
+			   uint8_t *rx)
+{
+	*tx = ours->addpath_send & peer->addpath_recv & BGP_FAM_ALL;
+	*rx = ours->addpath_recv & peer->addpath_send & BGP_FAM_ALL;
 }

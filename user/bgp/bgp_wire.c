@@ -20,6 +20,8 @@
  *   RFC 7606  revised UPDATE error handling, as a returned action
  *   RFC 6286  BGP identifier: any non-zero value
  *   RFC 2545  IPv6 next hops: global, or global and link-local
+ *   RFC 7911  ADD-PATH: capability (bgp_open.c), path identifiers on
+ *             NLRI in both directions when negotiated for the family
  *
  * This file is the UPDATE message: NLRI, AS paths, the path attribute
  * table, End-of-RIB, AS4 reconstruction and static routes' attributes.
@@ -41,18 +43,25 @@
 /* --- NLRI -------------------------------------------------------------- */
 
 /* RFC 4271 §4.3 / RFC 4760 §5: <length, prefix> with the prefix in
- * ceil(length/8) bytes.  Checks every prefix and counts them. */
-static int nlri_check(struct bgp_rbuf *b, int family, struct bgp_nlri *n)
+ * ceil(length/8) bytes, after a 4-octet path identifier when ADD-PATH
+ * receive is negotiated for the family (RFC 7911 §3).  Checks every
+ * prefix and counts them.  A list cut inside a path identifier is as
+ * malformed as one cut inside a prefix: RFC 7911 leaves errors to RFC
+ * 4271/7606, which make both a session reset. */
+static int nlri_check(struct bgp_rbuf *b, int family, int addpath,
+		      struct bgp_nlri *n)
 {
 	unsigned int maxbits = family == AF_INET ? 32 : 128;
 	uint8_t plen;
 
 	n->family = family;
+	n->addpath = addpath;
 	n->p = bgp_rbuf_ptr(b);
 	n->len = bgp_rbuf_left(b);
 	n->count = 0;
 	while (bgp_rbuf_left(b)) {
-		if (bgp_get_u8(b, &plen) == -1 || plen > maxbits ||
+		if ((addpath && bgp_skip(b, 4) == -1) ||
+		    bgp_get_u8(b, &plen) == -1 || plen > maxbits ||
 		    bgp_skip(b, (plen + 7u) / 8) == -1)
 			return -1;
 		n->count++;
@@ -64,15 +73,26 @@ void bgp_nlri_iter_init(struct bgp_nlri_iter *it, const struct bgp_nlri *n)
 {
 	bgp_rbuf_init(&it->b, n->p, n->len);
 	it->family = n->family;
+	it->addpath = n->addpath;
 }
 
 int bgp_nlri_next(struct bgp_nlri_iter *it, struct prefix *out)
+{
+	uint32_t path_id;
+
+	return bgp_nlri_next_path(it, out, &path_id);
+}
+
+int bgp_nlri_next_path(struct bgp_nlri_iter *it, struct prefix *out,
+		       uint32_t *path_id)
 {
 	unsigned int maxbits = it->family == AF_INET ? 32 : 128;
 	uint8_t plen;
 	size_t nb;
 
-	if (bgp_get_u8(&it->b, &plen) == -1 || plen > maxbits)
+	*path_id = 0;
+	if ((it->addpath && bgp_get_u32(&it->b, path_id) == -1) ||
+	    bgp_get_u8(&it->b, &plen) == -1 || plen > maxbits)
 		return 0;
 	nb = (plen + 7u) / 8;
 	memset(out, 0, sizeof(*out));
@@ -367,7 +387,6 @@ static int dec_mp_reach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 	uint8_t nhlen, res;
 	int fam;
 
-	(void)c;
 	if (bgp_get_u16(v, &a->mp_afi) == -1 ||
 	    bgp_get_u8(v, &a->mp_safi) == -1 || bgp_get_u8(v, &nhlen) == -1)
 		return -1;
@@ -383,7 +402,7 @@ static int dec_mp_reach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 	    bgp_get_u8(v, &res) == -1)
 		return -1;
 	return nlri_check(v, fam == BGP_FAM_IPV4U ? AF_INET : AF_INET6,
-			  &u->mp_reach);
+			  !!(c->addpath_rx & fam), &u->mp_reach);
 }
 
 static int dec_mp_unreach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
@@ -391,7 +410,6 @@ static int dec_mp_unreach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 {
 	int fam;
 
-	(void)c;
 	if (bgp_get_u16(v, &u->mp_unreach_afi) == -1 ||
 	    bgp_get_u8(v, &u->mp_unreach_safi) == -1)
 		return -1;
@@ -399,7 +417,7 @@ static int dec_mp_unreach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 	if (!fam)
 		return 1;
 	return nlri_check(v, fam == BGP_FAM_IPV4U ? AF_INET : AF_INET6,
-			  &u->mp_unreach);
+			  !!(c->addpath_rx & fam), &u->mp_unreach);
 }
 
 static int dec_as4_path(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
@@ -754,6 +772,7 @@ enum bgp_action bgp_update_decode(const uint8_t *msg, size_t len,
 	uint16_t wlen, alen;
 	const struct bgp_attrs *a = &u->attrs;
 	uint64_t need;
+	int ap4;
 
 	memset(u, 0, sizeof(*u));
 	u->nlri.family = u->withdrawn.family = AF_INET;
@@ -770,8 +789,9 @@ enum bgp_action bgp_update_decode(const uint8_t *msg, size_t len,
 	}
 	/* RFC 7606 §5.3: NLRI we cannot parse: reset, Invalid Network
 	 * Field (RFC 4271 §6.3). */
-	if (nlri_check(&wd, AF_INET, &u->withdrawn) == -1 ||
-	    nlri_check(&b, AF_INET, &u->nlri) == -1) {
+	ap4 = !!(ctx->addpath_rx & BGP_FAM_IPV4U);
+	if (nlri_check(&wd, AF_INET, ap4, &u->withdrawn) == -1 ||
+	    nlri_check(&b, AF_INET, ap4, &u->nlri) == -1) {
 		err_set(e, BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK);
 		return BGP_ACT_RESET;
 	}
@@ -897,17 +917,26 @@ static size_t room_to(const struct bgp_wbuf *w, size_t start, size_t maxlen)
 }
 
 static size_t fit_prefixes(const struct prefix *pfx, size_t n, int family,
-			   size_t room, size_t *bytes)
+			   int addpath, size_t room, size_t *bytes)
 {
-	size_t k = 0, used = 0;
+	size_t k = 0, used = 0, pl = addpath ? 4 : 0;
 
 	while (k < n && prefix_ok(&pfx[k], family) &&
-	       used + prefix_wire_len(&pfx[k]) <= room) {
-		used += prefix_wire_len(&pfx[k]);
+	       used + pl + prefix_wire_len(&pfx[k]) <= room) {
+		used += pl + prefix_wire_len(&pfx[k]);
 		k++;
 	}
 	*bytes = used;
 	return k;
+}
+
+/* RFC 7911 §3: the path identifier, then the prefix. */
+static void nlri_put(struct bgp_wbuf *w, int addpath, const struct prefix *p,
+		     const uint32_t *paths, size_t i)
+{
+	if (addpath)
+		bgp_put_u32(w, paths ? paths[i] : 0);
+	prefix_put(w, p);
 }
 
 int bgp_update_encode(struct bgp_wbuf *w, size_t maxlen,
@@ -915,14 +944,24 @@ int bgp_update_encode(struct bgp_wbuf *w, size_t maxlen,
 		      const struct bgp_attrs *attrs, const struct prefix *pfx,
 		      size_t n)
 {
+	return bgp_update_encode_paths(w, maxlen, ctx, attrs, pfx, NULL, n);
+}
+
+int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
+			    const struct bgp_sess_ctx *ctx,
+			    const struct bgp_attrs *attrs,
+			    const struct prefix *pfx, const uint32_t *paths,
+			    size_t n)
+{
 	size_t start = w->len, alen_at, mp_at, tail, k, bytes, room, vlen;
-	int v6;
+	int v6, ap;
 
 	if (n == 0 || (pfx[0].family != AF_INET && pfx[0].family != AF_INET6))
 		return -1;
 	if (maxlen > BGP_EXT_MAX_LEN)
 		maxlen = BGP_EXT_MAX_LEN;
 	v6 = pfx[0].family == AF_INET6;
+	ap = !!(ctx->addpath_tx & (v6 ? BGP_FAM_IPV6U : BGP_FAM_IPV4U));
 	if (v6 && attrs->mp_nh_len != 16 && attrs->mp_nh_len != 32)
 		return -1;
 	msg_begin(w, BGP_UPDATE);
@@ -932,13 +971,13 @@ int bgp_update_encode(struct bgp_wbuf *w, size_t maxlen,
 	if (w->failed || attrs_put(w, attrs, ctx, v6, &mp_at) == -1)
 		goto fail;
 	if (!v6) {
-		k = fit_prefixes(pfx, n, AF_INET,
+		k = fit_prefixes(pfx, n, AF_INET, ap,
 				 room_to(w, start, maxlen), &bytes);
 		if (k == 0)
 			goto fail;
 		bgp_put_u16_at(w, alen_at, (uint16_t)(w->len - alen_at - 2));
 		for (size_t i = 0; i < k; i++)
-			prefix_put(w, &pfx[i]);
+			nlri_put(w, ap, &pfx[i], paths, i);
 	} else {
 		/* RFC 4760 §3: AFI, SAFI, next hop, reserved, NLRI; placed
 		 * at its type-code rank, so attributes after it move. */
@@ -948,7 +987,7 @@ int bgp_update_encode(struct bgp_wbuf *w, size_t maxlen,
 		room -= 4 + 5u + attrs->mp_nh_len;
 		if (room > 0xffff - 5u - attrs->mp_nh_len)
 			room = 0xffff - 5u - attrs->mp_nh_len;
-		k = fit_prefixes(pfx, n, AF_INET6, room, &bytes);
+		k = fit_prefixes(pfx, n, AF_INET6, ap, room, &bytes);
 		if (k == 0)
 			goto fail;
 		vlen = 5u + attrs->mp_nh_len + bytes;
@@ -972,7 +1011,7 @@ int bgp_update_encode(struct bgp_wbuf *w, size_t maxlen,
 			bgp_put_n(&mw, attrs->mp_nh, attrs->mp_nh_len);
 			bgp_put_u8(&mw, 0);
 			for (size_t i = 0; i < k; i++)
-				prefix_put(&mw, &pfx[i]);
+				nlri_put(&mw, ap, &pfx[i], paths, i);
 			if (mw.failed)
 				goto fail;
 		}
@@ -990,6 +1029,13 @@ fail:
 int bgp_withdraw_encode(struct bgp_wbuf *w, size_t maxlen,
 			const struct prefix *pfx, size_t n)
 {
+	return bgp_withdraw_encode_paths(w, maxlen, 0, pfx, NULL, n);
+}
+
+int bgp_withdraw_encode_paths(struct bgp_wbuf *w, size_t maxlen,
+			      int addpath, const struct prefix *pfx,
+			      const uint32_t *paths, size_t n)
+{
 	size_t start = w->len, k, bytes, room, vlen;
 	int v6;
 
@@ -1003,19 +1049,19 @@ int bgp_withdraw_encode(struct bgp_wbuf *w, size_t maxlen,
 	if (w->failed || room < 4 + (v6 ? 7u : 0))
 		goto fail;
 	if (!v6) {
-		k = fit_prefixes(pfx, n, AF_INET, room - 4, &bytes);
+		k = fit_prefixes(pfx, n, AF_INET, addpath, room - 4, &bytes);
 		if (k == 0)
 			goto fail;
 		bgp_put_u16(w, (uint16_t)bytes);
 		for (size_t i = 0; i < k; i++)
-			prefix_put(w, &pfx[i]);
+			nlri_put(w, addpath, &pfx[i], paths, i);
 		bgp_put_u16(w, 0);
 	} else {
 		/* RFC 4760 §4: MP_UNREACH_NLRI alone. */
 		room -= 4 + 7;
 		if (room > 0xffff - 3)
 			room = 0xffff - 3;
-		k = fit_prefixes(pfx, n, AF_INET6, room, &bytes);
+		k = fit_prefixes(pfx, n, AF_INET6, addpath, room, &bytes);
 		if (k == 0)
 			goto fail;
 		bgp_put_u16(w, 0);
@@ -1033,7 +1079,7 @@ int bgp_withdraw_encode(struct bgp_wbuf *w, size_t maxlen,
 		bgp_put_u16(w, BGP_AFI_IPV6);
 		bgp_put_u8(w, BGP_SAFI_UNICAST);
 		for (size_t i = 0; i < k; i++)
-			prefix_put(w, &pfx[i]);
+			nlri_put(w, addpath, &pfx[i], paths, i);
 	}
 	if (msg_end(w, start) == -1)
 		goto fail;

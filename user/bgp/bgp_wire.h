@@ -10,7 +10,8 @@
  * (extended optional parameters length), 4724 (graceful restart capability,
  * End-of-RIB), 9003 (shutdown communication), 1997, 4360, 8092
  * (communities), 7606 (revised UPDATE error handling), 7607 (AS 0), 6286
- * (BGP identifier), 2545 (IPv6 next hops), 7313 (ROUTE-REFRESH length).
+ * (BGP identifier), 2545 (IPv6 next hops), 7313 (ROUTE-REFRESH length),
+ * 7911 (ADD-PATH: the capability and path identifiers on NLRI).
  *
  * Errors come back as (code, subcode, data) ready for a NOTIFICATION
  * (RFC 4271 §4.5, §6); UPDATE decoding returns an RFC 7606 action.
@@ -116,6 +117,7 @@ int bgp_frame(const uint8_t *p, size_t avail, size_t maxlen,
 
 #define BGP_FAM_IPV4U 0x1
 #define BGP_FAM_IPV6U 0x2
+#define BGP_FAM_ALL (BGP_FAM_IPV4U | BGP_FAM_IPV6U)
 
 /* Capability codes (RFC 5492, IANA). */
 enum {
@@ -124,7 +126,12 @@ enum {
 	BGP_CAPA_EXTMSG = 6,
 	BGP_CAPA_GR = 64,
 	BGP_CAPA_AS4 = 65,
+	BGP_CAPA_ADDPATH = 69,	/* RFC 7911 §4 */
 };
+
+/* RFC 7911 §4 Send/Receive field */
+#define BGP_ADDPATH_RECEIVE 1
+#define BGP_ADDPATH_SEND 2
 
 #define BGP_MAX_GR_AF 8
 #define BGP_MAX_UNKNOWN_CAPA 16
@@ -147,6 +154,12 @@ struct bgp_caps {
 	uint16_t gr_time;	/* 12 bits, seconds */
 	struct bgp_gr_af gr_af[BGP_MAX_GR_AF];
 	size_t ngr_af;
+	/* ADD-PATH (RFC 7911 §4): BGP_FAM_* bits of the families the
+	 * speaker is able to send, and willing to receive, path ids for.
+	 * Tuples for families we lack, or with a Send/Receive value other
+	 * than 1..3, are ignored. */
+	uint8_t addpath_send;
+	uint8_t addpath_recv;
 	/* RFC 5492 §3: unknown capabilities are ignored; their codes are
 	 * kept for the operator ("neighbor show"). */
 	uint8_t unknown[BGP_MAX_UNKNOWN_CAPA];
@@ -179,6 +192,15 @@ int bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o,
  * optional parameter, in the RFC 9072 form if ext_params or if they
  * exceed 255 bytes. */
 int bgp_open_encode(struct bgp_wbuf *w, const struct bgp_open *o);
+/*
+ * RFC 7911 §5: path ids go out for a family when we said send and the
+ * peer said receive, and come in when we said receive and the peer said
+ * send.  ours/peer are the two OPENs' capabilities; tx/rx get BGP_FAM_*
+ * bits (for struct bgp_sess_ctx).
+ */
+void bgp_addpath_negotiate(const struct bgp_caps *ours,
+			   const struct bgp_caps *peer, uint8_t *tx,
+			   uint8_t *rx);
 
 int bgp_keepalive_encode(struct bgp_wbuf *w);
 int bgp_keepalive_decode(const uint8_t *msg, size_t len, struct bgp_err *e);
@@ -270,9 +292,11 @@ int bgp_aspath_next(struct bgp_aspath_iter *it, uint32_t *asn,
 int bgp_aspath_build(uint8_t *buf, size_t cap, const uint32_t *asns,
 		     size_t n);
 
-/* A list of prefixes in NLRI encoding (RFC 4271 §4.3, RFC 4760 §5). */
+/* A list of prefixes in NLRI encoding (RFC 4271 §4.3, RFC 4760 §5),
+ * each after a 4-octet path identifier when addpath (RFC 7911 §3). */
 struct bgp_nlri {
 	int family;	/* AF_INET, AF_INET6 */
+	int addpath;
 	const uint8_t *p;
 	size_t len;
 	size_t count;
@@ -280,9 +304,13 @@ struct bgp_nlri {
 struct bgp_nlri_iter {
 	struct bgp_rbuf b;
 	int family;
+	int addpath;
 };
 void bgp_nlri_iter_init(struct bgp_nlri_iter *it, const struct bgp_nlri *n);
 int bgp_nlri_next(struct bgp_nlri_iter *it, struct prefix *out);
+/* The same, with the path identifier (0 when the list has none). */
+int bgp_nlri_next_path(struct bgp_nlri_iter *it, struct prefix *out,
+		       uint32_t *path_id);
 
 struct bgp_raw_attr {
 	uint8_t flags;
@@ -334,6 +362,11 @@ enum bgp_action {
 struct bgp_sess_ctx {
 	int as4;	/* both sides sent the 4-octet AS capability */
 	int ebgp;	/* LOCAL_PREF from an external peer is discarded */
+	/* ADD-PATH negotiated (RFC 7911 §5), BGP_FAM_* bits: NLRI of
+	 * these families carry path identifiers coming in (rx) and going
+	 * out (tx). */
+	uint8_t addpath_rx;
+	uint8_t addpath_tx;
 };
 
 struct bgp_update {
@@ -370,13 +403,25 @@ const char *bgp_attr_name(uint8_t type);
  * came from a 2-octet peer must go through bgp_attrs_as4_merge() first.
  * LOCAL_PREF is left out toward an external peer (RFC 4271 §5.1.5).
  * Unknown optional transitive attributes go out with Partial set.
+ * When ctx->addpath_tx has the family, each prefix goes after its path
+ * identifier (RFC 7911 §3): paths[i], or 0 when paths is NULL.
  */
 int bgp_update_encode(struct bgp_wbuf *w, size_t maxlen,
 		      const struct bgp_sess_ctx *ctx,
 		      const struct bgp_attrs *attrs, const struct prefix *pfx,
 		      size_t n);
+int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
+			    const struct bgp_sess_ctx *ctx,
+			    const struct bgp_attrs *attrs,
+			    const struct prefix *pfx, const uint32_t *paths,
+			    size_t n);
 int bgp_withdraw_encode(struct bgp_wbuf *w, size_t maxlen,
 			const struct prefix *pfx, size_t n);
+/* Withdrawals with path identifiers when addpath (the family's bit of
+ * ctx->addpath_tx): paths[i], or 0 when paths is NULL. */
+int bgp_withdraw_encode_paths(struct bgp_wbuf *w, size_t maxlen,
+			      int addpath, const struct prefix *pfx,
+			      const uint32_t *paths, size_t n);
 /* End-of-RIB marker (RFC 4724 §2). */
 int bgp_eor_encode(struct bgp_wbuf *w, uint16_t afi, uint8_t safi);
 

@@ -253,6 +253,75 @@ static void shift_del4(struct rib *r, size_t i)
 	}
 }
 
+/* --- IPv4 with path ids other than 0: 12-byte slots ------------------- */
+
+/* The home of a prefix whatever its path id: its paths probe together. */
+static size_t home4p(uint32_t addr, uint32_t meta, size_t cap)
+{
+	uint64_t k = ((uint64_t)addr << 8 | meta >> 24) * 0x9E3779B97F4A7C15ULL;
+
+	return (size_t)(k >> 20) & (cap - 1);
+}
+
+static uint32_t meta4p(const struct prefix *p, uint32_t id)
+{
+	return (uint32_t)(p->plen + 1) << 24 | id;
+}
+
+static int grow4p(struct rib *r)
+{
+	size_t ncap = r->cap4p ? r->cap4p * 2 : 64;
+	struct rib4p_slot *n = calloc(ncap, sizeof(*n));
+
+	if (!n)
+		return -1;
+	for (size_t i = 0; i < r->cap4p; i++) {
+		size_t j;
+
+		if (!r->v4p[i].meta)
+			continue;
+		for (j = home4p(r->v4p[i].addr, r->v4p[i].meta, ncap);
+		     n[j].meta; j = (j + 1) & (ncap - 1))
+			;
+		n[j] = r->v4p[i];
+	}
+	free(r->v4p);
+	r->v4p = n;
+	r->cap4p = ncap;
+	return 0;
+}
+
+static long find4p(const struct rib *r, uint32_t addr, uint32_t meta,
+		   uint32_t path)
+{
+	if (!r->cap4p)
+		return -1;
+	for (size_t i = home4p(addr, meta, r->cap4p); r->v4p[i].meta;
+	     i = (i + 1) & (r->cap4p - 1))
+		if (r->v4p[i].addr == addr && r->v4p[i].path == path &&
+		    (r->v4p[i].meta >> 24) == (meta >> 24))
+			return (long)i;
+	return -1;
+}
+
+static void shift_del4p(struct rib *r, size_t i)
+{
+	size_t j;
+
+	r->v4p[i].meta = 0;
+	for (j = (i + 1) & (r->cap4p - 1); r->v4p[j].meta;
+	     j = (j + 1) & (r->cap4p - 1)) {
+		size_t h = home4p(r->v4p[j].addr, r->v4p[j].meta, r->cap4p);
+
+		if ((j > i && (h <= i || h > j)) ||
+		    (j < i && (h <= i && h > j))) {
+			r->v4p[i] = r->v4p[j];
+			r->v4p[j].meta = 0;
+			i = j;
+		}
+	}
+}
+
 /* --- IPv6 ------------------------------------------------------------------ */
 
 static size_t home6(const uint8_t *a, uint8_t plen, size_t cap)
@@ -287,13 +356,13 @@ static int grow6(struct rib *r)
 	return 0;
 }
 
-static long find6(const struct rib *r, const struct prefix *p)
+static long find6(const struct rib *r, const struct prefix *p, uint32_t path)
 {
 	if (!r->cap6)
 		return -1;
 	for (size_t i = home6(p->addr, p->plen, r->cap6);
 	     r->v6[i].plen != 0xff; i = (i + 1) & (r->cap6 - 1))
-		if (r->v6[i].plen == p->plen &&
+		if (r->v6[i].plen == p->plen && r->v6[i].path == path &&
 		    !memcmp(r->v6[i].addr, p->addr, 16))
 			return (long)i;
 	return -1;
@@ -319,11 +388,12 @@ static void shift_del6(struct rib *r, size_t i)
 
 /* --- the table --------------------------------------------------------------- */
 
-int rib_add(struct rib *r, const struct prefix *p, uint32_t id)
+int rib_add(struct rib *r, const struct prefix *p, uint32_t path,
+	    uint32_t id)
 {
 	long i;
 
-	if (p->family == AF_INET) {
+	if (p->family == AF_INET && !path) {
 		uint64_t v = pack4(p, id);
 
 		if ((i = find4(r, v)) >= 0) {
@@ -340,7 +410,25 @@ int rib_add(struct rib *r, const struct prefix *p, uint32_t id)
 		r->n4++;
 		return 0;
 	}
-	if ((i = find6(r, p)) >= 0) {
+	if (p->family == AF_INET) {
+		uint32_t a, m = meta4p(p, id);
+
+		memcpy(&a, p->addr, 4);
+		if ((i = find4p(r, a, m, path)) >= 0) {
+			rib_attr_unref(r->v4p[i].meta & 0xffffff);
+			r->v4p[i].meta = m;
+			return 0;
+		}
+		if ((r->n4p + 1) * 2 > r->cap4p && grow4p(r) < 0)
+			return -1;
+		for (i = home4p(a, m, r->cap4p); r->v4p[i].meta;
+		     i = (i + 1) & (r->cap4p - 1))
+			;
+		r->v4p[i] = (struct rib4p_slot){ a, path, m };
+		r->n4p++;
+		return 0;
+	}
+	if ((i = find6(r, p, path)) >= 0) {
 		rib_attr_unref(r->v6[i].id);
 		r->v6[i].id = id;
 		return 0;
@@ -352,16 +440,17 @@ int rib_add(struct rib *r, const struct prefix *p, uint32_t id)
 		;
 	memcpy(r->v6[i].addr, p->addr, 16);
 	r->v6[i].plen = p->plen;
+	r->v6[i].path = path;
 	r->v6[i].id = id;
 	r->n6++;
 	return 0;
 }
 
-int rib_del(struct rib *r, const struct prefix *p)
+int rib_del(struct rib *r, const struct prefix *p, uint32_t path)
 {
 	long i;
 
-	if (p->family == AF_INET) {
+	if (p->family == AF_INET && !path) {
 		if ((i = find4(r, pack4(p, 0))) < 0)
 			return 0;
 		rib_attr_unref((uint32_t)(r->v4[i] & 0xffffff));
@@ -369,7 +458,18 @@ int rib_del(struct rib *r, const struct prefix *p)
 		r->n4--;
 		return 1;
 	}
-	if ((i = find6(r, p)) < 0)
+	if (p->family == AF_INET) {
+		uint32_t a;
+
+		memcpy(&a, p->addr, 4);
+		if ((i = find4p(r, a, meta4p(p, 0), path)) < 0)
+			return 0;
+		rib_attr_unref(r->v4p[i].meta & 0xffffff);
+		shift_del4p(r, i);
+		r->n4p--;
+		return 1;
+	}
+	if ((i = find6(r, p, path)) < 0)
 		return 0;
 	rib_attr_unref(r->v6[i].id);
 	shift_del6(r, i);
@@ -377,15 +477,63 @@ int rib_del(struct rib *r, const struct prefix *p)
 	return 1;
 }
 
-uint32_t rib_get(const struct rib *r, const struct prefix *p)
+uint32_t rib_get(const struct rib *r, const struct prefix *p, uint32_t path)
 {
 	long i;
 
-	if (p->family == AF_INET)
+	if (p->family == AF_INET && !path)
 		return (i = find4(r, pack4(p, 0))) >= 0
 			       ? (uint32_t)(r->v4[i] & 0xffffff)
 			       : 0;
-	return (i = find6(r, p)) >= 0 ? r->v6[i].id : 0;
+	if (p->family == AF_INET) {
+		uint32_t a;
+
+		memcpy(&a, p->addr, 4);
+		return (i = find4p(r, a, meta4p(p, 0), path)) >= 0
+			       ? r->v4p[i].meta & 0xffffff
+			       : 0;
+	}
+	return (i = find6(r, p, path)) >= 0 ? r->v6[i].id : 0;
+}
+
+uint32_t rib_first_path(const struct rib *r, const struct prefix *p,
+			uint32_t *path)
+{
+	uint32_t id = 0, best = 0;
+
+	*path = 0;
+	if (p->family == AF_INET) {
+		uint32_t a, m = meta4p(p, 0);
+
+		if ((id = rib_get(r, p, 0)))
+			return id;
+		if (!r->cap4p)
+			return 0;
+		memcpy(&a, p->addr, 4);
+		/* every path of p is in the run from its home */
+		for (size_t i = home4p(a, m, r->cap4p); r->v4p[i].meta;
+		     i = (i + 1) & (r->cap4p - 1))
+			if (r->v4p[i].addr == a &&
+			    (r->v4p[i].meta >> 24) == (m >> 24) &&
+			    (!id || r->v4p[i].path < best)) {
+				best = r->v4p[i].path;
+				id = r->v4p[i].meta & 0xffffff;
+			}
+		*path = best;
+		return id;
+	}
+	if (!r->cap6)
+		return 0;
+	for (size_t i = home6(p->addr, p->plen, r->cap6);
+	     r->v6[i].plen != 0xff; i = (i + 1) & (r->cap6 - 1))
+		if (r->v6[i].plen == p->plen &&
+		    !memcmp(r->v6[i].addr, p->addr, 16) &&
+		    (!id || r->v6[i].path < best)) {
+			best = r->v6[i].path;
+			id = r->v6[i].id;
+		}
+	*path = best;
+	return id;
 }
 
 void rib_clear(struct rib *r)
@@ -393,22 +541,27 @@ void rib_clear(struct rib *r)
 	for (size_t i = 0; i < r->cap4; i++)
 		if (r->v4[i])
 			rib_attr_unref((uint32_t)(r->v4[i] & 0xffffff));
+	for (size_t i = 0; i < r->cap4p; i++)
+		if (r->v4p[i].meta)
+			rib_attr_unref(r->v4p[i].meta & 0xffffff);
 	for (size_t i = 0; i < r->cap6; i++)
 		if (r->v6[i].plen != 0xff)
 			rib_attr_unref(r->v6[i].id);
 	free(r->v4);
+	free(r->v4p);
 	free(r->v6);
 	memset(r, 0, sizeof(*r));
 }
 
 size_t rib_count(const struct rib *r)
 {
-	return r->n4 + r->n6;
+	return r->n4 + r->n4p + r->n6;
 }
 
 size_t rib_bytes(const struct rib *r)
 {
-	return r->cap4 * sizeof(*r->v4) + r->cap6 * sizeof(*r->v6);
+	return r->cap4 * sizeof(*r->v4) + r->cap4p * sizeof(*r->v4p) +
+	       r->cap6 * sizeof(*r->v6);
 }
 
 int rib_foreach(const struct rib *r, rib_cb cb, void *arg)
@@ -426,7 +579,18 @@ int rib_foreach(const struct rib *r, rib_cb cb, void *arg)
 		a = key4(r->v4[i]);
 		memcpy(p.addr, &a, 4);
 		p.plen = (int)((r->v4[i] >> 24) & 0xff) - 1;
-		if ((ret = cb(&p, (uint32_t)(r->v4[i] & 0xffffff), arg)))
+		if ((ret = cb(&p, 0, (uint32_t)(r->v4[i] & 0xffffff), arg)))
+			return ret;
+	}
+	for (size_t i = 0; i < r->cap4p; i++) {
+		if (!r->v4p[i].meta)
+			continue;
+		memset(&p, 0, sizeof(p));
+		p.family = AF_INET;
+		memcpy(p.addr, &r->v4p[i].addr, 4);
+		p.plen = (int)(r->v4p[i].meta >> 24) - 1;
+		if ((ret = cb(&p, r->v4p[i].path, r->v4p[i].meta & 0xffffff,
+			      arg)))
 			return ret;
 	}
 	for (size_t i = 0; i < r->cap6; i++) {
@@ -436,7 +600,7 @@ int rib_foreach(const struct rib *r, rib_cb cb, void *arg)
 		p.family = AF_INET6;
 		memcpy(p.addr, r->v6[i].addr, 16);
 		p.plen = r->v6[i].plen;
-		if ((ret = cb(&p, r->v6[i].id, arg)))
+		if ((ret = cb(&p, r->v6[i].path, r->v6[i].id, arg)))
 			return ret;
 	}
 	return 0;

@@ -305,6 +305,17 @@ static int build_open(struct session *s, struct bgp_open *o)
 	o->caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
 	o->caps.as4_asn = n->local_as;
 	o->caps.ext_msg = n->caps.extended_message;
+	/* RFC 7911 §4: a tuple per family we offer ADD-PATH for */
+	{
+		uint32_t f = cfg_addpath_families(n);
+		uint8_t fb = (f & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U : 0) |
+			     (f & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U : 0);
+
+		if (n->caps.add_path & CFG_ADDPATH_SEND)
+			o->caps.addpath_send = fb;
+		if (n->caps.add_path & CFG_ADDPATH_RECEIVE)
+			o->caps.addpath_recv = fb;
+	}
 	return 0;
 }
 
@@ -391,6 +402,16 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 		s->ctx.as4 = o.caps.as4 && (s->n->caps.asn4 ||
 					    s->n->local_as > 0xffff);
 		s->ctx.ebgp = s->n->local_as != s->n->peer_as;
+		{
+			/* RFC 7911 §5: what each side said, per family */
+			struct bgp_open mine;
+
+			s->ctx.addpath_tx = s->ctx.addpath_rx = 0;
+			if (build_open(s, &mine) == 0)
+				bgp_addpath_negotiate(&mine.caps, &o.caps,
+						      &s->ctx.addpath_tx,
+						      &s->ctx.addpath_rx);
+		}
 		s->maxlen = o.caps.ext_msg && s->n->caps.extended_message
 				    ? BGP_EXT_MAX_LEN
 				    : BGP_MAX_LEN;

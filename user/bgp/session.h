@@ -83,8 +83,9 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 		       const struct cfg_route *attrs, const char *watchdog,
 		       const struct prefix *nlri, size_t n, sess_refused_cb cb,
 		       void *arg);
-/* Withdraw (no error for a prefix that was not announced). */
-long sessions_withdraw(const struct prefix *sel, size_t nsel,
+/* Withdraw the routes of path id path (path-information, RFC 7911; 0
+ * without one) (no error for a prefix that was not announced). */
+long sessions_withdraw(const struct prefix *sel, size_t nsel, uint32_t path,
 		       const struct prefix *nlri, size_t n);
 /* "announce|withdraw watchdog NAME": routes announced with that watchdog
  * go down (withdrawn, kept) or back up. */

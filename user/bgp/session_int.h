@@ -32,6 +32,7 @@ struct config;
  * a walk of a RIB collects. */
 struct route_list {
 	struct prefix *p;
+	uint32_t *path; /* RFC 7911 path identifier, 0 without ADD-PATH */
 	uint32_t *id;
 	size_t n, cap;
 };

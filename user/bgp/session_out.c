@@ -10,6 +10,13 @@
  * and on request (RFC 2918 §3).  Watchdogs take groups of API routes down
  * and up again.
  *
+ * ADD-PATH (RFC 7911): routes are keyed by (prefix, path-information), so
+ * several paths of one prefix coexist in rib_api.  Toward a peer that
+ * negotiated receive for the family each goes out with its path id (§3);
+ * toward one that did not, a prefix has one path on the wire (§2: without
+ * ADD-PATH an announcement replaces the previous one): the one with the
+ * lowest path id, replaced by the next lowest when it is withdrawn.
+ *
  * The FSM (session.c) calls in here when a session comes up, when the
  * peer asks for a refresh and on reloads; session_int.h is what the two
  * share.
@@ -281,10 +288,19 @@ static int route_attrs(struct session *s, const struct cfg_route *r,
 	return 0;
 }
 
-/* Announce pfx[0..n) (one family) with attributes a; the Adj-RIB-Out
- * keeps the attributes as sent, interned like received ones. */
+/* The session sends path ids for the family (RFC 7911 §5). */
+static int addpath_tx(const struct session *s, int family)
+{
+	return !!(s->ctx.addpath_tx &
+		  (family == AF_INET ? BGP_FAM_IPV4U : BGP_FAM_IPV6U));
+}
+
+/* Announce pfx[0..n) (one family) with attributes a, paths[i] the path
+ * ids on the wire; the Adj-RIB-Out keeps the attributes as sent,
+ * interned like received ones, keyed by (prefix, path id). */
 static void send_updates(struct session *s, const struct bgp_attrs *a,
-			 const struct prefix *pfx, size_t n)
+			 const struct prefix *pfx, const uint32_t *paths,
+			 size_t n)
 {
 	static uint8_t blob[BGP_EXT_MAX_LEN];
 	size_t off = 0;
@@ -298,15 +314,18 @@ static void send_updates(struct session *s, const struct bgp_attrs *a,
 		if (sess_wbuf(s, &w) < 0)
 			break;
 		/* group-updates false (ExaBGP): one prefix per UPDATE */
-		k = bgp_update_encode(&w, s->maxlen, &s->ctx, a, pfx + off,
-				      s->n->group_updates ? n - off : 1);
+		k = bgp_update_encode_paths(&w, s->maxlen, &s->ctx, a,
+					    pfx + off, paths + off,
+					    s->n->group_updates ? n - off
+								: 1);
 		if (k <= 0)
 			break;
 		bl = sess_attr_blob(w.p, w.len, blob, sizeof(blob));
 		id = bl ? rib_attr_intern(blob, bl) : 0;
 		for (int q = 0; id && q < k; q++) {
 			rib_attr_ref(id);
-			if (rib_add(&s->rib_out, &pfx[off + q], id) < 0)
+			if (rib_add(&s->rib_out, &pfx[off + q],
+				    paths[off + q], id) < 0)
 				rib_attr_unref(id);
 		}
 		rib_attr_unref(id);
@@ -315,22 +334,28 @@ static void send_updates(struct session *s, const struct bgp_attrs *a,
 	}
 }
 
-static void send_withdraws(struct session *s, struct prefix *pfx, size_t n)
+static void send_withdraws(struct session *s, struct prefix *pfx,
+			   uint32_t *paths, size_t n)
 {
 	size_t m = 0, off = 0;
+	int ap = n ? addpath_tx(s, pfx[0].family) : 0;
 
 	/* only what the peer was told */
 	for (size_t i = 0; i < n; i++)
-		if (rib_del(&s->rib_out, &pfx[i]))
+		if (rib_del(&s->rib_out, &pfx[i], paths[i])) {
+			paths[m] = paths[i];
 			pfx[m++] = pfx[i];
+		}
 	while (off < m) {
 		struct bgp_wbuf w;
 		int k;
 
 		if (sess_wbuf(s, &w) < 0)
 			break;
-		k = bgp_withdraw_encode(&w, s->maxlen, pfx + off,
-					s->n->group_updates ? m - off : 1);
+		k = bgp_withdraw_encode_paths(&w, s->maxlen, ap, pfx + off,
+					      paths + off,
+					      s->n->group_updates ? m - off
+								  : 1);
 		if (k <= 0)
 			break;
 		sess_queued(s, &w);
@@ -339,12 +364,12 @@ static void send_withdraws(struct session *s, struct prefix *pfx, size_t n)
 }
 
 static int route_list_push(struct route_list *l, const struct prefix *p,
-			   uint32_t id)
+			   uint32_t path, uint32_t id)
 {
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? 2 * l->cap : 1024;
 		struct prefix *np = realloc(l->p, nc * sizeof(*np));
-		uint32_t *ni;
+		uint32_t *ni, *npath;
 
 		if (!np)
 			return -1;
@@ -353,9 +378,14 @@ static int route_list_push(struct route_list *l, const struct prefix *p,
 		if (!ni)
 			return -1;
 		l->id = ni;
+		npath = realloc(l->path, nc * sizeof(*npath));
+		if (!npath)
+			return -1;
+		l->path = npath;
 		l->cap = nc;
 	}
 	l->p[l->n] = *p;
+	l->path[l->n] = path;
 	l->id[l->n++] = id;
 	return 0;
 }
@@ -363,13 +393,46 @@ static int route_list_push(struct route_list *l, const struct prefix *p,
 void sess_route_list_free(struct route_list *l)
 {
 	free(l->p);
+	free(l->path);
 	free(l->id);
 	memset(l, 0, sizeof(*l));
 }
 
-static int pend_add(struct session *s, const struct prefix *p, uint32_t id)
+static int pend_add(struct session *s, const struct prefix *p, uint32_t path,
+		    uint32_t id)
 {
-	return route_list_push(&s->pend, p, id);
+	return route_list_push(&s->pend, p, path, id);
+}
+
+/*
+ * Toward a peer without ADD-PATH send for a family, a prefix has one path
+ * on the wire (path id 0 in the Adj-RIB-Out): the lowest path id rib_api
+ * holds for it.  Each queued change of such a family becomes a change of
+ * that path (or a withdrawal when the prefix has none left); a change to
+ * another path, with the lowest one still there, changes nothing.
+ */
+static void pend_one_path(struct session *s)
+{
+	struct route_list *l = &s->pend;
+	size_t m = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		uint32_t bp, bid;
+
+		if (addpath_tx(s, l->p[i].family)) {
+			l->p[m] = l->p[i];
+			l->path[m] = l->path[i];
+			l->id[m++] = l->id[i];
+			continue;
+		}
+		bid = rib_first_path(&s->rib_api, &l->p[i], &bp);
+		if (bid && l->id[i] && l->path[i] != bp)
+			continue;
+		l->p[m] = l->p[i];
+		l->path[m] = 0;
+		l->id[m++] = bid;
+	}
+	l->n = m;
 }
 
 /* Send the queued changes: runs of one attribute set and family become
@@ -384,6 +447,7 @@ void sess_pend_send(struct session *s)
 		s->pend.n = 0;
 		return;
 	}
+	pend_one_path(s);
 	while (i < s->pend.n) {
 		uint32_t id = s->pend.id[i];
 		int fam = s->pend.p[i].family;
@@ -400,9 +464,11 @@ void sess_pend_send(struct session *s)
 
 			if (route_attrs(s, r, fam, abuf, sizeof(abuf), pbuf,
 					sizeof(pbuf), &a) == 0)
-				send_updates(s, &a, s->pend.p + i, j - i);
+				send_updates(s, &a, s->pend.p + i,
+					     s->pend.path + i, j - i);
 		} else {
-			send_withdraws(s, s->pend.p + i, j - i);
+			send_withdraws(s, s->pend.p + i, s->pend.path + i,
+				       j - i);
 		}
 		i = j;
 	}
@@ -414,7 +480,8 @@ struct api_walk {
 	const char *watchdog; /* only routes of this watchdog */
 };
 
-static int collect_api(const struct prefix *p, uint32_t id, void *arg)
+static int collect_api(const struct prefix *p, uint32_t path, uint32_t id,
+		       void *arg)
 {
 	struct api_walk *w = arg;
 
@@ -424,7 +491,7 @@ static int collect_api(const struct prefix *p, uint32_t id, void *arg)
 		if (!r || strcmp(RD.watchdog, w->watchdog))
 			return 0;
 	}
-	return route_list_push(&w->l, p, id);
+	return route_list_push(&w->l, p, path, id);
 }
 
 static int by_id(const void *a, const void *b, void *arg)
@@ -449,7 +516,8 @@ void sess_queue_api(struct session *s, const char *watchdog, int down)
 			ord[i] = i;
 		qsort_r(ord, w.l.n, sizeof(*ord), by_id, w.l.id);
 		for (size_t i = 0; i < w.l.n; i++)
-			pend_add(s, &w.l.p[ord[i]], down ? 0 : w.l.id[ord[i]]);
+			pend_add(s, &w.l.p[ord[i]], w.l.path[ord[i]],
+				 down ? 0 : w.l.id[ord[i]]);
 	}
 	free(ord);
 	sess_route_list_free(&w.l);
@@ -467,7 +535,7 @@ void sess_load_statics(struct session *s)
 	for (size_t i = 0; i < w.l.n; i++) {
 		route_get(w.l.id[i]);
 		if (RD.id == w.l.id[i] && RD.is_static)
-			rib_del(&s->rib_api, &w.l.p[i]);
+			rib_del(&s->rib_api, &w.l.p[i], w.l.path[i]);
 	}
 	sess_route_list_free(&w.l);
 	for (size_t i = 0; i < n->nroutes; i++) {
@@ -480,7 +548,7 @@ void sess_load_statics(struct session *s)
 			continue;
 		}
 		id = route_intern(r, NULL, 1);
-		if (id && rib_add(&s->rib_api, &r->prefix, id) < 0)
+		if (id && rib_add(&s->rib_api, &r->prefix, r->path_id, id) < 0)
 			rib_attr_unref(id);
 	}
 }
@@ -523,19 +591,20 @@ void sess_filters_changed(struct session *s, struct cfg_neighbor *n)
 		struct cfg_neighbor *old = s->n;
 
 		s->n = n;
-		/* every prefix sent: withdrawn unless it still passes */
-		rib_foreach(&s->rib_out, collect_api, &w);
+		/* every route originated (each path, RFC 7911): withdrawn
+		 * unless it still passes; a withdrawal of what was never
+		 * sent sends nothing */
+		rib_foreach(&s->rib_api, collect_api, &w);
 		for (size_t i = 0; i < w.l.n; i++) {
 			const struct prefix *p = &w.l.p[i];
-			uint32_t id = rib_get(&s->rib_api, p);
-			const struct cfg_route *r = id ? route_get(id) : NULL;
+			const struct cfg_route *r = route_get(w.l.id[i]);
 			char why[FILTER_WHY_MAX];
 
 			if (!r || export_check(s, r, p, why, sizeof(why)) < 0) {
 				if (r)
 					sess_refused(s, p, why, "export");
-				rib_del(&s->rib_api, p);
-				pend_add(s, p, 0);
+				rib_del(&s->rib_api, p, w.l.path[i]);
+				pend_add(s, p, w.l.path[i], 0);
 			}
 		}
 		sess_route_list_free(&w.l);
@@ -618,12 +687,14 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 			} else if (export_check(s, attrs, &nlri[k], why,
 						sizeof(why)) == 0) {
 				rib_attr_ref(id);
-				if (rib_add(&s->rib_api, &nlri[k], id) < 0) {
+				if (rib_add(&s->rib_api, &nlri[k],
+					    attrs->path_id, id) < 0) {
 					rib_attr_unref(id);
 					continue;
 				}
 				if (s->state == SESS_ESTABLISHED && !down)
-					pend_add(s, &nlri[k], id);
+					pend_add(s, &nlri[k], attrs->path_id,
+						 id);
 				ok++;
 				continue;
 			}
@@ -636,7 +707,7 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 	return matched ? ok : -1;
 }
 
-long sessions_withdraw(const struct prefix *sel, size_t nsel,
+long sessions_withdraw(const struct prefix *sel, size_t nsel, uint32_t path,
 		       const struct prefix *nlri, size_t n)
 {
 	long done = 0;
@@ -649,10 +720,10 @@ long sessions_withdraw(const struct prefix *sel, size_t nsel,
 			continue;
 		matched = 1;
 		for (size_t k = 0; k < n; k++)
-			if (rib_del(&s->rib_api, &nlri[k])) {
+			if (rib_del(&s->rib_api, &nlri[k], path)) {
 				done++;
 				if (s->state == SESS_ESTABLISHED)
-					pend_add(s, &nlri[k], 0);
+					pend_add(s, &nlri[k], path, 0);
 			}
 	}
 	return matched ? done : -1;

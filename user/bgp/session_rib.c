@@ -133,6 +133,7 @@ static void rib_update(struct session *s, const struct bgp_nlri *nl,
 {
 	struct bgp_nlri_iter it;
 	struct prefix p;
+	uint32_t path;
 	struct filter_ctx ctx = { &s->n->address, cfg_neighbor_ebgp(s->n),
 				  sess_tab.cfg ? sess_tab.cfg->rfc8212_strict
 					       : 0 };
@@ -141,7 +142,9 @@ static void rib_update(struct session *s, const struct bgp_nlri *nl,
 	if (!nl->count)
 		return;
 	bgp_nlri_iter_init(&it, nl);
-	while (bgp_nlri_next(&it, &p) == 1) {
+	/* keyed by (prefix, path id): with ADD-PATH (RFC 7911 §3) a path
+	 * replaces or withdraws only the path of the same id */
+	while (bgp_nlri_next_path(&it, &p, &path) == 1) {
 		if (id && check) {
 			char why[FILTER_WHY_MAX];
 
@@ -151,16 +154,16 @@ static void rib_update(struct session *s, const struct bgp_nlri *nl,
 				/* refused: as if withdrawn (it may replace
 				 * an accepted one) */
 				s->filtered_in++;
-				rib_del(&s->rib_in, &p);
+				rib_del(&s->rib_in, &p, path);
 				continue;
 			}
 		}
 		if (id) {
 			rib_attr_ref(id);
-			if (rib_add(&s->rib_in, &p, id) < 0)
+			if (rib_add(&s->rib_in, &p, path, id) < 0)
 				rib_attr_unref(id);
 		} else {
-			rib_del(&s->rib_in, &p);
+			rib_del(&s->rib_in, &p, path);
 		}
 	}
 }
@@ -351,10 +354,12 @@ struct dump_ctx {
 	void *arg;
 };
 
-static int dump_one(const struct prefix *p, uint32_t id, void *arg)
+static int dump_one(const struct prefix *p, uint32_t path, uint32_t id,
+		    void *arg)
 {
 	struct dump_ctx *d = arg;
 	char text[1024];
+	size_t tl;
 
 	if (d->only && !sess_pfx_eq(d->only, p))
 		return 0;
@@ -363,6 +368,14 @@ static int dump_one(const struct prefix *p, uint32_t id, void *arg)
 		return 0;
 	}
 	attrs_describe(d->s, id, d->json, text, sizeof(text));
+	/* a path id is shown only where ADD-PATH put one (RFC 7911) */
+	tl = strlen(text);
+	if (path && tl < sizeof(text))
+		snprintf(text + tl, sizeof(text) - tl,
+			 d->json ? ",\"path_information\":\"%u.%u.%u.%u\""
+				 : " path-information %u.%u.%u.%u",
+			 path >> 24, path >> 16 & 0xff, path >> 8 & 0xff,
+			 path & 0xff);
 	d->cb(p, text, d->arg);
 	d->shown++;
 	return 0;

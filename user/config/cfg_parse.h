@@ -49,6 +49,8 @@ enum cfg_field {
 	CF_ROUTE_REFRESH,
 	CF_EXT_MESSAGE,
 	CF_GR,
+	CF_ADD_PATH,	 /* capability { add-path MODE; } */
+	CF_ADD_PATH_FAM, /* add-path { FAMILY; ... } */
 	CF_SYN_RATE,
 	CF_SYN_BURST,
 	CF_IFACE_BIND, /* guard { interface ...; } */

@@ -50,7 +50,7 @@ static int cfg_route_eq(const struct cfg_route *a, const struct cfg_route *b)
 	     a->local_pref != b->local_pref) ||
 	    a->as_path_len != b->as_path_len ||
 	    a->ncommunities != b->ncommunities || a->nlarge != b->nlarge ||
-	    a->next != b->next)
+	    a->next != b->next || a->path_id != b->path_id)
 		return 0;
 	for (size_t i = 0; i < a->next; i++)
 		if (a->ext[i] != b->ext[i])
@@ -123,6 +123,8 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	    a->caps.route_refresh != b->caps.route_refresh ||
 	    a->caps.extended_message != b->caps.extended_message ||
 	    a->caps.graceful_restart != b->caps.graceful_restart ||
+	    a->caps.add_path != b->caps.add_path ||
+	    cfg_addpath_families(a) != cfg_addpath_families(b) ||
 	    a->caps.gr_time != b->caps.gr_time || a->syn_rate != b->syn_rate ||
 	    a->syn_burst != b->syn_burst || a->nroutes != b->nroutes ||
 	    a->napis != b->napis)

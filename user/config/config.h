@@ -166,7 +166,14 @@ struct cfg_caps {
 	int extended_message;	/* default off */
 	int graceful_restart;	/* default off */
 	uint16_t gr_time;	/* 0: the hold time */
+	/* add-path disable|receive|send|send/receive (ExaBGP's values:
+	 * CFG_ADDPATH_* bits), for the families of the neighbor's add-path
+	 * block (add_path_families), or all its families without one. */
+	int add_path;
 };
+
+#define CFG_ADDPATH_RECEIVE 0x1
+#define CFG_ADDPATH_SEND 0x2
 
 enum cfg_origin {
 	CFG_ORIGIN_IGP = 0,
@@ -198,6 +205,7 @@ struct cfg_route {
 	uint64_t *ext;		/* RFC 4360 extended communities, 8 octets
 				 * each as a big-endian number */
 	size_t next;
+	uint32_t path_id;	/* path-information (RFC 7911), 0 unset */
 	unsigned int line, col;
 };
 
@@ -310,6 +318,7 @@ struct cfg_neighbor {
 	struct cfg_tcp_ao tcp_ao;
 	uint32_t families;	/* CFG_FAM_* */
 	struct cfg_caps caps;
+	uint32_t add_path_families; /* add-path { }: CFG_FAM_*, 0 unset */
 	struct cfg_route *routes;
 	size_t nroutes;
 	struct cfg_api *apis;
@@ -392,6 +401,17 @@ struct config {
 static inline int cfg_neighbor_ebgp(const struct cfg_neighbor *n)
 {
 	return n->local_as != n->peer_as;
+}
+
+/* The families ADD-PATH is offered for (ExaBGP: the add-path block's,
+ * those the neighbor has; without the block, all of them); 0 when
+ * add-path is disabled. */
+static inline uint32_t cfg_addpath_families(const struct cfg_neighbor *n)
+{
+	if (!n->caps.add_path)
+		return 0;
+	return n->add_path_families ? n->add_path_families & n->families
+				    : n->families;
 }
 
 int config_parse_buf(const char *buf, size_t len, const char *name,

@@ -339,7 +339,6 @@ int cfg_open(struct cfg_parser *p)
  * ExaBGP config using one must fail loudly rather than run without it.
  */
 static const char *const cfg_exabgp_only[] = {
-	"add-path",
 	"adj-rib-in",
 	"adj-rib-out",
 	"aggregator",
@@ -364,7 +363,6 @@ static const char *const cfg_exabgp_only[] = {
 	"nexthop",
 	"operational",
 	"originator-id",
-	"path-information",
 	"processes-match",
 	"rate-limit",
 	"rd",
@@ -384,6 +382,7 @@ static const struct {
 	{ "route-refresh", "capability" },
 	{ "extended-message", "capability" },
 	{ "graceful-restart", "capability" },
+	{ "path-information", "static route" },
 	{ "route", "static" },
 	{ "processes", "api" },
 	{ "neighbor-changes", "api" },

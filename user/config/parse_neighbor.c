@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "cfg_parse.h"
@@ -30,7 +31,10 @@ static int cfg_static(struct cfg_parser *p, struct cfg_neighbor *n,
 	return r < 0 ? -1 : 0;
 }
 
-static int cfg_family(struct cfg_parser *p, struct cfg_neighbor *n,
+/* family { ipv4 unicast; ... } and add-path { ... } (ExaBGP lists the
+ * families add-path applies to in the same form): the CFG_FAM_* bits of
+ * the families listed go to *out; what is "family" or "add-path". */
+static int cfg_family(struct cfg_parser *p, uint32_t *out, const char *what,
 		      struct cfg_pos open)
 {
 	/* What ExaBGP names, so its configs get a precise refusal. */
@@ -48,9 +52,9 @@ static int cfg_family(struct cfg_parser *p, struct cfg_neighbor *n,
 			break;
 		if (p->tok.type == CT_EOF)
 			return cfg_err_tok(p,
-					   "expected '}' to close the family "
+					   "expected '}' to close the %s "
 					   "block opened at %u:%u",
-					   open.line, open.col);
+					   what, open.line, open.col);
 		if (p->tok.type != CT_WORD)
 			return cfg_err_tok(p,
 					   "expected a family such as 'ipv4 "
@@ -94,15 +98,16 @@ static int cfg_family(struct cfg_parser *p, struct cfg_neighbor *n,
 					  "%u:%u",
 					  afi, seen[!v4].line, seen[!v4].col);
 		seen[!v4] = at;
-		n->families |= v4 ? CFG_FAM_IPV4_UNICAST : CFG_FAM_IPV6_UNICAST;
+		*out |= v4 ? CFG_FAM_IPV4_UNICAST : CFG_FAM_IPV6_UNICAST;
 		if (cfg_take(p, 0) || cfg_semi(p))
 			return -1;
 	}
-	if (!n->families)
+	if (!*out)
 		return cfg_err_at(
 			p, open,
-			"the family block enables no family; "
-			"expected 'ipv4 unicast;' or 'ipv6 unicast;'");
+			"the %s block %s no family; "
+			"expected 'ipv4 unicast;' or 'ipv6 unicast;'", what,
+			strcmp(what, "family") ? "lists" : "enables");
 	return cfg_next(p);
 }
 
@@ -117,7 +122,7 @@ struct cfg_nb_opt {
 #define NB_BOOL(f, m) { f, CFG_OPT_BOOL(struct cfg_neighbor, m) }
 #define NB_HOST(f, m, fam) { f, CFG_OPT_HOST(struct cfg_neighbor, m, fam) }
 
-enum { CK_ASN4, CK_ROUTE_REFRESH, CK_EXT_MESSAGE, CK_GR };
+enum { CK_ASN4, CK_ROUTE_REFRESH, CK_EXT_MESSAGE, CK_GR, CK_ADD_PATH };
 
 static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 			  struct cfg_meta *m, struct cfg_pos open)
@@ -127,6 +132,7 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 		{ "route-refresh", CK_ROUTE_REFRESH },
 		{ "extended-message", CK_EXT_MESSAGE },
 		{ "graceful-restart", CK_GR },
+		{ "add-path", CK_ADD_PATH },
 	};
 	/* graceful-restart takes a time or a flag: its kind is 0 */
 	static const struct cfg_nb_opt opts[] = {
@@ -136,7 +142,21 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 		[CK_EXT_MESSAGE] =
 			NB_BOOL(CF_EXT_MESSAGE, caps.extended_message),
 		[CK_GR] = { CF_GR, { 0, 0, 0, 0, 0, 0 } },
+		[CK_ADD_PATH] = { CF_ADD_PATH, { 0, 0, 0, 0, 0, 0 } },
 	};
+	/* ExaBGP's add-path values (its capability.py), one setting for
+	 * the families of the add-path block (RFC 7911 §4 Send/Receive) */
+	static const struct {
+		const char *name;
+		int v;
+	} ap[] = {
+		{ "disable", 0 },
+		{ "disabled", 0 },
+		{ "receive", CFG_ADDPATH_RECEIVE },
+		{ "send", CFG_ADDPATH_SEND },
+		{ "send/receive", CFG_ADDPATH_SEND | CFG_ADDPATH_RECEIVE },
+	};
+	size_t i;
 	const struct cfg_kw *k = NULL;
 	struct cfg_pos at = { 0, 0 };
 	uint32_t v;
@@ -147,6 +167,29 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 		if (cfg_mark(p, m, opts[k->id].field, at, k->name))
 			return -1;
 		switch (k->id) {
+		case CK_ADD_PATH:
+			for (i = 0; i < CFG_ARRAY_SIZE(ap) &&
+				    (!cfg_is_value(&p->tok) ||
+				     strcasecmp(p->tok.text, ap[i].name));
+			     i++)
+				;
+			if (i == CFG_ARRAY_SIZE(ap)) {
+				r = cfg_err_tok(p,
+						"'add-path' needs send, "
+						"receive, send/receive or "
+						"disable%s",
+						cfg_is_value(&p->tok) &&
+								!strcasecmp(
+									p->tok.text,
+									"receive/send")
+							? " (the order is "
+							  "send/receive)"
+							: "");
+				break;
+			}
+			n->caps.add_path = ap[i].v;
+			r = cfg_take(p, 0);
+			break;
 		case CK_GR:
 			/* RFC 4724: the restart time is 12 bits. */
 			if (cfg_is_value(&p->tok) &&
@@ -625,6 +668,7 @@ enum {
 	NK_TCP_AO,
 	NK_FAMILY,
 	NK_CAPABILITY,
+	NK_ADD_PATH,
 	NK_STATIC,
 	NK_API,
 	NK_GUARD,
@@ -654,6 +698,7 @@ static const struct cfg_kw cfg_neighbor_kws[] = {
 	{ "tcp-ao", NK_TCP_AO },
 	{ "family", NK_FAMILY },
 	{ "capability", NK_CAPABILITY },
+	{ "add-path", NK_ADD_PATH },
 	{ "static", NK_STATIC },
 	{ "api", NK_API },
 	{ "guard", NK_GUARD },
@@ -783,7 +828,15 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			continue;
 		case NK_FAMILY:
 			if (cfg_mark(p, m, CF_FAMILY, at, k->name) ||
-			    cfg_open(p) || cfg_family(p, n, at))
+			    cfg_open(p) ||
+			    cfg_family(p, &n->families, "family", at))
+				return -1;
+			continue;
+		case NK_ADD_PATH:
+			if (cfg_mark(p, m, CF_ADD_PATH_FAM, at, k->name) ||
+			    cfg_open(p) ||
+			    cfg_family(p, &n->add_path_families, "add-path",
+				       at))
 				return -1;
 			continue;
 		case NK_CAPABILITY:

@@ -122,6 +122,7 @@ enum {
 	RA_AS_PATH,
 	RA_COMMUNITY,
 	RA_LARGE,
+	RA_PATH_INFO,
 };
 
 static const struct cfg_kw cfg_route_kws[] = {
@@ -132,6 +133,7 @@ static const struct cfg_kw cfg_route_kws[] = {
 	{ "as-path", RA_AS_PATH },
 	{ "community", RA_COMMUNITY },
 	{ "large-community", RA_LARGE },
+	{ "path-information", RA_PATH_INFO },
 };
 
 static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
@@ -179,6 +181,15 @@ static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
 		return cfg_list(p, "as-path", cfg_item_asn, r);
 	case RA_COMMUNITY:
 		return cfg_list(p, "community", cfg_item_comm, r);
+	case RA_PATH_INFO:
+		/* RFC 7911 §3 path identifier: routes of one prefix with
+		 * different ids are different paths (ExaBGP's spelling) */
+		if (!cfg_is_value(&p->tok) ||
+		    parse_path_id(p->tok.text, &r->path_id))
+			return cfg_err_tok(p, "'path-information' needs "
+					      "A.B.C.D or a number "
+					      "0..4294967295");
+		return cfg_take(p, 0);
 	default:
 		return cfg_list(p, "large-community", cfg_item_large, r);
 	}

@@ -144,6 +144,10 @@ static void cfg_print_route(FILE *f, const struct cfg_route *r)
 				r->large[i].local1, r->large[i].local2);
 		fputs(" ]", f);
 	}
+	if (r->path_id)
+		fprintf(f, " path-information %u.%u.%u.%u", r->path_id >> 24,
+			r->path_id >> 16 & 0xff, r->path_id >> 8 & 0xff,
+			r->path_id & 0xff);
 	fputs(";\n", f);
 }
 
@@ -306,7 +310,21 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 		fprintf(f, "\t\tgraceful-restart %u;\n", cp->gr_time);
 	else
 		fputs("\t\tgraceful-restart enable;\n", f);
+	fprintf(f, "\t\tadd-path %s;\n",
+		cp->add_path == (CFG_ADDPATH_SEND | CFG_ADDPATH_RECEIVE)
+			? "send/receive"
+		: cp->add_path == CFG_ADDPATH_SEND    ? "send"
+		: cp->add_path == CFG_ADDPATH_RECEIVE ? "receive"
+						      : "disable");
 	fputs("\t}\n", f);
+	if (n->add_path_families) {
+		fputs("\tadd-path {\n", f);
+		if (n->add_path_families & CFG_FAM_IPV4_UNICAST)
+			fputs("\t\tipv4 unicast;\n", f);
+		if (n->add_path_families & CFG_FAM_IPV6_UNICAST)
+			fputs("\t\tipv6 unicast;\n", f);
+		fputs("\t}\n", f);
+	}
 	cfg_print_nb_guard(f, n);
 	if (n->import.present || n->export.present) {
 		fputs("\tfilter {\n", f);

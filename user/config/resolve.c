@@ -208,10 +208,22 @@ struct cfg_cand {
 	size_t order;
 };
 
+/* A route is a prefix and its path-information: with ADD-PATH (RFC 7911
+ * §3) the paths of one prefix are different routes. */
+static int cfg_route_key_cmp(const struct cfg_route *x,
+			     const struct cfg_route *y)
+{
+	int r = prefix_cmp(&x->prefix, &y->prefix);
+
+	if (r)
+		return r;
+	return x->path_id < y->path_id ? -1 : x->path_id > y->path_id;
+}
+
 static int cfg_cand_cmp(const void *a, const void *b)
 {
 	const struct cfg_cand *x = a, *y = b;
-	int r = prefix_cmp(&x->r->prefix, &y->r->prefix);
+	int r = cfg_route_key_cmp(x->r, y->r);
 
 	if (r)
 		return r;
@@ -226,8 +238,8 @@ static int cfg_order_cmp(const void *a, const void *b)
 }
 
 /*
- * n's own routes, then those of the templates it inherits whose prefix it
- * does not have yet (the neighbor overrides, then the first template).
+ * n's own routes, then those of the templates it inherits whose prefix
+ * (and path-information) it does not have yet (the neighbor overrides, then the first template).
  * Two own routes for one prefix are a mistake.  Sorting keeps this
  * O(n log n) for a full table.
  */
@@ -253,8 +265,7 @@ static int cfg_merge_routes(struct cfg_parser *p, struct cfg_neighbor *n,
 			cand[k] = (struct cfg_cand){ &ts[t]->n.routes[i], k };
 	qsort(cand, total, sizeof(*cand), cfg_cand_cmp);
 	for (size_t i = 0; i < total; i++) {
-		if (i && !prefix_cmp(&cand[i].r->prefix,
-					 &cand[start].r->prefix)) {
+		if (i && !cfg_route_key_cmp(cand[i].r, cand[start].r)) {
 			/* Ordered by position: an own route that is not
 			 * first follows another own route. */
 			if (cand[i].order < own &&
@@ -376,6 +387,8 @@ static const struct {
 	[CF_ASN4] = NB_MEMBER(caps.asn4),
 	[CF_ROUTE_REFRESH] = NB_MEMBER(caps.route_refresh),
 	[CF_EXT_MESSAGE] = NB_MEMBER(caps.extended_message),
+	[CF_ADD_PATH] = NB_MEMBER(caps.add_path),
+	[CF_ADD_PATH_FAM] = NB_MEMBER(add_path_families),
 	[CF_SYN_RATE] = NB_MEMBER(syn_rate),
 	[CF_SYN_BURST] = NB_MEMBER(syn_burst),
 };

@@ -80,13 +80,16 @@ static void decode_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: bgpshieldctl decode [--family AFI SAFI] [--asn2] "
-		"[--text] HEX...\n\n"
+		"[--add-path FAMILY]... [--text] HEX...\n\n"
 		"Decode one BGP message given in hex and print it as the API's\n"
 		"ExaBGP 4 JSON event (docs/API.md, Events).  HEX is the whole\n"
 		"message, with or without the 16-byte all-ones marker; spaces,\n"
 		"colons and 0x are ignored, several arguments are joined.  The\n"
 		"neighbor is a placeholder: 127.0.0.1 both ends, AS 0.\n\n"
 		"  --asn2            the session did not negotiate 4-octet ASNs\n"
+		"  --add-path FAMILY the session receives ADD-PATH path ids\n"
+		"                    (RFC 7911) for FAMILY: ipv4 (unicast),\n"
+		"                    ipv6 (unicast) or all; repeatable\n"
 		"  --family AFI SAFI the session's family: 1 1 (IPv4 unicast,\n"
 		"                    the default) or 2 1 (IPv6 unicast)\n"
 		"  --text            ExaBGP's text encoder instead of JSON\n"
@@ -100,6 +103,7 @@ static int cmd_decode(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "family", required_argument, NULL, 'f' },
 		{ "asn2", no_argument, NULL, '2' },
+		{ "add-path", required_argument, NULL, 'a' },
 		{ "text", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -134,6 +138,26 @@ static int cmd_decode(int argc, char **argv)
 			break;
 		case '2':
 			ctx.as4 = 0;
+			break;
+		case 'a':
+			/* NLRI of the family carry a path identifier
+			 * (RFC 7911 §3), as if receive was negotiated */
+			if (!strcmp(optarg, "ipv4") ||
+			    !strcmp(optarg, "ipv4-unicast") ||
+			    !strcmp(optarg, "ipv4/unicast")) {
+				ctx.addpath_rx |= BGP_FAM_IPV4U;
+			} else if (!strcmp(optarg, "ipv6") ||
+				   !strcmp(optarg, "ipv6-unicast") ||
+				   !strcmp(optarg, "ipv6/unicast")) {
+				ctx.addpath_rx |= BGP_FAM_IPV6U;
+			} else if (!strcmp(optarg, "all")) {
+				ctx.addpath_rx |= BGP_FAM_ALL;
+			} else {
+				fprintf(stderr, "bgpshieldctl: decode: "
+						"--add-path takes ipv4, ipv6 "
+						"or all\n");
+				return 2;
+			}
 			break;
 		case 't':
 			text = 1;

@@ -42,6 +42,18 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 	return 0;
 }
 
+int parse_path_id(const char *s, uint32_t *out)
+{
+	struct in_addr a;
+
+	if (!parse_u32(s, 0, UINT32_MAX, out))
+		return 0;
+	if (!s || inet_pton(AF_INET, s, &a) != 1)
+		return -1;
+	*out = ntohl(a.s_addr);
+	return 0;
+}
+
 int prefix_parse(const char *s, struct prefix *p, char *err, size_t errlen)
 {
 	char buf[INET6_ADDRSTRLEN + 8];

@@ -41,5 +41,9 @@ const char *mac_fmt(const uint8_t mac[6], char *buf, size_t len);
 
 /* Parse an unsigned decimal in [min,max]; -1 on anything else. */
 int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+/* An ADD-PATH path identifier (RFC 7911 §3) as ExaBGP's path-information
+ * takes it: a number 0..4294967295, or four octets A.B.C.D.  Returns 0,
+ * or -1 on anything else. */
+int parse_path_id(const char *s, uint32_t *out);
 
 #endif
