@@ -8,7 +8,8 @@
  * every NOTIFICATION code/subcode the decoders produce; a table of
  * malformed UPDATEs with their RFC 7606 action; and every valid message
  * truncated at every length into a buffer of exactly that size, so that
- * AddressSanitizer sees any read past the end.
+ * AddressSanitizer sees any read past the end.  ADD-PATH (RFC 7911): the
+ * capability, its negotiation, path identifiers on NLRI both ways.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -1379,6 +1380,8 @@ static size_t announced(const struct bgp_update *u)
 }
 
 /* Decode a framed message by type: 0 if the decoder accepted it. */
+static const struct bgp_sess_ctx *trunc_ctx = &ibgp4;
+
 static int decode_any(const uint8_t *m, size_t len, uint8_t type,
 		      size_t *count)
 {
@@ -1398,7 +1401,7 @@ static int decode_any(const uint8_t *m, size_t len, uint8_t type,
 	case BGP_ROUTE_REFRESH:
 		return bgp_refresh_decode(m, len, &r, &e);
 	case BGP_UPDATE:
-		if (bgp_update_decode(m, len, &ibgp4, &u, &e) != BGP_ACT_OK)
+		if (bgp_update_decode(m, len, trunc_ctx, &u, &e) != BGP_ACT_OK)
 			return -1;
 		*count = announced(&u) + (size_t)u.eor;
 		return 0;
@@ -1491,6 +1494,292 @@ static void test_truncation(void)
 	}
 }
 
+/* --- ADD-PATH (RFC 7911) ---------------------------------------------- */
+
+static const struct bgp_sess_ctx ap4 = { .as4 = 1, .addpath_rx = BGP_FAM_ALL,
+					 .addpath_tx = BGP_FAM_ALL };
+
+/* AS 65001, hold 180, id 192.0.2.1: MP IPv4, 4-octet AS, and ADD-PATH
+ * (§4: code 69, <AFI 2, SAFI 1, Send/Receive 1> per family) with IPv4
+ * send/receive (3) and IPv6 receive (1). */
+static const uint8_t v_open_ap[] = {
+	FF16, 0x00, 0x35, 0x01,
+	0x04, 0xfd, 0xe9, 0x00, 0xb4, 0xc0, 0x00, 0x02, 0x01,
+	24, 0x02, 22,
+	0x01, 0x04, 0x00, 0x01, 0x00, 0x01,
+	0x41, 0x04, 0x00, 0x00, 0xfd, 0xe9,
+	0x45, 0x08, 0x00, 0x01, 0x01, 0x03, 0x00, 0x02, 0x01, 0x01,
+};
+
+/* IPv4 UPDATE with path ids (§3): ORIGIN IGP, AS_PATH (65001), NEXT_HOP
+ * 192.0.2.1; 10.0.0.0/24 twice, path ids 1 and 2. */
+static const uint8_t v_upd4_ap[] = {
+	FF16, 0x00, 0x3b, 0x02,
+	0x00, 0x00, 0x00, 0x14,
+	0x40, 0x01, 0x01, 0x00,
+	0x40, 0x02, 0x06, 0x02, 0x01, 0x00, 0x00, 0xfd, 0xe9,
+	0x40, 0x03, 0x04, 0xc0, 0x00, 0x02, 0x01,
+	0x00, 0x00, 0x00, 0x01, 0x18, 0x0a, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x02, 0x18, 0x0a, 0x00, 0x00,
+};
+
+/* The withdrawal of 10.0.0.0/24 path 5 in the Withdrawn Routes field. */
+static const uint8_t v_wd4_ap[] = {
+	FF16, 0x00, 0x1f, 0x02,
+	0x00, 0x08, 0x00, 0x00, 0x00, 0x05, 0x18, 0x0a, 0x00, 0x00,
+	0x00, 0x00,
+};
+
+/* MP_UNREACH_NLRI: 2001:db8::/32 path 7. */
+static const uint8_t v_wd6_ap[] = {
+	FF16, 0x00, 0x26, 0x02,
+	0x00, 0x00, 0x00, 0x0f,
+	0x80, 0x0f, 0x0c, 0x00, 0x02, 0x01,
+	0x00, 0x00, 0x00, 0x07, 0x20, 0x20, 0x01, 0x0d, 0xb8,
+};
+
+static void test_addpath_open(void)
+{
+	struct bgp_open o = { 0 }, peer = { 0 };
+	uint8_t tx, rx;
+	/* capability length 3: not a whole tuple */
+	static const uint8_t bad_len[] = {
+		FF16, 0x00, 0x24, 0x01,
+		0x04, 0xfd, 0xe9, 0x00, 0xb4, 0xc0, 0x00, 0x02, 0x01,
+		7, 0x02, 5, 0x45, 0x03, 0x00, 0x01, 0x01,
+	};
+	/* Send/Receive 4 (undefined) and SAFI 128 (not ours) ignored;
+	 * IPv6 send kept */
+	static const uint8_t odd[] = {
+		FF16, 0x00, 0x2d, 0x01,
+		0x04, 0xfd, 0xe9, 0x00, 0xb4, 0xc0, 0x00, 0x02, 0x01,
+		16, 0x02, 14, 0x45, 0x0c,
+		0x00, 0x01, 0x01, 0x04, 0x00, 0x01, 0x80, 0x03,
+		0x00, 0x02, 0x01, 0x02,
+	};
+
+	o.my_as = 65001;
+	o.hold = 180;
+	o.bgp_id = 0xc0000201;
+	o.caps.families = BGP_FAM_IPV4U;
+	o.caps.as4 = 1;
+	o.caps.as4_asn = 65001;
+	o.caps.addpath_send = BGP_FAM_IPV4U;
+	o.caps.addpath_recv = BGP_FAM_IPV4U | BGP_FAM_IPV6U;
+	wreset();
+	CU_ASSERT_EQUAL(bgp_open_encode(&w, &o), 0);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_open_ap));
+	CU_ASSERT_EQUAL(memcmp(out, v_open_ap, sizeof(v_open_ap)), 0);
+	memset(&o, 0, sizeof(o));
+	CU_ASSERT_EQUAL(bgp_open_decode(v_open_ap, sizeof(v_open_ap), &o, &e),
+			0);
+	CU_ASSERT_EQUAL(o.caps.addpath_send, BGP_FAM_IPV4U);
+	CU_ASSERT_EQUAL(o.caps.addpath_recv, BGP_FAM_IPV4U | BGP_FAM_IPV6U);
+	CU_ASSERT_EQUAL(o.caps.nunknown, 0);
+
+	CU_ASSERT_EQUAL(bgp_open_decode(bad_len, sizeof(bad_len), &peer, &e),
+			-1);
+	CHECK_ERR(BGP_ERR_OPEN, BGP_ERR_OPEN_UNSPEC);
+	CU_ASSERT_EQUAL(bgp_open_decode(odd, sizeof(odd), &peer, &e), 0);
+	CU_ASSERT_EQUAL(peer.caps.addpath_send, BGP_FAM_IPV6U);
+	CU_ASSERT_EQUAL(peer.caps.addpath_recv, 0);
+
+	/* §5: we send where we said send and the peer receive, receive
+	 * where we said receive and the peer send. */
+	bgp_addpath_negotiate(&o.caps, &peer.caps, &tx, &rx);
+	CU_ASSERT_EQUAL(tx, 0);
+	CU_ASSERT_EQUAL(rx, BGP_FAM_IPV6U);
+	peer.caps.addpath_send = BGP_FAM_IPV4U | BGP_FAM_IPV6U;
+	peer.caps.addpath_recv = BGP_FAM_IPV4U | BGP_FAM_IPV6U;
+	bgp_addpath_negotiate(&o.caps, &peer.caps, &tx, &rx);
+	CU_ASSERT_EQUAL(tx, BGP_FAM_IPV4U);
+	CU_ASSERT_EQUAL(rx, BGP_FAM_IPV4U | BGP_FAM_IPV6U);
+	/* a peer without the capability: nothing either way */
+	memset(&peer, 0, sizeof(peer));
+	bgp_addpath_negotiate(&o.caps, &peer.caps, &tx, &rx);
+	CU_ASSERT_EQUAL(tx | rx, 0);
+	/* the peer's receive alone does not make us send */
+	peer.caps.addpath_recv = BGP_FAM_ALL;
+	o.caps.addpath_send = 0;
+	bgp_addpath_negotiate(&o.caps, &peer.caps, &tx, &rx);
+	CU_ASSERT_EQUAL(tx, 0);
+	truncate_all(v_open_ap, sizeof(v_open_ap));
+}
+
+static void test_addpath_update(void)
+{
+	struct prefix p[2] = { pfx("10.0.0.0/24"), pfx("10.0.0.0/24") };
+	struct prefix p6 = pfx("2001:db8::/32"), q;
+	uint32_t paths[2] = { 1, 2 }, path = 99, seven = 7, five = 5;
+	struct bgp_attrs a = { 0 };
+	struct bgp_update u;
+	struct bgp_nlri_iter it;
+	struct bgp_sess_ctx rx6 = { .as4 = 1, .addpath_rx = BGP_FAM_IPV6U };
+
+	a.has = (1u << BGP_ATTR_ORIGIN) | (1u << BGP_ATTR_AS_PATH) |
+		(1u << BGP_ATTR_NEXT_HOP);
+	a.aspath = (struct bgp_aspath){ (const uint8_t *)"\x02\x01\0\0\xfd\xe9",
+					6, 4 };
+	memcpy(a.nexthop, "\xc0\x00\x02\x01", 4);
+	wreset();
+	CU_ASSERT_EQUAL(bgp_update_encode_paths(&w, BGP_MAX_LEN, &ap4, &a, p,
+						paths, 2),
+			2);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_upd4_ap));
+	CU_ASSERT_EQUAL(memcmp(out, v_upd4_ap, sizeof(v_upd4_ap)), 0);
+	/* without ADD-PATH sent for the family, no path ids */
+	wreset();
+	CU_ASSERT_EQUAL(bgp_update_encode_paths(&w, BGP_MAX_LEN, &rx6, &a, p,
+						paths, 2),
+			2);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_upd4_ap) - 8);
+
+	CU_ASSERT_EQUAL(bgp_update_decode(v_upd4_ap, sizeof(v_upd4_ap), &ap4,
+					  &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.nlri.count, 2);
+	CU_ASSERT(u.nlri.addpath);
+	bgp_nlri_iter_init(&it, &u.nlri);
+	CU_ASSERT_EQUAL(bgp_nlri_next_path(&it, &q, &path), 1);
+	CU_ASSERT(prefix_eq(&q, &p[0]));
+	CU_ASSERT_EQUAL(path, 1);
+	CU_ASSERT_EQUAL(bgp_nlri_next_path(&it, &q, &path), 1);
+	CU_ASSERT_EQUAL(path, 2);
+	CU_ASSERT_EQUAL(bgp_nlri_next_path(&it, &q, &path), 0);
+	/* receive negotiated for IPv6 only: the IPv4 field has no ids, so
+	 * the same bytes read as other prefixes */
+	CU_ASSERT_EQUAL(bgp_update_decode(v_upd4_ap, sizeof(v_upd4_ap), &rx6,
+					  &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT(!u.nlri.addpath);
+	CU_ASSERT(u.nlri.count != 2);
+
+	wreset();
+	CU_ASSERT_EQUAL(bgp_withdraw_encode_paths(&w, BGP_MAX_LEN, 1, p, &five,
+						  1),
+			1);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_wd4_ap));
+	CU_ASSERT_EQUAL(memcmp(out, v_wd4_ap, sizeof(v_wd4_ap)), 0);
+	CU_ASSERT_EQUAL(bgp_update_decode(v_wd4_ap, sizeof(v_wd4_ap), &ap4, &u,
+					  &e),
+			BGP_ACT_OK);
+	bgp_nlri_iter_init(&it, &u.withdrawn);
+	CU_ASSERT_EQUAL(bgp_nlri_next_path(&it, &q, &path), 1);
+	CU_ASSERT_EQUAL(path, 5);
+
+	wreset();
+	CU_ASSERT_EQUAL(bgp_withdraw_encode_paths(&w, BGP_MAX_LEN, 1, &p6,
+						  &seven, 1),
+			1);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_wd6_ap));
+	CU_ASSERT_EQUAL(memcmp(out, v_wd6_ap, sizeof(v_wd6_ap)), 0);
+	CU_ASSERT_EQUAL(bgp_update_decode(v_wd6_ap, sizeof(v_wd6_ap), &rx6, &u,
+					  &e),
+			BGP_ACT_OK);
+	CU_ASSERT(u.mp_unreach.addpath);
+	bgp_nlri_iter_init(&it, &u.mp_unreach);
+	CU_ASSERT_EQUAL(bgp_nlri_next_path(&it, &q, &path), 1);
+	CU_ASSERT(prefix_eq(&q, &p6));
+	CU_ASSERT_EQUAL(path, 7);
+
+	/* MP_REACH_NLRI round trip with ids */
+	a.has &= ~(1u << BGP_ATTR_NEXT_HOP);
+	a.mp_nh_len = 16;
+	memcpy(a.mp_nh, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16);
+	wreset();
+	CU_ASSERT_EQUAL(bgp_update_encode_paths(&w, BGP_MAX_LEN, &ap4, &a, &p6,
+						&seven, 1),
+			1);
+	CU_ASSERT_EQUAL(bgp_update_decode(out, w.len, &ap4, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT(u.mp_reach.addpath);
+	bgp_nlri_iter_init(&it, &u.mp_reach);
+	CU_ASSERT_EQUAL(bgp_nlri_next_path(&it, &q, &path), 1);
+	CU_ASSERT(prefix_eq(&q, &p6));
+	CU_ASSERT_EQUAL(path, 7);
+
+	trunc_ctx = &ap4;
+	truncate_all(v_upd4_ap, sizeof(v_upd4_ap));
+	truncate_all(v_wd4_ap, sizeof(v_wd4_ap));
+	truncate_all(v_wd6_ap, sizeof(v_wd6_ap));
+	trunc_ctx = &ibgp4;
+}
+
+/* RFC 7911 leaves errors to RFC 4271 and 7606: NLRI that end inside a
+ * path identifier, or a prefix length too long after one, are NLRI we
+ * cannot parse, a session reset (RFC 7606 §5.3, §7.11). */
+static void test_addpath_malformed(void)
+{
+	uint8_t m[128];
+	struct bgp_update u;
+
+	/* the second path id cut after 2 bytes */
+	memcpy(m, v_upd4_ap, sizeof(v_upd4_ap) - 6);
+	m[17] = sizeof(v_upd4_ap) - 6;
+	CU_ASSERT_EQUAL(bgp_update_decode(m, sizeof(v_upd4_ap) - 6, &ap4, &u,
+					  &e),
+			BGP_ACT_RESET);
+	CHECK_ERR(BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK);
+	/* a path id with no prefix after it */
+	memcpy(m, v_upd4_ap, sizeof(v_upd4_ap) - 4);
+	m[17] = sizeof(v_upd4_ap) - 4;
+	CU_ASSERT_EQUAL(bgp_update_decode(m, sizeof(v_upd4_ap) - 4, &ap4, &u,
+					  &e),
+			BGP_ACT_RESET);
+	CHECK_ERR(BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK);
+	/* withdrawn: length 33 after the path id */
+	memcpy(m, v_wd4_ap, sizeof(v_wd4_ap));
+	m[25] = 33;
+	CU_ASSERT_EQUAL(bgp_update_decode(m, sizeof(v_wd4_ap), &ap4, &u, &e),
+			BGP_ACT_RESET);
+	CHECK_ERR(BGP_ERR_UPDATE, BGP_ERR_UPD_NETWORK);
+	/* MP_UNREACH_NLRI whose path id is cut: attribute 5 bytes long */
+	memcpy(m, v_wd6_ap, sizeof(v_wd6_ap));
+	m[17] = sizeof(v_wd6_ap) - 7;
+	m[22] = 0x0f - 7;
+	m[25] = 0x0c - 7;
+	CU_ASSERT_EQUAL(bgp_update_decode(m, sizeof(v_wd6_ap) - 7, &ap4, &u,
+					  &e),
+			BGP_ACT_RESET);
+	CU_ASSERT_EQUAL(e.code, BGP_ERR_UPDATE);
+	/* the same bytes without ADD-PATH are a good withdrawal (/0, /0):
+	 * it is the path id that makes them malformed */
+	CU_ASSERT_EQUAL(bgp_update_decode(m, sizeof(v_wd6_ap) - 7, &ibgp4, &u,
+					  &e),
+			BGP_ACT_OK);
+}
+
+/* Path ids take room: a 4096-byte UPDATE holds half as many /24s. */
+static void test_addpath_packing(void)
+{
+	static struct prefix p[2000];
+	static uint32_t paths[2000];
+	struct bgp_attrs a = { 0 };
+	int k;
+
+	for (int i = 0; i < 2000; i++) {
+		p[i] = pfx("10.0.0.0/24");
+		p[i].addr[1] = (uint8_t)(i >> 8);
+		p[i].addr[2] = (uint8_t)i;
+		paths[i] = (uint32_t)i + 1;
+	}
+	a.has = (1u << BGP_ATTR_ORIGIN) | (1u << BGP_ATTR_AS_PATH) |
+		(1u << BGP_ATTR_NEXT_HOP);
+	a.aspath = (struct bgp_aspath){ (const uint8_t *)"\x02\x01\0\0\xfd\xe9",
+					6, 4 };
+	wreset();
+	/* 19 + 4 + 20 bytes of attributes, then 8 bytes a prefix */
+	k = bgp_update_encode_paths(&w, BGP_MAX_LEN, &ap4, &a, p, paths, 2000);
+	CU_ASSERT_EQUAL(k, (4096 - 43) / 8);
+	wreset();
+	k = bgp_update_encode_paths(&w, BGP_MAX_LEN, &ibgp4, &a, p, paths,
+				    2000);
+	CU_ASSERT_EQUAL(k, (4096 - 43) / 4);
+	wreset();
+	k = bgp_withdraw_encode_paths(&w, BGP_MAX_LEN, 1, p, paths, 2000);
+	CU_ASSERT_EQUAL(k, (4096 - 23) / 8);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1529,6 +1818,13 @@ int main(void)
 	CU_add_test(s, "RFC 7606 table", test_rfc7606_table);
 	CU_add_test(s, "UPDATE length errors (4271 6.3)", test_update_lengths);
 	CU_add_test(s, "truncation at every length", test_truncation);
+	CU_add_test(s, "ADD-PATH capability and negotiation (7911 4, 5)",
+		    test_addpath_open);
+	CU_add_test(s, "ADD-PATH path ids on NLRI (7911 3)",
+		    test_addpath_update);
+	CU_add_test(s, "ADD-PATH malformed NLRI (7606)",
+		    test_addpath_malformed);
+	CU_add_test(s, "ADD-PATH packing", test_addpath_packing);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
