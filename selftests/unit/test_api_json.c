@@ -520,6 +520,88 @@ static void test_open(void)
 		   "asn4(4200000000) unknown(73) ]");
 }
 
+/*
+ * ADD-PATH (RFC 7911): path ids on NLRI when receive was negotiated for
+ * the family, as ExaBGP 4.2.21 prints them (checked against "exabgp
+ * --decode" with add-path send/receive in its config: the "message"
+ * parts are byte for byte the same).
+ */
+static void test_addpath(void)
+{
+	static const struct bgp_sess_ctx ap = { .as4 = 1,
+						.addpath_rx = BGP_FAM_ALL };
+	uint8_t m[4096];
+	size_t n = upd(m, "00000005 18 050607",
+		       "40 01 01 00 40 02 06 02 01 0000fde9 40 03 04 c0000201",
+		       "00000001 18 0a0000 00000002 10 0a01");
+	const char *s = J(m, n, &ap);
+	struct jbuf fresh;
+	struct apij_env e = env();
+	struct bgp_err err;
+
+	HAS(s, "\"message\": { \"update\": { \"attribute\": { \"origin\": "
+	       "\"igp\", \"as-path\": [ 65001 ], \"confederation-path\": [] "
+	       "}, \"announce\": { \"ipv4 unicast\": { \"192.0.2.1\": [ { "
+	       "\"nlri\": \"10.0.0.0/24\", \"path-information\": \"0.0.0.1\" "
+	       "}, { \"nlri\": \"10.1.0.0/16\", \"path-information\": "
+	       "\"0.0.0.2\" } ] } }, \"withdraw\": { \"ipv4 unicast\": [ { "
+	       "\"nlri\": \"5.6.7.0/24\", \"path-information\": \"0.0.0.5\" "
+	       "} ] } } } } }");
+	s = T(m, n, &ap);
+	CU_ASSERT_STRING_EQUAL(
+		s, "neighbor 10.0.0.1 receive update announced 10.0.0.0/24 "
+		   "path-information 0.0.0.1 next-hop 192.0.2.1 origin igp "
+		   "as-path [ 65001 ]\n"
+		   "neighbor 10.0.0.1 receive update announced 10.1.0.0/16 "
+		   "path-information 0.0.0.2 next-hop 192.0.2.1 origin igp "
+		   "as-path [ 65001 ]\n"
+		   "neighbor 10.0.0.1 receive update withdrawn 5.6.7.0/24 "
+		   "path-information 0.0.0.5");
+
+	/* IPv6 both ways; path id 0 is shown too (ExaBGP: four bytes
+	 * were there) */
+	n = upd(m, "",
+		"40 01 01 00 40 02 06 02 01 0000fde9 "
+		"80 0e 29 0002 01 10 20010db8000000000000000000000001 00 "
+		"00000000 20 20010db8 00000008 30 20010db80001 "
+		"80 0f 10 0002 01 00000009 40 20010db800020000",
+		"");
+	s = J(m, n, &ap);
+	HAS(s, "\"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ { "
+	       "\"nlri\": \"2001:db8::/32\", \"path-information\": "
+	       "\"0.0.0.0\" }, { \"nlri\": \"2001:db8:1::/48\", "
+	       "\"path-information\": \"0.0.0.8\" } ] } }, \"withdraw\": { "
+	       "\"ipv6 unicast\": [ { \"nlri\": \"2001:db8:2::/64\", "
+	       "\"path-information\": \"0.0.0.9\" } ] } } } } }");
+	/* a withdrawal alone through a buffer never written to (it was
+	 * a NULL dereference in the text encoder) */
+	n = upd(m, "", "80 0f 10 0002 01 00000009 40 20010db800020000", "");
+	jbuf_init(&fresh);
+	CU_ASSERT_EQUAL(apit_message(&fresh, &e, m, n, &ap, BGP_MAX_LEN, &err),
+			0);
+	CU_ASSERT_STRING_EQUAL(fresh.p, "neighbor 10.0.0.1 receive update "
+					"withdrawn 2001:db8:2::/64 "
+					"path-information 0.0.0.9");
+	jbuf_free(&fresh);
+
+	/* receive not negotiated: no path-information key at all */
+	n = upd(m, "", "40 01 01 00 40 02 06 02 01 0000fde9 40 03 04 c0000201",
+		"18 0a0000");
+	s = J(m, n, &as4_ctx);
+	HASNT(s, "path-information");
+
+	/* the capability in an OPEN, as ExaBGP's AddPath.json() */
+	n = msg(m, BGP_OPEN,
+		"04 fde9 00b4 c0000201 18 02 16 01 04 00010001 "
+		"41 04 0000fde9 45 08 00010103 00020101");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "\"69\": { \"name\": \"addpath\", \"ipv4/unicast\": "
+	       "\"send/receive\",\"ipv6/unicast\": \"receive\" }");
+	s = T(m, n, &as4_ctx);
+	HAS(s, "add-path(ipv4 unicast send/receive) "
+	       "add-path(ipv6 unicast receive) ]");
+}
+
 static void test_keepalive_refresh(void)
 {
 	uint8_t m[64];
@@ -739,6 +821,7 @@ int main(void)
 	CU_add_test(s, "RFC 7606 treat-as-withdraw", test_treat_as_withdraw);
 	CU_add_test(s, "notification with shutdown text", test_notification);
 	CU_add_test(s, "open with capabilities", test_open);
+	CU_add_test(s, "ADD-PATH path-information (RFC 7911)", test_addpath);
 	CU_add_test(s, "keepalive and refresh", test_keepalive_refresh);
 	CU_add_test(s, "state events", test_state);
 	CU_add_test(s, "escaping", test_escaping);

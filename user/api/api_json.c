@@ -1214,8 +1214,9 @@ static void t_update(struct jbuf *b, const struct apij_env *e,
 		tail = b->len;
 		t_lines(b, e, &u->nlri, "announced", off4, len4, &first);
 		t_lines(b, e, &u->mp_reach, "announced", offmp, lenmp, &first);
-		/* move the lines over the scratch attribute text */
-		if (!b->failed) {
+		/* move the lines over the scratch attribute text (none
+		 * written at all: b->p may still be NULL) */
+		if (!b->failed && b->p) {
 			memmove(b->p + start, b->p + tail, b->len - tail);
 			b->len = start + (b->len - tail);
 			b->p[b->len] = 0;
@@ -1267,6 +1268,18 @@ int apit_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 				    o->caps.gr_time);
 		if (o->caps.as4)
 			jbuf_printf(b, "asn4(%u) ", o->caps.as4_asn);
+		for (i = 0; i < 2; i++) {
+			uint8_t bit = i ? BGP_FAM_IPV6U : BGP_FAM_IPV4U;
+			int s = (o->caps.addpath_send & bit ? 2 : 0) |
+				(o->caps.addpath_recv & bit ? 1 : 0);
+
+			if (s)
+				jbuf_printf(b, "add-path(%s unicast %s) ",
+					    i ? "ipv6" : "ipv4",
+					    s == 3   ? "send/receive"
+					    : s == 2 ? "send"
+						     : "receive");
+		}
 		for (i = 0; i < o->caps.nunknown; i++)
 			jbuf_printf(b, "unknown(%u) ", o->caps.unknown[i]);
 		jbuf_puts(b, "]");
