@@ -129,9 +129,12 @@ static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
 	return id;
 }
 
-/* One decoded blob; the last one is cached (runs share attributes). */
+/* One decoded blob; the last one is cached (runs share attributes).  The
+ * cache is keyed by the set's serial, not its id: an id freed and handed
+ * out again for other attributes must not find the old route here. */
 static struct {
 	uint32_t id;
+	uint64_t serial;
 	struct cfg_route r;
 	int is_static;
 	char watchdog[256];
@@ -146,7 +149,7 @@ static const struct cfg_route *route_get(uint32_t id)
 	size_t n, need;
 	struct cfg_route *r = &RD.r;
 
-	if (id && id == RD.id)
+	if (id && id == RD.id && rib_attr_serial(id) == RD.serial)
 		return r;
 	RD.id = 0;
 	if (!(b = rib_attr_blob(id, &n)) || n < RB_HDR || b[0] != 'R')
@@ -189,6 +192,7 @@ static const struct cfg_route *route_get(uint32_t id)
 	r->large = RD.large;
 	r->ext = RD.ext;
 	RD.id = id;
+	RD.serial = rib_attr_serial(id);
 	return r;
 }
 
