@@ -917,6 +917,61 @@ static void test_round_trip(void)
 	api_cmd_free(&a);
 }
 
+/* path-information (RFC 7911 path id): A.B.C.D or a number, on announce
+ * and withdraw alike (a withdraw names which path goes). */
+static void test_path_information(void)
+{
+	struct api_cmd c;
+
+	if (!ok("announce route 10.0.0.0/24 next-hop 1.2.3.4 "
+		"path-information 1.2.3.4",
+		&c)) {
+		CU_ASSERT_EQUAL(c.route.path_id, 0x01020304u);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce route 10.0.0.0/24 path-information 4294967295 "
+		"next-hop self",
+		&c)) {
+		CU_ASSERT_EQUAL(c.route.path_id, 0xffffffffu);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce route 10.0.0.0/24 next-hop 1.2.3.4", &c)) {
+		CU_ASSERT_EQUAL(c.route.path_id, 0);
+		api_cmd_free(&c);
+	}
+	if (!ok("withdraw route 2001:db8::/32 next-hop 2001:db8::1 "
+		"path-information 0.0.0.7",
+		&c)) {
+		CU_ASSERT_EQUAL(c.verb, API_WITHDRAW_ROUTE);
+		CU_ASSERT_EQUAL(c.route.path_id, 7);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce attributes next-hop 1.2.3.4 path-information 9 "
+		"nlri 10.0.0.0/24 10.0.1.0/24",
+		&c)) {
+		CU_ASSERT_EQUAL(c.route.path_id, 9);
+		CU_ASSERT_EQUAL(c.nnlri, 2);
+		api_cmd_free(&c);
+	}
+	if (!ok("withdraw attributes path-information 9 nlri 10.0.0.0/24",
+		&c)) {
+		CU_ASSERT_EQUAL(c.route.path_id, 9);
+		api_cmd_free(&c);
+	}
+	bad("announce route 10.0.0.0/24 next-hop 1.2.3.4 path-information "
+	    "1.2.3",
+	    "path-information needs A.B.C.D or a number 0-4294967295, got "
+	    "'1.2.3'");
+	bad("announce route 10.0.0.0/24 next-hop 1.2.3.4 path-information "
+	    "4294967296",
+	    "path-information needs A.B.C.D");
+	bad("announce route 10.0.0.0/24 next-hop 1.2.3.4 path-information",
+	    "path-information");
+	bad("announce route 10.0.0.0/24 next-hop 1.2.3.4 path-information 1 "
+	    "path-information 2",
+	    "path-information is given twice");
+}
+
 int main(void)
 {
 	unsigned int failed;
@@ -945,6 +1000,7 @@ int main(void)
 	CU_add_test(s, "line length, NUL, err buffer", test_line_limits);
 	CU_add_test(s, "list limit", test_list_limit);
 	CU_add_test(s, "round trip", test_round_trip);
+	CU_add_test(s, "path-information", test_path_information);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -800,6 +800,230 @@ static void test_import_bogons_and_max_prefix(void)
 	expect_notification(BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET);
 }
 
+/* --- ADD-PATH (third suite) --------------------------------------------- */
+
+/* Two paths of one prefix, path-information 1 and 2 (RFC 7911). */
+static const char conf_ap[] =
+	"neighbor 192.0.2.2 {\n"
+	"	router-id 192.0.2.1;\n"
+	"	local-address 192.0.2.1;\n"
+	"	local-as 65001;\n"
+	"	peer-as 65002;\n"
+	"	hold-time 9;\n"
+	"	passive;\n"
+	"	family { ipv4 unicast; }\n"
+	"	capability { add-path send/receive; }\n"
+	"	static {\n"
+	"		route 10.9.0.0/24 next-hop self path-information 2 "
+	"med 7;\n"
+	"		route 10.9.0.0/24 next-hop self path-information 1;\n"
+	"	}\n"
+	"}\n";
+
+static struct config *cfg_ap;
+
+static int suite_ap_init(void)
+{
+	char err[512];
+
+	if (config_parse_buf(conf_ap, sizeof(conf_ap) - 1, "ap.conf", &cfg_ap,
+			     err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	sessions_apply(cfg_ap);
+	return 0;
+}
+
+/* What one UPDATE from the engine says, as "A/L#ID+" (announce) or
+ * "A/L#ID-" (withdraw) items, MED as "med N". */
+static void upd_paths(const uint8_t *b, size_t len,
+		      const struct bgp_sess_ctx *ctx, char *out, size_t cap)
+{
+	struct bgp_update u;
+	struct bgp_err e;
+	struct bgp_nlri_iter it;
+	struct prefix p;
+	uint32_t path;
+	char a[PREFIX_STRLEN];
+	size_t o = strlen(out);
+
+	CU_ASSERT_FATAL(bgp_update_decode(b, len, ctx, &u, &e) ==
+			BGP_ACT_OK);
+	bgp_nlri_iter_init(&it, &u.withdrawn);
+	while (bgp_nlri_next_path(&it, &p, &path) == 1)
+		o += snprintf(out + o, cap - o, "%s#%u- ",
+			      prefix_fmt(&p, a, sizeof(a)), path);
+	bgp_nlri_iter_init(&it, &u.nlri);
+	while (bgp_nlri_next_path(&it, &p, &path) == 1)
+		o += snprintf(out + o, cap - o, "%s#%u+ ",
+			      prefix_fmt(&p, a, sizeof(a)), path);
+	if (u.nlri.count && BGP_HAS(&u.attrs, BGP_ATTR_MED))
+		o += snprintf(out + o, cap - o, "med %u ", u.attrs.med);
+}
+
+/* Up to Established with a peer that says ADD-PATH send/receive for IPv4
+ * (or nothing); what the engine sends up to End-of-RIB goes to out. */
+static void establish_ap(int peer_ap, const struct bgp_sess_ctx *ctx,
+			 char *out, size_t cap)
+{
+	uint8_t b[4096];
+	struct bgp_open o = { .version = 4, .my_as = 65002, .hold = 6,
+			      .bgp_id = peer_id };
+	struct bgp_err e;
+	struct bgp_wbuf w;
+	size_t len;
+	int t;
+
+	out[0] = 0;
+	connect_pair();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_OPEN);
+	CU_ASSERT_EQUAL(bgp_open_decode(b, len, &o, &e), 0);
+	/* our capability: send/receive for the neighbor's family (§4) */
+	CU_ASSERT_EQUAL(o.caps.addpath_send, BGP_FAM_IPV4U);
+	CU_ASSERT_EQUAL(o.caps.addpath_recv, BGP_FAM_IPV4U);
+	memset(&o.caps, 0, sizeof(o.caps));
+	o.my_as = 65002;
+	o.hold = 6;
+	o.bgp_id = peer_id;
+	o.caps.families = BGP_FAM_IPV4U;
+	o.caps.as4 = 1;
+	o.caps.as4_asn = 65002;
+	if (peer_ap)
+		o.caps.addpath_send = o.caps.addpath_recv = BGP_FAM_IPV4U;
+	bgp_wbuf_init(&w, b, sizeof(b));
+	CU_ASSERT_EQUAL_FATAL(bgp_open_encode(&w, &o), 0);
+	peer_send(b, w.len);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_KEEPALIVE);
+	send_keepalive();
+	CU_ASSERT_EQUAL_FATAL(state(), SESS_ESTABLISHED);
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE) {
+		if (len == BGP_HDR_LEN + 4)
+			break; /* End-of-RIB */
+		upd_paths(b, len, ctx, out, cap);
+	}
+}
+
+static void drop_session(void)
+{
+	static const uint8_t n[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 21, 3, 6, 4,
+	};
+
+	peer_send(n, sizeof(n));
+	close(sv[1]);
+}
+
+/* Both said send/receive: both paths go out with their ids (§3), paths
+ * coming in are routes of their own, and the API withdraws one path. */
+static void test_addpath_both_ways(void)
+{
+	static const struct bgp_sess_ctx ap = { .as4 = 1, .ebgp = 1,
+						.addpath_rx = BGP_FAM_IPV4U,
+						.addpath_tx = BGP_FAM_IPV4U };
+	/* 10.2.0.0/24 with path ids 1 and 2, then withdrawn path 1 */
+	static const uint8_t upd[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 59, 2,
+		0, 0, 0, 20,
+		0x40, 1, 1, 0,
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xea,
+		0x40, 3, 4, 192, 0, 2, 2,
+		0, 0, 0, 1, 24, 10, 2, 0,
+		0, 0, 0, 2, 24, 10, 2, 0,
+	};
+	static const uint8_t wd[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 31, 2,
+		0, 8, 0, 0, 0, 1, 24, 10, 2, 0,
+		0, 0,
+	};
+	char got[512];
+	uint8_t b[4096];
+	size_t len;
+	struct sess_info si;
+	struct prefix p;
+
+	establish_ap(1, &ap, got, sizeof(got));
+	/* two UPDATEs (two attribute sets), in attribute set order; path
+	 * 2 with its own MED 7 (before the route cache was keyed by the
+	 * set's serial, a reused attribute id showed an old set's MED) */
+	if (strcmp(got, "10.9.0.0/24#1+ 10.9.0.0/24#2+ med 7 ") &&
+	    strcmp(got, "10.9.0.0/24#2+ med 7 10.9.0.0/24#1+ "))
+		CU_FAIL(got);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 2);
+	CU_ASSERT_EQUAL(si.routes_api, 2);
+	peer_send(upd, sizeof(upd));
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_in, 2);
+	nrib = 0;
+	CU_ASSERT_EQUAL(sessions_rib(&peer, 0, NULL, 100, 0, rib_cb, NULL,
+				     NULL),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rib_desc, "path-information 0.0.0."));
+	peer_send(wd, sizeof(wd));
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_in, 1);
+	/* the API takes path 2 away: a withdrawal of that path only */
+	p = cfg_ap->neighbors[0].routes[0].prefix;
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 2, &p, 1), 1);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	got[0] = 0;
+	upd_paths(b, len, &ap, got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10.9.0.0/24#2- ");
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 1);
+	drop_session();
+}
+
+/* The peer did not say receive: one path a prefix, the lowest id; when
+ * it goes, the next one replaces it (an announcement, no withdrawal). */
+static void test_addpath_one_path(void)
+{
+	static const struct bgp_sess_ctx plain = { .as4 = 1, .ebgp = 1 };
+	struct cfg_route r = cfg_ap->neighbors[0].routes[1];
+	char got[512];
+	uint8_t b[4096];
+	size_t len;
+	struct sess_info si;
+
+	sessions_apply(cfg_ap); /* the statics again (path 2 was withdrawn) */
+	establish_ap(0, &plain, got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10.9.0.0/24#0+ ");
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 1);
+	CU_ASSERT_EQUAL(si.routes_api, 2);
+	/* a change to path 2 (not the one sent) sends nothing */
+	r.path_id = 2;
+	r.flags = CFG_RT_MED;
+	r.med = 8;
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, &r.prefix, 1,
+					  NULL, NULL),
+			1);
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	/* path 1 withdrawn: path 2 takes its place */
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 1, &r.prefix, 1), 1);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	got[0] = 0;
+	upd_paths(b, len, &plain, got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10.9.0.0/24#0+ med 8 ");
+	/* and when it goes too, the prefix is withdrawn */
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 2, &r.prefix, 1), 1);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	got[0] = 0;
+	upd_paths(b, len, &plain, got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10.9.0.0/24#0- ");
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 0);
+	drop_session();
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -842,6 +1066,11 @@ int main(void)
 	CU_add_test(s, "import: bogons dropped; max-prefix teardown, "
 		       "hold-down, restart",
 		    test_import_bogons_and_max_prefix);
+	s = CU_add_suite("ADD-PATH (RFC 7911)", suite_ap_init, NULL);
+	CU_add_test(s, "both ways: paths out with ids, in as routes",
+		    test_addpath_both_ways);
+	CU_add_test(s, "peer without receive: one path a prefix",
+		    test_addpath_one_path);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
