@@ -26,7 +26,15 @@
 # the ratio of the two ingest times is printed (target <= 1.10).  The
 # time `bgpshieldd -t` takes to check each config is printed as well.
 #
-#   scripts/bench-bgp.sh [--quick] [--prefixes N] [--reps N] [--sets N] [--timeout S]
+# ADD-PATH (RFC 7911): "bgpshieldd-addpath" and "bird-addpath" receive the
+# same N prefixes with two paths each (path ids 1 and 2, `blaster --paths
+# 2`: 2N NLRI), bgpshieldd with `capability { add-path receive; }`, BIRD
+# with `add paths rx;` in its ipv4 channel; both count 2N routes
+# (prefixes_in, "Routes: 2N imported").  Target: bgpshieldd <= 0.5x
+# BIRD's time and RSS.  --only addpath runs just that pair (and the sink);
+# --only plain everything but it.
+#
+#   scripts/bench-bgp.sh [--quick] [--prefixes N] [--reps N] [--sets N] [--timeout S] [--only addpath|plain]
 #
 # --quick: 100000 prefixes, 1 repetition.  Default: 1000000 prefixes, 3
 # repetitions.  Figures only: the exit status is 0 unless setup failed (1)
@@ -49,6 +57,8 @@ REPS=3
 TIMEOUT=120
 SETS=4000
 POLL=0.02
+AP_PATHS=2
+ONLY=""
 
 usage() { sed -n '/^#   scripts/p' "$0" | sed 's/^# *//'; }
 
@@ -59,6 +69,9 @@ while [ $# -gt 0 ]; do
 	--reps) REPS=${2:?--reps N}; shift ;;
 	--sets) SETS=${2:?--sets N}; shift ;;
 	--timeout) TIMEOUT=${2:?--timeout SECONDS}; shift ;;
+	--only) ONLY=${2:?--only addpath|plain}; shift
+		[ "$ONLY" = addpath ] || [ "$ONLY" = plain ] ||
+			{ usage >&2; exit 2; } ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -142,6 +155,10 @@ write_shield_conf() {
 	EOF
 	chmod 600 "$TMP/shield.conf"
 	write_plist_conf
+	# ADD-PATH receive (RFC 7911), for the blaster's --paths
+	sed -e 's/^\(\t*\)family { ipv4 unicast; }$/&\n\1capability { add-path receive; }/' \
+		"$TMP/shield.conf" >"$TMP/shield-ap.conf"
+	chmod 600 "$TMP/shield-ap.conf"
 }
 
 # The same neighbor, importing through a PLIST_N-entry prefix-list that
@@ -234,6 +251,8 @@ write_bird_conf() {
 			ipv4 { import all; export none; };
 		}
 	EOF
+	sed 's/import all; export none;/& add paths rx;/' "$TMP/bird.conf" \
+		>"$TMP/bird-ap.conf"
 }
 
 bird_ctl() { timeout -k 1 5 birdc -s "$TMP/bird.ctl" "$@"; }
@@ -244,10 +263,11 @@ bird_count() {
 }
 
 BIRD_PID=""
+# bird_start [CONF]: default $TMP/bird.conf
 bird_start() {
-	local i
+	local i conf=${1:-$TMP/bird.conf}
 	rm -f "$TMP/bird.ctl" "$TMP/bird.pid"
-	ip netns exec "$NS_R" bird -f -c "$TMP/bird.conf" \
+	ip netns exec "$NS_R" bird -f -c "$conf" \
 		-s "$TMP/bird.ctl" -P "$TMP/bird.pid" >>"$TMP/bird.out" 2>&1 &
 	BIRD_PID=$!
 	PIDS+=("$BIRD_PID")
@@ -270,33 +290,43 @@ bird_stop() { stop_pid "$BIRD_PID"; BIRD_PID=""; }
 # blaster_cpu_s" to $TMP/results.
 blast_run() {
 	local who=$1 rpid count_fn got=0 t_done="" t_first secs rb ra \
-		deadline bpid send_s cpu_s line cb ca rcpu
-	if [ "$who" = bgpshieldd ] || [ "$who" = bgpshieldd-plist ]; then
-		if [ "$who" = bgpshieldd ]; then
-			shield_start
-		else
-			shield_start "$TMP/shield-plist.conf"
-		fi
+		deadline bpid send_s cpu_s line cb ca rcpu want=$N paths=()
+	case $who in
+	*-addpath)
+		want=$((N * AP_PATHS))
+		paths=(--paths "$AP_PATHS") ;;
+	esac
+	case $who in
+	bgpshieldd*)
+		case $who in
+		bgpshieldd) shield_start ;;
+		bgpshieldd-plist) shield_start "$TMP/shield-plist.conf" ;;
+		bgpshieldd-addpath) shield_start "$TMP/shield-ap.conf" ;;
+		esac
 		rpid=$(pgrep -P "$SHIELD_PID" | head -n1)
-		count_fn=shield_count
-	else
-		bird_start
+		count_fn=shield_count ;;
+	*)
+		if [ "$who" = bird-addpath ]; then
+			bird_start "$TMP/bird-ap.conf"
+		else
+			bird_start
+		fi
 		rpid=$BIRD_PID
-		count_fn=bird_count
-	fi
+		count_fn=bird_count ;;
+	esac
 	rb=$(rss_kb "$rpid")
 	cb=$(cpu_ns "$rpid")
 	: >"$TMP/blaster.out"
 	ip netns exec "$NS_B" "$BLASTER" --local "$B4" --as "$AS_B" \
-		--prefixes "$N" --sets "$SETS" --hold 0 "$R4" >"$TMP/blaster.out" \
-		2>"$TMP/blaster.err" &
+		--prefixes "$N" --sets "$SETS" --hold 0 "${paths[@]}" "$R4" \
+		>"$TMP/blaster.out" 2>"$TMP/blaster.err" &
 	bpid=$!
 	PIDS+=("$bpid")
 	deadline=$(($(now_ns) + TIMEOUT * 1000000000))
 	while :; do
 		got=$($count_fn)
 		got=${got:-0}
-		if [ "$got" -ge "$N" ]; then
+		if [ "$got" -ge "$want" ]; then
 			t_done=$(now_ns)
 			break
 		fi
@@ -325,14 +355,14 @@ blast_run() {
 	echo "$line" >>"$TMP/results"
 	if [ "$secs" = NA ]; then
 		printf '  %-16s reached %s of %s prefixes (timeout %s s or error); RSS %s -> %s kB\n' \
-			"$who" "$got" "$N" "$TIMEOUT" "${rb:-NA}" "${ra:-NA}"
+			"$who" "$got" "$want" "$TIMEOUT" "${rb:-NA}" "${ra:-NA}"
 	else
-		printf '  %-16s %7s s for %s prefixes (receiver CPU %s s); RSS %s -> %s kB; blaster sent in %s s (cpu %s s)\n' \
-			"$who" "$secs" "$N" "$rcpu" "${rb:-NA}" "${ra:-NA}" \
+		printf '  %-18s %7s s for %s routes (receiver CPU %s s); RSS %s -> %s kB; blaster sent in %s s (cpu %s s)\n' \
+			"$who" "$secs" "$want" "$rcpu" "${rb:-NA}" "${ra:-NA}" \
 			"${send_s:-NA}" "${cpu_s:-NA}"
 	fi
 	stop_pid "$bpid"
-	if [ "$who" = bird ]; then bird_stop; else shield_stop; fi
+	case $who in bird*) bird_stop ;; *) shield_stop ;; esac
 }
 
 # sink_run: the blaster into `blaster --sink` over the same link; appends
@@ -384,9 +414,15 @@ CHECK_PLIST_S=$(conf_check_s "$TMP/shield-plist.conf")
 echo "=== bench-bgp: $N IPv4 prefixes, $SETS attribute sets, $REPS repetition(s), blaster -> receiver over veth ==="
 for rep in $(seq "$REPS"); do
 	echo "repetition $rep/$REPS"
-	blast_run bgpshieldd
-	blast_run bgpshieldd-plist
-	[ -n "$HAVE_BIRD" ] && blast_run bird
+	if [ "$ONLY" != addpath ]; then
+		blast_run bgpshieldd
+		blast_run bgpshieldd-plist
+		[ -n "$HAVE_BIRD" ] && blast_run bird
+	fi
+	if [ "$ONLY" != plain ]; then
+		blast_run bgpshieldd-addpath
+		[ -n "$HAVE_BIRD" ] && blast_run bird-addpath
+	fi
 	sink_run
 done
 echo "blaster (last run): $(grep '^encoded:' "$TMP/blaster.out")"
@@ -395,7 +431,7 @@ echo "blaster (last run): $(grep '^sent ' "$TMP/blaster.out")"
 # Summary: median and min-max of each column per receiver (NA skipped).
 echo
 echo "=== bench-bgp summary ($N prefixes, $REPS reps; median [min-max]) ==="
-awk -v n="$N" -v ck="$CHECK_S" -v ckp="$CHECK_PLIST_S" -v pn="$PLIST_N" \
+awk -v n="$N" -v ap="$AP_PATHS" -v ck="$CHECK_S" -v ckp="$CHECK_PLIST_S" -v pn="$PLIST_N" \
 	-v sz="$(wc -c <"$TMP/shield-plist.conf")" '
 function med(a, k,    i, j, t) {
 	for (i = 2; i <= k; i++)
@@ -420,10 +456,10 @@ function fmt(col, x) {
 }
 { nr++; w[nr] = $1; for (c = 2; c <= NF; c++) v[nr, c] = $c; runs[$1]++ }
 END {
-	split("bgpshieldd bgpshieldd-plist bird", rx, " ")
-	printf "%-16s %-28s %-28s %-26s %-26s %s\n", "receiver", "ingest time",
+	nrx = split("bgpshieldd bgpshieldd-plist bird bgpshieldd-addpath bird-addpath", rx, " ")
+	printf "%-18s %-28s %-28s %-26s %-26s %s\n", "receiver", "ingest time",
 	       "receiver CPU", "RSS after", "RSS before", "complete runs"
-	for (r = 1; r <= 3; r++) {
+	for (r = 1; r <= nrx; r++) {
 		who = rx[r]
 		if (!runs[who]) continue
 		t = stat(who, 2); tm[who] = s_med
@@ -432,10 +468,10 @@ END {
 		b = stat(who, 3)
 		full = 0
 		for (i = 1; i <= nr; i++) if (w[i] == who && v[i, 2] != "NA") full++
-		printf "%-16s %-28s %-28s %-26s %-26s %d/%d\n", who, t, cp, m, b, full,
+		printf "%-18s %-28s %-28s %-26s %-26s %d/%d\n", who, t, cp, m, b, full,
 		       runs[who]
 		if (tm[who] != "NA")
-			rate[who] = n / tm[who]
+			rate[who] = (who ~ /-addpath$/ ? n * ap : n) / tm[who]
 	}
 	st = stat("bgpshieldd", 6)
 	printf "\nblaster wall send time (into bgpshieldd, TCP backpressure included): %s\n", st
@@ -444,10 +480,10 @@ END {
 		printf "blaster into a discard sink: %s = %.0f prefixes/s\n", sk,
 		       n / skm
 	}
-	for (r = 1; r <= 3; r++) {
+	for (r = 1; r <= nrx; r++) {
 		who = rx[r]
 		if (!(who in rate)) continue
-		printf "%-16s ingest rate %.0f prefixes/s", who, rate[who]
+		printf "%-18s ingest rate %.0f routes/s", who, rate[who]
 		if (skm != "NA" && skm > 0)
 			printf " (%s)", (n / skm > rate[who]) ? \
 			       "below the blaster sink rate: blaster not the bottleneck" : \
@@ -462,6 +498,20 @@ END {
 	if (mm["bgpshieldd"] != "NA" && mm["bird"] != "NA" && mm["bird"] > 0)
 		printf ", memory %.2f (target <= 0.5)\n", \
 		       mm["bgpshieldd"] / mm["bird"]
+	else
+		printf ", memory NA\n"
+	if (("bgpshieldd-addpath" in tm) && ("bird-addpath" in tm) &&
+	    tm["bgpshieldd-addpath"] != "NA" && tm["bird-addpath"] != "NA" &&
+	    tm["bird-addpath"] > 0)
+		printf "ratio ADD-PATH (%d paths, %d NLRI) bgpshieldd/BIRD: time %.2f (target <= 0.5)", \
+		       ap, n * ap, tm["bgpshieldd-addpath"] / tm["bird-addpath"]
+	else
+		printf "ratio ADD-PATH bgpshieldd/BIRD: time NA"
+	if (("bgpshieldd-addpath" in mm) && ("bird-addpath" in mm) &&
+	    mm["bgpshieldd-addpath"] != "NA" && mm["bird-addpath"] != "NA" &&
+	    mm["bird-addpath"] > 0)
+		printf ", memory %.2f (target <= 0.5)\n", \
+		       mm["bgpshieldd-addpath"] / mm["bird-addpath"]
 	else
 		printf ", memory NA\n"
 	if (("bgpshieldd" in tm) && ("bgpshieldd-plist" in tm) &&

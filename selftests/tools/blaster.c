@@ -7,6 +7,9 @@
  * together), then End-of-RIB.  Every UPDATE is encoded in memory before
  * the clock starts.  It then stays connected (answering with KEEPALIVEs)
  * for --hold seconds, or until SIGTERM/SIGINT when --hold is 0.
+ * --paths K (ADD-PATH, RFC 7911): each prefix K times, path ids 1..K,
+ * each path with an attribute set of its own draw; the OPEN says send
+ * for IPv4 unicast and the peer must say receive.
  *
  * Output (stdout, one "key=value" fact per line, for scripts):
  *   established_ns=  CLOCK_REALTIME when the session went Established
@@ -70,6 +73,7 @@ struct bl_opts {
 	long hold_after;	/* seconds; 0: until a signal */
 	uint64_t seed;
 	int sink;	/* --sink: receive and discard instead */
+	unsigned int paths;	/* --paths K: ADD-PATH, K paths a prefix */
 };
 
 static volatile sig_atomic_t bl_stop;
@@ -258,27 +262,33 @@ struct bl_stream {
 
 /* Group prefixes by set (a counting sort), then pack each group. */
 static void bl_encode(struct bl_stream *st, const struct prefix *pfx,
-		      size_t n, const struct bl_set *sets, size_t nsets,
-		      const uint8_t nh[4], uint64_t *seed)
+		      size_t np, unsigned int paths, const struct bl_set *sets,
+		      size_t nsets, const uint8_t nh[4], uint64_t *seed)
 {
-	struct bgp_sess_ctx ctx = { .as4 = 1, .ebgp = 1 };
+	struct bgp_sess_ctx ctx = { .as4 = 1, .ebgp = 1,
+				    .addpath_tx = paths ? BGP_FAM_IPV4U : 0 };
+	size_t n = np * (paths ? paths : 1);
 	size_t *start = calloc(nsets + 1, sizeof(*start));
 	uint32_t *which = malloc(n * sizeof(*which));
 	struct prefix *sorted = malloc(n * sizeof(*sorted));
-	size_t cap = n * 5 + nsets * 2 * BGP_MAX_LEN + 64, i;
+	uint32_t *ids = malloc(n * sizeof(*ids));
+	size_t cap = n * 9 + nsets * 2 * BGP_MAX_LEN + 64, i;
 	struct bgp_wbuf w;
 
 	st->buf = malloc(cap);
-	if (!start || !which || !sorted || !st->buf)
+	if (!start || !which || !sorted || !ids || !st->buf)
 		die("out of memory encoding %zu prefixes", n);
+	/* entry i is path i / np + 1 of prefix i % np */
 	for (i = 0; i < n; i++) {
 		which[i] = (uint32_t)(rnd(seed) % nsets);
 		start[which[i] + 1]++;
 	}
 	for (i = 0; i < nsets; i++)
 		start[i + 1] += start[i];
-	for (i = 0; i < n; i++)
-		sorted[start[which[i]]++] = pfx[i];
+	for (i = 0; i < n; i++) {
+		ids[start[which[i]]] = (uint32_t)(i / np + 1);
+		sorted[start[which[i]]++] = pfx[i % np];
+	}
 	/* start[s] is now the end of set s. */
 	bgp_wbuf_init(&w, st->buf, cap);
 	st->nupdates = 0;
@@ -304,8 +314,9 @@ static void bl_encode(struct bl_stream *st, const struct prefix *pfx,
 			a.ncomm = sets[i].ncomm;
 		}
 		while (b < e) {
-			int k = bgp_update_encode(&w, BGP_MAX_LEN, &ctx, &a,
-						  &sorted[b], e - b);
+			int k = bgp_update_encode_paths(&w, BGP_MAX_LEN, &ctx,
+							&a, &sorted[b],
+							&ids[b], e - b);
 
 			if (k <= 0)
 				die("UPDATE encoding failed (set %zu)", i);
@@ -320,6 +331,7 @@ static void bl_encode(struct bl_stream *st, const struct prefix *pfx,
 	free(start);
 	free(which);
 	free(sorted);
+	free(ids);
 }
 
 struct bl_conn {
@@ -503,6 +515,8 @@ static void usage(FILE *f)
 		"  -p, --port N         peer port (default 179)\n"
 		"  -H, --hold SECONDS   stay connected after sending (default 0: until SIGTERM)\n"
 		"  -s, --seed N         generator seed (default 1)\n"
+		"  -P, --paths K        ADD-PATH (RFC 7911): K paths a prefix,\n"
+		"                       path ids 1..K (K x N NLRI in all)\n"
 		"  -k, --sink           listen on ADDR instead: answer one session,\n"
 		"                       read and discard until End-of-RIB, print the\n"
 		"                       time (the blaster's rate without a receiver)\n",
@@ -535,6 +549,7 @@ static void parse_args(int argc, char **argv, struct bl_opts *o)
 		{ "hold", required_argument, NULL, 'H' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "sink", no_argument, NULL, 'k' },
+		{ "paths", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -549,7 +564,7 @@ static void parse_args(int argc, char **argv, struct bl_opts *o)
 	o->seed = 1;
 	o->peer.sin_family = AF_INET;
 	o->peer.sin_port = htons(179);
-	while ((c = getopt_long(argc, argv, "l:a:i:n:S:m:p:H:s:kh", lo,
+	while ((c = getopt_long(argc, argv, "l:a:i:n:S:m:p:H:s:P:kh", lo,
 				NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -587,6 +602,10 @@ static void parse_args(int argc, char **argv, struct bl_opts *o)
 			break;
 		case 'k':
 			o->sink = 1;
+			break;
+		case 'P':
+			o->paths = (unsigned int)num_arg(optarg, "path count",
+							 1, 64);
 			break;
 		case 'h':
 			usage(stdout);
@@ -655,6 +674,8 @@ static int run_sink(const struct bl_opts *o)
 	mine.caps.families = BGP_FAM_IPV4U;
 	mine.caps.as4 = 1;
 	mine.caps.as4_asn = o->asn;
+	/* it discards what comes: a blaster with --paths may send ids */
+	mine.caps.addpath_recv = BGP_FAM_IPV4U;
 	bgp_wbuf_init(&w, obuf, sizeof(obuf));
 	if (bgp_open_encode(&w, &mine) == -1 || w.failed)
 		die("OPEN encoding failed");
@@ -762,11 +783,12 @@ int main(int argc, char **argv)
 		die("out of memory");
 	pfx = bl_prefixes(o.nprefixes, &seed);
 	bl_sets(sets, o.nsets, o.asn, &seed);
-	bl_encode(&st, pfx, o.nprefixes, sets, o.nsets, nh, &seed);
+	bl_encode(&st, pfx, o.nprefixes, o.paths, sets, o.nsets, nh, &seed);
 	free(pfx);
 	free(sets);
 	printf("encoded: %zu prefixes, %zu attribute sets, %zu UPDATEs, %zu bytes\n",
-	       o.nprefixes, o.nsets, st.nupdates, st.len);
+	       o.nprefixes * (o.paths ? o.paths : 1), o.nsets, st.nupdates,
+	       st.len);
 	if (c->fd == -1)
 		c->fd = bl_connect(&o);
 
@@ -780,6 +802,8 @@ int main(int argc, char **argv)
 	mine.caps.as4 = 1;
 	mine.caps.as4_asn = o.asn;
 	mine.caps.route_refresh = 1;
+	if (o.paths)
+		mine.caps.addpath_send = BGP_FAM_IPV4U;
 	bgp_wbuf_init(&w, obuf, sizeof(obuf));
 	if (bgp_open_encode(&w, &mine) == -1 || w.failed)
 		die("OPEN encoding failed");
@@ -807,6 +831,9 @@ int main(int argc, char **argv)
 	}
 	if (!theirs.caps.as4)
 		die("peer did not send the 4-octet AS capability");
+	/* RFC 7911 §5: path ids only to a peer that said receive */
+	if (o.paths && !(theirs.caps.addpath_recv & BGP_FAM_IPV4U))
+		die("--paths: the peer did not say ADD-PATH receive for IPv4");
 	hold = theirs.hold < BL_HOLD ? theirs.hold : BL_HOLD;
 	c->ka_interval = hold ? hold / 3 : BL_KEEPALIVE_MAX;
 	if (c->ka_interval > BL_KEEPALIVE_MAX || c->ka_interval == 0)
