@@ -35,6 +35,14 @@
 # bounded; the whole file stays under ~3 minutes even when nothing
 # establishes.
 #
+# ADD-PATH (RFC 7911): bgpshieldd with `add-path send/receive` announces 3
+# paths of 2 prefixes (path-information 1 and 2 on 10.1.0.0/24, 0.0.0.7 on
+# 10.1.1.0/24); BIRD (`add paths on;`, a second static protocol giving 2 of
+# its prefixes a second route) sends 5 paths of 3 prefixes, GoBGP
+# (add-paths receive, send-max 8; `gobgp global rib add ... identifier N`)
+# 3 paths of 2 prefixes.  Counted on both sides; with BIRD not negotiating
+# receive, bgpshieldd sends one path a prefix (2 routes).
+#
 # Usage: test_interop.sh [NAME-SUBSTRING...]   (default: every test)
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -133,6 +141,13 @@ topo_interop() {
 sock_a() { echo "$T_DIR/a.sock"; }
 pin_a() { echo "$PIN/a"; }
 
+# ADD-PATH: with SHIELD_AP set, the IPv4 neighbor says add-path
+# send/receive and its statics are A_AP_STATICS (3 paths, 2 prefixes).
+SHIELD_AP=
+A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
+							route 10.1.0.0/24 next-hop self med 10 path-information 2;
+							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
+
 # write_shield_conf MODE KEY FAMILY...: bgpshieldd's config, MODE active or
 # passive, one neighbor per FAMILY (v4, v6), mode 0600 (inline password).
 write_shield_conf() {
@@ -150,7 +165,27 @@ write_shield_conf() {
 				}
 			EOF
 			for f in "$@"; do
-				if [ "$f" = v4 ]; then
+				if [ "$f" = v4 ] && [ -n "$SHIELD_AP" ]; then
+					cat <<-EOF
+
+						neighbor $B4 {
+							description "interop-v4-addpath";
+							router-id $A4;
+							local-address $A4;
+							local-as $AS_A;
+							peer-as $AS_B;
+							hold-time $HOLD;
+							$passive
+							md5-password "$key";
+							ttl-security;
+							family { ipv4 unicast; }
+							capability { add-path send/receive; }
+							static {
+							$A_AP_STATICS
+							}
+						}
+					EOF
+				elif [ "$f" = v4 ]; then
 					cat <<-EOF
 
 						neighbor $B4 {
@@ -303,6 +338,11 @@ bird_sock() { echo "$T_DIR/bird.ctl"; }
 
 # BIRD's GTSM; only the GTSM control test turns it off.
 BIRD_GTSM=on
+# ADD-PATH: "on" adds "add paths on;" to BIRD's channel and a second static
+# protocol (10.2.0.0/24 and 10.2.1.0/24 again: two routes for each in
+# BIRD's table, both exported with ADD-PATH); "routes" only the second
+# protocol (BIRD without ADD-PATH).
+BIRD_AP=
 
 # write_bird_conf MODE KEY FAMILY...: BIRD's side, MODE active or passive
 # (its own mode, the opposite of bgpshieldd's).  The timers are BIRD's
@@ -332,6 +372,13 @@ write_bird_conf() {
 				route 2001:db8:3::/48 blackhole;
 			}
 		EOF
+		[ -n "$BIRD_AP" ] && cat <<-EOF
+			protocol static s4b {
+				ipv4;
+				route 10.2.0.0/24 unreachable;
+				route 10.2.1.0/24 unreachable;
+			}
+		EOF
 		for f in "$@"; do
 			local me=$B4 peer=$A4 ch=ipv4 name=shield4
 			local exp="export all;"
@@ -358,7 +405,7 @@ write_bird_conf() {
 					connect delay time 1;
 					connect retry time 5;
 					error wait time 5, 30;
-					$ch { import all; $exp };
+					$ch { import all; $exp ${BIRD_AP:+$([ "$BIRD_AP" = on ] && echo "add paths on;")} };
 				}
 			EOF
 		done
@@ -820,6 +867,168 @@ $(bird_why shield4)"
 t_bird_shield_active() { bird_v4 active; }
 t_bird_shield_passive() { bird_v4 passive; }
 
+# --- ADD-PATH (RFC 7911) ----------------------------------------------------------
+
+# rib_paths in|out ADDR PREFIX: how many routes bgpshieldd's `show rib`
+# has for PREFIX, and their path ids: "N ID,ID" (ids sorted; "-" for a
+# route shown without path_information).
+rib_paths() {
+	local j
+	j=$(dctl 5 -j show rib "$1" neighbor "$2" 2>&1) || { echo "<error>"; return; }
+	"$PY" -c '
+import json, sys
+try:
+    d = json.loads(sys.argv[1])
+except ValueError:
+    print("<error: not JSON>"); sys.exit(0)
+ids = sorted(r.get("path_information", "-") for r in d.get("routes") or []
+             if r.get("prefix") == sys.argv[2])
+print("%d %s" % (len(ids), ",".join(ids)))
+' "$j" "$3"
+}
+
+# bird_paths PREFIX PROTO: how many routes of PREFIX BIRD has from PROTO.
+bird_paths() {
+	birdc_ show route "$1" protocol "$2" 2>/dev/null | grep -c "\[$2 "
+}
+
+# bird_addpath on|off: bgpshieldd (add-path send/receive, passive) and BIRD
+# with "add paths on;" (both ways) or without (one path a prefix to it).
+bird_addpath() {
+	local ap=$1 r
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	SHIELD_AP=1
+	BIRD_AP=routes
+	[ "$ap" = on ] && BIRD_AP=on
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_bird_conf active "$KEY" v4
+	daemon_start
+	bird_start
+	if wait_for "$T_UP" established "$B4" && wait_for 3 bird_established shield4; then
+		pass "IPv4 session with ADD-PATH ($ap on BIRD's side) established within ${T_UP}s"
+	else
+		die_test "IPv4 session with ADD-PATH ($ap on BIRD's side) established within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(bird_why shield4)"
+	fi
+	if [ "$ap" = on ]; then
+		# bgpshieldd -> BIRD: 3 paths, two of them for 10.1.0.0/24
+		if wait_for "$T_ROUTES" bird_imported_is shield4 3; then
+			pass "BIRD: shield4 imported bgpshieldd's 3 paths (ADD-PATH)"
+		else
+			fail "BIRD: shield4 imported bgpshieldd's 3 paths within ${T_ROUTES}s" \
+				"$(bird_why shield4)"
+		fi
+		check_eq "BIRD: 2 routes of 10.1.0.0/24 from shield4" 2 \
+			"$(bird_paths 10.1.0.0/24 shield4)"
+		r=$(bird_route 10.1.0.0/24)
+		check_match "BIRD: one of the two paths of 10.1.0.0/24 carries MED 10" \
+			'BGP\.med: 10 ' "$r"
+		check_eq "bgpshieldd: prefixes_out to $B4 is 3" 3 "$(nb "$B4" prefixes_out)"
+		check_eq "bgpshieldd: show rib out 10.1.0.0/24: 2 paths, ids 0.0.0.1 0.0.0.2" \
+			"2 0.0.0.1,0.0.0.2" "$(rib_paths out "$B4" 10.1.0.0/24)"
+		# BIRD -> bgpshieldd: 5 paths of 3 prefixes (s4 and s4b)
+		expect_prefixes_in "$B4" 5
+		r=$(rib_paths in "$B4" 10.2.0.0/24)
+		check_match "bgpshieldd: show rib in 10.2.0.0/24: 2 paths with distinct path ids" \
+			'^2 [0-9.]+,[0-9.]+$' "$r"
+		check_eq "bgpshieldd: the two paths of 10.2.0.0/24 have different ids ($r)" \
+			2 "$(echo "${r#2 }" | tr ',' '\n' | sort -u | wc -l)"
+		check_eq "bgpshieldd: show rib in 10.2.2.0/24: 1 path" \
+			1 "$(rib_paths in "$B4" 10.2.2.0/24 | cut -d' ' -f1)"
+		# one path withdrawn: BIRD's second protocol goes down
+		capture disable birdc_ disable s4b || fail "birdc disable s4b" "$(err disable)"
+		if wait_for "$T_ROUTES" prefixes_in_is "$B4" 3; then
+			pass "BIRD withdrew one path of two prefixes: bgpshieldd's prefixes_in is 3"
+		else
+			fail "BIRD withdrew one path of two prefixes: prefixes_in 3 within ${T_ROUTES}s" \
+				"$(nb_why "$B4")"
+		fi
+	else
+		# BIRD did not say receive: one path a prefix goes to it, the
+		# lowest path id (10.1.0.0/24 path 1: no MED)
+		if wait_for "$T_ROUTES" bird_imported_is shield4 2; then
+			pass "BIRD without ADD-PATH: shield4 imported 2 routes (one path a prefix)"
+		else
+			fail "BIRD without ADD-PATH: shield4 imported 2 routes within ${T_ROUTES}s" \
+				"$(bird_why shield4)"
+		fi
+		check_nomatch "BIRD without ADD-PATH: 10.1.0.0/24 is path 1 (no MED)" \
+			'BGP\.med' "$(bird_route 10.1.0.0/24)"
+		check_eq "bgpshieldd: prefixes_out to $B4 is 2" 2 "$(nb "$B4" prefixes_out)"
+		# BIRD sends its best route of each prefix: 3
+		expect_prefixes_in "$B4" 3
+		check_eq "bgpshieldd: show rib in 10.2.0.0/24: 1 route, no path id" \
+			"1 -" "$(rib_paths in "$B4" 10.2.0.0/24)"
+	fi
+	check_eq "the session stays up (bgpshieldd)" established "$(nb "$B4" state)"
+}
+
+t_bird_addpath() { bird_addpath on; }
+t_bird_addpath_off() { bird_addpath off; }
+
+# GoBGP: add-paths receive and send-max 8 for IPv4 unicast; 3 paths of 2
+# prefixes added with `identifier N`.
+t_gobgp_addpath() {
+	local r
+	need_gobgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	SHIELD_AP=1
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_gobgp_conf active "$KEY" v4
+	cat >>"$T_DIR/gobgpd.toml" <<-EOF
+		    [neighbors.afi-safis.add-paths.config]
+		      receive = true
+		      send-max = 8
+	EOF
+	daemon_start
+	bg_start gobgpd ip netns exec "$NS_PEER" gobgpd -f "$T_DIR/gobgpd.toml" \
+		-t toml --api-hosts "$(gobgp_api)" --pprof-disable -p
+	GOBGP_PID=$BG_PID
+	wait_for 10 gobgp_up ||
+		die_test "gobgpd starts and answers on its socket" \
+			"$(tail -n 20 "$T_DIR/gobgpd.log")"
+	for r in "10.2.0.0/24 identifier 1" "10.2.0.0/24 identifier 2 med 5" \
+		"10.2.1.0/24 identifier 1"; do
+		# shellcheck disable=SC2086 # words on purpose
+		capture rib_add gobgp_ global rib add -a ipv4 $r ||
+			die_test "gobgp global rib add $r" "$(err rib_add)"
+	done
+	if wait_for "$T_UP" established "$B4" && wait_for 3 gobgp_established; then
+		pass "IPv4 session with ADD-PATH to GoBGP established within ${T_UP}s"
+	else
+		die_test "IPv4 session with ADD-PATH to GoBGP established within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(gobgp_why)"
+	fi
+	# bgpshieldd -> GoBGP: 3 paths
+	if wait_for "$T_ROUTES" gobgp_accepted_is 3; then
+		pass "GoBGP accepted bgpshieldd's 3 paths (ADD-PATH)"
+	else
+		fail "GoBGP accepted bgpshieldd's 3 paths within ${T_ROUTES}s" "$(gobgp_why)"
+	fi
+	r=$(gobgp_ neighbor "$A4" adj-in -a ipv4 2>&1 | grep -c '10\.1\.0\.0/24')
+	check_eq "GoBGP: adj-in has 2 paths of 10.1.0.0/24" 2 "$r"
+	check_eq "bgpshieldd: prefixes_out to $B4 is 3" 3 "$(nb "$B4" prefixes_out)"
+	# GoBGP -> bgpshieldd: 3 paths, 2 of 10.2.0.0/24
+	expect_prefixes_in "$B4" 3
+	check_match "bgpshieldd: show rib in 10.2.0.0/24: 2 paths" \
+		'^2 [0-9.]+,[0-9.]+$' "$(rib_paths in "$B4" 10.2.0.0/24)"
+	# one path withdrawn by GoBGP
+	capture rib_del gobgp_ global rib del -a ipv4 10.2.0.0/24 identifier 2 ||
+		fail "gobgp global rib del 10.2.0.0/24 identifier 2" "$(err rib_del)"
+	if wait_for "$T_ROUTES" prefixes_in_is "$B4" 2; then
+		pass "GoBGP withdrew path 2 of 10.2.0.0/24: bgpshieldd's prefixes_in is 2"
+	else
+		fail "GoBGP withdrew path 2: prefixes_in 2 within ${T_ROUTES}s" "$(nb_why "$B4")"
+	fi
+	check_eq "bgpshieldd: show rib in 10.2.0.0/24: 1 path left" \
+		1 "$(rib_paths in "$B4" 10.2.0.0/24 | cut -d' ' -f1)"
+}
+
 # --- GoBGP IPv4 ------------------------------------------------------------------
 
 gobgp_v4() {
@@ -1087,6 +1296,9 @@ TESTS=(
 	"GoBGP IPv6: established over IPv6, MD5, GTSM, a route each way:t_gobgp_ipv6"
 	"BIRD wrong MD5 key: no session, kernel counts MD5 failures:t_bird_bad_md5"
 	"BIRD without GTSM: the guard drops it, no session:t_bird_no_gtsm"
+	"BIRD ADD-PATH: several paths a prefix both ways:t_bird_addpath"
+	"BIRD without ADD-PATH receive: one path a prefix to it:t_bird_addpath_off"
+	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 )
 
 run_tests "$@"
