@@ -2,7 +2,8 @@
 /*
  * libFuzzer: the BGP message decoder as a peer reaches it.  The first
  * input byte picks the session's capabilities (4-octet AS, eBGP, extended
- * messages: RFC 6793, RFC 8654), the rest is a stream of messages framed
+ * messages, ADD-PATH receive for IPv4 and IPv6: RFC 6793, RFC 8654, RFC
+ * 7911), the rest is a stream of messages framed
  * as the session frames them (bgp_frame), each decoded by its type, and
  * every UPDATE and NOTIFICATION also goes through the API's JSON and text
  * encoders, which an API process reads.
@@ -33,15 +34,18 @@ static void one(const uint8_t *m, size_t len, const struct bgp_hdr *h,
 		struct bgp_update u;
 
 		if (bgp_update_decode(m, len, ctx, &u, &e) != BGP_ACT_RESET) {
+			const struct bgp_nlri *l[4] = { &u.nlri, &u.mp_reach,
+							&u.withdrawn,
+							&u.mp_unreach };
 			struct bgp_nlri_iter it;
 			struct prefix p;
+			uint32_t path;
 
-			bgp_nlri_iter_init(&it, &u.nlri);
-			while (bgp_nlri_next(&it, &p) == 1)
-				;
-			bgp_nlri_iter_init(&it, &u.mp_reach);
-			while (bgp_nlri_next(&it, &p) == 1)
-				;
+			for (int i = 0; i < 4; i++) {
+				bgp_nlri_iter_init(&it, l[i]);
+				while (bgp_nlri_next_path(&it, &p, &path) == 1)
+					;
+			}
 		} else {
 			(void)bgp_err_data(&e);
 		}
@@ -71,11 +75,12 @@ static void one(const uint8_t *m, size_t len, const struct bgp_hdr *h,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct bgp_sess_ctx ctx;
+	struct bgp_sess_ctx ctx = { 0 };
 	size_t maxlen, off = 1;
 
 	if (size < 1)
 		return 0;
+	ctx.addpath_rx = (data[0] >> 3) & BGP_FAM_ALL;
 	ctx.as4 = data[0] & 1;
 	ctx.ebgp = (data[0] >> 1) & 1;
 	maxlen = (data[0] & 4) ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
