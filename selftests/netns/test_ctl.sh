@@ -252,6 +252,22 @@ t_exit_status() {
 		check_eq "'$h' exits 0" 0 "$?"
 		check_match "'$h' prints a usage line" '^Usage: ' "$(out hp)"
 	done
+	# decode --add-path FAMILY (RFC 7911): the NLRI carry path ids
+	capture ap "$CTL" decode --add-path ipv4 \
+		002d 02 0000 000e 40010100 400200 400304c0000201 \
+		00000001 18 0a0000
+	check_eq "decode --add-path ipv4: exit 0" 0 "$?"
+	check_match "decode --add-path ipv4: the NLRI with its path id" \
+		'"nlri": "10.0.0.0/24", "path-information": "0.0.0.1"' "$(out ap)"
+	capture ap2 "$CTL" decode --add-path all --add-path ipv6 --text \
+		002d 02 0000 000e 40010100 400200 400304c0000201 \
+		00000001 18 0a0000
+	check_match "decode --add-path all --text: the path id in the line" \
+		'announced 10.0.0.0/24 path-information 0.0.0.1 next-hop' "$(out ap2)"
+	capture ap3 "$CTL" decode --add-path ipv5 0017 02 0000 0000
+	check_eq "decode --add-path ipv5: usage error, exit 2" 2 "$?"
+	check_match "and it says what --add-path takes" \
+		'--add-path takes ipv4, ipv6 or all' "$(err ap3)"
 }
 
 t_access_split() {
