@@ -878,11 +878,16 @@ int main(int argc, char **argv)
 	mb = (double)st.len / 1e6;
 	printf("first_update_ns=%" PRIu64 "\n", t_first);
 	printf("last_byte_ns=%" PRIu64 "\n", t_last);
-	printf("sent %zu prefixes in %zu UPDATEs + End-of-RIB: %.3f s, "
-	       "%.0f prefixes/s, %.1f MB/s (cpu %.3f s: %.0f prefixes/s)\n",
-	       o.nprefixes, st.nupdates, secs,
-	       secs > 0 ? o.nprefixes / secs : 0.0, secs > 0 ? mb / secs : 0.0,
-	       c1 - c0, c1 - c0 > 0 ? o.nprefixes / (c1 - c0) : 0.0);
+	{
+		/* NLRI: each path of a prefix is one (--paths) */
+		size_t nl = o.nprefixes * (o.paths ? o.paths : 1);
+
+		printf("sent %zu NLRI in %zu UPDATEs + End-of-RIB: %.3f s, "
+		       "%.0f NLRI/s, %.1f MB/s (cpu %.3f s: %.0f NLRI/s)\n",
+		       nl, st.nupdates, secs, secs > 0 ? nl / secs : 0.0,
+		       secs > 0 ? mb / secs : 0.0, c1 - c0,
+		       c1 - c0 > 0 ? nl / (c1 - c0) : 0.0);
+	}
 	printf("send_s=%.6f cpu_s=%.6f bytes=%zu\n", secs, c1 - c0, st.len);
 	free(st.buf);
 
