@@ -632,6 +632,21 @@ static void test_addpath_config(void)
 	free(out);
 	config_free(d);
 	config_free(c);
+	/* from a template, as other capabilities; the neighbor's own wins */
+	c = parse("template {\n\tneighbor ap {\n\t\tlocal-as 1;\n"
+		  "\t\tcapability { add-path send; }\n"
+		  "\t\tadd-path { ipv6 unicast; }\n\t}\n}\n"
+		  "neighbor 192.0.2.1 {\n\tinherit ap;\n\tpeer-as 2;\n}\n"
+		  "neighbor 192.0.2.2 {\n\tinherit ap;\n\tpeer-as 2;\n"
+		  "\tcapability { add-path receive; }\n}\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->neighbors[0].caps.add_path, CFG_ADDPATH_SEND);
+	CU_ASSERT_EQUAL(cfg_addpath_families(&c->neighbors[0]),
+			CFG_FAM_IPV6_UNICAST);
+	CU_ASSERT_EQUAL(c->neighbors[1].caps.add_path, CFG_ADDPATH_RECEIVE);
+	CU_ASSERT_EQUAL(cfg_addpath_families(&c->neighbors[1]),
+			CFG_FAM_IPV6_UNICAST);
+	config_free(c);
 }
 
 /* --- templates ------------------------------------------------------------ */
