@@ -914,6 +914,9 @@ bird_addpath() {
 $(bird_why shield4)"
 	fi
 	if [ "$ap" = on ]; then
+		check_eq "bgpshieldd: show neighbor: ADD-PATH negotiated both ways for ipv4 unicast" \
+			"{'send': ['ipv4 unicast'], 'receive': ['ipv4 unicast']}" \
+			"$(nb "$B4" add_path)"
 		# bgpshieldd -> BIRD: 3 paths, two of them for 10.1.0.0/24
 		if wait_for "$T_ROUTES" bird_imported_is shield4 3; then
 			pass "BIRD: shield4 imported bgpshieldd's 3 paths (ADD-PATH)"
@@ -947,6 +950,8 @@ $(bird_why shield4)"
 				"$(nb_why "$B4")"
 		fi
 	else
+		check_eq "bgpshieldd: show neighbor: no ADD-PATH negotiated" \
+			"{'send': [], 'receive': []}" "$(nb "$B4" add_path)"
 		# BIRD did not say receive: one path a prefix goes to it, the
 		# lowest path id (10.1.0.0/24 path 1: no MED)
 		if wait_for "$T_ROUTES" bird_imported_is shield4 2; then
@@ -1004,6 +1009,9 @@ t_gobgp_addpath() {
 			"$(nb_why "$B4")
 $(gobgp_why)"
 	fi
+	check_eq "bgpshieldd: show neighbor: ADD-PATH negotiated both ways for ipv4 unicast" \
+		"{'send': ['ipv4 unicast'], 'receive': ['ipv4 unicast']}" \
+		"$(nb "$B4" add_path)"
 	# bgpshieldd -> GoBGP: 3 paths
 	if wait_for "$T_ROUTES" gobgp_accepted_is 3; then
 		pass "GoBGP accepted bgpshieldd's 3 paths (ADD-PATH)"

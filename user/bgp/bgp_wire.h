@@ -417,8 +417,9 @@ int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 			    size_t n);
 int bgp_withdraw_encode(struct bgp_wbuf *w, size_t maxlen,
 			const struct prefix *pfx, size_t n);
-/* Withdrawals with path identifiers when addpath (the family's bit of
- * ctx->addpath_tx): paths[i], or 0 when paths is NULL. */
+/* Withdrawals, each after its path identifier when addpath is non-zero
+ * (ADD-PATH send negotiated for the prefixes' family, RFC 7911 §3):
+ * paths[i], or 0 when paths is NULL. */
 int bgp_withdraw_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 			      int addpath, const struct prefix *pfx,
 			      const uint32_t *paths, size_t n);

@@ -1078,6 +1078,10 @@ int sessions_info(size_t i, struct sess_info *o)
 	o->filtered_in = s->filtered_in;
 	o->refused_out = s->refused_out;
 	o->max_prefix_hit = s->maxpfx_hit;
+	if (s->state == SESS_ESTABLISHED) {
+		o->addpath_send = s->ctx.addpath_tx;
+		o->addpath_receive = s->ctx.addpath_rx;
+	}
 	memcpy(o->last_error, s->last_error, sizeof(o->last_error));
 	return 0;
 }

@@ -39,6 +39,9 @@ struct sess_info {
 	uint64_t filtered_in; /* prefixes refused by the import filter */
 	uint64_t refused_out; /* announcements refused by the export filter */
 	int max_prefix_hit;  /* the import max-prefix is exceeded */
+	/* ADD-PATH negotiated (RFC 7911 §5), BGP_FAM_* bits; 0 unless
+	 * Established */
+	uint8_t addpath_send, addpath_receive;
 	char last_error[160];
 };
 

@@ -293,6 +293,22 @@ static void cmd_status(struct engine *e, struct client *c)
 
 /* show neighbor [ADDR] [summary]: a table, one line each with summary,
  * or every detail of one neighbor when ADDR is named. */
+/* ADD-PATH families (BGP_FAM_* bits: 1 IPv4, 2 IPv6 unicast), as a JSON
+ * list's items or as text. */
+static const char *addpath_fams(unsigned int bits, int json)
+{
+	static const char *const j[4] = {
+		"", "\"ipv4 unicast\"", "\"ipv6 unicast\"",
+		"\"ipv4 unicast\",\"ipv6 unicast\"",
+	};
+	static const char *const t[4] = {
+		"-", "ipv4 unicast", "ipv6 unicast",
+		"ipv4 unicast and ipv6 unicast",
+	};
+
+	return json ? j[bits & 3] : t[bits & 3];
+}
+
 static void cmd_neighbors(struct engine *e, struct client *c, const char *arg,
 			  int summary)
 {
@@ -352,6 +368,12 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg,
 				(unsigned long long)si.filtered_in,
 				(unsigned long long)si.refused_out,
 				si.max_prefix_hit ? "true" : "false");
+			/* RFC 7911: the families path ids go out / come
+			 * in for, as negotiated */
+			bprintf(&b, ",\"add_path\":{\"send\":[%s],"
+				    "\"receive\":[%s]}",
+				addpath_fams(si.addpath_send, 1),
+				addpath_fams(si.addpath_receive, 1));
 			bprintf(&b, ",\"description\":");
 			json_str(&b, nb->description ? nb->description : "");
 			bprintf(&b, "}");
@@ -387,6 +409,10 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg,
 			if (nb->gtsm.min_ttl_in)
 				bprintf(&b, " (min TTL %u)",
 					nb->gtsm.min_ttl_in);
+			if (si.addpath_send | si.addpath_receive)
+				bprintf(&b, "\n  ADD-PATH send %s, receive %s",
+					addpath_fams(si.addpath_send, 0),
+					addpath_fams(si.addpath_receive, 0));
 			bprintf(&b, "\n  last error %s\n",
 				si.last_error[0] ? si.last_error : "-");
 		} else {
