@@ -41,7 +41,8 @@
 # its prefixes a second route) sends 5 paths of 3 prefixes, GoBGP
 # (add-paths receive, send-max 8; `gobgp global rib add ... identifier N`)
 # 3 paths of 2 prefixes.  Counted on both sides; with BIRD not negotiating
-# receive, bgpshieldd sends one path a prefix (2 routes).
+# receive, bgpshieldd sends one path a prefix (2 routes).  IPv6 with BIRD:
+# 2 paths of 2001:db8:1::/48 out, 3 paths of 2 prefixes in, one withdrawn.
 #
 # Usage: test_interop.sh [NAME-SUBSTRING...]   (default: every test)
 
@@ -202,6 +203,27 @@ write_shield_conf() {
 							static {
 								route 10.1.0.0/24 next-hop self;
 								route $A_ATTR4 next-hop self med 10 community [ $AS_A:1 $AS_A:2 ] large-community [ $AS_A:1:2 ];
+							}
+						}
+					EOF
+				elif [ -n "$SHIELD_AP" ]; then
+					cat <<-EOF
+
+						neighbor $B6 {
+							description "interop-v6-addpath";
+							router-id $A4;
+							local-address $A6;
+							local-as $AS_A;
+							peer-as $AS_B;
+							hold-time $HOLD;
+							$passive
+							md5-password "$key";
+							ttl-security;
+							family { ipv6 unicast; }
+							capability { add-path send/receive; }
+							static {
+								route $A_ROUTE6 next-hop self path-information 1;
+								route $A_ROUTE6 next-hop self med 20 path-information 2;
 							}
 						}
 					EOF
@@ -377,6 +399,10 @@ write_bird_conf() {
 				ipv4;
 				route 10.2.0.0/24 unreachable;
 				route 10.2.1.0/24 unreachable;
+			}
+			protocol static s6b {
+				ipv6;
+				route 2001:db8:2::/48 unreachable;
 			}
 		EOF
 		for f in "$@"; do
@@ -972,6 +998,50 @@ $(bird_why shield4)"
 }
 
 t_bird_addpath() { bird_addpath on; }
+
+# IPv6: path ids in MP_REACH_NLRI / MP_UNREACH_NLRI both ways.
+t_bird_addpath6() {
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	SHIELD_AP=1
+	BIRD_AP=on
+	write_shield_conf active "$KEY" v6 || die_test "write bgpshieldd's config"
+	write_bird_conf passive "$KEY" v6
+	bird_start
+	daemon_start
+	if wait_for "$T_UP" established "$B6" && wait_for 3 bird_established shield6; then
+		pass "IPv6 session with ADD-PATH established within ${T_UP}s"
+	else
+		die_test "IPv6 session with ADD-PATH established within ${T_UP}s" \
+			"$(nb_why "$B6")
+$(bird_why shield6)"
+	fi
+	check_eq "bgpshieldd: show neighbor: ADD-PATH negotiated both ways for ipv6 unicast" \
+		"{'send': ['ipv6 unicast'], 'receive': ['ipv6 unicast']}" \
+		"$(nb "$B6" add_path)"
+	if wait_for "$T_ROUTES" bird_imported_is shield6 2; then
+		pass "BIRD: shield6 imported bgpshieldd's 2 paths of $A_ROUTE6"
+	else
+		fail "BIRD: shield6 imported bgpshieldd's 2 paths within ${T_ROUTES}s" \
+			"$(bird_why shield6)"
+	fi
+	check_eq "BIRD: 2 routes of $A_ROUTE6 from shield6" 2 \
+		"$(bird_paths "$A_ROUTE6" shield6)"
+	# BIRD: 2001:db8:2::/48 from s6 and s6b, 2001:db8:3::/48 from s6
+	expect_prefixes_in "$B6" 3
+	check_match "bgpshieldd: show rib in 2001:db8:2::/48: 2 paths" \
+		'^2 [0-9.]+,[0-9.]+$' "$(rib_paths in "$B6" 2001:db8:2::/48)"
+	capture disable birdc_ disable s6b || fail "birdc disable s6b" "$(err disable)"
+	if wait_for "$T_ROUTES" prefixes_in_is "$B6" 2; then
+		pass "BIRD withdrew one IPv6 path (MP_UNREACH_NLRI with its id): prefixes_in is 2"
+	else
+		fail "BIRD withdrew one IPv6 path: prefixes_in 2 within ${T_ROUTES}s" \
+			"$(nb_why "$B6")"
+	fi
+	check_eq "bgpshieldd: show rib in 2001:db8:2::/48: 1 path left" \
+		1 "$(rib_paths in "$B6" 2001:db8:2::/48 | cut -d' ' -f1)"
+}
 t_bird_addpath_off() { bird_addpath off; }
 
 # GoBGP: add-paths receive and send-max 8 for IPv4 unicast; 3 paths of 2
@@ -1305,6 +1375,7 @@ TESTS=(
 	"BIRD wrong MD5 key: no session, kernel counts MD5 failures:t_bird_bad_md5"
 	"BIRD without GTSM: the guard drops it, no session:t_bird_no_gtsm"
 	"BIRD ADD-PATH: several paths a prefix both ways:t_bird_addpath"
+	"BIRD IPv6 ADD-PATH: several paths a prefix both ways:t_bird_addpath6"
 	"BIRD without ADD-PATH receive: one path a prefix to it:t_bird_addpath_off"
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 )
