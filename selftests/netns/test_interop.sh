@@ -43,6 +43,9 @@
 # 3 paths of 2 prefixes.  Counted on both sides; with BIRD not negotiating
 # receive, bgpshieldd sends one path a prefix (2 routes).  IPv6 with BIRD:
 # 2 paths of 2001:db8:1::/48 out, 3 paths of 2 prefixes in, one withdrawn.
+# ExaBGP 4.2 (Debian package exabgp) takes bgpshieldd's 3 paths, and its
+# JSON of each UPDATE equals `bgpshieldctl decode --add-path ipv4` of the
+# same bytes; its 3 paths (path-information on static routes) come in.
 #
 # Usage: test_interop.sh [NAME-SUBSTRING...]   (default: every test)
 
@@ -1107,6 +1110,148 @@ $(gobgp_why)"
 		1 "$(rib_paths in "$B4" 10.2.0.0/24 | cut -d' ' -f1)"
 }
 
+# --- ExaBGP 4.2 and the API's JSON -------------------------------------------------
+
+need_exabgp() {
+	command -v exabgp >/dev/null ||
+		skip "exabgp not found: make deps (Debian package exabgp)"
+}
+
+# exa_nlri: how many NLRI ExaBGP's JSON events announced so far.
+exa_nlri() {
+	"$PY" -c '
+import json, sys
+n = 0
+for l in open(sys.argv[1]):
+    try:
+        d = json.loads(l)
+    except ValueError:
+        continue
+    u = d.get("neighbor", {}).get("message", {}).get("update", {})
+    for fam in u.get("announce", {}).values():
+        for nlris in fam.values():
+            n += len(nlris)
+print(n)
+' "$T_DIR/exa.json" 2>/dev/null
+}
+exa_nlri_is() { [ "$(exa_nlri)" = "$1" ]; }
+
+# ExaBGP (python3-exabgp 4.2) as the peer, add-path send/receive: it must
+# take bgpshieldd's 3 paths, and its JSON of each UPDATE it received
+# ("parsed" and "packets": the message's bytes too) must be what
+# `bgpshieldctl decode --add-path ipv4` prints for the same bytes, NLRI
+# objects with "path-information" included.  ExaBGP's own 3 paths (static
+# routes with path-information) reach bgpshieldd as 3 routes.
+t_exabgp_addpath() {
+	local r n
+	need_exabgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	SHIELD_AP=1
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	cat >"$T_DIR/exa-rec.py" <<-EOF
+		import sys
+		with open("$T_DIR/exa.json", "a") as f:
+		    for line in sys.stdin:
+		        f.write(line)
+		        f.flush()
+	EOF
+	cat >"$T_DIR/exa.conf" <<-EOF
+		process rec {
+			run $(command -v "$PY") $T_DIR/exa-rec.py;
+			encoder json;
+		}
+		neighbor $A4 {
+			router-id $B4;
+			local-address $B4;
+			local-as $AS_B;
+			peer-as $AS_A;
+			hold-time $HOLD;
+			md5-password "$KEY";
+			outgoing-ttl 255;
+			family { ipv4 unicast; }
+			capability { add-path send/receive; }
+			api { processes [ rec ]; receive { parsed; packets; update; } }
+			static {
+				route 10.2.0.0/24 next-hop self path-information 1;
+				route 10.2.0.0/24 next-hop self med 5 path-information 2;
+				route 10.2.1.0/24 next-hop self path-information 0.0.0.3;
+			}
+		}
+	EOF
+	daemon_start
+	bg_start exabgp ip netns exec "$NS_PEER" env exabgp_daemon_user=root \
+		exabgp_daemon_daemonize=false exabgp_log_destination=stderr \
+		exabgp_api_ack=false exabgp "$T_DIR/exa.conf"
+	if wait_for "$T_UP" established "$B4"; then
+		pass "IPv4 session with ADD-PATH to ExaBGP established within ${T_UP}s"
+	else
+		die_test "IPv4 session with ADD-PATH to ExaBGP established within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(tail -n 15 "$T_DIR/exabgp.log")"
+	fi
+	check_eq "bgpshieldd: show neighbor: ADD-PATH negotiated both ways for ipv4 unicast" \
+		"{'send': ['ipv4 unicast'], 'receive': ['ipv4 unicast']}" \
+		"$(nb "$B4" add_path)"
+	expect_prefixes_in "$B4" 3
+	check_match "bgpshieldd: show rib in 10.2.0.0/24: path ids 0.0.0.1 and 0.0.0.2" \
+		'^2 0.0.0.1,0.0.0.2$' "$(rib_paths in "$B4" 10.2.0.0/24)"
+	if wait_for "$T_ROUTES" exa_nlri_is 3; then
+		pass "ExaBGP received bgpshieldd's 3 paths (its JSON lists 3 NLRI)"
+	else
+		fail "ExaBGP received bgpshieldd's 3 paths within ${T_ROUTES}s" \
+			"NLRI in its JSON: $(exa_nlri); $(tail -n 5 "$T_DIR/exabgp.log")"
+	fi
+	# each UPDATE: ExaBGP's "update" object and ours for its bytes
+	r=$("$PY" - "$T_DIR/exa.json" "$CTL" <<-'PYEOF'
+		import json, subprocess, sys
+		same = diff = 0
+		out = []
+		raw = None
+		# ExaBGP writes the bytes ("packets") and then the decoded
+		# UPDATE ("parsed") as two events
+		for l in open(sys.argv[1]):
+		    try:
+		        d = json.loads(l)
+		    except ValueError:
+		        continue
+		    if d.get("type") != "update":
+		        continue
+		    m = d["neighbor"]["message"]
+		    if "body" in m:
+		        raw = m["header"][2:] + m["body"][2:]
+		        continue
+		    if "update" not in m or raw is None:
+		        continue
+		    hexmsg, raw = raw, None
+		    ours = subprocess.run([sys.argv[2], "decode", "--add-path", "ipv4",
+		                           hexmsg], capture_output=True, text=True)
+		    try:
+		        o = json.loads(ours.stdout)["neighbor"]["message"]["update"]
+		    except (ValueError, KeyError):
+		        out.append("decode failed: %s %s" % (ours.stdout, ours.stderr))
+		        diff += 1
+		        continue
+		    # the same objects, and the same text from "message" on
+		    if (o == m["update"] and
+		            l.split('"message": ', 1)[1].strip() ==
+		            ours.stdout.split('"message": ', 1)[1].strip()):
+		        same += 1
+		    else:
+		        diff += 1
+		        out.append("exabgp %s / ours %s" % (m["update"], o))
+		print("%d %d %s" % (same, diff, " | ".join(out)))
+	PYEOF
+	)
+	n=${r%% *}
+	check_eq "every UPDATE ExaBGP got: bgpshieldctl decode --add-path ipv4 gives its JSON (same/differ: $r)" \
+		"0" "$(echo "$r" | cut -d' ' -f2)"
+	check_ge "UPDATEs compared" "${n:-0}" 1
+	check_match "ExaBGP's JSON has path-information 0.0.0.7 on 10.1.1.0/24" \
+		'"nlri": "10.1.1.0/24", "path-information": "0.0.0.7"' \
+		"$(cat "$T_DIR/exa.json")"
+}
+
 # --- GoBGP IPv4 ------------------------------------------------------------------
 
 gobgp_v4() {
@@ -1378,6 +1523,7 @@ TESTS=(
 	"BIRD IPv6 ADD-PATH: several paths a prefix both ways:t_bird_addpath6"
 	"BIRD without ADD-PATH receive: one path a prefix to it:t_bird_addpath_off"
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
+	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
 )
 
 run_tests "$@"
