@@ -350,6 +350,7 @@ struct dump_ctx {
 	const struct prefix *only;
 	size_t limit, shown, skipped;
 	int json;
+	uint8_t addpath; /* BGP_FAM_* with path ids in this direction */
 	sessions_rib_cb cb;
 	void *arg;
 };
@@ -368,9 +369,12 @@ static int dump_one(const struct prefix *p, uint32_t path, uint32_t id,
 		return 0;
 	}
 	attrs_describe(d->s, id, d->json, text, sizeof(text));
-	/* a path id is shown only where ADD-PATH put one (RFC 7911) */
+	/* a path id is shown where ADD-PATH is negotiated for the family
+	 * in this direction (RFC 7911 §5), or where one is set */
 	tl = strlen(text);
-	if (path && tl < sizeof(text))
+	if ((path || (d->addpath & (p->family == AF_INET ? BGP_FAM_IPV4U
+							  : BGP_FAM_IPV6U))) &&
+	    tl < sizeof(text))
 		snprintf(text + tl, sizeof(text) - tl,
 			 d->json ? ",\"path_information\":\"%u.%u.%u.%u\""
 				 : " path-information %u.%u.%u.%u",
@@ -387,10 +391,11 @@ long sessions_rib(const struct prefix *neighbor, int out,
 {
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
-		struct dump_ctx d = { s, only, limit, 0, 0, json, cb, arg };
+		struct dump_ctx d = { s, only, limit, 0, 0, json, 0, cb, arg };
 
 		if (!s || !sess_pfx_eq(&s->n->address, neighbor))
 			continue;
+		d.addpath = out ? s->ctx.addpath_tx : s->ctx.addpath_rx;
 		rib_foreach(out ? &s->rib_out : &s->rib_in, dump_one, &d);
 		if (skipped)
 			*skipped = d.skipped;
