@@ -348,7 +348,8 @@ static void established(struct session *s)
 	s->was_up = 1;
 	hook_state(s, "up", NULL);
 	sess_announce_all(s);
-	sess_send_eor(s);
+	if (!s->n->manual_eor)
+		sess_send_eor(s);
 	sess_flush(s);
 }
 
