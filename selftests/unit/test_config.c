@@ -909,8 +909,8 @@ static const struct err_case err_cases[] = {
 	  "ipv6 block" },
 	{ "neighbor 192.0.2.1 {\n\tannounce {\n\t\tipv4 {\n\t\t\tflow "
 	  "x;\n\t\t}\n\t}\n}",
-	  "t.conf:4:4: 'flow' is an ExaBGP keyword bgpshield does not "
-	  "implement" },
+	  "t.conf:4:4: 'ipv4 flow' is an ExaBGP family bgpshield does not "
+	  "implement; expected 'unicast'" },
 	{ "neighbor 192.0.2.1 {\n\tauto-flush false;\n}",
 	  "t.conf:2:13: 'auto-flush false' is not implemented: each API "
 	  "command's routes are sent when the command is done (ExaBGP's "
@@ -980,9 +980,8 @@ static const struct err_case err_cases[] = {
 	  "t.conf:3:3: 'processes-match' is an ExaBGP keyword bgpshield does "
 	  "not implement" },
 	{ "neighbor 192.0.2.1 {\n\tapi {\n\t\tprocesses [ p ];\n"
-	  "\t\treceive {\n\t\t\toperational;\n\t\t}\n\t}\n}",
-	  "t.conf:5:4: 'operational' is an ExaBGP keyword bgpshield does not "
-	  "implement" },
+	  "\t\treceive {\n\t\t\toperational;\n\t\t\toperational;\n\t\t}\n\t}\n}",
+	  "t.conf:6:4: 'operational' is listed twice" },
 	{ "neighbor 192.0.2.1 {\n\tapi {\n\t\tprocesses [ p ];\n"
 	  "\t\tfsm;\n\t\tfsm;\n\t}\n}",
 	  "t.conf:5:3: 'fsm' is already set in this block at 4:3" },
@@ -1077,7 +1076,8 @@ static void test_exabgp_routes(void)
 		"\t\t\tattribute [ 0x04 0x80 0x00000064 ];\n"
 		"\t\t}\n"
 		"\t\troute 172.10.0.0/22 next-hop 192.0.2.1 split /24;\n"
-		"\t\troute 77.77.77.77 next-hop 1.2.3.4 watchdog dnsr withdraw;\n"
+		"\t\troute 77.77.77.77 next-hop 1.2.3.4 watchdog dnsr withdraw "
+		"community [ 1:1, 2:2 , 3:3 ];\n"
 		"\t\troute 2001:db8::/32 next-hop self extended-community "
 		"[ target:65000:1 72:0.0.0.1 target:120000L:123 origin:1.2.3.4:5 "
 		"redirect:65000:100 0x0002fde800000001 ];\n"
@@ -1136,6 +1136,8 @@ static void test_exabgp_routes(void)
 	r = &n->routes[7];
 	CU_ASSERT_STRING_EQUAL(r->watchdog, "dnsr");
 	CU_ASSERT_EQUAL(r->flags, CFG_RT_WITHDRAW);
+	CU_ASSERT_EQUAL_FATAL(r->ncommunities, 3); /* commas, as ExaBGP */
+	CU_ASSERT_EQUAL(r->communities[2], 0x00030003);
 	r = &n->routes[8];
 	CU_ASSERT_EQUAL_FATAL(r->next, 6);
 	CU_ASSERT_EQUAL(r->ext[0], 0x0002fde800000001ull);

@@ -721,6 +721,57 @@ static void test_group_updates_off(void)
 	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
 }
 
+/* ExaBGP's 'watchdog NAME withdraw': held back until the watchdog is
+ * announced, then it follows the watchdog like any other route. */
+static void test_watchdog_withdraw(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct cfg_route r, r2;
+	struct prefix p, p2;
+	char err[64];
+	int seen;
+
+	route_for(&r, "100.10.3.0/32");
+	r.flags |= CFG_RT_WITHDRAW;
+	route_for(&r2, "100.10.3.1/32");
+	prefix_parse("100.10.3.0/32", &p, err, sizeof(err));
+	prefix_parse("100.10.3.1/32", &p2, err, sizeof(err));
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, "wd-late", &p, 1,
+					  on_ref, NULL),
+			1);
+	/* a route of the same watchdog without 'withdraw' goes at once */
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r2, "wd-late", &p2, 1,
+					  on_ref, NULL),
+			1);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT(upd_has(b, len, 0, "100.10.3.1"));
+	CU_ASSERT(!upd_has(b, len, 0, "100.10.3.0"));
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	/* announce watchdog: now both (the other one resent); two
+	 * attribute sets, so two UPDATEs */
+	sessions_watchdog("wd-late", 1);
+	sessions_flush();
+	seen = 0;
+	while (peer_recv(b, sizeof(b), &len) == BGP_UPDATE)
+		seen |= upd_has(b, len, 0, "100.10.3.0") |
+			upd_has(b, len, 0, "100.10.3.1") << 1;
+	CU_ASSERT_EQUAL(seen, 3);
+	/* withdraw watchdog: both go */
+	sessions_watchdog("wd-late", 0);
+	sessions_flush();
+	seen = 0;
+	while (peer_recv(b, sizeof(b), &len) == BGP_UPDATE)
+		seen |= upd_has(b, len, 1, "100.10.3.0") |
+			upd_has(b, len, 1, "100.10.3.1") << 1;
+	CU_ASSERT_EQUAL(seen, 3);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, &p, 1), 1);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, &p2, 1), 1);
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+}
+
 /* An UPDATE from the peer (AS_PATH [65002], NEXT_HOP 192.0.2.2) with
  * the given /24s. */
 static void peer_update(const uint8_t (*p24)[3], int n)
@@ -837,6 +888,7 @@ int main(void)
 		    test_api_announce_withdraw);
 	CU_add_test(s, "group-updates false: one prefix per UPDATE",
 		    test_group_updates_off);
+	CU_add_test(s, "watchdog NAME withdraw", test_watchdog_withdraw);
 	CU_add_test(s, "API routes packed; watchdog down and up",
 		    test_api_packed_and_watchdog);
 	CU_add_test(s, "import: bogons dropped; max-prefix teardown, "

@@ -261,6 +261,9 @@ int cfg_split_prefix(const struct prefix *pfx, int n, size_t max,
 #define CFG_API_NOTIFICATION 0x20
 #define CFG_API_KEEPALIVE 0x40
 #define CFG_API_REFRESH 0x80
+/* ExaBGP's operational messages (draft-ietf-idr-operational-message):
+ * accepted, never sent: no session negotiates that capability */
+#define CFG_API_OPERATIONAL 0x100
 
 /* api events */
 #define CFG_API_NEIGHBOR_CHANGES 0x1

@@ -341,6 +341,7 @@ int cfg_open(struct cfg_parser *p)
 static const char *const cfg_exabgp_only[] = {
 	"add-path",
 	"aigp",
+	"attributes", /* static { attributes ... nlri ...; } */
 	"bgp-prefix-sid",
 	"domain-name",
 	"flow",
@@ -739,6 +740,17 @@ int cfg_list(struct cfg_parser *p, const char *kw,
 	if (cfg_take(p, 0))
 		return -1;
 	while (p->tok.type != CT_RBRACKET) {
+		/* ExaBGP separates items with commas too: [ a, b ] */
+		if (p->tok.type == CT_WORD && !strcmp(p->tok.text, ",")) {
+			if (cfg_take(p, 0))
+				return -1;
+			continue;
+		}
+		if (p->tok.type == CT_WORD && p->tok.len > 1 &&
+		    p->tok.text[p->tok.len - 1] == ',') {
+			p->tok.text[--p->tok.len] = 0;
+			p->tok.end_col--;
+		}
 		if (!cfg_is_value(&p->tok))
 			return cfg_err_tok(p,
 					   "expected ']' to close the list "

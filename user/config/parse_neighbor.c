@@ -356,6 +356,7 @@ const struct cfg_kw cfg_api_msg_kws[] = {
 	{ "notification", CFG_API_NOTIFICATION },
 	{ "keepalive", CFG_API_KEEPALIVE },
 	{ "refresh", CFG_API_REFRESH },
+	{ "operational", CFG_API_OPERATIONAL },
 };
 const size_t cfg_napi_msg_kws = CFG_ARRAY_SIZE(cfg_api_msg_kws);
 

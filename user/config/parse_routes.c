@@ -447,6 +447,24 @@ int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos at)
 	return cfg_next(p);
 }
 
+/* ExaBGP's other sub-families in an announce block: refused by name. */
+static int cfg_announce_safi(struct cfg_parser *p, const char *afi)
+{
+	static const char *const exa[] = { "multicast", "nlri-mpls", "mpls-vpn",
+					   "flow", "flow-vpn" };
+
+	if (p->tok.type != CT_WORD)
+		return 0;
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(exa); i++)
+		if (!strcmp(p->tok.text, exa[i]))
+			return cfg_err_tok(p,
+					   "'%s %s' is an ExaBGP family "
+					   "bgpshield does not implement; "
+					   "expected 'unicast'",
+					   afi, exa[i]);
+	return 0;
+}
+
 /* announce { ipv4 { unicast PREFIX ...; } ipv6 { ... } }: ExaBGP 4.2's
  * newer form of the static block (after the '{'). */
 int cfg_announce(struct cfg_parser *p, struct cfg_neighbor *n,
@@ -464,7 +482,8 @@ int cfg_announce(struct cfg_parser *p, struct cfg_neighbor *n,
 				  &at))) {
 		if (cfg_open(p))
 			return -1;
-		while (!(q = cfg_block_kw(p, safis, 1,
+		while (!(q = cfg_announce_safi(p, k->name)) &&
+		       !(q = cfg_block_kw(p, safis, 1,
 					  k->id == AF_INET ? "announce ipv4 "
 							     "block"
 							   : "announce ipv6 "
