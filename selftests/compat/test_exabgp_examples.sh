@@ -17,7 +17,7 @@
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN=${1:-$ROOT/build/bgpshieldd}
+BIN=$(readlink -f "${1:-$ROOT/build/bgpshieldd}")
 SRC=${2:-/usr/share/doc/exabgp/examples}
 TABLE=$ROOT/docs/CONFIG.md
 PASS=0 FAIL=0

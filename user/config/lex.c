@@ -353,6 +353,7 @@ static const char *const cfg_exabgp_only[] = {
 	"multi-session",
 	"nexthop",
 	"operational",
+	"peer-address",
 	"path-information",
 	"processes-match",
 	"rate-limit",
