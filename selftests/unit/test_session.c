@@ -264,6 +264,35 @@ static void test_establish_and_routes(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(si.last_error, "hold timer"));
 }
 
+/* manual-eor (ExaBGP): the routes, no End-of-RIB until the API asks. */
+static void test_manual_eor(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	int t, nupd = 0, neor = 0;
+
+	cfg->neighbors[0].manual_eor = 1;
+	connect_pair();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_OPEN);
+	send_open(65002, 6);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_KEEPALIVE);
+	send_keepalive();
+	CU_ASSERT_EQUAL_FATAL(state(), SESS_ESTABLISHED);
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE) {
+		nupd++;
+		neor += len == BGP_HDR_LEN + 4;
+	}
+	CU_ASSERT_EQUAL(nupd, 1); /* the two statics */
+	CU_ASSERT_EQUAL(neor, 0);
+	CU_ASSERT_EQUAL(sessions_eor(NULL, 0, 1, 1), 1);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(len, BGP_HDR_LEN + 4);
+	cfg->neighbors[0].manual_eor = 0;
+	CU_ASSERT_EQUAL(sessions_shutdown(&peer, NULL), 0);
+	expect_notification(BGP_ERR_CEASE, 2);
+	close(sv[1]);
+}
+
 static void test_bad_peer_as(void)
 {
 	uint8_t b[4096];
@@ -863,6 +892,8 @@ int main(void)
 	s = CU_add_suite("session FSM", suite_init, suite_clean);
 	CU_add_test(s, "OpenSent -> Established, routes, timers",
 		    test_establish_and_routes);
+	CU_add_test(s, "manual-eor: no End-of-RIB until asked",
+		    test_manual_eor);
 	CU_add_test(s, "wrong peer AS: NOTIFICATION 2/2",
 		    test_bad_peer_as);
 	CU_add_test(s, "KEEPALIVE in OpenSent: FSM error 5/1",
