@@ -1732,7 +1732,12 @@ int apit_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 		jbuf_puts(b, "keepalive");
 		break;
 	case BGP_ROUTE_REFRESH: {
-		const char *st = refresh_subtype(d->u.refresh.subtype);
+		uint8_t sub = d->u.refresh.subtype;
+		/* RFC 7313 §4 names (the JSON has ExaBGP's) */
+		const char *st = sub == 0   ? "request"
+				 : sub == 1 ? "begin"
+				 : sub == 2 ? "end"
+					    : NULL;
 
 		t_neighbor(b, e);
 		jbuf_puts(b, "refresh afi ");
