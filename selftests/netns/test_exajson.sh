@@ -26,7 +26,10 @@
 # neighbor's addresses); ExaBGP 4.2 defects that bgpshieldd does not copy
 # are rewritten on ExaBGP's side, each named in the output (docs/API.md).
 # Output: per message kind `KIND: N passed, N failed` and the first
-# mismatch of each kind.  Skipped when exabgp is not installed.
+# mismatch of each kind.  A second API process of bgpshieldd with
+# `encoder json5` gets the same events (checked for JSON and ExaBGP 5's
+# AS_PATH form only: no ExaBGP 5 here).  Skipped when exabgp is not
+# installed.
 #
 # Usage: test_exajson.sh [NAME-SUBSTRING...]
 
@@ -77,7 +80,7 @@ write_logger() {
 	EOF2
 }
 
-# The neighbor's api block, the same for both.
+# The neighbor's api block, the same for both (bgpshieldd adds logger5).
 API_BLOCK='api {
 		processes [ logger ];
 		neighbor-changes;
@@ -104,7 +107,7 @@ write_exa_conf() {
 	EOF2
 }
 
-write_bgps_conf() { # [extra process statements]
+write_bgps_conf() {
 	(
 		umask 077
 		cat >"$T_DIR/a.conf" <<-EOF2
@@ -116,7 +119,10 @@ write_bgps_conf() { # [extra process statements]
 			process logger {
 				run /usr/bin/python3 $PDIR/log.py $PDIR/bgps.out;
 				encoder json;
-				${1:-}
+			}
+			process logger5 {
+				run /usr/bin/python3 $PDIR/log.py $PDIR/bgps5.out;
+				encoder json5;
 			}
 			neighbor $S1 {
 				router-id $B1;
@@ -126,7 +132,7 @@ write_bgps_conf() { # [extra process statements]
 				hold-time 180;
 				passive true;
 				family { ipv4 unicast; ipv6 unicast; }
-				$API_BLOCK
+				${API_BLOCK/\[ logger \]/[ logger logger5 ]}
 			}
 		EOF2
 	)
@@ -140,6 +146,7 @@ exa_start() {
 		exabgp_daemon_pid="$T_DIR/exa.pid" \
 		exabgp_log_destination="$T_DIR/exa.log" \
 		exabgp_api_ack=false exabgp_api_cli=false \
+		exabgp_api_compact=false exabgp_api_encoder=json \
 		exabgp_tcp_bind='' \
 		ip netns exec "$NS_ATK" "$EXABGP" "$T_DIR/exa.conf"
 }
@@ -162,20 +169,21 @@ bgps_listening() {
 # Lines in a file (0 when missing).
 nlines() { if [ -f "$1" ]; then grep -c '' "$1"; else echo 0; fi; }
 
-# Both logs as long as each other and quiet for a second.
+# The logs as long as each other and quiet for a second.
 settled() {
 	local a b
 	a=$(nlines "$T_DIR/exa.out")
 	b=$(nlines "$PDIR/bgps.out")
-	[ "$a" -gt 0 ] && [ "$a" = "$b" ] || return 1
+	[ "$a" -gt 0 ] && [ "$a" = "$b" ] &&
+		[ "$b" = "$(nlines "$PDIR/bgps5.out")" ] || return 1
 	sleep 1
 	[ "$a" = "$(nlines "$T_DIR/exa.out")" ] &&
 		[ "$b" = "$(nlines "$PDIR/bgps.out")" ]
 }
 
 PDIR=""
-# run_diff [extra process statements]: the whole exchange; leaves the
-# two logs in $T_DIR/exa.out and $PDIR/bgps.out.
+# run_diff: the whole exchange; leaves the logs in $T_DIR/exa.out,
+# $PDIR/bgps.out and (encoder json5) $PDIR/bgps5.out.
 run_diff() {
 	need
 	topo || die_test "namespaces and veths"
@@ -185,7 +193,7 @@ run_diff() {
 		die_test "make $PDIR"
 	write_logger
 	write_exa_conf
-	write_bgps_conf "${1:-}"
+	write_bgps_conf
 	exa_start
 	bgps_start
 	wait_for 20 exa_listening ||
@@ -233,9 +241,28 @@ compare_logs() {
 		'lines: exabgp ([0-9]+), bgpshieldd \1$' "$(grep '^lines:' <<<"$out")"
 }
 
+# encoder json5: no ExaBGP 5 to compare with here; the same events, each
+# valid JSON, with ExaBGP 5's AS_PATH form.
+check_json5() {
+	local out
+	out=$("$PY" - "$PDIR/bgps.out" "$PDIR/bgps5.out" <<-'EOF2'
+		import json, sys
+		a = [l for l in open(sys.argv[1]) if l.strip()]
+		b = [l for l in open(sys.argv[2]) if l.strip()]
+		seg = sum('"as-path": {"0": {"element": "as-sequence"' in l for l in b)
+		ver = all(json.loads(l)["exabgp"] == "5.0.0" for l in b)
+		print(len(a), len(b), seg, ver)
+	EOF2
+	) || out="<error>"
+	log "json5: events (json, json5), AS_PATH segment objects, version: $out"
+	check_match "encoder json5: as many events as encoder json, each JSON, \"exabgp\": \"5.0.0\"" \
+		'^([0-9]+) \1 [1-9][0-9]* True$' "$out"
+}
+
 t_exajson() {
 	run_diff
 	compare_logs
+	check_json5
 }
 
 # --- main ------------------------------------------------------------------------
