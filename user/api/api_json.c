@@ -907,11 +907,15 @@ static void j_attr(struct jbuf *b, const struct apij_env *e,
 		jbuf_puts(b, " ]");
 		return;
 	case 9: /* ORIGINATOR_ID */
+		if (!rr->orig)
+			return; /* not 4 octets: ExaBGP would fail too */
 		jbuf_puts(b, "\"originator-id\": \"");
 		jbuf_addr(b, AF_INET, rr->orig);
 		jbuf_puts(b, "\"");
 		return;
 	case 10: /* CLUSTER_LIST */
+		if (!rr->clist)
+			return;
 		jbuf_puts(b, "\"cluster-list\": [ ");
 		for (i = 0; i < rr->clist_len; i += 4) {
 			jbuf_puts(b, i ? ", \"" : "\"");
