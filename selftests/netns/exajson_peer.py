@@ -13,7 +13,9 @@ Two sessions, one after the other, iBGP in AS 65001:
      UPDATEs of STREAM1, ROUTE-REFRESH, NOTIFICATION (Cease/3), close;
   2. a 2-octet-AS session (no 4-octet capability): AS_PATH with AS_TRANS
      and AS4_PATH, AGGREGATOR with AS4_AGGREGATOR, then NOTIFICATION
-     Cease/4, close.
+     Cease/4, close;
+  3. OPEN, and the TCP session closed once the other side's OPEN and
+     KEEPALIVE are in, before it is up: "connected" then "down".
 What the other side sends is read and thrown away.  Exit 0 when both
 sessions got as far as the NOTIFICATION, 1 otherwise.
 """
@@ -203,7 +205,7 @@ def drain(s, stop):
             return
 
 
-def session(host, port, as4, stream, notif):
+def session(host, port, as4, stream, notif, up=True):
     s = socket.create_connection((host, port), timeout=10)
     s.sendall(open_msg(as4))
     seen_open = False
@@ -216,6 +218,10 @@ def session(host, port, as4, stream, notif):
             raise RuntimeError("NOTIFICATION %d/%d from the speaker" % (body[0], body[1]))
         elif t == 4 and seen_open:
             break
+    if not up:
+        time.sleep(0.5)  # the OPEN handled on the other side
+        s.close()
+        return
     s.sendall(msg(4, b""))
     time.sleep(1.0)  # Established on both sides
     stop = threading.Event()
@@ -238,6 +244,8 @@ def main():
         session(host, port, True, STREAM1, NOTIF1)
         time.sleep(1.0)
         session(host, port, False, STREAM2, NOTIF2)
+        time.sleep(1.0)
+        session(host, port, True, [], None, up=False)
     except (OSError, EOFError, RuntimeError) as e:
         print("exajson_peer: %s" % e, file=sys.stderr)
         return 1

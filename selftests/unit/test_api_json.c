@@ -669,6 +669,12 @@ static void test_state(void)
 	HAS(jb.p, "\"reason\": \"peer reset, message (notification received "
 		  "(6,2)) error(Cease / Administrative Shutdown / Shutdown "
 		  "Communication: \\\"(bye)\\\")\" } }");
+	jbuf_reset(&jb);
+	CU_ASSERT_EQUAL(apij_state(&jb, &e, "down",
+				   "connection closed by the peer"),
+			0);
+	HAS(jb.p, "\"reason\": \"peer reset, message (closing connection) "
+		  "error(the TCP connection was closed by the remote end)\" } }");
 
 	jbuf_reset(&jb);
 	CU_ASSERT_EQUAL(apit_state(&jb, &e, "up", NULL), 0);

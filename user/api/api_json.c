@@ -591,7 +591,10 @@ static const char *exa_subcode_name(unsigned code, unsigned sub)
  * words map onto its: a NOTIFICATION received ("received NOTIFICATION
  * 6/4", with a quoted shutdown communication after it) becomes "peer
  * reset, message (notification received (6,4)) error(Cease /
- * Administrative Reset)".  Other reasons are kept.  As ExaBGP does,
+ * Administrative Reset)"; the peer closing the TCP session becomes
+ * ExaBGP's "peer reset, message (closing connection) error(the TCP
+ * connection was closed by the remote end)".  Other reasons are kept
+ * (ExaBGP's own come from its exceptions).  As ExaBGP does,
  * brackets and braces become parentheses.
  */
 static void j_reason(struct jbuf *b, const char *reason)
@@ -622,6 +625,9 @@ static void j_reason(struct jbuf *b, const char *reason)
 			 rest + 2,
 			 rl > 2 && rest[0] == ' ' && rest[1] == '"' ? "\"" : "");
 		reason = tmp;
+	} else if (!strcmp(reason, "connection closed by the peer")) {
+		reason = "peer reset, message (closing connection) error(the "
+			 "TCP connection was closed by the remote end)";
 	}
 	len = strlen(reason);
 	if (reason != tmp) {

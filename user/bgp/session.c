@@ -326,6 +326,7 @@ static int send_open(struct session *s)
 	/* the API's "connected" (ExaBGP's neighbor-changes): the TCP
 	 * session is up and our OPEN is on its way */
 	hook_state(s, "connected", NULL);
+	s->was_up = 1; /* and "down" when it closes, up or not (ExaBGP) */
 	sess_queued(s, &w);
 	s->state = SESS_OPENSENT;
 	s->t_hold = sess_now_ms() + HOLD_LARGE_S * 1000;
