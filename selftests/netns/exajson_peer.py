@@ -9,7 +9,8 @@ Usage: exajson_peer.py HOST [PORT]
 
 Two sessions, one after the other, iBGP in AS 65001:
   1. a 4-octet-AS session: OPEN (multiprotocol IPv4/IPv6, route refresh,
-     graceful restart, 4-octet AS, an unknown capability), KEEPALIVE, the
+     graceful restart, 4-octet AS, extended message, enhanced route
+     refresh, an unknown capability), KEEPALIVE, the
      UPDATEs of STREAM1, ROUTE-REFRESH, NOTIFICATION (Cease/3), close;
   2. a 2-octet-AS session (no 4-octet capability): AS_PATH with AS_TRANS
      and AS4_PATH, AGGREGATOR with AS4_AGGREGATOR, then NOTIFICATION
@@ -45,6 +46,8 @@ def open_msg(as4):
     caps += cap(64, struct.pack("!H", 120) + struct.pack("!HBB", 1, 1, 0x80))
     if as4:
         caps += cap(65, struct.pack("!I", ASN))
+    caps += cap(6, b"")  # extended message
+    caps += cap(70, b"")  # enhanced route refresh
     caps += cap(200, b"\x01\x02")  # unknown
     opt = bytes([2, len(caps)]) + caps
     body = struct.pack("!BHH", 4, ASN, 180) + RID + bytes([len(opt)]) + opt
@@ -151,6 +154,22 @@ STREAM1 = [
     ("update", update(withdrawn=pfx4("10.3.0.0/24"), attrs=ORIGIN_IGP +
         attr(0x40, 2, seg(2, [65010])) + NH + attr(0x40, 5, struct.pack("!I", 100)),
         nlri=pfx4("10.5.0.0/24"))),
+    # both families, announced and withdrawn, in one message; an AS_PATH
+    # of a set only; more extended communities; an unknown attribute
+    # with an extended length
+    ("update", update(withdrawn=pfx4("10.5.0.0/24"), attrs=mp_unreach(
+        2, 1, pfx6("2001:db8:2::/48")) + ORIGIN_IGP +
+        attr(0x40, 2, seg(1, [65030, 65031])) + NH +
+        attr(0x40, 5, struct.pack("!I", 100)) +
+        attr(0xC0, 16, ext(
+            struct.pack("!BB", 0x01, 0x03) + ip4("192.0.2.1") + struct.pack("!H", 7),
+            struct.pack("!BBIH", 0x02, 0x03, 4200000000, 8),
+            struct.pack("!BBHI", 0x80, 0x08, 65000, 100),  # redirect
+            struct.pack("!BBHI", 0x40, 0x02, 65000, 2),  # non-transitive target
+        )) +
+        struct.pack("!BBH", 0xD0, 0xF1, 2) + b"\x00\xff" +
+        mp_reach6(ip6("2001:db8::2"), ["2001:db8:4::/48"]),
+        nlri=pfx4("10.7.0.0/24"))),
     # MP_UNREACH IPv6
     ("update", update(attrs=mp_unreach(2, 1, pfx6("2001:db8:1::/48") + pfx6("2001:db8:3::/64")))),
     # End-of-RIB, IPv4 and IPv6

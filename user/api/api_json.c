@@ -767,9 +767,9 @@ static void j_ext_str(struct jbuf *b, const uint8_t *c)
 		jbuf_printf(b, "origin:%u:", be16(c + 2));
 		jbuf_addr(b, AF_INET, c + 4);
 	} else if (st == 0x03 && t == 1) {
-		jbuf_puts(b, "origin:");
+		/* ExaBGP swaps them: the number, then the address */
+		jbuf_printf(b, "origin:%u:", be16(c + 6));
 		jbuf_addr(b, AF_INET, c + 2);
-		jbuf_printf(b, ":%u", be16(c + 6));
 	} else if (st == 0x03 && t == 2) {
 		jbuf_printf(b, "origin:%uL:%u", be32(c + 2), be16(c + 6));
 	} else if (st == 0x08 && t == 0) {
