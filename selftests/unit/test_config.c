@@ -436,6 +436,19 @@ static void test_small_constructs(void)
 {
 	struct config *c;
 
+	/* encoder json5: ExaBGP 5's JSON forms, printed back as such */
+	c = parse("process p {\n\trun /bin/x;\n\tencoder json5;\n}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->processes[0].encoder, CFG_ENC_JSON5);
+	{
+		size_t len;
+		char *t = print_config(c, &len);
+
+		CU_ASSERT_PTR_NOT_NULL(t && strstr(t, "\tencoder json5;\n"));
+		free(t);
+	}
+	config_free(c);
+
 	/* ttl-security false undoes a template's; the keyword alone or
 	 * true/enable/enabled mean on. */
 	c = parse("template { neighbor g { ttl-security; md5-base64; } }\n"
@@ -747,7 +760,7 @@ static const struct err_case err_cases[] = {
 	{ "process p {\n\tencoder json;\n}",
 	  "t.conf:1:9: process 'p' needs 'run PROGRAM ARGS;'" },
 	{ "process p {\n\tencoder xml;\n}",
-	  "t.conf:2:10: 'encoder' needs text or json" },
+	  "t.conf:2:10: 'encoder' needs text, json or json5" },
 	{ "process \"a b\" { }",
 	  "t.conf:1:9: 'process' needs a name of 1..64 letters, digits or - "
 	  "_ . :" },

@@ -380,6 +380,7 @@ struct cfg_neighbor {
 enum cfg_encoder {
 	CFG_ENC_TEXT = 0,
 	CFG_ENC_JSON = 1,
+	CFG_ENC_JSON5 = 2, /* ExaBGP 5's JSON forms (docs/API.md) */
 };
 
 struct cfg_process {

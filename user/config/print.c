@@ -440,7 +440,9 @@ void config_print(FILE *f, const struct config *c)
 			cfg_print_word(f, pr->argv[k]);
 		}
 		fprintf(f, ";\n\tencoder %s;\n\trespawn %s;\n",
-			pr->encoder == CFG_ENC_JSON ? "json" : "text",
+			pr->encoder == CFG_ENC_JSON5  ? "json5"
+			: pr->encoder == CFG_ENC_JSON ? "json"
+						      : "text",
 			pr->respawn ? "true" : "false");
 		fputs("\tlimits {\n", f);
 		for (size_t k = 0; k < cfg_nlimits; k++)
