@@ -94,7 +94,7 @@ link_libs = -Wl,--start-group $(1) -Wl,--end-group
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard
 
-.PHONY: all deps soak test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect check-asan \
+.PHONY: all deps soak test test-unit test-docs test-compat test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect check-asan \
 	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon \
 	check-layout
 
@@ -180,7 +180,11 @@ test-bpf: $(O)/test_guard $(O)/test_loader
 test-netns: all $(O)/blaster $(O)/flood_gen
 	selftests/netns/run.sh
 
-test: deps all test-unit test-docs test-bpf test-netns
+test: deps all test-unit test-docs test-compat test-bpf test-netns
+
+# ExaBGP's example configs through bgpshieldd -t, each with its outcome.
+test-compat: all
+	$(Q)selftests/compat/test_exabgp_examples.sh $(O)/bgpshieldd
 
 # The man pages render without warnings and have their sections.
 test-docs:
@@ -332,5 +336,5 @@ clean:
 	rm -rf $(O) build-asan build-fuzz
 
 help:
-	@echo 'targets: all (default) deps test test-unit test-docs test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect'
+	@echo 'targets: all (default) deps test test-unit test-docs test-compat test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect'
 	@echo '         check-asan demo install clean fmt    variables: V=1 O=DIR PREFIX DESTDIR'

@@ -75,8 +75,9 @@ T_BADKEY=10
 T_NOGTSM=6
 
 # What each side announces.  bgpshieldd's routes with attributes are
-# A_ATTR4 (MED, communities, large community) and A_ROUTE6 (MED, one
-# community); BIRD's are static blackholes, GoBGP's added by its CLI.
+# A_ATTR4 (MED, communities, large community), 10.1.0.0/24 (ExaBGP's
+# atomic-aggregate, aggregator, extended community and a generic
+# attribute [ ]) and A_ROUTE6 (MED, one community); BIRD's are static blackholes, GoBGP's added by its CLI.
 A_ROUTES4="10.1.0.0/24 10.1.1.0/24"
 A_ATTR4=10.1.1.0/24
 A_ROUTE6=2001:db8:1::/48
@@ -204,7 +205,7 @@ write_shield_conf() {
 							ttl-security;
 							family { ipv4 unicast; }
 							static {
-								route 10.1.0.0/24 next-hop self;
+								route 10.1.0.0/24 next-hop self atomic-aggregate aggregator ( $AS_A:$A4 ) extended-community [ target:$AS_A:7 ] attribute [ 0xf0 0xc0 0x0102 ];
 								route $A_ATTR4 next-hop self med 10 community [ $AS_A:1 $AS_A:2 ] large-community [ $AS_A:1:2 ];
 							}
 						}
@@ -662,6 +663,31 @@ print(" ".join(sorted(out)))
 ' "$1"
 }
 
+# gobgp_route_more PREFIX: the attributes ExaBGP adds beyond the common
+# ones (atomic-aggregate, aggregator, extended communities, unknown ones
+# as flags:base64), sorted.
+gobgp_route_more() {
+	gobgp_ global rib -a ipv4 -j 2>&1 | "$PY" -c '
+import json, sys
+try:
+    paths = json.load(sys.stdin).get(sys.argv[1]) or []
+except (ValueError, AttributeError) as e:
+    print("<error: %s>" % e); sys.exit(0)
+out = []
+for a in (paths[0].get("attrs", []) if paths else []):
+    t = a.get("type")
+    if t == 6:
+        out.append("atomic")
+    elif t == 7:
+        out.append("aggregator=%s@%s" % (a.get("as"), a.get("address")))
+    elif t == 16:
+        out.append("ext=" + ",".join("%s:%s:%s" % (c.get("type"), c.get("subtype"), c.get("value")) for c in a.get("value") or []))
+    elif t not in (1, 2, 3, 4, 5, 8, 14, 32):
+        out.append("t%s=%s:%s" % (t, a.get("flags"), a.get("value")))
+print(" ".join(sorted(out)) if out else "<absent>")
+' "$1"
+}
+
 # --- common checks -------------------------------------------------------------
 
 # Routes bgpshieldd learned from the peer: its prefixes_in for ADDR is N.
@@ -846,6 +872,17 @@ $(bird_why shield4)"
 		"BGP\\.large_community: \\($AS_A, 1, 2\\)" "$r"
 	check_nomatch "BIRD: 10.1.0.0/24 carries no MED (none configured)" \
 		'BGP\.med' "$(bird_route 10.1.0.0/24)"
+	# ExaBGP's other attributes, as BIRD decoded them (an unknown
+	# optional transitive one as "BGP.f0 [t]: bytes").
+	r=$(bird_route 10.1.0.0/24)
+	check_match "BIRD: 10.1.0.0/24 carries atomic-aggregate" \
+		'BGP\.atomic_aggr:' "$r"
+	check_match "BIRD: 10.1.0.0/24 carries aggregator $A4 AS$AS_A" \
+		"BGP\\.aggregator: $A4 AS$AS_A " "$r"
+	check_match "BIRD: 10.1.0.0/24 carries extended community (rt, $AS_A, 7)" \
+		"BGP\\.ext_community: \\(rt, $AS_A, 7\\)" "$r"
+	check_match "BIRD: 10.1.0.0/24 carries attribute 0xf0 as written" \
+		'BGP\.f0 \[t\]: 01 02' "$r"
 
 	# BIRD -> bgpshieldd: its three static routes, one with attributes
 	# (set by BIRD's export filter), as bgpshieldd's own CLI shows them.
@@ -1298,6 +1335,9 @@ $(gobgp_why)"
 	check_match "GoBGP: $A_ATTR4 carries large community $AS_A:1:2" \
 		"(^| )large=$AS_A:1:2( |$)" "$r"
 
+	check_eq "GoBGP: 10.1.0.0/24 carries atomic-aggregate, aggregator, target, attribute 0xf0" \
+		"aggregator=$AS_A@$A4 atomic ext=0:2:$AS_A:7 t240=192:AQI=" \
+		"$(gobgp_route_more 10.1.0.0/24)"
 	# End-of-RIB (RFC 4724 marker) after the initial UPDATEs.
 	check_eq "GoBGP: End-of-RIB received from bgpshieldd" true \
 		"$(gobgp_nb eor)"

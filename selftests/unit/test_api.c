@@ -114,6 +114,36 @@ static void test_announce_route_full(void)
 	api_cmd_free(&c); /* twice is harmless */
 }
 
+/* The attributes ExaBGP 4.2 adds beyond the common ones. */
+static void test_announce_route_more(void)
+{
+	struct api_cmd c;
+
+	if (ok("announce route 10.0.0.0/24 next-hop self atomic-aggregate "
+	       "aggregator (65000:192.0.2.9) originator-id 10.0.0.1 "
+	       "cluster-list [ 10.0.0.2 10.0.0.3 ] "
+	       "attribute [ 0x99 0xc0 0x0102 ] attribute [ 0x05 0x40 0x00000064 ]",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.route.flags, CFG_RT_ATOMIC_AGGR | CFG_RT_AGGREGATOR |
+					       CFG_RT_ORIGINATOR |
+					       CFG_RT_LOCAL_PREF);
+	CU_ASSERT_EQUAL(c.route.aggr_as, 65000);
+	CU_ASSERT_EQUAL(c.route.aggr_id, 0xc0000209);
+	CU_ASSERT_EQUAL(c.route.originator_id, 0x0a000001);
+	CU_ASSERT_EQUAL_FATAL(c.route.ncluster, 2);
+	CU_ASSERT_EQUAL(c.route.cluster[0], 0x0a000002);
+	CU_ASSERT_EQUAL(c.route.local_pref, 100);
+	CU_ASSERT_EQUAL_FATAL(c.route.raw_len, 6);
+	CU_ASSERT_EQUAL(memcmp(c.route.raw, "\xc0\x99\x00\x02\x01\x02", 6), 0);
+	api_cmd_free(&c);
+	if (ok("announce route 10.0.0.0/24 next-hop self aggregator ( 1:1.1.1.1 )",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.route.aggr_as, 1);
+	api_cmd_free(&c);
+}
+
 static void test_announce_route_minimal(void)
 {
 	struct api_cmd c;
@@ -211,67 +241,92 @@ static void test_values(void)
 	uint32_t u;
 	uint64_t x;
 
-	CU_ASSERT_EQUAL(api_parse_community("65000:1", &u), 0);
+	CU_ASSERT_EQUAL(cfg_parse_community("65000:1", &u), 0);
 	CU_ASSERT_EQUAL(u, 0xFDE80001u);
-	CU_ASSERT_EQUAL(api_parse_community("65535:65535", &u), 0);
+	CU_ASSERT_EQUAL(cfg_parse_community("65535:65535", &u), 0);
 	CU_ASSERT_EQUAL(u, 0xFFFFFFFFu);
-	CU_ASSERT_EQUAL(api_parse_community("123456", &u), 0);
+	CU_ASSERT_EQUAL(cfg_parse_community("123456", &u), 0);
 	CU_ASSERT_EQUAL(u, 123456);
-	CU_ASSERT_EQUAL(api_parse_community("blackhole", &u), 0);
+	CU_ASSERT_EQUAL(cfg_parse_community("blackhole", &u), 0);
 	CU_ASSERT_EQUAL(u, 0xFFFF029Au);
-	CU_ASSERT_EQUAL(api_parse_community("65536:1", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community("1:65536", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community("1:2:3", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community("1:", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community(":1", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community("4294967296", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community("-1", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community("+1:2", &u), -1);
-	CU_ASSERT_EQUAL(api_parse_community("No-Export", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("65536:1", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("1:65536", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("1:2:3", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("1:", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community(":1", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("4294967296", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("-1", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("+1:2", &u), -1);
+	CU_ASSERT_EQUAL(cfg_parse_community("No-Export", &u), -1);
 
-	CU_ASSERT_EQUAL(api_parse_large("4294967295:0:7", &l), 0);
+	CU_ASSERT_EQUAL(cfg_parse_large("4294967295:0:7", &l), 0);
 	CU_ASSERT_EQUAL(l.global, 4294967295u);
 	CU_ASSERT_EQUAL(l.local1, 0);
 	CU_ASSERT_EQUAL(l.local2, 7);
-	CU_ASSERT_EQUAL(api_parse_large("1:2", &l), -1);
-	CU_ASSERT_EQUAL(api_parse_large("1:2:3:4", &l), -1);
-	CU_ASSERT_EQUAL(api_parse_large("1::3", &l), -1);
-	CU_ASSERT_EQUAL(api_parse_large("1:2:4294967296", &l), -1);
+	CU_ASSERT_EQUAL(cfg_parse_large("1:2", &l), -1);
+	CU_ASSERT_EQUAL(cfg_parse_large("1:2:3:4", &l), -1);
+	CU_ASSERT_EQUAL(cfg_parse_large("1::3", &l), -1);
+	CU_ASSERT_EQUAL(cfg_parse_large("1:2:4294967296", &l), -1);
 
 	/* RFC 4360 3.1: type 0x00 subtype 0x02, ASN 0xFDE8, value 1. */
-	CU_ASSERT_EQUAL(api_parse_ext("target:65000:1", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:65000:1", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x0002FDE800000001ull);
-	CU_ASSERT_EQUAL(api_parse_ext("target:65000:4294967295", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:65000:4294967295", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x0002FDE8FFFFFFFFull);
-	CU_ASSERT_EQUAL(api_parse_ext("origin:65000:7", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("origin:65000:7", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x0003FDE800000007ull);
 	/* RFC 4360 3.2: type 0x01, 192.0.2.1 = c0000201, 2-octet value. */
-	CU_ASSERT_EQUAL(api_parse_ext("target:192.0.2.1:300", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:192.0.2.1:300", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x0102C0000201012Cull);
-	CU_ASSERT_EQUAL(api_parse_ext("origin:1.2.3.4:5", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("origin:1.2.3.4:5", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x0103010203040005ull);
 	/* RFC 5668: 4200000000 = 0xFA56EA00, type 0x02. */
-	CU_ASSERT_EQUAL(api_parse_ext("target:4200000000:1", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:4200000000:1", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x0202FA56EA000001ull);
 	/* RFC 5575 7: redirect, type 0x80 subtype 0x08. */
-	CU_ASSERT_EQUAL(api_parse_ext("redirect:65000:100", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("redirect:65000:100", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x8008FDE800000064ull);
-	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde800000001", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("0x0002fde800000001", &x), 0);
 	CU_ASSERT_EQUAL(x, 0x0002FDE800000001ull);
-	CU_ASSERT_EQUAL(api_parse_ext("0XFFFFFFFFFFFFFFFF", &x), 0);
+	CU_ASSERT_EQUAL(cfg_parse_ext("0XFFFFFFFFFFFFFFFF", &x), 0);
 	CU_ASSERT_EQUAL(x, UINT64_MAX);
-	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde80000001", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde8000000012", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("0x0002fde80000000g", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("target:4200000000:65536", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("target:1.2.3.4:65536", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("target:1.2.3:5", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("target:65000", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("target::1", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("target:65000:", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("target:4294967296:1", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("bandwidth:65000:1", &x), -1);
-	CU_ASSERT_EQUAL(api_parse_ext("65000:1", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("0x0002fde80000001", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("0x0002fde8000000012", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("0x0002fde80000000g", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:4200000000:65536", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:1.2.3.4:65536", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:1.2.3:5", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:65000", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target::1", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:65000:", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:4294967296:1", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("bandwidth:65000:x", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("colour:65000:1", &x), -1);
+	/* ExaBGP's spellings: a bare A:B is a target, L asks for the
+	 * 4-octet ASN type, ASN:IP puts the address in the local value */
+	CU_ASSERT_EQUAL(cfg_parse_ext("65000:1", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0002fde800000001ull);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:1L:2", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0202000000010002ull);
+	CU_ASSERT_EQUAL(cfg_parse_ext("origin4:1:2", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0203000000010002ull);
+	CU_ASSERT_EQUAL(cfg_parse_ext("72:0.0.0.1", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0002004800000001ull);
+	CU_ASSERT_EQUAL(cfg_parse_ext("redirect:4200000000:1", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x8208fa56ea000001ull);
+	CU_ASSERT_EQUAL(cfg_parse_ext("redirect-to-nexthop", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x0800000000000000ull);
+	/* 1e6 bytes/s as an IEEE single: 0x49742400 */
+	CU_ASSERT_EQUAL(cfg_parse_ext("bandwidth:65000:1000000", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x4004fde849742400ull);
+	CU_ASSERT_EQUAL(cfg_parse_ext("l2info:19:0:1500:111", &x), 0);
+	CU_ASSERT_EQUAL(x, 0x800a130005dc006full);
+	CU_ASSERT_EQUAL(cfg_parse_ext("l2info:256:0:1500:111", &x), -1);
+	CU_ASSERT_EQUAL(cfg_parse_ext("target:1L:65536", &x), -1);
+	/* community: 0x and up to 8 hex digits, as ExaBGP */
+	CU_ASSERT_EQUAL(cfg_parse_community("0x87654321", &u), 0);
+	CU_ASSERT_EQUAL(u, 0x87654321);
+	CU_ASSERT_EQUAL(cfg_parse_community("0x187654321", &u), -1);
 }
 
 static void test_asdot(void)
@@ -651,8 +706,17 @@ static void test_malformed(void)
 		 "unknown keyword 'foo' in announce route"},
 		{"announce route 10.0.0.0/8 next-hop self nlri 10.0.0.0/8",
 		 "unknown keyword 'nlri'"},
-		{"announce route 10.0.0.0/8 next-hop self atomic-aggregate",
-		 "unknown keyword 'atomic-aggregate'"},
+		{"announce route 10.0.0.0/8 next-hop self atomic-aggregate x",
+		 "unknown keyword 'x'"},
+		{"announce route 10.0.0.0/8 next-hop self aggregator ( 1:1.2.3.4",
+		 "aggregator: '(' without ')'"},
+		{"announce route 10.0.0.0/8 next-hop self originator-id 300.1.1.1",
+		 "originator-id needs an IPv4 address, got '300.1.1.1'"},
+		{"announce route 10.0.0.0/8 next-hop self attribute [ 0x03 0x40 "
+		 "0x01020304 ]",
+		 "attribute 0x03 is NEXT_HOP: write 'next-hop ADDRESS'"},
+		{"announce route 10.0.0.0/8 next-hop self cluster-list [ 1.2.3.4 x ]",
+		 "cluster-list needs cluster ids written as IPv4 addresses, got 'x'"},
 		{"announce route 10.0.0.0/8 next-hop self next-hop self",
 		 "given twice"},
 		{"announce route 10.0.0.0/8 next-hop self med 1 med 2",
@@ -982,6 +1046,8 @@ int main(void)
 	s = CU_add_suite("api", NULL, NULL);
 	CU_add_test(s, "announce route, every attribute",
 		    test_announce_route_full);
+	CU_add_test(s, "announce route, ExaBGP's other attributes",
+		    test_announce_route_more);
 	CU_add_test(s, "announce route, minimal and IPv6",
 		    test_announce_route_minimal);
 	CU_add_test(s, "bracket spellings", test_brackets);

@@ -226,6 +226,22 @@ static const char *J(const uint8_t *m, size_t n, const struct bgp_sess_ctx *c)
 	return jb.p;
 }
 
+/* The same in ExaBGP 5's form (encoder json5). */
+static const char *J5(const uint8_t *m, size_t n, const struct bgp_sess_ctx *c)
+{
+	struct apij_env e = env();
+	struct bgp_err err;
+
+	e.json_version = 5;
+	jbuf_reset(&jb);
+	CU_ASSERT_EQUAL_FATAL(
+		apij_message(&jb, &e, m, n, c, BGP_MAX_LEN, &err), 0);
+	if (!json_valid(jb.p))
+		fprintf(stderr, "\n  invalid JSON: %s\n", jb.p);
+	CU_ASSERT(json_valid(jb.p));
+	return jb.p;
+}
+
 static const char *T(const uint8_t *m, size_t n, const struct bgp_sess_ctx *c)
 {
 	struct apij_env e = env();
@@ -270,8 +286,11 @@ static size_t count(const char *s, const char *frag)
 	"40 06 00 "		      /* ATOMIC_AGGREGATE */                   \
 	"c0 07 08 0000fde9 0a062700 " /* AGGREGATOR */                         \
 	"c0 08 08 fde80001 fde80002 " /* COMMUNITIES */                        \
+	"80 09 04 0a090909 "	      /* ORIGINATOR_ID */                      \
+	"80 0a 08 0a080808 0a070707 " /* CLUSTER_LIST */                       \
 	"c0 10 18 0002fde800000001 0102c000020a0005 0202fa56ea000007 "         \
 	"c0 20 0c 00000001 00000002 00000003 " /* LARGE_COMMUNITIES */         \
+	"80 fd 01 00 "			       /* unknown non-transitive */    \
 	"c0 fe 02 abcd"			       /* unknown optional transitive */
 
 static void test_update_all_attributes(void)
@@ -288,20 +307,28 @@ static void test_update_all_attributes(void)
 	       "65000 } , \"direction\": \"receive\", \"message\": { "
 	       "\"update\": { \"attribute\": { ");
 	HAS(s, "\"origin\": \"egp\"");
-	HAS(s, "\"as-path\": [ 65001, 65002, [ 1, 2 ] ]");
-	HAS(s, "\"confederation-path\": [ 65003 ]");
+	/* ExaBGP 4.2: the ASNs of the sequences, then of the sets */
+	HAS(s, "\"as-path\": [ 65001, 65002 ], \"as-set\": [ 1, 2 ], "
+	       "\"confederation-path\": [ 65003 ], \"med\": 10");
+	HASNT(s, "confederation-set");
 	HAS(s, "\"med\": 10");
 	HAS(s, "\"local-preference\": 100");
 	HAS(s, "\"atomic-aggregate\": true");
 	HAS(s, "\"aggregator\": \"65001:10.6.39.0\"");
-	HAS(s, "\"community\": [ [ 65000, 1 ], [ 65000, 2 ] ]");
+	HAS(s, "\"community\": [ [ 65000, 1 ], [ 65000, 2 ] ], "
+	       "\"originator-id\": \"10.9.9.9\", \"cluster-list\": [ "
+	       "\"10.8.8.8\", \"10.7.7.7\" ], \"extended-community\"");
 	HAS(s, "\"extended-community\": [ { \"value\": 842122827661313, "
 	       "\"string\": \"target:65000:1\" }, { \"value\": "
 	       "72831650258092037, \"string\": \"target:192.0.2.10:5\" }, "
 	       "{ \"value\": 144953389229277191, \"string\": "
 	       "\"target:4200000000L:7\" } ]");
 	HAS(s, "\"large-community\": [ [ 1, 2 , 3 ] ]");
-	HAS(s, "\"attribute-0xFE-0xC0\": \"0xABCD\"");
+	/* kept with Partial set, the value in lower case, as ExaBGP */
+	HAS(s, "\"large-community\": [ [ 1, 2 , 3 ] ], "
+	       "\"attribute-0xFE-0xE0\": \"0xabcd\" }");
+	HASNT(s, "0xFD");
+	HASNT(s, "next-hop");
 	HAS(s, "\"announce\": { \"ipv4 unicast\": { \"192.0.2.1\": [ "
 	       "{ \"nlri\": \"10.0.0.0/24\" }, { \"nlri\": \"10.1.0.0/16\" } "
 	       "] } }");
@@ -314,6 +341,19 @@ static void test_update_all_attributes(void)
 	CU_ASSERT(strstr(s, "\"extended-community\"") <
 		  strstr(s, "\"large-community\""));
 	CU_ASSERT(strstr(s, "\"announce\"") < strstr(s, "\"withdraw\""));
+
+	/* ExaBGP 5: "exabgp" 5.0.0, the segments in order, no
+	 * confederation-path key, and the next hop among the attributes
+	 * since the UPDATE also withdraws */
+	s = J5(m, n, &as4_ctx);
+	HAS(s, "{ \"exabgp\": \"5.0.0\", ");
+	HAS(s, "\"origin\": \"egp\", \"as-path\": {\"0\": {\"element\": "
+	       "\"as-sequence\", \"value\": [65001, 65002]}, \"1\": "
+	       "{\"element\": \"as-set\", \"value\": [1, 2]}, \"2\": "
+	       "{\"element\": \"as-sequence\", \"value\": [65003]}}, "
+	       "\"next-hop\": \"192.0.2.1\", \"med\": 10");
+	HASNT(s, "confederation");
+	HAS(s, "\"announce\": { \"ipv4 unicast\": { \"192.0.2.1\": [ ");
 }
 
 static void test_update_text(void)
@@ -321,6 +361,7 @@ static void test_update_text(void)
 	uint8_t m[4096];
 	size_t n = upd(m, "18 050607", ALL_ATTRS, "18 0a0000 10 0a01");
 	const char *s = T(m, n, &as4_ctx);
+	/* (the text encoder does not show ORIGINATOR_ID, CLUSTER_LIST) */
 	const char *attrs =
 		" next-hop 192.0.2.1 origin egp as-path [ 65001 65002 ( 1 2 ) "
 		"] "
@@ -367,11 +408,13 @@ static void test_update_ipv6(void)
 	const char *s = J(m, n, &as4_ctx);
 
 	HAS(s, "\"origin\": \"incomplete\"");
-	/* the global next hop only, as ExaBGP shows it */
+	/* ExaBGP 4.2 lists the prefixes under the global next hop and
+	 * again under the link-local one */
 	HAS(s, "\"announce\": { \"ipv6 unicast\": { \"2001:db8::1\": [ "
 	       "{ \"nlri\": \"2001:db8:1::/48\" }, { \"nlri\": "
-	       "\"2001:db8:2::/64\" } ] } }");
-	HASNT(s, "fe80::1");
+	       "\"2001:db8:2::/64\" } ], \"fe80::1\": [ { \"nlri\": "
+	       "\"2001:db8:1::/48\" }, { \"nlri\": \"2001:db8:2::/64\" } "
+	       "] } }");
 	HAS(s, "\"withdraw\": { \"ipv6 unicast\": [ { \"nlri\": "
 	       "\"2001:db8:3::/64\" }, { \"nlri\": \"2001:db8::/32\" } ] }");
 	HASNT(s, "ipv4 unicast");
@@ -381,6 +424,12 @@ static void test_update_ipv6(void)
 	       "next-hop 2001:db8::1 origin incomplete as-path [ 65000 ]\n");
 	HAS(s, "\nneighbor 10.0.0.1 receive update withdrawn 2001:db8::/32");
 	CU_ASSERT_EQUAL(count(s, "\n"), 3);
+
+	/* no NEXT_HOP attribute to repeat in ExaBGP 5's form */
+	s = J5(m, n, &as4_ctx);
+	HASNT(s, "next-hop");
+	HAS(s, "\"as-path\": {\"0\": {\"element\": \"as-sequence\", "
+	       "\"value\": [65000]}}");
 
 	/* withdrawal only: no "attribute" at all */
 	n = upd(m, "", MP_UNREACH6, "");
@@ -426,6 +475,18 @@ static void test_as4_merge(void)
 		"18 0a0000");
 	s = J(m, n, &as2_ctx);
 	HAS(s, "\"as-path\": [ 65001 ]");
+
+	/* an empty AS_PATH (iBGP): ExaBGP 4.2 and 5 leave it out */
+	n = upd(m, "", "40 01 01 00 40 02 00 40 03 04 c0000201", "18 0a0000");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "\"attribute\": { \"origin\": \"igp\" }, ");
+	s = J5(m, n, &as4_ctx);
+	HAS(s, "\"attribute\": { \"origin\": \"igp\" }, ");
+
+	/* NEXT_HOP alone: an "attribute" with nothing in it, as ExaBGP */
+	n = upd(m, "", "40 03 04 c0000201", "");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "\"update\": { \"attribute\": {  } }");
 }
 
 /* RFC 7606 §2: treat-as-withdraw is encoded as the withdrawal. */
@@ -466,11 +527,17 @@ static void test_notification(void)
 	const char *s = J(m, n, &as4_ctx);
 
 	HAS(s, "\"type\": \"notification\"");
+	/* in "neighbor" itself, as ExaBGP; shutdown-communication is
+	 * bgpshield's (ExaBGP 4.2 on Python 3 cannot decode this one) */
 	HAS(s,
-	    "\"message\": { \"notification\": { \"code\": 6, \"subcode\": "
-	    "2, \"data\": \"0x0E627965202278225C0A6E6F77C3A9\", "
+	    "\"direction\": \"receive\", \"notification\": { \"code\": 6, "
+	    "\"subcode\": 2, \"data\": \"0x0E627965202278225C0A6E6F77C3A9\", "
 	    "\"shutdown-communication\": \"bye \\\"x\\\"\\\\\\nnow\xc3\xa9\" "
-	    "} }");
+	    "}  } }");
+	HASNT(s, "\"message\"");
+	s = J5(m, n, &as4_ctx);
+	HAS(s, "\"data\": \"0x0E627965202278225C0A6E6F77C3A9\", \"message\": "
+	       "\"bye \\\"x\\\"\\\\\\nnow\xc3\xa9\" }  } }");
 	s = T(m, n, &as4_ctx);
 	CU_ASSERT_STRING_EQUAL(
 		s,
@@ -482,7 +549,10 @@ static void test_notification(void)
 	/* not shutdown: the data only */
 	n = msg(m, BGP_NOTIFICATION, "03 01");
 	s = J(m, n, &as4_ctx);
-	HAS(s, "{ \"code\": 3, \"subcode\": 1, \"data\": \"0x\" }");
+	HAS(s, "{ \"code\": 3, \"subcode\": 1, \"data\": \"0x\" }  } }");
+	n = msg(m, BGP_NOTIFICATION, "06 03 627965");
+	s = J5(m, n, &as4_ctx);
+	HAS(s, "\"data\": \"0x627965\", \"message\": \"bye\" }");
 }
 
 static void test_open(void)
@@ -498,18 +568,21 @@ static void test_open(void)
 	const char *s = J(m, n, &as4_ctx);
 
 	HAS(s, "\"type\": \"open\"");
-	HAS(s, "\"message\": { \"open\": { \"version\": 4, \"asn\": "
-	       "4200000000, \"hold_time\": 90, \"router_id\": \"192.0.2.9\", "
-	       "\"capabilities\": { ");
-	HAS(s, "\"1\": { \"name\": \"multiprotocol\", \"families\": [ "
-	       "\"ipv4 unicast\", \"ipv6 unicast\" ] }");
-	HAS(s, "\"2\": { \"name\": \"route-refresh\", \"variant\": \"RFC\" }");
-	HAS(s, "\"6\": { \"name\": \"extended-message\" }");
-	HAS(s, "\"64\": { \"name\": \"graceful-restart\", \"time\": 120, "
-	       "\"restart-flags\": 0, \"address-families\": { "
-	       "\"ipv4 unicast\": [ \"forwarding\" ] } }");
-	HAS(s, "\"65\": { \"name\": \"asn4\", \"asn4\": 4200000000 }");
-	HAS(s, "\"73\": { \"name\": \"unknown\" }");
+	/* ExaBGP 4.2's: in "neighbor", "asn" the 2-octet field, the
+	 * capabilities in the order they came, in its shapes */
+	HAS(s, "\"direction\": \"receive\", \"open\": { \"version\": 4, "
+	       "\"asn\": 23456, \"hold_time\": 90, \"router_id\": "
+	       "\"192.0.2.9\", \"capabilities\": { \"1\": { \"name\": "
+	       "\"multiprotocol\", \"families\": [ \"ipv4/unicast\", "
+	       "\"ipv6/unicast\" ] }, \"2\": { \"name\": \"route-refresh\", "
+	       "\"variant\": \"RFC\" }, \"65\": { \"name\": \"asn4\", "
+	       "\"asn4\": 4200000000 }, \"64\": { \"name\": \"graceful "
+	       "restart\", \"time\": 120, \"address-family-flags\": { "
+	       "\"ipv4/unicast\": [ \"restart\" ] }, \"restart-flags\": [ ] "
+	       "}, \"6\": { \"name\": \"extended-message\", \"size\": "
+	       "65535 }, \"73\": { \"name\": \"unknown\", \"iana\": "
+	       "\"unassigned\", \"value\": 73, \"raw\": \"6869\" } } } } }");
+	HASNT(s, "\"message\"");
 
 	s = T(m, n, &as4_ctx);
 	CU_ASSERT_STRING_EQUAL(
@@ -518,6 +591,20 @@ static void test_open(void)
 		   "multiprotocol(ipv4 unicast) multiprotocol(ipv6 unicast) "
 		   "route-refresh extended-message graceful-restart(120) "
 		   "asn4(4200000000) unknown(73) ]");
+
+	/* RFC 9072 parameters, R bit, two GR families, 128, 70, 200 */
+	n = msg(m, BGP_OPEN,
+		"04 fde8 005a c0000209 ff ff 0015 02 0012 "
+		"40 0a 8078 00010180 00020100 80 00 46 00 c8 00");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "\"capabilities\": { \"64\": { \"name\": \"graceful "
+	       "restart\", \"time\": 120, \"address-family-flags\": { "
+	       "\"ipv4/unicast\": [ \"restart\" ] , \"ipv6/unicast\": [ ] "
+	       "}, \"restart-flags\": [ \"forwarding\" ] }, \"128\": { "
+	       "\"name\": \"route-refresh\", \"variant\": \"Cisco\" }, "
+	       "\"70\": { \"name\": \"enhanced-route-refresh\" }, \"200\": "
+	       "{ \"name\": \"unknown\", \"iana\": \"reserved\", "
+	       "\"value\": 200, \"raw\": \"\" } } } } }");
 }
 
 /*
@@ -609,7 +696,8 @@ static void test_keepalive_refresh(void)
 	const char *s = J(m, n, &as4_ctx);
 
 	HAS(s, "\"type\": \"keepalive\"");
-	HAS(s, "} , \"direction\": \"receive\" } }");
+	/* two spaces: ExaBGP's */
+	HAS(s, "} , \"direction\": \"receive\"  } }");
 	HASNT(s, "\"message\"");
 	s = T(m, n, &as4_ctx);
 	CU_ASSERT_STRING_EQUAL(s, "neighbor 10.0.0.1 receive keepalive");
@@ -617,8 +705,10 @@ static void test_keepalive_refresh(void)
 	n = msg(m, BGP_ROUTE_REFRESH, "0002 00 01");
 	s = J(m, n, &as4_ctx);
 	HAS(s, "\"type\": \"refresh\"");
-	HAS(s, "\"message\": { \"refresh\": { \"afi\": \"ipv6\", \"safi\": "
-	       "\"unicast\", \"subtype\": \"request\" } }");
+	/* ExaBGP's key and subtype names, in "neighbor"; its doubled
+	 * quotes (""ipv6"") are not copied */
+	HAS(s, "\"direction\": \"receive\", \"route-refresh\": { \"afi\": "
+	       "\"ipv6\", \"safi\": \"unicast\", \"subtype\": \"query\" } } }");
 	n = msg(m, BGP_ROUTE_REFRESH, "0001 02 01");
 	s = T(m, n, &as4_ctx);
 	CU_ASSERT_STRING_EQUAL(s, "neighbor 10.0.0.1 receive refresh afi ipv4 "
@@ -645,6 +735,28 @@ static void test_state(void)
 	CU_ASSERT(json_valid(jb.p));
 	HAS(jb.p, "\"state\": \"down\", \"reason\": "
 		  "\"peer said \\\"bye\\\"\\u0001\\n\" } }");
+
+	/* a NOTIFICATION received, in ExaBGP's words; brackets become
+	 * parentheses as in ExaBGP */
+	jbuf_reset(&jb);
+	CU_ASSERT_EQUAL(apij_state(&jb, &e, "down", "received NOTIFICATION 6/4"),
+			0);
+	HAS(jb.p, "\"reason\": \"peer reset, message (notification received "
+		  "(6,4)) error(Cease / Administrative Reset)\" } }");
+	jbuf_reset(&jb);
+	CU_ASSERT_EQUAL(apij_state(&jb, &e, "down",
+				   "received NOTIFICATION 6/2 \"[bye]\""),
+			0);
+	CU_ASSERT(json_valid(jb.p));
+	HAS(jb.p, "\"reason\": \"peer reset, message (notification received "
+		  "(6,2)) error(Cease / Administrative Shutdown / Shutdown "
+		  "Communication: \\\"(bye)\\\")\" } }");
+	jbuf_reset(&jb);
+	CU_ASSERT_EQUAL(apij_state(&jb, &e, "down",
+				   "connection closed by the peer"),
+			0);
+	HAS(jb.p, "\"reason\": \"peer reset, message (closing connection) "
+		  "error(the TCP connection was closed by the remote end)\" } }");
 
 	jbuf_reset(&jb);
 	CU_ASSERT_EQUAL(apit_state(&jb, &e, "up", NULL), 0);

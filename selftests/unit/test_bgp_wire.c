@@ -981,6 +981,63 @@ static void test_route_attrs(void)
 	CU_ASSERT_EQUAL(u.attrs.nlarge_comm, 1);
 }
 
+/* ExaBGP's other route attributes: ATOMIC_AGGREGATE, AGGREGATOR (a
+ * 4-octet AS toward a 2-octet session: AS_TRANS and AS4_AGGREGATOR, RFC
+ * 6793 §4.2.2), ORIGINATOR_ID and CLUSTER_LIST (RFC 4456 §8) and an
+ * attribute [ ] of a code we do not model, sent with its own flags. */
+static void test_route_attrs_more(void)
+{
+	static const struct bgp_sess_ctx as2 = { .as4 = 0, .ebgp = 0 };
+	uint32_t cluster[] = { 0x0a000002, 0x0a000003 };
+	uint8_t raw[] = { 0xc0, 0x99, 0x00, 0x02, 0xab, 0xcd };
+	struct cfg_route r = { 0 };
+	struct prefix p = pfx("10.0.0.0/8");
+	struct bgp_attrs a;
+	struct bgp_update u;
+	uint8_t buf[256];
+	int seen = 0;
+
+	r.prefix = p;
+	r.next_hop = pfx("192.0.2.1");
+	r.flags = CFG_RT_ATOMIC_AGGR | CFG_RT_AGGREGATOR | CFG_RT_ORIGINATOR;
+	r.aggr_as = 4200000000u;
+	r.aggr_id = 0xc0000209;
+	r.originator_id = 0x0a000001;
+	r.cluster = cluster;
+	r.ncluster = 2;
+	r.raw = raw;
+	r.raw_len = sizeof(raw);
+	CU_ASSERT_EQUAL_FATAL(bgp_route_attrs(&r, NULL, NULL, buf,
+					      sizeof(buf), &a), 0);
+	wreset();
+	CU_ASSERT_EQUAL_FATAL(bgp_update_encode(&w, BGP_MAX_LEN, &as2, &a, &p,
+						1), 1);
+	CU_ASSERT_EQUAL_FATAL(bgp_update_decode(out, w.len, &as2, &u, &e),
+			      BGP_ACT_OK);
+	CU_ASSERT(BGP_HAS(&u.attrs, BGP_ATTR_ATOMIC_AGGR));
+	CU_ASSERT(BGP_HAS(&u.attrs, BGP_ATTR_AGGREGATOR));
+	CU_ASSERT_EQUAL(u.attrs.aggr_as, BGP_AS_TRANS);
+	CU_ASSERT_EQUAL(u.attrs.as4_aggr_as, 4200000000u);
+	CU_ASSERT_EQUAL(memcmp(u.attrs.aggr_id, "\xc0\x00\x02\x09", 4), 0);
+	/* RFC 4456's two are optional non-transitive: a receiver that does
+	 * not know them (our decoder) drops them, so look at the bytes */
+	CU_ASSERT_PTR_NOT_NULL(memmem(out, w.len,
+				      "\x80\x09\x04\x0a\x00\x00\x01", 7));
+	CU_ASSERT_PTR_NOT_NULL(memmem(out, w.len,
+				      "\x80\x0a\x08\x0a\x00\x00\x02"
+				      "\x0a\x00\x00\x03",
+				      11));
+	/* as written: no Partial bit added */
+	for (size_t i = 0; i < u.attrs.nunknown; i++) {
+		const struct bgp_raw_attr *x = &u.attrs.unknown[i];
+
+		if (x->type == 0x99 && x->flags == 0xc0 && x->len == 2 &&
+		    !memcmp(x->p, "\xab\xcd", 2))
+			seen = 1;
+	}
+	CU_ASSERT_EQUAL(seen, 1);
+}
+
 /* Every encoder into every too-small buffer (malloc'd to the exact size,
  * for ASan): -1, or fewer prefixes, never a write past the end. */
 static int enc_one(int which, struct bgp_wbuf *x)
@@ -1812,6 +1869,8 @@ int main(void)
 	CU_add_test(s, "AS4_PATH reconstruction (6793 4.2.3)",
 		    test_as4_merge);
 	CU_add_test(s, "static route attributes", test_route_attrs);
+	CU_add_test(s, "static route attributes: ExaBGP's others",
+		    test_route_attrs_more);
 	CU_add_test(s, "unknown attributes", test_unknown_attrs);
 	CU_add_test(s, "encoders into small buffers", test_encode_small);
 	CU_add_test(s, "decoders on short bodies", test_short_bodies);

@@ -436,6 +436,19 @@ static void test_small_constructs(void)
 {
 	struct config *c;
 
+	/* encoder json5: ExaBGP 5's JSON forms, printed back as such */
+	c = parse("process p {\n\trun /bin/x;\n\tencoder json5;\n}");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->processes[0].encoder, CFG_ENC_JSON5);
+	{
+		size_t len;
+		char *t = print_config(c, &len);
+
+		CU_ASSERT_PTR_NOT_NULL(t && strstr(t, "\tencoder json5;\n"));
+		free(t);
+	}
+	config_free(c);
+
 	/* ttl-security false undoes a template's; the keyword alone or
 	 * true/enable/enabled mean on. */
 	c = parse("template { neighbor g { ttl-security; md5-base64; } }\n"
@@ -743,11 +756,12 @@ static const struct err_case err_cases[] = {
 	{ "neighbor 192.0.2.1 { frobnicate 1; }",
 	  "t.conf:1:22: unknown keyword 'frobnicate' in neighbor block; "
 	  "expected one of: description, router-id, local-address, "
-	  "local-as, peer-as, hold-time, passive, group-updates, listen, "
+	  "local-as, peer-as, hold-time, passive, group-updates, "
+	  "manual-eor, auto-flush, adj-rib-out, adj-rib-in, listen, "
 	  "connect, "
 	  "md5-password, md5-password-file, md5-base64, md5-ip, "
 	  "ttl-security, incoming-ttl, outgoing-ttl, tcp-ao, family, "
-	  "capability, add-path, static, api, guard, filter, inherit" },
+	  "capability, add-path, static, announce, api, guard, filter, inherit" },
 	{ "bogus;",
 	  "t.conf:1:1: unknown keyword 'bogus' at top level; expected one "
 	  "of: neighbor, template, process, guard, user, log, prefix-list, "
@@ -845,7 +859,7 @@ static const struct err_case err_cases[] = {
 	{ "process p {\n\tencoder json;\n}",
 	  "t.conf:1:9: process 'p' needs 'run PROGRAM ARGS;'" },
 	{ "process p {\n\tencoder xml;\n}",
-	  "t.conf:2:10: 'encoder' needs text or json" },
+	  "t.conf:2:10: 'encoder' needs text, json or json5" },
 	{ "process \"a b\" { }",
 	  "t.conf:1:9: 'process' needs a name of 1..64 letters, digits or - "
 	  "_ . :" },
@@ -906,14 +920,16 @@ static const struct err_case err_cases[] = {
 	  "t.conf:3:3: route 10.0.0.0/8 needs 'next-hop self' or 'next-hop "
 	  "ADDRESS'" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
-	  "self extended-community [ target:65000:1 ];\n\t}\n}",
-	  "t.conf:3:34: 'extended-community' is an ExaBGP keyword bgpshield "
-	  "does not implement" },
+	  "self extended-community [ target:65000:1 bandwidth:1:x ];\n\t}\n}",
+	  "t.conf:3:70: 'extended-community' needs target:ASN:N, origin:IP:N, "
+	  "redirect:ASN:N or 0x and 16 hex digits; got 'bandwidth:1:x'" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
 	  "self colour red;\n\t}\n}",
 	  "t.conf:3:34: unknown route attribute 'colour'; expected one of: "
 	  "next-hop, origin, med, local-preference, as-path, community, "
-	  "large-community, path-information" },
+	  "large-community, extended-community, atomic-aggregate, "
+	  "aggregator, originator-id, cluster-list, attribute, name, split, "
+	  "watchdog, withdraw, path-information" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
 	  "self path-information 1.2.3;\n\t}\n}",
 	  "t.conf:3:51: 'path-information' needs A.B.C.D or a number "
@@ -959,9 +975,74 @@ static const struct err_case err_cases[] = {
 	  "self med 1 med 2;\n\t}\n}",
 	  "t.conf:3:40: 'med' is given twice in this route (first at 3:34)" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 {\n"
-	  "\t\t\tnext-hop self;\n\t\t}\n\t}\n}",
-	  "t.conf:3:20: 'route PREFIX { ... }' blocks are not implemented; "
-	  "write the route on one line: route PREFIX next-hop ...;" },
+	  "\t\t\tnext-hop self\n\t\t}\n\t}\n}",
+	  "t.conf:4:17: expected ';' after 'route 10.0.0.0/8 next-hop self'" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 {\n"
+	  "\t\t\tmed 1;\n\t\t}\n\t}\n}",
+	  "t.conf:3:3: route 10.0.0.0/8 needs 'next-hop self' or 'next-hop "
+	  "ADDRESS'" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 {\n"
+	  "\t\t\tnext-hop self;\n",
+	  "t.conf:5:1: expected '}' to close the route block opened at 3:20" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self withdraw;\n\t}\n}",
+	  "t.conf:3:34: 'withdraw' holds the route back until its watchdog "
+	  "is announced: it needs 'watchdog NAME'" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self split /7;\n\t}\n}",
+	  "t.conf:3:34: split /7: must be between the prefix length 8 and 32" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self split 24;\n\t}\n}",
+	  "t.conf:3:40: 'split' needs /LENGTH, e.g. split /24" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self aggregator ( 0:1.2.3.4 );\n\t}\n}",
+	  "t.conf:3:47: 'aggregator' needs ( ASN:ADDRESS ), the ASN "
+	  "1..4294967295 and the address IPv4; got '0:1.2.3.4'" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self aggregator ( 1:1.2.3.4;\n\t}\n}",
+	  "t.conf:3:56: 'aggregator (' needs its ')'" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self originator-id 1.2.3;\n\t}\n}",
+	  "t.conf:3:48: 'originator-id' needs an IPv4 address (RFC 4456 "
+	  "section 8)" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self cluster-list [ 1.2.3.4 x ];\n\t}\n}",
+	  "t.conf:3:57: 'cluster-list' needs cluster ids written as IPv4 "
+	  "addresses; got 'x'" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self attribute [ 0x99 0x40 0x01 ];\n\t}\n}",
+	  "t.conf:3:44: attribute 0x99: a code bgpshield does not model must "
+	  "be sent optional (flags with 0x80); without it the peer resets "
+	  "the session (RFC 4271 section 6.3)" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self attribute [ 0x02 0x40 0x01 ];\n\t}\n}",
+	  "t.conf:3:44: attribute 0x02 is AS_PATH: write 'as-path [ ... ]'" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self attribute [ 0x04 0x80 0x0064 ];\n\t}\n}",
+	  "t.conf:3:44: attribute 0x04 needs 4 octets, got 2" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self attribute [ 0x04 0x80 0x00000064 ] med 5;\n\t}\n}",
+	  "t.conf:3:73: 'med' is also set by an attribute [ 0x04 ... ]" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
+	  "self attribute [ 0x99 0xc0 0x0 ];\n\t}\n}",
+	  "t.conf:3:44: attribute: the value is 0x and an even number of hex "
+	  "digits, got '0x0'" },
+	{ "neighbor 192.0.2.1 {\n\tannounce {\n\t\tipv4 {\n\t\t\tunicast "
+	  "2001:db8::/32 next-hop self;\n\t\t}\n\t}\n}",
+	  "t.conf:4:4: 2001:db8::/32 is not ipv4: it belongs in the announce "
+	  "ipv6 block" },
+	{ "neighbor 192.0.2.1 {\n\tannounce {\n\t\tipv4 {\n\t\t\tflow "
+	  "x;\n\t\t}\n\t}\n}",
+	  "t.conf:4:4: 'ipv4 flow' is an ExaBGP family bgpshield does not "
+	  "implement; expected 'unicast'" },
+	{ "neighbor 192.0.2.1 {\n\tauto-flush false;\n}",
+	  "t.conf:2:13: 'auto-flush false' is not implemented: each API "
+	  "command's routes are sent when the command is done (ExaBGP's "
+	  "auto-flush true); there is no 'flush route' to wait for" },
+	{ "neighbor 192.0.2.1 {\n\tadj-rib-out false;\n}",
+	  "t.conf:2:14: 'adj-rib-out false' is not implemented: the "
+	  "Adj-RIB-Out is always kept: route refresh and reconnects resend "
+	  "from it" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
 	  "self\n\t\troute 11.0.0.0/8 next-hop self;\n\t}\n}",
 	  "t.conf:3:33: expected ';' after 'route 10.0.0.0/8 next-hop self'" },
@@ -1023,9 +1104,8 @@ static const struct err_case err_cases[] = {
 	  "t.conf:3:3: 'processes-match' is an ExaBGP keyword bgpshield does "
 	  "not implement" },
 	{ "neighbor 192.0.2.1 {\n\tapi {\n\t\tprocesses [ p ];\n"
-	  "\t\treceive {\n\t\t\toperational;\n\t\t}\n\t}\n}",
-	  "t.conf:5:4: 'operational' is an ExaBGP keyword bgpshield does not "
-	  "implement" },
+	  "\t\treceive {\n\t\t\toperational;\n\t\t\toperational;\n\t\t}\n\t}\n}",
+	  "t.conf:6:4: 'operational' is listed twice" },
 	{ "neighbor 192.0.2.1 {\n\tapi {\n\t\tprocesses [ p ];\n"
 	  "\t\tfsm;\n\t\tfsm;\n\t}\n}",
 	  "t.conf:5:3: 'fsm' is already set in this block at 4:3" },
@@ -1096,6 +1176,125 @@ static void test_errors(void)
 }
 
 /* ExaBGP 4 constructs that mean the same here (issue 13). */
+/* ExaBGP 4.2's route attributes, the route { } block, announce { },
+ * split, watchdog/withdraw, manual-eor: each lands in its field. */
+static void test_exabgp_routes(void)
+{
+	static const char text[] =
+		"template { neighbor t { announce { ipv4 {\n"
+		"\tunicast 10.9.0.0/24 next-hop 10.0.255.254 community [ 0 ];\n"
+		"} } } }\n"
+		"neighbor 192.0.2.1 {\n"
+		"\tinherit t; local-as 1; peer-as 1; manual-eor true;\n"
+		"\tauto-flush true; adj-rib-out true; adj-rib-in true;\n"
+		"\tstatic {\n"
+		"\t\troute 1.0.64.0/18 as-path [ 57821 6939 ] atomic-aggregate "
+		"aggregator ( 18144:219.118.225.189 ) next-hop 192.168.1.254;\n"
+		"\t\troute 1.0.128.0/18 next-hop self aggregator (4200000000:1.2.3.4) "
+		"originator-id 10.0.0.1 cluster-list [ 10.0.0.2 10.0.0.3 ] "
+		"name x community 0x87654321;\n"
+		"\t\troute 10.0.0.7/32 {\n"
+		"\t\t\tnext-hop 255.255.255.255;\n"
+		"\t\t\tattribute [ 0x20 0xc0 0x0000000100000002000000030000000A0000000B0000000C ];\n"
+		"\t\t\tattribute [ 0x99 0xd0 0x00000064 ];\n"
+		"\t\t\tattribute [ 0x04 0x80 0x00000064 ];\n"
+		"\t\t}\n"
+		"\t\troute 172.10.0.0/22 next-hop 192.0.2.1 split /24;\n"
+		"\t\troute 77.77.77.77 next-hop 1.2.3.4 watchdog dnsr withdraw "
+		"community [ 1:1, 2:2 , 3:3 ];\n"
+		"\t\troute 2001:db8::/32 next-hop self extended-community "
+		"[ target:65000:1 72:0.0.0.1 target:120000L:123 origin:1.2.3.4:5 "
+		"redirect:65000:100 0x0002fde800000001 ];\n"
+		"\t}\n"
+		"\tannounce { ipv6 { unicast 2001:db8:1::/48 next-hop self; } }\n"
+		"}\n";
+	struct config *c = NULL;
+	const struct cfg_neighbor *n;
+	const struct cfg_route *r;
+	char err[512] = "";
+	char *out;
+	size_t len;
+
+	if (config_parse_buf(text, strlen(text), "t.conf", &c, err,
+			     sizeof(err)) < 0)
+		fprintf(stderr, "\n  %s\n", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	n = &c->neighbors[0];
+	CU_ASSERT_EQUAL(n->manual_eor, 1);
+	/* 3 + 4 split pieces + 1 + 1 + 1 announce + 1 from the template */
+	CU_ASSERT_EQUAL_FATAL(n->nroutes, 11);
+	r = &n->routes[0];
+	CU_ASSERT_EQUAL(r->flags, CFG_RT_ATOMIC_AGGR | CFG_RT_AGGREGATOR);
+	CU_ASSERT_EQUAL(r->aggr_as, 18144);
+	CU_ASSERT_EQUAL(r->aggr_id, 0xdb76e1bd);
+	r = &n->routes[1];
+	CU_ASSERT_EQUAL(r->aggr_as, 4200000000u);
+	CU_ASSERT_EQUAL(r->aggr_id, 0x01020304);
+	CU_ASSERT_EQUAL(r->flags, CFG_RT_AGGREGATOR | CFG_RT_ORIGINATOR);
+	CU_ASSERT_EQUAL(r->originator_id, 0x0a000001);
+	CU_ASSERT_EQUAL_FATAL(r->ncluster, 2);
+	CU_ASSERT_EQUAL(r->cluster[1], 0x0a000003);
+	CU_ASSERT_EQUAL_FATAL(r->ncommunities, 1);
+	CU_ASSERT_EQUAL(r->communities[0], 0x87654321);
+	/* the block: large community and MED decoded, 0x99 kept raw */
+	r = &n->routes[2];
+	CU_ASSERT_EQUAL_FATAL(r->nlarge, 2);
+	CU_ASSERT_EQUAL(r->large[1].local2, 12);
+	CU_ASSERT_EQUAL(r->flags, CFG_RT_MED);
+	CU_ASSERT_EQUAL(r->med, 100);
+	CU_ASSERT_EQUAL_FATAL(r->raw_len, 8);
+	CU_ASSERT_EQUAL(memcmp(r->raw, "\xc0\x99\x00\x04\x00\x00\x00\x64", 8),
+			0);
+	/* split /24 of a /22: four routes, same attributes */
+	for (int i = 0; i < 4; i++) {
+		char b[PREFIX_STRLEN], want[32];
+
+		snprintf(want, sizeof(want), "172.10.%d.0/24", i);
+		CU_ASSERT_STRING_EQUAL(
+			prefix_fmt(&n->routes[3 + i].prefix, b, sizeof(b)),
+			want);
+		CU_ASSERT_STRING_EQUAL(
+			prefix_fmt(&n->routes[3 + i].next_hop, b, sizeof(b)),
+			"192.0.2.1");
+	}
+	r = &n->routes[7];
+	CU_ASSERT_STRING_EQUAL(r->watchdog, "dnsr");
+	CU_ASSERT_EQUAL(r->flags, CFG_RT_WITHDRAW);
+	CU_ASSERT_EQUAL_FATAL(r->ncommunities, 3); /* commas, as ExaBGP */
+	CU_ASSERT_EQUAL(r->communities[2], 0x00030003);
+	r = &n->routes[8];
+	CU_ASSERT_EQUAL_FATAL(r->next, 6);
+	CU_ASSERT_EQUAL(r->ext[0], 0x0002fde800000001ull);
+	CU_ASSERT_EQUAL(r->ext[1], 0x0002004800000001ull);
+	CU_ASSERT_EQUAL(r->ext[2], 0x02020001d4c0007bull);
+	CU_ASSERT_EQUAL(r->ext[3], 0x0103010203040005ull);
+	CU_ASSERT_EQUAL(r->ext[4], 0x8008fde800000064ull);
+	CU_ASSERT_EQUAL(r->ext[5], 0x0002fde800000001ull);
+	CU_ASSERT_EQUAL(n->routes[9].prefix.family, AF_INET6);
+	CU_ASSERT_EQUAL(n->routes[10].communities[0], 0);
+	/* printed, parsed again, equal */
+	out = print_config(c, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "manual-eor true;"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out, "atomic-aggregate aggregator ( 18144:219.118.225.189 )"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out, "attribute [ 0x99 0xc0 0x00000064 ]"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "watchdog dnsr withdraw;"));
+	{
+		struct config *c2 = NULL;
+
+		if (config_parse_buf(out, len, "printed", &c2, err,
+				     sizeof(err)) < 0)
+			fprintf(stderr, "\n  printed: %s\n", err);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+		CU_ASSERT(config_equal(c, c2, 1));
+		config_free(c2);
+	}
+	free(out);
+	config_free(c);
+}
+
 static void test_exabgp_accepted(void)
 {
 	static const char base[] =
@@ -1156,12 +1355,9 @@ static void test_exabgp_accepted(void)
 static void test_exabgp_refusals(void)
 {
 	static const char *const kws[] = {
-		"adj-rib-out",
-		"adj-rib-in",	    "manual-eor",    "auto-flush",
-		"nexthop",	    "flow",	     "l2vpn",
-		"operational",	    "host-name",     "domain-name",
-		"rate-limit",	    "aigp",	     "announce",
-		"source-interface",
+		"nexthop",	    "flow",	   "l2vpn",
+		"operational",	    "host-name",   "domain-name",
+		"rate-limit",	    "aigp",	   "source-interface",
 	};
 	char text[256], want[256];
 
@@ -3309,6 +3505,8 @@ int main(void)
 	CU_add_test(s, "control block", test_control_parse);
 	CU_add_test(s, "ExaBGP keywords refused", test_exabgp_refusals);
 	CU_add_test(s, "ExaBGP constructs accepted", test_exabgp_accepted);
+	CU_add_test(s, "ExaBGP route attributes and blocks",
+		    test_exabgp_routes);
 	CU_add_test(s, "NUL byte", test_error_nul);
 	s = CU_add_suite("config: printing", NULL, NULL);
 	CU_add_test(s, "round trip deploy/examples", test_roundtrip_examples);

@@ -264,6 +264,35 @@ static void test_establish_and_routes(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(si.last_error, "hold timer"));
 }
 
+/* manual-eor (ExaBGP): the routes, no End-of-RIB until the API asks. */
+static void test_manual_eor(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	int t, nupd = 0, neor = 0;
+
+	cfg->neighbors[0].manual_eor = 1;
+	connect_pair();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_OPEN);
+	send_open(65002, 6);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_KEEPALIVE);
+	send_keepalive();
+	CU_ASSERT_EQUAL_FATAL(state(), SESS_ESTABLISHED);
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE) {
+		nupd++;
+		neor += len == BGP_HDR_LEN + 4;
+	}
+	CU_ASSERT_EQUAL(nupd, 1); /* the two statics */
+	CU_ASSERT_EQUAL(neor, 0);
+	CU_ASSERT_EQUAL(sessions_eor(NULL, 0, 1, 1), 1);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(len, BGP_HDR_LEN + 4);
+	cfg->neighbors[0].manual_eor = 0;
+	CU_ASSERT_EQUAL(sessions_shutdown(&peer, NULL), 0);
+	expect_notification(BGP_ERR_CEASE, 2);
+	close(sv[1]);
+}
+
 static void test_bad_peer_as(void)
 {
 	uint8_t b[4096];
@@ -721,6 +750,57 @@ static void test_group_updates_off(void)
 	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
 }
 
+/* ExaBGP's 'watchdog NAME withdraw': held back until the watchdog is
+ * announced, then it follows the watchdog like any other route. */
+static void test_watchdog_withdraw(void)
+{
+	uint8_t b[4096];
+	size_t len;
+	struct cfg_route r, r2;
+	struct prefix p, p2;
+	char err[64];
+	int seen;
+
+	route_for(&r, "100.10.3.0/32");
+	r.flags |= CFG_RT_WITHDRAW;
+	route_for(&r2, "100.10.3.1/32");
+	prefix_parse("100.10.3.0/32", &p, err, sizeof(err));
+	prefix_parse("100.10.3.1/32", &p2, err, sizeof(err));
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, "wd-late", &p, 1,
+					  on_ref, NULL),
+			1);
+	/* a route of the same watchdog without 'withdraw' goes at once */
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r2, "wd-late", &p2, 1,
+					  on_ref, NULL),
+			1);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT(upd_has(b, len, 0, "100.10.3.1"));
+	CU_ASSERT(!upd_has(b, len, 0, "100.10.3.0"));
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	/* announce watchdog: now both (the other one resent); two
+	 * attribute sets, so two UPDATEs */
+	sessions_watchdog("wd-late", 1);
+	sessions_flush();
+	seen = 0;
+	while (peer_recv(b, sizeof(b), &len) == BGP_UPDATE)
+		seen |= upd_has(b, len, 0, "100.10.3.0") |
+			upd_has(b, len, 0, "100.10.3.1") << 1;
+	CU_ASSERT_EQUAL(seen, 3);
+	/* withdraw watchdog: both go */
+	sessions_watchdog("wd-late", 0);
+	sessions_flush();
+	seen = 0;
+	while (peer_recv(b, sizeof(b), &len) == BGP_UPDATE)
+		seen |= upd_has(b, len, 1, "100.10.3.0") |
+			upd_has(b, len, 1, "100.10.3.1") << 1;
+	CU_ASSERT_EQUAL(seen, 3);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 0, &p, 1), 1);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 0, &p2, 1), 1);
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+}
+
 /* An UPDATE from the peer (AS_PATH [65002], NEXT_HOP 192.0.2.2) with
  * the given /24s. */
 static void peer_update(const uint8_t (*p24)[3], int n)
@@ -1036,6 +1116,8 @@ int main(void)
 	s = CU_add_suite("session FSM", suite_init, suite_clean);
 	CU_add_test(s, "OpenSent -> Established, routes, timers",
 		    test_establish_and_routes);
+	CU_add_test(s, "manual-eor: no End-of-RIB until asked",
+		    test_manual_eor);
 	CU_add_test(s, "wrong peer AS: NOTIFICATION 2/2",
 		    test_bad_peer_as);
 	CU_add_test(s, "KEEPALIVE in OpenSent: FSM error 5/1",
@@ -1061,6 +1143,7 @@ int main(void)
 		    test_api_announce_withdraw);
 	CU_add_test(s, "group-updates false: one prefix per UPDATE",
 		    test_group_updates_off);
+	CU_add_test(s, "watchdog NAME withdraw", test_watchdog_withdraw);
 	CU_add_test(s, "API routes packed; watchdog down and up",
 		    test_api_packed_and_watchdog);
 	CU_add_test(s, "import: bogons dropped; max-prefix teardown, "

@@ -107,179 +107,8 @@ static const char *api_value(struct api_ps *p, const char *kw)
 
 /* ---- values ------------------------------------------------------------ */
 
-/* Split s at ':' into exactly n unsigned decimals, each at most max. */
-static int api_split_nums(const char *s, uint32_t max, uint32_t *v, int n)
-{
-	char b[64];
-	char *q, *c;
-	int i;
-
-	if (strlen(s) >= sizeof(b))
-		return -1;
-	strcpy(b, s);
-	q = b;
-	for (i = 0; i < n; i++) {
-		c = strchr(q, ':');
-		if ((c == NULL) != (i == n - 1))
-			return -1;
-		if (c)
-			*c = 0;
-		if (parse_u32(q, 0, max, &v[i]))
-			return -1;
-		q = c ? c + 1 : q;
-	}
-	return 0;
-}
-
-/* An AS number: asplain, or asdot "A.B" (RFC 5396) for 4-octet ASNs. */
-static int api_parse_asn(const char *s, uint32_t *out)
-{
-	const char *dot = strchr(s, '.');
-	uint32_t hi, lo;
-	char b[16];
-
-	if (!dot)
-		return parse_u32(s, 0, UINT32_MAX, out);
-	if ((size_t)(dot - s) >= sizeof(b))
-		return -1;
-	memcpy(b, s, dot - s);
-	b[dot - s] = 0;
-	if (parse_u32(b, 0, 65535, &hi) || parse_u32(dot + 1, 0, 65535, &lo))
-		return -1;
-	*out = hi << 16 | lo;
-	return 0;
-}
-
-/* Well-known communities by ExaBGP's names (RFC 1997, 3765, 7999, 8326,
- * 7611, 9494); the same list as the config's. */
-static const struct {
-	const char *name;
-	uint32_t value;
-} api_wk_comms[] = {
-	{"no-export", 0xFFFFFF01},
-	{"no-advertise", 0xFFFFFF02},
-	{"no-export-subconfed", 0xFFFFFF03},
-	{"nopeer", 0xFFFFFF04},
-	{"blackhole", 0xFFFF029A},
-	{"graceful-shutdown", 0xFFFF0000},
-	{"accept-own", 0xFFFF0001},
-	{"llgr-stale", 0xFFFF0006},
-	{"no-llgr", 0xFFFF0007},
-};
-
-int api_parse_community(const char *s, uint32_t *out)
-{
-	uint32_t v[2];
-
-	for (size_t i = 0; i < API_ARRAY_SIZE(api_wk_comms); i++)
-		if (!strcmp(s, api_wk_comms[i].name)) {
-			*out = api_wk_comms[i].value;
-			return 0;
-		}
-	if (strchr(s, ':')) {
-		if (api_split_nums(s, 65535, v, 2))
-			return -1;
-		*out = v[0] << 16 | v[1];
-		return 0;
-	}
-	return parse_u32(s, 0, UINT32_MAX, out);
-}
-
-int api_parse_large(const char *s, struct cfg_lcomm *out)
-{
-	uint32_t v[3];
-
-	if (api_split_nums(s, UINT32_MAX, v, 3))
-		return -1;
-	out->global = v[0];
-	out->local1 = v[1];
-	out->local2 = v[2];
-	return 0;
-}
-
-/*
- * RFC 4360 section 3: type (high bit: non-transitive), subtype, six octets
- * of value.  Route target is subtype 0x02, route origin 0x03 (sections
- * 4 and 5); the administrator is a 2-octet ASN (type 0x00, 4-octet local
- * value), an IPv4 address (type 0x01, 2-octet local value, section 3.2)
- * or a 4-octet ASN (type 0x02, RFC 5668).  Flowspec redirect is subtype
- * 0x08 of the experimental types 0x80/0x81/0x82 (RFC 5575 section 7,
- * RFC 7674).
- */
-int api_parse_ext(const char *s, uint64_t *out)
-{
-	static const struct {
-		const char *name;
-		uint8_t sub, type_or;
-	} kinds[] = {
-		{"target:", 0x02, 0x00},
-		{"origin:", 0x03, 0x00},
-		{"redirect:", 0x08, 0x80},
-	};
-	const char *rest = NULL, *colon;
-	uint8_t sub = 0, tor = 0;
-	struct in_addr ip;
-	uint32_t asn, local;
-	char admin[32];
-	uint64_t v = 0;
-	size_t i;
-
-	if (!strncasecmp(s, "0x", 2)) {
-		if (strlen(s) != 18)
-			return -1;
-		for (i = 2; i < 18; i++) {
-			char ch = s[i];
-			int d;
-
-			if (ch >= '0' && ch <= '9')
-				d = ch - '0';
-			else if (ch >= 'a' && ch <= 'f')
-				d = ch - 'a' + 10;
-			else if (ch >= 'A' && ch <= 'F')
-				d = ch - 'A' + 10;
-			else
-				return -1;
-			v = v << 4 | (uint64_t)d;
-		}
-		*out = v;
-		return 0;
-	}
-	for (i = 0; i < API_ARRAY_SIZE(kinds); i++)
-		if (!strncmp(s, kinds[i].name, strlen(kinds[i].name))) {
-			rest = s + strlen(kinds[i].name);
-			sub = kinds[i].sub;
-			tor = kinds[i].type_or;
-			break;
-		}
-	if (!rest)
-		return -1;
-	colon = strrchr(rest, ':');
-	if (!colon || colon == rest || (size_t)(colon - rest) >= sizeof(admin))
-		return -1;
-	memcpy(admin, rest, colon - rest);
-	admin[colon - rest] = 0;
-	if (parse_u32(colon + 1, 0, UINT32_MAX, &local))
-		return -1;
-	if (strchr(admin, '.')) {
-		if (inet_pton(AF_INET, admin, &ip) != 1 || local > 65535)
-			return -1;
-		v = (uint64_t)(0x01 | tor) << 56 | (uint64_t)sub << 48 |
-		    (uint64_t)ntohl(ip.s_addr) << 16 | local;
-	} else {
-		if (parse_u32(admin, 0, UINT32_MAX, &asn))
-			return -1;
-		if (asn <= 65535)
-			v = (uint64_t)(0x00 | tor) << 56 | (uint64_t)sub << 48 |
-			    (uint64_t)asn << 32 | local;
-		else if (local <= 65535)
-			v = (uint64_t)(0x02 | tor) << 56 | (uint64_t)sub << 48 |
-			    (uint64_t)asn << 16 | local;
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
+/* The values themselves are read by user/config/route_attr.c, as the
+ * config's are. */
 
 static int api_name_ok(const char *s)
 {
@@ -320,16 +149,17 @@ static const char *api_fam_name(int family)
 
 /* ---- lists ------------------------------------------------------------- */
 
-enum api_list { AL_ASPATH, AL_COMM, AL_LARGE, AL_EXT };
+enum api_list { AL_ASPATH, AL_COMM, AL_LARGE, AL_EXT, AL_CLUSTER };
 
 static int api_list_item(struct api_ps *p, enum api_list k, const char *kw,
 			 const char *s)
 {
 	struct cfg_route *r = &p->c->route;
-	size_t *cnt = k == AL_ASPATH  ? &r->as_path_len
-		      : k == AL_COMM  ? &r->ncommunities
-		      : k == AL_LARGE ? &r->nlarge
-				      : &r->next;
+	size_t *cnt = k == AL_ASPATH    ? &r->as_path_len
+		      : k == AL_COMM    ? &r->ncommunities
+		      : k == AL_LARGE   ? &r->nlarge
+		      : k == AL_CLUSTER ? &r->ncluster
+					: &r->next;
 	uint32_t u;
 
 	if (*cnt >= CFG_MAX_LIST)
@@ -337,7 +167,7 @@ static int api_list_item(struct api_ps *p, enum api_list k, const char *kw,
 			       CFG_MAX_LIST);
 	switch (k) {
 	case AL_ASPATH:
-		if (api_parse_asn(s, &u))
+		if (cfg_parse_asn(s, &u))
 			return api_err(p,
 				       "as-path needs AS numbers "
 				       "1-4294967295, got '%.64s'",
@@ -351,7 +181,7 @@ static int api_list_item(struct api_ps *p, enum api_list k, const char *kw,
 		r->as_path[(*cnt)++] = u;
 		return 0;
 	case AL_COMM:
-		if (api_parse_community(s, &u))
+		if (cfg_parse_community(s, &u))
 			return api_err(p,
 				       "community needs ASN:VALUE (each "
 				       "0-65535), a 32-bit number or a name "
@@ -363,11 +193,22 @@ static int api_list_item(struct api_ps *p, enum api_list k, const char *kw,
 			return api_err(p, "out of memory");
 		r->communities[(*cnt)++] = u;
 		return 0;
+	case AL_CLUSTER:
+		if (!r->cluster &&
+		    !(r->cluster = calloc(CFG_MAX_LIST, sizeof(*r->cluster))))
+			return api_err(p, "out of memory");
+		if (cfg_parse_ipv4(s, &r->cluster[*cnt]))
+			return api_err(p,
+				       "cluster-list needs cluster ids written "
+				       "as IPv4 addresses, got '%.64s'",
+				       s);
+		(*cnt)++;
+		return 0;
 	case AL_LARGE:
 		if (!r->large &&
 		    !(r->large = calloc(CFG_MAX_LIST, sizeof(*r->large))))
 			return api_err(p, "out of memory");
-		if (api_parse_large(s, &r->large[*cnt]))
+		if (cfg_parse_large(s, &r->large[*cnt]))
 			return api_err(p,
 				       "large-community needs "
 				       "GLOBAL:LOCAL1:LOCAL2 (each "
@@ -379,7 +220,7 @@ static int api_list_item(struct api_ps *p, enum api_list k, const char *kw,
 		if (!r->ext &&
 		    !(r->ext = calloc(CFG_MAX_LIST, sizeof(*r->ext))))
 			return api_err(p, "out of memory");
-		if (api_parse_ext(s, &r->ext[*cnt]))
+		if (cfg_parse_ext(s, &r->ext[*cnt]))
 			return api_err(p,
 				       "extended-community needs "
 				       "target:ASN:N, origin:IP:N, "
@@ -430,6 +271,11 @@ enum {
 	RA_SPLIT,
 	RA_WATCHDOG,
 	RA_NAME,
+	RA_ATOMIC,
+	RA_AGGREGATOR,
+	RA_ORIGINATOR,
+	RA_CLUSTER,
+	RA_ATTRIBUTE,
 	RA_NLRI,
 	RA_PATH_INFO,
 	RA_COUNT,
@@ -447,9 +293,68 @@ static const char *const api_attr_names[RA_COUNT] = {
 	[RA_SPLIT] = "split",
 	[RA_WATCHDOG] = "watchdog",
 	[RA_NAME] = "name",
+	[RA_ATOMIC] = "atomic-aggregate",
+	[RA_AGGREGATOR] = "aggregator",
+	[RA_ORIGINATOR] = "originator-id",
+	[RA_CLUSTER] = "cluster-list",
+	[RA_ATTRIBUTE] = "attribute",
 	[RA_NLRI] = "nlri",
 	[RA_PATH_INFO] = "path-information",
 };
+
+/* aggregator ( ASN:A.B.C.D ), the parentheses optional, apart or stuck
+ * to the value (ExaBGP reads all three). */
+static int api_aggregator(struct api_ps *p, const char *kw)
+{
+	struct cfg_route *r = &p->c->route;
+	int open = api_is(p, "(");
+	const char *v;
+	char b[64];
+	size_t n;
+
+	if (open)
+		p->i++;
+	if (!(v = api_value(p, kw)))
+		return -1;
+	snprintf(b, sizeof(b), "%s", v + (!open && *v == '('));
+	open |= *v == '(';
+	n = strlen(b);
+	if (open && n && b[n - 1] == ')')
+		b[n - 1] = 0, open = 0;
+	if (cfg_parse_aggregator(b, &r->aggr_as, &r->aggr_id))
+		return api_err(p,
+			       "aggregator needs ( ASN:ADDRESS ), the ASN "
+			       "1-4294967295 and the address IPv4, got "
+			       "'%.64s'",
+			       v);
+	if (open) {
+		if (!api_is(p, ")"))
+			return api_err(p, "aggregator: '(' without ')'");
+		p->i++;
+	}
+	r->flags |= CFG_RT_AGGREGATOR;
+	return 0;
+}
+
+/* attribute [ CODE FLAGS VALUE ] */
+static int api_attribute(struct api_ps *p, const char *kw)
+{
+	const char *w[3];
+	char e[API_ERR_MAX];
+
+	if (!api_is(p, "["))
+		return api_err(p, "%s needs [ CODE FLAGS VALUE ]", kw);
+	p->i++;
+	for (int i = 0; i < 3; i++)
+		if (!(w[i] = api_value(p, kw)))
+			return -1;
+	if (!api_is(p, "]"))
+		return api_err(p, "%s: '[' without ']'", kw);
+	p->i++;
+	if (cfg_route_attribute(&p->c->route, w[0], w[1], w[2], e, sizeof(e)))
+		return api_err(p, "%s", e);
+	return 0;
+}
 
 static int api_u32(struct api_ps *p, const char *kw, uint32_t *out)
 {
@@ -513,7 +418,8 @@ static int api_attrs(struct api_ps *p, int attrs, int *split_n)
 		    (id == RA_SPLIT && attrs))
 			return api_err(p, "unknown keyword '%.64s' in %s", s,
 				       p->where);
-		if (seen[id])
+		/* attribute [ ] adds up, one per code */
+		if (seen[id] && id != RA_ATTRIBUTE)
 			return api_err(p, "%s is given twice", s);
 		seen[id] = 1;
 		switch (id) {
@@ -588,6 +494,31 @@ static int api_attrs(struct api_ps *p, int attrs, int *split_n)
 			if (!api_value(p, s))
 				return -1;
 			break;
+		case RA_ATOMIC:
+			r->flags |= CFG_RT_ATOMIC_AGGR;
+			break;
+		case RA_AGGREGATOR:
+			if (api_aggregator(p, s))
+				return -1;
+			break;
+		case RA_ORIGINATOR:
+			if (!(v = api_value(p, s)))
+				return -1;
+			if (cfg_parse_ipv4(v, &r->originator_id))
+				return api_err(p,
+					       "originator-id needs an IPv4 "
+					       "address, got '%.64s'",
+					       v);
+			r->flags |= CFG_RT_ORIGINATOR;
+			break;
+		case RA_CLUSTER:
+			if (api_list(p, AL_CLUSTER, s))
+				return -1;
+			break;
+		case RA_ATTRIBUTE:
+			if (api_attribute(p, s))
+				return -1;
+			break;
 		case RA_PATH_INFO:
 			/* RFC 7911 §3: which path of the prefix */
 			if (!(v = api_value(p, s)))
@@ -613,36 +544,11 @@ static int api_attrs(struct api_ps *p, int attrs, int *split_n)
 static int api_split(struct api_ps *p, int n)
 {
 	struct api_cmd *c = p->c;
-	const struct prefix *pfx = &c->route.prefix;
-	int max = prefix_addr_len(pfx->family) * 8;
-	char b[PREFIX_STRLEN];
-	size_t pieces;
+	char e[API_ERR_MAX];
 
-	if (n < pfx->plen || n > max)
-		return api_err(p,
-			       "split /%d: must be between the prefix "
-			       "length %d and %d",
-			       n, pfx->plen, max);
-	if (n - pfx->plen > 30 || ((size_t)1 << (n - pfx->plen)) > API_MAX_NLRI)
-		return api_err(p, "split /%d of %s makes more than %d prefixes",
-			       n, prefix_fmt(pfx, b, sizeof(b)), API_MAX_NLRI);
-	pieces = (size_t)1 << (n - pfx->plen);
-	if (!(c->nlri = calloc(pieces, sizeof(*c->nlri))))
-		return api_err(p, "out of memory");
-	for (size_t k = 0; k < pieces; k++) {
-		struct prefix *q = &c->nlri[k];
-
-		*q = *pfx;
-		q->plen = n;
-		for (int j = 0; j < n - pfx->plen; j++) {
-			int pos = n - 1 - j;
-
-			if ((k >> j) & 1)
-				q->addr[pos / 8] |=
-					(uint8_t)(0x80 >> (pos % 8));
-		}
-	}
-	c->nnlri = pieces;
+	if (cfg_split_prefix(&c->route.prefix, n, API_MAX_NLRI, &c->nlri,
+			     &c->nnlri, e, sizeof(e)))
+		return api_err(p, "%s", e);
 	return 0;
 }
 
@@ -653,10 +559,7 @@ static void api_route_strip(struct cfg_route *r)
 	struct prefix pfx = r->prefix;
 	uint32_t path = r->path_id;
 
-	free(r->as_path);
-	free(r->communities);
-	free(r->large);
-	free(r->ext);
+	cfg_route_free(r);
 	memset(r, 0, sizeof(*r));
 	r->prefix = pfx;
 	r->path_id = path;
@@ -927,7 +830,7 @@ static int api_neighbors(struct api_ps *p)
 				p->i++;
 				if (!(s = api_value(p, kw)))
 					return -1;
-				if (api_parse_asn(s, &u))
+				if (cfg_parse_asn(s, &u))
 					return api_err(p,
 						       "%s needs an AS "
 						       "number, got '%.64s'",
@@ -1066,10 +969,7 @@ void api_cmd_free(struct api_cmd *c)
 {
 	if (!c)
 		return;
-	free(c->route.as_path);
-	free(c->route.communities);
-	free(c->route.large);
-	free(c->route.ext);
+	cfg_route_free(&c->route);
 	free(c->nlri);
 	memset(c, 0, sizeof(*c));
 }

@@ -82,14 +82,6 @@ int api_parse(const char *line, size_t len, struct api_cmd *c, char *err,
 void api_cmd_free(struct api_cmd *c);
 const char *api_verb_name(enum api_verb v);
 
-/* Value parsers shared with the config (ExaBGP spellings). */
-/* "65000:100", a 32-bit number, or a well-known name (no-export,
- * no-advertise, no-export-subconfed, nopeer, blackhole). */
-int api_parse_community(const char *s, uint32_t *out);
-/* "65000:1:2" (RFC 8092). */
-int api_parse_large(const char *s, struct cfg_lcomm *out);
-/* "target:65000:1", "origin:192.0.2.1:5", "target:4200000000:1",
- * "redirect:65000:1", "0x0002fde800000001" (RFC 4360, RFC 5668). */
-int api_parse_ext(const char *s, uint64_t *out);
+/* Attribute values: cfg_parse_community() and friends, config.h. */
 
 #endif

@@ -449,10 +449,35 @@ static int decode(struct decoded *d, const uint8_t *msg, size_t len,
 
 /* --- JSON ---------------------------------------------------------------- */
 
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+	return p[0] << 8 | p[1];
+}
+
+/* Drop what was appended since mark (an element that turned out empty). */
+static void jbuf_cut(struct jbuf *b, size_t mark)
+{
+	if (b->failed || mark > b->len)
+		return;
+	b->len = mark;
+	b->p[b->len] = 0;
+}
+
+static int j5(const struct apij_env *e)
+{
+	return e->json_version == 5;
+}
+
 static void j_header(struct jbuf *b, const struct apij_env *e, const char *type)
 {
 	jbuf_printf(b, "{ \"exabgp\": \"%s\", \"time\": %.6f, \"host\" : ",
-		    APIJ_EXABGP_VERSION, e->time);
+		    j5(e) ? APIJ_EXABGP5_VERSION : APIJ_EXABGP_VERSION,
+		    e->time);
 	jbuf_cstr(b, e->host);
 	jbuf_printf(b, ", \"pid\" : %ld, \"ppid\" : %ld, \"counter\": ", e->pid,
 		    e->ppid);
@@ -471,6 +496,153 @@ static void j_header(struct jbuf *b, const struct apij_env *e, const char *type)
 	jbuf_puts(b, " } ");
 }
 
+/* ExaBGP's names in down reasons (its notification.py, not the RFCs'
+ * capitalisation); NULL when it has none. */
+static const char *exa_code_name(unsigned code)
+{
+	static const char *const n[] = {
+		NULL,
+		"Message header error",
+		"OPEN message error",
+		"UPDATE message error",
+		"Hold timer expired",
+		"State machine error",
+		"Cease",
+	};
+
+	return code < sizeof(n) / sizeof(n[0]) ? n[code] : NULL;
+}
+
+static const char *exa_subcode_name(unsigned code, unsigned sub)
+{
+	static const char *const hdr[] = {
+		"Unspecific", "Connection Not Synchronized",
+		"Bad Message Length", "Bad Message Type",
+	};
+	static const char *const open[] = {
+		"Unspecific",
+		"Unsupported Version Number",
+		"Bad Peer AS",
+		"Bad BGP Identifier",
+		"Unsupported Optional Parameter",
+		"Authentication Notification (Deprecated)",
+		"Unacceptable Hold Time",
+		"Unsupported Capability",
+		"Grouping Conflict",
+		"Grouping Required",
+		"Capability Value Mismatch",
+	};
+	static const char *const upd[] = {
+		"Unspecific",
+		"Malformed Attribute List",
+		"Unrecognized Well-known Attribute",
+		"Missing Well-known Attribute",
+		"Attribute Flags Error",
+		"Attribute Length Error",
+		"Invalid ORIGIN Attribute",
+		"AS Routing Loop",
+		"Invalid NEXT_HOP Attribute",
+		"Optional Attribute Error",
+		"Invalid Network Field",
+		"Malformed AS_PATH",
+	};
+	static const char *const fsm[] = {
+		"Unspecific",
+		"Receive Unexpected Message in OpenSent State",
+		"Receive Unexpected Message in OpenConfirm State",
+		"Receive Unexpected Message in Established State",
+	};
+	static const char *const cease[] = {
+		"Unspecific",
+		"Maximum Number of Prefixes Reached",
+		"Administrative Shutdown",
+		"Peer De-configured",
+		"Administrative Reset",
+		"Connection Rejected",
+		"Other Configuration Change",
+		"Connection Collision Resolution",
+		"Out of Resources",
+	};
+#define PICK(t) return sub < sizeof(t) / sizeof(t[0]) ? t[sub] : NULL
+	switch (code) {
+	case 1:
+		PICK(hdr);
+	case 2:
+		PICK(open);
+	case 3:
+		PICK(upd);
+	case 4:
+		return sub == 0 ? "Unspecific" : NULL;
+	case 5:
+		PICK(fsm);
+	case 6:
+		PICK(cease);
+	case 7:
+		return sub == 1 ? "Invalid Message Length"
+		       : sub == 2 ? "Malformed Message Subtype"
+				  : NULL;
+	}
+#undef PICK
+	return NULL;
+}
+
+/*
+ * The reason of a "down" event as ExaBGP words it where the session's
+ * words map onto its: a NOTIFICATION received ("received NOTIFICATION
+ * 6/4", with a quoted shutdown communication after it) becomes "peer
+ * reset, message (notification received (6,4)) error(Cease /
+ * Administrative Reset)"; the peer closing the TCP session becomes
+ * ExaBGP's "peer reset, message (closing connection) error(the TCP
+ * connection was closed by the remote end)".  Other reasons are kept
+ * (ExaBGP's own come from its exceptions).  As ExaBGP does,
+ * brackets and braces become parentheses.
+ */
+static void j_reason(struct jbuf *b, const char *reason)
+{
+	char tmp[600];
+	unsigned code, sub;
+	int n = 0;
+	size_t i, len;
+
+	if (sscanf(reason, "received NOTIFICATION %u/%u%n", &code, &sub, &n) ==
+		    2 &&
+	    n > 0 && code < 256 && sub < 256) {
+		const char *rest = reason + n, *cn = exa_code_name(code),
+			   *sn = exa_subcode_name(code, sub);
+		size_t rl = strlen(rest);
+
+		snprintf(tmp, sizeof(tmp),
+			 "peer reset, message (notification received "
+			 "(%u,%u)) error(%s / %s%s%.*s%s)",
+			 code, sub, cn ? cn : "unknown error",
+			 sn ? sn : "unknow reason",
+			 rl > 2 && rest[0] == ' ' && rest[1] == '"'
+				 ? " / Shutdown Communication: \""
+				 : "",
+			 rl > 2 && rest[0] == ' ' && rest[1] == '"'
+				 ? (int)(rl - 3)
+				 : 0,
+			 rest + 2,
+			 rl > 2 && rest[0] == ' ' && rest[1] == '"' ? "\"" : "");
+		reason = tmp;
+	} else if (!strcmp(reason, "connection closed by the peer")) {
+		reason = "peer reset, message (closing connection) error(the "
+			 "TCP connection was closed by the remote end)";
+	}
+	len = strlen(reason);
+	if (reason != tmp) {
+		if (len >= sizeof(tmp))
+			len = sizeof(tmp) - 1;
+		memcpy(tmp, reason, len);
+		tmp[len] = 0;
+	}
+	for (i = 0; i < len; i++)
+		tmp[i] = tmp[i] == '[' || tmp[i] == '{'	  ? '('
+			 : tmp[i] == ']' || tmp[i] == '}' ? ')'
+							  : tmp[i];
+	jbuf_str(b, tmp, len);
+}
+
 int apij_state(struct jbuf *b, const struct apij_env *e, const char *state,
 	       const char *reason)
 {
@@ -479,83 +651,144 @@ int apij_state(struct jbuf *b, const struct apij_env *e, const char *state,
 	jbuf_cstr(b, state);
 	if (reason) {
 		jbuf_puts(b, ", \"reason\": ");
-		jbuf_cstr(b, reason);
+		j_reason(b, reason);
 	}
 	jbuf_puts(b, " } }");
 	return b->failed ? -1 : 0;
 }
 
+/* "[ 1, 2 ]": the ASNs of a's segments of type t, flat; nothing when there
+ * are none.  Returns how many. */
+static size_t j_asns(struct jbuf *b, const struct bgp_aspath *a, uint8_t t)
+{
+	struct bgp_aspath_iter it;
+	uint32_t asn;
+	uint8_t st;
+	size_t n = 0;
+
+	bgp_aspath_iter_init(&it, a);
+	while (bgp_aspath_next(&it, &asn, &st) == 1) {
+		if (st != t)
+			continue;
+		jbuf_puts(b, n ? ", " : "[ ");
+		jbuf_u64(b, asn);
+		n++;
+	}
+	if (n)
+		jbuf_puts(b, " ]");
+	return n;
+}
+
 /*
- * AS_PATH as ExaBGP 4 lists it: sequence ASNs flat, an AS_SET as a nested
- * list; the confederation segments (RFC 5065) go to "confederation-path"
- * the same way.
+ * AS_PATH as ExaBGP 4.2 shows it: the ASNs of every AS_SEQUENCE in one
+ * flat "as-path", of every AS_SET in one "as-set" (only when there is
+ * one), the confederation segments (RFC 5065) likewise in
+ * "confederation-path" (always, [] when none) and "confederation-set".
  */
-static void j_aspath(struct jbuf *b, const struct bgp_aspath *a, int confed)
+static void j_aspath4(struct jbuf *b, const struct bgp_aspath *a)
+{
+	size_t mark;
+
+	jbuf_puts(b, "\"as-path\": ");
+	if (!j_asns(b, a, BGP_ASSEG_SEQUENCE))
+		jbuf_puts(b, "[]");
+	mark = b->len;
+	jbuf_puts(b, ", \"as-set\": ");
+	if (!j_asns(b, a, BGP_ASSEG_SET))
+		jbuf_cut(b, mark);
+	jbuf_puts(b, ", \"confederation-path\": ");
+	if (!j_asns(b, a, BGP_ASSEG_CONFED_SEQUENCE))
+		jbuf_puts(b, "[]");
+	mark = b->len;
+	jbuf_puts(b, ", \"confederation-set\": ");
+	if (!j_asns(b, a, BGP_ASSEG_CONFED_SET))
+		jbuf_cut(b, mark);
+}
+
+/*
+ * ExaBGP 5: one object per segment, in order, keyed by position, as
+ * Python's json.dumps writes it: {"0": {"element": "as-sequence",
+ * "value": [1, 2]}, "1": {"element": "as-set", "value": [3]}}.  ExaBGP
+ * 5 names the confederation segments "as-sequence" too.
+ */
+static void j_aspath5(struct jbuf *b, const struct bgp_aspath *a)
 {
 	struct bgp_rbuf r;
-	uint8_t type, n;
-	int first = 1;
-	size_t start = b->len;
+	uint8_t type, n, i;
+	unsigned pos = 0;
 
-	jbuf_puts(b, "[ ");
+	jbuf_puts(b, "\"as-path\": {");
 	bgp_rbuf_init(&r, a->p, a->len);
 	while (bgp_get_u8(&r, &type) == 0 && bgp_get_u8(&r, &n) == 0) {
-		int is_confed = type == BGP_ASSEG_CONFED_SEQUENCE ||
-				type == BGP_ASSEG_CONFED_SET;
-		int is_set =
-			type == BGP_ASSEG_SET || type == BGP_ASSEG_CONFED_SET;
-		int want = is_confed == confed;
-		uint8_t i;
-
-		if (want && is_set) {
-			jbuf_puts(b, first ? "[ " : ", [ ");
-			first = 1;
-		}
+		jbuf_printf(b, "%s\"%u\": {\"element\": \"%s\", \"value\": [",
+			    pos ? ", " : "", pos,
+			    type == BGP_ASSEG_SET ? "as-set" : "as-sequence");
 		for (i = 0; i < n; i++) {
 			uint32_t asn;
+			uint16_t a16;
 
 			if (a->as_size == 4) {
 				if (bgp_get_u32(&r, &asn))
-					return;
+					break;
 			} else {
-				uint16_t a16;
-
 				if (bgp_get_u16(&r, &a16))
-					return;
+					break;
 				asn = a16;
 			}
-			if (!want)
-				continue;
-			if (!first)
+			if (i)
 				jbuf_puts(b, ", ");
-			first = 0;
 			jbuf_u64(b, asn);
 		}
-		if (want && is_set) {
-			jbuf_puts(b, first ? "]" : " ]");
-			first = 0;
-		}
+		jbuf_puts(b, "]}");
+		pos++;
 	}
-	if (b->len == start + 2 && !b->failed) {
-		b->len = start; /* ExaBGP writes an empty path as [] */
-		jbuf_puts(b, "[]");
-		return;
-	}
-	jbuf_puts(b, " ]");
+	jbuf_puts(b, "}");
 }
 
-static uint32_t be32(const uint8_t *p)
+/* RFC 4360 §3-4, RFC 5668, RFC 5575: the string ExaBGP 4.2 gives the
+ * extended communities it has a class for and that bgpshield renders
+ * (its key is the type's low nibble and the subtype); "" for those it
+ * has no class for, as ExaBGP; the hex of the 8 octets for the ones it
+ * has a class for and bgpshield does not render (docs/API.md). */
+static void j_ext_str(struct jbuf *b, const uint8_t *c)
 {
-	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
+	unsigned t = c[0] & 0x0f, st = c[1];
 
-static uint16_t be16(const uint8_t *p)
-{
-	return p[0] << 8 | p[1];
+	if (st == 0x02 && t == 0) {
+		jbuf_printf(b, "target:%u:%u", be16(c + 2), be32(c + 4));
+	} else if (st == 0x02 && t == 1) {
+		jbuf_puts(b, "target:");
+		jbuf_addr(b, AF_INET, c + 2);
+		jbuf_printf(b, ":%u", be16(c + 6));
+	} else if (st == 0x02 && t == 2) {
+		jbuf_printf(b, "target:%uL:%u", be32(c + 2), be16(c + 6));
+	} else if (st == 0x03 && t == 0) {
+		/* ExaBGP reads the 4-octet number as an IPv4 address */
+		jbuf_printf(b, "origin:%u:", be16(c + 2));
+		jbuf_addr(b, AF_INET, c + 4);
+	} else if (st == 0x03 && t == 1) {
+		/* ExaBGP swaps them: the number, then the address */
+		jbuf_printf(b, "origin:%u:", be16(c + 6));
+		jbuf_addr(b, AF_INET, c + 2);
+	} else if (st == 0x03 && t == 2) {
+		jbuf_printf(b, "origin:%uL:%u", be32(c + 2), be16(c + 6));
+	} else if (st == 0x08 && t == 0) {
+		jbuf_printf(b, "redirect:%u:%u", be16(c + 2), be32(c + 4));
+	} else if (st == 0x08 && t == 2) {
+		jbuf_printf(b, "redirect:%u:%u", be32(c + 2), be16(c + 6));
+	} else if ((t == 0 && (st == 0x04 || st == 0x06 || st == 0x07 ||
+			       st == 0x09 || st == 0x0a || st == 0x0b ||
+			       st == 0x0c)) ||
+		   (t == 1 && st == 0x0c) || (t == 3 && st == 0x0c) ||
+		   (t == 3 && st == 0x14) || (t == 6 && st == 0x00) ||
+		   (t == 7 && st == 0x02) || (t == 8 && st == 0x00) ||
+		   st == 0x13) {
+		jbuf_printf(b, "0x%08X%08X", be32(c), be32(c + 4));
+	}
 }
 
 /* RFC 4360 §3-4, RFC 5668: the common route target / origin forms, in
- * ExaBGP's spelling; others as hex. */
+ * ExaBGP's spelling; others as hex (the text encoder). */
 static void ext_comm_str(struct jbuf *b, const uint8_t *c)
 {
 	const char *kind = c[1] == 2 ? "target" : c[1] == 3 ? "origin" : NULL;
@@ -573,80 +806,145 @@ static void ext_comm_str(struct jbuf *b, const uint8_t *c)
 	}
 }
 
-/* Attributes shown as such: the next hops are the announce keys, the
- * AS4_* ones are merged into AS_PATH and AGGREGATOR. */
-static int attrs_shown(const struct bgp_attrs *a)
-{
-	const uint64_t hidden =
-		1ull << BGP_ATTR_NEXT_HOP | 1ull << BGP_ATTR_MP_REACH |
-		1ull << BGP_ATTR_MP_UNREACH | 1ull << BGP_ATTR_AS4_PATH |
-		1ull << BGP_ATTR_AS4_AGGREGATOR;
+/*
+ * The path attributes the codec does not keep but ExaBGP shows: the first
+ * ORIGINATOR_ID and CLUSTER_LIST (RFC 4456), found in the message itself.
+ * The codec has validated the attribute framing already.
+ */
+struct raw_rr {
+	const uint8_t *orig, *clist;
+	size_t clist_len;
+};
 
-	return (a->has & ~hidden) || a->nunknown;
+static void raw_rr_find(const uint8_t *msg, size_t len, struct raw_rr *rr)
+{
+	size_t off = BGP_HDR_LEN, end;
+
+	memset(rr, 0, sizeof(*rr));
+	if (len < off + 4)
+		return;
+	off += 2 + (size_t)be16(msg + off);
+	if (off + 2 > len)
+		return;
+	end = off + 2 + be16(msg + off);
+	off += 2;
+	if (end > len)
+		return;
+	while (off + 3 <= end) {
+		uint8_t fl = msg[off], ty = msg[off + 1];
+		size_t h = fl & BGP_ATTRF_EXTLEN ? 4 : 3, l;
+
+		if (off + h > end)
+			return;
+		l = h == 4 ? be16(msg + off + 2) : msg[off + 2];
+		if (off + h + l > end)
+			return;
+		if (ty == 9 && !rr->orig && l == 4)
+			rr->orig = msg + off + h;
+		if (ty == 10 && !rr->clist && l && l % 4 == 0) {
+			rr->clist = msg + off + h;
+			rr->clist_len = l;
+		}
+		off += h + l;
+	}
 }
 
-/* The "attribute" object. */
-static void j_attrs(struct jbuf *b, const struct bgp_attrs *a)
+/* Is there anything in ExaBGP's "attribute" object?  It holds every path
+ * attribute it parsed but MP_REACH/MP_UNREACH, even if nothing of it is
+ * printed (NEXT_HOP alone: "attribute": {  }); an empty AS_PATH is not
+ * parsed at all. */
+static int attrs_shown(const struct bgp_attrs *a, const struct raw_rr *rr)
+{
+	const uint64_t hidden =
+		1ull << BGP_ATTR_MP_REACH | 1ull << BGP_ATTR_MP_UNREACH |
+		1ull << BGP_ATTR_AS4_PATH | 1ull << BGP_ATTR_AS_PATH;
+
+	return (a->has & ~hidden) || a->nunknown || rr->orig || rr->clist ||
+	       (BGP_HAS(a, BGP_ATTR_AS_PATH) && a->aspath.len);
+}
+
+/* One attribute of the "attribute" object, or nothing. */
+static void j_attr(struct jbuf *b, const struct apij_env *e,
+		   const struct bgp_attrs *a, const struct raw_rr *rr,
+		   unsigned code, int with_nh)
 {
 	size_t i;
-	const char *sep = "";
 
-	jbuf_puts(b, "\"attribute\": { ");
-	if (BGP_HAS(a, BGP_ATTR_ORIGIN)) {
+	switch (code) {
+	case BGP_ATTR_ORIGIN:
 		jbuf_printf(b, "\"origin\": \"%s\"", origin_name(a->origin));
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_AS_PATH)) {
-		jbuf_printf(b, "%s\"as-path\": ", sep);
-		j_aspath(b, &a->aspath, 0);
-		jbuf_puts(b, ", \"confederation-path\": ");
-		j_aspath(b, &a->aspath, 1);
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_MED)) {
-		jbuf_printf(b, "%s\"med\": %u", sep, a->med);
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_LOCAL_PREF)) {
-		jbuf_printf(b, "%s\"local-preference\": %u", sep,
-			    a->local_pref);
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_ATOMIC_AGGR)) {
-		jbuf_printf(b, "%s\"atomic-aggregate\": true", sep);
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_AGGREGATOR)) {
-		jbuf_printf(b, "%s\"aggregator\": \"%u:", sep, a->aggr_as);
+		return;
+	case BGP_ATTR_AS_PATH:
+		if (!a->aspath.len)
+			return; /* ExaBGP does not parse an empty one */
+		if (j5(e))
+			j_aspath5(b, &a->aspath);
+		else
+			j_aspath4(b, &a->aspath);
+		return;
+	case BGP_ATTR_NEXT_HOP:
+		/* ExaBGP 5 repeats it when the UPDATE also withdraws */
+		if (!with_nh)
+			return;
+		jbuf_puts(b, "\"next-hop\": \"");
+		jbuf_addr(b, AF_INET, a->nexthop);
+		jbuf_puts(b, "\"");
+		return;
+	case BGP_ATTR_MED:
+		jbuf_printf(b, "\"med\": %u", a->med);
+		return;
+	case BGP_ATTR_LOCAL_PREF:
+		jbuf_printf(b, "\"local-preference\": %u", a->local_pref);
+		return;
+	case BGP_ATTR_ATOMIC_AGGR:
+		jbuf_puts(b, "\"atomic-aggregate\": true");
+		return;
+	case BGP_ATTR_AGGREGATOR:
+		jbuf_printf(b, "\"aggregator\": \"%u:", a->aggr_as);
 		jbuf_addr(b, AF_INET, a->aggr_id);
 		jbuf_puts(b, "\"");
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_COMMUNITIES)) {
-		jbuf_printf(b, "%s\"community\": [ ", sep);
+		return;
+	case BGP_ATTR_COMMUNITIES:
+		jbuf_puts(b, "\"community\": [ ");
 		for (i = 0; i < a->ncomm; i++)
 			jbuf_printf(b, "%s[ %u, %u ]", i ? ", " : "",
 				    be16(a->comm + 4 * i),
 				    be16(a->comm + 4 * i + 2));
 		jbuf_puts(b, " ]");
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_EXT_COMMUNITIES)) {
-		jbuf_printf(b, "%s\"extended-community\": [ ", sep);
+		return;
+	case 9: /* ORIGINATOR_ID */
+		if (!rr->orig)
+			return; /* not 4 octets: ExaBGP would fail too */
+		jbuf_puts(b, "\"originator-id\": \"");
+		jbuf_addr(b, AF_INET, rr->orig);
+		jbuf_puts(b, "\"");
+		return;
+	case 10: /* CLUSTER_LIST */
+		if (!rr->clist)
+			return;
+		jbuf_puts(b, "\"cluster-list\": [ ");
+		for (i = 0; i < rr->clist_len; i += 4) {
+			jbuf_puts(b, i ? ", \"" : "\"");
+			jbuf_addr(b, AF_INET, rr->clist + i);
+			jbuf_puts(b, "\"");
+		}
+		jbuf_puts(b, " ]");
+		return;
+	case BGP_ATTR_EXT_COMMUNITIES:
+		jbuf_puts(b, "\"extended-community\": [ ");
 		for (i = 0; i < a->next_comm; i++) {
 			const uint8_t *c = a->ext_comm + 8 * i;
 
 			jbuf_printf(b, "%s{ \"value\": ", i ? ", " : "");
 			jbuf_u64(b, (uint64_t)be32(c) << 32 | be32(c + 4));
 			jbuf_puts(b, ", \"string\": \"");
-			ext_comm_str(b, c);
+			j_ext_str(b, c);
 			jbuf_puts(b, "\" }");
 		}
 		jbuf_puts(b, " ]");
-		sep = ", ";
-	}
-	if (BGP_HAS(a, BGP_ATTR_LARGE_COMMUNITIES)) {
-		jbuf_printf(b, "%s\"large-community\": [ ", sep);
+		return;
+	case BGP_ATTR_LARGE_COMMUNITIES:
+		jbuf_puts(b, "\"large-community\": [ ");
 		for (i = 0; i < a->nlarge_comm; i++) {
 			const uint8_t *c = a->large_comm + 12 * i;
 
@@ -654,16 +952,57 @@ static void j_attrs(struct jbuf *b, const struct bgp_attrs *a)
 				    be32(c), be32(c + 4), be32(c + 8));
 		}
 		jbuf_puts(b, " ]");
-		sep = ", ";
+		return;
 	}
 	for (i = 0; i < a->nunknown; i++) {
 		const struct bgp_raw_attr *u = &a->unknown[i];
+		size_t k;
 
-		jbuf_printf(b, "%s\"attribute-0x%02X-0x%02X\": \"", sep,
-			    u->type, u->flags);
-		jbuf_hex(b, u->p, u->len);
+		if (u->type != code)
+			continue;
+		/* ExaBGP keeps it with Partial set (RFC 4271 §5), and prints
+		 * the value in lower-case hex */
+		jbuf_printf(b, "\"attribute-0x%02X-0x%02X\": \"0x", u->type,
+			    u->flags | BGP_ATTRF_PARTIAL);
+		for (k = 0; k < u->len; k++)
+			jbuf_printf(b, "%02x", u->p[k]);
 		jbuf_puts(b, "\"");
-		sep = ", ";
+		return;
+	}
+}
+
+/* The "attribute" object: ExaBGP's, in type code order. */
+static void j_attrs(struct jbuf *b, const struct apij_env *e,
+		    const struct bgp_attrs *a, const struct raw_rr *rr,
+		    int with_nh)
+{
+	uint64_t want[4] = {0, 0, 0, 0};
+	const char *sep = "";
+	unsigned code;
+	size_t i;
+
+	want[0] = a->has;
+	if (rr->orig)
+		want[0] |= 1ull << 9;
+	if (rr->clist)
+		want[0] |= 1ull << 10;
+	for (i = 0; i < a->nunknown; i++)
+		want[a->unknown[i].type / 64] |= 1ull
+						 << (a->unknown[i].type % 64);
+	jbuf_puts(b, "\"attribute\": { ");
+	for (code = 1; code < 256; code++) {
+		size_t mark, body;
+
+		if (!(want[code / 64] >> (code % 64) & 1))
+			continue;
+		mark = b->len;
+		jbuf_puts(b, sep);
+		body = b->len;
+		j_attr(b, e, a, rr, code, with_nh);
+		if (b->len == body)
+			jbuf_cut(b, mark);
+		else
+			sep = ", ";
 	}
 	jbuf_puts(b, " }");
 }
@@ -699,7 +1038,7 @@ static void j_nlri_list(struct jbuf *b, const struct bgp_nlri *n, int *first)
 	}
 }
 
-/* The MP_REACH next hop ExaBGP shows: the first (global) one. */
+/* The MP_REACH next hop the text encoder shows: the first (global) one. */
 static void mp_nexthop(struct jbuf *b, const struct bgp_attrs *a)
 {
 	if (a->mp_nh_len == 4)
@@ -710,13 +1049,45 @@ static void mp_nexthop(struct jbuf *b, const struct bgp_attrs *a)
 		jbuf_puts(b, "no-nexthop");
 }
 
-static void j_update(struct jbuf *b, const struct bgp_update *u,
-		     enum bgp_action act)
+/*
+ * The MP_REACH prefixes under their next hop, as ExaBGP 4.2: it cuts the
+ * next hop field in 16-octet pieces and lists every prefix under each,
+ * so a global and a link-local next hop (RFC 2545 §3) are two keys with
+ * the same prefixes.
+ */
+static void j_mp_announce(struct jbuf *b, const struct bgp_attrs *a,
+			  const struct bgp_nlri *n)
+{
+	size_t off = 0;
+	int first;
+
+	do {
+		size_t l = a->mp_nh_len - off > 16 ? 16 : a->mp_nh_len - off;
+
+		jbuf_puts(b, off ? " ], \"" : "\"");
+		if (l == 4)
+			jbuf_addr(b, AF_INET, a->mp_nh + off);
+		else if (l == 16)
+			jbuf_addr(b, AF_INET6, a->mp_nh + off);
+		else
+			jbuf_puts(b, "null");
+		jbuf_puts(b, "\": [ ");
+		first = 1;
+		j_nlri_list(b, n, &first);
+		off += 16;
+	} while (off < a->mp_nh_len);
+	jbuf_puts(b, " ]");
+}
+
+static void j_update(struct jbuf *b, const struct apij_env *e,
+		     const struct bgp_update *u, enum bgp_action act,
+		     const uint8_t *msg, size_t len)
 {
 	const struct bgp_attrs *a = &u->attrs;
 	int have4 = u->nlri.len > 0, have_mp = u->mp_reach.len > 0;
 	int wd4 = u->withdrawn.len > 0, wd_mp = u->mp_unreach.len > 0;
 	const char *sep = "";
+	struct raw_rr rr;
 	int first;
 
 	if (u->eor) {
@@ -725,14 +1096,15 @@ static void j_update(struct jbuf *b, const struct bgp_update *u,
 		jbuf_puts(b, "\" }");
 		return;
 	}
+	raw_rr_find(msg, len, &rr);
 	jbuf_puts(b, "\"update\": { ");
 	if (act == BGP_ACT_WITHDRAW) {
 		/* RFC 7606 §2: everything announced is withdrawn. */
 		wd4 = wd4 || have4;
 		wd_mp = wd_mp || have_mp;
 		have4 = have_mp = 0;
-	} else if (attrs_shown(a)) {
-		j_attrs(b, a);
+	} else if (attrs_shown(a, &rr)) {
+		j_attrs(b, e, a, &rr, j5(e) && (wd4 || wd_mp));
 		sep = ", ";
 	}
 	if (have4 || have_mp) {
@@ -748,12 +1120,9 @@ static void j_update(struct jbuf *b, const struct bgp_update *u,
 		if (have_mp) {
 			jbuf_puts(b, have4 ? ", \"" : "\"");
 			jbuf_family(b, a->mp_afi, a->mp_safi, " ");
-			jbuf_puts(b, "\": { \"");
-			mp_nexthop(b, a);
-			jbuf_puts(b, "\": [ ");
-			first = 1;
-			j_nlri_list(b, &u->mp_reach, &first);
-			jbuf_puts(b, " ] }");
+			jbuf_puts(b, "\": { ");
+			j_mp_announce(b, a, &u->mp_reach);
+			jbuf_puts(b, " }");
 		}
 		jbuf_puts(b, " }");
 		sep = ", ";
@@ -800,110 +1169,211 @@ static void j_update(struct jbuf *b, const struct bgp_update *u,
 	jbuf_puts(b, " }");
 }
 
+/* ExaBGP's names of the ROUTE-REFRESH subtypes (RFC 7313 §4: request,
+ * BoRR, EoRR); NULL for others. */
 static const char *refresh_subtype(uint8_t s)
 {
-	/* RFC 7313 §4 */
-	return s == 0 ? "request" : s == 1 ? "begin" : s == 2 ? "end" : NULL;
+	return s == 0 ? "query" : s == 1 ? "begin" : s == 2 ? "end" : NULL;
 }
 
-static void j_open(struct jbuf *b, const struct bgp_open *o)
+/* "ipv4/unicast", as ExaBGP names families in capabilities: the AFI at
+ * p, the SAFI at p[safi_at]. */
+static void j_cap_family(struct jbuf *b, const uint8_t *p, size_t safi_at)
 {
-	const struct bgp_caps *c = &o->caps;
+	jbuf_puts(b, "\"");
+	jbuf_family(b, be16(p), p[safi_at], "/");
+	jbuf_puts(b, "\"");
+}
+
+/*
+ * The capabilities of an OPEN (RFC 5492), read from the message itself
+ * (optional parameters in the RFC 9072 form too), in ExaBGP's shapes and
+ * in the order they came: every multiprotocol one is one "1" key at the
+ * place of the first; another code seen twice is shown once, the first.
+ * visit(code, value, len) per capability; returns -1 when the parameters
+ * do not parse (the decoder refused those already).
+ */
+struct capwalk {
+	const uint8_t *p;
+	size_t len;
+	int ext; /* RFC 9072: 2-octet parameter lengths */
+};
+
+static int capwalk_init(struct capwalk *w, const uint8_t *msg, size_t len)
+{
+	size_t off = BGP_HDR_LEN + 9, n;
+
+	if (len < off + 1)
+		return -1;
+	n = msg[off];
+	off++;
+	w->ext = 0;
+	if (n == 255 && len >= off + 3 && msg[off] == 255) {
+		w->ext = 1;
+		n = be16(msg + off + 1);
+		off += 3;
+	}
+	if (off + n > len)
+		return -1;
+	w->p = msg + off;
+	w->len = n;
+	return 0;
+}
+
+/* The next capability at *pos: 1 with code/value/vlen, 0 at the end. */
+static int capwalk_next(const struct capwalk *w, size_t *ppos, size_t *cpos,
+			uint8_t *code, const uint8_t **v, size_t *vlen)
+{
+	for (;;) {
+		size_t h = w->ext ? 3 : 2, plen;
+		const uint8_t *par = w->p + *ppos;
+
+		if (*ppos + h > w->len)
+			return 0;
+		plen = w->ext ? be16(par + 1) : par[1];
+		if (*ppos + h + plen > w->len)
+			return 0;
+		if (par[0] == 2 && *cpos + 2 <= plen &&
+		    *cpos + 2 + par[h + *cpos + 1] <= plen) {
+			*code = par[h + *cpos];
+			*vlen = par[h + *cpos + 1];
+			*v = par + h + *cpos + 2;
+			*cpos += 2 + *vlen;
+			return 1;
+		}
+		*ppos += h + plen;
+		*cpos = 0;
+	}
+}
+
+static void j_cap(struct jbuf *b, const struct capwalk *w, uint8_t code,
+		  const uint8_t *v, size_t vl)
+{
+	size_t i, pp = 0, cp = 0, n = 0;
+	const uint8_t *v2;
+	size_t vl2;
+	uint8_t c2;
+
+	switch (code) {
+	case BGP_CAPA_MP:
+		jbuf_puts(b, "{ \"name\": \"multiprotocol\", \"families\": [");
+		while (capwalk_next(w, &pp, &cp, &c2, &v2, &vl2) == 1) {
+			if (c2 != BGP_CAPA_MP || vl2 != 4)
+				continue;
+			jbuf_puts(b, n++ ? ", " : " ");
+			j_cap_family(b, v2, 3); /* AFI, reserved, SAFI */
+		}
+		jbuf_puts(b, " ] }");
+		return;
+	case BGP_CAPA_REFRESH:
+	case 128: /* the pre-standard code */
+		jbuf_printf(b,
+			    "{ \"name\": \"route-refresh\", \"variant\": "
+			    "\"%s\" }",
+			    code == BGP_CAPA_REFRESH ? "RFC" : "Cisco");
+		return;
+	case BGP_CAPA_EXTMSG: /* RFC 8654 */
+		jbuf_puts(b, "{ \"name\": \"extended-message\", \"size\": "
+			     "65535 }");
+		return;
+	case BGP_CAPA_GR: /* RFC 4724 §3 */
+		if (vl < 2)
+			break;
+		jbuf_printf(b,
+			    "{ \"name\": \"graceful restart\", \"time\": %u, "
+			    "\"address-family-flags\": { ",
+			    be16(v) & 0x0fff);
+		for (i = 2; i + 4 <= vl; i += 4) {
+			jbuf_puts(b, i > 2 ? ", " : "");
+			j_cap_family(b, v + i, 2); /* AFI, SAFI, flags */
+			/* the F bit, which ExaBGP calls "restart" */
+			jbuf_printf(b, ": [%s ] ",
+				    v[i + 3] & 0x80 ? " \"restart\"" : "");
+		}
+		/* and the R bit, which it calls "forwarding" */
+		jbuf_printf(b, "}, \"restart-flags\": [%s] }",
+			    v[0] & 0x80 ? " \"forwarding\" " : " ");
+		return;
+	case BGP_CAPA_AS4:
+		if (vl != 4)
+			break;
+		jbuf_printf(b, "{ \"name\": \"asn4\", \"asn4\": %u }", be32(v));
+		return;
+	case 70: /* enhanced route refresh, RFC 7313 */
+		jbuf_puts(b, "{ \"name\": \"enhanced-route-refresh\" }");
+		return;
+	case BGP_CAPA_ADDPATH: { /* RFC 7911 §4 */
+		/* ExaBGP's AddPath.json(): a key per <AFI, SAFI> tuple,
+		 * "AFI/SAFI": its Send/Receive, the keys joined by ","
+		 * alone */
+		static const char *const sr[] = { "disabled", "receive",
+						  "send", "send/receive" };
+
+		if (vl % 4)
+			break;
+		jbuf_puts(b, "{ \"name\": \"addpath\"");
+		for (i = 0; i + 4 <= vl; i += 4) {
+			jbuf_puts(b, i ? "," : ", ");
+			j_cap_family(b, v + i, 2); /* AFI, SAFI, S/R */
+			if (v[i + 3] <= 3)
+				jbuf_printf(b, ": \"%s\"", sr[v[i + 3]]);
+			else
+				jbuf_printf(b, ": \"%u\"", v[i + 3]);
+		}
+		jbuf_puts(b, " }");
+		return;
+	}
+	}
+	/* the ones ExaBGP has no class for (and, until bgpshield shows
+	 * them, 5 next hop, 68/131 multisession and 185 operational,
+	 * which it has) */
+	jbuf_printf(b,
+		    "{ \"name\": \"unknown\", \"iana\": \"%s\", \"value\": %u, "
+		    "\"raw\": \"",
+		    code >= 128  ? "reserved"
+		    : code >= 70 ? "unassigned"
+				 : "unknown",
+		    code);
+	for (i = 0; i < vl; i++)
+		jbuf_printf(b, "%02X", v[i]);
+	jbuf_puts(b, "\" }");
+}
+
+static void j_open(struct jbuf *b, const struct bgp_open *o,
+		   const uint8_t *msg, size_t len)
+{
 	uint8_t id[4] = {o->bgp_id >> 24, o->bgp_id >> 16, o->bgp_id >> 8,
 			 o->bgp_id};
+	uint64_t seen[4] = {0, 0, 0, 0};
+	struct capwalk w;
 	const char *sep = "";
-	size_t i, j;
+	size_t pp = 0, cp = 0, vl;
+	const uint8_t *v;
+	uint8_t code;
 
+	/* "asn" is the 2-octet field, AS_TRANS for a 4-octet ASN, as in
+	 * ExaBGP; the real one is in capability 65 */
 	jbuf_printf(b,
 		    "\"open\": { \"version\": %u, \"asn\": %u, "
 		    "\"hold_time\": %u, \"router_id\": \"",
-		    o->version, bgp_open_asn(o), o->hold);
+		    o->version, o->my_as, o->hold);
 	jbuf_addr(b, AF_INET, id);
 	jbuf_puts(b, "\", \"capabilities\": { ");
-	if (c->families) {
-		jbuf_printf(b,
-			    "\"%d\": { \"name\": \"multiprotocol\", "
-			    "\"families\": [ ",
-			    BGP_CAPA_MP);
-		jbuf_puts(b, c->families & BGP_FAM_IPV4U ? "\"ipv4 unicast\""
-							 : "");
-		if (c->families & BGP_FAM_IPV6U)
-			jbuf_puts(b, c->families & BGP_FAM_IPV4U
-					     ? ", \"ipv6 unicast\""
-					     : "\"ipv6 unicast\"");
-		jbuf_puts(b, " ] }");
-		sep = ", ";
-	}
-	if (c->route_refresh) {
-		jbuf_printf(b,
-			    "%s\"%d\": { \"name\": \"route-refresh\", "
-			    "\"variant\": \"RFC\" }",
-			    sep, BGP_CAPA_REFRESH);
-		sep = ", ";
-	}
-	if (c->ext_msg) {
-		jbuf_printf(b, "%s\"%d\": { \"name\": \"extended-message\" }",
-			    sep, BGP_CAPA_EXTMSG);
-		sep = ", ";
-	}
-	if (c->gr) {
-		jbuf_printf(b,
-			    "%s\"%d\": { \"name\": \"graceful-restart\", "
-			    "\"time\": %u, \"restart-flags\": %u, "
-			    "\"address-families\": { ",
-			    sep, BGP_CAPA_GR, c->gr_time, c->gr_flags >> 4);
-		for (i = 0; i < c->ngr_af; i++) {
-			jbuf_puts(b, i ? ", \"" : "\"");
-			jbuf_family(b, c->gr_af[i].afi, c->gr_af[i].safi, " ");
-			jbuf_printf(b, "\": [ %s]",
-				    c->gr_af[i].flags & 0x80 ? "\"forwarding\" "
-							     : "");
-		}
-		jbuf_puts(b, " } }");
-		sep = ", ";
-	}
-	if (c->as4) {
-		jbuf_printf(b, "%s\"%d\": { \"name\": \"asn4\", \"asn4\": %u }",
-			    sep, BGP_CAPA_AS4, c->as4_asn);
-		sep = ", ";
-	}
-	if (c->addpath_send | c->addpath_recv) {
-		/* ExaBGP's AddPath.json(): "AFI/SAFI": "send/receive" */
-		static const char *const sr[] = { "disabled", "receive",
-						  "send", "send/receive" };
-		const char *fs = ", ";
-
-		jbuf_printf(b, "%s\"%d\": { \"name\": \"addpath\"", sep,
-			    BGP_CAPA_ADDPATH);
-		for (i = 0; i < 2; i++) {
-			uint8_t bit = i ? BGP_FAM_IPV6U : BGP_FAM_IPV4U;
-			int v = (c->addpath_send & bit ? 2 : 0) |
-				(c->addpath_recv & bit ? 1 : 0);
-
-			if (!v)
+	if (capwalk_init(&w, msg, len) == 0) {
+		while (capwalk_next(&w, &pp, &cp, &code, &v, &vl) == 1) {
+			if (seen[code / 64] >> (code % 64) & 1)
 				continue;
-			/* families joined by "," alone, as ExaBGP does */
-			jbuf_printf(b, "%s\"%s/unicast\": \"%s\"", fs,
-				    i ? "ipv6" : "ipv4", sr[v]);
-			fs = ",";
+			seen[code / 64] |= 1ull << (code % 64);
+			jbuf_printf(b, "%s\"%u\": ", sep, code);
+			j_cap(b, &w, code, v, vl);
+			sep = ", ";
 		}
-		jbuf_puts(b, " }");
-		sep = ", ";
-	}
-	for (i = 0; i < c->nunknown; i++) {
-		/* a code seen twice is one JSON key */
-		for (j = 0; j < i && c->unknown[j] != c->unknown[i]; j++)
-			;
-		if (j < i)
-			continue;
-		jbuf_printf(b, "%s\"%u\": { \"name\": \"unknown\" }", sep,
-			    c->unknown[i]);
-		sep = ", ";
 	}
 	jbuf_puts(b, " } }");
 }
 
-static void j_notif(struct jbuf *b, const struct bgp_notif *n)
+static void j_notif(struct jbuf *b, const struct apij_env *e,
+		    const struct bgp_notif *n)
 {
 	jbuf_printf(b,
 		    "\"notification\": { \"code\": %u, \"subcode\": %u, "
@@ -911,11 +1381,20 @@ static void j_notif(struct jbuf *b, const struct bgp_notif *n)
 		    n->code, n->subcode);
 	jbuf_hex(b, n->data, n->len);
 	jbuf_puts(b, "\"");
-	if (n->has_shutdown && !n->shutdown_bad) {
+	if (j5(e)) {
+		/* ExaBGP 5: the data as text */
+		jbuf_puts(b, ", \"message\": ");
+		if (n->has_shutdown && !n->shutdown_bad)
+			jbuf_cstr(b, n->shutdown);
+		else if (bgp_utf8_valid(n->data, n->len))
+			jbuf_str(b, (const char *)n->data, n->len);
+		else
+			jbuf_puts(b, "\"\"");
+	} else if (n->has_shutdown && !n->shutdown_bad) {
 		jbuf_puts(b, ", \"shutdown-communication\": ");
 		jbuf_cstr(b, n->shutdown);
 	}
-	jbuf_puts(b, " }");
+	jbuf_puts(b, " } ");
 }
 
 static const char *type_name(uint8_t t)
@@ -933,6 +1412,12 @@ static const char *type_name(uint8_t t)
 	return "refresh";
 }
 
+/*
+ * ExaBGP's layout: after "direction", the OPEN, NOTIFICATION and
+ * ROUTE-REFRESH objects sit in "neighbor" itself, an UPDATE in
+ * "message"; a KEEPALIVE has nothing (and ExaBGP two spaces before the
+ * closing braces).
+ */
 int apij_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 		 size_t len, const struct bgp_sess_ctx *ctx, size_t maxlen,
 		 struct bgp_err *err)
@@ -952,30 +1437,34 @@ int apij_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 	}
 	switch (d->type) {
 	case BGP_OPEN:
-		jbuf_puts(b, ", \"message\": { ");
-		j_open(b, &d->u.open);
-		jbuf_puts(b, " }");
+		jbuf_puts(b, ", ");
+		j_open(b, &d->u.open, msg, len);
 		break;
 	case BGP_UPDATE:
 		jbuf_puts(b, ", \"message\": { ");
-		j_update(b, &d->u.upd, d->act);
+		j_update(b, e, &d->u.upd, d->act, msg, len);
 		jbuf_puts(b, " }");
 		break;
 	case BGP_NOTIFICATION:
-		jbuf_puts(b, ", \"message\": { ");
-		j_notif(b, &d->u.notif);
-		jbuf_puts(b, " }");
+		jbuf_puts(b, ", ");
+		j_notif(b, e, &d->u.notif);
+		break;
+	case BGP_KEEPALIVE:
+		jbuf_puts(b, " ");
 		break;
 	case BGP_ROUTE_REFRESH: {
 		const struct bgp_refresh *rr = &d->u.refresh;
 		const char *st = refresh_subtype(rr->subtype);
 
-		jbuf_puts(b, ", \"message\": { \"refresh\": { \"afi\": \"");
+		/* ExaBGP 4.2 and 5 double their quotes here (""ipv4""),
+		 * which no JSON parser reads: bgpshield writes strings */
+		jbuf_puts(b, ", \"route-refresh\": { \"afi\": \"");
 		jbuf_family(b, rr->afi, rr->safi, "\", \"safi\": \"");
 		if (st)
-			jbuf_printf(b, "\", \"subtype\": \"%s\" } }", st);
+			jbuf_printf(b, "\", \"subtype\": \"%s\" }", st);
 		else
-			jbuf_printf(b, "\", \"subtype\": %u } }", rr->subtype);
+			jbuf_printf(b, "\", \"subtype\": \"%u\" }",
+				    rr->subtype);
 		break;
 	}
 	}
@@ -1307,7 +1796,12 @@ int apit_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 		jbuf_puts(b, "keepalive");
 		break;
 	case BGP_ROUTE_REFRESH: {
-		const char *st = refresh_subtype(d->u.refresh.subtype);
+		uint8_t sub = d->u.refresh.subtype;
+		/* RFC 7313 §4 names (the JSON has ExaBGP's) */
+		const char *st = sub == 0   ? "request"
+				 : sub == 1 ? "begin"
+				 : sub == 2 ? "end"
+					    : NULL;
 
 		t_neighbor(b, e);
 		jbuf_puts(b, "refresh afi ");

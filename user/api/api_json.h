@@ -20,6 +20,8 @@
 
 /* The version ExaBGP 4 clients look for in "exabgp". */
 #define APIJ_EXABGP_VERSION "4.0.1"
+/* What the ExaBGP 5 form (encoder json5) puts there. */
+#define APIJ_EXABGP5_VERSION "5.0.0"
 
 struct jbuf {
 	char *p; /* NUL-terminated while !failed */
@@ -46,6 +48,7 @@ struct apij_env {
 	const struct prefix *local, *peer; /* NULL: "" */
 	uint32_t local_as, peer_as;
 	const char *direction; /* "receive", "send", or NULL: left out */
+	int json_version;      /* 5: ExaBGP 5's forms; else (0, 4) 4.2's */
 };
 
 /* A state event: "connected", "up", "down"; reason may be NULL. */

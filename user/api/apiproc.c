@@ -72,7 +72,7 @@ static struct {
 	uint64_t counter;
 	char host[65];
 	long pid, ppid;
-	struct jbuf ev, ev_text;
+	struct jbuf ev[3]; /* an event per encoder, CFG_ENC_* */
 	time_t audit_sec;
 	unsigned int audit_n;
 	uint64_t audit_suppressed;
@@ -588,7 +588,9 @@ void apiproc_add(const struct imsg_proc *m, int fd)
 	p->fd = fd;
 	p->gen = m->gen;
 	p->pid = (long)m->pid;
-	p->enc = m->encoder == CFG_ENC_JSON ? CFG_ENC_JSON : CFG_ENC_TEXT;
+	p->enc = m->encoder == CFG_ENC_JSON || m->encoder == CFG_ENC_JSON5
+			 ? (enum cfg_encoder)m->encoder
+			 : CFG_ENC_TEXT;
 	p->rlen = 0;
 	p->skipping = 0;
 	p->out_off = 0;
@@ -605,7 +607,9 @@ void apiproc_add(const struct imsg_proc *m, int fd)
 		return;
 	}
 	log_info("process %s connected (pid %ld, %s encoder)", p->name, p->pid,
-		 p->enc == CFG_ENC_JSON ? "json" : "text");
+		 p->enc == CFG_ENC_JSON5  ? "json5"
+		 : p->enc == CFG_ENC_JSON ? "json"
+					  : "text");
 	resubscribe();
 }
 
@@ -658,12 +662,18 @@ static void env_for(size_t idx, struct apij_env *e, struct sess_info *si,
 	e->direction = direction;
 }
 
+/* The event's form for a process's encoder. */
+static void env_encoder(struct apij_env *e, enum cfg_encoder enc)
+{
+	e->json_version = enc == CFG_ENC_JSON5 ? 5 : 4;
+}
+
 static void on_state(size_t idx, const char *state, const char *reason,
 		     void *arg)
 {
 	struct apij_env e;
 	struct sess_info si;
-	int have[2] = { 0, 0 };
+	int have[3] = { 0, 0, 0 };
 
 	(void)arg;
 	if (!A.cfg || idx >= A.cfg->nneighbors || !A.subs)
@@ -675,11 +685,12 @@ static void on_state(size_t idx, const char *state, const char *reason,
 		if (p->fd < 0 || !(A.subs[idx * APIPROC_MAX + i].events &
 				   CFG_API_NEIGHBOR_CHANGES))
 			continue;
-		b = p->enc == CFG_ENC_JSON ? &A.ev : &A.ev_text;
+		b = &A.ev[p->enc];
 		if (!have[p->enc]) {
 			env_for(idx, &e, &si, NULL);
+			env_encoder(&e, p->enc);
 			jbuf_reset(b);
-			if (p->enc == CFG_ENC_JSON)
+			if (p->enc != CFG_ENC_TEXT)
 				apij_state(b, &e, state, reason);
 			else
 				apit_state(b, &e, state, reason);
@@ -698,10 +709,13 @@ static void on_message(size_t idx, const uint8_t *msg, size_t len, void *arg)
 	struct bgp_sess_ctx ctx;
 	struct bgp_err err;
 	size_t maxlen;
-	unsigned int want = msg[18] == BGP_UPDATE	   ? CFG_API_UPDATE
-			    : msg[18] == BGP_NOTIFICATION ? CFG_API_NOTIFICATION
-							  : 0;
-	int have[2] = { 0, 0 };
+	unsigned int want = msg[18] == BGP_UPDATE	    ? CFG_API_UPDATE
+			    : msg[18] == BGP_NOTIFICATION  ? CFG_API_NOTIFICATION
+			    : msg[18] == BGP_OPEN	    ? CFG_API_OPEN
+			    : msg[18] == BGP_KEEPALIVE	    ? CFG_API_KEEPALIVE
+			    : msg[18] == BGP_ROUTE_REFRESH ? CFG_API_REFRESH
+							   : 0;
+	int have[3] = { 0, 0, 0 };
 
 	(void)arg;
 	if (!A.cfg || idx >= A.cfg->nneighbors || !A.subs || !want ||
@@ -715,13 +729,14 @@ static void on_message(size_t idx, const uint8_t *msg, size_t len, void *arg)
 		if (p->fd < 0 ||
 		    !(A.subs[idx * APIPROC_MAX + i].receive & want))
 			continue;
-		b = p->enc == CFG_ENC_JSON ? &A.ev : &A.ev_text;
+		b = &A.ev[p->enc];
 		if (have[p->enc] < 0)
 			continue;
 		if (!have[p->enc]) {
 			env_for(idx, &e, &si, "receive");
+			env_encoder(&e, p->enc);
 			jbuf_reset(b);
-			rc = p->enc == CFG_ENC_JSON
+			rc = p->enc != CFG_ENC_TEXT
 				     ? apij_message(b, &e, msg, len, &ctx,
 						    maxlen, &err)
 				     : apit_message(b, &e, msg, len, &ctx,
@@ -793,8 +808,10 @@ static void resubscribe(void)
 				sb = &A.subs[k * APIPROC_MAX + slot];
 				sb->events |= api->events;
 				sb->receive |= api->receive;
-				if (api->receive & (CFG_API_UPDATE |
-						    CFG_API_NOTIFICATION))
+				if (api->receive &
+				    (CFG_API_UPDATE | CFG_API_NOTIFICATION |
+				     CFG_API_OPEN | CFG_API_KEEPALIVE |
+				     CFG_API_REFRESH))
 					want = 1;
 			}
 		}
@@ -842,7 +859,7 @@ void apiproc_init(int epfd, const struct apiproc_ops *ops)
 		snprintf(A.host, sizeof(A.host), "localhost");
 	A.pid = (long)getpid();
 	A.ppid = (long)getppid();
-	jbuf_init(&A.ev);
-	jbuf_init(&A.ev_text);
+	for (int i = 0; i < 3; i++)
+		jbuf_init(&A.ev[i]);
 	apiproc_hooks();
 }

@@ -895,11 +895,15 @@ static int attrs_put(struct bgp_wbuf *w, const struct bgp_attrs *a,
 		for (i = 0; i < a->nunknown && i < BGP_MAX_UNKNOWN_ATTR; i++) {
 			const struct bgp_raw_attr *r = &a->unknown[i];
 
-			/* RFC 4271 §5: passed on with Partial set. */
+			/* RFC 4271 §5: passed on with Partial set; one we
+			 * originate goes as written (§4.3 leaves Partial
+			 * to the originator). */
 			if (r->type == code &&
-			    attr_put(w, (r->flags & (OPT | TRANS)) |
-				     BGP_ATTRF_PARTIAL, r->type, NULL, a, c,
-				     r) == -1)
+			    attr_put(w, r->own ? r->flags & (OPT | TRANS |
+							     BGP_ATTRF_PARTIAL)
+					       : (r->flags & (OPT | TRANS)) |
+							 BGP_ATTRF_PARTIAL,
+				     r->type, NULL, a, c, r) == -1)
 				return -1;
 		}
 	}
@@ -1259,6 +1263,42 @@ int bgp_route_attrs(const struct cfg_route *r, const struct prefix *self,
 			bgp_put_u32(&w, r->large[i].local1);
 			bgp_put_u32(&w, r->large[i].local2);
 		}
+	}
+	if (r->flags & CFG_RT_ATOMIC_AGGR)
+		a->has |= BIT(BGP_ATTR_ATOMIC_AGGR);
+	if (r->flags & CFG_RT_AGGREGATOR) {
+		a->has |= BIT(BGP_ATTR_AGGREGATOR);
+		a->aggr_as = r->aggr_as;
+		bgp_put_u32(&w, r->aggr_id);
+		memcpy(a->aggr_id, w.p + w.len - 4, 4);
+	}
+	/* RFC 4456 §8: ORIGINATOR_ID and CLUSTER_LIST are optional
+	 * non-transitive; we have no decoder of our own for them, so
+	 * they go as raw attributes, as attribute [ ] ones do. */
+	if (r->flags & CFG_RT_ORIGINATOR) {
+		struct bgp_raw_attr *x = &a->unknown[a->nunknown++];
+
+		*x = (struct bgp_raw_attr){ OPT, 9, 1, w.p + w.len, 4 };
+		bgp_put_u32(&w, r->originator_id);
+	}
+	if (r->ncluster) {
+		struct bgp_raw_attr *x = &a->unknown[a->nunknown++];
+
+		*x = (struct bgp_raw_attr){ OPT, 10, 1, w.p + w.len,
+					    4 * r->ncluster };
+		for (i = 0; i < r->ncluster; i++)
+			bgp_put_u32(&w, r->cluster[i]);
+	}
+	for (size_t off = 0; off + 4 <= r->raw_len;) {
+		const uint8_t *q = r->raw + off;
+		size_t len = (size_t)q[2] << 8 | q[3];
+
+		if (off + 4 + len > r->raw_len ||
+		    a->nunknown == BGP_MAX_UNKNOWN_ATTR)
+			return -1;
+		a->unknown[a->nunknown++] =
+			(struct bgp_raw_attr){ q[0], q[1], 1, q + 4, len };
+		off += 4 + len;
 	}
 	return w.failed ? -1 : 0;
 }

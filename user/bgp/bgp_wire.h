@@ -315,6 +315,7 @@ int bgp_nlri_next_path(struct bgp_nlri_iter *it, struct prefix *out,
 struct bgp_raw_attr {
 	uint8_t flags;
 	uint8_t type;
+	uint8_t own;	/* we originate it: sent with its flags as given */
 	const uint8_t *p;
 	size_t len;
 };

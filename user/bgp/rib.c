@@ -9,7 +9,6 @@
 
 struct attr_set {
 	uint64_t hash;
-	uint64_t serial;
 	uint32_t refcnt;
 	uint32_t len;
 	uint8_t blob[];
@@ -23,7 +22,6 @@ static struct {
 	uint32_t *slot; /* hash -> id, open addressing, 0 empty */
 	size_t cap, n;
 	size_t bytes;
-	uint64_t serial;
 } A;
 
 static uint64_t hash_bytes(const uint8_t *p, size_t len)
@@ -102,7 +100,6 @@ uint32_t rib_attr_intern(const uint8_t *blob, size_t len)
 		return 0;
 	}
 	s->hash = h;
-	s->serial = ++A.serial;
 	s->refcnt = 1;
 	s->len = len;
 	memcpy(s->blob, blob, len);
@@ -164,13 +161,6 @@ const uint8_t *rib_attr_blob(uint32_t id, size_t *len)
 		return NULL;
 	*len = A.by_id[id]->len;
 	return A.by_id[id]->blob;
-}
-
-uint64_t rib_attr_serial(uint32_t id)
-{
-	if (!id || id > A.nid || !A.by_id[id])
-		return 0;
-	return A.by_id[id]->serial;
 }
 
 size_t rib_attr_count(void)

@@ -33,9 +33,6 @@ uint32_t rib_attr_intern(const uint8_t *blob, size_t len);
 void rib_attr_ref(uint32_t id);
 void rib_attr_unref(uint32_t id);
 const uint8_t *rib_attr_blob(uint32_t id, size_t *len);
-/* A number no other attribute set ever had (ids are reused once freed):
- * what a cache of a decoded set must compare.  0 if id is not alive. */
-uint64_t rib_attr_serial(uint32_t id);
 /* Attribute sets alive, and the bytes they hold (for status). */
 size_t rib_attr_count(void);
 size_t rib_attr_bytes(void);

@@ -68,6 +68,13 @@ static void hook_state(struct session *s, const char *state,
 		sess_tab.h.state(sess_idx(s), state, reason, sess_tab.h.arg);
 }
 
+/* A message as received, for the API processes that asked for it. */
+static void hook_message(struct session *s, const uint8_t *m, size_t len)
+{
+	if (s->wants_messages && sess_tab.h.message)
+		sess_tab.h.message(sess_idx(s), m, len, sess_tab.h.arg);
+}
+
 void sess_audit(struct session *s, const char *event, const char *fmt, ...)
 {
 	char text[512];
@@ -327,6 +334,10 @@ static int send_open(struct session *s)
 	if (build_open(s, &o) < 0 || sess_wbuf(s, &w) < 0 ||
 	    bgp_open_encode(&w, &o) < 0)
 		return -1;
+	/* the API's "connected" (ExaBGP's neighbor-changes): the TCP
+	 * session is up and our OPEN is on its way */
+	hook_state(s, "connected", NULL);
+	s->was_up = 1; /* and "down" when it closes, up or not (ExaBGP) */
 	sess_queued(s, &w);
 	s->state = SESS_OPENSENT;
 	s->t_hold = sess_now_ms() + HOLD_LARGE_S * 1000;
@@ -359,7 +370,8 @@ static void established(struct session *s)
 	s->was_up = 1;
 	hook_state(s, "up", NULL);
 	sess_announce_all(s);
-	sess_send_eor(s);
+	if (!s->n->manual_eor)
+		sess_send_eor(s);
 	sess_flush(s);
 }
 
@@ -385,6 +397,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 			sess_notify_err(s, &e);
 			return;
 		}
+		hook_message(s, m, h->len);
 		asn = bgp_open_asn(&o);
 		if (asn != s->n->peer_as) {
 			/* §6.2: the peer is not who the config says */
@@ -426,6 +439,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 			sess_notify_err(s, &e);
 			return;
 		}
+		hook_message(s, m, h->len);
 		if (s->state == SESS_OPENCONFIRM) {
 			established(s);
 			return;
@@ -441,9 +455,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 	case BGP_NOTIFICATION: {
 		struct bgp_notif nf;
 
-		if (s->wants_messages && sess_tab.h.message)
-			sess_tab.h.message(sess_idx(s), m, h->len,
-					   sess_tab.h.arg);
+		hook_message(s, m, h->len);
 		if (bgp_notif_decode(m, h->len, &nf, &e) == 0)
 			sess_err(s, "received NOTIFICATION %u/%u%s%s%s",
 				 nf.code, nf.subcode,
@@ -459,6 +471,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 	case BGP_ROUTE_REFRESH:
 		if (s->state != SESS_ESTABLISHED)
 			break;
+		hook_message(s, m, h->len);
 		/* RFC 2918 §4: send the Adj-RIB-Out again */
 		rib_clear(&s->rib_out);
 		sess_announce_all(s);

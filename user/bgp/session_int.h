@@ -71,7 +71,7 @@ struct session {
 	uint64_t t_down_until; /* max-prefix teardown: no session before */
 	int peer_refresh;      /* the peer can ROUTE-REFRESH (RFC 2918) */
 	int wants_messages;
-	int was_up;
+	int was_up; /* "connected" was said: "down" is due at close */
 	uint64_t t_wprogress; /* output queued since, or last progress */
 	int wq_full;
 };

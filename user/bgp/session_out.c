@@ -61,11 +61,16 @@ static void sess_refused(struct session *s, const struct prefix *p,
  *
  * Blob: 'R', flags (1 static, 2 next-hop self), nh family, nh[16], origin,
  * route flags, med[4], local-pref[4], counts n_as, n_comm, n_large, n_ext
- * [2 each], watchdog length, then the lists big-endian and the name.
+ * [2 each], watchdog length, the family, aggregator AS[4] and id[4],
+ * originator-id[4], n_cluster[2], raw attribute octets[2]; then the lists
+ * big-endian, the raw attributes and the watchdog's name.
  */
 #define RB_STATIC 0x1
 #define RB_NHSELF 0x2
-#define RB_HDR 39
+#define RB_HDR 55
+#define RB_LISTS(r)                                                            \
+	(4 * (r)->as_path_len + 4 * (r)->ncommunities + 12 * (r)->nlarge +     \
+	 8 * (r)->next + 4 * (r)->ncluster + (r)->raw_len)
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -80,17 +85,29 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+/* One decoded blob; the last one is cached (runs share attributes). */
+static struct {
+	uint32_t id;
+	struct cfg_route r;
+	int is_static;
+	char watchdog[256];
+	uint32_t as[0x10000], comm[0x10000], cluster[4096];
+	struct cfg_lcomm large[4096];
+	uint64_t ext[4096];
+	uint8_t raw[0x10000];
+} RD;
+
 static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
 			     int is_static)
 {
 	size_t wl = watchdog ? strlen(watchdog) : 0;
-	size_t n = RB_HDR + 4 * r->as_path_len + 4 * r->ncommunities +
-		   12 * r->nlarge + 8 * r->next + wl;
+	size_t n = RB_HDR + RB_LISTS(r) + wl;
 	uint8_t *b, *q;
 	uint32_t id;
 
 	if (wl > 255 || r->as_path_len > 0xffff || r->ncommunities > 0xffff ||
-	    r->nlarge > 0xffff || r->next > 0xffff || !(b = malloc(n)))
+	    r->nlarge > 0xffff || r->next > 0xffff || r->ncluster > 0xffff ||
+	    r->raw_len > 0xffff || !(b = malloc(n)))
 		return 0;
 	memset(b, 0, RB_HDR);
 	b[0] = 'R';
@@ -109,6 +126,11 @@ static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
 	b[35] = r->next >> 8, b[36] = r->next & 0xff;
 	b[37] = (uint8_t)wl;
 	b[38] = (uint8_t)r->prefix.family; /* the family it was made for */
+	put32(b + 39, r->aggr_as);
+	put32(b + 43, r->aggr_id);
+	put32(b + 47, r->originator_id);
+	b[51] = r->ncluster >> 8, b[52] = r->ncluster & 0xff;
+	b[53] = r->raw_len >> 8, b[54] = r->raw_len & 0xff;
 	q = b + RB_HDR;
 	for (size_t i = 0; i < r->as_path_len; i++, q += 4)
 		put32(q, r->as_path[i]);
@@ -123,25 +145,21 @@ static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
 		put32(q, (uint32_t)(r->ext[i] >> 32));
 		put32(q + 4, (uint32_t)r->ext[i]);
 	}
+	for (size_t i = 0; i < r->ncluster; i++, q += 4)
+		put32(q, r->cluster[i]);
+	if (r->raw_len)
+		memcpy(q, r->raw, r->raw_len);
+	q += r->raw_len;
 	memcpy(q, watchdog ? watchdog : "", wl);
 	id = rib_attr_intern(b, n);
 	free(b);
+	/* An id freed and handed out again must not find route_get()'s
+	 * cache still holding the old route. */
+	if (id == RD.id)
+		RD.id = 0;
 	return id;
 }
 
-/* One decoded blob; the last one is cached (runs share attributes).  The
- * cache is keyed by the set's serial, not its id: an id freed and handed
- * out again for other attributes must not find the old route here. */
-static struct {
-	uint32_t id;
-	uint64_t serial;
-	struct cfg_route r;
-	int is_static;
-	char watchdog[256];
-	uint32_t as[0x10000], comm[0x10000];
-	struct cfg_lcomm large[4096];
-	uint64_t ext[4096];
-} RD;
 
 static const struct cfg_route *route_get(uint32_t id)
 {
@@ -149,7 +167,7 @@ static const struct cfg_route *route_get(uint32_t id)
 	size_t n, need;
 	struct cfg_route *r = &RD.r;
 
-	if (id && id == RD.id && rib_attr_serial(id) == RD.serial)
+	if (id && id == RD.id)
 		return r;
 	RD.id = 0;
 	if (!(b = rib_attr_blob(id, &n)) || n < RB_HDR || b[0] != 'R')
@@ -171,9 +189,14 @@ static const struct cfg_route *route_get(uint32_t id)
 	r->nlarge = b[33] << 8 | b[34];
 	r->next = b[35] << 8 | b[36];
 	r->prefix.family = b[38];
-	need = RB_HDR + 4 * r->as_path_len + 4 * r->ncommunities +
-	       12 * r->nlarge + 8 * r->next + b[37];
-	if (n != need || r->nlarge > 4096 || r->next > 4096)
+	r->aggr_as = get32(b + 39);
+	r->aggr_id = get32(b + 43);
+	r->originator_id = get32(b + 47);
+	r->ncluster = b[51] << 8 | b[52];
+	r->raw_len = b[53] << 8 | b[54];
+	need = RB_HDR + RB_LISTS(r) + b[37];
+	if (n != need || r->nlarge > 4096 || r->next > 4096 ||
+	    r->ncluster > 4096)
 		return NULL;
 	q = b + RB_HDR;
 	for (size_t i = 0; i < r->as_path_len; i++, q += 4)
@@ -185,31 +208,57 @@ static const struct cfg_route *route_get(uint32_t id)
 						  get32(q + 8) };
 	for (size_t i = 0; i < r->next; i++, q += 8)
 		RD.ext[i] = (uint64_t)get32(q) << 32 | get32(q + 4);
+	for (size_t i = 0; i < r->ncluster; i++, q += 4)
+		RD.cluster[i] = get32(q);
+	memcpy(RD.raw, q, r->raw_len);
+	q += r->raw_len;
 	memcpy(RD.watchdog, q, b[37]);
 	RD.watchdog[b[37]] = 0;
 	r->as_path = RD.as;
 	r->communities = RD.comm;
 	r->large = RD.large;
 	r->ext = RD.ext;
+	r->cluster = RD.cluster;
+	r->raw = RD.raw;
 	RD.id = id;
-	RD.serial = rib_attr_serial(id);
 	return r;
 }
 
-/* Watchdogs taken down by "withdraw watchdog NAME". */
+/* Watchdogs an API process named ("announce/withdraw watchdog NAME")
+ * and which way last. */
 static struct {
-	char (*down)[256];
+	struct wd_state {
+		char name[256];
+		int up;
+	} *v;
 	size_t n;
 } WD;
 
+static struct wd_state *watchdog_find(const char *name)
+{
+	for (size_t i = 0; i < WD.n; i++)
+		if (!strcmp(WD.v[i].name, name))
+			return &WD.v[i];
+	return NULL;
+}
+
 static int watchdog_down(const char *name)
 {
-	if (!*name)
+	const struct wd_state *w = *name ? watchdog_find(name) : NULL;
+
+	return w && !w->up;
+}
+
+/* Held back: its watchdog is down, or was never named and the route
+ * says 'withdraw' (ExaBGP: announced once the watchdog is). */
+static int route_down(const struct cfg_route *r, const char *watchdog)
+{
+	const struct wd_state *w;
+
+	if (!*watchdog)
 		return 0;
-	for (size_t i = 0; i < WD.n; i++)
-		if (!strcmp(WD.down[i], name))
-			return 1;
-	return 0;
+	w = watchdog_find(watchdog);
+	return w ? !w->up : !!(r->flags & CFG_RT_WITHDRAW);
 }
 
 /* The session's own address of a family, for next-hop self. */
@@ -461,7 +510,7 @@ void sess_pend_send(struct session *s)
 		while (j < s->pend.n && s->pend.id[j] == id &&
 		       s->pend.p[j].family == fam)
 			j++;
-		if (r && watchdog_down(RD.watchdog))
+		if (r && route_down(r, RD.watchdog))
 			r = NULL;
 		if (r) {
 			struct bgp_attrs a;
@@ -551,7 +600,7 @@ void sess_load_statics(struct session *s)
 			sess_refused(s, &r->prefix, why, "static");
 			continue;
 		}
-		id = route_intern(r, NULL, 1);
+		id = route_intern(r, r->watchdog, 1);
 		if (id && rib_add(&s->rib_api, &r->prefix, r->path_id, id) < 0)
 			rib_attr_unref(id);
 	}
@@ -735,23 +784,23 @@ long sessions_withdraw(const struct prefix *sel, size_t nsel, uint32_t path,
 
 void sessions_watchdog(const char *name, int up)
 {
+	struct wd_state *w = watchdog_find(name);
 	size_t i;
 
-	for (i = 0; i < WD.n && strcmp(WD.down[i], name); i++)
-		;
-	if (up && i < WD.n)
-		memmove(WD.down[i], WD.down[i + 1],
-			(--WD.n - i) * sizeof(*WD.down));
-	else if (!up && i == WD.n) {
-		char (*nd)[256] = realloc(WD.down, (WD.n + 1) * sizeof(*nd));
-
-		if (!nd)
-			return;
-		WD.down = nd;
-		snprintf(WD.down[WD.n++], 256, "%s", name);
-	} else {
+	if (w && w->up == up)
 		return; /* no change */
+	if (!w) {
+		struct wd_state *nv = realloc(WD.v, (WD.n + 1) * sizeof(*nv));
+
+		if (!nv)
+			return;
+		WD.v = nv;
+		w = &WD.v[WD.n++];
+		snprintf(w->name, sizeof(w->name), "%s", name);
 	}
+	/* A first "announce" also sends the routes that were up already
+	 * (they are resent unchanged), and brings the 'withdraw' ones. */
+	w->up = up;
 	for (i = 0; i < sess_tab.n; i++)
 		if (sess_tab.s[i] && sess_tab.s[i]->state == SESS_ESTABLISHED)
 			sess_queue_api(sess_tab.s[i], name, !up);

@@ -36,6 +36,7 @@ enum cfg_field {
 	CF_HOLD_TIME,
 	CF_PASSIVE,
 	CF_GROUP_UPDATES,
+	CF_MANUAL_EOR,
 	CF_LISTEN,
 	CF_CONNECT,
 	CF_MD5_SECRET,
@@ -200,6 +201,9 @@ int cfg_set_once(struct cfg_parser *p, struct cfg_pos *seen, struct cfg_pos at,
 int cfg_mark(struct cfg_parser *p, struct cfg_meta *m, enum cfg_field f,
 	     struct cfg_pos at, const char *kw);
 int cfg_unit(struct cfg_parser *p);
+
+/* resolve.c: a route's lists are its own (cfg_route_free: config.h) */
+int cfg_route_copy(struct cfg_route *d, const struct cfg_route *s);
 int cfg_list(struct cfg_parser *p, const char *kw,
 	     int (*item)(struct cfg_parser *, void *), void *arg);
 int cfg_b64_decode(const char *in, size_t inlen, uint8_t *out, size_t max,
@@ -243,13 +247,7 @@ int cfg_opt(struct cfg_parser *p, const char *kw, const struct cfg_opt *o,
  * that do not see the definition. */
 extern const char *const cfg_origin_names[]; /* by enum cfg_origin */
 
-struct cfg_wk_comm {
-	const char *name;
-	uint32_t value;
-};
-
-extern const struct cfg_wk_comm cfg_wk_comms[];
-extern const size_t cfg_nwk_comms;
+/* cfg_wk_comms[]: in config.h (the API reads them too) */
 
 /* api receive/send message kinds, in the order they are printed */
 extern const struct cfg_kw cfg_api_msg_kws[];
@@ -307,6 +305,8 @@ int cfg_bind_ifaces(struct cfg_parser *p, struct cfg_bind *b, int words);
 /* parse_routes.c: route PREFIX ...; after its keyword, filter's body
  * after its '{' */
 int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos at);
+int cfg_announce(struct cfg_parser *p, struct cfg_neighbor *n,
+		 struct cfg_pos open);
 int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_meta *m,
 	       struct cfg_pos open);
 

@@ -50,7 +50,16 @@ static int cfg_route_eq(const struct cfg_route *a, const struct cfg_route *b)
 	     a->local_pref != b->local_pref) ||
 	    a->as_path_len != b->as_path_len ||
 	    a->ncommunities != b->ncommunities || a->nlarge != b->nlarge ||
-	    a->next != b->next || a->path_id != b->path_id)
+	    a->next != b->next || a->path_id != b->path_id ||
+	    ((a->flags & CFG_RT_AGGREGATOR) &&
+	     (a->aggr_as != b->aggr_as || a->aggr_id != b->aggr_id)) ||
+	    ((a->flags & CFG_RT_ORIGINATOR) &&
+	     a->originator_id != b->originator_id) ||
+	    a->ncluster != b->ncluster || a->raw_len != b->raw_len ||
+	    !cfg_str_eq(a->watchdog, b->watchdog) ||
+	    (a->ncluster &&
+	     memcmp(a->cluster, b->cluster, a->ncluster * sizeof(*a->cluster))) ||
+	    (a->raw_len && memcmp(a->raw, b->raw, a->raw_len)))
 		return 0;
 	for (size_t i = 0; i < a->next; i++)
 		if (a->ext[i] != b->ext[i])
@@ -110,6 +119,7 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	    a->local_as != b->local_as || a->peer_as != b->peer_as ||
 	    a->hold_time != b->hold_time || a->passive != b->passive ||
 	    a->group_updates != b->group_updates ||
+	    a->manual_eor != b->manual_eor ||
 	    a->listen_port != b->listen_port ||
 	    a->connect_port != b->connect_port ||
 	    a->md5.enabled != b->md5.enabled ||

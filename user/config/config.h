@@ -43,6 +43,7 @@
 #define CFG_MAX_APIS 64		/* api blocks per neighbor */
 #define CFG_MAX_INHERIT 32
 #define CFG_MAX_LIST 1024	/* items in one [ ... ] list */
+#define CFG_MAX_SPLIT 65536	/* prefixes one 'split /N' makes */
 /* Routes plus list items after templates are copied into neighbors: a
  * template inherited by many neighbors must not multiply memory. */
 #define CFG_MAX_ROUTE_UNITS (4u * 1024 * 1024)
@@ -183,6 +184,14 @@ enum cfg_origin {
 
 #define CFG_RT_MED 0x1
 #define CFG_RT_LOCAL_PREF 0x2
+#define CFG_RT_ATOMIC_AGGR 0x4	/* RFC 4271 §5.1.6 */
+#define CFG_RT_AGGREGATOR 0x8	/* aggr_as, aggr_id (§5.1.7) */
+#define CFG_RT_ORIGINATOR 0x10	/* originator_id (RFC 4456 §8) */
+/* ExaBGP's 'withdraw': not sent until its watchdog is announced */
+#define CFG_RT_WITHDRAW 0x20
+
+#define CFG_RAW_ATTR_MAX 4096	/* octets of attribute [ ] per route */
+#define CFG_RAW_ATTRS 8		/* and how many of them */
 
 struct cfg_lcomm {
 	uint32_t global, local1, local2;
@@ -205,9 +214,51 @@ struct cfg_route {
 	uint64_t *ext;		/* RFC 4360 extended communities, 8 octets
 				 * each as a big-endian number */
 	size_t next;
+	uint32_t aggr_as, aggr_id;	/* CFG_RT_AGGREGATOR; id host order */
+	uint32_t originator_id;		/* CFG_RT_ORIGINATOR, host order */
+	uint32_t *cluster;		/* CLUSTER_LIST (RFC 4456 §8) */
+	size_t ncluster;
+	/* attribute [ CODE FLAGS VALUE ] of codes we do not model: each
+	 * flags, code, length (2 octets, big-endian), value */
+	uint8_t *raw;
+	size_t raw_len;
+	char *watchdog;			/* NULL: none */
 	uint32_t path_id;	/* path-information (RFC 7911), 0 unset */
 	unsigned int line, col;
 };
+
+/* Frees the route's lists and names, not the route itself. */
+void cfg_route_free(struct cfg_route *r);
+
+/* --- route_attr.c: attribute values as ExaBGP writes them --------------- */
+
+struct cfg_wk_comm {
+	const char *name;
+	uint32_t value;
+};
+extern const struct cfg_wk_comm cfg_wk_comms[];
+extern const size_t cfg_nwk_comms;
+
+/* "A:B[:C]": exactly n decimals, each at most max. */
+int cfg_split_nums(const char *s, uint32_t max, uint32_t *v, int n);
+/* asplain, or asdot "A.B" (RFC 5396) */
+int cfg_parse_asn(const char *s, uint32_t *out);
+/* a name (no-export ...), ASN:VALUE, a decimal or 0x and hex digits */
+int cfg_parse_community(const char *s, uint32_t *out);
+int cfg_parse_large(const char *s, struct cfg_lcomm *out);
+/* target:/origin:/redirect:ADMIN:N or 0x and 16 hex digits */
+int cfg_parse_ext(const char *s, uint64_t *out);
+int cfg_parse_ipv4(const char *s, uint32_t *out); /* host order */
+int cfg_parse_aggregator(const char *s, uint32_t *as, uint32_t *id);
+/* ExaBGP's attribute [ CODE FLAGS VALUE ]: a code we model sets the
+ * route's own field; 0 or -1 with err set. */
+int cfg_route_attribute(struct cfg_route *r, const char *code,
+			const char *flags, const char *data, char *err,
+			size_t el);
+/* split /n: *out (malloc'd) gets the *count pieces, at most max. */
+int cfg_split_prefix(const struct prefix *pfx, int n, size_t max,
+		     struct prefix **out, size_t *count, char *err,
+		     size_t el);
 
 /* api { receive { ... } send { ... } } message kinds */
 #define CFG_API_PARSED 0x01
@@ -218,6 +269,9 @@ struct cfg_route {
 #define CFG_API_NOTIFICATION 0x20
 #define CFG_API_KEEPALIVE 0x40
 #define CFG_API_REFRESH 0x80
+/* ExaBGP's operational messages (draft-ietf-idr-operational-message):
+ * accepted, never sent: no session negotiates that capability */
+#define CFG_API_OPERATIONAL 0x100
 
 /* api events */
 #define CFG_API_NEIGHBOR_CHANGES 0x1
@@ -311,6 +365,8 @@ struct cfg_neighbor {
 	int group_updates;	/* default on: routes packed many to an UPDATE;
 				 * off (ExaBGP's group-updates false): one
 				 * prefix per UPDATE */
+	int manual_eor;		/* no End-of-RIB of our own (RFC 4724 §2):
+				 * the API sends it (announce eor) */
 	uint16_t listen_port;	/* 0: unset (179) */
 	uint16_t connect_port;	/* 0: unset (179) */
 	struct cfg_md5 md5;
@@ -333,6 +389,7 @@ struct cfg_neighbor {
 enum cfg_encoder {
 	CFG_ENC_TEXT = 0,
 	CFG_ENC_JSON = 1,
+	CFG_ENC_JSON5 = 2, /* ExaBGP 5's JSON forms (docs/API.md) */
 };
 
 struct cfg_process {

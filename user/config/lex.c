@@ -339,39 +339,26 @@ int cfg_open(struct cfg_parser *p)
  * ExaBGP config using one must fail loudly rather than run without it.
  */
 static const char *const cfg_exabgp_only[] = {
-	"adj-rib-in",
-	"adj-rib-out",
-	"aggregator",
 	"aigp",
-	"announce",
-	"atomic-aggregate",
-	"attribute",
-	"auto-flush",
+	"attributes", /* static { attributes ... nlri ...; } */
 	"bgp-prefix-sid",
-	"cluster-list",
 	"domain-name",
-	"extended-community",
 	"flow",
 	"group",
 	"host-name",
 	"l2vpn",
 	"label",
 	"link-local-nexthop",
-	"manual-eor",
 	"multi-session",
-	"name",
 	"nexthop",
 	"operational",
-	"originator-id",
+	"peer-address",
 	"processes-match",
 	"rate-limit",
 	"rd",
 	"route-distinguisher",
 	"software-version",
 	"source-interface",
-	"split",
-	"watchdog",
-	"withdraw",
 };
 
 /* Where a keyword that is known, but not here, goes. */
@@ -382,8 +369,25 @@ static const struct {
 	{ "route-refresh", "capability" },
 	{ "extended-message", "capability" },
 	{ "graceful-restart", "capability" },
-	{ "path-information", "static route" },
 	{ "route", "static" },
+	{ "unicast", "announce ipv4/ipv6" },
+	{ "announce", "neighbor" },
+	{ "manual-eor", "neighbor" },
+	{ "auto-flush", "neighbor" },
+	{ "adj-rib-in", "neighbor" },
+	{ "adj-rib-out", "neighbor" },
+	{ "next-hop", "route" },
+	{ "atomic-aggregate", "route" },
+	{ "aggregator", "route" },
+	{ "originator-id", "route" },
+	{ "cluster-list", "route" },
+	{ "attribute", "route" },
+	{ "extended-community", "route" },
+	{ "large-community", "route" },
+	{ "split", "route" },
+	{ "watchdog", "route" },
+	{ "withdraw", "route" },
+	{ "path-information", "route" },
 	{ "processes", "api" },
 	{ "neighbor-changes", "api" },
 	{ "receive", "api" },
@@ -736,6 +740,17 @@ int cfg_list(struct cfg_parser *p, const char *kw,
 	if (cfg_take(p, 0))
 		return -1;
 	while (p->tok.type != CT_RBRACKET) {
+		/* ExaBGP separates items with commas too: [ a, b ] */
+		if (p->tok.type == CT_WORD && !strcmp(p->tok.text, ",")) {
+			if (cfg_take(p, 0))
+				return -1;
+			continue;
+		}
+		if (p->tok.type == CT_WORD && p->tok.len > 1 &&
+		    p->tok.text[p->tok.len - 1] == ',') {
+			p->tok.text[--p->tok.len] = 0;
+			p->tok.end_col--;
+		}
 		if (!cfg_is_value(&p->tok))
 			return cfg_err_tok(p,
 					   "expected ']' to close the list "

@@ -171,7 +171,7 @@ static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 		{ "respawn", PK_RESPAWN },
 		{ "limits", PK_LIMITS },
 	};
-	static const char *const enc[] = { "text", "json" };
+	static const char *const enc[] = { "text", "json", "json5" };
 	struct config *c = p->c;
 	struct cfg_pos seen[4] = { { 0, 0 } }, npos = cfg_here(p);
 	struct cfg_pos kat = { 0, 0 };
@@ -217,7 +217,8 @@ static int cfg_process(struct cfg_parser *p, struct cfg_pos at)
 			continue;
 		}
 		if (k->id == PK_ENCODER) {
-			r = cfg_enum(p, k->name, enc, 2, "text or json", &e);
+			r = cfg_enum(p, k->name, enc, 3, "text, json or json5",
+				     &e);
 			if (!r)
 				pr->encoder = e;
 		} else {

@@ -399,6 +399,7 @@ const struct cfg_kw cfg_api_msg_kws[] = {
 	{ "notification", CFG_API_NOTIFICATION },
 	{ "keepalive", CFG_API_KEEPALIVE },
 	{ "refresh", CFG_API_REFRESH },
+	{ "operational", CFG_API_OPERATIONAL },
 };
 const size_t cfg_napi_msg_kws = CFG_ARRAY_SIZE(cfg_api_msg_kws);
 
@@ -656,6 +657,10 @@ enum {
 	NK_HOLD_TIME,
 	NK_PASSIVE,
 	NK_GROUP_UPDATES,
+	NK_MANUAL_EOR,
+	NK_AUTO_FLUSH,
+	NK_ADJ_RIB_OUT,
+	NK_ADJ_RIB_IN,
 	NK_LISTEN,
 	NK_CONNECT,
 	NK_MD5_PASSWORD,
@@ -670,6 +675,7 @@ enum {
 	NK_CAPABILITY,
 	NK_ADD_PATH,
 	NK_STATIC,
+	NK_ANNOUNCE,
 	NK_API,
 	NK_GUARD,
 	NK_FILTER,
@@ -686,6 +692,10 @@ static const struct cfg_kw cfg_neighbor_kws[] = {
 	{ "hold-time", NK_HOLD_TIME },
 	{ "passive", NK_PASSIVE },
 	{ "group-updates", NK_GROUP_UPDATES },
+	{ "manual-eor", NK_MANUAL_EOR },
+	{ "auto-flush", NK_AUTO_FLUSH },
+	{ "adj-rib-out", NK_ADJ_RIB_OUT },
+	{ "adj-rib-in", NK_ADJ_RIB_IN },
 	{ "listen", NK_LISTEN },
 	{ "connect", NK_CONNECT },
 	{ "md5-password", NK_MD5_PASSWORD },
@@ -700,6 +710,7 @@ static const struct cfg_kw cfg_neighbor_kws[] = {
 	{ "capability", NK_CAPABILITY },
 	{ "add-path", NK_ADD_PATH },
 	{ "static", NK_STATIC },
+	{ "announce", NK_ANNOUNCE },
 	{ "api", NK_API },
 	{ "guard", NK_GUARD },
 	{ "filter", NK_FILTER },
@@ -715,6 +726,7 @@ static const struct cfg_nb_opt cfg_neighbor_opts[NK_MAX] = {
 	[NK_PEER_AS] = NB_NUM(CF_PEER_AS, peer_as, 1, UINT32_MAX),
 	[NK_PASSIVE] = NB_BOOL(CF_PASSIVE, passive),
 	[NK_GROUP_UPDATES] = NB_BOOL(CF_GROUP_UPDATES, group_updates),
+	[NK_MANUAL_EOR] = NB_BOOL(CF_MANUAL_EOR, manual_eor),
 	[NK_LISTEN] = NB_NUM(CF_LISTEN, listen_port, 1, 65535),
 	[NK_CONNECT] = NB_NUM(CF_CONNECT, connect_port, 1, 65535),
 	[NK_MD5_IP] = NB_HOST(CF_MD5_IP, md5.ip, 0),
@@ -763,6 +775,33 @@ static int cfg_md5_secret(struct cfg_parser *p, struct cfg_neighbor *n,
 	m->md5_text = m->md5_own;
 	p->c->inline_secrets = 1;
 	return cfg_take(p, 1) || cfg_secret_end(p) ? -1 : 0;
+}
+
+/*
+ * ExaBGP settings whose 'true' is what bgpshield always does: accepted
+ * as true, refused as false with why (nothing would change silently).
+ */
+static int cfg_fixed_true(struct cfg_parser *p, int id, const char *kw)
+{
+	struct cfg_pos at = cfg_here(p);
+	const char *why;
+	int b;
+
+	if (cfg_bool(p, kw, &b))
+		return -1;
+	if (b)
+		return 0;
+	why = id == NK_AUTO_FLUSH
+		      ? "each API command's routes are sent when the "
+			"command is done (ExaBGP's auto-flush true); "
+			"there is no 'flush route' to wait for"
+	      : id == NK_ADJ_RIB_OUT
+		      ? "the Adj-RIB-Out is always kept: route refresh "
+			"and reconnects resend from it"
+		      : "the Adj-RIB-In is always kept: filters, "
+			"'show adj-rib in' and max-prefix count it";
+	return cfg_err_at(p, at, "'%s false' is not implemented: %s", kw,
+			  why);
 }
 
 static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
@@ -847,6 +886,15 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			if (cfg_open(p) || cfg_static(p, n, at))
 				return -1;
 			continue;
+		case NK_ANNOUNCE:
+			if (cfg_open(p) || cfg_announce(p, n, at))
+				return -1;
+			continue;
+		case NK_AUTO_FLUSH:
+		case NK_ADJ_RIB_OUT:
+		case NK_ADJ_RIB_IN:
+			r = cfg_fixed_true(p, k->id, k->name);
+			break;
 		case NK_API:
 			if (cfg_api(p, n, at))
 				return -1;

@@ -7,6 +7,7 @@
  * whole file is read, so lists may come after their users.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -17,27 +18,12 @@
 
 const char *const cfg_origin_names[] = { "igp", "egp", "incomplete" };
 
-/* Well-known communities by the names ExaBGP accepts (RFC 1997, 3765,
- * 7999, 8326, 7611, 9494). */
-const struct cfg_wk_comm cfg_wk_comms[] = {
-	{ "no-export", 0xFFFFFF01 },
-	{ "no-advertise", 0xFFFFFF02 },
-	{ "no-export-subconfed", 0xFFFFFF03 },
-	{ "nopeer", 0xFFFFFF04 },
-	{ "blackhole", 0xFFFF029A },
-	{ "graceful-shutdown", 0xFFFF0000 },
-	{ "accept-own", 0xFFFF0001 },
-	{ "llgr-stale", 0xFFFF0006 },
-	{ "no-llgr", 0xFFFF0007 },
-};
-const size_t cfg_nwk_comms = CFG_ARRAY_SIZE(cfg_wk_comms);
-
 static int cfg_item_asn(struct cfg_parser *p, void *arg)
 {
 	struct cfg_route *r = arg;
 	uint32_t v;
 
-	if (parse_u32(p->tok.text, 1, UINT32_MAX, &v))
+	if (cfg_parse_asn(p->tok.text, &v) || !v)
 		return cfg_err_tok(p, "'as-path' needs AS numbers "
 				      "1..4294967295");
 	if (CFG_ROOM(p, r->as_path, r->as_path_len))
@@ -46,43 +32,12 @@ static int cfg_item_asn(struct cfg_parser *p, void *arg)
 	return cfg_take(p, 0);
 }
 
-/* "A:B" of two numbers (three for large), each at most max. */
-static int cfg_split_nums(const char *s, uint32_t max, uint32_t *v, int n)
-{
-	char b[40];
-	char *tok, *save = NULL;
-	int i = 0;
-
-	if (strlen(s) >= sizeof(b) || !*s || s[strlen(s) - 1] == ':')
-		return -1;
-	snprintf(b, sizeof(b), "%s", s);
-	for (tok = strtok_r(b, ":", &save); tok;
-	     tok = strtok_r(NULL, ":", &save)) {
-		if (i == n || parse_u32(tok, 0, max, &v[i]))
-			return -1;
-		i++;
-	}
-	/* strtok_r folds "1::2"; count the colons to refuse it. */
-	for (const char *c = s, *q = s; (c = strchr(q, ':')); q = c + 1)
-		if (c[1] == ':' || c == s)
-			return -1;
-	return i == n ? 0 : -1;
-}
-
 static int cfg_item_comm(struct cfg_parser *p, void *arg)
 {
 	struct cfg_route *r = arg;
-	uint32_t v[2], c = 0;
-	size_t i;
+	uint32_t c;
 
-	for (i = 0; i < CFG_ARRAY_SIZE(cfg_wk_comms); i++)
-		if (!strcmp(p->tok.text, cfg_wk_comms[i].name))
-			break;
-	if (i < CFG_ARRAY_SIZE(cfg_wk_comms))
-		c = cfg_wk_comms[i].value;
-	else if (!cfg_split_nums(p->tok.text, 65535, v, 2))
-		c = v[0] << 16 | v[1];
-	else if (parse_u32(p->tok.text, 0, UINT32_MAX, &c))
+	if (cfg_parse_community(p->tok.text, &c))
 		return cfg_err_tok(p,
 				   "'community' needs ASN:VALUE (each "
 				   "0..65535), a 32-bit number or a name "
@@ -97,9 +52,9 @@ static int cfg_item_comm(struct cfg_parser *p, void *arg)
 static int cfg_item_large(struct cfg_parser *p, void *arg)
 {
 	struct cfg_route *r = arg;
-	uint32_t v[3];
+	struct cfg_lcomm l;
 
-	if (cfg_split_nums(p->tok.text, UINT32_MAX, v, 3))
+	if (cfg_parse_large(p->tok.text, &l))
 		return cfg_err_tok(p,
 				   "'large-community' needs "
 				   "GLOBAL:LOCAL1:LOCAL2 (each "
@@ -107,10 +62,41 @@ static int cfg_item_large(struct cfg_parser *p, void *arg)
 				   p->tok.text);
 	if (CFG_ROOM(p, r->large, r->nlarge))
 		return -1;
-	r->large[r->nlarge].global = v[0];
-	r->large[r->nlarge].local1 = v[1];
-	r->large[r->nlarge].local2 = v[2];
-	r->nlarge++;
+	r->large[r->nlarge++] = l;
+	return cfg_take(p, 0);
+}
+
+static int cfg_item_ext(struct cfg_parser *p, void *arg)
+{
+	struct cfg_route *r = arg;
+	uint64_t x;
+
+	if (cfg_parse_ext(p->tok.text, &x))
+		return cfg_err_tok(p,
+				   "'extended-community' needs "
+				   "target:ASN:N, origin:IP:N, "
+				   "redirect:ASN:N or 0x and 16 hex "
+				   "digits; got '%.64s'",
+				   p->tok.text);
+	if (CFG_ROOM(p, r->ext, r->next))
+		return -1;
+	r->ext[r->next++] = x;
+	return cfg_take(p, 0);
+}
+
+static int cfg_item_cluster(struct cfg_parser *p, void *arg)
+{
+	struct cfg_route *r = arg;
+	uint32_t v;
+
+	if (cfg_parse_ipv4(p->tok.text, &v))
+		return cfg_err_tok(p,
+				   "'cluster-list' needs cluster ids written "
+				   "as IPv4 addresses; got '%.64s'",
+				   p->tok.text);
+	if (CFG_ROOM(p, r->cluster, r->ncluster))
+		return -1;
+	r->cluster[r->ncluster++] = v;
 	return cfg_take(p, 0);
 }
 
@@ -122,7 +108,18 @@ enum {
 	RA_AS_PATH,
 	RA_COMMUNITY,
 	RA_LARGE,
+	RA_EXT,
+	RA_ATOMIC,
+	RA_AGGREGATOR,
+	RA_ORIGINATOR,
+	RA_CLUSTER,
+	RA_ATTRIBUTE,
+	RA_NAME,
+	RA_SPLIT,
+	RA_WATCHDOG,
+	RA_WITHDRAW,
 	RA_PATH_INFO,
+	RA_MAX
 };
 
 static const struct cfg_kw cfg_route_kws[] = {
@@ -133,13 +130,100 @@ static const struct cfg_kw cfg_route_kws[] = {
 	{ "as-path", RA_AS_PATH },
 	{ "community", RA_COMMUNITY },
 	{ "large-community", RA_LARGE },
+	{ "extended-community", RA_EXT },
+	{ "atomic-aggregate", RA_ATOMIC },
+	{ "aggregator", RA_AGGREGATOR },
+	{ "originator-id", RA_ORIGINATOR },
+	{ "cluster-list", RA_CLUSTER },
+	{ "attribute", RA_ATTRIBUTE },
+	{ "name", RA_NAME },
+	{ "split", RA_SPLIT },
+	{ "watchdog", RA_WATCHDOG },
+	{ "withdraw", RA_WITHDRAW },
 	{ "path-information", RA_PATH_INFO },
 };
 
-static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
+/* aggregator ( ASN:A.B.C.D ), the parentheses optional and either apart
+ * or stuck to the value, as ExaBGP reads it. */
+static int cfg_aggregator(struct cfg_parser *p, struct cfg_route *r)
+{
+	char v[CFG_TOKEN_MAX + 1];
+	struct cfg_pos at;
+	int open = 0, close = 0;
+	size_t n;
+
+	if (cfg_is(p, "(")) {
+		open = 1;
+		if (cfg_take(p, 0))
+			return -1;
+	}
+	at = cfg_here(p);
+	if (p->tok.type != CT_WORD)
+		return cfg_err_tok(p, "'aggregator' needs ( ASN:ADDRESS )");
+	snprintf(v, sizeof(v), "%s", p->tok.text);
+	if (!open && v[0] == '(') {
+		open = 1;
+		memmove(v, v + 1, strlen(v));
+	}
+	n = strlen(v);
+	if (open && n && v[n - 1] == ')') {
+		close = 1;
+		v[n - 1] = 0;
+	}
+	if (cfg_parse_aggregator(v, &r->aggr_as, &r->aggr_id))
+		return cfg_err_at(p, at,
+				  "'aggregator' needs ( ASN:ADDRESS ), the "
+				  "ASN 1..4294967295 and the address IPv4; "
+				  "got '%.64s'",
+				  v);
+	if (cfg_take(p, 0))
+		return -1;
+	if (open && !close) {
+		if (!cfg_is(p, ")"))
+			return cfg_err_tok(p, "'aggregator (' needs its ')'");
+		if (cfg_take(p, 0))
+			return -1;
+	}
+	r->flags |= CFG_RT_AGGREGATOR;
+	return 0;
+}
+
+/* attribute [ CODE FLAGS VALUE ] */
+static int cfg_attribute(struct cfg_parser *p, struct cfg_route *r)
+{
+	char w[3][CFG_TOKEN_MAX + 1], e[256];
+	struct cfg_pos at = cfg_here(p);
+
+	if (p->tok.type != CT_LBRACKET)
+		return cfg_err_tok(p, "'attribute' needs [ CODE FLAGS VALUE ], "
+				      "e.g. [ 0x99 0xc0 0x00000064 ]");
+	if (cfg_take(p, 0))
+		return -1;
+	for (int i = 0; i < 3; i++) {
+		if (p->tok.type != CT_WORD)
+			return cfg_err_tok(p,
+					   "'attribute' needs [ CODE FLAGS "
+					   "VALUE ], each 0x and hex digits");
+		snprintf(w[i], sizeof(w[i]), "%s", p->tok.text);
+		if (cfg_take(p, 0))
+			return -1;
+	}
+	if (p->tok.type != CT_RBRACKET)
+		return cfg_err_tok(p, "'attribute [ CODE FLAGS VALUE' needs "
+				      "its ']'");
+	if (cfg_route_attribute(r, w[0], w[1], w[2], e, sizeof(e)))
+		return cfg_err_at(p, at, "%s", e);
+	return cfg_take(p, 0);
+}
+
+/* One attribute's value (its keyword consumed).  *split gets split's
+ * length. */
+static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id,
+			  int *split)
 {
 	char fb[PREFIX_STRLEN], nb[PREFIX_STRLEN];
 	struct cfg_pos at = cfg_here(p);
+	uint32_t u;
 	int v;
 
 	switch (id) {
@@ -171,9 +255,15 @@ static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
 				}
 		return cfg_err_tok(p, "'origin' needs igp, egp or incomplete");
 	case RA_MED:
+		if (r->flags & CFG_RT_MED)
+			return cfg_err_tok(p, "'med' is also set by an "
+					      "attribute [ 0x04 ... ]");
 		r->flags |= CFG_RT_MED;
 		return cfg_num(p, "med", 0, UINT32_MAX, &r->med);
 	case RA_LOCAL_PREF:
+		if (r->flags & CFG_RT_LOCAL_PREF)
+			return cfg_err_tok(p, "'local-preference' is also set "
+					      "by an attribute [ 0x05 ... ]");
 		r->flags |= CFG_RT_LOCAL_PREF;
 		return cfg_num(p, "local-preference", 0, UINT32_MAX,
 			       &r->local_pref);
@@ -181,6 +271,52 @@ static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
 		return cfg_list(p, "as-path", cfg_item_asn, r);
 	case RA_COMMUNITY:
 		return cfg_list(p, "community", cfg_item_comm, r);
+	case RA_LARGE:
+		return cfg_list(p, "large-community", cfg_item_large, r);
+	case RA_EXT:
+		return cfg_list(p, "extended-community", cfg_item_ext, r);
+	case RA_ATOMIC:
+		r->flags |= CFG_RT_ATOMIC_AGGR;
+		return 0;
+	case RA_AGGREGATOR:
+		if (r->flags & CFG_RT_AGGREGATOR)
+			return cfg_err_tok(p, "'aggregator' is also set by an "
+					      "attribute [ 0x07 ... ]");
+		return cfg_aggregator(p, r);
+	case RA_ORIGINATOR:
+		if (r->flags & CFG_RT_ORIGINATOR)
+			return cfg_err_tok(p, "'originator-id' is also set by "
+					      "an attribute [ 0x09 ... ]");
+		if (p->tok.type != CT_WORD ||
+		    cfg_parse_ipv4(p->tok.text, &r->originator_id))
+			return cfg_err_tok(p, "'originator-id' needs an IPv4 "
+					      "address (RFC 4456 section 8)");
+		r->flags |= CFG_RT_ORIGINATOR;
+		return cfg_take(p, 0);
+	case RA_CLUSTER:
+		return cfg_list(p, "cluster-list", cfg_item_cluster, r);
+	case RA_ATTRIBUTE:
+		return cfg_attribute(p, r);
+	case RA_NAME:
+		/* ExaBGP's label for its own logs: read and not kept. */
+		if (!cfg_is_value(&p->tok))
+			return cfg_err_tok(p, "'name' needs a word");
+		return cfg_take(p, 0);
+	case RA_SPLIT:
+		if (p->tok.type != CT_WORD || p->tok.text[0] != '/' ||
+		    parse_u32(p->tok.text + 1, 0, 128, &u))
+			return cfg_err_tok(p, "'split' needs /LENGTH, e.g. "
+					      "split /24");
+		*split = (int)u;
+		return cfg_take(p, 0);
+	case RA_WATCHDOG:
+		if (!cfg_is_value(&p->tok) ||
+		    !cfg_name_ok(p->tok.text, p->tok.len))
+			return cfg_err_tok(p,
+					   "'watchdog' needs a name of 1..%d "
+					   "letters, digits or - _ . :",
+					   CFG_NAME_MAX);
+		return cfg_name(p, "watchdog", &r->watchdog);
 	case RA_PATH_INFO:
 		/* RFC 7911 §3 path identifier: routes of one prefix with
 		 * different ids are different paths (ExaBGP's spelling) */
@@ -190,66 +326,118 @@ static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id)
 					      "A.B.C.D or a number "
 					      "0..4294967295");
 		return cfg_take(p, 0);
-	default:
-		return cfg_list(p, "large-community", cfg_item_large, r);
+	default: /* RA_WITHDRAW */
+		r->flags |= CFG_RT_WITHDRAW;
+		return 0;
 	}
 }
 
-/* route PREFIX next-hop ... ; (the keyword is consumed) */
+/* The attribute keyword at the look-ahead, consumed: its RA_* id, or -1
+ * (error set). */
+static int cfg_route_kw(struct cfg_parser *p, struct cfg_pos *seen)
+{
+	char b[80], list[512];
+	size_t i, off = 0;
+
+	for (i = 0; i < CFG_ARRAY_SIZE(cfg_route_kws); i++)
+		if (!strcmp(p->tok.text, cfg_route_kws[i].name))
+			break;
+	if (i < CFG_ARRAY_SIZE(cfg_route_kws)) {
+		int id = cfg_route_kws[i].id;
+
+		/* attribute [ ] adds up, one per code */
+		if (seen[id].line && id != RA_ATTRIBUTE)
+			return cfg_err_tok(p,
+					   "'%s' is given twice in this route "
+					   "(first at %u:%u)",
+					   cfg_route_kws[i].name,
+					   seen[id].line, seen[id].col);
+		seen[id] = cfg_here(p);
+		return cfg_take(p, 0) ? -1 : id;
+	}
+	if (cfg_exabgp_kw(p))
+		return -1;
+	for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_route_kws); k++)
+		off += snprintf(list + off, sizeof(list) - off, "%s%s",
+				k ? ", " : "", cfg_route_kws[k].name);
+	return cfg_err_tok(p, "unknown route attribute %s; expected one of: %s",
+			   cfg_tok_desc(&p->tok, b, sizeof(b)), list);
+}
+
+/* split /N: the route at n->routes[idx] becomes its pieces. */
+static int cfg_route_split(struct cfg_parser *p, struct cfg_neighbor *n,
+			   size_t idx, int len, struct cfg_pos at)
+{
+	struct prefix *pieces;
+	size_t count;
+	char e[256];
+
+	if (cfg_split_prefix(&n->routes[idx].prefix, len, CFG_MAX_SPLIT,
+			     &pieces, &count, e, sizeof(e)))
+		return cfg_err_at(p, at, "%s", e);
+	for (size_t k = 1; k < count; k++) {
+		if (cfg_unit(p) || CFG_ROOM(p, n->routes, n->nroutes) ||
+		    cfg_route_copy(&n->routes[n->nroutes],
+				   &n->routes[idx])) {
+			free(pieces);
+			return p->failed ? -1 : cfg_oom(p);
+		}
+		n->routes[n->nroutes++].prefix = pieces[k];
+	}
+	n->routes[idx].prefix = pieces[0];
+	free(pieces);
+	return 0;
+}
+
+/*
+ * route PREFIX ATTRIBUTES... ;  or  route PREFIX { ATTRIBUTE; ... }
+ * (the keyword consumed; ExaBGP's two forms, same attributes).  In the
+ * announce block the same comes as 'unicast PREFIX ...'.
+ */
 int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos at)
 {
-	struct cfg_pos seen[CFG_ARRAY_SIZE(cfg_route_kws)] = { { 0, 0 } };
+	struct cfg_pos seen[RA_MAX] = { { 0, 0 } };
+	struct cfg_pos open = { 0, 0 };
 	struct cfg_route *r;
 	struct prefix pfx;
-	char b[80];
-	size_t i;
+	size_t idx;
+	int block = 0, split = -1, id;
 
 	if (cfg_addr(p, "route", 0, 0, &pfx))
 		return -1;
-	if (p->tok.type == CT_LBRACE)
-		return cfg_err_tok(p, "'route PREFIX { ... }' blocks are not "
-				      "implemented; write the route on one "
-				      "line: route PREFIX next-hop ...;");
 	if (cfg_unit(p) || CFG_ROOM(p, n->routes, n->nroutes))
 		return -1;
-	r = &n->routes[n->nroutes++];
+	idx = n->nroutes++;
+	r = &n->routes[idx];
 	memset(r, 0, sizeof(*r));
 	r->prefix = pfx;
 	r->line = at.line;
 	r->col = at.col;
-	while (p->tok.type != CT_SEMI) {
+	if (p->tok.type == CT_LBRACE) {
+		block = 1;
+		open = cfg_here(p);
+		if (cfg_next(p))
+			return -1;
+	}
+	for (;;) {
+		if (block && p->tok.type == CT_RBRACE)
+			break;
+		if (!block && p->tok.type == CT_SEMI)
+			break;
+		if (block && p->tok.type == CT_EOF)
+			return cfg_err_tok(p,
+					   "expected '}' to close the route "
+					   "block opened at %u:%u",
+					   open.line, open.col);
 		/* A word on a new line is the next statement: the ';'
 		 * is missing, which is what to say. */
-		if (p->tok.type != CT_WORD || p->tok.line != p->prev_line)
+		if (p->tok.type != CT_WORD ||
+		    (!block && p->tok.line != p->prev_line))
 			return cfg_semi(p);
-		for (i = 0; i < CFG_ARRAY_SIZE(cfg_route_kws); i++)
-			if (!strcmp(p->tok.text, cfg_route_kws[i].name))
-				break;
-		if (i == CFG_ARRAY_SIZE(cfg_route_kws)) {
-			char list[256];
-			size_t off = 0;
-
-			if (cfg_exabgp_kw(p))
-				return -1;
-			for (size_t k = 0; k < CFG_ARRAY_SIZE(cfg_route_kws);
-			     k++)
-				off += snprintf(list + off, sizeof(list) - off,
-						"%s%s", k ? ", " : "",
-						cfg_route_kws[k].name);
-			return cfg_err_tok(p,
-					   "unknown route attribute %s; "
-					   "expected one of: %s",
-					   cfg_tok_desc(&p->tok, b, sizeof(b)),
-					   list);
-		}
-		if (seen[i].line)
-			return cfg_err_tok(p,
-					   "'%s' is given twice in this route "
-					   "(first at %u:%u)",
-					   cfg_route_kws[i].name, seen[i].line,
-					   seen[i].col);
-		seen[i] = cfg_here(p);
-		if (cfg_take(p, 0) || cfg_route_attr(p, r, cfg_route_kws[i].id))
+		if ((id = cfg_route_kw(p, seen)) < 0 ||
+		    cfg_route_attr(p, r, id, &split))
+			return -1;
+		if (block && cfg_semi(p))
 			return -1;
 	}
 	if (!seen[RA_NEXT_HOP].line) {
@@ -260,7 +448,76 @@ int cfg_route(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos at)
 				  "'next-hop ADDRESS'",
 				  prefix_fmt(&r->prefix, pb, sizeof(pb)));
 	}
+	if (r->flags & CFG_RT_WITHDRAW && !r->watchdog)
+		return cfg_err_at(p, seen[RA_WITHDRAW],
+				  "'withdraw' holds the route back until its "
+				  "watchdog is announced: it needs "
+				  "'watchdog NAME'");
+	if (split >= 0 && cfg_route_split(p, n, idx, split, seen[RA_SPLIT]))
+		return -1;
 	return cfg_next(p);
+}
+
+/* ExaBGP's other sub-families in an announce block: refused by name. */
+static int cfg_announce_safi(struct cfg_parser *p, const char *afi)
+{
+	static const char *const exa[] = { "multicast", "nlri-mpls", "mpls-vpn",
+					   "flow", "flow-vpn" };
+
+	if (p->tok.type != CT_WORD)
+		return 0;
+	for (size_t i = 0; i < CFG_ARRAY_SIZE(exa); i++)
+		if (!strcmp(p->tok.text, exa[i]))
+			return cfg_err_tok(p,
+					   "'%s %s' is an ExaBGP family "
+					   "bgpshield does not implement; "
+					   "expected 'unicast'",
+					   afi, exa[i]);
+	return 0;
+}
+
+/* announce { ipv4 { unicast PREFIX ...; } ipv6 { ... } }: ExaBGP 4.2's
+ * newer form of the static block (after the '{'). */
+int cfg_announce(struct cfg_parser *p, struct cfg_neighbor *n,
+		 struct cfg_pos open)
+{
+	static const struct cfg_kw afis[] = { { "ipv4", AF_INET },
+					      { "ipv6", AF_INET6 } };
+	static const struct cfg_kw safis[] = { { "unicast", 0 } };
+	const struct cfg_kw *k = NULL, *s = NULL;
+	struct cfg_pos at = { 0, 0 }, sat = { 0, 0 };
+	char pb[PREFIX_STRLEN];
+	int r, q;
+
+	while (!(r = cfg_block_kw(p, afis, 2, "announce block", open, &k,
+				  &at))) {
+		if (cfg_open(p))
+			return -1;
+		while (!(q = cfg_announce_safi(p, k->name)) &&
+		       !(q = cfg_block_kw(p, safis, 1,
+					  k->id == AF_INET ? "announce ipv4 "
+							     "block"
+							   : "announce ipv6 "
+							     "block",
+					  at, &s, &sat))) {
+			size_t before = n->nroutes;
+
+			if (cfg_route(p, n, sat))
+				return -1;
+			if (n->routes[before].prefix.family != k->id)
+				return cfg_err_at(
+					p, sat,
+					"%s is not %s: it belongs in the "
+					"announce %s block",
+					prefix_fmt(&n->routes[before].prefix,
+						   pb, sizeof(pb)),
+					k->name,
+					k->id == AF_INET ? "ipv6" : "ipv4");
+		}
+		if (q < 0)
+			return -1;
+	}
+	return r < 0 ? -1 : 0;
 }
 
 /* --- filter blocks -------------------------------------------------------- */

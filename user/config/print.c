@@ -144,6 +144,46 @@ static void cfg_print_route(FILE *f, const struct cfg_route *r)
 				r->large[i].local1, r->large[i].local2);
 		fputs(" ]", f);
 	}
+	if (r->next) {
+		fputs(" extended-community [", f);
+		for (size_t i = 0; i < r->next; i++)
+			fprintf(f, " 0x%016llx", (unsigned long long)r->ext[i]);
+		fputs(" ]", f);
+	}
+	if (r->flags & CFG_RT_ATOMIC_AGGR)
+		fputs(" atomic-aggregate", f);
+	if (r->flags & CFG_RT_AGGREGATOR)
+		fprintf(f, " aggregator ( %u:%u.%u.%u.%u )", r->aggr_as,
+			r->aggr_id >> 24, (r->aggr_id >> 16) & 0xff,
+			(r->aggr_id >> 8) & 0xff, r->aggr_id & 0xff);
+	if (r->flags & CFG_RT_ORIGINATOR)
+		fprintf(f, " originator-id %u.%u.%u.%u", r->originator_id >> 24,
+			(r->originator_id >> 16) & 0xff,
+			(r->originator_id >> 8) & 0xff,
+			r->originator_id & 0xff);
+	if (r->ncluster) {
+		fputs(" cluster-list [", f);
+		for (size_t i = 0; i < r->ncluster; i++)
+			fprintf(f, " %u.%u.%u.%u", r->cluster[i] >> 24,
+				(r->cluster[i] >> 16) & 0xff,
+				(r->cluster[i] >> 8) & 0xff,
+				r->cluster[i] & 0xff);
+		fputs(" ]", f);
+	}
+	for (size_t off = 0; off + 4 <= r->raw_len;) {
+		size_t len = (size_t)r->raw[off + 2] << 8 | r->raw[off + 3];
+
+		fprintf(f, " attribute [ 0x%02x 0x%02x 0x", r->raw[off + 1],
+			r->raw[off]);
+		for (size_t i = 0; i < len && off + 4 + i < r->raw_len; i++)
+			fprintf(f, "%02x", r->raw[off + 4 + i]);
+		fputs(" ]", f);
+		off += 4 + len;
+	}
+	if (r->watchdog)
+		fprintf(f, " watchdog %s", r->watchdog);
+	if (r->flags & CFG_RT_WITHDRAW)
+		fputs(" withdraw", f);
 	if (r->path_id)
 		fprintf(f, " path-information %u.%u.%u.%u", r->path_id >> 24,
 			r->path_id >> 16 & 0xff, r->path_id >> 8 & 0xff,
@@ -254,6 +294,8 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 	fprintf(f, "\tpassive %s;\n", n->passive ? "true" : "false");
 	if (!n->group_updates)
 		fputs("\tgroup-updates false;\n", f);
+	if (n->manual_eor)
+		fputs("\tmanual-eor true;\n", f);
 	if (n->listen_port)
 		fprintf(f, "\tlisten %u;\n", n->listen_port);
 	if (n->connect_port)
@@ -416,7 +458,9 @@ void config_print(FILE *f, const struct config *c)
 			cfg_print_word(f, pr->argv[k]);
 		}
 		fprintf(f, ";\n\tencoder %s;\n\trespawn %s;\n",
-			pr->encoder == CFG_ENC_JSON ? "json" : "text",
+			pr->encoder == CFG_ENC_JSON5  ? "json5"
+			: pr->encoder == CFG_ENC_JSON ? "json"
+						      : "text",
 			pr->respawn ? "true" : "false");
 		fputs("\tlimits {\n", f);
 		for (size_t k = 0; k < cfg_nlimits; k++)

@@ -17,12 +17,15 @@
 
 /* --- freeing -------------------------------------------------------------- */
 
-static void cfg_route_free(struct cfg_route *r)
+void cfg_route_free(struct cfg_route *r)
 {
 	free(r->as_path);
 	free(r->communities);
 	free(r->large);
 	free(r->ext);
+	free(r->cluster);
+	free(r->raw);
+	free(r->watchdog);
 }
 
 static void cfg_api_free(struct cfg_api *a)
@@ -107,7 +110,7 @@ static const char *cfg_fam_name(int family)
 	return family == AF_INET ? "IPv4" : "IPv6";
 }
 
-static int cfg_route_copy(struct cfg_route *d, const struct cfg_route *s)
+int cfg_route_copy(struct cfg_route *d, const struct cfg_route *s)
 {
 	*d = *s;
 	d->as_path =
@@ -116,9 +119,13 @@ static int cfg_route_copy(struct cfg_route *d, const struct cfg_route *s)
 				    sizeof(*s->communities));
 	d->large = cfg_memdup(s->large, s->nlarge, sizeof(*s->large));
 	d->ext = cfg_memdup(s->ext, s->next, sizeof(*s->ext));
+	d->cluster = cfg_memdup(s->cluster, s->ncluster, sizeof(*s->cluster));
+	d->raw = cfg_memdup(s->raw, s->raw_len, 1);
+	d->watchdog = s->watchdog ? strdup(s->watchdog) : NULL;
 	if ((s->as_path_len && !d->as_path) ||
 	    (s->ncommunities && !d->communities) || (s->nlarge && !d->large) ||
-	    (s->next && !d->ext)) {
+	    (s->next && !d->ext) || (s->ncluster && !d->cluster) ||
+	    (s->raw_len && !d->raw) || (s->watchdog && !d->watchdog)) {
 		cfg_route_free(d);
 		return -1;
 	}
@@ -378,6 +385,7 @@ static const struct {
 	[CF_HOLD_TIME] = NB_MEMBER(hold_time),
 	[CF_PASSIVE] = NB_MEMBER(passive),
 	[CF_GROUP_UPDATES] = NB_MEMBER(group_updates),
+	[CF_MANUAL_EOR] = NB_MEMBER(manual_eor),
 	[CF_LISTEN] = NB_MEMBER(listen_port),
 	[CF_CONNECT] = NB_MEMBER(connect_port),
 	[CF_MD5_IP] = NB_MEMBER(md5.ip),

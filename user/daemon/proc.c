@@ -162,7 +162,7 @@ int proc_spawn(const struct cfg_process *pr, uid_t uid, gid_t gid, pid_t *pid,
 	/* ExaBGP's environment setting name (exabgp.api.encoder with the
 	 * dots as underscores), for helpers that look at it. */
 	snprintf(enc, sizeof(enc), "exabgp_api_encoder=%s",
-		 pr->encoder == CFG_ENC_JSON ? "json" : "text");
+		 pr->encoder == CFG_ENC_TEXT ? "text" : "json");
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		serr("process %s: socketpair: %s", pr->name, strerror(errno));
 		return -1;
