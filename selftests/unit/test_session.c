@@ -514,7 +514,7 @@ static int upd_has(const uint8_t *b, size_t len, int withdrawn,
 {
 	struct bgp_update u;
 	struct bgp_err e;
-	struct bgp_sess_ctx ctx = { 1, 1 };
+	struct bgp_sess_ctx ctx = { .as4 = 1, .ebgp = 1 };
 	struct bgp_nlri_iter it;
 	struct prefix p;
 	char a[PREFIX_STRLEN];
