@@ -654,7 +654,7 @@ static const struct err_case err_cases[] = {
 	  "connect, "
 	  "md5-password, md5-password-file, md5-base64, md5-ip, "
 	  "ttl-security, incoming-ttl, outgoing-ttl, tcp-ao, family, "
-	  "capability, static, api, guard, filter, inherit" },
+	  "capability, nexthop, static, api, guard, filter, inherit" },
 	{ "bogus;",
 	  "t.conf:1:1: unknown keyword 'bogus' at top level; expected one "
 	  "of: neighbor, template, process, guard, user, log, prefix-list, "
@@ -820,9 +820,14 @@ static const struct err_case err_cases[] = {
 	  "t.conf:3:46: 'community' needs ASN:VALUE (each 0..65535), a 32-bit "
 	  "number or a name such as no-export; got '65536:1'" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
-	  "2001:db8::1;\n\t}\n}",
+	  "2001:db8::1;\n\t}\n\tlocal-as 1; peer-as 2;\n}",
 	  "t.conf:3:29: next-hop 2001:db8::1 is IPv6 but the route "
-	  "10.0.0.0/8 is IPv4" },
+	  "10.0.0.0/8 is IPv4: enable it with 'nexthop { ipv4 unicast "
+	  "ipv6; }' in the neighbor (RFC 8950)" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 2001:db8::/32 "
+	  "next-hop 192.0.2.9;\n\t}\n}",
+	  "t.conf:3:32: next-hop 192.0.2.9 is IPv4 but the route "
+	  "2001:db8::/32 is IPv6" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
 	  "self origin bgp;\n\t}\n}",
 	  "t.conf:3:41: 'origin' needs igp, egp or incomplete" },
@@ -1047,7 +1052,7 @@ static void test_exabgp_refusals(void)
 	static const char *const kws[] = {
 		"add-path",	    "adj-rib-out",
 		"adj-rib-in",	    "manual-eor",    "auto-flush",
-		"nexthop",	    "flow",	     "l2vpn",
+		"flow",	     "l2vpn",
 		"operational",	    "host-name",     "domain-name",
 		"rate-limit",	    "aigp",	     "announce",
 		"source-interface",

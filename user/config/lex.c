@@ -361,7 +361,6 @@ static const char *const cfg_exabgp_only[] = {
 	"manual-eor",
 	"multi-session",
 	"name",
-	"nexthop",
 	"operational",
 	"originator-id",
 	"path-information",
