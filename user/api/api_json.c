@@ -827,6 +827,27 @@ static void j_open(struct jbuf *b, const struct bgp_open *o)
 			    sep, BGP_CAPA_REFRESH);
 		sep = ", ";
 	}
+	if (c->ext_nh) {
+		/* RFC 8950 §4, as ExaBGP 4.2 names it: "AFI/SAFI/NH-AFI" */
+		jbuf_printf(b, "%s\"%d\": { \"name\": \"nexthop\", "
+			    "\"conversion\": [", sep, BGP_CAPA_EXT_NH);
+		for (i = 0; i < c->next_nh && i < BGP_MAX_EXT_NH; i++) {
+			const struct bgp_nh_tuple *t = &c->ext_nh_t[i];
+			const char *nh = afi_name(t->nh_afi);
+
+			jbuf_puts(b, i ? ", \"" : " \"");
+			jbuf_family(b, t->afi, t->safi > 255 ? 0 : t->safi,
+				    "/");
+			jbuf_puts(b, "/");
+			if (nh)
+				jbuf_puts(b, nh);
+			else
+				jbuf_u64(b, t->nh_afi);
+			jbuf_puts(b, "\"");
+		}
+		jbuf_puts(b, " ] }");
+		sep = ", ";
+	}
 	if (c->ext_msg) {
 		jbuf_printf(b, "%s\"%d\": { \"name\": \"extended-message\" }",
 			    sep, BGP_CAPA_EXTMSG);
@@ -1217,6 +1238,8 @@ int apit_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 			jbuf_puts(b, "multiprotocol(ipv6 unicast) ");
 		if (o->caps.route_refresh)
 			jbuf_puts(b, "route-refresh ");
+		if (o->caps.ext_nh)
+			jbuf_puts(b, "nexthop ");
 		if (o->caps.ext_msg)
 			jbuf_puts(b, "extended-message ");
 		if (o->caps.gr)

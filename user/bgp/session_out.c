@@ -281,6 +281,37 @@ static int route_attrs(struct session *s, const struct cfg_route *r,
 	return 0;
 }
 
+/*
+ * An IPv4 route with an IPv6 next hop goes only to a peer that
+ * negotiated RFC 8950 for IPv4 unicast (§4: a speaker MUST NOT send one
+ * otherwise).  The config and the API accept it for a neighbor with
+ * 'nexthop { ipv4 unicast ipv6; }'; if the peer's OPEN lacked the
+ * capability the route stays in rib_api, unsent (an earlier version of
+ * it is withdrawn), and that is logged and audited once per session.
+ */
+static int ext_nh_ok(struct session *s, const struct cfg_route *r, int fam)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	if (fam != AF_INET || r->nh_self || r->next_hop.family != AF_INET6 ||
+	    s->ctx.ext_nh_v4)
+		return 1;
+	if (!s->ext_nh_said) {
+		s->ext_nh_said = 1;
+		prefix_fmt(&s->n->address, a, sizeof(a));
+		prefix_fmt(&r->next_hop, b, sizeof(b));
+		log_warnx("neighbor %s did not negotiate extended next hop "
+			  "(RFC 8950) for ipv4 unicast: IPv4 routes with an "
+			  "IPv6 next hop (such as %s) are not sent to it", a,
+			  b);
+		sess_audit(s, "ext_nh_not_negotiated",
+			   "neighbor %s did not negotiate extended next hop "
+			   "for ipv4 unicast: IPv4 routes with IPv6 next hops "
+			   "held back", a);
+	}
+	return 0;
+}
+
 /* Announce pfx[0..n) (one family) with attributes a; the Adj-RIB-Out
  * keeps the attributes as sent, interned like received ones. */
 static void send_updates(struct session *s, const struct bgp_attrs *a,
@@ -395,6 +426,8 @@ void sess_pend_send(struct session *s)
 			j++;
 		if (r && watchdog_down(RD.watchdog))
 			r = NULL;
+		if (r && !ext_nh_ok(s, r, fam))
+			r = NULL; /* held back: what the peer has goes */
 		if (r) {
 			struct bgp_attrs a;
 
@@ -615,6 +648,14 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 					 "is not enabled for this neighbor",
 					 nlri[k].family == AF_INET ? "ipv4"
 								   : "ipv6");
+			} else if (nlri[k].family == AF_INET &&
+				   !attrs->nh_self &&
+				   attrs->next_hop.family == AF_INET6 &&
+				   !cfg_neighbor_ext_nh(s->n)) {
+				/* RFC 8950, which the config must offer */
+				snprintf(why, sizeof(why), "next-hop is IPv6 "
+					 "but the route is IPv4: %s",
+					 config_ext_nh_why(s->n));
 			} else if (export_check(s, attrs, &nlri[k], why,
 						sizeof(why)) == 0) {
 				rib_attr_ref(id);
