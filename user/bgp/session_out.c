@@ -73,6 +73,17 @@ static uint32_t get32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
 }
 
+/* One decoded blob; the last one is cached (runs share attributes). */
+static struct {
+	uint32_t id;
+	struct cfg_route r;
+	int is_static;
+	char watchdog[256];
+	uint32_t as[0x10000], comm[0x10000];
+	struct cfg_lcomm large[4096];
+	uint64_t ext[4096];
+} RD;
+
 static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
 			     int is_static)
 {
@@ -119,19 +130,13 @@ static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
 	memcpy(q, watchdog ? watchdog : "", wl);
 	id = rib_attr_intern(b, n);
 	free(b);
+	/* an id freed and handed out again for another route: the decoded
+	 * copy route_get() keeps (RD, below) is no longer its */
+	if (id == RD.id)
+		RD.id = 0;
 	return id;
 }
 
-/* One decoded blob; the last one is cached (runs share attributes). */
-static struct {
-	uint32_t id;
-	struct cfg_route r;
-	int is_static;
-	char watchdog[256];
-	uint32_t as[0x10000], comm[0x10000];
-	struct cfg_lcomm large[4096];
-	uint64_t ext[4096];
-} RD;
 
 static const struct cfg_route *route_get(uint32_t id)
 {
