@@ -1011,10 +1011,9 @@ $(bird_why shield6)"
 
 # --- RFC 8950: IPv4 routes with IPv6 next hops over an IPv6 session --------
 
-# bgpshieldd's IPv4 routes with IPv6 next hops: two statics (one with a
-# MED) and one from the API, each next hop on the shared /64; and what its
-# Adj-RIB-Out shows of them.
-X_ROUTES4="10.8.0.0/24 10.8.1.0/24 10.8.2.0/24"
+# bgpshieldd's IPv4 routes with IPv6 next hops: three statics (one with a
+# MED, one next-hop self: its IPv6 address on this IPv6-only session) and
+# one from the API, each next hop on the shared /64.
 X_NH7=2001:db8::7
 X_NH8=2001:db8::8
 
@@ -1047,6 +1046,7 @@ write_shield_conf_enh() {
 				static {
 					route 10.8.0.0/24 next-hop $A6 med 10;
 					route 10.8.1.0/24 next-hop $X_NH7;
+					route 10.8.3.0/24 next-hop self;
 					route $A_ROUTE6 next-hop self;
 				}
 			}
@@ -1137,10 +1137,10 @@ t_bird_ext_nh() {
 
 	# bgpshieldd -> BIRD: three IPv4 routes, each with its IPv6 next hop
 	# (in MP_REACH_NLRI AFI 1 SAFI 1), and the IPv6 one.
-	if wait_for "$T_ROUTES" bird_chan_imported_is shieldx ipv4 3; then
-		pass "BIRD: shieldx's ipv4 channel imported bgpshieldd's 3 IPv4 routes"
+	if wait_for "$T_ROUTES" bird_chan_imported_is shieldx ipv4 4; then
+		pass "BIRD: shieldx's ipv4 channel imported bgpshieldd's 4 IPv4 routes"
 	else
-		fail "BIRD: shieldx's ipv4 channel imported 3 routes within ${T_ROUTES}s" \
+		fail "BIRD: shieldx's ipv4 channel imported 4 routes within ${T_ROUTES}s" \
 			"ipv4 imported '$(bird_chan_imported shieldx ipv4)'
 $(bird_why shieldx)"
 	fi
@@ -1154,9 +1154,12 @@ $(bird_why shieldx)"
 		"\\[shieldx .*BGP\\.next_hop: $X_NH7( |$)" "$(bird_route 10.8.1.0/24)"
 	check_match "BIRD: 10.8.2.0/24 (API) via $X_NH8" \
 		"\\[shieldx .*BGP\\.next_hop: $X_NH8( |$)" "$(bird_route 10.8.2.0/24)"
-	check_eq "bgpshieldd: prefixes_out to $B6 is 4" 4 "$(nb "$B6" prefixes_out)"
+	check_match "BIRD: 10.8.3.0/24 (next-hop self) via $A6" \
+		"\\[shieldx .*BGP\\.next_hop: $A6( |$)" "$(bird_route 10.8.3.0/24)"
+	check_eq "bgpshieldd: prefixes_out to $B6 is 5" 5 "$(nb "$B6" prefixes_out)"
 	expect_rib_out "$B6" "10.8.0.0/24 nh=$A6 aspath=$AS_A med=10" \
 		"10.8.1.0/24 nh=$X_NH7 aspath=$AS_A" \
+		"10.8.3.0/24 nh=$A6 aspath=$AS_A" \
 		"10.8.2.0/24 nh=$X_NH8 aspath=$AS_A" "$A_ROUTE6 nh=$A6 aspath=$AS_A"
 
 	# BIRD -> bgpshieldd: its three IPv4 statics with its IPv6 address
@@ -1177,10 +1180,10 @@ $(bird_why shieldx)"
 			"$(nb_why "$B6")"
 	fi
 	capture wd dctl 5 withdraw route 10.8.2.0/24
-	if wait_for "$T_ROUTES" bird_chan_imported_is shieldx ipv4 2; then
-		pass "bgpshieldctl withdraw 10.8.2.0/24: BIRD's ipv4 channel has 2 routes"
+	if wait_for "$T_ROUTES" bird_chan_imported_is shieldx ipv4 3; then
+		pass "bgpshieldctl withdraw 10.8.2.0/24: BIRD's ipv4 channel has 3 routes"
 	else
-		fail "bgpshieldctl withdraw: BIRD's ipv4 channel has 2 routes within ${T_ROUTES}s" \
+		fail "bgpshieldctl withdraw: BIRD's ipv4 channel has 3 routes within ${T_ROUTES}s" \
 			"$(bird_why shieldx)"
 	fi
 	check_eq "the session stays up (bgpshieldd)" established "$(nb "$B6" state)"
@@ -1214,6 +1217,11 @@ t_bird_ext_nh_off() {
 		1 "$a"
 	check_match "bgpshieldd's log says why" \
 		"did not negotiate extended next hop" "$(cat "$T_DIR/daemon.log")"
+	# next-hop self on an IPv4 route: no IPv4 address on this session,
+	# and no IPv6 next hop allowed without the capability
+	check_match "bgpshieldd: next-hop self of 10.8.3.0/24 has no address to use (last_error)" \
+		"no IPv4 address for next-hop self \\(and no extended next hop negotiated" \
+		"$(nb "$B6" last_error)"
 	# The API still takes the route (the config allows it): kept, unsent.
 	capture ann dctl 5 announce route 10.8.2.0/24 next-hop "$X_NH8"
 	check_eq "bgpshieldctl announce route 10.8.2.0/24 next-hop $X_NH8 exits 0" \

@@ -265,9 +265,22 @@ static int route_attrs(struct session *s, const struct cfg_route *r,
 
 	rr.prefix.family = family;
 	if (self_addr(s, family, &self) < 0 && r->nh_self) {
-		sess_err(s, "no %s address for next-hop self",
-			 family == AF_INET ? "IPv4" : "IPv6");
-		return -1;
+		/* RFC 8950: over a session without an IPv4 address, an IPv4
+		 * route's next hop self is our IPv6 one where negotiated */
+		if (family == AF_INET && s->ctx.ext_nh_v4 &&
+		    self_addr(s, AF_INET6, &self) == 0) {
+			rr.nh_self = 0;
+			rr.next_hop = self;
+			rr.next_hop.plen = 128;
+		} else {
+			sess_err(s, "no %s address for next-hop self%s",
+				 family == AF_INET ? "IPv4" : "IPv6",
+				 family == AF_INET && cfg_neighbor_ext_nh(s->n)
+					 ? " (and no extended next hop "
+					   "negotiated, RFC 8950)"
+					 : "");
+			return -1;
+		}
 	}
 	if (bgp_route_attrs(&rr, &self, NULL, abuf, acap, a) < 0)
 		return -1;
