@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Interop: bgpshieldd against real BGP speakers from Debian's packages,
-# BIRD 2 (bird2) and GoBGP (gobgpd), each test in namespaces of its own.
+# BIRD 2 (bird2), GoBGP (gobgpd) and, for RFC 8950, ExaBGP 4.2 (exabgp),
+# each test in namespaces of its own.
 #
 #   bgpshieldd (veth-a) ---------------------------- (veth-b) bird / gobgpd
 #   192.0.2.1/24, 2001:db8::1/64           192.0.2.2/24, 2001:db8::2/64
@@ -33,7 +34,8 @@
 # routes with IPv6 next hops (static and API) must reach BIRD with those
 # next hops, and BIRD's IPv4 routes come back with its IPv6 address as next
 # hop; toward a BIRD without "extended next hop" they are held back
-# (audited once) while the IPv6 route still goes.
+# (audited once) while the IPv6 route still goes.  ExaBGP 4.2 (exabgp) as
+# the peer checks the same in ExaBGP's own API JSON, capability 5 included.
 #
 # The passive side always starts first, so the active side's first
 # attempt (1 s for BIRD's connect delay, 0.2 s for bgpshieldd) finds it
@@ -1230,6 +1232,87 @@ t_bird_ext_nh_off() {
 		"$(nb "$B6" prefixes_out)"
 }
 
+# ExaBGP 4.2 (Debian's exabgp) as the peer: its API process writes every
+# JSON event it gets to a file, so what bgpshieldd sends is checked in
+# ExaBGP's own decoding; its static routes have its IPv6 address as next
+# hop.  MD5 as everywhere; ExaBGP's outgoing-ttl 255 for the guard's GTSM.
+need_exabgp() {
+	need_daemon
+	command -v exabgp >/dev/null || skip "exabgp not found (Debian package exabgp)"
+}
+
+t_exabgp_ext_nh() {
+	local j
+	need_exabgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	write_shield_conf_enh "$KEY" on || die_test "write bgpshieldd's config"
+	cat >"$T_DIR/dump.py" <<-'EOF'
+		import sys
+		with open(sys.argv[1], "a") as f:
+		    for line in sys.stdin:
+		        f.write(line)
+		        f.flush()
+	EOF
+	cat >"$T_DIR/exabgp.conf" <<-EOF
+		process dump {
+			run $PY $T_DIR/dump.py $T_DIR/exabgp.json;
+			encoder json;
+		}
+		neighbor $A6 {
+			router-id $B4;
+			local-address $B6;
+			local-as $AS_B;
+			peer-as $AS_A;
+			hold-time $HOLD;
+			md5-password "$KEY";
+			outgoing-ttl 255;
+			family { ipv4 unicast; ipv6 unicast; }
+			nexthop { ipv4 unicast ipv6; }
+			api { processes [ dump ]; receive { parsed; update; open; } }
+			static {
+				route 10.2.0.0/24 next-hop $B6;
+				route 10.2.1.0/24 next-hop $B6 med $B_MED;
+			}
+		}
+	EOF
+	chmod 600 "$T_DIR/exabgp.conf"
+	daemon_start
+	bg_start exabgp ip netns exec "$NS_PEER" env exabgp_daemon_user=root \
+		exabgp_daemon_drop=false exabgp_log_destination=stdout \
+		exabgp_tcp_bind="$B6" exabgp "$T_DIR/exabgp.conf"
+	if wait_for "$T_UP" established "$B6"; then
+		pass "IPv6 session with ExaBGP established (MD5, GTSM) within ${T_UP}s"
+	else
+		die_test "IPv6 session with ExaBGP established within ${T_UP}s" \
+			"$(nb_why "$B6")
+$(grep -iE 'error|notif|fail' "$T_DIR/exabgp.log" | tail -n 5)"
+	fi
+	expect_guard_passed "$B6"
+	expect_md5_both "$B6" "$A6"
+	capture ann dctl 5 announce route 10.8.2.0/24 next-hop "$X_NH8"
+	exa_has() { grep -qF "$1" "$T_DIR/exabgp.json" 2>/dev/null; }
+	for j in '"5": { "name": "nexthop", "conversion": [ "ipv4/unicast/ipv6" ] }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::1": [ { "nlri": "10.8.0.0/24" } ] } }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::7": [ { "nlri": "10.8.1.0/24" } ] } }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::8": [ { "nlri": "10.8.2.0/24" } ] } }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::1": [ { "nlri": "10.8.3.0/24" } ] } }' \
+		'"announce": { "ipv6 unicast": { "2001:db8::1": [ { "nlri": "2001:db8:1::/48" } ] } }'; do
+		if wait_for "$T_ROUTES" exa_has "$j"; then
+			pass "ExaBGP's API JSON has: $j"
+		else
+			fail "ExaBGP's API JSON has: $j" \
+				"$(tail -c 1500 "$T_DIR/exabgp.json" 2>&1)"
+		fi
+	done
+	check_match "ExaBGP's JSON: 10.8.0.0/24 with MED 10" \
+		'"med": 10 }, "announce": \{ "ipv4 unicast": \{ "2001:db8::1": \[ \{ "nlri": "10.8.0.0/24"' \
+		"$(cat "$T_DIR/exabgp.json" 2>&1)"
+	expect_prefixes_in "$B6" 2
+	expect_rib_in "$B6" "10.2.0.0/24 nh=$B6 aspath=$AS_B" \
+		"10.2.1.0/24 nh=$B6 aspath=$AS_B med=$B_MED"
+}
+
 # --- wrong MD5 ---------------------------------------------------------------------
 
 t_bird_bad_md5() {
@@ -1314,6 +1397,7 @@ TESTS=(
 	"GoBGP IPv6: established over IPv6, MD5, GTSM, a route each way:t_gobgp_ipv6"
 	"BIRD RFC 8950: IPv4 routes with IPv6 next hops both ways over IPv6:t_bird_ext_nh"
 	"BIRD RFC 8950 off: IPv4 routes with IPv6 next hops held back:t_bird_ext_nh_off"
+	"ExaBGP RFC 8950: IPv4 routes with IPv6 next hops both ways, ExaBGP's JSON:t_exabgp_ext_nh"
 	"BIRD wrong MD5 key: no session, kernel counts MD5 failures:t_bird_bad_md5"
 	"BIRD without GTSM: the guard drops it, no session:t_bird_no_gtsm"
 )
