@@ -1241,6 +1241,9 @@ need_exabgp() {
 	command -v exabgp >/dev/null || skip "exabgp not found (Debian package exabgp)"
 }
 
+# The JSON events ExaBGP's API process wrote hold this text.
+exa_has() { grep -qF "$1" "$T_DIR/exabgp.json" 2>/dev/null; }
+
 t_exabgp_ext_nh() {
 	local j
 	need_exabgp
@@ -1291,7 +1294,6 @@ $(grep -iE 'error|notif|fail' "$T_DIR/exabgp.log" | tail -n 5)"
 	expect_guard_passed "$B6"
 	expect_md5_both "$B6" "$A6"
 	capture ann dctl 5 announce route 10.8.2.0/24 next-hop "$X_NH8"
-	exa_has() { grep -qF "$1" "$T_DIR/exabgp.json" 2>/dev/null; }
 	for j in '"5": { "name": "nexthop", "conversion": [ "ipv4/unicast/ipv6" ] }' \
 		'"announce": { "ipv4 unicast": { "2001:db8::1": [ { "nlri": "10.8.0.0/24" } ] } }' \
 		'"announce": { "ipv4 unicast": { "2001:db8::7": [ { "nlri": "10.8.1.0/24" } ] } }' \
