@@ -1039,7 +1039,7 @@ int bgp_withdraw_encode(struct bgp_wbuf *w, size_t maxlen,
 		room -= 4 + 7;
 		if (room > 0xffff - 3)
 			room = 0xffff - 3;
-		k = fit_prefixes(pfx, n, pfx[0].family, room, &bytes);
+		k = fit_prefixes(pfx, n, AF_INET6, room, &bytes);
 		if (k == 0)
 			goto fail;
 		bgp_put_u16(w, 0);

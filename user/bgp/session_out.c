@@ -131,12 +131,11 @@ static uint32_t route_intern(const struct cfg_route *r, const char *watchdog,
 	id = rib_attr_intern(b, n);
 	free(b);
 	/* an id freed and handed out again for another route: the decoded
-	 * copy route_get() keeps (RD, below) is no longer its */
+	 * copy route_get() keeps (RD, above) is no longer its */
 	if (id == RD.id)
 		RD.id = 0;
 	return id;
 }
-
 
 static const struct cfg_route *route_get(uint32_t id)
 {
