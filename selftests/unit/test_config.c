@@ -1164,6 +1164,9 @@ static void test_ext_nh(void)
 			    "\tcapability { nexthop maybe; }\n}\n",
 			    "t.conf:2:23: 'nexthop' takes true|false or "
 			    "enable|disable"));
+	CU_ASSERT(check_err("nexthop { ipv4 unicast ipv6; }\n",
+			    "t.conf:1:1: 'nexthop' does not belong at top "
+			    "level; it goes in a neighbor block"));
 	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
 			    "\tnexthop { ipv4 unicast ipv6; }\n"
 			    "\tnexthop { ipv4 unicast ipv6; }\n}\n",

@@ -410,6 +410,7 @@ static const struct {
 	{ "capability", "neighbor" },
 	{ "static", "neighbor" },
 	{ "tcp-ao", "neighbor" },
+	{ "nexthop", "neighbor" },
 	{ "interface", "guard" },
 	{ "mode", "guard" },
 	{ "policy", "guard" },
