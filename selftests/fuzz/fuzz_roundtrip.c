@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct prefix p1[MAXP], p2[MAXP];
 	static uint32_t a1[8192], a2[8192];
 	static uint8_t out[BGP_EXT_MAX_LEN];
-	struct bgp_sess_ctx ctx = { 1, 0 };
+	struct bgp_sess_ctx ctx = { .as4 = 1, .ebgp = 0 };
 	struct bgp_update u1, u2;
 	struct bgp_err e;
 	struct bgp_hdr h;

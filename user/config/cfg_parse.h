@@ -50,6 +50,8 @@ enum cfg_field {
 	CF_ROUTE_REFRESH,
 	CF_EXT_MESSAGE,
 	CF_GR,
+	CF_NEXTHOP,	/* the nexthop block (RFC 8950 tuples) */
+	CF_NH_CAP,	/* capability { nexthop; } */
 	CF_SYN_RATE,
 	CF_SYN_BURST,
 	CF_IFACE_BIND, /* guard { interface ...; } */

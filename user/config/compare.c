@@ -133,7 +133,9 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	    a->caps.route_refresh != b->caps.route_refresh ||
 	    a->caps.extended_message != b->caps.extended_message ||
 	    a->caps.graceful_restart != b->caps.graceful_restart ||
-	    a->caps.gr_time != b->caps.gr_time || a->syn_rate != b->syn_rate ||
+	    a->caps.gr_time != b->caps.gr_time ||
+	    a->caps.nexthop != b->caps.nexthop || a->nexthop != b->nexthop ||
+	    a->syn_rate != b->syn_rate ||
 	    a->syn_burst != b->syn_burst || a->nroutes != b->nroutes ||
 	    a->napis != b->napis)
 		return 0;
