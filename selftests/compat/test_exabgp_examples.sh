@@ -49,7 +49,7 @@ api-nexthop-self.conf         ok
 api-nexthop.conf              ok
 api-no-respawn.conf           ok
 api-notification.conf         ok
-api-open.conf                 refused  nexthop          'nexthop' is an ExaBGP keyword bgpshield does not implement
+api-open.conf                 refused  aigp             'aigp' is an ExaBGP keyword bgpshield does not implement
 api-reload.1.conf             ok
 api-reload.2.conf             ok
 api-teardown.conf             ok
@@ -77,7 +77,7 @@ conf-new-v6.conf              ok
 conf-no-asn4.conf             ok
 conf-parity.conf              refused  ipv6 mpls-vpn    'ipv6 mpls-vpn' is an ExaBGP family bgpshield does not implement
 conf-path-information.conf    ok
-conf-prefix-sid-srv6.conf     refused  nexthop          'nexthop' is an ExaBGP keyword bgpshield does not implement
+conf-prefix-sid-srv6.conf     refused  ipv4 mpls-vpn    'ipv4 mpls-vpn' is an ExaBGP family bgpshield does not implement
 conf-prefix-sid.conf          refused  ipv4 nlri-mpls   'ipv4 nlri-mpls' is an ExaBGP family bgpshield does not implement
 conf-split.conf               refused  (broken file)    conf-split.conf:22:1: expected '}' to close the neighbor block opened at 1:1
 conf-template.conf            ok
@@ -85,7 +85,7 @@ conf-unknowncap.conf          ok
 conf-vpn.conf                 refused  rd               'rd' is an ExaBGP keyword bgpshield does not implement
 example-healthcheck.conf      refused  run              'run' needs a program path (absolute, or relative to the config's folder), not 'python3'
 example-tcp-control.conf      ok
-extended-nexthop.conf         refused  nexthop          'nexthop' is an ExaBGP keyword bgpshield does not implement
+extended-nexthop.conf         refused  ipv4 mpls-vpn    'ipv4 mpls-vpn' is an ExaBGP family bgpshield does not implement
 parse-community.conf          ok
 parse-dual-neighbor.conf      refused  route            route 10.0.7.0/24 is already given at 38:3
 parse-md5.conf                ok

@@ -84,6 +84,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ctx.as4 = data[0] & 1;
 	ctx.ebgp = (data[0] >> 1) & 1;
 	maxlen = (data[0] & 4) ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;
+	ctx.ext_nh_v4 = (data[0] >> 3) & 1;	/* RFC 8950 negotiated */
 	while (off < size) {
 		struct bgp_hdr h;
 		struct bgp_err e;

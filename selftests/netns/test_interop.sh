@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Interop: bgpshieldd against real BGP speakers from Debian's packages,
-# BIRD 2 (bird2) and GoBGP (gobgpd), each test in namespaces of its own.
+# BIRD 2 (bird2), GoBGP (gobgpd) and, for RFC 8950, ExaBGP 4.2 (exabgp),
+# each test in namespaces of its own.
 #
 #   bgpshieldd (veth-a) ---------------------------- (veth-b) bird / gobgpd
 #   192.0.2.1/24, 2001:db8::1/64           192.0.2.2/24, 2001:db8::2/64
@@ -28,6 +29,13 @@
 # established; bgpshieldd's neighbor must leave Established and drop the
 # peer's routes, and after a restart be Established again (within 20 s)
 # with the routes back both ways.
+#
+# RFC 8950: over the IPv6 session with both families, bgpshieldd's IPv4
+# routes with IPv6 next hops (static and API) must reach BIRD with those
+# next hops, and BIRD's IPv4 routes come back with its IPv6 address as next
+# hop; toward a BIRD without "extended next hop" they are held back
+# (audited once) while the IPv6 route still goes.  ExaBGP 4.2 (exabgp) as
+# the peer checks the same in ExaBGP's own API JSON, capability 5 included.
 #
 # The passive side always starts first, so the active side's first
 # attempt (1 s for BIRD's connect delay, 0.2 s for bgpshieldd) finds it
@@ -1475,6 +1483,310 @@ $(bird_why shield6)"
 	expect_rib_out "$B6" "$A_RIB6"
 }
 
+# --- RFC 8950: IPv4 routes with IPv6 next hops over an IPv6 session --------
+
+# bgpshieldd's IPv4 routes with IPv6 next hops: three statics (one with a
+# MED, one next-hop self: its IPv6 address on this IPv6-only session) and
+# one from the API, each next hop on the shared /64.
+X_NH7=2001:db8::7
+X_NH8=2001:db8::8
+
+# write_shield_conf_enh KEY ENH: one IPv6 neighbor with both families,
+# passive; ENH "on" adds nexthop { ipv4 unicast ipv6; }.
+write_shield_conf_enh() {
+	local key=$1 enh=""
+	[ "$2" = on ] && enh="nexthop { ipv4 unicast ipv6; }"
+	(
+		umask 077
+		cat >"$T_DIR/a.conf.new" <<-EOF
+			# bgpshield interop selftest $RUN_ID (RFC 8950)
+			guard {
+				interface veth-a;
+				pin-dir $(pin_a);
+			}
+
+			neighbor $B6 {
+				description "interop-enh";
+				router-id $A4;
+				local-address $A6;
+				local-as $AS_A;
+				peer-as $AS_B;
+				hold-time $HOLD;
+				passive;
+				md5-password "$key";
+				ttl-security;
+				family { ipv4 unicast; ipv6 unicast; }
+				$enh
+				static {
+					route 10.8.0.0/24 next-hop $A6 med 10;
+					route 10.8.1.0/24 next-hop $X_NH7;
+					route 10.8.3.0/24 next-hop self;
+					route $A_ROUTE6 next-hop self;
+				}
+			}
+		EOF
+	) && mv -f "$T_DIR/a.conf.new" "$T_DIR/a.conf"
+}
+
+# write_bird_conf_enh KEY ENH: BIRD active over IPv6 with an ipv4 channel
+# whose "extended next hop" is ENH (on: it exports its IPv4 statics with
+# its IPv6 address as next hop; off: it exports none).
+write_bird_conf_enh() {
+	local key=$1 enh=$2 exp4="export all;"
+	[ "$enh" = off ] && exp4="export none;"
+	cat >"$T_DIR/bird.conf" <<-EOF
+		# BIRD side of the bgpshield interop selftest $RUN_ID (RFC 8950)
+		log stderr all;
+		router id $B4;
+		protocol device { }
+		protocol static s4 {
+			ipv4;
+			route 10.2.0.0/24 blackhole;
+			route 10.2.1.0/24 blackhole;
+			route 10.2.2.0/24 blackhole;
+		}
+		protocol static s6 {
+			ipv6;
+			route 2001:db8:2::/48 blackhole;
+		}
+		protocol bgp shieldx {
+			local $B6 as $AS_B;
+			neighbor $A6 as $AS_A;
+			hold time $HOLD;
+			password "$key";
+			ttl security on;
+			passive off;
+			connect delay time 1;
+			connect retry time 5;
+			error wait time 5, 30;
+			ipv4 { extended next hop $enh; import all; $exp4 };
+			ipv6 { import all; export all; };
+		}
+	EOF
+	chmod 600 "$T_DIR/bird.conf"
+}
+
+# bird_chan_imported PROTO CHANNEL: the "N imported" of that channel's
+# Routes line in `show protocols all`.
+bird_chan_imported() {
+	bird_proto "$1" | awk -v c="Channel $2" '
+		{ sub(/^[ \t]+/, "") }
+		$0 == c { in_c = 1; next }
+		/^Channel / { in_c = 0 }
+		in_c && /^Routes:/ { print $2; exit }'
+}
+bird_chan_imported_is() { [ "$(bird_chan_imported "$1" "$2")" = "$3" ]; }
+
+enh_up() {
+	if wait_for "$T_UP" established "$B6" && wait_for 3 bird_established shieldx; then
+		pass "IPv6 session with IPv4 and IPv6 unicast established (bgpshieldd passive, BIRD active, MD5, GTSM) within ${T_UP}s"
+	else
+		die_test "IPv6 session established within ${T_UP}s" \
+			"$(nb_why "$B6")
+$(bird_why shieldx)"
+	fi
+}
+
+t_bird_ext_nh() {
+	local r p rc
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	write_shield_conf_enh "$KEY" on || die_test "write bgpshieldd's config"
+	write_bird_conf_enh "$KEY" on
+	daemon_start
+	bird_start
+	enh_up
+	expect_guard_passed "$B6"
+	# BIRD's view of our OPEN: capability 5 with <1, 1, 2>
+	r=$(bird_proto shieldx | tr '\n\t' '  ')
+	check_match "BIRD: bgpshieldd's OPEN has Extended next hop (IPv6 next hop for ipv4)" \
+		"Neighbor capabilities .*Extended next hop +IPv6 nexthop: ipv4 .*Session:" "$r"
+
+	# One more from the API, as an ExaBGP process would write it.
+	capture ann dctl 5 announce route 10.8.2.0/24 next-hop "$X_NH8"
+	rc=$?
+	check_eq "bgpshieldctl announce route 10.8.2.0/24 next-hop $X_NH8 exits 0" \
+		0 "$rc"
+
+	# bgpshieldd -> BIRD: three IPv4 routes, each with its IPv6 next hop
+	# (in MP_REACH_NLRI AFI 1 SAFI 1), and the IPv6 one.
+	if wait_for "$T_ROUTES" bird_chan_imported_is shieldx ipv4 4; then
+		pass "BIRD: shieldx's ipv4 channel imported bgpshieldd's 4 IPv4 routes"
+	else
+		fail "BIRD: shieldx's ipv4 channel imported 4 routes within ${T_ROUTES}s" \
+			"ipv4 imported '$(bird_chan_imported shieldx ipv4)'
+$(bird_why shieldx)"
+	fi
+	check_eq "BIRD: shieldx's ipv6 channel imported bgpshieldd's IPv6 route" \
+		1 "$(bird_chan_imported shieldx ipv6)"
+	r=$(bird_route 10.8.0.0/24)
+	check_match "BIRD: 10.8.0.0/24 from shieldx via $A6, AS path $AS_A" \
+		"\\[shieldx .*via $A6 on veth-b.*BGP\\.as_path: $AS_A +BGP\\.next_hop: $A6" "$r"
+	check_match "BIRD: 10.8.0.0/24 carries MED 10" 'BGP\.med: 10 ' "$r"
+	check_match "BIRD: 10.8.1.0/24 via $X_NH7" \
+		"\\[shieldx .*BGP\\.next_hop: $X_NH7( |$)" "$(bird_route 10.8.1.0/24)"
+	check_match "BIRD: 10.8.2.0/24 (API) via $X_NH8" \
+		"\\[shieldx .*BGP\\.next_hop: $X_NH8( |$)" "$(bird_route 10.8.2.0/24)"
+	check_match "BIRD: 10.8.3.0/24 (next-hop self) via $A6" \
+		"\\[shieldx .*BGP\\.next_hop: $A6( |$)" "$(bird_route 10.8.3.0/24)"
+	check_eq "bgpshieldd: prefixes_out to $B6 is 5" 5 "$(nb "$B6" prefixes_out)"
+	expect_rib_out "$B6" "10.8.0.0/24 nh=$A6 aspath=$AS_A med=10" \
+		"10.8.1.0/24 nh=$X_NH7 aspath=$AS_A" \
+		"10.8.3.0/24 nh=$A6 aspath=$AS_A" \
+		"10.8.2.0/24 nh=$X_NH8 aspath=$AS_A" "$A_ROUTE6 nh=$A6 aspath=$AS_A"
+
+	# BIRD -> bgpshieldd: its three IPv4 statics with its IPv6 address
+	# as next hop (global, and link-local on this shared link: the
+	# global is shown), and its IPv6 route.
+	expect_prefixes_in "$B6" 4
+	expect_rib_in "$B6" "10.2.0.0/24 nh=$B6 aspath=$AS_B" \
+		"10.2.1.0/24 nh=$B6 aspath=$AS_B" \
+		"10.2.2.0/24 nh=$B6 aspath=$AS_B" \
+		"2001:db8:2::/48 nh=$B6 aspath=$AS_B"
+
+	# A withdrawal of IPv4 routes sent with IPv6 next hops.
+	capture disable birdc_ disable s4 || fail "birdc disable s4" "$(err disable)"
+	if wait_for "$T_ROUTES" prefixes_in_is "$B6" 1; then
+		pass "BIRD withdrew its IPv4 routes: bgpshieldd's prefixes_in from $B6 is 1"
+	else
+		fail "BIRD withdrew its IPv4 routes: prefixes_in from $B6 is 1 within ${T_ROUTES}s" \
+			"$(nb_why "$B6")"
+	fi
+	capture wd dctl 5 withdraw route 10.8.2.0/24
+	if wait_for "$T_ROUTES" bird_chan_imported_is shieldx ipv4 3; then
+		pass "bgpshieldctl withdraw 10.8.2.0/24: BIRD's ipv4 channel has 3 routes"
+	else
+		fail "bgpshieldctl withdraw: BIRD's ipv4 channel has 3 routes within ${T_ROUTES}s" \
+			"$(bird_why shieldx)"
+	fi
+	check_eq "the session stays up (bgpshieldd)" established "$(nb "$B6" state)"
+}
+
+# The same routes toward a BIRD without "extended next hop": the
+# capability is not negotiated, so the IPv4 routes are held back (RFC
+# 8950 §4), logged and audited once; the IPv6 route still goes.
+t_bird_ext_nh_off() {
+	local a
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	write_shield_conf_enh "$KEY" on || die_test "write bgpshieldd's config"
+	write_bird_conf_enh "$KEY" off
+	daemon_start
+	bird_start
+	enh_up
+	if wait_for "$T_ROUTES" bird_chan_imported_is shieldx ipv6 1; then
+		pass "BIRD: shieldx's ipv6 channel imported bgpshieldd's IPv6 route"
+	else
+		fail "BIRD: shieldx's ipv6 channel imported 1 route within ${T_ROUTES}s" \
+			"$(bird_why shieldx)"
+	fi
+	check_eq "BIRD: shieldx's ipv4 channel imported nothing" 0 \
+		"$(bird_chan_imported shieldx ipv4)"
+	check_eq "bgpshieldd: prefixes_out to $B6 is 1 (IPv6 only)" 1 \
+		"$(nb "$B6" prefixes_out)"
+	a=$(grep -c '"ext_nh_not_negotiated"' "$T_DIR/a.audit" 2>/dev/null)
+	check_eq "bgpshieldd's audit log says once that IPv4 routes were held back" \
+		1 "$a"
+	check_match "bgpshieldd's log says why" \
+		"did not negotiate extended next hop" "$(cat "$T_DIR/daemon.log")"
+	# next-hop self on an IPv4 route: no IPv4 address on this session,
+	# and no IPv6 next hop allowed without the capability
+	check_match "bgpshieldd: next-hop self of 10.8.3.0/24 has no address to use (last_error)" \
+		"no IPv4 address for next-hop self \\(and no extended next hop negotiated" \
+		"$(nb "$B6" last_error)"
+	# The API still takes the route (the config allows it): kept, unsent.
+	capture ann dctl 5 announce route 10.8.2.0/24 next-hop "$X_NH8"
+	check_eq "bgpshieldctl announce route 10.8.2.0/24 next-hop $X_NH8 exits 0" \
+		0 "$?"
+	check_eq "bgpshieldd: prefixes_out to $B6 is still 1" 1 \
+		"$(nb "$B6" prefixes_out)"
+}
+
+# ExaBGP 4.2 (Debian's exabgp) as the peer: its API process writes every
+# JSON event it gets to a file, so what bgpshieldd sends is checked in
+# ExaBGP's own decoding; its static routes have its IPv6 address as next
+# hop.  MD5 as everywhere; ExaBGP's outgoing-ttl 255 for the guard's GTSM.
+need_exabgp() {
+	need_daemon
+	command -v exabgp >/dev/null || skip "exabgp not found (Debian package exabgp)"
+}
+
+# The JSON events ExaBGP's API process wrote hold this text.
+exa_has() { grep -qF "$1" "$T_DIR/exabgp.json" 2>/dev/null; }
+
+t_exabgp_ext_nh() {
+	local j
+	need_exabgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	write_shield_conf_enh "$KEY" on || die_test "write bgpshieldd's config"
+	cat >"$T_DIR/dump.py" <<-'EOF'
+		import sys
+		with open(sys.argv[1], "a") as f:
+		    for line in sys.stdin:
+		        f.write(line)
+		        f.flush()
+	EOF
+	cat >"$T_DIR/exabgp.conf" <<-EOF
+		process dump {
+			run $PY $T_DIR/dump.py $T_DIR/exabgp.json;
+			encoder json;
+		}
+		neighbor $A6 {
+			router-id $B4;
+			local-address $B6;
+			local-as $AS_B;
+			peer-as $AS_A;
+			hold-time $HOLD;
+			md5-password "$KEY";
+			outgoing-ttl 255;
+			family { ipv4 unicast; ipv6 unicast; }
+			nexthop { ipv4 unicast ipv6; }
+			api { processes [ dump ]; receive { parsed; update; open; } }
+			static {
+				route 10.2.0.0/24 next-hop $B6;
+				route 10.2.1.0/24 next-hop $B6 med $B_MED;
+			}
+		}
+	EOF
+	chmod 600 "$T_DIR/exabgp.conf"
+	daemon_start
+	bg_start exabgp ip netns exec "$NS_PEER" env exabgp_daemon_user=root \
+		exabgp_daemon_drop=false exabgp_log_destination=stdout \
+		exabgp_tcp_bind="$B6" exabgp "$T_DIR/exabgp.conf"
+	if wait_for "$T_UP" established "$B6"; then
+		pass "IPv6 session with ExaBGP established (MD5, GTSM) within ${T_UP}s"
+	else
+		die_test "IPv6 session with ExaBGP established within ${T_UP}s" \
+			"$(nb_why "$B6")
+$(grep -iE 'error|notif|fail' "$T_DIR/exabgp.log" | tail -n 5)"
+	fi
+	expect_guard_passed "$B6"
+	expect_md5_both "$B6" "$A6"
+	capture ann dctl 5 announce route 10.8.2.0/24 next-hop "$X_NH8"
+	for j in '"5": { "name": "nexthop", "conversion": [ "ipv4/unicast/ipv6" ] }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::1": [ { "nlri": "10.8.0.0/24" } ] } }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::7": [ { "nlri": "10.8.1.0/24" } ] } }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::8": [ { "nlri": "10.8.2.0/24" } ] } }' \
+		'"announce": { "ipv4 unicast": { "2001:db8::1": [ { "nlri": "10.8.3.0/24" } ] } }' \
+		'"announce": { "ipv6 unicast": { "2001:db8::1": [ { "nlri": "2001:db8:1::/48" } ] } }'; do
+		if wait_for "$T_ROUTES" exa_has "$j"; then
+			pass "ExaBGP's API JSON has: $j"
+		else
+			fail "ExaBGP's API JSON has: $j" \
+				"$(tail -c 1500 "$T_DIR/exabgp.json" 2>&1)"
+		fi
+	done
+	check_match "ExaBGP's JSON: 10.8.0.0/24 with MED 10" \
+		'"med": 10 }, "announce": \{ "ipv4 unicast": \{ "2001:db8::1": \[ \{ "nlri": "10.8.0.0/24"' \
+		"$(cat "$T_DIR/exabgp.json" 2>&1)"
+	expect_prefixes_in "$B6" 2
+	expect_rib_in "$B6" "10.2.0.0/24 nh=$B6 aspath=$AS_B" \
+		"10.2.1.0/24 nh=$B6 aspath=$AS_B med=$B_MED"
+}
+
 # --- wrong MD5 ---------------------------------------------------------------------
 
 t_bird_bad_md5() {
@@ -1557,6 +1869,9 @@ TESTS=(
 	"GoBGP IPv4: bgpshieldd passive, GoBGP active, MD5, routes both ways:t_gobgp_shield_passive"
 	"BIRD IPv6: established, routes both ways:t_bird_ipv6"
 	"GoBGP IPv6: established over IPv6, MD5, GTSM, a route each way:t_gobgp_ipv6"
+	"BIRD RFC 8950: IPv4 routes with IPv6 next hops both ways over IPv6:t_bird_ext_nh"
+	"BIRD RFC 8950 off: IPv4 routes with IPv6 next hops held back:t_bird_ext_nh_off"
+	"ExaBGP RFC 8950: IPv4 routes with IPv6 next hops both ways, ExaBGP's JSON:t_exabgp_ext_nh"
 	"BIRD wrong MD5 key: no session, kernel counts MD5 failures:t_bird_bad_md5"
 	"BIRD without GTSM: the guard drops it, no session:t_bird_no_gtsm"
 	"BIRD ADD-PATH: several paths a prefix both ways:t_bird_addpath"

@@ -454,6 +454,22 @@ static void test_attributes(void)
 	}
 	bad("announce attributes next-hop 192.0.2.1 nlri 2001:db8::/32",
 	    "is IPv4 but nlri");
+	/* RFC 8950: IPv4 with an IPv6 next hop is the neighbor's to allow
+	 * (sessions_announce), not the parser's */
+	if (!ok("announce attributes next-hop 2001:db8::1 nlri 10.0.0.0/8 "
+		"10.1.0.0/16", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_ATTRS);
+		CU_ASSERT_EQUAL(c.route.next_hop.family, AF_INET6);
+		CU_ASSERT_EQUAL(c.nnlri, 2);
+		api_cmd_free(&c);
+	}
+	if (!ok("announce route 10.0.0.0/24 next-hop 2001:db8::1 med 5", &c)) {
+		CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_ROUTE);
+		CU_ASSERT(peq(&c.route.prefix, "10.0.0.0/24"));
+		CU_ASSERT(peq(&c.route.next_hop, "2001:db8::1"));
+		CU_ASSERT_EQUAL(c.route.med, 5);
+		api_cmd_free(&c);
+	}
 	bad("announce attributes next-hop 192.0.2.1 nlri 10.0.0.0/8 "
 	    "2001:db8::/32",
 	    "first nlri is IPv4");
@@ -698,8 +714,6 @@ static void test_malformed(void)
 		{"announce route 10.0.0.0/8 next-hop x", "bad next-hop 'x'"},
 		{"announce route 10.0.0.0/8 next-hop 192.0.2.0/24",
 		 "bad next-hop"},
-		{"announce route 10.0.0.0/8 next-hop 2001:db8::1",
-		 "is IPv6 but the route"},
 		{"announce route 2001:db8::/32 next-hop 192.0.2.1",
 		 "is IPv4 but the route"},
 		{"announce route 10.0.0.0/8 next-hop self foo",

@@ -607,6 +607,62 @@ static void test_open(void)
 	       "\"value\": 200, \"raw\": \"\" } } } } }");
 }
 
+/* RFC 8950: IPv4 unicast in MP_REACH_NLRI with an IPv6 next hop, keyed by
+ * it as ExaBGP 4.2.21 prints it (its --decode of the same bytes gives
+ * this "message" exactly); the capability in the OPEN. */
+static const struct bgp_sess_ctx enh_ctx = {.as4 = 1, .ebgp = 0,
+					    .ext_nh_v4 = 1};
+
+static void test_ext_nh(void)
+{
+	uint8_t m[4096];
+	size_t n = upd(m, "",
+		       "40 01 01 00 40 02 06 02 01 0000fde8 "
+		       "80 0e 1d 0001 01 10 20010db8000000000000000000000001 "
+		       "00 18 0a0000 18 c00002",
+		       "");
+	const char *s = J(m, n, &enh_ctx);
+
+	HAS(s, "\"message\": { \"update\": { \"attribute\": { \"origin\": "
+	       "\"igp\", \"as-path\": [ 65000 ], \"confederation-path\": [] "
+	       "}, \"announce\": { \"ipv4 unicast\": { \"2001:db8::1\": [ { "
+	       "\"nlri\": \"10.0.0.0/24\" }, { \"nlri\": \"192.0.2.0/24\" } ] "
+	       "} } } }");
+	s = T(m, n, &enh_ctx);
+	HAS(s, "neighbor 10.0.0.1 receive update announced 10.0.0.0/24 "
+	       "next-hop 2001:db8::1 origin igp as-path [ 65000 ]\n");
+	/* not negotiated: RFC 7606 treat-as-withdraw */
+	s = J(m, n, &as4_ctx);
+	HAS(s, "\"update\": { \"withdraw\": { \"ipv4 unicast\": [ { \"nlri\": "
+	       "\"10.0.0.0/24\" }, { \"nlri\": \"192.0.2.0/24\" } ] } }");
+	HASNT(s, "announce");
+
+	/* global and link-local: each a key with every prefix under it,
+	 * as ExaBGP 4.2 prints IPv6 (RFC 2545) too */
+	n = upd(m, "",
+		"40 01 01 00 40 02 00 "
+		"80 0e 2d 0001 01 20 20010db8000000000000000000000001 "
+		"fe800000000000000000000000000001 00 18 0a0000 18 c00002",
+		"");
+	s = J(m, n, &enh_ctx);
+	HAS(s, "\"announce\": { \"ipv4 unicast\": { \"2001:db8::1\": [ { "
+	       "\"nlri\": \"10.0.0.0/24\" }, { \"nlri\": \"192.0.2.0/24\" } ], "
+	       "\"fe80::1\": [ { \"nlri\": \"10.0.0.0/24\" }, { \"nlri\": "
+	       "\"192.0.2.0/24\" } ] } }");
+
+	/* OPEN: MP ipv4/ipv6 and capability 5 with <1,1,2> and <1,128,2> */
+	n = msg(m, BGP_OPEN,
+		"04 fde9 00b4 c0000201 1c 02 1a "
+		"01 04 00010001 01 04 00020001 "
+		"05 0c 0001 0001 0002 0001 0080 0002");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "\"5\": { \"name\": \"nexthop\", \"conversion\": [ "
+	       "\"ipv4/unicast/ipv6\", \"ipv4/mpls-vpn/ipv6\" ] }");
+	s = T(m, n, &as4_ctx);
+	HAS(s, "capabilities [ multiprotocol(ipv4 unicast) "
+	       "multiprotocol(ipv6 unicast) nexthop ]");
+}
+
 /*
  * ADD-PATH (RFC 7911): path ids on NLRI when receive was negotiated for
  * the family, as ExaBGP 4.2.21 prints them (checked against "exabgp
@@ -934,6 +990,7 @@ int main(void)
 	CU_add_test(s, "notification with shutdown text", test_notification);
 	CU_add_test(s, "open with capabilities", test_open);
 	CU_add_test(s, "ADD-PATH path-information (RFC 7911)", test_addpath);
+	CU_add_test(s, "RFC 8950 extended next hop", test_ext_nh);
 	CU_add_test(s, "keepalive and refresh", test_keepalive_refresh);
 	CU_add_test(s, "state events", test_state);
 	CU_add_test(s, "escaping", test_escaping);

@@ -30,6 +30,9 @@ static struct bgp_err e;
 static const struct bgp_sess_ctx ibgp4 = { .as4 = 1, .ebgp = 0 };
 static const struct bgp_sess_ctx ebgp4 = { .as4 = 1, .ebgp = 1 };
 static const struct bgp_sess_ctx ibgp2 = { .as4 = 0, .ebgp = 0 };
+/* RFC 8950 negotiated for IPv4 unicast */
+static const struct bgp_sess_ctx ibgp4x = { .as4 = 1, .ebgp = 0,
+					    .ext_nh_v4 = 1 };
 
 static void wreset(void)
 {
@@ -987,7 +990,7 @@ static void test_route_attrs(void)
  * attribute [ ] of a code we do not model, sent with its own flags. */
 static void test_route_attrs_more(void)
 {
-	static const struct bgp_sess_ctx as2 = { .as4 = 0, .ebgp = 0 };
+	static const struct bgp_sess_ctx as2 = { .as4 = 0 };
 	uint32_t cluster[] = { 0x0a000002, 0x0a000003 };
 	uint8_t raw[] = { 0xc0, 0x99, 0x00, 0x02, 0xab, 0xcd };
 	struct cfg_route r = { 0 };
@@ -1258,9 +1261,16 @@ static const struct malformed {
 	{ "mp-reach next hop length 5 (7.11)",
 	  S(A_ORIGIN A_PATH "\x80\x0e\x0a\x00\x02\x01\x05\x20\x01\x0d\xb8\x00"
 	    "\x00"), "", 0, &ibgp4, BGP_ACT_RESET, 3, 9, 0 },
-	{ "mp-reach ipv4 next hop length 16 (7.11)",
+	{ "mp-reach ipv4 next hop length 16 without RFC 8950 (7606 2)",
 	  S(A_ORIGIN A_PATH "\x80\x0e\x15\x00\x01\x01\x10" NH6 "\x00"), "",
-	  0, &ibgp4, BGP_ACT_RESET, 3, 9, 0 },
+	  0, &ibgp4, BGP_ACT_WITHDRAW, 0, 0, 0 },
+	{ "mp-reach ipv4 next hop length 16 with RFC 8950",
+	  S(A_ORIGIN A_PATH "\x80\x0e\x15\x00\x01\x01\x10" NH6 "\x00"), "",
+	  0, &ibgp4x, BGP_ACT_OK, 0, 0, 0 },
+	{ "mp-reach ipv4 next hop length 8 with RFC 8950 (7.11)",
+	  S(A_ORIGIN A_PATH "\x80\x0e\x0d\x00\x01\x01\x08"
+	    "\x20\x01\x0d\xb8\0\0\0\x01\x00"), "",
+	  0, &ibgp4x, BGP_ACT_RESET, 3, 9, 0 },
 	{ "mp-reach prefix length 129 (5.3)",
 	  S(A_ORIGIN A_PATH "\x80\x0e\x16\x00\x02\x01\x10" NH6 "\x00\x81"),
 	  "", 0, &ibgp4, BGP_ACT_RESET, 3, 9, 0 },
@@ -1437,7 +1447,9 @@ static size_t announced(const struct bgp_update *u)
 }
 
 /* Decode a framed message by type: 0 if the decoder accepted it. */
-static const struct bgp_sess_ctx *trunc_ctx = &ibgp4;
+/* ibgp4x: IPv4 with IPv6 next hops (RFC 8950) too; the ADD-PATH tests
+ * set ap4 while they truncate */
+static const struct bgp_sess_ctx *trunc_ctx = &ibgp4x;
 
 static int decode_any(const uint8_t *m, size_t len, uint8_t type,
 		      size_t *count)
@@ -1458,6 +1470,7 @@ static int decode_any(const uint8_t *m, size_t len, uint8_t type,
 	case BGP_ROUTE_REFRESH:
 		return bgp_refresh_decode(m, len, &r, &e);
 	case BGP_UPDATE:
+		/* ibgp4x: IPv4 with IPv6 next hops (RFC 8950) too */
 		if (bgp_update_decode(m, len, trunc_ctx, &u, &e) != BGP_ACT_OK)
 			return -1;
 		*count = announced(&u) + (size_t)u.eor;
@@ -1549,6 +1562,168 @@ static void test_truncation(void)
 		    announced(&u))
 			truncate_all(m, len);
 	}
+}
+
+/* --- RFC 8950: IPv4 unicast with IPv6 next hops -------------------------- */
+
+/* OPEN: AS 65001, hold 180, id 192.0.2.1; MP v4, MP v6, then the
+ * Extended Next Hop Encoding capability (code 5, length 6) with the
+ * tuple <NLRI AFI 1, NLRI SAFI 1, Nexthop AFI 2> (RFC 8950 §4). */
+static const uint8_t v_open_enh[] = {
+	FF16, 0x00, 0x33, 0x01,
+	0x04, 0xfd, 0xe9, 0x00, 0xb4, 0xc0, 0x00, 0x02, 0x01,
+	22, 0x02, 20,
+	0x01, 0x04, 0x00, 0x01, 0x00, 0x01,
+	0x01, 0x04, 0x00, 0x02, 0x00, 0x01,
+	0x05, 0x06, 0x00, 0x01, 0x00, 0x01, 0x00, 0x02,
+};
+
+/* UPDATE: ORIGIN IGP, empty AS_PATH, MP_REACH_NLRI AFI 1 SAFI 1 with a
+ * 32-byte next hop (2001:db8::1, fe80::1) and 10.0.0.0/24,
+ * 192.0.2.0/24 (RFC 8950 §3, RFC 4760 §3); no NEXT_HOP, no NLRI field. */
+static const uint8_t v_upd4nh6[] = {
+	FF16, 0x00, 0x4e, 0x02,
+	0x00, 0x00, 0x00, 0x37,
+	0x40, 0x01, 0x01, 0x00,
+	0x40, 0x02, 0x00,
+	0x80, 0x0e, 0x2d, 0x00, 0x01, 0x01, 0x20,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	0x00,
+	0x18, 0x0a, 0x00, 0x00,
+	0x18, 0xc0, 0x00, 0x02,
+};
+
+static void test_ext_nh_open(void)
+{
+	struct bgp_open o = { 0 }, d;
+	uint8_t m[sizeof(v_open_enh)];
+
+	o.my_as = 65001;
+	o.hold = 180;
+	o.bgp_id = 0xc0000201;
+	o.caps.families = BGP_FAM_IPV4U | BGP_FAM_IPV6U;
+	o.caps.ext_nh = 1;
+	o.caps.ext_nh_t[0] = (struct bgp_nh_tuple){ 1, 1, 2 };
+	o.caps.next_nh = 1;
+	wreset();
+	CU_ASSERT_EQUAL(bgp_open_encode(&w, &o), 0);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_open_enh));
+	CU_ASSERT_EQUAL(memcmp(out, v_open_enh, sizeof(v_open_enh)), 0);
+
+	CU_ASSERT_EQUAL(bgp_open_decode(v_open_enh, sizeof(v_open_enh), &d,
+					&e), 0);
+	CU_ASSERT_EQUAL(d.caps.ext_nh, 1);
+	CU_ASSERT_EQUAL(d.caps.next_nh, 1);
+	CU_ASSERT(bgp_caps_ext_nh(&d.caps, 1, 1, 2));
+	CU_ASSERT(!bgp_caps_ext_nh(&d.caps, 2, 1, 1));
+	CU_ASSERT(!bgp_caps_ext_nh(&d.caps, 1, 2, 2));
+	CU_ASSERT_EQUAL(d.caps.nunknown, 0);
+
+	/* a tuple for a family we lack is kept, not looked up */
+	memcpy(m, v_open_enh, sizeof(m));
+	m[sizeof(m) - 3] = 0x80;	/* NLRI SAFI 128 */
+	CU_ASSERT_EQUAL(bgp_open_decode(m, sizeof(m), &d, &e), 0);
+	CU_ASSERT_EQUAL(d.caps.ext_nh, 1);
+	CU_ASSERT_EQUAL(d.caps.ext_nh_t[0].safi, 128);
+	CU_ASSERT(!bgp_caps_ext_nh(&d.caps, 1, 1, 2));
+
+	/* length not a multiple of 6: malformed capability (RFC 5492) */
+	memcpy(m, v_open_enh, sizeof(m));
+	m[sizeof(m) - 7] = 0x05;
+	m[16] = 0x00, m[17] = 0x32;
+	m[28] = 21, m[30] = 19;
+	CU_ASSERT_EQUAL(bgp_open_decode(m, sizeof(m) - 1, &d, &e), -1);
+	CHECK_ERR(BGP_ERR_OPEN, BGP_ERR_OPEN_UNSPEC);
+
+	/* not sent without a tuple */
+	o.caps.next_nh = 0;
+	wreset();
+	CU_ASSERT_EQUAL(bgp_open_encode(&w, &o), 0);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_open_enh) - 8);
+}
+
+static void test_ext_nh_update(void)
+{
+	struct prefix p[2] = { pfx("10.0.0.0/24"), pfx("192.0.2.0/24") };
+	struct bgp_attrs a = { 0 };
+	struct bgp_update u;
+	struct bgp_nlri_iter it;
+	struct prefix q;
+
+	a.has = (1u << 1) | (1u << 2);
+	a.aspath = (struct bgp_aspath){ NULL, 0, 4 };
+	a.mp_nh_len = 32;
+	memcpy(a.mp_nh, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01"
+			"\xfe\x80\0\0\0\0\0\0\0\0\0\0\0\0\0\x01", 32);
+	wreset();
+	CU_ASSERT_EQUAL(bgp_update_encode(&w, BGP_MAX_LEN, &ibgp4x, &a, p, 2),
+			2);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_upd4nh6));
+	CU_ASSERT_EQUAL(memcmp(out, v_upd4nh6, sizeof(v_upd4nh6)), 0);
+	/* RFC 8950 §4: never to a peer that did not negotiate it */
+	wreset();
+	CU_ASSERT_EQUAL(bgp_update_encode(&w, BGP_MAX_LEN, &ibgp4, &a, p, 2),
+			-1);
+
+	CU_ASSERT_EQUAL(bgp_update_decode(v_upd4nh6, sizeof(v_upd4nh6),
+					  &ibgp4x, &u, &e), BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.nlri.count, 0);
+	CU_ASSERT_EQUAL(u.mp_reach.count, 2);
+	CU_ASSERT_EQUAL(u.mp_reach.family, AF_INET);
+	CU_ASSERT_EQUAL(u.attrs.mp_afi, 1);
+	CU_ASSERT_EQUAL(u.attrs.mp_safi, 1);
+	CU_ASSERT_EQUAL(u.attrs.mp_nh_len, 32);
+	CU_ASSERT_EQUAL(memcmp(u.attrs.mp_nh, a.mp_nh, 32), 0);
+	CU_ASSERT(!BGP_HAS(&u.attrs, BGP_ATTR_NEXT_HOP));
+	bgp_nlri_iter_init(&it, &u.mp_reach);
+	CU_ASSERT_EQUAL(bgp_nlri_next(&it, &q), 1);
+	CU_ASSERT(prefix_eq(&q, &p[0]));
+	CU_ASSERT_EQUAL(bgp_nlri_next(&it, &q), 1);
+	CU_ASSERT(prefix_eq(&q, &p[1]));
+	CU_ASSERT_EQUAL(bgp_nlri_next(&it, &q), 0);
+
+	/* not negotiated: the prefixes are found, and withdrawn */
+	CU_ASSERT_EQUAL(bgp_update_decode(v_upd4nh6, sizeof(v_upd4nh6),
+					  &ibgp4, &u, &e), BGP_ACT_WITHDRAW);
+	CU_ASSERT_EQUAL(u.mp_reach.count, 2);
+	CU_ASSERT_EQUAL(u.ext_nh_unneg, 1);
+
+	/* global only: 16 bytes */
+	a.mp_nh_len = 16;
+	wreset();
+	CU_ASSERT_EQUAL(bgp_update_encode(&w, BGP_MAX_LEN, &ibgp4x, &a, p, 2),
+			2);
+	CU_ASSERT_EQUAL(w.len, sizeof(v_upd4nh6) - 16);
+	CU_ASSERT_EQUAL(out[31], BGP_ATTR_MP_REACH);
+	CU_ASSERT_EQUAL(out[34], 0x01);	/* AFI 1 */
+	CU_ASSERT_EQUAL(out[36], 16);
+	CU_ASSERT_EQUAL(bgp_update_decode(out, w.len, &ibgp4x, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.attrs.mp_nh_len, 16);
+	CU_ASSERT_EQUAL(u.mp_reach.count, 2);
+	truncate_all(v_upd4nh6, sizeof(v_upd4nh6));
+	truncate_all(v_open_enh, sizeof(v_open_enh));
+}
+
+static void test_ext_nh_route_attrs(void)
+{
+	struct cfg_route r = { 0 };
+	struct bgp_attrs a;
+	uint8_t buf[256];
+
+	r.prefix = pfx("10.0.0.0/24");
+	r.next_hop = pfx("2001:db8::1");
+	CU_ASSERT_EQUAL(bgp_route_attrs(&r, NULL, NULL, buf, sizeof(buf), &a),
+			0);
+	CU_ASSERT(!BGP_HAS(&a, BGP_ATTR_NEXT_HOP));
+	CU_ASSERT_EQUAL(a.mp_nh_len, 16);
+	CU_ASSERT_EQUAL(memcmp(a.mp_nh, r.next_hop.addr, 16), 0);
+	/* the reverse is no RFC's */
+	r.prefix = pfx("2001:db8::/32");
+	r.next_hop = pfx("192.0.2.1");
+	CU_ASSERT_EQUAL(bgp_route_attrs(&r, NULL, NULL, buf, sizeof(buf), &a),
+			-1);
 }
 
 /* --- ADD-PATH (RFC 7911) ---------------------------------------------- */
@@ -1759,7 +1934,7 @@ static void test_addpath_update(void)
 	truncate_all(v_upd4_ap, sizeof(v_upd4_ap));
 	truncate_all(v_wd4_ap, sizeof(v_wd4_ap));
 	truncate_all(v_wd6_ap, sizeof(v_wd6_ap));
-	trunc_ctx = &ibgp4;
+	trunc_ctx = &ibgp4x;
 }
 
 /* RFC 7911 leaves errors to RFC 4271 and 7606: NLRI that end inside a
@@ -1884,6 +2059,11 @@ int main(void)
 	CU_add_test(s, "ADD-PATH malformed NLRI (7606)",
 		    test_addpath_malformed);
 	CU_add_test(s, "ADD-PATH packing", test_addpath_packing);
+	CU_add_test(s, "RFC 8950 capability bytes", test_ext_nh_open);
+	CU_add_test(s, "RFC 8950 MP_REACH IPv4 with IPv6 next hop",
+		    test_ext_nh_update);
+	CU_add_test(s, "RFC 8950 static route attributes",
+		    test_ext_nh_route_attrs);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

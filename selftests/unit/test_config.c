@@ -761,7 +761,8 @@ static const struct err_case err_cases[] = {
 	  "connect, "
 	  "md5-password, md5-password-file, md5-base64, md5-ip, "
 	  "ttl-security, incoming-ttl, outgoing-ttl, tcp-ao, family, "
-	  "capability, add-path, static, announce, api, guard, filter, inherit" },
+	  "capability, nexthop, add-path, static, announce, api, guard, filter, "
+	  "inherit" },
 	{ "bogus;",
 	  "t.conf:1:1: unknown keyword 'bogus' at top level; expected one "
 	  "of: neighbor, template, process, guard, user, log, prefix-list, "
@@ -947,9 +948,14 @@ static const struct err_case err_cases[] = {
 	  "t.conf:3:46: 'community' needs ASN:VALUE (each 0..65535), a 32-bit "
 	  "number or a name such as no-export; got '65536:1'" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
-	  "2001:db8::1;\n\t}\n}",
+	  "2001:db8::1;\n\t}\n\tlocal-as 1; peer-as 2;\n}",
 	  "t.conf:3:29: next-hop 2001:db8::1 is IPv6 but the route "
-	  "10.0.0.0/8 is IPv4" },
+	  "10.0.0.0/8 is IPv4: enable it with 'nexthop { ipv4 unicast "
+	  "ipv6; }' in the neighbor (RFC 8950)" },
+	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 2001:db8::/32 "
+	  "next-hop 192.0.2.9;\n\t}\n}",
+	  "t.conf:3:32: next-hop 192.0.2.9 is IPv4 but the route "
+	  "2001:db8::/32 is IPv6" },
 	{ "neighbor 192.0.2.1 {\n\tstatic {\n\t\troute 10.0.0.0/8 next-hop "
 	  "self origin bgp;\n\t}\n}",
 	  "t.conf:3:41: 'origin' needs igp, egp or incomplete" },
@@ -1352,12 +1358,138 @@ static void test_exabgp_accepted(void)
 			    "enable|disable"));
 }
 
+/* RFC 8950: nexthop { } and capability { nexthop; } as ExaBGP reads
+ * them, the routes they allow, the errors and the session restart. */
+static void test_ext_nh(void)
+{
+	struct config *c, *c2;
+	char *out;
+	size_t len;
+
+	c = parse("template { neighbor t { nexthop { ipv4 unicast ipv6; } } }\n"
+		  "neighbor 2001:db8::1 { local-as 1; peer-as 2;\n"
+		  "\tstatic { route 10.0.0.0/24 next-hop 2001:db8::9; }\n"
+		  "\tnexthop { ipv4 unicast ipv6; ipv6 unicast ipv4; } }\n"
+		  "neighbor 2001:db8::2 { inherit t; local-as 1; peer-as 2;\n"
+		  "\tstatic { route 10.0.0.0/24 next-hop 2001:db8::9; } }\n"
+		  "neighbor 2001:db8::3 { local-as 1; peer-as 2;\n"
+		  "\tcapability { nexthop disable; }\n"
+		  "\tnexthop { ipv4 unicast ipv6; } }\n"
+		  "neighbor 2001:db8::4 { local-as 1; peer-as 2;\n"
+		  "\tfamily { ipv4 unicast; } nexthop { ipv4 unicast ipv6; } }\n"
+		  "neighbor 2001:db8::5 { local-as 1; peer-as 2;\n"
+		  "\tcapability { nexthop; } }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->neighbors[0].nexthop,
+			CFG_NH_IPV4U_IPV6 | CFG_NH_IPV6U_IPV4);
+	CU_ASSERT_EQUAL(c->neighbors[0].caps.nexthop, CFG_NHCAP_AUTO);
+	CU_ASSERT(cfg_neighbor_ext_nh(&c->neighbors[0]));
+	CU_ASSERT_EQUAL(c->neighbors[0].nroutes, 1);
+	CU_ASSERT_EQUAL(c->neighbors[0].routes[0].next_hop.family, AF_INET6);
+	/* from the template */
+	CU_ASSERT_EQUAL(c->neighbors[1].nexthop, CFG_NH_IPV4U_IPV6);
+	CU_ASSERT(cfg_neighbor_ext_nh(&c->neighbors[1]));
+	/* turned off, or the IPv6 family missing (ExaBGP skips it) */
+	CU_ASSERT_EQUAL(c->neighbors[2].caps.nexthop, CFG_NHCAP_OFF);
+	CU_ASSERT(!cfg_neighbor_ext_nh(&c->neighbors[2]));
+	CU_ASSERT(!cfg_neighbor_ext_nh(&c->neighbors[3]));
+	/* capability alone: nothing to offer */
+	CU_ASSERT_EQUAL(c->neighbors[4].caps.nexthop, CFG_NHCAP_ON);
+	CU_ASSERT(!cfg_neighbor_ext_nh(&c->neighbors[4]));
+	CU_ASSERT_STRING_EQUAL(config_ext_nh_why(&c->neighbors[0]), "");
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(config_ext_nh_why(&c->neighbors[3]), "ipv6 unicast"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(config_ext_nh_why(&c->neighbors[2]), "disable"));
+	out = print_config(c, &len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\tnexthop {\n\t\tipv4 unicast "
+					   "ipv6;\n\t\tipv6 unicast ipv4;\n"
+					   "\t}\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\t\tnexthop disable;\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "\t\tnexthop enable;\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "route 10.0.0.0/24 next-hop "
+					   "2001:db8::9"));
+	free(out);
+
+	/* a changed nexthop block or capability restarts the session */
+	c2 = parse("neighbor 2001:db8::1 { local-as 1; peer-as 2;\n"
+		   "\tstatic { route 10.0.0.0/24 next-hop 2001:db8::9; }\n"
+		   "\tnexthop { ipv4 unicast ipv6; } }\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT(!config_neighbor_equal(&c->neighbors[0], &c2->neighbors[0]));
+	c2->neighbors[0].nexthop |= CFG_NH_IPV6U_IPV4;
+	CU_ASSERT(config_neighbor_equal(&c->neighbors[0], &c2->neighbors[0]));
+	c2->neighbors[0].caps.nexthop = CFG_NHCAP_ON;
+	CU_ASSERT(!config_neighbor_equal(&c->neighbors[0], &c2->neighbors[0]));
+	config_free(c2);
+	config_free(c);
+
+	/* errors, file:line:col */
+	CU_ASSERT(check_err("neighbor 2001:db8::1 { local-as 1; peer-as 2;\n"
+			    "\tstatic { route 10.0.0.0/24 next-hop "
+			    "2001:db8::9; }\n"
+			    "\tcapability { nexthop false; }\n"
+			    "\tnexthop { ipv4 unicast ipv6; } }\n",
+			    "t.conf:2:38: next-hop 2001:db8::9 is IPv6 but the "
+			    "route 10.0.0.0/24 is IPv4: the neighbor's "
+			    "'capability { nexthop disable; }' turns it off"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 { local-as 1; peer-as 2;\n"
+			    "\tfamily { ipv4 unicast; }\n"
+			    "\tnexthop { ipv4 unicast ipv6; }\n"
+			    "\tstatic { route 10.0.0.0/24 next-hop "
+			    "2001:db8::9; } }\n",
+			    "t.conf:4:38: next-hop 2001:db8::9 is IPv6 but the "
+			    "route 10.0.0.0/24 is IPv4: 'nexthop { ipv4 "
+			    "unicast ipv6; }' needs 'ipv4 unicast' and 'ipv6 "
+			    "unicast' in the family block"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tnexthop { ipv4 mpls-vpn ipv6; }\n}\n",
+			    "t.conf:2:12: 'ipv4 mpls-vpn ipv6' is an ExaBGP "
+			    "nexthop bgpshield does not implement; expected "
+			    "'ipv4 unicast ipv6'"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tnexthop { ipv6 multicast ipv4; }\n}\n",
+			    "t.conf:2:12: 'ipv6 multicast ipv4' is an ExaBGP "
+			    "nexthop bgpshield does not implement; expected "
+			    "'ipv4 unicast ipv6'"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tnexthop { ipv4 unicast ipv4; }\n}\n",
+			    "t.conf:2:25: the next-hop family of 'ipv4 "
+			    "unicast' can only be ipv6: 'ipv4 unicast ipv6;'"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tnexthop { ipv4 flow ipv6; }\n}\n",
+			    "t.conf:2:17: 'ipv4' in the nexthop block needs a "
+			    "sub-family and a next-hop family: 'ipv4 unicast "
+			    "ipv6;'"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tnexthop { l2vpn vpls ipv6; }\n}\n",
+			    "t.conf:2:12: expected 'ipv4 unicast ipv6;' or '}' "
+			    "in the nexthop block, got 'l2vpn'"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tnexthop { ipv4 unicast ipv6;\n"
+			    "\t\tipv4 unicast ipv6; }\n}\n",
+			    "t.conf:3:3: 'ipv4 unicast ipv6' is already listed "
+			    "at 2:12"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tcapability { nexthop maybe; }\n}\n",
+			    "t.conf:2:23: 'nexthop' takes true|false or "
+			    "enable|disable"));
+	CU_ASSERT(check_err("nexthop { ipv4 unicast ipv6; }\n",
+			    "t.conf:1:1: 'nexthop' does not belong at top "
+			    "level; it goes in a neighbor block"));
+	CU_ASSERT(check_err("neighbor 2001:db8::1 {\n"
+			    "\tnexthop { ipv4 unicast ipv6; }\n"
+			    "\tnexthop { ipv4 unicast ipv6; }\n}\n",
+			    "t.conf:3:2: 'nexthop' is already set in this block at 2:2"));
+}
+
 static void test_exabgp_refusals(void)
 {
 	static const char *const kws[] = {
-		"nexthop",	    "flow",	   "l2vpn",
-		"operational",	    "host-name",   "domain-name",
-		"rate-limit",	    "aigp",	   "source-interface",
+		"flow",		    "l2vpn",	   "operational",
+		"host-name",	    "domain-name", "rate-limit",
+		"aigp",		    "source-interface",
 	};
 	char text[256], want[256];
 
@@ -3507,6 +3639,7 @@ int main(void)
 	CU_add_test(s, "ExaBGP constructs accepted", test_exabgp_accepted);
 	CU_add_test(s, "ExaBGP route attributes and blocks",
 		    test_exabgp_routes);
+	CU_add_test(s, "RFC 8950 nexthop block", test_ext_nh);
 	CU_add_test(s, "NUL byte", test_error_nul);
 	s = CU_add_suite("config: printing", NULL, NULL);
 	CU_add_test(s, "round trip deploy/examples", test_roundtrip_examples);

@@ -880,7 +880,197 @@ static void test_import_bogons_and_max_prefix(void)
 	expect_notification(BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET);
 }
 
-/* --- ADD-PATH (third suite) --------------------------------------------- */
+/* --- RFC 8950: IPv4 routes with IPv6 next hops (third suite) -------------- */
+
+static const char conf_x[] =
+	"neighbor 192.0.2.2 {\n"
+	"	router-id 192.0.2.1;\n"
+	"	local-address 192.0.2.1;\n"
+	"	local-as 65001;\n"
+	"	peer-as 65002;\n"
+	"	hold-time 9;\n"
+	"	passive;\n"
+	"	nexthop { ipv4 unicast ipv6; }\n"
+	"	static {\n"
+	"		route 10.4.0.0/24 next-hop 2001:db8::9;\n"
+	"	}\n"
+	"}\n"
+	"neighbor 192.0.2.3 {\n"
+	"	local-address 192.0.2.1;\n"
+	"	local-as 65001;\n"
+	"	peer-as 65003;\n"
+	"	passive;\n"
+	"}\n";
+
+static struct config *cfg_x;
+
+static int suite_x_init(void)
+{
+	char err[512];
+
+	if (config_parse_buf(conf_x, sizeof(conf_x) - 1, "x.conf", &cfg_x,
+			     err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	sessions_apply(cfg_x);
+	return 0;
+}
+
+static const struct bgp_sess_ctx ctx_x = { .as4 = 1, .ebgp = 1,
+					   .ext_nh_v4 = 1 };
+
+/* Up to Established, the peer's OPEN with or without <1, 1, 2>; counts
+ * the IPv4 prefixes the engine announced in MP_REACH_NLRI with an IPv6
+ * next hop (last one's next hop in nh). */
+static int establish_x(int cap, uint8_t *nh)
+{
+	uint8_t b[4096];
+	struct bgp_open o = { .version = 4, .my_as = 65002, .hold = 6,
+			      .bgp_id = peer_id };
+	struct bgp_wbuf w;
+	struct bgp_update u;
+	struct bgp_err e;
+	size_t len;
+	int n = 0, t;
+
+	connect_pair();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_OPEN);
+	CU_ASSERT_EQUAL(bgp_open_decode(b, len, &o, &e), 0);
+	/* ours offers <1, 1, 2> (RFC 8950 §4) */
+	CU_ASSERT(bgp_caps_ext_nh(&o.caps, 1, 1, 2));
+	memset(&o.caps, 0, sizeof(o.caps));
+	o.my_as = 65002;
+	o.hold = 6;
+	o.bgp_id = peer_id;
+	o.caps.families = BGP_FAM_IPV4U | BGP_FAM_IPV6U;
+	o.caps.as4 = 1;
+	o.caps.as4_asn = 65002;
+	if (cap) {
+		o.caps.ext_nh = 1;
+		o.caps.ext_nh_t[0] = (struct bgp_nh_tuple){ 1, 1, 2 };
+		o.caps.next_nh = 1;
+	}
+	bgp_wbuf_init(&w, b, sizeof(b));
+	CU_ASSERT_EQUAL_FATAL(bgp_open_encode(&w, &o), 0);
+	peer_send(b, w.len);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_KEEPALIVE);
+	send_keepalive();
+	CU_ASSERT_EQUAL_FATAL(state(), SESS_ESTABLISHED);
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE) {
+		CU_ASSERT_NOT_EQUAL(bgp_update_decode(b, len, &ctx_x, &u, &e),
+				    BGP_ACT_RESET);
+		CU_ASSERT_EQUAL(u.nlri.count, 0);
+		if (u.mp_reach.count && u.attrs.mp_afi == BGP_AFI_IPV4) {
+			CU_ASSERT_EQUAL(u.mp_reach.family, AF_INET);
+			CU_ASSERT_EQUAL(u.attrs.mp_nh_len, 16);
+			memcpy(nh, u.attrs.mp_nh, 16);
+			n += (int)u.mp_reach.count;
+		}
+	}
+	return n;
+}
+
+static void test_ext_nh_session(void)
+{
+	/* the peer announces 10.5.0.0/16 via 2001:db8::5 in MP_REACH AFI 1 */
+	static const uint8_t upd[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 63, 2,
+		0, 0,
+		0, 40,
+		0x40, 1, 1, 0,
+		0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xea,
+		0x80, 14, 24, 0, 1, 1, 16,
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5,
+		0, 16, 10, 5,
+	};
+	uint8_t nh[16] = { 0 }, b[4096];
+	struct sess_info si;
+	struct cfg_route r;
+	size_t len;
+	char err[64];
+
+	CU_ASSERT_EQUAL(establish_x(1, nh), 1);
+	CU_ASSERT_EQUAL(nh[0], 0x20);
+	CU_ASSERT_EQUAL(nh[15], 9);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 1);
+	/* from the API too */
+	memset(&r, 0, sizeof(r));
+	prefix_parse("10.6.0.0/24", &r.prefix, err, sizeof(err));
+	prefix_parse("2001:db8::6", &r.next_hop, err, sizeof(err));
+	nref = 0;
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, &r.prefix, 1,
+					  on_ref, NULL), 1);
+	/* the neighbor without the nexthop block refuses it, saying how */
+	{
+		struct prefix other;
+
+		prefix_parse("192.0.2.3", &other, err, sizeof(err));
+		CU_ASSERT_EQUAL(sessions_announce(&other, 1, &r, NULL,
+						  &r.prefix, 1, on_ref, NULL),
+				0);
+		CU_ASSERT_EQUAL(nref, 2);
+		CU_ASSERT_PTR_NOT_NULL(strstr(ref_why, "nexthop { ipv4 "
+						       "unicast ipv6; }"));
+	}
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT(b[23 + 4 + 3 + 1] == BGP_ATTR_MP_REACH ||
+		  b[23 + 4 + 9 + 1] == BGP_ATTR_MP_REACH);
+	/* received: into the Adj-RIB-In with its IPv6 next hop */
+	peer_send(upd, sizeof(upd));
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_in, 1);
+	nrib = 0;
+	CU_ASSERT_EQUAL(sessions_rib(&peer, 0, NULL, 100, 0, rib_cb, NULL,
+				     NULL), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rib_desc, "via 2001:db8::5 as-path "
+						"[65002]"));
+	nrib = 0;
+	CU_ASSERT_EQUAL(sessions_rib(&peer, 1, NULL, 100, 1, rib_cb, NULL,
+				     NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rib_desc, "\"next_hop\":\"2001:db8::"));
+	/* one prefix re-announced with med 1, 2, 3: each UPDATE has its
+	 * own MED (attribute ids are recycled: route_get()'s cached copy
+	 * must not outlive its id) */
+	for (uint32_t med = 1; med <= 3; med++) {
+		struct bgp_update u;
+		struct bgp_err e;
+
+		r.flags = CFG_RT_MED;
+		r.med = med;
+		CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, &r.prefix,
+						  1, on_ref, NULL), 1);
+		sessions_flush();
+		CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+				      BGP_UPDATE);
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_x, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.attrs.med, med);
+		CU_ASSERT_EQUAL(u.mp_reach.count, 1);
+	}
+	CU_ASSERT_EQUAL(sessions_restart(&peer, "test"), 0);
+	expect_notification(BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET);
+
+	/* a peer without the capability: not sent (RFC 8950 §4), and what
+	 * it sends that way is treat-as-withdraw */
+	fake_now += 1000;
+	sessions_tick();
+	CU_ASSERT_EQUAL(establish_x(0, nh), 0);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 0);
+	CU_ASSERT_EQUAL(si.routes_api, 2);
+	peer_send(upd, sizeof(upd));
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_in, 0);
+	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
+	CU_ASSERT_EQUAL(sessions_restart(&peer, "test"), 0);
+	expect_notification(BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET);
+}
+
+/* --- ADD-PATH (fourth suite) --------------------------------------------- */
 
 /* Two paths of one prefix, path-information 1 and 2 (RFC 7911). */
 static const char conf_ap[] =
@@ -911,6 +1101,10 @@ static int suite_ap_init(void)
 		fprintf(stderr, "%s\n", err);
 		return -1;
 	}
+	sessions_apply(cfg_ap);
+	/* API routes of the earlier suites stay with the neighbor's
+	 * address: start without them */
+	sessions_clear(NULL, 0, 1, 1);
 	sessions_apply(cfg_ap);
 	return 0;
 }
@@ -1149,6 +1343,10 @@ int main(void)
 	CU_add_test(s, "import: bogons dropped; max-prefix teardown, "
 		       "hold-down, restart",
 		    test_import_bogons_and_max_prefix);
+	s = CU_add_suite("RFC 8950 extended next hop", suite_x_init,
+			 suite_f_clean);
+	CU_add_test(s, "IPv4 routes with IPv6 next hops, both ways",
+		    test_ext_nh_session);
 	s = CU_add_suite("ADD-PATH (RFC 7911)", suite_ap_init, NULL);
 	CU_add_test(s, "both ways: paths out with ids, in as routes",
 		    test_addpath_both_ways);

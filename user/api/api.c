@@ -584,7 +584,10 @@ static int api_route(struct api_ps *p, int announce)
 	if (announce && !r->nh_self && !r->next_hop.family)
 		return api_err(p, "announce route %s needs a next-hop",
 			       prefix_fmt(&r->prefix, b1, sizeof(b1)));
-	if (announce && !r->nh_self && r->next_hop.family != r->prefix.family)
+	/* IPv4 with an IPv6 next hop (RFC 8950) is the neighbor's to
+	 * allow: sessions_announce() refuses it where not configured */
+	if (announce && !r->nh_self && r->next_hop.family != r->prefix.family &&
+	    r->prefix.family != AF_INET)
 		return api_err(p, "next-hop %s is %s but the route %s is %s",
 			       prefix_fmt(&r->next_hop, b1, sizeof(b1)),
 			       api_fam_name(r->next_hop.family),
@@ -622,7 +625,8 @@ static int api_attributes(struct api_ps *p, int announce)
 	}
 	if (!r->nh_self && !r->next_hop.family)
 		return api_err(p, "announce attributes needs a next-hop");
-	if (!r->nh_self && r->next_hop.family != r->prefix.family)
+	if (!r->nh_self && r->next_hop.family != r->prefix.family &&
+	    r->prefix.family != AF_INET) /* RFC 8950: as in api_route() */
 		return api_err(p, "next-hop %s is %s but nlri %s is %s",
 			       prefix_fmt(&r->next_hop, b1, sizeof(b1)),
 			       api_fam_name(r->next_hop.family),

@@ -1272,6 +1272,26 @@ static void j_cap(struct jbuf *b, const struct capwalk *w, uint8_t code,
 			    "\"%s\" }",
 			    code == BGP_CAPA_REFRESH ? "RFC" : "Cisco");
 		return;
+	case BGP_CAPA_EXT_NH: /* RFC 8950 §4: AFI, SAFI, next-hop AFI */
+		jbuf_puts(b, "{ \"name\": \"nexthop\", \"conversion\": [");
+		for (i = 0; i + 6 <= vl; i += 6) {
+			const char *nh = afi_name(be16(v + i + 4));
+
+			jbuf_puts(b, i ? ", \"" : " \"");
+			/* ExaBGP writes "AFI/SAFI/NH-AFI" */
+			jbuf_family(b, be16(v + i), be16(v + i + 2) > 255
+							    ? 0
+							    : v[i + 3],
+				    "/");
+			jbuf_puts(b, "/");
+			if (nh)
+				jbuf_puts(b, nh);
+			else
+				jbuf_u64(b, be16(v + i + 4));
+			jbuf_puts(b, "\"");
+		}
+		jbuf_puts(b, " ] }");
+		return;
 	case BGP_CAPA_EXTMSG: /* RFC 8654 */
 		jbuf_puts(b, "{ \"name\": \"extended-message\", \"size\": "
 			     "65535 }");
@@ -1750,6 +1770,8 @@ int apit_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 			jbuf_puts(b, "multiprotocol(ipv6 unicast) ");
 		if (o->caps.route_refresh)
 			jbuf_puts(b, "route-refresh ");
+		if (o->caps.ext_nh)
+			jbuf_puts(b, "nexthop ");
 		if (o->caps.ext_msg)
 			jbuf_puts(b, "extended-message ");
 		if (o->caps.gr)

@@ -10,6 +10,7 @@
  *   RFC 2918  §2 route refresh capability
  *   RFC 8654  §3 extended message capability
  *   RFC 4724  §3 graceful restart capability (parsed and kept)
+ *   RFC 8950  §4 extended next hop encoding capability (tuples kept)
  *   RFC 7911  §4 ADD-PATH capability, §5 what it negotiates
  *   RFC 7607  AS 0 refused, RFC 6286 any non-zero BGP Identifier
  */
@@ -114,6 +115,27 @@ static int open_caps(struct bgp_rbuf *b, struct bgp_caps *c,
 					c->addpath_recv |= fb;
 			}
 			break;
+		case BGP_CAPA_EXT_NH:
+			/* RFC 8950 §4: tuples of NLRI AFI (2 octets), NLRI
+			 * SAFI (2) and Nexthop AFI (2).  Tuples for families
+			 * we lack are kept for show and the JSON, harmless:
+			 * only <1, 1, 2> is ever looked up.  A second
+			 * capability 5 adds its tuples (RFC 5492 §4 lets a
+			 * capability appear more than once). */
+			if (len % 6)
+				goto bad;
+			c->ext_nh = 1;
+			while (bgp_rbuf_left(&v)) {
+				struct bgp_nh_tuple t;
+
+				if (bgp_get_u16(&v, &t.afi) == -1 ||
+				    bgp_get_u16(&v, &t.safi) == -1 ||
+				    bgp_get_u16(&v, &t.nh_afi) == -1)
+					goto bad;
+				if (c->next_nh < BGP_MAX_EXT_NH)
+					c->ext_nh_t[c->next_nh++] = t;
+			}
+			break;
 		default:
 			/* RFC 5492 §3: ignore what we do not know. */
 			if (c->nunknown < BGP_MAX_UNKNOWN_CAPA)
@@ -127,6 +149,20 @@ bad:
 	 * unspecific OPEN error, as other speakers do. */
 	err_set(e, BGP_ERR_OPEN, BGP_ERR_OPEN_UNSPEC);
 	return -1;
+}
+
+int bgp_caps_ext_nh(const struct bgp_caps *c, uint16_t afi, uint16_t safi,
+		    uint16_t nh_afi)
+{
+	size_t n = c->next_nh > BGP_MAX_EXT_NH ? BGP_MAX_EXT_NH : c->next_nh;
+
+	if (!c->ext_nh)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (c->ext_nh_t[i].afi == afi && c->ext_nh_t[i].safi == safi &&
+		    c->ext_nh_t[i].nh_afi == nh_afi)
+			return 1;
+	return 0;
 }
 
 int bgp_open_decode(const uint8_t *msg, size_t len, struct bgp_open *o,
@@ -233,6 +269,16 @@ int bgp_open_encode(struct bgp_wbuf *w, const struct bgp_open *o)
 	if (c->ext_msg) {
 		bgp_put_u8(&cw, BGP_CAPA_EXTMSG);
 		bgp_put_u8(&cw, 0);
+	}
+	if (c->ext_nh && c->next_nh) {	/* RFC 8950 §4 */
+		n = c->next_nh > BGP_MAX_EXT_NH ? BGP_MAX_EXT_NH : c->next_nh;
+		bgp_put_u8(&cw, BGP_CAPA_EXT_NH);
+		bgp_put_u8(&cw, (uint8_t)(6 * n));
+		for (i = 0; i < n; i++) {
+			bgp_put_u16(&cw, c->ext_nh_t[i].afi);
+			bgp_put_u16(&cw, c->ext_nh_t[i].safi);
+			bgp_put_u16(&cw, c->ext_nh_t[i].nh_afi);
+		}
 	}
 	if (c->gr) {
 		n = c->ngr_af > BGP_MAX_GR_AF ? BGP_MAX_GR_AF : c->ngr_af;

@@ -20,6 +20,8 @@
  *   RFC 7606  revised UPDATE error handling, as a returned action
  *   RFC 6286  BGP identifier: any non-zero value
  *   RFC 2545  IPv6 next hops: global, or global and link-local
+ *   RFC 8950  IPv4 unicast NLRI with an IPv6 next hop: capability 5,
+ *             MP_REACH_NLRI AFI 1 SAFI 1 with a 16- or 32-byte next hop
  *   RFC 7911  ADD-PATH: capability (bgp_open.c), path identifiers on
  *             NLRI in both directions when negotiated for the family
  *
@@ -393,9 +395,24 @@ static int dec_mp_reach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 	fam = fam_bit(a->mp_afi, a->mp_safi);
 	if (!fam)
 		return 1;	/* not a family we negotiate: ignore */
+	/*
+	 * RFC 8950 §3: IPv4 unicast may carry an IPv6 next hop, 16 bytes
+	 * (global) or 32 (global and link-local), the length telling the
+	 * family apart.  §4 forbids sending one to a peer that did not
+	 * advertise the capability but says nothing of a receiver getting
+	 * one anyway.  The length is one RFC 8950 defines, so the NLRI can
+	 * be found and RFC 7606 §7.11's reset (for a length that hides
+	 * them) is not called for; the next hop is one we never agreed to
+	 * use: treat-as-withdraw (RFC 7606 §2; as §7.3 does for an unusable
+	 * NEXT_HOP), set after the attribute walk.
+	 */
+	if (fam == BGP_FAM_IPV4U && (nhlen == 16 || nhlen == 32) &&
+	    !c->ext_nh_v4)
+		u->ext_nh_unneg = 1;
 	/* RFC 7606 §7.11: a next hop length that does not fit the family
 	 * hides where the NLRI start: malformed (session reset). */
-	if (fam == BGP_FAM_IPV4U ? nhlen != 4 : (nhlen != 16 && nhlen != 32))
+	if (fam == BGP_FAM_IPV4U ? nhlen != 4 && nhlen != 16 && nhlen != 32
+				 : (nhlen != 16 && nhlen != 32))
 		return -1;
 	a->mp_nh_len = nhlen;
 	if (bgp_get_n(v, a->mp_nh, nhlen) == -1 ||
@@ -798,6 +815,8 @@ enum bgp_action bgp_update_decode(const uint8_t *msg, size_t len,
 	act = update_attrs(&attrs, ctx, u, e);
 	if (act == BGP_ACT_RESET)
 		return act;
+	if (u->ext_nh_unneg)	/* RFC 8950 without the capability */
+		act = act_max(act, BGP_ACT_WITHDRAW);
 
 	/* RFC 4724 §2: End-of-RIB is an UPDATE with nothing in it for
 	 * IPv4 unicast, and one empty MP_UNREACH_NLRI for the others. */
@@ -958,7 +977,7 @@ int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 			    size_t n)
 {
 	size_t start = w->len, alen_at, mp_at, tail, k, bytes, room, vlen;
-	int v6, ap;
+	int v6, nh6, ap;
 
 	if (n == 0 || (pfx[0].family != AF_INET && pfx[0].family != AF_INET6))
 		return -1;
@@ -966,7 +985,13 @@ int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 		maxlen = BGP_EXT_MAX_LEN;
 	v6 = pfx[0].family == AF_INET6;
 	ap = !!(ctx->addpath_tx & (v6 ? BGP_FAM_IPV6U : BGP_FAM_IPV4U));
-	if (v6 && attrs->mp_nh_len != 16 && attrs->mp_nh_len != 32)
+	/* RFC 8950 §3: IPv4 with an IPv6 next hop goes in MP_REACH_NLRI,
+	 * to a peer that negotiated it (§4) */
+	nh6 = !v6 && !BGP_HAS(attrs, BGP_ATTR_NEXT_HOP) &&
+	      (attrs->mp_nh_len == 16 || attrs->mp_nh_len == 32);
+	if (nh6 && !ctx->ext_nh_v4)
+		return -1;
+	if ((v6 || nh6) && attrs->mp_nh_len != 16 && attrs->mp_nh_len != 32)
 		return -1;
 	msg_begin(w, BGP_UPDATE);
 	bgp_put_u16(w, 0);	/* no withdrawn routes */
@@ -974,7 +999,7 @@ int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 	bgp_put_u16(w, 0);
 	if (w->failed || attrs_put(w, attrs, ctx, v6, &mp_at) == -1)
 		goto fail;
-	if (!v6) {
+	if (!v6 && !nh6) {
 		k = fit_prefixes(pfx, n, AF_INET, ap,
 				 room_to(w, start, maxlen), &bytes);
 		if (k == 0)
@@ -991,7 +1016,7 @@ int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 		room -= 4 + 5u + attrs->mp_nh_len;
 		if (room > 0xffff - 5u - attrs->mp_nh_len)
 			room = 0xffff - 5u - attrs->mp_nh_len;
-		k = fit_prefixes(pfx, n, AF_INET6, ap, room, &bytes);
+		k = fit_prefixes(pfx, n, pfx[0].family, ap, room, &bytes);
 		if (k == 0)
 			goto fail;
 		vlen = 5u + attrs->mp_nh_len + bytes;
@@ -1009,7 +1034,7 @@ int bgp_update_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 				bgp_put_u16(&mw, (uint16_t)vlen);
 			else
 				bgp_put_u8(&mw, (uint8_t)vlen);
-			bgp_put_u16(&mw, BGP_AFI_IPV6);
+			bgp_put_u16(&mw, v6 ? BGP_AFI_IPV6 : BGP_AFI_IPV4);
 			bgp_put_u8(&mw, BGP_SAFI_UNICAST);
 			bgp_put_u8(&mw, attrs->mp_nh_len);
 			bgp_put_n(&mw, attrs->mp_nh, attrs->mp_nh_len);
@@ -1208,7 +1233,9 @@ int bgp_route_attrs(const struct cfg_route *r, const struct prefix *self,
 	int n;
 
 	memset(a, 0, sizeof(*a));
-	if (!nh || nh->family != r->prefix.family)
+	/* RFC 8950: IPv4 may have an IPv6 next hop, not the reverse */
+	if (!nh || (nh->family != r->prefix.family &&
+		    !(r->prefix.family == AF_INET && nh->family == AF_INET6)))
 		return -1;
 	a->has = BIT(BGP_ATTR_ORIGIN) | BIT(BGP_ATTR_AS_PATH);
 	a->origin = (uint8_t)r->origin;
@@ -1217,7 +1244,7 @@ int bgp_route_attrs(const struct cfg_route *r, const struct prefix *self,
 		return -1;
 	a->aspath = (struct bgp_aspath){ buf, (size_t)n, 4 };
 	bgp_wbuf_init(&w, buf + n, cap - (size_t)n);
-	if (r->prefix.family == AF_INET) {
+	if (nh->family == AF_INET) {
 		a->has |= BIT(BGP_ATTR_NEXT_HOP);
 		memcpy(a->nexthop, nh->addr, 4);
 	} else {

@@ -11,7 +11,8 @@
  * End-of-RIB), 9003 (shutdown communication), 1997, 4360, 8092
  * (communities), 7606 (revised UPDATE error handling), 7607 (AS 0), 6286
  * (BGP identifier), 2545 (IPv6 next hops), 7313 (ROUTE-REFRESH length),
- * 7911 (ADD-PATH: the capability and path identifiers on NLRI).
+ * 8950 (IPv4 NLRI with an IPv6 next hop), 7911 (ADD-PATH: the capability
+ * and path identifiers on NLRI).
  *
  * Errors come back as (code, subcode, data) ready for a NOTIFICATION
  * (RFC 4271 §4.5, §6); UPDATE decoding returns an RFC 7606 action.
@@ -123,6 +124,7 @@ int bgp_frame(const uint8_t *p, size_t avail, size_t maxlen,
 enum {
 	BGP_CAPA_MP = 1,
 	BGP_CAPA_REFRESH = 2,
+	BGP_CAPA_EXT_NH = 5,	/* RFC 8950 §4 */
 	BGP_CAPA_EXTMSG = 6,
 	BGP_CAPA_GR = 64,
 	BGP_CAPA_AS4 = 65,
@@ -135,6 +137,15 @@ enum {
 
 #define BGP_MAX_GR_AF 8
 #define BGP_MAX_UNKNOWN_CAPA 16
+#define BGP_MAX_EXT_NH 8
+
+/* One <NLRI AFI, NLRI SAFI, Nexthop AFI> of the Extended Next Hop
+ * Encoding capability (RFC 8950 §4). */
+struct bgp_nh_tuple {
+	uint16_t afi;
+	uint16_t safi;
+	uint16_t nh_afi;
+};
 
 struct bgp_gr_af {
 	uint16_t afi;
@@ -154,6 +165,11 @@ struct bgp_caps {
 	uint16_t gr_time;	/* 12 bits, seconds */
 	struct bgp_gr_af gr_af[BGP_MAX_GR_AF];
 	size_t ngr_af;
+	/* RFC 8950 §4: the capability was sent (ext_nh), with its tuples
+	 * (the first BGP_MAX_EXT_NH; every tuple may be one we lack). */
+	int ext_nh;
+	struct bgp_nh_tuple ext_nh_t[BGP_MAX_EXT_NH];
+	size_t next_nh;
 	/* ADD-PATH (RFC 7911 §4): BGP_FAM_* bits of the families the
 	 * speaker is able to send, and willing to receive, path ids for.
 	 * Tuples for families we lack, or with a Send/Receive value other
@@ -174,6 +190,10 @@ struct bgp_open {
 	struct bgp_caps caps;
 	int ext_params;		/* RFC 9072 form was (or must be) used */
 };
+
+/* 1 when c carries the tuple <afi, safi, nh_afi> (RFC 8950 §4). */
+int bgp_caps_ext_nh(const struct bgp_caps *c, uint16_t afi, uint16_t safi,
+		    uint16_t nh_afi);
 
 /* The peer's ASN: the 4-octet capability's when present (RFC 6793 §4.1). */
 uint32_t bgp_open_asn(const struct bgp_open *o);
@@ -363,6 +383,10 @@ enum bgp_action {
 struct bgp_sess_ctx {
 	int as4;	/* both sides sent the 4-octet AS capability */
 	int ebgp;	/* LOCAL_PREF from an external peer is discarded */
+	/* RFC 8950: both sides sent <1, 1, 2> in the Extended Next Hop
+	 * Encoding capability, so IPv4 unicast NLRI may come (and go) in
+	 * MP_REACH_NLRI with a 16- or 32-byte IPv6 next hop. */
+	int ext_nh_v4;
 	/* ADD-PATH negotiated (RFC 7911 §5), BGP_FAM_* bits: NLRI of
 	 * these families carry path identifiers coming in (rx) and going
 	 * out (tx). */
@@ -379,6 +403,10 @@ struct bgp_update {
 	uint8_t mp_unreach_safi;
 	struct bgp_attrs attrs;
 	uint64_t discarded;	/* a bit per attribute code dropped */
+	/* IPv4 unicast in MP_REACH_NLRI with an IPv6 next hop from a peer
+	 * that did not negotiate RFC 8950: treat-as-withdraw (dec_mp_reach
+	 * says why). */
+	int ext_nh_unneg;
 	int eor;		/* End-of-RIB (RFC 4724 §2) */
 	uint16_t eor_afi;
 	uint8_t eor_safi;
@@ -398,7 +426,9 @@ const char *bgp_attr_name(uint8_t type);
 /*
  * Encode one UPDATE announcing as many of pfx[0..n) as fit in maxlen, all
  * of one family: IPv4 in the NLRI field with a (has) NEXT_HOP, IPv6 in
- * MP_REACH_NLRI with attrs->mp_nh.  Returns the prefixes packed (>= 1) or
+ * MP_REACH_NLRI with attrs->mp_nh.  IPv4 with an IPv6 next hop (no
+ * NEXT_HOP, mp_nh_len 16 or 32) goes in MP_REACH_NLRI AFI 1 SAFI 1
+ * (RFC 8950 §3), only when ctx->ext_nh_v4 (else -1).  Returns the prefixes packed (>= 1) or
  * -1.  Toward a 2-octet peer (!ctx->as4) AS_PATH is 2-octet with AS_TRANS
  * and AS4_PATH carries the real path (RFC 6793 §4.2.2); attributes that
  * came from a 2-octet peer must go through bgp_attrs_as4_merge() first.
@@ -441,9 +471,11 @@ struct cfg_route;
  * AS_PATH (as configured; the session prepends its own AS), MED,
  * LOCAL_PREF, COMMUNITIES, LARGE_COMMUNITIES, and the next hop: the
  * route's, or for next-hop self the session's local address self (and
- * for IPv6 its link-local self_ll, may be NULL).  Lists are written into
- * buf, which a must not outlive.  Returns 0, or -1 (buf too small, or a
- * next hop of the wrong family).
+ * for IPv6 its link-local self_ll, may be NULL).  An IPv4 route with an
+ * IPv6 next hop gets it in mp_nh and no NEXT_HOP (RFC 8950; whether the
+ * session may send it is the caller's question).  Lists are written into
+ * buf, which a must not outlive.  Returns 0, or -1 (buf too small, or an
+ * IPv6 route with an IPv4 next hop).
  */
 int bgp_route_attrs(const struct cfg_route *r, const struct prefix *self,
 		    const struct prefix *self_ll, uint8_t *buf, size_t cap,

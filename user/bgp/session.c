@@ -312,6 +312,14 @@ static int build_open(struct session *s, struct bgp_open *o)
 	o->caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
 	o->caps.as4_asn = n->local_as;
 	o->caps.ext_msg = n->caps.extended_message;
+	/* RFC 8950 §4: IPv4 unicast with IPv6 next hops */
+	if (cfg_neighbor_ext_nh(n)) {
+		o->caps.ext_nh = 1;
+		o->caps.ext_nh_t[0] = (struct bgp_nh_tuple){
+			BGP_AFI_IPV4, BGP_SAFI_UNICAST, BGP_AFI_IPV6
+		};
+		o->caps.next_nh = 1;
+	}
 	/* RFC 7911 §4: a tuple per family we offer ADD-PATH for */
 	{
 		uint32_t f = cfg_addpath_families(n);
@@ -415,6 +423,12 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 		s->ctx.as4 = o.caps.as4 && (s->n->caps.asn4 ||
 					    s->n->local_as > 0xffff);
 		s->ctx.ebgp = s->n->local_as != s->n->peer_as;
+		/* RFC 8950 §4: usable when both sides sent <1, 1, 2> */
+		s->ctx.ext_nh_v4 = cfg_neighbor_ext_nh(s->n) &&
+				   bgp_caps_ext_nh(&o.caps, BGP_AFI_IPV4,
+						   BGP_SAFI_UNICAST,
+						   BGP_AFI_IPV6);
+		s->ext_nh_said = 0;
 		{
 			/* RFC 7911 §5: what each side said, per family */
 			struct bgp_open mine;

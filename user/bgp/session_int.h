@@ -74,6 +74,9 @@ struct session {
 	int was_up; /* "connected" was said: "down" is due at close */
 	uint64_t t_wprogress; /* output queued since, or last progress */
 	int wq_full;
+	/* an IPv4 route with an IPv6 next hop was held back (the peer did
+	 * not negotiate RFC 8950): logged and audited once a session */
+	int ext_nh_said;
 };
 
 /* The engine's sessions, indexed as their epoll tags are (SESS_TAG_BASE

@@ -320,9 +320,22 @@ static int route_attrs(struct session *s, const struct cfg_route *r,
 
 	rr.prefix.family = family;
 	if (self_addr(s, family, &self) < 0 && r->nh_self) {
-		sess_err(s, "no %s address for next-hop self",
-			 family == AF_INET ? "IPv4" : "IPv6");
-		return -1;
+		/* RFC 8950: over a session without an IPv4 address, an IPv4
+		 * route's next hop self is our IPv6 one where negotiated */
+		if (family == AF_INET && s->ctx.ext_nh_v4 &&
+		    self_addr(s, AF_INET6, &self) == 0) {
+			rr.nh_self = 0;
+			rr.next_hop = self;
+			rr.next_hop.plen = 128;
+		} else {
+			sess_err(s, "no %s address for next-hop self%s",
+				 family == AF_INET ? "IPv4" : "IPv6",
+				 family == AF_INET && cfg_neighbor_ext_nh(s->n)
+					 ? " (and no extended next hop "
+					   "negotiated, RFC 8950)"
+					 : "");
+			return -1;
+		}
 	}
 	if (bgp_route_attrs(&rr, &self, NULL, abuf, acap, a) < 0)
 		return -1;
@@ -338,6 +351,37 @@ static int route_attrs(struct session *s, const struct cfg_route *r,
 	a->aspath.len = len;
 	a->aspath.as_size = 4;
 	a->has |= 1ULL << BGP_ATTR_AS_PATH;
+	return 0;
+}
+
+/*
+ * An IPv4 route with an IPv6 next hop goes only to a peer that
+ * negotiated RFC 8950 for IPv4 unicast (§4: a speaker MUST NOT send one
+ * otherwise).  The config and the API accept it for a neighbor with
+ * 'nexthop { ipv4 unicast ipv6; }'; if the peer's OPEN lacked the
+ * capability the route stays in rib_api, unsent (an earlier version of
+ * it is withdrawn), and that is logged and audited once per session.
+ */
+static int ext_nh_ok(struct session *s, const struct cfg_route *r, int fam)
+{
+	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
+
+	if (fam != AF_INET || r->nh_self || r->next_hop.family != AF_INET6 ||
+	    s->ctx.ext_nh_v4)
+		return 1;
+	if (!s->ext_nh_said) {
+		s->ext_nh_said = 1;
+		prefix_fmt(&s->n->address, a, sizeof(a));
+		prefix_fmt(&r->next_hop, b, sizeof(b));
+		log_warnx("neighbor %s did not negotiate extended next hop "
+			  "(RFC 8950) for ipv4 unicast: IPv4 routes with an "
+			  "IPv6 next hop (such as %s) are not sent to it", a,
+			  b);
+		sess_audit(s, "ext_nh_not_negotiated",
+			   "neighbor %s did not negotiate extended next hop "
+			   "for ipv4 unicast: IPv4 routes with IPv6 next hops "
+			   "held back", a);
+	}
 	return 0;
 }
 
@@ -512,6 +556,8 @@ void sess_pend_send(struct session *s)
 			j++;
 		if (r && route_down(r, RD.watchdog))
 			r = NULL;
+		if (r && !ext_nh_ok(s, r, fam))
+			r = NULL; /* held back: what the peer has goes */
 		if (r) {
 			struct bgp_attrs a;
 
@@ -737,6 +783,14 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 					 "is not enabled for this neighbor",
 					 nlri[k].family == AF_INET ? "ipv4"
 								   : "ipv6");
+			} else if (nlri[k].family == AF_INET &&
+				   !attrs->nh_self &&
+				   attrs->next_hop.family == AF_INET6 &&
+				   !cfg_neighbor_ext_nh(s->n)) {
+				/* RFC 8950, which the config must offer */
+				snprintf(why, sizeof(why), "next-hop is IPv6 "
+					 "but the route is IPv4: %s",
+					 config_ext_nh_why(s->n));
 			} else if (export_check(s, attrs, &nlri[k], why,
 						sizeof(why)) == 0) {
 				rib_attr_ref(id);

@@ -50,6 +50,8 @@ enum cfg_field {
 	CF_ROUTE_REFRESH,
 	CF_EXT_MESSAGE,
 	CF_GR,
+	CF_NEXTHOP,	/* the nexthop block (RFC 8950 tuples) */
+	CF_NH_CAP,	/* capability { nexthop; } */
 	CF_ADD_PATH,	 /* capability { add-path MODE; } */
 	CF_ADD_PATH_FAM, /* add-path { FAMILY; ... } */
 	CF_SYN_RATE,

@@ -135,7 +135,9 @@ static int cfg_neighbor_eq(const struct cfg_neighbor *a,
 	    a->caps.graceful_restart != b->caps.graceful_restart ||
 	    a->caps.add_path != b->caps.add_path ||
 	    cfg_addpath_families(a) != cfg_addpath_families(b) ||
-	    a->caps.gr_time != b->caps.gr_time || a->syn_rate != b->syn_rate ||
+	    a->caps.gr_time != b->caps.gr_time ||
+	    a->caps.nexthop != b->caps.nexthop || a->nexthop != b->nexthop ||
+	    a->syn_rate != b->syn_rate ||
 	    a->syn_burst != b->syn_burst || a->nroutes != b->nroutes ||
 	    a->napis != b->napis)
 		return 0;

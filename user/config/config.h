@@ -167,11 +167,24 @@ struct cfg_caps {
 	int extended_message;	/* default off */
 	int graceful_restart;	/* default off */
 	uint16_t gr_time;	/* 0: the hold time */
+	int nexthop;		/* capability { nexthop; }: CFG_NHCAP_* */
 	/* add-path disable|receive|send|send/receive (ExaBGP's values:
 	 * CFG_ADDPATH_* bits), for the families of the neighbor's add-path
 	 * block (add_path_families), or all its families without one. */
 	int add_path;
 };
+
+/* capability { nexthop BOOL; } as ExaBGP reads it: unset, the nexthop
+ * block's presence decides. */
+#define CFG_NHCAP_AUTO 0
+#define CFG_NHCAP_ON 1
+#define CFG_NHCAP_OFF 2
+
+/* nexthop { AFI SAFI NH-AFI; } tuples (RFC 8950 §4). */
+#define CFG_NH_IPV4U_IPV6 0x1	/* ipv4 unicast ipv6: sent as <1, 1, 2> */
+#define CFG_NH_IPV6U_IPV4 0x2	/* ipv6 unicast ipv4: accepted as ExaBGP
+				 * 4.2 does, and like it never advertised
+				 * (RFC 8950 defines IPv6 next hops only) */
 
 #define CFG_ADDPATH_RECEIVE 0x1
 #define CFG_ADDPATH_SEND 0x2
@@ -225,6 +238,7 @@ struct cfg_route {
 	char *watchdog;			/* NULL: none */
 	uint32_t path_id;	/* path-information (RFC 7911), 0 unset */
 	unsigned int line, col;
+	unsigned int nh_line, nh_col;	/* of the next-hop address */
 };
 
 /* Frees the route's lists and names, not the route itself. */
@@ -373,6 +387,7 @@ struct cfg_neighbor {
 	struct cfg_gtsm gtsm;
 	struct cfg_tcp_ao tcp_ao;
 	uint32_t families;	/* CFG_FAM_* */
+	uint32_t nexthop;	/* nexthop { }: CFG_NH_*, as written */
 	struct cfg_caps caps;
 	uint32_t add_path_families; /* add-path { }: CFG_FAM_*, 0 unset */
 	struct cfg_route *routes;
@@ -459,6 +474,24 @@ static inline int cfg_neighbor_ebgp(const struct cfg_neighbor *n)
 {
 	return n->local_as != n->peer_as;
 }
+
+/*
+ * The neighbor offers RFC 8950 extended next hops for IPv4 unicast
+ * (capability 5 with <1, 1, 2>), and its IPv4 routes may have IPv6 next
+ * hops: 'nexthop { ipv4 unicast ipv6; }' not turned off by 'capability
+ * { nexthop disable; }', with both IPv4 and IPv6 unicast enabled (ExaBGP
+ * 4.2 skips a tuple whose NLRI or next-hop family is not negotiated).
+ */
+static inline int cfg_neighbor_ext_nh(const struct cfg_neighbor *n)
+{
+	return (n->nexthop & CFG_NH_IPV4U_IPV6) &&
+	       n->caps.nexthop != CFG_NHCAP_OFF &&
+	       (n->families & CFG_FAM_IPV4_UNICAST) &&
+	       (n->families & CFG_FAM_IPV6_UNICAST);
+}
+
+/* Why cfg_neighbor_ext_nh() is 0, and how to change it ("" if it is 1). */
+const char *config_ext_nh_why(const struct cfg_neighbor *n);
 
 /* The families ADD-PATH is offered for (ExaBGP: the add-path block's,
  * those the neighbor has; without the block, all of them); 0 when

@@ -111,6 +111,85 @@ static int cfg_family(struct cfg_parser *p, uint32_t *out, const char *what,
 	return cfg_next(p);
 }
 
+/*
+ * nexthop { ipv4 unicast ipv6; } - RFC 8950 extended next hops, as ExaBGP
+ * 4.2 writes them.  ExaBGP takes four SAFIs per direction; ipv4 unicast
+ * ipv6 is the one bgpshield implements.  ipv6 unicast ipv4 is accepted
+ * and has no effect, as in ExaBGP 4.2 (which never advertises it: RFC
+ * 8950 defines IPv6 next hops for IPv4 NLRI only); the others name what
+ * is missing.
+ */
+static int cfg_nexthop(struct cfg_parser *p, struct cfg_neighbor *n,
+		       struct cfg_pos open)
+{
+	static const char *const safis[] = { "unicast", "multicast",
+					     "nlri-mpls", "mpls-vpn" };
+	struct cfg_pos seen[2] = { { 0, 0 } }, at;
+	const char *afi, *safi;
+	char b[80];
+	size_t i;
+	int v4;
+
+	for (;;) {
+		if (p->tok.type == CT_RBRACE)
+			break;
+		if (p->tok.type == CT_EOF)
+			return cfg_err_tok(p,
+					   "expected '}' to close the nexthop "
+					   "block opened at %u:%u",
+					   open.line, open.col);
+		at = cfg_here(p);
+		if (p->tok.type != CT_WORD || (strcmp(p->tok.text, "ipv4") &&
+					       strcmp(p->tok.text, "ipv6")))
+			return cfg_err_tok(p,
+					   "expected 'ipv4 unicast ipv6;' or "
+					   "'}' in the nexthop block, got %s",
+					   cfg_tok_desc(&p->tok, b, sizeof(b)));
+		cfg_stmt_reset(p);
+		v4 = p->tok.text[3] == '4';
+		afi = v4 ? "ipv4" : "ipv6";
+		if (cfg_take(p, 0))
+			return -1;
+		for (i = 0; p->tok.type == CT_WORD && i < CFG_ARRAY_SIZE(safis);
+		     i++)
+			if (!strcmp(p->tok.text, safis[i]))
+				break;
+		if (p->tok.type != CT_WORD || i == CFG_ARRAY_SIZE(safis))
+			return cfg_err_tok(p,
+					   "'%s' in the nexthop block needs a "
+					   "sub-family and a next-hop family: "
+					   "'%s unicast %s;'",
+					   afi, afi, v4 ? "ipv6" : "ipv4");
+		safi = safis[i];
+		if (cfg_take(p, 0))
+			return -1;
+		if (p->tok.type != CT_WORD ||
+		    strcmp(p->tok.text, v4 ? "ipv6" : "ipv4"))
+			return cfg_err_tok(p,
+					   "the next-hop family of '%s %s' can "
+					   "only be %s: '%s %s %s;'",
+					   afi, safi, v4 ? "ipv6" : "ipv4",
+					   afi, safi, v4 ? "ipv6" : "ipv4");
+		if (i != 0)
+			return cfg_err_at(p, at,
+					  "'%s %s %s' is an ExaBGP nexthop "
+					  "bgpshield does not implement; "
+					  "expected 'ipv4 unicast ipv6'",
+					  afi, safi, v4 ? "ipv6" : "ipv4");
+		if (seen[!v4].line)
+			return cfg_err_at(p, at,
+					  "'%s unicast %s' is already listed "
+					  "at %u:%u",
+					  afi, v4 ? "ipv6" : "ipv4",
+					  seen[!v4].line, seen[!v4].col);
+		seen[!v4] = at;
+		n->nexthop |= v4 ? CFG_NH_IPV4U_IPV6 : CFG_NH_IPV6U_IPV4;
+		if (cfg_take(p, 0) || cfg_semi(p))
+			return -1;
+	}
+	return cfg_next(p);
+}
+
 /* A neighbor keyword of one value (a struct cfg_opt of struct
  * cfg_neighbor) and the template field it sets. */
 struct cfg_nb_opt {
@@ -122,7 +201,8 @@ struct cfg_nb_opt {
 #define NB_BOOL(f, m) { f, CFG_OPT_BOOL(struct cfg_neighbor, m) }
 #define NB_HOST(f, m, fam) { f, CFG_OPT_HOST(struct cfg_neighbor, m, fam) }
 
-enum { CK_ASN4, CK_ROUTE_REFRESH, CK_EXT_MESSAGE, CK_GR, CK_ADD_PATH };
+enum { CK_ASN4, CK_ROUTE_REFRESH, CK_EXT_MESSAGE, CK_GR, CK_NEXTHOP,
+       CK_ADD_PATH };
 
 static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 			  struct cfg_meta *m, struct cfg_pos open)
@@ -132,6 +212,7 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 		{ "route-refresh", CK_ROUTE_REFRESH },
 		{ "extended-message", CK_EXT_MESSAGE },
 		{ "graceful-restart", CK_GR },
+		{ "nexthop", CK_NEXTHOP },
 		{ "add-path", CK_ADD_PATH },
 	};
 	/* graceful-restart takes a time or a flag: its kind is 0 */
@@ -142,6 +223,7 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 		[CK_EXT_MESSAGE] =
 			NB_BOOL(CF_EXT_MESSAGE, caps.extended_message),
 		[CK_GR] = { CF_GR, { 0, 0, 0, 0, 0, 0 } },
+		[CK_NEXTHOP] = { CF_NH_CAP, { 0, 0, 0, 0, 0, 0 } },
 		[CK_ADD_PATH] = { CF_ADD_PATH, { 0, 0, 0, 0, 0, 0 } },
 	};
 	/* ExaBGP's add-path values (its capability.py), one setting for
@@ -207,6 +289,12 @@ static int cfg_capability(struct cfg_parser *p, struct cfg_neighbor *n,
 						"restart time 1..4095 seconds, "
 						"or enable|disable");
 			}
+			break;
+		case CK_NEXTHOP:
+			/* ExaBGP: on or off whatever the nexthop block
+			 * says; unset, the block's presence decides */
+			r = cfg_bool(p, k->name, &b);
+			n->caps.nexthop = b ? CFG_NHCAP_ON : CFG_NHCAP_OFF;
 			break;
 		default:
 			r = cfg_opt(p, k->name, &opts[k->id].opt, n);
@@ -673,6 +761,7 @@ enum {
 	NK_TCP_AO,
 	NK_FAMILY,
 	NK_CAPABILITY,
+	NK_NEXTHOP,
 	NK_ADD_PATH,
 	NK_STATIC,
 	NK_ANNOUNCE,
@@ -708,6 +797,7 @@ static const struct cfg_kw cfg_neighbor_kws[] = {
 	{ "tcp-ao", NK_TCP_AO },
 	{ "family", NK_FAMILY },
 	{ "capability", NK_CAPABILITY },
+	{ "nexthop", NK_NEXTHOP },
 	{ "add-path", NK_ADD_PATH },
 	{ "static", NK_STATIC },
 	{ "announce", NK_ANNOUNCE },
@@ -880,6 +970,11 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			continue;
 		case NK_CAPABILITY:
 			if (cfg_open(p) || cfg_capability(p, n, m, at))
+				return -1;
+			continue;
+		case NK_NEXTHOP:
+			if (cfg_mark(p, m, CF_NEXTHOP, at, k->name) ||
+			    cfg_open(p) || cfg_nexthop(p, n, at))
 				return -1;
 			continue;
 		case NK_STATIC:

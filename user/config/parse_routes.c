@@ -232,9 +232,14 @@ static int cfg_route_attr(struct cfg_parser *p, struct cfg_route *r, int id,
 			r->nh_self = 1;
 			return cfg_take(p, 0);
 		}
+		r->nh_line = at.line;
+		r->nh_col = at.col;
 		if (cfg_addr(p, "next-hop", 1, 0, &r->next_hop))
 			return -1;
-		if (r->next_hop.family != r->prefix.family)
+		/* IPv4 with an IPv6 next hop (RFC 8950) depends on the
+		 * neighbor's nexthop block: resolve.c checks it */
+		if (r->next_hop.family != r->prefix.family &&
+		    r->prefix.family != AF_INET)
 			return cfg_err_at(
 				p, at,
 				"next-hop %s is %s but the route %s "

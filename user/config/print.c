@@ -352,6 +352,9 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 		fprintf(f, "\t\tgraceful-restart %u;\n", cp->gr_time);
 	else
 		fputs("\t\tgraceful-restart enable;\n", f);
+	if (cp->nexthop != CFG_NHCAP_AUTO)
+		fprintf(f, "\t\tnexthop %s;\n",
+			cp->nexthop == CFG_NHCAP_ON ? "enable" : "disable");
 	fprintf(f, "\t\tadd-path %s;\n",
 		cp->add_path == (CFG_ADDPATH_SEND | CFG_ADDPATH_RECEIVE)
 			? "send/receive"
@@ -359,6 +362,14 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 		: cp->add_path == CFG_ADDPATH_RECEIVE ? "receive"
 						      : "disable");
 	fputs("\t}\n", f);
+	if (n->nexthop) {
+		fputs("\tnexthop {\n", f);
+		if (n->nexthop & CFG_NH_IPV4U_IPV6)
+			fputs("\t\tipv4 unicast ipv6;\n", f);
+		if (n->nexthop & CFG_NH_IPV6U_IPV4)
+			fputs("\t\tipv6 unicast ipv4;\n", f);
+		fputs("\t}\n", f);
+	}
 	if (n->add_path_families) {
 		fputs("\tadd-path {\n", f);
 		if (n->add_path_families & CFG_FAM_IPV4_UNICAST)

@@ -105,6 +105,21 @@ void config_free(struct config *c)
 
 /* --- templates and checks ------------------------------------------------- */
 
+const char *config_ext_nh_why(const struct cfg_neighbor *n)
+{
+	/* short: the API's refusals hold 160 bytes */
+	if (!(n->nexthop & CFG_NH_IPV4U_IPV6))
+		return "enable it with 'nexthop { ipv4 unicast ipv6; }' in the "
+		       "neighbor (RFC 8950)";
+	if (n->caps.nexthop == CFG_NHCAP_OFF)
+		return "the neighbor's 'capability { nexthop disable; }' turns "
+		       "it off";
+	if (!cfg_neighbor_ext_nh(n))
+		return "'nexthop { ipv4 unicast ipv6; }' needs 'ipv4 unicast' "
+		       "and 'ipv6 unicast' in the family block";
+	return "";
+}
+
 static const char *cfg_fam_name(int family)
 {
 	return family == AF_INET ? "IPv4" : "IPv6";
@@ -395,6 +410,8 @@ static const struct {
 	[CF_ASN4] = NB_MEMBER(caps.asn4),
 	[CF_ROUTE_REFRESH] = NB_MEMBER(caps.route_refresh),
 	[CF_EXT_MESSAGE] = NB_MEMBER(caps.extended_message),
+	[CF_NEXTHOP] = NB_MEMBER(nexthop),
+	[CF_NH_CAP] = NB_MEMBER(caps.nexthop),
 	[CF_ADD_PATH] = NB_MEMBER(caps.add_path),
 	[CF_ADD_PATH_FAM] = NB_MEMBER(add_path_families),
 	[CF_SYN_RATE] = NB_MEMBER(syn_rate),
@@ -636,6 +653,21 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 					 "family block",
 					 prefix_fmt(&r->prefix, b, sizeof(b)),
 					 fam, ab);
+		/* RFC 8950: an IPv4 route's IPv6 next hop needs the
+		 * neighbor to offer it; here, once templates are applied,
+		 * wherever the nexthop block was written. */
+		if (!r->nh_self && r->prefix.family == AF_INET &&
+		    r->next_hop.family == AF_INET6 && !cfg_neighbor_ext_nh(n)) {
+			char nb[PREFIX_STRLEN];
+
+			return cfg_error(p, r->nh_line, r->nh_col,
+					 "next-hop %s is IPv6 but the route "
+					 "%s is IPv4: %s",
+					 prefix_fmt(&r->next_hop, nb,
+						    sizeof(nb)),
+					 prefix_fmt(&r->prefix, b, sizeof(b)),
+					 config_ext_nh_why(n));
+		}
 	}
 	if (n->md5.enabled && !n->md5.secret.path) {
 		if (cfg_secret_inline(p, &n->md5.secret, m->md5_text,

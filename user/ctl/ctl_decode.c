@@ -80,13 +80,16 @@ static void decode_help(FILE *f)
 {
 	fprintf(f,
 		"Usage: bgpshieldctl decode [--family AFI SAFI] [--asn2] "
-		"[--add-path FAMILY]... [--text] HEX...\n\n"
+		"[--no-ext-nh] [--add-path FAMILY]...\n"
+		"                            [--text] HEX...\n\n"
 		"Decode one BGP message given in hex and print it as the API's\n"
 		"ExaBGP 4 JSON event (docs/API.md, Events).  HEX is the whole\n"
 		"message, with or without the 16-byte all-ones marker; spaces,\n"
 		"colons and 0x are ignored, several arguments are joined.  The\n"
 		"neighbor is a placeholder: 127.0.0.1 both ends, AS 0.\n\n"
 		"  --asn2            the session did not negotiate 4-octet ASNs\n"
+		"  --no-ext-nh       nor extended next hops (RFC 8950): IPv4\n"
+		"                    with an IPv6 next hop is treat-as-withdraw\n"
 		"  --add-path FAMILY the session receives ADD-PATH path ids\n"
 		"                    (RFC 7911) for FAMILY: ipv4 (unicast),\n"
 		"                    ipv6 (unicast) or all; repeatable\n"
@@ -103,6 +106,7 @@ static int cmd_decode(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "family", required_argument, NULL, 'f' },
 		{ "asn2", no_argument, NULL, '2' },
+		{ "no-ext-nh", no_argument, NULL, 'x' },
 		{ "add-path", required_argument, NULL, 'a' },
 		{ "text", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
@@ -110,7 +114,8 @@ static int cmd_decode(int argc, char **argv)
 	};
 	static uint8_t msg[BGP_EXT_MAX_LEN];
 	uint8_t *raw = msg + 16;
-	struct bgp_sess_ctx ctx = { .as4 = 1, .ebgp = 0 };
+	/* offline: assume what the message shows was negotiated */
+	struct bgp_sess_ctx ctx = { .as4 = 1, .ebgp = 0, .ext_nh_v4 = 1 };
 	struct prefix lo4 = { .family = AF_INET, .plen = 32,
 			      .addr = { 127, 0, 0, 1 } };
 	struct apij_env env = { 0 };
@@ -138,6 +143,9 @@ static int cmd_decode(int argc, char **argv)
 			break;
 		case '2':
 			ctx.as4 = 0;
+			break;
+		case 'x':
+			ctx.ext_nh_v4 = 0;
 			break;
 		case 'a':
 			/* NLRI of the family carry a path identifier
