@@ -80,7 +80,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	ctx.addpath_rx = (data[0] >> 3) & BGP_FAM_ALL;
+	ctx.addpath_rx = (data[0] >> 4) & BGP_FAM_ALL; /* RFC 7911 */
 	ctx.as4 = data[0] & 1;
 	ctx.ebgp = (data[0] >> 1) & 1;
 	maxlen = (data[0] & 4) ? BGP_EXT_MAX_LEN : BGP_MAX_LEN;

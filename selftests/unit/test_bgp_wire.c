@@ -1930,6 +1930,30 @@ static void test_addpath_update(void)
 	CU_ASSERT(prefix_eq(&q, &p6));
 	CU_ASSERT_EQUAL(path, 7);
 
+	/* IPv4 with an IPv6 next hop (RFC 8950) in MP_REACH_NLRI AFI 1:
+	 * the IPv4 family's path ids there too */
+	{
+		struct bgp_sess_ctx x = ap4;
+		struct prefix p4 = pfx("10.0.0.0/24");
+
+		x.ext_nh_v4 = 1;
+		wreset();
+		CU_ASSERT_EQUAL(bgp_update_encode_paths(&w, BGP_MAX_LEN, &x,
+							&a, &p4, &seven, 1),
+				1);
+		CU_ASSERT_EQUAL(bgp_update_decode(out, w.len, &x, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.attrs.mp_afi, BGP_AFI_IPV4);
+		CU_ASSERT(u.mp_reach.addpath);
+		bgp_nlri_iter_init(&it, &u.mp_reach);
+		CU_ASSERT_EQUAL(bgp_nlri_next_path(&it, &q, &path), 1);
+		CU_ASSERT(prefix_eq(&q, &p4));
+		CU_ASSERT_EQUAL(path, 7);
+		/* 4 + 1 + 3 bytes of NLRI at the end */
+		CU_ASSERT_EQUAL(memcmp(out + w.len - 8,
+				       "\0\0\0\x07\x18\x0a\0\0", 8), 0);
+	}
+
 	trunc_ctx = &ap4;
 	truncate_all(v_upd4_ap, sizeof(v_upd4_ap));
 	truncate_all(v_wd4_ap, sizeof(v_wd4_ap));
