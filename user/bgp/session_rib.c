@@ -360,7 +360,7 @@ static int dump_one(const struct prefix *p, uint32_t path, uint32_t id,
 {
 	struct dump_ctx *d = arg;
 	char text[1024];
-	size_t tl;
+	size_t o = 0;
 
 	if (d->only && !sess_pfx_eq(d->only, p))
 		return 0;
@@ -368,18 +368,22 @@ static int dump_one(const struct prefix *p, uint32_t path, uint32_t id,
 		d->skipped++;
 		return 0;
 	}
-	attrs_describe(d->s, id, d->json, text, sizeof(text));
 	/* a path id is shown where ADD-PATH is negotiated for the family
-	 * in this direction (RFC 7911 §5), or where one is set */
-	tl = strlen(text);
-	if ((path || (d->addpath & (p->family == AF_INET ? BGP_FAM_IPV4U
-							  : BGP_FAM_IPV6U))) &&
-	    tl < sizeof(text))
-		snprintf(text + tl, sizeof(text) - tl,
-			 d->json ? ",\"path_information\":\"%u.%u.%u.%u\""
-				 : " path-information %u.%u.%u.%u",
-			 path >> 24, path >> 16 & 0xff, path >> 8 & 0xff,
-			 path & 0xff);
+	 * in this direction (RFC 7911 §5), or where one is set: in text
+	 * first, after the prefix (ExaBGP's place), in JSON a key */
+	if (path || (d->addpath & (p->family == AF_INET ? BGP_FAM_IPV4U
+							 : BGP_FAM_IPV6U))) {
+		int n = snprintf(text, sizeof(text),
+				 d->json ? "\"path_information\":"
+					   "\"%u.%u.%u.%u\","
+					 : "path-information %u.%u.%u.%u ",
+				 path >> 24, path >> 16 & 0xff,
+				 path >> 8 & 0xff, path & 0xff);
+
+		if (n > 0 && (size_t)n < sizeof(text))
+			o = (size_t)n;
+	}
+	attrs_describe(d->s, id, d->json, text + o, sizeof(text) - o);
 	d->cb(p, text, d->arg);
 	d->shown++;
 	return 0;
