@@ -1298,6 +1298,60 @@ static void test_addpath_one_path(void)
 	drop_session();
 }
 
+/* A reload that changes only the export filter keeps the session and
+ * withdraws each path that no longer passes, by its path id. */
+static void test_addpath_export_reload(void)
+{
+	static const struct bgp_sess_ctx ap = { .as4 = 1, .ebgp = 1,
+						.addpath_rx = BGP_FAM_IPV4U,
+						.addpath_tx = BGP_FAM_IPV4U };
+	static const char conf_ap2[] =
+		"prefix-list NONE { 192.0.2.0/24; }\n"
+		"neighbor 192.0.2.2 {\n"
+		"	router-id 192.0.2.1;\n"
+		"	local-address 192.0.2.1;\n"
+		"	local-as 65001;\n"
+		"	peer-as 65002;\n"
+		"	hold-time 9;\n"
+		"	passive;\n"
+		"	family { ipv4 unicast; }\n"
+		"	capability { add-path send/receive; }\n"
+		"	filter { export { prefix-list NONE; } }\n"
+		"	static {\n"
+		"		route 10.9.0.0/24 next-hop self path-information 2 "
+		"med 7;\n"
+		"		route 10.9.0.0/24 next-hop self path-information 1;\n"
+		"	}\n"
+		"}\n";
+	static struct config *c2; /* in use by the sessions until cfg_ap is back */
+	char got[512], err[512];
+	uint8_t b[4096];
+	size_t len;
+	struct sess_info si;
+	int t;
+
+	sessions_apply(cfg_ap);
+	establish_ap(1, &ap, got, sizeof(got));
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.prefixes_out, 2);
+	CU_ASSERT_FATAL(config_parse_buf(conf_ap2, sizeof(conf_ap2) - 1,
+					 "ap2.conf", &c2, err,
+					 sizeof(err)) == 0);
+	sessions_apply(c2);
+	sessions_flush();
+	got[0] = 0;
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE)
+		upd_paths(b, len, &ap, got, sizeof(got));
+	if (strcmp(got, "10.9.0.0/24#1- 10.9.0.0/24#2- ") &&
+	    strcmp(got, "10.9.0.0/24#2- 10.9.0.0/24#1- "))
+		CU_FAIL(got);
+	sessions_info(0, &si);
+	CU_ASSERT_EQUAL(si.state, SESS_ESTABLISHED);
+	CU_ASSERT_EQUAL(si.prefixes_out, 0);
+	drop_session();
+	sessions_apply(cfg_ap);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1352,6 +1406,8 @@ int main(void)
 		    test_addpath_both_ways);
 	CU_add_test(s, "peer without receive: one path a prefix",
 		    test_addpath_one_path);
+	CU_add_test(s, "export filter changed: each path withdrawn",
+		    test_addpath_export_reload);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
