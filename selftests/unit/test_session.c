@@ -1279,6 +1279,15 @@ static void test_addpath_one_path(void)
 			1);
 	sessions_flush();
 	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	/* nor does a higher path coming and going */
+	r.path_id = 3;
+	CU_ASSERT_EQUAL(sessions_announce(NULL, 0, &r, NULL, &r.prefix, 1,
+					  NULL, NULL),
+			1);
+	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 3, &r.prefix, 1), 1);
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	r.path_id = 2;
 	/* path 1 withdrawn: path 2 takes its place */
 	CU_ASSERT_EQUAL(sessions_withdraw(NULL, 0, 1, &r.prefix, 1), 1);
 	sessions_flush();

@@ -506,7 +506,7 @@ static int pend_add(struct session *s, const struct prefix *p, uint32_t path,
  * on the wire (path id 0 in the Adj-RIB-Out): the lowest path id rib_api
  * holds for it.  Each queued change of such a family becomes a change of
  * that path (or a withdrawal when the prefix has none left); a change to
- * another path, with the lowest one still there, changes nothing.
+ * a higher path, with the lowest one still there, changes nothing.
  */
 static void pend_one_path(struct session *s)
 {
@@ -523,7 +523,9 @@ static void pend_one_path(struct session *s)
 			continue;
 		}
 		bid = rib_first_path(&s->rib_api, &l->p[i], &bp);
-		if (bid && l->id[i] && l->path[i] != bp)
+		/* the lowest path stays: a change to a higher one, or the
+		 * end of a higher one (not on the wire), sends nothing */
+		if (bid && (l->id[i] ? l->path[i] != bp : l->path[i] > bp))
 			continue;
 		l->p[m] = l->p[i];
 		l->path[m] = 0;
