@@ -71,17 +71,6 @@ int cfg_parse_asn(const char *s, uint32_t *out)
 	return 0;
 }
 
-static int hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* "0x" and 1..digits hex digits; the value in *out. */
 static int parse_hex_u64(const char *s, int digits, uint64_t *out)
 {
@@ -94,7 +83,7 @@ static int parse_hex_u64(const char *s, int digits, uint64_t *out)
 	if (!n || n > (size_t)digits)
 		return -1;
 	for (const char *q = s + 2; *q; q++) {
-		int d = hexval(*q);
+		int d = hex_nibble(*q);
 
 		if (d < 0)
 			return -1;
@@ -468,8 +457,8 @@ int cfg_route_attribute(struct cfg_route *r, const char *code_s,
 			   "limit of %d",
 			   len, CFG_RAW_ATTR_MAX);
 	for (size_t i = 0; i < len; i++) {
-		int hi = hexval(data_s[2 + 2 * i]),
-		    lo = hexval(data_s[3 + 2 * i]);
+		int hi = hex_nibble(data_s[2 + 2 * i]),
+		    lo = hex_nibble(data_s[3 + 2 * i]);
 
 		if (hi < 0 || lo < 0)
 			return ERR("attribute: '%.32s' is not hex", data_s);

@@ -16,17 +16,6 @@
 #include "api_json.h"
 #include "ctl.h"
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Hex digits from all args; spaces, colons and 0x prefixes are ignored.
  * Returns the byte count, or -1 with a reason for bad input. */
 static long decode_hex(int argc, char **argv, uint8_t *out, size_t cap,
@@ -48,7 +37,7 @@ static long decode_hex(int argc, char **argv, uint8_t *out, size_t cap,
 				s++;
 				continue;
 			}
-			v = hexval((unsigned char)*s);
+			v = hex_nibble(*s);
 			if (v < 0) {
 				*why = "not a hex digit";
 				return -1;

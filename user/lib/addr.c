@@ -183,7 +183,7 @@ int prefix_from_sockaddr(const struct sockaddr_storage *ss, struct prefix *p)
 	return -1;
 }
 
-static int hex_nibble(char ch)
+int hex_nibble(char ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';

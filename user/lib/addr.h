@@ -36,6 +36,8 @@ int prefix_from_sockaddr(const struct sockaddr_storage *ss, struct prefix *p);
 /* "aa:bb:cc:dd:ee:ff" (or '-' between bytes, either case); refuses
  * 00:00:00:00:00:00, broadcast and multicast, which no peer sends from.
  * Returns 0, or -1 with a one-line reason in err. */
+/* 0..15 for a hex digit (either case), else -1 */
+int hex_nibble(char ch);
 int mac_parse(const char *s, uint8_t mac[6], char *err, size_t errlen);
 const char *mac_fmt(const uint8_t mac[6], char *buf, size_t len);
 
