@@ -81,6 +81,19 @@ int sessions_ctx(size_t idx, struct bgp_sess_ctx *ctx, size_t *maxlen);
 typedef void (*sess_refused_cb)(const struct prefix *neighbor,
 				const struct prefix *p, const char *why,
 				void *arg);
+struct fs_rule;
+/*
+ * Flowspec rules (RFC 8955/8956) toward the selected neighbors (all
+ * without sel) that negotiated the rule's family: announce returns the
+ * (neighbor, rule) pairs accepted, cb hearing each refusal, -1 when no
+ * selected neighbor has the family; withdraw the pairs withdrawn (0 for
+ * a rule not announced).  user/bgp/session_flow.c.
+ */
+long sessions_flow_announce(const struct prefix *sel, size_t nsel,
+			    const struct fs_rule *r, size_t n,
+			    sess_refused_cb cb, void *arg);
+long sessions_flow_withdraw(const struct prefix *sel, size_t nsel,
+			    const struct fs_rule *r, size_t n);
 struct cfg_route;
 long sessions_announce(const struct prefix *sel, size_t nsel,
 		       const struct cfg_route *attrs, const char *watchdog,

@@ -21,6 +21,7 @@
 #include <sys/types.h>
 
 #include "addr.h"
+#include "flowspec.h"
 #include "bgpshield_guard.h"
 #include "guard_names.h"
 
@@ -159,6 +160,8 @@ struct cfg_gtsm {
 
 #define CFG_FAM_IPV4_UNICAST 0x1
 #define CFG_FAM_IPV6_UNICAST 0x2
+#define CFG_FAM_IPV4_FLOW 0x4	/* RFC 8955, SAFI 133 */
+#define CFG_FAM_IPV6_FLOW 0x8	/* RFC 8956 */
 #define CFG_FAM_DEFAULT (CFG_FAM_IPV4_UNICAST | CFG_FAM_IPV6_UNICAST)
 
 struct cfg_caps {
@@ -273,6 +276,13 @@ int cfg_route_attribute(struct cfg_route *r, const char *code,
 int cfg_split_prefix(const struct prefix *pfx, int n, size_t max,
 		     struct prefix **out, size_t *count, char *err,
 		     size_t el);
+
+/* flow { route NAME { match { ... } then { ... } } }: one rule. */
+struct cfg_flow {
+	char *name;
+	struct fs_rule rule;
+	unsigned int line, col;
+};
 
 /* api { receive { ... } send { ... } } message kinds */
 #define CFG_API_PARSED 0x01
@@ -392,6 +402,10 @@ struct cfg_neighbor {
 	uint32_t add_path_families; /* add-path { }: CFG_FAM_*, 0 unset */
 	struct cfg_route *routes;
 	size_t nroutes;
+	struct cfg_flow *flows;	/* flow { route NAME { } } (RFC 8955) */
+	size_t nflows;
+	int flow_enforce;	/* flowspec { enforce; }: this neighbor's
+				 * accepted rules go into the guard */
 	struct cfg_api *apis;
 	size_t napis;
 	uint32_t syn_rate;	/* guard { }: 0 = the global guard's */

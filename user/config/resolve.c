@@ -54,6 +54,9 @@ void cfg_neighbor_free(struct cfg_neighbor *n)
 	for (size_t i = 0; i < n->nroutes; i++)
 		cfg_route_free(&n->routes[i]);
 	free(n->routes);
+	for (size_t i = 0; i < n->nflows; i++)
+		free(n->flows[i].name);
+	free(n->flows);
 	for (size_t i = 0; i < n->napis; i++)
 		cfg_api_free(&n->apis[i]);
 	free(n->apis);
