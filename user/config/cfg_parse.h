@@ -64,6 +64,8 @@ enum cfg_field {
 	CF_FILTER,	  /* the filter block itself: once per neighbor */
 	CF_FILTER_IMPORT, /* a template's import/export apply separately */
 	CF_FILTER_EXPORT,
+	CF_FLOW_ENFORCE, /* flowspec { enforce; } */
+	CF_FLOW_NODST,	 /* flowspec { allow-no-destination; } */
 	CF_MAX,
 };
 
@@ -311,6 +313,12 @@ int cfg_announce(struct cfg_parser *p, struct cfg_neighbor *n,
 		 struct cfg_pos open);
 int cfg_filter(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_meta *m,
 	       struct cfg_pos open);
+
+/* parse_flow.c: flow { } and flowspec { } after their '{' */
+int cfg_flow(struct cfg_parser *p, struct cfg_neighbor *n,
+	     struct cfg_pos open);
+int cfg_flowspec(struct cfg_parser *p, struct cfg_neighbor *n,
+		 struct cfg_meta *m, struct cfg_pos open);
 
 /* --- resolve.c: templates and checks -------------------------------------- */
 

@@ -204,8 +204,27 @@ static int cfg_plist_eq(const struct cfg_plist *a, const struct cfg_plist *b)
 	return 1;
 }
 
+/* Flow routes by name and rule, in order; the rules are plain data,
+ * zeroed before parsing, so their bytes compare. */
+int config_flows_equal(const struct cfg_neighbor *a,
+		       const struct cfg_neighbor *b)
+{
+	if (a->nflows != b->nflows || a->flow_enforce != b->flow_enforce ||
+	    a->flow_allow_nodst != b->flow_allow_nodst)
+		return 0;
+	for (size_t i = 0; i < a->nflows; i++)
+		if (strcmp(a->flows[i].name, b->flows[i].name) ||
+		    memcmp(&a->flows[i].rule, &b->flows[i].rule,
+			   sizeof(a->flows[i].rule)))
+			return 0;
+	return 1;
+}
+
 /* Filters are not compared: the engine applies a filter change to a
- * running session (re-filtering), which needs no restart. */
+ * running session (re-filtering), which needs no restart.  Nor are flow
+ * routes and the flowspec block (config_flows_equal()): a changed rule
+ * is a withdraw and an announce of NLRI (RFC 8955 §4), which an open
+ * session carries as well as any UPDATE. */
 int config_neighbor_equal(const struct cfg_neighbor *a,
 			  const struct cfg_neighbor *b)
 {
@@ -273,7 +292,8 @@ int config_equal(const struct config *a, const struct config *b,
 		    !config_filter_equal(&a->neighbors[i].import,
 					 &b->neighbors[i].import) ||
 		    !config_filter_equal(&a->neighbors[i].export,
-					 &b->neighbors[i].export))
+					 &b->neighbors[i].export) ||
+		    !config_flows_equal(&a->neighbors[i], &b->neighbors[i]))
 			return 0;
 	return 1;
 }

@@ -284,6 +284,41 @@ struct cfg_flow {
 	unsigned int line, col;
 };
 
+/*
+ * --- flow_parse.c: flow rules as ExaBGP 4.2 writes them -------------------
+ * The config's flow block and the API's announce/withdraw flow read the
+ * same words through these.  Each returns -1 with a message (no
+ * position: the caller adds file:line:col or the API's context).
+ */
+/* 1 when kw is a match keyword (source, destination-port, ...). */
+int cfg_flow_is_match(const char *kw);
+/* A new component for match keyword kw: its index in r->comp[] (not yet
+ * sorted), or -1 (unknown, repeated, or of the other family). */
+int cfg_flow_match(struct fs_rule *r, const char *kw, char *err, size_t el);
+/* One value word of component idx: a prefix, or one item of an operator
+ * list ("=80", ">=1024&<=2048", "!=syn+ack"). */
+int cfg_flow_word(struct fs_rule *r, int idx, const char *word, char *err,
+		  size_t el);
+/* A then keyword: 1 when it takes a value, 0 when not, -1 not one. */
+int cfg_flow_then_kw(const char *kw);
+int cfg_flow_then(struct fs_actions *a, const char *kw, const char *value,
+		  char *err, size_t el);
+/* The rule is whole: components sorted (RFC 8955 §4.2), family set,
+ * every list non-empty. */
+int cfg_flow_finish(struct fs_rule *r, char *err, size_t el);
+/* May the rule go to neighbor n?  Its destination must be covered by the
+ * export filter's prefix-lists (when it has any), and a rule without a
+ * destination needs flowspec { allow-no-destination; }.  0, or -1 with
+ * why. */
+struct cfg_neighbor;
+int cfg_flow_allowed(const struct cfg_neighbor *n, const struct fs_rule *r,
+		     char *why, size_t wl);
+/* The match's statements and the then's, each pre KEYWORD VALUE sep. */
+void cfg_flow_print_match(FILE *f, const struct fs_rule *r, const char *pre,
+			  const char *sep);
+void cfg_flow_print_then(FILE *f, const struct fs_actions *a,
+			 const char *pre, const char *sep);
+
 /* api { receive { ... } send { ... } } message kinds */
 #define CFG_API_PARSED 0x01
 #define CFG_API_PACKETS 0x02
@@ -406,6 +441,8 @@ struct cfg_neighbor {
 	size_t nflows;
 	int flow_enforce;	/* flowspec { enforce; }: this neighbor's
 				 * accepted rules go into the guard */
+	int flow_allow_nodst;	/* flowspec { allow-no-destination; }: rules
+				 * toward it may lack a destination prefix */
 	struct cfg_api *apis;
 	size_t napis;
 	uint32_t syn_rate;	/* guard { }: 0 = the global guard's */
@@ -545,6 +582,11 @@ int config_neighbor_equal(const struct cfg_neighbor *a,
  */
 void config_warnings(const struct config *c, const char *name,
 		     void (*cb)(const char *line, void *arg), void *arg);
+/* The flow routes and the flowspec block: 1 when equal.  Left out of
+ * config_neighbor_equal(): a changed rule needs no session restart (the
+ * engine withdraws the old NLRI and announces the new). */
+int config_flows_equal(const struct cfg_neighbor *a,
+		       const struct cfg_neighbor *b);
 /* One filter direction, prefix-lists by name and, once resolved, by their
  * entries: 1 when equal, else 0. */
 int config_filter_equal(const struct cfg_filter *a,

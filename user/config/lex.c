@@ -343,7 +343,6 @@ static const char *const cfg_exabgp_only[] = {
 	"attributes", /* static { attributes ... nlri ...; } */
 	"bgp-prefix-sid",
 	"domain-name",
-	"flow",
 	"group",
 	"host-name",
 	"l2vpn",

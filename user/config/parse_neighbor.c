@@ -769,6 +769,8 @@ enum {
 	NK_GUARD,
 	NK_FILTER,
 	NK_INHERIT,
+	NK_FLOW,
+	NK_FLOWSPEC,
 	NK_MAX
 };
 
@@ -805,6 +807,8 @@ static const struct cfg_kw cfg_neighbor_kws[] = {
 	{ "guard", NK_GUARD },
 	{ "filter", NK_FILTER },
 	{ "inherit", NK_INHERIT },
+	{ "flow", NK_FLOW },
+	{ "flowspec", NK_FLOWSPEC },
 };
 
 /* The neighbor keywords of one value, by NK_*: the member each reads into
@@ -996,6 +1000,14 @@ static int cfg_neighbor_body(struct cfg_parser *p, struct cfg_neighbor *n,
 			continue;
 		case NK_GUARD:
 			if (cfg_open(p) || cfg_neighbor_guard(p, n, m, at))
+				return -1;
+			continue;
+		case NK_FLOW:
+			if (cfg_open(p) || cfg_flow(p, n, at))
+				return -1;
+			continue;
+		case NK_FLOWSPEC:
+			if (cfg_open(p) || cfg_flowspec(p, n, m, at))
 				return -1;
 			continue;
 		case NK_FILTER:

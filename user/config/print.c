@@ -391,6 +391,28 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 			cfg_print_route(f, &n->routes[i]);
 		fputs("\t}\n", f);
 	}
+	if (n->flow_enforce || n->flow_allow_nodst) {
+		fputs("\tflowspec {\n", f);
+		if (n->flow_enforce)
+			fputs("\t\tenforce;\n", f);
+		if (n->flow_allow_nodst)
+			fputs("\t\tallow-no-destination;\n", f);
+		fputs("\t}\n", f);
+	}
+	if (n->nflows) {
+		fputs("\tflow {\n", f);
+		for (size_t i = 0; i < n->nflows; i++) {
+			fprintf(f, "\t\troute %s {\n\t\t\tmatch {\n",
+				n->flows[i].name);
+			cfg_flow_print_match(f, &n->flows[i].rule, "\t\t\t\t",
+					     ";\n");
+			fputs("\t\t\t}\n\t\t\tthen {\n", f);
+			cfg_flow_print_then(f, &n->flows[i].rule.act,
+					    "\t\t\t\t", ";\n");
+			fputs("\t\t\t}\n\t\t}\n", f);
+		}
+		fputs("\t}\n", f);
+	}
 	for (size_t i = 0; i < n->napis; i++)
 		cfg_print_api(f, &n->apis[i]);
 	fputs("}\n", f);

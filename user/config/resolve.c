@@ -384,6 +384,66 @@ static int cfg_merge_apis(struct cfg_parser *p, struct cfg_neighbor *n,
 	return 0;
 }
 
+/*
+ * The flow routes of the templates n inherits, after its own: a name n
+ * (or an earlier template) has already is not taken again, as a route's
+ * prefix is not (the nearer definition wins).
+ */
+static int cfg_merge_flows(struct cfg_parser *p, struct cfg_neighbor *n,
+			   const struct cfg_tmpl *const *ts, size_t nts)
+{
+	for (size_t t = 0; t < nts; t++)
+		for (size_t i = 0; i < ts[t]->n.nflows; i++) {
+			const struct cfg_flow *s = &ts[t]->n.flows[i];
+			struct cfg_flow *d;
+			size_t k;
+
+			for (k = 0; k < n->nflows; k++)
+				if (!strcmp(n->flows[k].name, s->name))
+					break;
+			if (k < n->nflows)
+				continue;
+			if (CFG_ROOM(p, n->flows, n->nflows))
+				return -1;
+			d = &n->flows[n->nflows];
+			*d = *s;
+			if (!(d->name = strdup(s->name)))
+				return cfg_oom(p);
+			n->nflows++;
+		}
+	return 0;
+}
+
+/*
+ * What a flow rule toward n must pass once templates are applied
+ * (cfg_flow_allowed(): a destination unless allow-no-destination, and
+ * inside the export prefix-lists), and one rule per NLRI.
+ */
+static int cfg_check_flows(struct cfg_parser *p, const struct cfg_neighbor *n)
+{
+	char why[256];
+
+	for (size_t i = 0; i < n->nflows; i++) {
+		const struct cfg_flow *f = &n->flows[i];
+
+		if (cfg_flow_allowed(n, &f->rule, why, sizeof(why)))
+			return cfg_error(p, f->line, f->col,
+					 "flow route '%s' is refused: %s",
+					 f->name, why);
+		for (size_t j = 0; j < i; j++)
+			if (!memcmp(&n->flows[j].rule, &f->rule,
+				    offsetof(struct fs_rule, act)))
+				return cfg_error(p, f->line, f->col,
+						 "flow route '%s' matches the "
+						 "same as flow route '%s' at "
+						 "%u:%u (one rule, one NLRI)",
+						 f->name, n->flows[j].name,
+						 n->flows[j].line,
+						 n->flows[j].col);
+	}
+	return 0;
+}
+
 #define NB_MEMBER(m)                                                           \
 	{ offsetof(struct cfg_neighbor, m),                                    \
 	  CFG_MEMBER_SIZE(struct cfg_neighbor, m) }
@@ -419,6 +479,8 @@ static const struct {
 	[CF_ADD_PATH_FAM] = NB_MEMBER(add_path_families),
 	[CF_SYN_RATE] = NB_MEMBER(syn_rate),
 	[CF_SYN_BURST] = NB_MEMBER(syn_burst),
+	[CF_FLOW_ENFORCE] = NB_MEMBER(flow_enforce),
+	[CF_FLOW_NODST] = NB_MEMBER(flow_allow_nodst),
 };
 
 /* Take every field t sets and n does not. */
@@ -554,7 +616,7 @@ static int cfg_check_apis(struct cfg_parser *p, const struct cfg_neighbor *n,
 
 static size_t cfg_units(const struct cfg_neighbor *n)
 {
-	size_t u = n->nroutes;
+	size_t u = n->nroutes + n->nflows;
 
 	for (size_t i = 0; i < n->nroutes; i++)
 		u += n->routes[i].as_path_len + n->routes[i].ncommunities +
@@ -597,6 +659,7 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 			return -1;
 	}
 	if (cfg_merge_routes(p, n, used, nused) ||
+	    cfg_merge_flows(p, n, used, nused) ||
 	    cfg_merge_apis(p, n, used, nused))
 		return -1;
 
@@ -681,7 +744,7 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 		n->md5.secret.base64 = m->md5_base64;
 	}
 	if (cfg_resolve_filter(p, &n->import) ||
-	    cfg_resolve_filter(p, &n->export))
+	    cfg_resolve_filter(p, &n->export) || cfg_check_flows(p, n))
 		return -1;
 	*units += cfg_units(n);
 	if (*units > CFG_MAX_ROUTE_UNITS)
