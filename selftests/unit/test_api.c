@@ -1050,6 +1050,279 @@ static void test_path_information(void)
 	    "path-information is given twice");
 }
 
+/* --- flow routes (issue 14): ExaBGP 4.2's announce/withdraw flow ------- */
+
+static const struct fs_comp *comp(const struct api_cmd *c, int type)
+{
+	return fs_rule_comp(&c->flow, (enum fs_type)type);
+}
+
+/* The block form as api-flow.run writes it (ExaBGP's example). */
+static void test_flow_block(void)
+{
+	struct api_cmd c;
+	const struct fs_comp *d;
+
+	if (ok("announce flow route { match { source 0.0.0.0/32; "
+	       "destination 10.0.0.0/24; destination-port =3128; protocol "
+	       "tcp; } then { rate-limit 9600; } }",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_FLOW);
+	CU_ASSERT_EQUAL(c.flow.family, AF_INET);
+	/* sorted: destination 1, source 2, protocol 3, destination-port 5 */
+	CU_ASSERT_EQUAL(c.flow.ncomp, 4);
+	CU_ASSERT_EQUAL(c.flow.comp[0].type, FS_DST);
+	CU_ASSERT_EQUAL(c.flow.comp[1].type, FS_SRC);
+	CU_ASSERT_EQUAL(c.flow.comp[2].type, FS_PROTO);
+	CU_ASSERT_EQUAL(c.flow.comp[3].type, FS_DPORT);
+	d = comp(&c, FS_DST);
+	CU_ASSERT_EQUAL(d->plen, 24);
+	CU_ASSERT_EQUAL(d->addr[0], 10);
+	CU_ASSERT_EQUAL(comp(&c, FS_PROTO)->ops[0].value, 6);
+	CU_ASSERT_EQUAL(comp(&c, FS_PROTO)->ops[0].flags, FS_OP_EQ);
+	CU_ASSERT_EQUAL(comp(&c, FS_DPORT)->ops[0].value, 3128);
+	CU_ASSERT_EQUAL(c.flow.act.flags, FS_ACT_RATE_BYTES);
+	CU_ASSERT_EQUAL(c.flow.act.rate_bytes, 9600.0f);
+	api_cmd_free(&c);
+
+	if (ok("withdraw flow route { match { source 0.0.0.0/32; destination "
+	       "0.0.0.0/32; destination-port =3128; protocol tcp; } }",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.verb, API_WITHDRAW_FLOW);
+	CU_ASSERT_EQUAL(c.flow.ncomp, 4);
+	api_cmd_free(&c);
+}
+
+/* The one-line form: match and then keywords in a run, with or without
+ * the words match/then, and neighbor selectors in front. */
+static void test_flow_one_line(void)
+{
+	struct api_cmd c, d;
+
+	if (ok("neighbor 192.0.2.1 announce flow route source 10.0.0.1/32 "
+	       "destination 192.0.2.1/32 protocol tcp then discard",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.verb, API_ANNOUNCE_FLOW);
+	CU_ASSERT_EQUAL(c.nneighbors, 1);
+	CU_ASSERT(peq(&c.neighbors[0], "192.0.2.1"));
+	CU_ASSERT_EQUAL(c.flow.ncomp, 3);
+	CU_ASSERT_EQUAL(c.flow.act.flags, FS_ACT_RATE_BYTES);
+	CU_ASSERT_EQUAL(c.flow.act.rate_bytes, 0.0f);
+	if (ok("announce flow route source 10.0.0.1/32 destination "
+	       "192.0.2.1/32 protocol tcp discard",
+	       &d))
+		return;
+	/* the same rule with and without 'then' */
+	CU_ASSERT_EQUAL(memcmp(&c.flow, &d.flow, sizeof(c.flow)), 0);
+	api_cmd_free(&c);
+	api_cmd_free(&d);
+}
+
+/* Every component and its operators, as ExaBGP spells them. */
+static void test_flow_components(void)
+{
+	struct api_cmd c;
+	const struct fs_comp *x;
+
+	/* psh is not ExaBGP's name (push is): refused */
+	bad("announce flow route { match { destination 192.0.2.0/24; "
+	    "tcp-flags !=fin+psh; } }",
+	    "bad tcp-flags value 'fin+psh'");
+	if (ok("announce flow route { match { destination 192.0.2.0/24; "
+	       "source 10.0.0.0/8; protocol [ udp tcp =47 ]; "
+	       "port [ =80 >=1024&<=2048 ]; destination-port !=22; "
+	       "source-port [ >1024 <10 ]; icmp-type [ echo-request 0 ]; "
+	       "icmp-code port-unreachable; tcp-flags [ syn =ack !rst "
+	       "!=fin+push syn&!ack 0x40 ]; packet-length [ >200&<300 true "
+	       "false ]; dscp [ 46 ]; fragment [ not-a-fragment "
+	       "is-fragment first-fragment&last-fragment dont-fragment ]; } "
+	       "then { accept; } }",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.flow.ncomp, 12);
+	for (size_t i = 0; i < c.flow.ncomp; i++)
+		CU_ASSERT_EQUAL(c.flow.comp[i].type, i + 1);
+	x = comp(&c, FS_PROTO);
+	CU_ASSERT_EQUAL(x->nops, 3);
+	CU_ASSERT_EQUAL(x->ops[0].value, 17);
+	CU_ASSERT_EQUAL(x->ops[1].value, 6);
+	CU_ASSERT_EQUAL(x->ops[2].value, 47);
+	x = comp(&c, FS_PORT);
+	CU_ASSERT_EQUAL(x->nops, 3);
+	CU_ASSERT_EQUAL(x->ops[0].flags, FS_OP_EQ);
+	CU_ASSERT_EQUAL(x->ops[1].flags, FS_OP_GT | FS_OP_EQ);
+	CU_ASSERT_EQUAL(x->ops[1].value, 1024);
+	CU_ASSERT_EQUAL(x->ops[2].flags, FS_OP_AND | FS_OP_LT | FS_OP_EQ);
+	CU_ASSERT_EQUAL(x->ops[2].value, 2048);
+	x = comp(&c, FS_DPORT);
+	CU_ASSERT_EQUAL(x->ops[0].flags, FS_OP_LT | FS_OP_GT);
+	x = comp(&c, FS_SPORT);
+	CU_ASSERT_EQUAL(x->ops[0].flags, FS_OP_GT);
+	CU_ASSERT_EQUAL(x->ops[1].flags, FS_OP_LT);
+	x = comp(&c, FS_ICMP_TYPE);
+	CU_ASSERT_EQUAL(x->ops[0].value, 8);
+	CU_ASSERT_EQUAL(comp(&c, FS_ICMP_CODE)->ops[0].value, 3);
+	x = comp(&c, FS_TCP_FLAGS);
+	CU_ASSERT_EQUAL(x->nops, 7);
+	CU_ASSERT_EQUAL(x->ops[0].flags, 0);
+	CU_ASSERT_EQUAL(x->ops[0].value, 0x02);
+	CU_ASSERT_EQUAL(x->ops[1].flags, FS_OP_MATCH);
+	CU_ASSERT_EQUAL(x->ops[1].value, 0x10);
+	CU_ASSERT_EQUAL(x->ops[2].flags, FS_OP_NOT);
+	CU_ASSERT_EQUAL(x->ops[2].value, 0x04);
+	CU_ASSERT_EQUAL(x->ops[3].flags, FS_OP_NOT | FS_OP_MATCH);
+	CU_ASSERT_EQUAL(x->ops[3].value, 0x09);
+	CU_ASSERT_EQUAL(x->ops[5].flags, FS_OP_AND | FS_OP_NOT);
+	CU_ASSERT_EQUAL(x->ops[6].value, 0x40);
+	x = comp(&c, FS_PKT_LEN);
+	CU_ASSERT_EQUAL(x->ops[2].flags, FS_OP_LT | FS_OP_GT | FS_OP_EQ);
+	CU_ASSERT_EQUAL(x->ops[3].flags, 0);
+	CU_ASSERT_EQUAL(comp(&c, FS_DSCP)->ops[0].value, 46);
+	x = comp(&c, FS_FRAG);
+	CU_ASSERT_EQUAL(x->nops, 5);
+	CU_ASSERT_EQUAL(x->ops[0].value, 0);
+	CU_ASSERT_EQUAL(x->ops[1].value, 2);
+	CU_ASSERT_EQUAL(x->ops[3].flags, FS_OP_AND);
+	CU_ASSERT_EQUAL(x->ops[3].value, 8);
+	CU_ASSERT_EQUAL(x->ops[4].value, 1);
+	CU_ASSERT_EQUAL(c.flow.act.flags, 0);
+	api_cmd_free(&c);
+
+	/* IPv6: offset, next-header, flow-label (RFC 8956) */
+	if (ok("announce flow route { match { destination 2001:db8::/32; "
+	       "source ::1/128/64; next-header udp; flow-label >100&<2000; "
+	       "} then { redirect 4200000000:7; } }",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.flow.family, AF_INET6);
+	CU_ASSERT_EQUAL(comp(&c, FS_SRC)->offset, 64);
+	CU_ASSERT_EQUAL(comp(&c, FS_SRC)->plen, 128);
+	CU_ASSERT_EQUAL(comp(&c, FS_PROTO)->ops[0].value, 17);
+	x = comp(&c, FS_FLOW_LABEL);
+	CU_ASSERT_EQUAL(x->nops, 2);
+	CU_ASSERT_EQUAL(x->ops[1].flags, FS_OP_AND | FS_OP_LT);
+	CU_ASSERT_EQUAL(c.flow.act.redirect,
+			(0x8208ULL << 48) | (4200000000ULL << 16) | 7);
+	api_cmd_free(&c);
+}
+
+/* Every action and its extended community (RFC 8955 §7). */
+static void test_flow_actions(void)
+{
+	struct api_cmd c;
+
+	if (ok("announce flow route destination 192.0.2.0/24 redirect "
+	       "65500:12345 mark 46 action sample-terminal rate-limit 1000",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.flow.act.flags, FS_ACT_REDIRECT | FS_ACT_MARK |
+						  FS_ACT_ACTION |
+						  FS_ACT_RATE_BYTES);
+	CU_ASSERT_EQUAL(c.flow.act.redirect,
+			(0x8008ULL << 48) | (65500ULL << 32) | 12345);
+	CU_ASSERT_EQUAL(c.flow.act.dscp, 46);
+	CU_ASSERT_EQUAL(c.flow.act.action, FS_TA_SAMPLE | FS_TA_TERMINAL);
+	CU_ASSERT_EQUAL(c.flow.act.rate_bytes, 1000.0f);
+	api_cmd_free(&c);
+	if (ok("announce flow route destination 192.0.2.0/24 redirect "
+	       "192.0.2.9:300 action terminal",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.flow.act.redirect,
+			(0x8108ULL << 48) | (0xC0000209ULL << 16) | 300);
+	CU_ASSERT_EQUAL(c.flow.act.action, FS_TA_TERMINAL);
+	api_cmd_free(&c);
+	if (ok("announce flow route destination 192.0.2.0/24 action sample",
+	       &c))
+		return;
+	CU_ASSERT_EQUAL(c.flow.act.action, FS_TA_SAMPLE);
+	api_cmd_free(&c);
+}
+
+static void test_flow_errors(void)
+{
+	static const struct {
+		const char *line, *want;
+	} t[] = {
+		{ "announce flow", "announce flow needs 'route'" },
+		{ "announce flow route", "needs a match" },
+		{ "announce flow route { then { discard; } }",
+		  "a flow rule needs a match" },
+		{ "announce flow route destination 10.0.0.0/8 port =1 port =2",
+		  "'port' is given twice in one rule" },
+		{ "announce flow route protocol tcp next-header udp",
+		  "'next-header' repeats 'protocol'" },
+		{ "announce flow route destination 10.0.0.0/8 source ::/0",
+		  "one family per rule" },
+		{ "announce flow route destination 10.0.0.0/8 flow-label 1",
+		  "'flow-label' makes the rule IPv6" },
+		{ "announce flow route destination 10.0.0.0/8 port "
+		  "[ 1 2 3 4 5 6 7 8 9 ]",
+		  "more than 8 values" },
+		{ "announce flow route destination 10.0.0.0/8 port >1&",
+		  "cannot end with '&'" },
+		{ "announce flow route destination 10.0.0.0/8 port 65536",
+		  "above 65535" },
+		{ "announce flow route destination 10.0.0.0/8 dscp 64",
+		  "above 63" },
+		{ "announce flow route destination 10.0.0.0/8 protocol foo",
+		  "bad protocol value 'foo'" },
+		{ "announce flow route destination 10.0.0.1/8",
+		  "host bits set" },
+		{ "announce flow route destination 10.0.0.0",
+		  "needs a prefix ADDRESS/LENGTH" },
+		{ "announce flow route destination 10.0.0.0/8/2",
+		  "an offset is IPv6 only" },
+		{ "announce flow route destination 2001:db8::/32/40",
+		  "must be below the length" },
+		{ "announce flow route destination 10.0.0.0/8 discard "
+		  "rate-limit 10",
+		  "has a traffic rate already" },
+		{ "announce flow route destination 10.0.0.0/8 rate-limit x",
+		  "'rate-limit' needs bytes a second" },
+		{ "announce flow route destination 10.0.0.0/8 redirect 1.2.3.4",
+		  "is not implemented" },
+		{ "announce flow route destination 10.0.0.0/8 redirect "
+		  "4200000000:70000",
+		  "0..65535 (RFC 7674)" },
+		{ "announce flow route destination 10.0.0.0/8 copy 1.2.3.4",
+		  "'copy' is not implemented" },
+		{ "announce flow route destination 10.0.0.0/8 "
+		  "redirect-to-nexthop",
+		  "'redirect-to-nexthop' is not implemented" },
+		{ "announce flow route destination 10.0.0.0/8 community 1:1",
+		  "'community' on a flow route is not implemented" },
+		{ "announce flow route destination 10.0.0.0/8 mark",
+		  "'mark' needs a value" },
+		{ "announce flow route destination 10.0.0.0/8 action x",
+		  "sample, terminal or sample-terminal" },
+		{ "announce flow route destination 10.0.0.0/8 traffic-class 1",
+		  "use 'dscp'" },
+		{ "announce flow route destination 10.0.0.0/8 bogus 1",
+		  "unknown flow keyword 'bogus'" },
+		{ "announce flow route { match { discard; } }",
+		  "unknown flow keyword 'discard' in match" },
+		{ "announce flow route { then { source 10.0.0.0/8; } }",
+		  "unknown flow keyword 'source' in then" },
+		{ "announce flow route { match { destination 10.0.0.0/8; }",
+		  "'route {' needs its '}'" },
+		{ "announce flow route { match { destination 10.0.0.0/8; } } x",
+		  "unexpected 'x'" },
+		{ "announce flow route { match destination 10.0.0.0/8 }",
+		  "'match' needs '{'" },
+		{ "announce flow route { match { port [ ]; } }",
+		  "an empty list" },
+		{ "announce flow route { match { port [ 80 ; } }",
+		  "needs ']'" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		bad(t[i].line, t[i].want);
+}
+
 int main(void)
 {
 	unsigned int failed;
@@ -1081,6 +1354,11 @@ int main(void)
 	CU_add_test(s, "list limit", test_list_limit);
 	CU_add_test(s, "round trip", test_round_trip);
 	CU_add_test(s, "path-information", test_path_information);
+	CU_add_test(s, "flow: block form", test_flow_block);
+	CU_add_test(s, "flow: one-line form", test_flow_one_line);
+	CU_add_test(s, "flow: every component", test_flow_components);
+	CU_add_test(s, "flow: every action", test_flow_actions);
+	CU_add_test(s, "flow: refusals", test_flow_errors);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -47,6 +47,8 @@ static const char *const api_verb_names[] = {
 	[API_ACK_DISABLE] = "disable-ack",
 	[API_ACK_SILENCE] = "silence-ack",
 	[API_VERSION] = "version",
+	[API_ANNOUNCE_FLOW] = "announce flow",
+	[API_WITHDRAW_FLOW] = "withdraw flow",
 };
 
 const char *api_verb_name(enum api_verb v)
@@ -654,6 +656,240 @@ static int api_family(struct api_ps *p)
 	return 0;
 }
 
+/* ---- flow routes ------------------------------------------------------- */
+
+/*
+ * "announce flow route ..." as ExaBGP 4.2 takes it (reactor/api: the rest
+ * of the line goes to its config's flow section): either the block form
+ *   route { match { source 10.0.0.0/24; port [ =80 ]; } then { discard; } }
+ * or the one-line form, match and then keywords in one run
+ *   route source 10.0.0.0/24 destination-port =80 discard
+ * where bgpshield also takes the words 'match' and 'then' between them.
+ * The words are the config's (cfg_flow_*, user/config/flow_parse.c).
+ * '{', '}' and ';' may be written against a word: they are cut off here,
+ * not in api_words(), so other commands read as before.
+ */
+struct api_fl {
+	char **t;
+	size_t n, i;
+};
+
+static const char *fl_peek(struct api_fl *f)
+{
+	return f->i < f->n ? f->t[f->i] : NULL;
+}
+
+static int fl_punct(const char *s)
+{
+	return s && (!strcmp(s, "{") || !strcmp(s, "}") || !strcmp(s, ";") ||
+		     !strcmp(s, "[") || !strcmp(s, "]") || !strcmp(s, ","));
+}
+
+/* One statement: a match keyword and its value or [ list ], or an action
+ * and its value.  section: 1 in match { }, 2 in then { }, 0 the one-line
+ * form (either). */
+static int api_flow_stmt(struct api_ps *p, struct api_fl *f, int section)
+{
+	struct fs_rule *r = &p->c->flow;
+	const char *kw = f->t[f->i++], *v;
+	char e[API_ERR_MAX];
+	int idx, arity, n = 0;
+
+	if (section != 2 && cfg_flow_is_match(kw)) {
+		if ((idx = cfg_flow_match(r, kw, e, sizeof(e))) < 0)
+			return api_err(p, "%s", e);
+		v = fl_peek(f);
+		if (v && !strcmp(v, "[")) {
+			for (f->i++; (v = fl_peek(f)) && strcmp(v, "]");
+			     f->i++) {
+				if (!strcmp(v, ","))
+					continue;
+				if (fl_punct(v))
+					return api_err(p,
+						       "'%s' needs ']' to close "
+						       "its list, got '%s'",
+						       kw, v);
+				if (cfg_flow_word(r, idx, v, e, sizeof(e)))
+					return api_err(p, "%s", e);
+				n++;
+			}
+			if (!v)
+				return api_err(p, "'%s' needs ']' to close its "
+						  "list", kw);
+			if (!n)
+				return api_err(p, "an empty list [ ] matches "
+						  "nothing");
+			f->i++;
+			return 0;
+		}
+		if (!v || fl_punct(v))
+			return api_err(p, "'%s' needs a value", kw);
+		f->i++;
+		if (cfg_flow_word(r, idx, v, e, sizeof(e)))
+			return api_err(p, "%s", e);
+		return 0;
+	}
+	if (section != 1 && (arity = cfg_flow_then_kw(kw)) >= 0) {
+		v = "";
+		/* a refused keyword says so whatever its value */
+		if (arity == 2 && cfg_flow_then(&r->act, kw, "", e, sizeof(e)))
+			return api_err(p, "%s", e);
+		if (arity) {
+			v = fl_peek(f);
+			if (!v || fl_punct(v))
+				return api_err(p, "'%s' needs a value", kw);
+			f->i++;
+		}
+		if (cfg_flow_then(&r->act, kw, v, e, sizeof(e)))
+			return api_err(p, "%s", e);
+		return 0;
+	}
+	return api_err(p, "unknown flow keyword '%.64s'%s", kw,
+		       section == 1   ? " in match"
+		       : section == 2 ? " in then"
+				      : "");
+}
+
+/* match { ... } or then { ... } after the word (section 1 or 2). */
+static int api_flow_block(struct api_ps *p, struct api_fl *f, int section)
+{
+	const char *s = fl_peek(f);
+
+	if (!s || strcmp(s, "{"))
+		return api_err(p, "'%s' needs '{'",
+			       section == 1 ? "match" : "then");
+	for (f->i++; (s = fl_peek(f)) && strcmp(s, "}");) {
+		if (!strcmp(s, ";")) {
+			f->i++;
+			continue;
+		}
+		if (fl_punct(s))
+			return api_err(p, "unexpected '%s' in %s", s,
+				       section == 1 ? "match" : "then");
+		if (api_flow_stmt(p, f, section))
+			return -1;
+	}
+	if (!s)
+		return api_err(p, "'%s {' needs its '}'",
+			       section == 1 ? "match" : "then");
+	f->i++;
+	return 0;
+}
+
+static int api_flow_words(struct api_ps *p, struct api_fl *f)
+{
+	const char *s = fl_peek(f);
+	int seen[3] = { 0 };
+
+	if (s && !strcmp(s, "{")) {
+		for (f->i++; (s = fl_peek(f)) && strcmp(s, "}");) {
+			int sec = !strcmp(s, "match") ? 1
+				  : !strcmp(s, "then") ? 2
+						       : 0;
+
+			if (!strcmp(s, ";")) {
+				f->i++;
+				continue;
+			}
+			if (!sec)
+				return api_err(p,
+					       "expected 'match {' or 'then {' "
+					       "in the flow route, got '%.64s'",
+					       s);
+			if (seen[sec]++)
+				return api_err(p, "'%s' is given twice", s);
+			f->i++;
+			if (api_flow_block(p, f, sec))
+				return -1;
+		}
+		if (!s)
+			return api_err(p, "'route {' needs its '}'");
+		for (f->i++; (s = fl_peek(f)) && !strcmp(s, ";"); f->i++)
+			;
+		if (s)
+			return api_err(p, "unexpected '%.64s' after the flow "
+					  "route's '}'",
+				       s);
+		return 0;
+	}
+	/* one line: keywords in a run; 'match' and 'then' may mark them */
+	while ((s = fl_peek(f))) {
+		if (!strcmp(s, ";")) {
+			f->i++;
+			continue;
+		}
+		if (!strcmp(s, "match") || !strcmp(s, "then")) {
+			f->i++;
+			continue;
+		}
+		if (fl_punct(s))
+			return api_err(p, "unexpected '%s' in the flow route",
+				       s);
+		if (api_flow_stmt(p, f, 0))
+			return -1;
+	}
+	return 0;
+}
+
+static int api_flow(struct api_ps *p, int announce)
+{
+	struct api_cmd *c = p->c;
+	struct api_fl f = { 0 };
+	size_t len = 0, k = 0;
+	char e[API_ERR_MAX];
+	char *buf, *o;
+	int rc;
+
+	c->verb = announce ? API_ANNOUNCE_FLOW : API_WITHDRAW_FLOW;
+	if (!api_is(p, "route"))
+		return api_err(p, "%s flow needs 'route'",
+			       announce ? "announce" : "withdraw");
+	p->i++;
+	if (p->i >= p->n)
+		return api_err(p, "%s flow route needs a match",
+			       announce ? "announce" : "withdraw");
+	/* Cut '{' '}' ';' off the words: each char a word at most. */
+	for (size_t i = p->i; i < p->n; i++)
+		len += 3 * strlen(p->t[i]) + 1;
+	buf = malloc(len);
+	f.t = malloc(len * sizeof(*f.t));
+	if (!buf || !f.t) {
+		free(buf);
+		free(f.t);
+		return api_err(p, "out of memory");
+	}
+	o = buf;
+	for (size_t i = p->i; i < p->n; i++) {
+		int in = 0;
+
+		for (const char *s = p->t[i]; *s; s++) {
+			if (*s == '{' || *s == '}' || *s == ';') {
+				if (in)
+					*o++ = 0;
+				in = 0;
+				f.t[k++] = o;
+				*o++ = *s;
+				*o++ = 0;
+				continue;
+			}
+			if (!in)
+				f.t[k++] = o;
+			in = 1;
+			*o++ = *s;
+		}
+		if (in)
+			*o++ = 0;
+	}
+	f.n = k;
+	p->i = p->n;
+	rc = api_flow_words(p, &f);
+	if (!rc && cfg_flow_finish(&c->flow, e, sizeof(e)))
+		rc = api_err(p, "%s", e);
+	free(buf);
+	free(f.t);
+	return rc;
+}
+
 /* ---- commands ---------------------------------------------------------- */
 
 static int api_end(struct api_ps *p)
@@ -672,10 +908,13 @@ static int api_announce(struct api_ps *p, int announce)
 	const char *s = api_take(p);
 
 	if (!s)
-		return api_err(p, "%s needs route, attributes%s or watchdog",
+		return api_err(p, "%s needs route, flow, attributes%s or "
+				  "watchdog",
 			       what, announce ? ", eor, route-refresh" : "");
 	if (!strcmp(s, "route"))
 		return api_route(p, announce);
+	if (!strcmp(s, "flow"))
+		return api_flow(p, announce);
 	if (!strcmp(s, "attributes") || !strcmp(s, "attribute"))
 		return api_attributes(p, announce);
 	if (!strcmp(s, "watchdog")) {

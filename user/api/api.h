@@ -42,6 +42,8 @@ enum api_verb {
 	API_ACK_DISABLE,	/* disable-ack: answer this one, then none */
 	API_ACK_SILENCE,	/* silence-ack: not even this one */
 	API_VERSION,		/* version */
+	API_ANNOUNCE_FLOW,	/* announce flow route { match .. then .. } */
+	API_WITHDRAW_FLOW,	/* withdraw flow route { match .. } */
 };
 
 struct api_cmd {
@@ -69,6 +71,10 @@ struct api_cmd {
 	int clear_in, clear_out;
 	uint16_t afi;		/* eor/route-refresh: 0 = all families */
 	uint8_t safi;
+	/* announce/withdraw flow: the rule, whole (cfg_flow_finish():
+	 * sorted, family set); read by the config's flow words
+	 * (user/config/flow_parse.c). */
+	struct fs_rule flow;
 };
 
 /*

@@ -219,6 +219,84 @@ static void on_refused(const struct prefix *nb, const struct prefix *p,
 			 prefix_fmt(nb, b, sizeof(b)), why);
 }
 
+/*
+ * announce flow: each selected neighbor of the running config must take
+ * the rule (cfg_flow_allowed(): a destination unless that neighbor has
+ * flowspec { allow-no-destination; }, inside its export prefix-lists).
+ * One that does not gets a refused_announce audit line; the rule goes
+ * to the others.  The answer is an error when any refused, as for
+ * routes.  Returns the sessions' count, or -1 with err set (audited).
+ */
+static long flow_announce(const struct api_cmd *c, const struct prefix *sel,
+			  size_t nsel, const char *source, const char *line,
+			  size_t len, char *err, size_t errlen)
+{
+	struct prefix *ok = NULL;
+	struct refusal rf = { 0 };
+	size_t nok = 0, nref = 0;
+	char why[192], a[PREFIX_STRLEN], first[320] = "", cur[320];
+	long r;
+
+	if (A.cfg && A.cfg->nneighbors) {
+		ok = calloc(A.cfg->nneighbors, sizeof(*ok));
+		if (!ok) {
+			snprintf(err, errlen, "out of memory");
+			audit("api_error", source, line, len, err);
+			return -1;
+		}
+		for (size_t i = 0; i < A.cfg->nneighbors; i++) {
+			const struct cfg_neighbor *n = &A.cfg->neighbors[i];
+			size_t k;
+
+			for (k = 0; k < nsel; k++)
+				if (!prefix_cmp(&sel[k], &n->address))
+					break;
+			if (nsel && k == nsel)
+				continue;
+			if (!cfg_flow_allowed(n, &c->flow, why,
+					      sizeof(why))) {
+				ok[nok++] = n->address;
+				continue;
+			}
+			prefix_fmt(&n->address, a, sizeof(a));
+			snprintf(cur, sizeof(cur),
+				 "refused announce flow to %s: %s", a, why);
+			audit("refused_announce", source, line, len, cur);
+			if (!nref++)
+				memcpy(first, cur, sizeof(first));
+		}
+		if (nref && !nok) {
+			free(ok);
+			snprintf(err, errlen, "%s%s", first,
+				 nref > 1 ? " (and more)" : "");
+			return -1;
+		}
+		/* only the neighbors that take it */
+		if (nref) {
+			sel = ok;
+			nsel = nok;
+		}
+	}
+	/* the session audits its own refusals (on_refused: the answer) */
+	r = sessions_flow_announce(sel, nsel, &c->flow, 1, on_refused, &rf);
+	free(ok);
+	if (r < 0) {
+		snprintf(err, errlen, "no configured neighbor matches (or none "
+				      "has the rule's flowspec family)");
+		audit("api_error", source, line, len, err);
+		return -1;
+	}
+	if (nref || rf.n) {
+		if (nref)
+			snprintf(err, errlen, "%s (announced to the others)",
+				 first);
+		else
+			snprintf(err, errlen, "%s", rf.first);
+		return -1;
+	}
+	return r;
+}
+
 static const char *state_word(enum sess_state s)
 {
 	return s == SESS_ESTABLISHED ? "up" : sess_state_name(s);
@@ -328,6 +406,21 @@ int apiproc_run(const char *line, size_t len, const char *source,
 		}
 		break;
 	}
+	case API_ANNOUNCE_FLOW:
+		r = flow_announce(&c, sel, nsel, source, line, len, err,
+				  errlen);
+		if (r < 0)
+			return api_cmd_free(&c), -1;
+		break;
+	case API_WITHDRAW_FLOW:
+		r = sessions_flow_withdraw(sel, nsel, &c.flow, 1);
+		if (r < 0) {
+			snprintf(err, errlen, "no configured neighbor matches "
+					      "(or none has the rule's "
+					      "flowspec family)");
+			rc = -1;
+		}
+		break;
 	case API_WITHDRAW_ROUTE:
 	case API_WITHDRAW_ATTRS:
 		r = sessions_withdraw(sel, nsel, c.route.path_id, c.nlri,

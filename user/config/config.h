@@ -299,7 +299,9 @@ int cfg_flow_match(struct fs_rule *r, const char *kw, char *err, size_t el);
  * list ("=80", ">=1024&<=2048", "!=syn+ack"). */
 int cfg_flow_word(struct fs_rule *r, int idx, const char *word, char *err,
 		  size_t el);
-/* A then keyword: 1 when it takes a value, 0 when not, -1 not one. */
+/* A then keyword: 1 when it takes a value, 0 when not, -1 not one; 2 a
+ * keyword ExaBGP has and bgpshield refuses (cfg_flow_then() says why,
+ * whatever the value). */
 int cfg_flow_then_kw(const char *kw);
 int cfg_flow_then(struct fs_actions *a, const char *kw, const char *value,
 		  char *err, size_t el);

@@ -330,7 +330,7 @@ static int fl_prefix(struct fs_rule *r, struct fs_comp *c, const char *kw,
 static int fl_value(const struct fl_kw *k, const char *s, size_t len,
 		    uint32_t *out, char *err, size_t el)
 {
-	char b[64];
+	char b[64], t2[64];
 	uint32_t v = 0, x;
 
 	if (!len || len >= sizeof(b))
@@ -343,7 +343,8 @@ static int fl_value(const struct fl_kw *k, const char *s, size_t len,
 
 		if (b[0] == '+' || b[len - 1] == '+' || strstr(b, "++"))
 			goto bad;
-		for (char *t = strtok_r(b, "+", &save); t;
+		memcpy(t2, b, len + 1); /* b stays whole for the message */
+		for (char *t = strtok_r(t2, "+", &save); t;
 		     t = strtok_r(NULL, "+", &save)) {
 			if (!fl_name_find(k->names, k->nnames, t, strlen(t),
 					  &x))
@@ -492,12 +493,12 @@ static const struct {
 	{ "mark", FT_MARK, 1 },
 	{ "action", FT_ACTION, 1 },
 	{ "redirect-to-nexthop", FT_NEXTHOP, 0 },
-	{ "redirect-to-nexthop-ietf", FT_NEXTHOP, 1 },
-	{ "copy", FT_NEXTHOP, 1 },
-	{ "community", FT_COMMUNITY, 1 },
-	{ "large-community", FT_COMMUNITY, 1 },
-	{ "extended-community", FT_COMMUNITY, 1 },
-	{ "interface-set", FT_COMMUNITY, 1 },
+	{ "redirect-to-nexthop-ietf", FT_NEXTHOP, 2 },
+	{ "copy", FT_NEXTHOP, 2 },
+	{ "community", FT_COMMUNITY, 2 },
+	{ "large-community", FT_COMMUNITY, 2 },
+	{ "extended-community", FT_COMMUNITY, 2 },
+	{ "interface-set", FT_COMMUNITY, 2 },
 };
 
 int cfg_flow_then_kw(const char *kw)

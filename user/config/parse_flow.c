@@ -124,12 +124,13 @@ static int cfg_flow_then_block(struct cfg_parser *p, struct fs_actions *a,
 		snprintf(kw, sizeof(kw), "%.31s", p->tok.text);
 		if (cfg_take(p, 0))
 			return -1;
-		if (arity && !cfg_is_value(&p->tok)) {
-			/* a refused keyword says so before its value */
-			if (cfg_flow_then(a, kw, "", e, sizeof(e)))
-				return cfg_err_at(p, at, "%s", e);
-			return cfg_err_tok(p, "'%s' needs a value", kw);
+		/* a refused keyword says so whatever its value */
+		if (arity == 2) {
+			cfg_flow_then(a, kw, "", e, sizeof(e));
+			return cfg_err_at(p, at, "%s", e);
 		}
+		if (arity && !cfg_is_value(&p->tok))
+			return cfg_err_tok(p, "'%s' needs a value", kw);
 		if (cfg_flow_then(a, kw, arity ? p->tok.text : "", e,
 				  sizeof(e)))
 			return arity ? cfg_err_tok(p, "%s", e)
