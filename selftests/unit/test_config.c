@@ -762,7 +762,7 @@ static const struct err_case err_cases[] = {
 	  "md5-password, md5-password-file, md5-base64, md5-ip, "
 	  "ttl-security, incoming-ttl, outgoing-ttl, tcp-ao, family, "
 	  "capability, nexthop, add-path, static, announce, api, guard, filter, "
-	  "inherit" },
+	  "inherit, flow, flowspec" },
 	{ "bogus;",
 	  "t.conf:1:1: unknown keyword 'bogus' at top level; expected one "
 	  "of: neighbor, template, process, guard, user, log, prefix-list, "
@@ -1487,7 +1487,7 @@ static void test_ext_nh(void)
 static void test_exabgp_refusals(void)
 {
 	static const char *const kws[] = {
-		"flow",		    "l2vpn",	   "operational",
+		"l2vpn",	   "operational",
 		"host-name",	    "domain-name", "rate-limit",
 		"aigp",		    "source-interface",
 	};
@@ -3615,6 +3615,229 @@ static void find_srcdir(void)
 		snprintf(srcdir, sizeof(srcdir), "%s", f);
 }
 
+/* --- flow routes (issue 14): ExaBGP 4.2's flow block ---------------------- */
+
+#define FLOW_NB "neighbor 192.0.2.1 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+
+static void test_flow_parse(void)
+{
+	struct config *c = parse(
+		FLOW_NB
+		"\tflowspec { enforce; }\n"
+		"\tflow {\n"
+		"\t\troute first {\n"
+		"\t\t\tmatch {\n"
+		"\t\t\t\tsource 10.0.0.0/24;\n"
+		"\t\t\t\tdestination 192.0.2.0/24;\n"
+		"\t\t\t\tprotocol [ tcp udp ];\n"
+		"\t\t\t\tport [ =80 >=1024&<=2048 ];\n"
+		"\t\t\t\ttcp-flags [ syn ack ];\n"
+		"\t\t\t\tfragment [ not-a-fragment is-fragment "
+		"first-fragment last-fragment ];\n"
+		"\t\t\t}\n"
+		"\t\t\tthen { rate-limit 9600; redirect 65500:12345; "
+		"mark 10; action sample-terminal; }\n"
+		"\t\t}\n"
+		"\t\troute v6 { match { destination 2001:db8::/32; "
+		"next-header udp; flow-label >100&<2000; } then { discard; } }\n"
+		"\t}\n}\n");
+	const struct cfg_neighbor *n;
+	const struct fs_rule *r;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	n = &c->neighbors[0];
+	CU_ASSERT_EQUAL(n->flow_enforce, 1);
+	CU_ASSERT_EQUAL(n->flow_allow_nodst, 0);
+	CU_ASSERT_EQUAL_FATAL(n->nflows, 2);
+	CU_ASSERT_STRING_EQUAL(n->flows[0].name, "first");
+	CU_ASSERT(n->flows[0].line == 6 && n->flows[0].col == 9);
+	r = &n->flows[0].rule;
+	CU_ASSERT_EQUAL(r->family, AF_INET);
+	/* written source first: sorted by type (RFC 8955 §4.2) */
+	CU_ASSERT_EQUAL_FATAL(r->ncomp, 6);
+	CU_ASSERT_EQUAL(r->comp[0].type, FS_DST);
+	CU_ASSERT_EQUAL(r->comp[0].plen, 24);
+	CU_ASSERT_EQUAL(r->comp[0].addr[0], 192);
+	CU_ASSERT_EQUAL(r->comp[1].type, FS_SRC);
+	CU_ASSERT_EQUAL(r->comp[2].type, FS_PROTO);
+	CU_ASSERT_EQUAL(r->comp[2].nops, 2);
+	CU_ASSERT_EQUAL(r->comp[2].ops[1].value, 17);
+	CU_ASSERT_EQUAL(r->comp[3].type, FS_PORT);
+	CU_ASSERT_EQUAL(r->comp[3].ops[2].flags,
+			FS_OP_AND | FS_OP_LT | FS_OP_EQ);
+	CU_ASSERT_EQUAL(r->comp[4].type, FS_TCP_FLAGS);
+	CU_ASSERT_EQUAL(r->comp[5].type, FS_FRAG);
+	CU_ASSERT_EQUAL(r->comp[5].nops, 4);
+	CU_ASSERT_EQUAL(r->comp[5].ops[3].value, 8);
+	CU_ASSERT_EQUAL(r->act.flags, FS_ACT_RATE_BYTES | FS_ACT_REDIRECT |
+					      FS_ACT_MARK | FS_ACT_ACTION);
+	CU_ASSERT_EQUAL(r->act.rate_bytes, 9600.0f);
+	CU_ASSERT_EQUAL(r->act.redirect,
+			(0x8008ULL << 48) | (65500ULL << 32) | 12345);
+	CU_ASSERT_EQUAL(r->act.dscp, 10);
+	CU_ASSERT_EQUAL(r->act.action, FS_TA_SAMPLE | FS_TA_TERMINAL);
+	r = &n->flows[1].rule;
+	CU_ASSERT_EQUAL(r->family, AF_INET6);
+	CU_ASSERT_EQUAL(r->ncomp, 3);
+	CU_ASSERT_EQUAL(r->comp[2].type, FS_FLOW_LABEL);
+	CU_ASSERT_EQUAL(r->act.flags, FS_ACT_RATE_BYTES);
+	CU_ASSERT_EQUAL(r->act.rate_bytes, 0.0f);
+	config_free(c);
+}
+
+static void test_flow_errors(void)
+{
+	static const struct {
+		const char *text, *want;
+	} t[] = {
+		{ FLOW_NB "\tflow { route a { match { source 10.0.0.0/24; } } "
+			  "}\n}\n",
+		  "t.conf:4:15: flow route 'a' is refused: a flow rule without "
+		  "a destination prefix matches every address; 'flowspec { "
+		  "allow-no-destination; }' allows it" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "port =80; port =81; } } }\n}\n",
+		  "t.conf:4:61: 'port' is given twice in one rule: each "
+		  "component once (RFC 8955 §4.2); list the values in one [ ]" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "source 2001:db8::/32; } } }\n}\n",
+		  "t.conf:4:58: 'source' makes the rule IPv6, but it is IPv4 "
+		  "already (one family per rule; write an IPv4 and an IPv6 "
+		  "rule)" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "port [ 1 2 3 4 5 6 7 8 9 ]; } } }\n}\n",
+		  "t.conf:4:74: 'port' has more than 8 values (the limit of one "
+		  "component)" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "port >1&; } } }\n}\n",
+		  "t.conf:4:56: 'port': a value cannot end with '&'" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "tcp-flags bogus; } } }\n}\n",
+		  "t.conf:4:61: bad tcp-flags value 'bogus' (a number or a "
+		  "name)" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "} then { redirect-to-nexthop; } } }\n}\n",
+		  "t.conf:4:60: 'redirect-to-nexthop' is not implemented: it "
+		  "redirects or copies to a next hop "
+		  "(draft-ietf-idr-flowspec-redirect-ip), and a bgpshield rule "
+		  "carries no next hop" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "} then { community [ 1:1 ]; } } }\n}\n",
+		  "t.conf:4:60: 'community' on a flow route is not "
+		  "implemented: a bgpshield rule carries its actions only "
+		  "(RFC 8955 §7)" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "} then { discard; rate-limit 5; } } }\n}\n",
+		  "t.conf:4:80: 'rate-limit': the rule has a traffic rate "
+		  "already (discard or rate-limit: one per rule)" },
+		{ FLOW_NB "\tflow { route a { rd 1:1; } }\n}\n",
+		  "t.conf:4:19: 'rd' makes a flow-vpn rule (RFC 8955 §8), "
+		  "which bgpshield does not implement" },
+		{ FLOW_NB "\tflow { route a { then { discard; } } }\n}\n",
+		  "t.conf:4:15: flow route 'a' needs a match block" },
+		{ FLOW_NB "\tflow {\n\t\troute a { match { destination "
+			  "10.0.0.0/8; } }\n\t\troute a { match { destination "
+			  "10.0.0.0/9; } }\n\t}\n}\n",
+		  "t.conf:6:9: flow route 'a' is already defined at 5:9" },
+		{ FLOW_NB "\tflow {\n\t\troute a { match { destination "
+			  "10.0.0.0/8; } }\n\t\troute b { match { destination "
+			  "10.0.0.0/8; } then { discard; } }\n\t}\n}\n",
+		  "t.conf:6:9: flow route 'b' matches the same as flow route "
+		  "'a' at 5:9 (one rule, one NLRI)" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "bogus 1; } } }\n}\n",
+		  "t.conf:4:51: unknown keyword 'bogus' in the match block "
+		  "(source, destination, protocol, port, ...: docs/CONFIG.md)" },
+		{ FLOW_NB "\tflow { route a { match { destination 10.0.0.0/8; "
+			  "} then { mark 64; } } }\n}\n",
+		  "t.conf:4:65: 'mark' needs a DSCP 0..63, got '64'" },
+		{ FLOW_NB "\tflowspec { enforce; enforce; }\n}\n",
+		  "t.conf:4:22: 'enforce' is already set in this block at "
+		  "4:13" },
+		/* the export filter's prefix-lists bound the destinations */
+		{ "prefix-list OURS { 192.0.2.0/24 le 32; }\n" FLOW_NB
+		  "\tfilter { export { prefix-list OURS; } }\n"
+		  "\tflow { route a { match { destination 198.51.100.0/24; } } "
+		  "}\n}\n",
+		  "t.conf:6:15: flow route 'a' is refused: destination "
+		  "198.51.100.0/24 is not in the export prefix-list" },
+		{ "prefix-list OURS { 192.0.2.0/24 le 32; }\n" FLOW_NB
+		  "\tflowspec { allow-no-destination; }\n"
+		  "\tfilter { export { prefix-list OURS; } }\n"
+		  "\tflow { route a { match { source 198.51.100.0/24; } } "
+		  "}\n}\n",
+		  "t.conf:7:15: flow route 'a' is refused: a flow rule without "
+		  "a destination is not covered by the export prefix-lists" },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		check_err(t[i].text, t[i].want);
+}
+
+static void test_flow_policy(void)
+{
+	struct config *c;
+
+	/* inside the export prefix-list: taken */
+	c = parse("prefix-list OURS { 192.0.2.0/24 le 32; }\n" FLOW_NB
+		  "\tfilter { export { prefix-list OURS; } }\n"
+		  "\tflow { route a { match { destination 192.0.2.128/25; } "
+		  "then { discard; } } }\n}\n");
+	CU_ASSERT_PTR_NOT_NULL(c);
+	config_free(c);
+	/* no destination, allowed explicitly, no export prefix-list */
+	c = parse(FLOW_NB "\tflowspec { allow-no-destination true; }\n"
+			  "\tflow { route a { match { source 10.0.0.0/8; } } }\n"
+			  "}\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->neighbors[0].flow_allow_nodst, 1);
+	CU_ASSERT_EQUAL(c->neighbors[0].flow_enforce, 0);
+	config_free(c);
+}
+
+/* A template's flows and flowspec block go to its neighbors; a flow the
+ * neighbor names itself wins. */
+static void test_flow_template(void)
+{
+	struct config *c = parse(
+		"template {\n\tneighbor t {\n\t\tflowspec { enforce; }\n"
+		"\t\tflow {\n\t\t\troute a { match { destination "
+		"10.0.0.0/8; } then { discard; } }\n"
+		"\t\t\troute b { match { destination 10.1.0.0/16; } }\n"
+		"\t\t}\n\t}\n}\n" FLOW_NB "\tinherit t;\n"
+		"\tflow { route b { match { destination 10.2.0.0/16; } } }\n"
+		"}\n");
+	const struct cfg_neighbor *n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	n = &c->neighbors[0];
+	CU_ASSERT_EQUAL(n->flow_enforce, 1);
+	CU_ASSERT_EQUAL_FATAL(n->nflows, 2);
+	CU_ASSERT_STRING_EQUAL(n->flows[0].name, "b");
+	CU_ASSERT_EQUAL(n->flows[0].rule.comp[0].addr[1], 2);
+	CU_ASSERT_STRING_EQUAL(n->flows[1].name, "a");
+	config_free(c);
+}
+
+/* A changed rule needs no session restart; config_equal still sees it. */
+static void test_flow_compare(void)
+{
+	struct config *a = parse(FLOW_NB "\tflow { route a { match { "
+					 "destination 10.0.0.0/8; } } }\n}\n");
+	struct config *b = parse(FLOW_NB "\tflow { route a { match { "
+					 "destination 10.0.0.0/8; port 80; "
+					 "} } }\n}\n");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT(config_neighbor_equal(&a->neighbors[0], &b->neighbors[0]));
+	CU_ASSERT(!config_flows_equal(&a->neighbors[0], &b->neighbors[0]));
+	CU_ASSERT(!config_equal(a, b, 0));
+	CU_ASSERT(config_equal(a, a, 0));
+	config_free(a);
+	config_free(b);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -3632,6 +3855,11 @@ int main(void)
 	CU_add_test(s, "an ExaBGP config unchanged", test_exabgp_config);
 	CU_add_test(s, "add-path and path-information", test_addpath_config);
 	CU_add_test(s, "template inheritance", test_templates);
+	CU_add_test(s, "flow routes", test_flow_parse);
+	CU_add_test(s, "flow routes: refusals", test_flow_errors);
+	CU_add_test(s, "flow routes: destination policy", test_flow_policy);
+	CU_add_test(s, "flow routes: templates", test_flow_template);
+	CU_add_test(s, "flow routes: compare", test_flow_compare);
 	s = CU_add_suite("config: errors", NULL, NULL);
 	CU_add_test(s, "file:line:col messages", test_errors);
 	CU_add_test(s, "control block", test_control_parse);
