@@ -3838,6 +3838,60 @@ static void test_flow_compare(void)
 	config_free(b);
 }
 
+/* cfg_flow_allowed(): the check apiproc makes for an API rule toward
+ * each neighbor, with a rule built by the word parsers the API uses. */
+static void test_flow_allowed(void)
+{
+	struct config *c = parse(
+		"prefix-list OURS { 192.0.2.0/24 le 32; }\n"
+		"neighbor 192.0.2.1 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+		"\tfilter { export { prefix-list OURS; } }\n}\n"
+		"neighbor 192.0.2.2 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+		"\tflowspec { allow-no-destination; }\n}\n");
+	struct fs_rule r;
+	char why[256] = "";
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	memset(&r, 0, sizeof(r));
+	i = cfg_flow_match(&r, "destination", why, sizeof(why));
+	CU_ASSERT_EQUAL_FATAL(i, 0);
+	CU_ASSERT_EQUAL(cfg_flow_word(&r, i, "192.0.2.64/26", why,
+				      sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_finish(&r, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_allowed(&c->neighbors[0], &r, why,
+					 sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_allowed(&c->neighbors[1], &r, why,
+					 sizeof(why)), 0);
+
+	memset(&r, 0, sizeof(r));
+	i = cfg_flow_match(&r, "destination", why, sizeof(why));
+	CU_ASSERT_EQUAL(cfg_flow_word(&r, i, "198.51.100.0/24", why,
+				      sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_finish(&r, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_allowed(&c->neighbors[0], &r, why,
+					 sizeof(why)), -1);
+	CU_ASSERT_STRING_EQUAL(why, "destination 198.51.100.0/24 is not in "
+				    "the export prefix-list");
+	/* no export prefix-list: any destination */
+	CU_ASSERT_EQUAL(cfg_flow_allowed(&c->neighbors[1], &r, why,
+					 sizeof(why)), 0);
+
+	memset(&r, 0, sizeof(r));
+	i = cfg_flow_match(&r, "protocol", why, sizeof(why));
+	CU_ASSERT_EQUAL(cfg_flow_word(&r, i, "udp", why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_finish(&r, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(r.family, AF_INET);
+	CU_ASSERT_EQUAL(cfg_flow_allowed(&c->neighbors[0], &r, why,
+					 sizeof(why)), -1);
+	CU_ASSERT_STRING_EQUAL(why, "a flow rule without a destination "
+				    "prefix matches every address; 'flowspec "
+				    "{ allow-no-destination; }' allows it");
+	CU_ASSERT_EQUAL(cfg_flow_allowed(&c->neighbors[1], &r, why,
+					 sizeof(why)), 0);
+	config_free(c);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -3860,6 +3914,8 @@ int main(void)
 	CU_add_test(s, "flow routes: destination policy", test_flow_policy);
 	CU_add_test(s, "flow routes: templates", test_flow_template);
 	CU_add_test(s, "flow routes: compare", test_flow_compare);
+	CU_add_test(s, "flow routes: cfg_flow_allowed (the API's check)",
+		    test_flow_allowed);
 	s = CU_add_suite("config: errors", NULL, NULL);
 	CU_add_test(s, "file:line:col messages", test_errors);
 	CU_add_test(s, "control block", test_control_parse);
