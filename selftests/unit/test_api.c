@@ -1323,6 +1323,45 @@ static void test_flow_errors(void)
 		bad(t[i].line, t[i].want);
 }
 
+/* Every flow line of ExaBGP's own examples (run/api-flow.run and
+ * run/api-broken-flow.run of Debian's exabgp 4.2 package). */
+static void test_flow_exabgp_examples(void)
+{
+	static const char *const lines[] = {
+		"announce flow route { match { source 0.0.0.0/32; destination "
+		"0.0.0.0/32; destination-port =3128; protocol tcp; } then { "
+		"rate-limit 0; } }",
+		"announce flow route { match { source 170.170.170.170/32; "
+		"destination 170.170.170.170/32; } then { rate-limit 1; } }",
+		"announce flow route { match { source 187.187.187.187/32; "
+		"destination 187.187.187.187/32; } then { rate-limit 2; } }",
+		"announce flow route { match { source 204.204.204.204/32; "
+		"destination 187.187.187.187/32; } then { rate-limit 3; } }",
+		"announce flow route { match { source 255.255.255.255/32; "
+		"destination 255.255.255.255/32; } then { rate-limit 65535; } }",
+		"withdraw flow route { match { source 0.0.0.0/32; destination "
+		"0.0.0.0/32; destination-port =3128; protocol tcp; } }",
+		"withdraw flow route { match { source 170.170.170.170/32; "
+		"destination 170.170.170.170/32; } then { rate-limit 1; } }",
+	};
+	struct api_cmd c;
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (ok(lines[i], &c))
+			continue;
+		CU_ASSERT(c.verb == API_ANNOUNCE_FLOW ||
+			  c.verb == API_WITHDRAW_FLOW);
+		CU_ASSERT_EQUAL(c.flow.comp[0].type, FS_DST);
+		api_cmd_free(&c);
+	}
+	/* rate-limit 0 is discard's encoding: the same rule */
+	if (ok(lines[0], &c))
+		return;
+	CU_ASSERT_EQUAL(c.flow.act.flags, FS_ACT_RATE_BYTES);
+	CU_ASSERT_EQUAL(c.flow.act.rate_bytes, 0.0f);
+	api_cmd_free(&c);
+}
+
 int main(void)
 {
 	unsigned int failed;
@@ -1359,6 +1398,8 @@ int main(void)
 	CU_add_test(s, "flow: every component", test_flow_components);
 	CU_add_test(s, "flow: every action", test_flow_actions);
 	CU_add_test(s, "flow: refusals", test_flow_errors);
+	CU_add_test(s, "flow: ExaBGP's example lines",
+		    test_flow_exabgp_examples);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();
