@@ -1317,6 +1317,8 @@ static void test_flow_errors(void)
 		  "an empty list" },
 		{ "announce flow route { match { port [ 80 ; } }",
 		  "needs ']'" },
+		{ "announce flow route destination [ 10.0.0.0/8 ]",
+		  "'destination' takes one prefix, not a list" },
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -1354,6 +1356,11 @@ static void test_flow_exabgp_examples(void)
 		CU_ASSERT_EQUAL(c.flow.comp[0].type, FS_DST);
 		api_cmd_free(&c);
 	}
+	/* a withdraw's then is not kept: the rule is its NLRI */
+	if (ok(lines[6], &c))
+		return;
+	CU_ASSERT_EQUAL(c.flow.act.flags, 0);
+	api_cmd_free(&c);
 	/* rate-limit 0 is discard's encoding: the same rule */
 	if (ok(lines[0], &c))
 		return;

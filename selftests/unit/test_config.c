@@ -3730,6 +3730,9 @@ static void test_flow_errors(void)
 			  "} then { discard; rate-limit 5; } } }\n}\n",
 		  "t.conf:4:80: 'rate-limit': the rule has a traffic rate "
 		  "already (discard or rate-limit: one per rule)" },
+		{ FLOW_NB "\tflow { route a { match { destination [ "
+			  "10.0.0.0/8 ]; } } }\n}\n",
+		  "t.conf:4:39: 'destination' takes one prefix, not a list" },
 		{ FLOW_NB "\tflow { route a { rd 1:1; } }\n}\n",
 		  "t.conf:4:19: 'rd' makes a flow-vpn rule (RFC 8955 §8), "
 		  "which bgpshield does not implement" },

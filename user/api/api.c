@@ -699,6 +699,10 @@ static int api_flow_stmt(struct api_ps *p, struct api_fl *f, int section)
 		if ((idx = cfg_flow_match(r, kw, e, sizeof(e))) < 0)
 			return api_err(p, "%s", e);
 		v = fl_peek(f);
+		if (v && !strcmp(v, "[") &&
+		    (r->comp[idx].type == FS_DST || r->comp[idx].type == FS_SRC))
+			return api_err(p, "'%s' takes one prefix, not a list",
+				       kw);
 		if (v && !strcmp(v, "[")) {
 			for (f->i++; (v = fl_peek(f)) && strcmp(v, "]");
 			     f->i++) {
@@ -885,6 +889,10 @@ static int api_flow(struct api_ps *p, int announce)
 	rc = api_flow_words(p, &f);
 	if (!rc && cfg_flow_finish(&c->flow, e, sizeof(e)))
 		rc = api_err(p, "%s", e);
+	/* A withdraw names the NLRI (RFC 8955 §4); ExaBGP reads a then
+	 * there and does nothing with it, nor does bgpshield. */
+	if (!rc && !announce)
+		memset(&c->flow.act, 0, sizeof(c->flow.act));
 	free(buf);
 	free(f.t);
 	return rc;

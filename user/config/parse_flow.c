@@ -49,6 +49,10 @@ static int cfg_flow_match_block(struct cfg_parser *p, struct fs_rule *r,
 			return cfg_err_at(p, at, "%s", e);
 		if (cfg_take(p, 0))
 			return -1;
+		if (p->tok.type == CT_LBRACKET &&
+		    (r->comp[idx].type == FS_DST || r->comp[idx].type == FS_SRC))
+			return cfg_err_tok(p, "'%s' takes one prefix, not a list",
+					   p->stmt);
 		if (p->tok.type == CT_LBRACKET) {
 			lo = cfg_here(p);
 			if (cfg_take(p, 0))
