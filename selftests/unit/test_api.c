@@ -1283,6 +1283,11 @@ static void test_flow_errors(void)
 		  "has a traffic rate already" },
 		{ "announce flow route destination 10.0.0.0/8 rate-limit x",
 		  "'rate-limit' needs bytes a second" },
+		{ "announce flow route destination 10.0.0.0/8 rate-limit 1e5",
+		  "'rate-limit' needs bytes a second" },
+		{ "announce flow route destination 10.0.0.0/8 rate-limit "
+		  "1000000000001",
+		  "'rate-limit' needs bytes a second, 0..1000000000000" },
 		{ "announce flow route destination 10.0.0.0/8 redirect 1.2.3.4",
 		  "is not implemented" },
 		{ "announce flow route destination 10.0.0.0/8 redirect "

@@ -606,8 +606,9 @@ int cfg_flow_then(struct fs_actions *a, const char *kw, const char *v,
 
 			errno = 0;
 			d = strtod(v, &end);
-			if (!isdigit((unsigned char)v[0]) || *end || errno ||
-			    d > FL_RATE_MAX)
+			/* digits only, as ExaBGP's int() reads it */
+			if (!v[0] || strspn(v, "0123456789") != strlen(v) ||
+			    *end || errno || d > FL_RATE_MAX)
 				return fl_err(err, el,
 					      "'rate-limit' needs bytes a "
 					      "second, 0..%.0f, got '%.32s'",
