@@ -1305,7 +1305,10 @@ static void test_flow_errors(void)
 		{ "announce flow route destination 10.0.0.0/8 action x",
 		  "sample, terminal or sample-terminal" },
 		{ "announce flow route destination 10.0.0.0/8 traffic-class 1",
-		  "use 'dscp'" },
+		  "'traffic-class' makes the rule IPv6" },
+		{ "announce flow route destination 2001:db8::/32 traffic-class "
+		  "101",
+		  "traffic-class value '101' is above 63" },
 		{ "announce flow route destination 10.0.0.0/8 bogus 1",
 		  "unknown flow keyword 'bogus'" },
 		{ "announce flow route { match { discard; } }",

@@ -181,26 +181,33 @@ static const struct fl_kw fl_match_kws[] = {
 	  FL_N(fl_tcp_flags) },
 	{ "packet-length", FS_PKT_LEN, 0, 65535, NULL, 0 },
 	{ "dscp", FS_DSCP, 0, 63, NULL, 0 },
+	/* ExaBGP's IPv6 name of type 11; RFC 8956 §3.6 keeps the 6-bit
+	 * DSCP there, so the value is 0..63 (ExaBGP takes 16 bits) */
+	{ "traffic-class", FS_DSCP, AF_INET6, 63, NULL, 0 },
 	{ "fragment", FS_FRAG, 0, 0x0f, fl_frags, FL_N(fl_frags) },
 	{ "flow-label", FS_FLOW_LABEL, AF_INET6, 0xfffff, NULL, 0 },
 };
-
-/* The keyword a type prints as (the first row of that type, except
- * next-header for the protocol of an IPv6 rule). */
-static const struct fl_kw *fl_kw_of(uint8_t type, int family)
-{
-	if (type == FS_PROTO && family == AF_INET6)
-		return &fl_match_kws[7];
-	for (size_t i = 0; i < FL_N(fl_match_kws); i++)
-		if (fl_match_kws[i].type == type)
-			return &fl_match_kws[i];
-	return NULL;
-}
 
 static const struct fl_kw *fl_match_find(const char *kw)
 {
 	for (size_t i = 0; i < FL_N(fl_match_kws); i++)
 		if (!strcmp(kw, fl_match_kws[i].name))
+			return &fl_match_kws[i];
+	return NULL;
+}
+
+/* The keyword a type prints as: the first row of that type, except in
+ * an IPv6 rule next-header and traffic-class. */
+static const struct fl_kw *fl_kw_of(uint8_t type, int family)
+{
+	/* next-header and traffic-class: a rule with no IPv6 prefix stays
+	 * IPv6 when printed and read again */
+	if (type == FS_PROTO && family == AF_INET6)
+		return fl_match_find("next-header");
+	if (type == FS_DSCP && family == AF_INET6)
+		return fl_match_find("traffic-class");
+	for (size_t i = 0; i < FL_N(fl_match_kws); i++)
+		if (fl_match_kws[i].type == type)
 			return &fl_match_kws[i];
 	return NULL;
 }
@@ -231,8 +238,7 @@ static int fl_family(struct fs_rule *r, int family, const char *kw,
 
 int cfg_flow_is_match(const char *kw)
 {
-	return fl_match_find(kw) != NULL ||
-	       !strcmp(kw, "traffic-class");
+	return fl_match_find(kw) != NULL;
 }
 
 int cfg_flow_match(struct fs_rule *r, const char *kw, char *err, size_t el)
@@ -240,11 +246,6 @@ int cfg_flow_match(struct fs_rule *r, const char *kw, char *err, size_t el)
 	const struct fl_kw *k = fl_match_find(kw);
 	struct fs_comp *c;
 
-	if (!strcmp(kw, "traffic-class"))
-		return fl_err(err, el,
-			      "'traffic-class' is not a flowspec component "
-			      "(RFC 8956 §3 has none; ExaBGP's is a draft "
-			      "type): use 'dscp'");
 	if (!k)
 		return fl_err(err, el, "'%s' is not a flow match keyword", kw);
 	for (size_t i = 0; i < r->ncomp; i++) {
