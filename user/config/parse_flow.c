@@ -179,9 +179,10 @@ static int cfg_flow_route(struct cfg_parser *p, struct cfg_neighbor *n,
 	memset(f, 0, sizeof(*f));
 	f->line = p->tok.line;
 	f->col = p->tok.col;
+	n->nflows++; /* counted first: cfg_neighbor_free() frees the name
+		      * when cfg_name() fails after its strdup */
 	if (cfg_name(p, "route", &f->name))
 		return -1;
-	n->nflows++;
 	if (cfg_open(p))
 		return -1;
 	while (!(r = cfg_block_kw(p, kws, CFG_ARRAY_SIZE(kws),
