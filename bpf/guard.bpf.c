@@ -146,7 +146,10 @@ struct ipv6_frag {
 	__be32 id;
 };
 
-enum verdict { V_PASS, V_DROP };
+/* V_FS: not a packet the guard judges, and flowspec rules exist: the
+ * matcher decides.  V_PASS after a judgement (an allowed peer's port-179
+ * traffic, or a would-drop in monitor mode) never meets flowspec. */
+enum verdict { V_PASS, V_DROP, V_FS };
 
 /* What the parser found for a guarded packet. */
 struct pkt {
@@ -373,19 +376,21 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 	__u16 pf;
 	int syn;
 	__u8 reason;
+	enum verdict unjudged;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
 	cfg = bpf_map_lookup_elem(&settings, &zero);
 	if (!st || !cfg)
 		return V_PASS;
 	st->total++;
+	unjudged = (cfg->flags & (BGPS_SF_FS4 | BGPS_SF_FS6)) ? V_FS : V_PASS;
 	port = cfg->port ? cfg->port : BGPS_PORT_DEFAULT;
 
 	{
 		const struct ethhdr *eth = cur;
 
 		if ((void *)(eth + 1) > data_end)
-			return V_PASS;
+			return unjudged;
 		proto = eth->h_proto;
 		p.smac = eth->h_source;
 		cur = (void *)(eth + 1);
@@ -399,7 +404,7 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 		    proto != bpf_htons(ETH_P_8021AD))
 			break;
 		if ((void *)(vh + 1) > data_end)
-			return V_PASS;
+			return unjudged;
 		proto = vh->encap_proto;
 		cur = (void *)(vh + 1);
 	}
@@ -412,13 +417,13 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 		if ((void *)(iph + 1) > data_end)
 			goto truncated;
 		if (iph->protocol != IPPROTO_TCP)
-			return V_PASS;
+			return unjudged;
 		ihl = iph->ihl * 4;
 		if (ihl < sizeof(*iph))
-			return V_PASS; /* invalid: the stack discards it */
+			return unjudged; /* invalid: the stack discards it */
 		frag = bpf_ntohs(iph->frag_off);
 		if (frag & IP_OFFSET)
-			return V_PASS; /* non-first fragment: no ports */
+			return unjudged; /* non-first fragment: no ports */
 		more_frags = !!(frag & IP_MF);
 		p.family = 2;
 		p.ttl = iph->ttl;
@@ -471,12 +476,12 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 					goto truncated;
 				off = bpf_ntohs(f->frag_off);
 				if (off & 0xfff8)
-					return V_PASS; /* non-first fragment */
+					return unjudged; /* non-first fragment */
 				more_frags = off & 1;
 				nh = f->nexthdr;
 				cur = (void *)(f + 1);
 			} else {
-				return V_PASS; /* not TCP */
+				return unjudged; /* not TCP */
 			}
 		}
 		if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
@@ -489,7 +494,7 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 			goto drop;
 		}
 		if (nh != IPPROTO_TCP)
-			return V_PASS;
+			return unjudged;
 v6_tcp:
 		if (cur > data_end)
 			goto truncated;
@@ -504,7 +509,7 @@ v6_tcp:
 			l4_len = 0xffff;
 		}
 	} else {
-		return V_PASS;
+		return unjudged;
 	}
 
 	/* cur is the TCP header. */
@@ -520,7 +525,7 @@ v6_tcp:
 		 * ours it is not our business; otherwise drop. */
 		if ((void *)(ports + 2) <= data_end && l4_len >= 4 &&
 		    bpf_ntohs(ports[0]) != port && bpf_ntohs(ports[1]) != port)
-			return V_PASS;
+			return unjudged;
 		st->guarded++;
 		if ((void *)(ports + 2) <= data_end && l4_len >= 4) {
 			p.sport = bpf_ntohs(ports[0]);
@@ -532,7 +537,7 @@ v6_tcp:
 	p.sport = bpf_ntohs(tcp->source);
 	p.dport = bpf_ntohs(tcp->dest);
 	if (p.sport != port && p.dport != port)
-		return V_PASS;
+		return unjudged;
 	p.tcp_flags = ((const __u8 *)tcp)[13];
 	st->guarded++;
 
@@ -676,7 +681,7 @@ truncated:
 	/* Headers end before data_end allows: a real truncated frame is
 	 * discarded by the stack; one we only cannot see into is not. */
 	if (!nonlinear)
-		return V_PASS;
+		return unjudged;
 	st->guarded++;
 	reason = BGPS_R_MALFORMED;
 drop:
@@ -695,15 +700,399 @@ drop:
 	return V_DROP;
 }
 
+/* --- flowspec matcher (docs/GUARD.md "Flowspec") ----------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * BGPS_FS_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct bgps_fs_rule);
+} fs_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 2 * BGPS_FS_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm4);
+	__type(value, struct bgps_fs_group);
+} fs_dst4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 2 * BGPS_FS_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm6);
+	__type(value, struct bgps_fs_group);
+} fs_dst6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bgps_fs_meta);
+} fs_meta SEC(".maps");
+
+#define IP_DF 0x4000
+
+/* What the matcher reads of a packet: one value per component type. */
+struct fs_pkt {
+	__u32 f[BGPS_FSF_MAX];
+	__u32 present; /* 1 << BGPS_FSF_* */
+	__u32 sa[4], da[4];
+};
+
+/* One operator against one value, RFC 8955 §4.2.1.1 / §4.2.1.2. */
+static __always_inline __u32 fs_term(__u32 v, __u16 fl, __u32 x)
+{
+	__u32 r;
+
+	if (fl & BGPS_FSO_BITMASK) {
+		__u32 m = v & x;
+
+		r = (fl & BGPS_FSO_MATCH) ? (m == x) : (m != 0);
+		if (fl & BGPS_FSO_NOT)
+			r ^= 1;
+		return r;
+	}
+	r = ((fl & BGPS_FSO_LT) && v < x) | ((fl & BGPS_FSO_GT) && v > x) |
+	    ((fl & BGPS_FSO_EQ) && v == x);
+	return r;
+}
+
+/*
+ * One rule's operators.  Each component's terms are evaluated twice, on
+ * value a and value b (the same except for FS_PORT: source, then
+ * destination port), each as an OR of AND-runs; a component matches when
+ * either pass does; the rule when every component does.
+ */
+__noinline int bgps_fs_rule_ops(const struct bgps_fs_rule *r,
+				const struct fs_pkt *p)
+{
+	__u32 any_a = 0, cur_a = 0, any_b = 0, cur_b = 0, ok = 1;
+	__u32 n;
+
+	if (!r || !p)
+		return 0;
+	n = r->nops;
+
+	for (__u32 i = 0; i < BGPS_FS_MAX_OPS; i++) {
+		const struct bgps_fs_op *op = &r->ops[i];
+		__u32 fi, va, vb, ta, tb;
+
+		if (i >= n)
+			break;
+		fi = op->field & (BGPS_FSF_MAX - 1);
+		va = p->f[fi];
+		vb = fi == BGPS_FSF_PORT ? p->f[BGPS_FSF_DPORT] : va;
+		ta = fs_term(va, op->flags, op->value);
+		tb = fs_term(vb, op->flags, op->value);
+		if (op->flags & BGPS_FSO_FIRST) {
+			if (i) {
+				ok &= any_a | cur_a | any_b | cur_b;
+				if (!ok)
+					return 0;
+			}
+			any_a = any_b = 0;
+			cur_a = ta;
+			cur_b = tb;
+		} else if (op->flags & BGPS_FSO_AND) {
+			cur_a &= ta;
+			cur_b &= tb;
+		} else {
+			any_a |= cur_a;
+			any_b |= cur_b;
+			cur_a = ta;
+			cur_b = tb;
+		}
+	}
+	if (n)
+		ok &= any_a | cur_a | any_b | cur_b;
+	return ok;
+}
+
+static __always_inline int fs_prefix_ok(const __u32 *want, const __u32 *mask,
+					const __u32 *got)
+{
+	return !(((got[0] ^ want[0]) & mask[0]) | ((got[1] ^ want[1]) & mask[1]) |
+		 ((got[2] ^ want[2]) & mask[2]) | ((got[3] ^ want[3]) & mask[3]));
+}
+
+/* GCRA over bytes or packets: cost is len or 1 intervals (x65536). */
+static __always_inline int fs_admit(struct bgps_fs_rule *r, __u64 cost,
+				    __u64 now)
+{
+	__u64 t = r->tat;
+
+	if (t < now)
+		t = now;
+	if (t - now > r->tolerance_ns)
+		return 0;
+	r->tat = t + ((cost * r->interval_q16) >> 16);
+	return 1;
+}
+
+/*
+ * The rules of one destination group, in order: the first that matches
+ * decides.  A global function (verified once, whatever parser path led
+ * here), as is the operator walk of one rule.  Returns 1 to drop.
+ */
+__noinline int bgps_fs_group(const struct bgps_fs_group *grp,
+			     const struct fs_pkt *p, __u32 len, __u32 monitor)
+{
+	if (!grp || !p)
+		return 0;
+	for (__u32 j = 0; j < BGPS_FS_PER_PREFIX; j++) {
+		struct bgps_fs_rule *r;
+		__u32 idx;
+
+		if (j >= grp->n)
+			break;
+		idx = grp->rule[j];
+		r = bpf_map_lookup_elem(&fs_rules, &idx);
+		if (!r || !(r->flags & BGPS_FSR_USED))
+			continue;
+		if (r->need & ~p->present)
+			continue;
+		if ((r->flags & BGPS_FSR_SRC) &&
+		    !fs_prefix_ok(r->src_addr, r->src_mask, p->sa))
+			continue;
+		if ((r->flags & BGPS_FSR_DST) &&
+		    !fs_prefix_ok(r->dst_addr, r->dst_mask, p->da))
+			continue;
+		if (!bgps_fs_rule_ops(r, p))
+			continue;
+		/* the first rule that matches decides (RFC 8955 §5.1 order) */
+		r->matched_packets++;
+		r->matched_bytes += len;
+		if (r->action == BGPS_FSA_DROP ||
+		    ((r->action == BGPS_FSA_RATE_BYTES ||
+		      r->action == BGPS_FSA_RATE_PKTS) &&
+		     !fs_admit(r, r->action == BGPS_FSA_RATE_BYTES ? len : 1,
+			       bpf_ktime_get_coarse_ns()))) {
+			r->dropped_packets++;
+			r->dropped_bytes += len;
+			return !monitor;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Parse what flowspec components need, look the destination up and try
+ * the group's rules in order; the first rule that matches decides.
+ * Returns 1 to drop.
+ */
+static __always_inline int fs_match(void *data, void *data_end, __u32 len)
+{
+	struct bgps_settings *cfg;
+	struct bgps_fs_meta *meta;
+	struct bgps_fs_group *grp;
+	struct fs_pkt p = {};
+	__u32 zero = 0, l4 = 0, frag_first = 1, bit;
+	void *cur = data;
+	__u16 proto;
+	__u8 nh = 0;
+	int v6;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	meta = bpf_map_lookup_elem(&fs_meta, &zero);
+	if (!cfg || !meta)
+		return 0;
+	{
+		const struct ethhdr *eth = cur;
+
+		if ((void *)(eth + 1) > data_end)
+			return 0;
+		proto = eth->h_proto;
+		cur = (void *)(eth + 1);
+	}
+#pragma unroll
+	for (int i = 0; i < 2; i++) {
+		const struct vlan_hdr *vh = cur;
+
+		if (proto != bpf_htons(ETH_P_8021Q) &&
+		    proto != bpf_htons(ETH_P_8021AD))
+			break;
+		if ((void *)(vh + 1) > data_end)
+			return 0;
+		proto = vh->encap_proto;
+		cur = (void *)(vh + 1);
+	}
+	if (proto == bpf_htons(ETH_P_IP)) {
+		const struct iphdr *iph = cur;
+		__u16 fo;
+		__u32 ihl, fr = 0;
+
+		if (!(cfg->flags & BGPS_SF_FS4))
+			return 0;
+		if ((void *)(iph + 1) > data_end)
+			return 0;
+		v6 = 0;
+		p.sa[0] = iph->saddr;
+		p.da[0] = iph->daddr;
+		nh = iph->protocol;
+		p.f[BGPS_FSF_PKT_LEN] = bpf_ntohs(iph->tot_len);
+		p.f[BGPS_FSF_DSCP] = iph->tos >> 2;
+		fo = bpf_ntohs(iph->frag_off);
+		if (fo & IP_DF)
+			fr |= BGPS_FRAG_DF;
+		if (fo & IP_OFFSET) {
+			fr |= BGPS_FRAG_ISF;
+			if (!(fo & IP_MF))
+				fr |= BGPS_FRAG_LF;
+			frag_first = 0;
+		} else if (fo & IP_MF) {
+			fr |= BGPS_FRAG_FF;
+		}
+		p.f[BGPS_FSF_FRAG] = fr;
+		ihl = iph->ihl * 4;
+		if (ihl < sizeof(*iph))
+			return 0;
+		cur += ihl;
+		l4 = nh;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = cur;
+		__u32 w0, fr = 0;
+
+		if (!(cfg->flags & BGPS_SF_FS6))
+			return 0;
+		if ((void *)(ip6 + 1) > data_end)
+			return 0;
+		v6 = 1;
+		__builtin_memcpy(p.sa, &ip6->saddr, 16);
+		__builtin_memcpy(p.da, &ip6->daddr, 16);
+		w0 = bpf_ntohl(*(const __u32 *)ip6);
+		p.f[BGPS_FSF_DSCP] = (w0 >> 22) & 0x3f;
+		p.f[BGPS_FSF_FLOW_LABEL] = w0 & 0xfffff;
+		p.f[BGPS_FSF_PKT_LEN] = bpf_ntohs(ip6->payload_len) + 40;
+		nh = ip6->nexthdr;
+		cur = (void *)(ip6 + 1);
+#pragma unroll
+		for (int i = 0; i < IPV6_EXT_MAX; i++) {
+			const struct ipv6_ext *x = cur;
+
+			if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+			    nh == IPPROTO_DSTOPTS) {
+				if ((void *)(x + 1) > data_end)
+					return 0;
+				nh = x->nexthdr;
+				cur += (x->hdrlen + 1) * 8;
+			} else if (nh == IPPROTO_AH) {
+				if ((void *)(x + 1) > data_end)
+					return 0;
+				nh = x->nexthdr;
+				cur += (x->hdrlen + 2) * 4;
+			} else if (nh == IPPROTO_FRAGMENT) {
+				const struct ipv6_frag *f = cur;
+				__u16 off;
+
+				if ((void *)(f + 1) > data_end)
+					return 0;
+				off = bpf_ntohs(f->frag_off);
+				if (off & 0xfff8) {
+					fr |= BGPS_FRAG_ISF;
+					if (!(off & 1))
+						fr |= BGPS_FRAG_LF;
+					frag_first = 0;
+				} else if (off & 1) {
+					fr |= BGPS_FRAG_FF;
+				}
+				nh = f->nexthdr;
+				cur = (void *)(f + 1);
+			} else {
+				break;
+			}
+		}
+		p.f[BGPS_FSF_FRAG] = fr;
+		l4 = nh;
+	} else {
+		return 0;
+	}
+	/* Prefilter: no rule's destination covers this /16 (IPv6: bits
+	 * 16-31): done without the trie. */
+	bit = bgps_fs_bit((const __u8 *)p.da, v6);
+	{
+		const __u64 *w = v6 ? meta->dst6.words : meta->dst4.words;
+
+		if (!(w[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+		      (1ULL << (bit & 63))))
+			return 0;
+	}
+	if (v6) {
+		struct bgps_lpm6 k = { .prefixlen = 128 };
+
+		__builtin_memcpy(k.addr, p.da, 16);
+		grp = bpf_map_lookup_elem(&fs_dst6, &k);
+	} else {
+		struct bgps_lpm4 k = { .prefixlen = 32 };
+
+		__builtin_memcpy(k.addr, p.da, 4);
+		grp = bpf_map_lookup_elem(&fs_dst4, &k);
+	}
+	if (!grp)
+		return 0;
+
+	p.f[BGPS_FSF_PROTO] = l4;
+	p.present = (1U << BGPS_FSF_PROTO) | (1U << BGPS_FSF_PKT_LEN) |
+		    (1U << BGPS_FSF_DSCP) | (1U << BGPS_FSF_FRAG);
+	if (v6)
+		p.present |= 1U << BGPS_FSF_FLOW_LABEL;
+	/* Ports, flags, ICMP: only in a first fragment (or none). */
+	if (frag_first) {
+		const __u8 *h = cur;
+
+		if ((l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == 132) &&
+		    (const void *)(h + 4) <= data_end) {
+			p.f[BGPS_FSF_PORT] = p.f[BGPS_FSF_SPORT] = h[0] << 8 | h[1];
+			p.f[BGPS_FSF_DPORT] = h[2] << 8 | h[3];
+			p.present |= (1U << BGPS_FSF_PORT) |
+				     (1U << BGPS_FSF_SPORT) |
+				     (1U << BGPS_FSF_DPORT);
+		}
+		if (l4 == IPPROTO_TCP && (const void *)(h + 14) <= data_end) {
+			p.f[BGPS_FSF_TCP_FLAGS] = (h[12] & 0x0f) << 8 | h[13];
+			p.present |= 1U << BGPS_FSF_TCP_FLAGS;
+		}
+		if (l4 == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) &&
+		    (const void *)(h + 2) <= data_end) {
+			p.f[BGPS_FSF_ICMP_TYPE] = h[0];
+			p.f[BGPS_FSF_ICMP_CODE] = h[1];
+			p.present |= (1U << BGPS_FSF_ICMP_TYPE) |
+				     (1U << BGPS_FSF_ICMP_CODE);
+		}
+	}
+
+	return bgps_fs_group(grp, &p, len, cfg->mode == BGPS_MODE_MONITOR);
+}
+
+/* Global functions: verified once on their own, not once per path of the
+ * guard's parser that reaches them (see bgps_tcp_auth_xdp). */
+__noinline int bgps_fs_xdp(struct xdp_md *ctx, __u32 len)
+{
+	return fs_match((void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			len);
+}
+
+__noinline int bgps_fs_tc(struct __sk_buff *skb, __u32 len)
+{
+	return fs_match((void *)(long)skb->data, (void *)(long)skb->data_end,
+			len);
+}
+
 SEC("xdp")
 int bgps_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	return guard_verdict(ctx, data, data_end, ctx->ingress_ifindex,
-			     data_end - data, 0, 0) == V_DROP ? XDP_DROP
-							     : XDP_PASS;
+	enum verdict v = guard_verdict(ctx, data, data_end,
+				       ctx->ingress_ifindex, data_end - data,
+				       0, 0);
+
+	if (v == V_FS)
+		return bgps_fs_xdp(ctx, data_end - data) ? XDP_DROP : XDP_PASS;
+	return v == V_DROP ? XDP_DROP : XDP_PASS;
 }
 
 SEC("tc")
@@ -721,8 +1110,11 @@ int bgps_tc(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 		linear = data_end - data;
 	}
-	return guard_verdict(skb, data, data_end, skb->ifindex, skb->len,
-			     linear < skb->len, BGPS_EF_TC) == V_DROP
-		       ? TC_ACT_SHOT
-		       : TC_ACT_OK;
+	enum verdict v = guard_verdict(skb, data, data_end, skb->ifindex,
+				       skb->len, linear < skb->len,
+				       BGPS_EF_TC);
+
+	if (v == V_FS)
+		return bgps_fs_tc(skb, skb->len) ? TC_ACT_SHOT : TC_ACT_OK;
+	return v == V_DROP ? TC_ACT_SHOT : TC_ACT_OK;
 }
