@@ -92,7 +92,7 @@ ALL_LIBS := $(addprefix $(O)/,libapi.a libbgp.a libconfig.a libguard.a liblib.a)
 link_libs = -Wl,--start-group $(1) -Wl,--end-group
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
-TESTS_BPF := $(O)/test_guard
+TESTS_BPF := $(O)/test_guard $(O)/test_flowspec_bpf
 
 .PHONY: all deps soak test test-unit test-docs test-compat test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect check-asan \
 	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon \
@@ -152,6 +152,10 @@ $(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ALL_LIBS)
 	$(call msg,CC,$@)
 	$(Q)$(TEST_LINK)
 
+$(O)/test_flowspec_bpf: selftests/bpf/test_flowspec_bpf.c $(O)/guard.skel.h $(ALL_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(TEST_LINK)
+
 $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ALL_LIBS)
 	$(call msg,CC,$@)
 	$(Q)$(TEST_LINK)
@@ -173,8 +177,9 @@ $(UNIT_BINS): $(O)/test_%: selftests/unit/test_%.c $(ALL_LIBS)
 test-unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 
-test-bpf: $(O)/test_guard $(O)/test_loader
+test-bpf: $(O)/test_guard $(O)/test_flowspec_bpf $(O)/test_loader
 	$(O)/test_guard
+	$(O)/test_flowspec_bpf
 	$(O)/test_loader
 
 test-netns: all $(O)/blaster $(O)/flood_gen
