@@ -94,7 +94,7 @@ link_libs = -Wl,--start-group $(1) -Wl,--end-group
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
 TESTS_BPF := $(O)/test_guard $(O)/test_flowspec_bpf
 
-.PHONY: all deps soak test test-unit test-docs test-compat test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect check-asan \
+.PHONY: all deps soak test test-unit test-docs test-compat test-bpf test-netns bench bench-guard bench-flowspec bench-bgp bench-api bench-reconnect check-asan \
 	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon \
 	check-layout
 
@@ -237,6 +237,16 @@ $(O)/bench_guard: selftests/bench/bench_guard.c $(O)/guard.skel.h $(ABI)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INC_all) $< -o $@ $(LDLIBS)
 
+# links the guard room: guard_flow_apply() fills the tables it measures
+$(O)/bench_flowspec: selftests/bench/bench_flowspec.c $(O)/guard.skel.h $(ALL_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $< \
+		$(call link_libs,$(ALL_LIBS)) -o $@ $(LDLIBS)
+
+# The flowspec matcher's cost with 1, 100 and 1,000 rules (test_run)
+bench-flowspec: $(O)/bench_flowspec
+	$(O)/bench_flowspec
+
 $(O)/flood_gen.bpf.o: selftests/bench/flood_gen.bpf.c | $(O)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(O)/flood_gen.tmp.o
@@ -262,7 +272,7 @@ $(O)/apigen: selftests/tools/apigen.c | $(O)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-bench: bench-guard bench-bgp bench-api bench-reconnect
+bench: bench-guard bench-flowspec bench-bgp bench-api bench-reconnect
 
 # The long fault tests (1000 flaps, the 240 s / 90 s peer timeouts); not
 # part of `make test`.  FLAPS=N, ABUSE_S=N, BLAST_N=N.

@@ -360,7 +360,8 @@ __noinline int bgps_tcp_auth_tc(struct __sk_buff *skb, __u32 off)
 static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 						  void *data_end,
 						  __u32 ifindex, __u32 len,
-						  int nonlinear, __u8 ef)
+						  int nonlinear, __u8 ef,
+						  __u32 *l3)
 {
 	struct bgps_settings *cfg;
 	struct bgps_stats *st;
@@ -383,6 +384,7 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 	if (!st || !cfg)
 		return V_PASS;
 	st->total++;
+	*l3 = 0;
 	unjudged = (cfg->flags & (BGPS_SF_FS4 | BGPS_SF_FS6)) ? V_FS : V_PASS;
 	port = cfg->port ? cfg->port : BGPS_PORT_DEFAULT;
 
@@ -409,6 +411,12 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 		cur = (void *)(vh + 1);
 	}
 
+	/* for the flowspec matcher: where the IP header starts, and
+	 * whether it is IPv6 (0x100) */
+	if (proto == bpf_htons(ETH_P_IP))
+		*l3 = cur - data;
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		*l3 = (cur - data) | 0x100;
 	if (proto == bpf_htons(ETH_P_IP)) {
 		const struct iphdr *iph = cur;
 		__u16 frag;
@@ -509,7 +517,7 @@ v6_tcp:
 			l4_len = 0xffff;
 		}
 	} else {
-		return unjudged;
+		return V_PASS; /* not IP: nothing for flowspec either */
 	}
 
 	/* cur is the TCP header. */
@@ -839,15 +847,29 @@ static __always_inline int fs_admit(struct bgps_fs_rule *r, __u64 cost,
 __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 			     const struct fs_pkt *p, __u32 len, __u32 monitor)
 {
+	__u32 present, proto, dport, sport;
+
 	if (!grp || !p)
 		return 0;
+	present = p->present;
+	proto = p->f[BGPS_FSF_PROTO];
+	dport = p->f[BGPS_FSF_DPORT];
+	sport = p->f[BGPS_FSF_SPORT];
 	for (__u32 j = 0; j < BGPS_FS_PER_PREFIX; j++) {
+		const struct bgps_fs_slot *sl;
 		struct bgps_fs_rule *r;
 		__u32 idx;
 
 		if (j >= grp->n)
 			break;
-		idx = grp->rule[j];
+		sl = &grp->slot[j];
+		/* the summary first: most candidates end here */
+		if ((sl->need & ~present) | (proto < sl->proto_lo) |
+		    (proto > sl->proto_hi) | (dport < sl->dport_lo) |
+		    (dport > sl->dport_hi) | (sport < sl->sport_lo) |
+		    (sport > sl->sport_hi))
+			continue;
+		idx = sl->rule;
 		r = bpf_map_lookup_elem(&fs_rules, &idx);
 		if (!r || !(r->flags & BGPS_FSR_USED))
 			continue;
@@ -883,52 +905,22 @@ __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
  * the group's rules in order; the first rule that matches decides.
  * Returns 1 to drop.
  */
-static __always_inline int fs_match(void *data, void *data_end, __u32 len)
+/* A group was found: read every field its rules may test. */
+static __always_inline int fs_candidates(struct bgps_fs_group *grp, void *cur,
+					 void *data_end, __u32 len, int v6,
+					 __u32 monitor)
 {
-	struct bgps_settings *cfg;
-	struct bgps_fs_meta *meta;
-	struct bgps_fs_group *grp;
 	struct fs_pkt p = {};
-	__u32 zero = 0, l4 = 0, frag_first = 1, bit;
-	void *cur = data;
-	__u16 proto;
+	__u32 l4 = 0, frag_first = 1;
 	__u8 nh = 0;
-	int v6;
 
-	cfg = bpf_map_lookup_elem(&settings, &zero);
-	meta = bpf_map_lookup_elem(&fs_meta, &zero);
-	if (!cfg || !meta)
-		return 0;
-	{
-		const struct ethhdr *eth = cur;
-
-		if ((void *)(eth + 1) > data_end)
-			return 0;
-		proto = eth->h_proto;
-		cur = (void *)(eth + 1);
-	}
-#pragma unroll
-	for (int i = 0; i < 2; i++) {
-		const struct vlan_hdr *vh = cur;
-
-		if (proto != bpf_htons(ETH_P_8021Q) &&
-		    proto != bpf_htons(ETH_P_8021AD))
-			break;
-		if ((void *)(vh + 1) > data_end)
-			return 0;
-		proto = vh->encap_proto;
-		cur = (void *)(vh + 1);
-	}
-	if (proto == bpf_htons(ETH_P_IP)) {
+	if (!v6) {
 		const struct iphdr *iph = cur;
-		__u16 fo;
 		__u32 ihl, fr = 0;
+		__u16 fo;
 
-		if (!(cfg->flags & BGPS_SF_FS4))
-			return 0;
 		if ((void *)(iph + 1) > data_end)
 			return 0;
-		v6 = 0;
 		p.sa[0] = iph->saddr;
 		p.da[0] = iph->daddr;
 		nh = iph->protocol;
@@ -951,15 +943,12 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len)
 			return 0;
 		cur += ihl;
 		l4 = nh;
-	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+	} else {
 		const struct ipv6hdr *ip6 = cur;
 		__u32 w0, fr = 0;
 
-		if (!(cfg->flags & BGPS_SF_FS6))
-			return 0;
 		if ((void *)(ip6 + 1) > data_end)
 			return 0;
-		v6 = 1;
 		__builtin_memcpy(p.sa, &ip6->saddr, 16);
 		__builtin_memcpy(p.da, &ip6->daddr, 16);
 		w0 = bpf_ntohl(*(const __u32 *)ip6);
@@ -1006,32 +995,7 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len)
 		}
 		p.f[BGPS_FSF_FRAG] = fr;
 		l4 = nh;
-	} else {
-		return 0;
 	}
-	/* Prefilter: no rule's destination covers this /16 (IPv6: bits
-	 * 16-31): done without the trie. */
-	bit = bgps_fs_bit((const __u8 *)p.da, v6);
-	{
-		const __u64 *w = v6 ? meta->dst6.words : meta->dst4.words;
-
-		if (!(w[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
-		      (1ULL << (bit & 63))))
-			return 0;
-	}
-	if (v6) {
-		struct bgps_lpm6 k = { .prefixlen = 128 };
-
-		__builtin_memcpy(k.addr, p.da, 16);
-		grp = bpf_map_lookup_elem(&fs_dst6, &k);
-	} else {
-		struct bgps_lpm4 k = { .prefixlen = 32 };
-
-		__builtin_memcpy(k.addr, p.da, 4);
-		grp = bpf_map_lookup_elem(&fs_dst4, &k);
-	}
-	if (!grp)
-		return 0;
 
 	p.f[BGPS_FSF_PROTO] = l4;
 	p.present = (1U << BGPS_FSF_PROTO) | (1U << BGPS_FSF_PKT_LEN) |
@@ -1063,21 +1027,117 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len)
 		}
 	}
 
-	return bgps_fs_group(grp, &p, len, cfg->mode == BGPS_MODE_MONITOR);
+	return bgps_fs_group(grp, &p, len, monitor);
+}
+
+
+static __always_inline int fs_match(void *data, void *data_end, __u32 len,
+				    __u32 l3info)
+{
+	struct bgps_settings *cfg;
+	struct bgps_fs_meta *meta;
+	struct bgps_fs_group *grp;
+	__u32 zero = 0, bit;
+	const __u8 *dst;
+	void *cur, *l3;
+	__u16 proto;
+	int v6;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	meta = bpf_map_lookup_elem(&fs_meta, &zero);
+	if (!cfg || !meta)
+		return 0;
+	/* the guard parsed Ethernet and VLAN tags: at most 22 bytes */
+	cur = data + (l3info & 0x3f);
+	proto = l3info & 0x100 ? bpf_htons(ETH_P_IPV6) : bpf_htons(ETH_P_IP);
+	/* First the destination alone: most packets meet no rule's prefix
+	 * and leave after the bitmap, or one trie lookup. */
+	l3 = cur;
+	if (proto == bpf_htons(ETH_P_IP)) {
+		const struct iphdr *iph = cur;
+
+		if (!(cfg->flags & BGPS_SF_FS4) ||
+		    (void *)(iph + 1) > data_end)
+			return 0;
+		v6 = 0;
+		dst = (const __u8 *)&iph->daddr;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = cur;
+
+		if (!(cfg->flags & BGPS_SF_FS6) ||
+		    (void *)(ip6 + 1) > data_end)
+			return 0;
+		v6 = 1;
+		dst = (const __u8 *)&ip6->daddr;
+	} else {
+		return 0;
+	}
+	/* Prefilter: no rule's destination covers this /16 (IPv6: bits
+	 * 16-31): done without the trie. */
+	bit = bgps_fs_bit(dst, v6);
+	{
+		const __u64 *w = v6 ? meta->dst6.words : meta->dst4.words;
+
+		if (!(w[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+		      (1ULL << (bit & 63))))
+			return 0;
+	}
+	if (v6) {
+		struct bgps_lpm6 k = { .prefixlen = 128 };
+
+		if ((const void *)(dst + 16) > data_end)
+			return 0;
+		__builtin_memcpy(k.addr, dst, 16);
+		grp = bpf_map_lookup_elem(&fs_dst6, &k);
+	} else {
+		struct bgps_lpm4 k = { .prefixlen = 32 };
+
+		if ((const void *)(dst + 4) > data_end)
+			return 0;
+		__builtin_memcpy(k.addr, dst, 4);
+		grp = bpf_map_lookup_elem(&fs_dst4, &k);
+	}
+	if (!grp)
+		return 0;
+	return fs_candidates(grp, l3, data_end, len, v6,
+			     cfg->mode == BGPS_MODE_MONITOR);
 }
 
 /* Global functions: verified once on their own, not once per path of the
  * guard's parser that reaches them (see bgps_tcp_auth_xdp). */
-__noinline int bgps_fs_xdp(struct xdp_md *ctx, __u32 len)
+__noinline int bgps_fs_xdp(struct xdp_md *ctx, __u32 len, __u32 l3)
 {
 	return fs_match((void *)(long)ctx->data, (void *)(long)ctx->data_end,
-			len);
+			len, l3);
 }
 
-__noinline int bgps_fs_tc(struct __sk_buff *skb, __u32 len)
+__noinline int bgps_fs_tc(struct __sk_buff *skb, __u32 len, __u32 l3)
 {
 	return fs_match((void *)(long)skb->data, (void *)(long)skb->data_end,
-			len);
+			len, l3);
+}
+
+/* Inline, before any call: is the destination in a /16 some rule covers?
+ * Most traffic is not, and costs this much and no more. */
+static __always_inline int fs_maybe(void *data, void *data_end, __u32 l3)
+{
+	struct bgps_fs_meta *meta;
+	const __u8 *dst;
+	__u32 zero = 0, bit;
+	int v6 = !!(l3 & 0x100);
+
+	if (!l3)
+		return 0;
+	meta = bpf_map_lookup_elem(&fs_meta, &zero);
+	if (!meta)
+		return 0;
+	dst = data + (l3 & 0x3f) + (v6 ? 24 : 16);
+	if ((const void *)(dst + 4) > data_end)
+		return 0;
+	bit = bgps_fs_bit(dst, v6);
+	return !!((v6 ? meta->dst6.words : meta->dst4.words)
+			  [(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+		  (1ULL << (bit & 63)));
 }
 
 SEC("xdp")
@@ -1086,12 +1146,16 @@ int bgps_xdp(struct xdp_md *ctx)
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
+	__u32 l3;
 	enum verdict v = guard_verdict(ctx, data, data_end,
 				       ctx->ingress_ifindex, data_end - data,
-				       0, 0);
+				       0, 0, &l3);
 
 	if (v == V_FS)
-		return bgps_fs_xdp(ctx, data_end - data) ? XDP_DROP : XDP_PASS;
+		return fs_maybe(data, data_end, l3) &&
+			       bgps_fs_xdp(ctx, data_end - data, l3)
+			       ? XDP_DROP
+			       : XDP_PASS;
 	return v == V_DROP ? XDP_DROP : XDP_PASS;
 }
 
@@ -1110,11 +1174,15 @@ int bgps_tc(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 		linear = data_end - data;
 	}
+	__u32 l3;
 	enum verdict v = guard_verdict(skb, data, data_end, skb->ifindex,
 				       skb->len, linear < skb->len,
-				       BGPS_EF_TC);
+				       BGPS_EF_TC, &l3);
 
 	if (v == V_FS)
-		return bgps_fs_tc(skb, skb->len) ? TC_ACT_SHOT : TC_ACT_OK;
+		return fs_maybe(data, data_end, l3) &&
+			       bgps_fs_tc(skb, skb->len, l3)
+			       ? TC_ACT_SHOT
+			       : TC_ACT_OK;
 	return v == V_DROP ? TC_ACT_SHOT : TC_ACT_OK;
 }

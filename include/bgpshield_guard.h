@@ -369,9 +369,25 @@ struct bgps_fs_rule {
 	__u64 dropped_bytes;
 };
 
+/*
+ * One candidate of a group: the rule's index and a summary the program
+ * checks before it touches the rule: the fields it needs, and the hull
+ * (lowest..highest value any of its operators can accept) of its protocol,
+ * destination and source port components; a rule without one has the full
+ * range.  A packet outside a hull cannot match the rule; one inside may.
+ */
+struct bgps_fs_slot {
+	__u32 rule;	/* index into fs_rules */
+	__u16 need;	/* 1 << BGPS_FSF_*, as the rule's */
+	__u8 proto_lo, proto_hi;
+	__u16 dport_lo, dport_hi;
+	__u16 sport_lo, sport_hi;
+};
+
 struct bgps_fs_group {
-	__u32 n;	/* slots used in rule[] */
-	__u32 rule[BGPS_FS_PER_PREFIX]; /* indices into fs_rules, in order */
+	__u32 n;	/* slots used */
+	__u32 pad;
+	struct bgps_fs_slot slot[BGPS_FS_PER_PREFIX]; /* in order */
 };
 
 struct bgps_fs_meta {

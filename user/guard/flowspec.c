@@ -204,6 +204,89 @@ static int compile_one(const struct fs_rule *fr, size_t i,
 	return 0;
 }
 
+/* The hull of the values one component's operators accept: each term an
+ * interval, an AND-run their intersection, the runs' union hulled.  A
+ * superset of the true set, which is all the program's precheck needs. */
+static void comp_hull(const struct bgps_fs_rule *r, unsigned int first,
+		      __u32 max, __u32 *lo, __u32 *hi)
+{
+	__u32 rlo = 1, rhi = 0, ulo = max, uhi = 0; /* run, union: empty */
+	int have_run = 0;
+
+	for (unsigned int i = first; i < r->nops; i++) {
+		const struct bgps_fs_op *op = &r->ops[i];
+		__u32 x = op->value, tlo, thi;
+
+		if (i > first && (op->flags & BGPS_FSO_FIRST))
+			break;
+		switch (op->flags & 7) {
+		case BGPS_FSO_EQ: tlo = thi = x; break;
+		case BGPS_FSO_LT: tlo = 0; thi = x ? x - 1 : 0;
+			if (!x) tlo = 1;
+			break;
+		case BGPS_FSO_LT | BGPS_FSO_EQ: tlo = 0; thi = x; break;
+		case BGPS_FSO_GT: tlo = x + 1; thi = max; break;
+		case BGPS_FSO_GT | BGPS_FSO_EQ: tlo = x; thi = max; break;
+		case 0: tlo = 1; thi = 0; break; /* false */
+		default: tlo = 0; thi = max; break; /* != and true */
+		}
+		if (thi > max)
+			thi = max;
+		if (i > first && (op->flags & BGPS_FSO_AND)) {
+			if (tlo > rlo)
+				rlo = tlo;
+			if (thi < rhi)
+				rhi = thi;
+		} else {
+			if (have_run && rlo <= rhi) {
+				ulo = rlo < ulo ? rlo : ulo;
+				uhi = rhi > uhi ? rhi : uhi;
+			}
+			rlo = tlo;
+			rhi = thi;
+			have_run = 1;
+		}
+	}
+	if (have_run && rlo <= rhi) {
+		ulo = rlo < ulo ? rlo : ulo;
+		uhi = rhi > uhi ? rhi : uhi;
+	}
+	if (ulo > uhi) { /* matches nothing: an empty hull */
+		ulo = max;
+		uhi = 0;
+	}
+	*lo = ulo;
+	*hi = uhi;
+}
+
+static void summarize(const struct bgps_fs_rule *r, struct bgps_fs_slot *s)
+{
+	__u32 lo, hi;
+
+	memset(s, 0, sizeof(*s));
+	s->need = r->need;
+	s->proto_hi = 255;
+	s->dport_hi = s->sport_hi = 65535;
+	for (unsigned int i = 0; i < r->nops; i++) {
+		if (!(r->ops[i].flags & BGPS_FSO_FIRST))
+			continue;
+		switch (r->ops[i].field) {
+		case BGPS_FSF_PROTO:
+			comp_hull(r, i, 255, &lo, &hi);
+			s->proto_lo = lo, s->proto_hi = hi;
+			break;
+		case BGPS_FSF_DPORT:
+			comp_hull(r, i, 65535, &lo, &hi);
+			s->dport_lo = lo, s->dport_hi = hi;
+			break;
+		case BGPS_FSF_SPORT:
+			comp_hull(r, i, 65535, &lo, &hi);
+			s->sport_lo = lo, s->sport_hi = hi;
+			break;
+		}
+	}
+}
+
 static int dst_covers(const struct dst *a, const struct dst *b)
 {
 	__u32 m[4], x[4], y[4];
@@ -266,6 +349,7 @@ static int policy_eq(const struct bgps_fs_rule *a, const struct bgps_fs_rule *b)
 
 struct ctx {
 	struct bgps_fs_rule *nr;
+	struct bgps_fs_slot *slot;
 	struct dst *d;
 	size_t n;
 	struct dst *pfx;
@@ -361,12 +445,13 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 			    "most %d", n, BGPS_FS_MAX_RULES);
 	c.n = n;
 	c.nr = calloc(n ? n : 1, sizeof(*c.nr));
+	c.slot = calloc(n ? n : 1, sizeof(*c.slot));
 	c.d = calloc(n ? n : 1, sizeof(*c.d));
 	c.pfx = calloc(n ? n : 1, sizeof(*c.pfx));
 	members = calloc(n ? n : 1, sizeof(*members));
 	meta = calloc(1, sizeof(*meta));
 	old = calloc(1, sizeof(*old));
-	if (!c.nr || !c.d || !c.pfx || !members || !meta || !old) {
+	if (!c.nr || !c.slot || !c.d || !c.pfx || !members || !meta || !old) {
 		r = -ENOMEM;
 		snprintf(err, el, "flowspec: out of memory");
 		goto out;
@@ -374,6 +459,7 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		if ((r = compile_one(&rules[i], i, &c.nr[i], &c.d[i], err, el)))
 			goto out;
+		summarize(&c.nr[i], &c.slot[i]);
 		size_t j;
 
 		for (j = 0; j < c.npfx; j++)
@@ -497,8 +583,10 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 				members[m++] = i;
 		qsort(members, m, sizeof(*members), group_cmp);
 		grp.n = m;
-		for (size_t j = 0; j < m; j++)
-			grp.rule[j] = newbase + members[j];
+		for (size_t j = 0; j < m; j++) {
+			grp.slot[j] = c.slot[members[j]];
+			grp.slot[j].rule = newbase + members[j];
+		}
 		lpm_key(&c.pfx[p], key, &klen);
 		if (bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_DST6
 							      : GM_FS_DST4],
@@ -538,6 +626,7 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	}
 out:
 	free(c.nr);
+	free(c.slot);
 	free(c.d);
 	free(c.pfx);
 	free(members);
