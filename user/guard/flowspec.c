@@ -440,6 +440,12 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 
 	if (err && el)
 		err[0] = 0;
+	if (rfd < 0 || g->map_fd[GM_FS_DST4] < 0 || g->map_fd[GM_FS_DST6] < 0 ||
+	    g->map_fd[GM_FS_META] < 0)
+		return snprintf(err, el, "flowspec: the guard's pins predate "
+				"flowspec (ABI %d): load the guard again "
+				"(restart bgpshieldd)", BGPS_ABI_VERSION),
+		       -ENOENT;
 	if (n > BGPS_FS_MAX_RULES)
 		return ferr("%zu flowspec rules to enforce, the guard holds at "
 			    "most %d", n, BGPS_FS_MAX_RULES);
@@ -642,6 +648,8 @@ int guard_flow_foreach(struct guard *g, guard_flow_cb cb, void *arg)
 	__u32 zero = 0, base;
 	int r;
 
+	if (g->map_fd[GM_FS_META] < 0 || g->map_fd[GM_FS_RULES] < 0)
+		return 0; /* pins from before flowspec: no rules */
 	if (bpf_map_lookup_elem(g->map_fd[GM_FS_META], &zero, &meta) < 0)
 		return -errno;
 	base = meta.half ? BGPS_FS_MAX_RULES : 0;
