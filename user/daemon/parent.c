@@ -1019,7 +1019,26 @@ struct metrics_ctx {
 	size_t n, cap;
 	struct guard_iface_status *ifs;
 	size_t ni, capi;
+	struct bgps_fs_rule *fl;
+	size_t nf, capf;
 };
+
+static int metrics_flow_cb(const struct bgps_fs_rule *r, void *arg)
+{
+	struct metrics_ctx *x = arg;
+
+	if (x->nf == x->capf) {
+		size_t ncap = x->capf ? x->capf * 2 : 16;
+		struct bgps_fs_rule *nf = realloc(x->fl, ncap * sizeof(*nf));
+
+		if (!nf)
+			return -ENOMEM;
+		x->fl = nf;
+		x->capf = ncap;
+	}
+	x->fl[x->nf++] = *r;
+	return 0;
+}
 
 static int metrics_rule_cb(const struct guard_rule *r,
 			   const struct bgps_peer *v, void *arg)
@@ -1079,7 +1098,8 @@ static void send_metrics(struct parent *p, uint32_t id)
 	if (guard_stats(&p->g, &mg.stats) < 0 ||
 	    guard_settings_get(&p->g, &mg.settings) < 0 ||
 	    guard_foreach_rule(&p->g, metrics_rule_cb, &x) < 0 ||
-	    guard_foreach_iface(&p->g, metrics_iface_cb, &x) < 0)
+	    guard_foreach_iface(&p->g, metrics_iface_cb, &x) < 0 ||
+	    guard_flow_foreach(&p->g, metrics_flow_cb, &x) < 0)
 		mg.status = -EIO;
 	mg.audit_errors = p->audit_errors;
 	binder_stats(p->binder, &bs);
@@ -1090,6 +1110,8 @@ static void send_metrics(struct parent *p, uint32_t id)
 	mg.npeers = x.n;
 	mg.ifaces = x.ifs;
 	mg.nifaces = x.ni;
+	mg.flows = x.fl;
+	mg.nflows = x.nf;
 	metrics_guard_text(&b, &mg);
 	if (b.failed) {
 		/* a cut text would not parse: say only that it failed */
@@ -1112,6 +1134,7 @@ static void send_metrics(struct parent *p, uint32_t id)
 	mbuf_free(&b);
 	free(x.v);
 	free(x.ifs);
+	free(x.fl);
 }
 
 static void engine_msg(struct parent *p)
