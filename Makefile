@@ -182,7 +182,7 @@ test-bpf: $(O)/test_guard $(O)/test_flowspec_bpf $(O)/test_loader
 	$(O)/test_flowspec_bpf
 	$(O)/test_loader
 
-test-netns: all $(O)/blaster $(O)/flood_gen
+test-netns: all $(O)/blaster $(O)/flood_gen $(O)/fs_apply
 	selftests/netns/run.sh
 
 test: deps all test-unit test-docs test-compat test-bpf test-netns
@@ -264,6 +264,11 @@ $(O)/flood_gen: selftests/bench/flood_gen.c $(O)/flood_gen.skel.h
 BENCH_BINS := $(O)/bench_guard $(O)/flood_gen
 
 $(O)/blaster: selftests/tools/blaster.c $(ALL_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $< $(call link_libs,$(ALL_LIBS)) \
+		-o $@ $(LDLIBS)
+
+$(O)/fs_apply: selftests/tools/fs_apply.c $(ALL_LIBS)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $< $(call link_libs,$(ALL_LIBS)) \
 		-o $@ $(LDLIBS)
