@@ -855,6 +855,15 @@ __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 	proto = p->f[BGPS_FSF_PROTO];
 	dport = p->f[BGPS_FSF_DPORT];
 	sport = p->f[BGPS_FSF_SPORT];
+	{
+		const struct bgps_fs_slot *a = &grp->any;
+
+		if ((a->need & ~present) | (proto < a->proto_lo) |
+		    (proto > a->proto_hi) | (dport < a->dport_lo) |
+		    (dport > a->dport_hi) | (sport < a->sport_lo) |
+		    (sport > a->sport_hi))
+			return 0;
+	}
 	for (__u32 j = 0; j < BGPS_FS_PER_PREFIX; j++) {
 		const struct bgps_fs_slot *sl;
 		struct bgps_fs_rule *r;

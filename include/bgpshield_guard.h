@@ -387,6 +387,9 @@ struct bgps_fs_slot {
 struct bgps_fs_group {
 	__u32 n;	/* slots used */
 	__u32 pad;
+	/* all slots at once: the fields every rule needs, the hulls of all
+	 * the hulls (`rule` unused).  A packet outside fails every slot. */
+	struct bgps_fs_slot any;
 	struct bgps_fs_slot slot[BGPS_FS_PER_PREFIX]; /* in order */
 };
 

@@ -589,9 +589,30 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 				members[m++] = i;
 		qsort(members, m, sizeof(*members), group_cmp);
 		grp.n = m;
+		grp.any.need = 0xffff;
+		grp.any.proto_lo = 255;
+		grp.any.dport_lo = grp.any.sport_lo = 65535;
 		for (size_t j = 0; j < m; j++) {
-			grp.slot[j] = c.slot[members[j]];
-			grp.slot[j].rule = newbase + members[j];
+			struct bgps_fs_slot *sl = &grp.slot[j];
+
+			*sl = c.slot[members[j]];
+			sl->rule = newbase + members[j];
+			grp.any.need &= sl->need;
+#define WIDEN(f)                                                    \
+	do {                                                        \
+		if (sl->f##_lo < grp.any.f##_lo)                    \
+			grp.any.f##_lo = sl->f##_lo;                \
+		if (sl->f##_hi > grp.any.f##_hi)                    \
+			grp.any.f##_hi = sl->f##_hi;                \
+	} while (0)
+			/* an empty hull (lo > hi) widens nothing */
+			if (sl->proto_lo <= sl->proto_hi)
+				WIDEN(proto);
+			if (sl->dport_lo <= sl->dport_hi)
+				WIDEN(dport);
+			if (sl->sport_lo <= sl->sport_hi)
+				WIDEN(sport);
+#undef WIDEN
 		}
 		lpm_key(&c.pfx[p], key, &klen);
 		if (bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_DST6
