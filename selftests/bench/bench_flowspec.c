@@ -13,7 +13,11 @@
  *   N rules, miss/lpm  same /16 as rules, no rule's prefix: one trie miss;
  *   N rules, miss/grp  under a destination with min(N,16) rules, none of
  *                     which matches: the whole group is walked;
- *   N rules, hit/drop  the last rule of that group matches and drops.
+ *   N rules, hit/drop  the last rule of that group matches and drops;
+ *   N rules, worst     the worst miss: every rule of the group has the
+ *                     packet's protocol and port and differs only in its
+ *                     source prefix, so all min(N,16) rules are read and
+ *                     tested (rules: UDP port 53 from 192.0.2.k/32).
  * Rules: destination 10.0.G.0/24 (16 rules per /24), protocol UDP,
  * destination port 1000+i%16, discard.  The packet: TCP SYN to port 80
  * (the misses) or UDP to the last rule's port (the hit).
@@ -48,6 +52,7 @@ struct variant {
 	const char *dst;
 	int udp;
 	int want_drop;
+	int worst;	/* the table of the worst miss */
 	__u32 *ns;
 	int bad;
 };
@@ -74,7 +79,7 @@ static unsigned int frame(__u8 *b, const char *dst, int udp, __u16 dport)
 	return 14 + 20 + l4len;
 }
 
-static int table(int n)
+static int table(int n, int worst)
 {
 	static struct fs_rule r[BGPS_FS_MAX_RULES];
 	char a[32], err[256];
@@ -90,6 +95,13 @@ static int table(int n)
 		c->type = FS_DST;
 		c->plen = 24;
 		inet_pton(AF_INET, a, c->addr);
+		if (worst) {
+			c = &r[i].comp[r[i].ncomp++];
+			c->type = FS_SRC;
+			c->plen = 32;
+			snprintf(a, sizeof(a), "192.0.2.%d", i % 16);
+			inet_pton(AF_INET, a, c->addr);
+		}
 		c = &r[i].comp[r[i].ncomp++];
 		c->type = FS_PROTO;
 		c->nops = 1;
@@ -99,7 +111,7 @@ static int table(int n)
 		c->type = FS_DPORT;
 		c->nops = 1;
 		c->ops[0].flags = FS_OP_EQ;
-		c->ops[0].value = 1000 + i % 16;
+		c->ops[0].value = worst ? 53 : 1000 + i % 16;
 	}
 	if (guard_flow_apply(&g, r, n, err, sizeof(err))) {
 		fprintf(stderr, "bench_flowspec: %s\n", err);
@@ -130,8 +142,8 @@ static int cmp_u32(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	static const int sizes[] = { 1, 100, 1000 };
-	struct variant v[2 + 4 * 3];
-	static char names[4 * 3][48];
+	struct variant v[2 + 5 * 3];
+	static char names[5 * 3][48];
 	int rounds = 7, nv = 0, floor_fd, c;
 	__u32 repeat = 2000000, zero = 0;
 	struct bgps_settings s = { .port = 179 };
@@ -174,21 +186,24 @@ int main(int argc, char **argv)
 	bpf_map_update_elem(g.map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
 
 	v[nv++] = (struct variant){ "floor: empty XDP_DROP", -1, "10.0.0.9", 0,
-				    1, NULL, 0 };
+				    1, 0, NULL, 0 };
 	v[nv++] = (struct variant){ "guard alone (0 rules)", 0, "10.0.0.9", 0,
-				    0, NULL, 0 };
+				    0, 0, NULL, 0 };
 	for (size_t i = 0; i < 3; i++) {
-		static const char *const kind[4] = { "miss/far", "miss/lpm",
-						     "miss/grp", "hit/drop" };
-		static const char *const dst[4] = { "198.18.0.1", "10.0.200.1",
-						    "10.0.0.9", "10.0.0.9" };
+		static const char *const kind[5] = { "miss/far", "miss/lpm",
+						     "miss/grp", "hit/drop",
+						     "miss/worst" };
+		static const char *const dst[5] = { "198.18.0.1", "10.0.200.1",
+						    "10.0.0.9", "10.0.0.9",
+						    "10.0.0.9" };
 
-		for (int k = 0; k < 4; k++) {
-			char *nm = names[i * 4 + k];
+		for (int k = 0; k < 5; k++) {
+			char *nm = names[i * 5 + k];
 
 			snprintf(nm, 48, "%4d rules, %s", sizes[i], kind[k]);
 			v[nv++] = (struct variant){ nm, sizes[i], dst[k],
-						    k == 3, k == 3, NULL, 0 };
+						    k >= 3, k == 3, k == 4,
+						    NULL, 0 };
 		}
 	}
 	for (int i = 0; i < nv; i++)
@@ -202,12 +217,12 @@ int main(int argc, char **argv)
 			int fd = n < 0 ? floor_fd
 				       : bpf_program__fd(skel->progs.bgps_xdp);
 
-			if (n >= 0 && table(n))
+			if (n >= 0 && table(n, v[i].worst))
 				return 1;
 			/* the hit: the last rule of group 0 */
 			hit_port = 1000 + ((n < 16 ? n : 16) - 1);
 			len = frame(b, v[i].dst, v[i].udp,
-				    v[i].udp ? hit_port : 80);
+				    v[i].worst ? 53 : v[i].udp ? hit_port : 80);
 			LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = b,
 				    .data_size_in = len, .repeat = repeat);
 			if (bpf_prog_test_run_opts(fd, &o)) {
@@ -220,7 +235,7 @@ int main(int argc, char **argv)
 			v[i].ns[rd] = o.duration;
 		}
 	}
-	table(0);
+	table(0, 0);
 
 	printf("bench_flowspec: %d rounds x %u repeats, BPF_PROG_TEST_RUN, "
 	       "median (min..max) ns/packet\n", rounds, repeat);
