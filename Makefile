@@ -92,9 +92,9 @@ ALL_LIBS := $(addprefix $(O)/,libapi.a libbgp.a libconfig.a libguard.a liblib.a)
 link_libs = -Wl,--start-group $(1) -Wl,--end-group
 
 BINS := $(O)/bgpshieldctl $(O)/bgpshieldd
-TESTS_BPF := $(O)/test_guard
+TESTS_BPF := $(O)/test_guard $(O)/test_flowspec_bpf
 
-.PHONY: all deps soak test test-unit test-docs test-compat test-bpf test-netns bench bench-guard bench-bgp bench-api bench-reconnect check-asan \
+.PHONY: all deps soak test test-unit test-docs test-compat test-bpf test-netns bench bench-guard bench-flowspec bench-bgp bench-api bench-reconnect check-asan \
 	clean install demo help fmt fuzz fuzz-build asan-daemon check-asan-daemon \
 	check-layout
 
@@ -152,6 +152,10 @@ $(O)/test_guard: selftests/bpf/test_guard.c $(O)/guard.skel.h $(ALL_LIBS)
 	$(call msg,CC,$@)
 	$(Q)$(TEST_LINK)
 
+$(O)/test_flowspec_bpf: selftests/bpf/test_flowspec_bpf.c $(O)/guard.skel.h $(ALL_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(TEST_LINK)
+
 $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ALL_LIBS)
 	$(call msg,CC,$@)
 	$(Q)$(TEST_LINK)
@@ -173,11 +177,12 @@ $(UNIT_BINS): $(O)/test_%: selftests/unit/test_%.c $(ALL_LIBS)
 test-unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do $$t || exit 1; done
 
-test-bpf: $(O)/test_guard $(O)/test_loader
+test-bpf: $(O)/test_guard $(O)/test_flowspec_bpf $(O)/test_loader
 	$(O)/test_guard
+	$(O)/test_flowspec_bpf
 	$(O)/test_loader
 
-test-netns: all $(O)/blaster $(O)/flood_gen
+test-netns: all $(O)/blaster $(O)/flood_gen $(O)/fs_apply
 	selftests/netns/run.sh
 
 test: deps all test-unit test-docs test-compat test-bpf test-netns
@@ -232,6 +237,16 @@ $(O)/bench_guard: selftests/bench/bench_guard.c $(O)/guard.skel.h $(ABI)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(INC_all) $< -o $@ $(LDLIBS)
 
+# links the guard room: guard_flow_apply() fills the tables it measures
+$(O)/bench_flowspec: selftests/bench/bench_flowspec.c $(O)/guard.skel.h $(ALL_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $< \
+		$(call link_libs,$(ALL_LIBS)) -o $@ $(LDLIBS)
+
+# The flowspec matcher's cost with 1, 100 and 1,000 rules (test_run)
+bench-flowspec: $(O)/bench_flowspec
+	$(O)/bench_flowspec
+
 $(O)/flood_gen.bpf.o: selftests/bench/flood_gen.bpf.c | $(O)
 	$(call msg,CLANG,$@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $(O)/flood_gen.tmp.o
@@ -253,11 +268,16 @@ $(O)/blaster: selftests/tools/blaster.c $(ALL_LIBS)
 	$(Q)$(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $< $(call link_libs,$(ALL_LIBS)) \
 		-o $@ $(LDLIBS)
 
+$(O)/fs_apply: selftests/tools/fs_apply.c $(ALL_LIBS)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(INC_all) $(LDFLAGS) $< $(call link_libs,$(ALL_LIBS)) \
+		-o $@ $(LDLIBS)
+
 $(O)/apigen: selftests/tools/apigen.c | $(O)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-bench: bench-guard bench-bgp bench-api bench-reconnect
+bench: bench-guard bench-flowspec bench-bgp bench-api bench-reconnect
 
 # The long fault tests (1000 flaps, the 240 s / 90 s peer timeouts); not
 # part of `make test`.  FLAPS=N, ABUSE_S=N, BLAST_N=N.

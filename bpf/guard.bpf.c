@@ -146,7 +146,10 @@ struct ipv6_frag {
 	__be32 id;
 };
 
-enum verdict { V_PASS, V_DROP };
+/* V_FS: not a packet the guard judges, and flowspec rules exist: the
+ * matcher decides.  V_PASS after a judgement (an allowed peer's port-179
+ * traffic, or a would-drop in monitor mode) never meets flowspec. */
+enum verdict { V_PASS, V_DROP, V_FS };
 
 /* What the parser found for a guarded packet. */
 struct pkt {
@@ -357,7 +360,8 @@ __noinline int bgps_tcp_auth_tc(struct __sk_buff *skb, __u32 off)
 static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 						  void *data_end,
 						  __u32 ifindex, __u32 len,
-						  int nonlinear, __u8 ef)
+						  int nonlinear, __u8 ef,
+						  __u32 *l3)
 {
 	struct bgps_settings *cfg;
 	struct bgps_stats *st;
@@ -373,19 +377,22 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 	__u16 pf;
 	int syn;
 	__u8 reason;
+	enum verdict unjudged;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
 	cfg = bpf_map_lookup_elem(&settings, &zero);
 	if (!st || !cfg)
 		return V_PASS;
 	st->total++;
+	*l3 = 0;
+	unjudged = (cfg->flags & (BGPS_SF_FS4 | BGPS_SF_FS6)) ? V_FS : V_PASS;
 	port = cfg->port ? cfg->port : BGPS_PORT_DEFAULT;
 
 	{
 		const struct ethhdr *eth = cur;
 
 		if ((void *)(eth + 1) > data_end)
-			return V_PASS;
+			return unjudged;
 		proto = eth->h_proto;
 		p.smac = eth->h_source;
 		cur = (void *)(eth + 1);
@@ -399,11 +406,17 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 		    proto != bpf_htons(ETH_P_8021AD))
 			break;
 		if ((void *)(vh + 1) > data_end)
-			return V_PASS;
+			return unjudged;
 		proto = vh->encap_proto;
 		cur = (void *)(vh + 1);
 	}
 
+	/* for the flowspec matcher: where the IP header starts, and
+	 * whether it is IPv6 (0x100) */
+	if (proto == bpf_htons(ETH_P_IP))
+		*l3 = cur - data;
+	else if (proto == bpf_htons(ETH_P_IPV6))
+		*l3 = (cur - data) | 0x100;
 	if (proto == bpf_htons(ETH_P_IP)) {
 		const struct iphdr *iph = cur;
 		__u16 frag;
@@ -412,13 +425,13 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 		if ((void *)(iph + 1) > data_end)
 			goto truncated;
 		if (iph->protocol != IPPROTO_TCP)
-			return V_PASS;
+			return unjudged;
 		ihl = iph->ihl * 4;
 		if (ihl < sizeof(*iph))
-			return V_PASS; /* invalid: the stack discards it */
+			return unjudged; /* invalid: the stack discards it */
 		frag = bpf_ntohs(iph->frag_off);
 		if (frag & IP_OFFSET)
-			return V_PASS; /* non-first fragment: no ports */
+			return unjudged; /* non-first fragment: no ports */
 		more_frags = !!(frag & IP_MF);
 		p.family = 2;
 		p.ttl = iph->ttl;
@@ -471,12 +484,12 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 					goto truncated;
 				off = bpf_ntohs(f->frag_off);
 				if (off & 0xfff8)
-					return V_PASS; /* non-first fragment */
+					return unjudged; /* non-first fragment */
 				more_frags = off & 1;
 				nh = f->nexthdr;
 				cur = (void *)(f + 1);
 			} else {
-				return V_PASS; /* not TCP */
+				return unjudged; /* not TCP */
 			}
 		}
 		if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
@@ -489,7 +502,7 @@ static __always_inline enum verdict guard_verdict(void *ctx, void *data,
 			goto drop;
 		}
 		if (nh != IPPROTO_TCP)
-			return V_PASS;
+			return unjudged;
 v6_tcp:
 		if (cur > data_end)
 			goto truncated;
@@ -504,7 +517,7 @@ v6_tcp:
 			l4_len = 0xffff;
 		}
 	} else {
-		return V_PASS;
+		return V_PASS; /* not IP: nothing for flowspec either */
 	}
 
 	/* cur is the TCP header. */
@@ -520,7 +533,7 @@ v6_tcp:
 		 * ours it is not our business; otherwise drop. */
 		if ((void *)(ports + 2) <= data_end && l4_len >= 4 &&
 		    bpf_ntohs(ports[0]) != port && bpf_ntohs(ports[1]) != port)
-			return V_PASS;
+			return unjudged;
 		st->guarded++;
 		if ((void *)(ports + 2) <= data_end && l4_len >= 4) {
 			p.sport = bpf_ntohs(ports[0]);
@@ -532,7 +545,7 @@ v6_tcp:
 	p.sport = bpf_ntohs(tcp->source);
 	p.dport = bpf_ntohs(tcp->dest);
 	if (p.sport != port && p.dport != port)
-		return V_PASS;
+		return unjudged;
 	p.tcp_flags = ((const __u8 *)tcp)[13];
 	st->guarded++;
 
@@ -676,7 +689,7 @@ truncated:
 	/* Headers end before data_end allows: a real truncated frame is
 	 * discarded by the stack; one we only cannot see into is not. */
 	if (!nonlinear)
-		return V_PASS;
+		return unjudged;
 	st->guarded++;
 	reason = BGPS_R_MALFORMED;
 drop:
@@ -695,15 +708,464 @@ drop:
 	return V_DROP;
 }
 
+/* --- flowspec matcher (docs/GUARD.md "Flowspec") ----------------------- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * BGPS_FS_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct bgps_fs_rule);
+} fs_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 2 * BGPS_FS_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm4);
+	__type(value, struct bgps_fs_group);
+} fs_dst4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 2 * BGPS_FS_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm6);
+	__type(value, struct bgps_fs_group);
+} fs_dst6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bgps_fs_meta);
+} fs_meta SEC(".maps");
+
+#define IP_DF 0x4000
+
+/* What the matcher reads of a packet: one value per component type. */
+struct fs_pkt {
+	__u32 f[BGPS_FSF_MAX];
+	__u32 present; /* 1 << BGPS_FSF_* */
+	__u32 sa[4], da[4];
+};
+
+/* One operator against one value, RFC 8955 §4.2.1.1 / §4.2.1.2. */
+static __always_inline __u32 fs_term(__u32 v, __u16 fl, __u32 x)
+{
+	__u32 r;
+
+	if (fl & BGPS_FSO_BITMASK) {
+		__u32 m = v & x;
+
+		r = (fl & BGPS_FSO_MATCH) ? (m == x) : (m != 0);
+		if (fl & BGPS_FSO_NOT)
+			r ^= 1;
+		return r;
+	}
+	r = ((fl & BGPS_FSO_LT) && v < x) | ((fl & BGPS_FSO_GT) && v > x) |
+	    ((fl & BGPS_FSO_EQ) && v == x);
+	return r;
+}
+
+/*
+ * One rule's operators.  Each component's terms are evaluated twice, on
+ * value a and value b (the same except for FS_PORT: source, then
+ * destination port), each as an OR of AND-runs; a component matches when
+ * either pass does; the rule when every component does.
+ */
+__noinline int bgps_fs_rule_ops(const struct bgps_fs_rule *r,
+				const struct fs_pkt *p)
+{
+	__u32 any_a = 0, cur_a = 0, any_b = 0, cur_b = 0, ok = 1;
+	__u32 n;
+
+	if (!r || !p)
+		return 0;
+	n = r->nops;
+
+	for (__u32 i = 0; i < BGPS_FS_MAX_OPS; i++) {
+		const struct bgps_fs_op *op = &r->ops[i];
+		__u32 fi, va, vb, ta, tb;
+
+		if (i >= n)
+			break;
+		fi = op->field & (BGPS_FSF_MAX - 1);
+		va = p->f[fi];
+		vb = fi == BGPS_FSF_PORT ? p->f[BGPS_FSF_DPORT] : va;
+		ta = fs_term(va, op->flags, op->value);
+		tb = fs_term(vb, op->flags, op->value);
+		if (op->flags & BGPS_FSO_FIRST) {
+			if (i) {
+				ok &= any_a | cur_a | any_b | cur_b;
+				if (!ok)
+					return 0;
+			}
+			any_a = any_b = 0;
+			cur_a = ta;
+			cur_b = tb;
+		} else if (op->flags & BGPS_FSO_AND) {
+			cur_a &= ta;
+			cur_b &= tb;
+		} else {
+			any_a |= cur_a;
+			any_b |= cur_b;
+			cur_a = ta;
+			cur_b = tb;
+		}
+	}
+	if (n)
+		ok &= any_a | cur_a | any_b | cur_b;
+	return ok;
+}
+
+static __always_inline int fs_prefix_ok(const __u32 *want, const __u32 *mask,
+					const __u32 *got)
+{
+	return !(((got[0] ^ want[0]) & mask[0]) | ((got[1] ^ want[1]) & mask[1]) |
+		 ((got[2] ^ want[2]) & mask[2]) | ((got[3] ^ want[3]) & mask[3]));
+}
+
+/* GCRA over bytes or packets: cost is len or 1 intervals (x65536). */
+static __always_inline int fs_admit(struct bgps_fs_rule *r, __u64 cost,
+				    __u64 now)
+{
+	__u64 t = r->tat;
+
+	if (t < now)
+		t = now;
+	if (t - now > r->tolerance_ns)
+		return 0;
+	r->tat = t + ((cost * r->interval_q16) >> 16);
+	return 1;
+}
+
+/*
+ * The rules of one destination group, in order: the first that matches
+ * decides.  A global function (verified once, whatever parser path led
+ * here), as is the operator walk of one rule.  Returns 1 to drop.
+ */
+__noinline int bgps_fs_group(const struct bgps_fs_group *grp,
+			     const struct fs_pkt *p, __u32 len, __u32 monitor)
+{
+	__u32 present, proto, dport, sport;
+
+	if (!grp || !p)
+		return 0;
+	present = p->present;
+	proto = p->f[BGPS_FSF_PROTO];
+	dport = p->f[BGPS_FSF_DPORT];
+	sport = p->f[BGPS_FSF_SPORT];
+	{
+		const struct bgps_fs_slot *a = &grp->any;
+
+		if ((a->need & ~present) | (proto < a->proto_lo) |
+		    (proto > a->proto_hi) | (dport < a->dport_lo) |
+		    (dport > a->dport_hi) | (sport < a->sport_lo) |
+		    (sport > a->sport_hi))
+			return 0;
+	}
+	for (__u32 j = 0; j < BGPS_FS_PER_PREFIX; j++) {
+		const struct bgps_fs_slot *sl;
+		struct bgps_fs_rule *r;
+		__u32 idx;
+
+		if (j >= grp->n)
+			break;
+		sl = &grp->slot[j];
+		/* the summary first: most candidates end here */
+		if ((sl->need & ~present) | (proto < sl->proto_lo) |
+		    (proto > sl->proto_hi) | (dport < sl->dport_lo) |
+		    (dport > sl->dport_hi) | (sport < sl->sport_lo) |
+		    (sport > sl->sport_hi))
+			continue;
+		idx = sl->rule;
+		r = bpf_map_lookup_elem(&fs_rules, &idx);
+		if (!r || !(r->flags & BGPS_FSR_USED))
+			continue;
+		if (r->need & ~p->present)
+			continue;
+		if ((r->flags & BGPS_FSR_SRC) &&
+		    !fs_prefix_ok(r->src_addr, r->src_mask, p->sa))
+			continue;
+		if ((r->flags & BGPS_FSR_DST) &&
+		    !fs_prefix_ok(r->dst_addr, r->dst_mask, p->da))
+			continue;
+		if (!bgps_fs_rule_ops(r, p))
+			continue;
+		/* the first rule that matches decides (RFC 8955 §5.1 order) */
+		r->matched_packets++;
+		r->matched_bytes += len;
+		if (r->action == BGPS_FSA_DROP ||
+		    ((r->action == BGPS_FSA_RATE_BYTES ||
+		      r->action == BGPS_FSA_RATE_PKTS) &&
+		     !fs_admit(r, r->action == BGPS_FSA_RATE_BYTES ? len : 1,
+			       bpf_ktime_get_coarse_ns()))) {
+			r->dropped_packets++;
+			r->dropped_bytes += len;
+			return !monitor;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Parse what flowspec components need, look the destination up and try
+ * the group's rules in order; the first rule that matches decides.
+ * Returns 1 to drop.
+ */
+/* A group was found: read every field its rules may test. */
+static __always_inline int fs_candidates(struct bgps_fs_group *grp, void *cur,
+					 void *data_end, __u32 len, int v6,
+					 __u32 monitor)
+{
+	struct fs_pkt p = {};
+	__u32 l4 = 0, frag_first = 1;
+	__u8 nh = 0;
+
+	if (!v6) {
+		const struct iphdr *iph = cur;
+		__u32 ihl, fr = 0;
+		__u16 fo;
+
+		if ((void *)(iph + 1) > data_end)
+			return 0;
+		p.sa[0] = iph->saddr;
+		p.da[0] = iph->daddr;
+		nh = iph->protocol;
+		p.f[BGPS_FSF_PKT_LEN] = bpf_ntohs(iph->tot_len);
+		p.f[BGPS_FSF_DSCP] = iph->tos >> 2;
+		fo = bpf_ntohs(iph->frag_off);
+		if (fo & IP_DF)
+			fr |= BGPS_FRAG_DF;
+		if (fo & IP_OFFSET) {
+			fr |= BGPS_FRAG_ISF;
+			if (!(fo & IP_MF))
+				fr |= BGPS_FRAG_LF;
+			frag_first = 0;
+		} else if (fo & IP_MF) {
+			fr |= BGPS_FRAG_FF;
+		}
+		p.f[BGPS_FSF_FRAG] = fr;
+		ihl = iph->ihl * 4;
+		if (ihl < sizeof(*iph))
+			return 0;
+		cur += ihl;
+		l4 = nh;
+	} else {
+		const struct ipv6hdr *ip6 = cur;
+		__u32 w0, fr = 0;
+
+		if ((void *)(ip6 + 1) > data_end)
+			return 0;
+		__builtin_memcpy(p.sa, &ip6->saddr, 16);
+		__builtin_memcpy(p.da, &ip6->daddr, 16);
+		w0 = bpf_ntohl(*(const __u32 *)ip6);
+		p.f[BGPS_FSF_DSCP] = (w0 >> 22) & 0x3f;
+		p.f[BGPS_FSF_FLOW_LABEL] = w0 & 0xfffff;
+		p.f[BGPS_FSF_PKT_LEN] = bpf_ntohs(ip6->payload_len) + 40;
+		nh = ip6->nexthdr;
+		cur = (void *)(ip6 + 1);
+#pragma unroll
+		for (int i = 0; i < IPV6_EXT_MAX; i++) {
+			const struct ipv6_ext *x = cur;
+
+			if (nh == IPPROTO_HOPOPTS || nh == IPPROTO_ROUTING ||
+			    nh == IPPROTO_DSTOPTS) {
+				if ((void *)(x + 1) > data_end)
+					return 0;
+				nh = x->nexthdr;
+				cur += (x->hdrlen + 1) * 8;
+			} else if (nh == IPPROTO_AH) {
+				if ((void *)(x + 1) > data_end)
+					return 0;
+				nh = x->nexthdr;
+				cur += (x->hdrlen + 2) * 4;
+			} else if (nh == IPPROTO_FRAGMENT) {
+				const struct ipv6_frag *f = cur;
+				__u16 off;
+
+				if ((void *)(f + 1) > data_end)
+					return 0;
+				off = bpf_ntohs(f->frag_off);
+				if (off & 0xfff8) {
+					fr |= BGPS_FRAG_ISF;
+					if (!(off & 1))
+						fr |= BGPS_FRAG_LF;
+					frag_first = 0;
+				} else if (off & 1) {
+					fr |= BGPS_FRAG_FF;
+				}
+				nh = f->nexthdr;
+				cur = (void *)(f + 1);
+			} else {
+				break;
+			}
+		}
+		p.f[BGPS_FSF_FRAG] = fr;
+		l4 = nh;
+	}
+
+	p.f[BGPS_FSF_PROTO] = l4;
+	p.present = (1U << BGPS_FSF_PROTO) | (1U << BGPS_FSF_PKT_LEN) |
+		    (1U << BGPS_FSF_DSCP) | (1U << BGPS_FSF_FRAG);
+	if (v6)
+		p.present |= 1U << BGPS_FSF_FLOW_LABEL;
+	/* Ports, flags, ICMP: only in a first fragment (or none). */
+	if (frag_first) {
+		const __u8 *h = cur;
+
+		if ((l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == 132) &&
+		    (const void *)(h + 4) <= data_end) {
+			p.f[BGPS_FSF_PORT] = p.f[BGPS_FSF_SPORT] = h[0] << 8 | h[1];
+			p.f[BGPS_FSF_DPORT] = h[2] << 8 | h[3];
+			p.present |= (1U << BGPS_FSF_PORT) |
+				     (1U << BGPS_FSF_SPORT) |
+				     (1U << BGPS_FSF_DPORT);
+		}
+		if (l4 == IPPROTO_TCP && (const void *)(h + 14) <= data_end) {
+			p.f[BGPS_FSF_TCP_FLAGS] = (h[12] & 0x0f) << 8 | h[13];
+			p.present |= 1U << BGPS_FSF_TCP_FLAGS;
+		}
+		if (l4 == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) &&
+		    (const void *)(h + 2) <= data_end) {
+			p.f[BGPS_FSF_ICMP_TYPE] = h[0];
+			p.f[BGPS_FSF_ICMP_CODE] = h[1];
+			p.present |= (1U << BGPS_FSF_ICMP_TYPE) |
+				     (1U << BGPS_FSF_ICMP_CODE);
+		}
+	}
+
+	return bgps_fs_group(grp, &p, len, monitor);
+}
+
+
+static __always_inline int fs_match(void *data, void *data_end, __u32 len,
+				    __u32 l3info)
+{
+	struct bgps_settings *cfg;
+	struct bgps_fs_meta *meta;
+	struct bgps_fs_group *grp;
+	__u32 zero = 0, bit;
+	const __u8 *dst;
+	void *cur, *l3;
+	__u16 proto;
+	int v6;
+
+	cfg = bpf_map_lookup_elem(&settings, &zero);
+	meta = bpf_map_lookup_elem(&fs_meta, &zero);
+	if (!cfg || !meta)
+		return 0;
+	/* the guard parsed Ethernet and VLAN tags: at most 22 bytes */
+	cur = data + (l3info & 0x3f);
+	proto = l3info & 0x100 ? bpf_htons(ETH_P_IPV6) : bpf_htons(ETH_P_IP);
+	/* First the destination alone: most packets meet no rule's prefix
+	 * and leave after the bitmap, or one trie lookup. */
+	l3 = cur;
+	if (proto == bpf_htons(ETH_P_IP)) {
+		const struct iphdr *iph = cur;
+
+		if (!(cfg->flags & BGPS_SF_FS4) ||
+		    (void *)(iph + 1) > data_end)
+			return 0;
+		v6 = 0;
+		dst = (const __u8 *)&iph->daddr;
+	} else if (proto == bpf_htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6 = cur;
+
+		if (!(cfg->flags & BGPS_SF_FS6) ||
+		    (void *)(ip6 + 1) > data_end)
+			return 0;
+		v6 = 1;
+		dst = (const __u8 *)&ip6->daddr;
+	} else {
+		return 0;
+	}
+	/* Prefilter: no rule's destination covers this /16 (IPv6: bits
+	 * 16-31): done without the trie. */
+	bit = bgps_fs_bit(dst, v6);
+	{
+		const __u64 *w = v6 ? meta->dst6.words : meta->dst4.words;
+
+		if (!(w[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+		      (1ULL << (bit & 63))))
+			return 0;
+	}
+	if (v6) {
+		struct bgps_lpm6 k = { .prefixlen = 128 };
+
+		if ((const void *)(dst + 16) > data_end)
+			return 0;
+		__builtin_memcpy(k.addr, dst, 16);
+		grp = bpf_map_lookup_elem(&fs_dst6, &k);
+	} else {
+		struct bgps_lpm4 k = { .prefixlen = 32 };
+
+		if ((const void *)(dst + 4) > data_end)
+			return 0;
+		__builtin_memcpy(k.addr, dst, 4);
+		grp = bpf_map_lookup_elem(&fs_dst4, &k);
+	}
+	if (!grp)
+		return 0;
+	return fs_candidates(grp, l3, data_end, len, v6,
+			     cfg->mode == BGPS_MODE_MONITOR);
+}
+
+/* Global functions: verified once on their own, not once per path of the
+ * guard's parser that reaches them (see bgps_tcp_auth_xdp). */
+__noinline int bgps_fs_xdp(struct xdp_md *ctx, __u32 len, __u32 l3)
+{
+	return fs_match((void *)(long)ctx->data, (void *)(long)ctx->data_end,
+			len, l3);
+}
+
+__noinline int bgps_fs_tc(struct __sk_buff *skb, __u32 len, __u32 l3)
+{
+	return fs_match((void *)(long)skb->data, (void *)(long)skb->data_end,
+			len, l3);
+}
+
+/* Inline, before any call: is the destination in a /16 some rule covers?
+ * Most traffic is not, and costs this much and no more. */
+static __always_inline int fs_maybe(void *data, void *data_end, __u32 l3)
+{
+	struct bgps_fs_meta *meta;
+	const __u8 *dst;
+	__u32 zero = 0, bit;
+	int v6 = !!(l3 & 0x100);
+
+	if (!l3)
+		return 0;
+	meta = bpf_map_lookup_elem(&fs_meta, &zero);
+	if (!meta)
+		return 0;
+	dst = data + (l3 & 0x3f) + (v6 ? 24 : 16);
+	if ((const void *)(dst + 4) > data_end)
+		return 0;
+	bit = bgps_fs_bit(dst, v6);
+	return !!((v6 ? meta->dst6.words : meta->dst4.words)
+			  [(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+		  (1ULL << (bit & 63)));
+}
+
 SEC("xdp")
 int bgps_xdp(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
 
-	return guard_verdict(ctx, data, data_end, ctx->ingress_ifindex,
-			     data_end - data, 0, 0) == V_DROP ? XDP_DROP
-							     : XDP_PASS;
+	__u32 l3;
+	enum verdict v = guard_verdict(ctx, data, data_end,
+				       ctx->ingress_ifindex, data_end - data,
+				       0, 0, &l3);
+
+	if (v == V_FS)
+		return fs_maybe(data, data_end, l3) &&
+			       bgps_fs_xdp(ctx, data_end - data, l3)
+			       ? XDP_DROP
+			       : XDP_PASS;
+	return v == V_DROP ? XDP_DROP : XDP_PASS;
 }
 
 SEC("tc")
@@ -721,8 +1183,15 @@ int bgps_tc(struct __sk_buff *skb)
 		data_end = (void *)(long)skb->data_end;
 		linear = data_end - data;
 	}
-	return guard_verdict(skb, data, data_end, skb->ifindex, skb->len,
-			     linear < skb->len, BGPS_EF_TC) == V_DROP
-		       ? TC_ACT_SHOT
-		       : TC_ACT_OK;
+	__u32 l3;
+	enum verdict v = guard_verdict(skb, data, data_end, skb->ifindex,
+				       skb->len, linear < skb->len,
+				       BGPS_EF_TC, &l3);
+
+	if (v == V_FS)
+		return fs_maybe(data, data_end, l3) &&
+			       bgps_fs_tc(skb, skb->len, l3)
+			       ? TC_ACT_SHOT
+			       : TC_ACT_OK;
+	return v == V_DROP ? TC_ACT_SHOT : TC_ACT_OK;
 }

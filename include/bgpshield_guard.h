@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-#define BGPS_ABI_VERSION 2
+#define BGPS_ABI_VERSION 3
 
 /* Pinned object names, relative to the pin folder (default below). */
 #define BGPS_PIN_DIR_DEFAULT "/sys/fs/bpf/bgpshield"
@@ -30,6 +30,10 @@
 #define BGPS_MAP_EVENTS "events"
 #define BGPS_MAP_IFACES "ifaces"
 #define BGPS_MAP_PREFILTER "prefilter"
+#define BGPS_MAP_FS_RULES "fs_rules"
+#define BGPS_MAP_FS_DST4 "fs_dst4"
+#define BGPS_MAP_FS_DST6 "fs_dst6"
+#define BGPS_MAP_FS_META "fs_meta"
 #define BGPS_PIN_PROG_XDP "prog_xdp"
 #define BGPS_PIN_PROG_TC "prog_tc"
 #define BGPS_PIN_LINKS "links" /* sub-folder: one XDP link per interface */
@@ -83,6 +87,10 @@ enum bgps_mode {
 /* set by userspace while it keeps map "prefilter" true to the exact
  * tables; a map written by hand leaves it clear and the program skips it */
 #define BGPS_SF_PREFILTER 0x4
+/* set by userspace while the flowspec tables hold rules of the family:
+ * without them the matcher is not even called */
+#define BGPS_SF_FS4 0x8
+#define BGPS_SF_FS6 0x10
 
 /*
  * Map "prefilter": ARRAY, one entry: a bitmap with one bit set for every
@@ -246,6 +254,158 @@ struct bgps_event {
 	__u8 smac[6];	/* Ethernet source of the frame */
 	__u16 pad2;
 };
+
+
+/*
+ * Flowspec enforcement (RFC 8955 / RFC 8956), docs/GUARD.md "Flowspec".
+ * The matcher runs after the port-179 verdict, for packets the guard did
+ * not judge (an allowed peer's port-179 traffic never reaches it).
+ *
+ *   fs_dst4 / fs_dst6: LPM_TRIE, key bgps_lpm4/6 = a rule's destination
+ *     prefix (0/0 or ::/0 for a rule without one, or with an RFC 8956
+ *     offset), value struct bgps_fs_group: the rule slots to try, in
+ *     order.  A group also lists the rules of every shorter prefix that
+ *     covers it, so the one longest-prefix lookup finds all candidates.
+ *   fs_rules: ARRAY of struct bgps_fs_rule, two halves of BGPS_FS_MAX_RULES
+ *     slots: userspace writes a new rule set into the half not in use,
+ *     points the groups at it, then clears the old half.
+ *   fs_meta: ARRAY, one entry: which half is live, and the per-family
+ *     prefilter bitmaps (a clear bit proves no rule's destination covers
+ *     the packet's, so the trie is not even looked up).
+ */
+#define BGPS_FS_MAX_RULES 4096	/* rules in force, both families */
+#define BGPS_FS_PER_PREFIX 16	/* rules one destination can meet,
+				 * covering prefixes' rules included */
+#define BGPS_FS_MAX_OPS 32	/* operators of one rule, all components */
+#define BGPS_FS_MAX_PREFIXES 4096 /* distinct destinations per family;
+				   the tries hold twice that for the swap */
+
+/* bgps_fs_op.field: the packet value an operator tests.  Numbering
+ * follows the component types of RFC 8955 §4.2.2; FS_PORT (4) tests the
+ * source port in one pass and the destination port in the other. */
+#define BGPS_FSF_PROTO 3
+#define BGPS_FSF_PORT 4
+#define BGPS_FSF_DPORT 5
+#define BGPS_FSF_SPORT 6
+#define BGPS_FSF_ICMP_TYPE 7
+#define BGPS_FSF_ICMP_CODE 8
+#define BGPS_FSF_TCP_FLAGS 9
+#define BGPS_FSF_PKT_LEN 10
+#define BGPS_FSF_DSCP 11
+#define BGPS_FSF_FRAG 12
+#define BGPS_FSF_FLOW_LABEL 13
+#define BGPS_FSF_MAX 16
+
+/* bgps_fs_op.flags: the RFC 8955 §4.2.1 operator byte's meaning bits
+ * (no length bits), plus our own marks. */
+#define BGPS_FSO_AND 0x40	/* ANDed with the previous term */
+#define BGPS_FSO_LT 0x04	/* numeric */
+#define BGPS_FSO_GT 0x02
+#define BGPS_FSO_EQ 0x01
+#define BGPS_FSO_NOT 0x02	/* bitmask */
+#define BGPS_FSO_MATCH 0x01
+#define BGPS_FSO_BITMASK 0x100	/* ours: a bitmask operator */
+#define BGPS_FSO_FIRST 0x200	/* ours: the first operator of a component */
+
+struct bgps_fs_op {
+	__u16 flags;	/* BGPS_FSO_* */
+	__u8 field;	/* BGPS_FSF_* */
+	__u8 pad;
+	__u32 value;
+};
+
+/* Fragment bits of component 12 (RFC 8955 §4.2.2.12) */
+#define BGPS_FRAG_DF 0x01
+#define BGPS_FRAG_ISF 0x02 /* a fragment other than the first */
+#define BGPS_FRAG_FF 0x04  /* the first fragment */
+#define BGPS_FRAG_LF 0x08  /* the last fragment */
+
+/* bgps_fs_rule.action */
+enum bgps_fs_action {
+	BGPS_FSA_NONE = 0,	/* accept: count only */
+	BGPS_FSA_DROP = 1,	/* traffic-rate 0 */
+	BGPS_FSA_RATE_BYTES = 2, /* traffic-rate-bytes > 0 */
+	BGPS_FSA_RATE_PKTS = 3, /* traffic-rate-packets > 0 */
+	BGPS_FSA_COUNT = 4,	/* redirect / mark / sample: counted, not
+				 * enforced */
+};
+
+/* bgps_fs_rule.flags */
+#define BGPS_FSR_USED 0x1
+#define BGPS_FSR_SRC 0x2 /* src_addr/src_mask hold a prefix to test */
+#define BGPS_FSR_DST 0x4 /* dst_addr/dst_mask too (an RFC 8956 offset) */
+#define BGPS_FSR_V6 0x8
+
+/*
+ * One compiled rule: the policy (userspace's) then the state (the
+ * program's, updated in place with plain adds as the peers' counters are).
+ * A rule matches when every field in `need` is present in the packet,
+ * the prefixes match under their masks, and each component's operators
+ * say so: within a component, runs of ANDed terms are ORed (§4.2.1).
+ */
+struct bgps_fs_rule {
+	__u16 flags;	/* BGPS_FSR_* */
+	__u8 action;	/* enum bgps_fs_action */
+	__u8 nops;	/* ops[] used */
+	__u32 need;	/* 1 << BGPS_FSF_* of every field tested */
+	__u32 id;	/* the rule's position in userspace's list */
+	__u8 dst_plen;	/* the rule's destination (in dst_addr even without
+			 * BGPS_FSR_DST), for display */
+	__u8 dst_off;	/* RFC 8956 offsets */
+	__u8 src_plen;
+	__u8 src_off;
+	__u64 interval_q16; /* rate limits: ns per byte or per packet, x65536 */
+	__u64 tolerance_ns; /* GCRA burst: how far ahead tat may run */
+	__u32 src_addr[4]; /* network order words, masked */
+	__u32 src_mask[4];
+	__u32 dst_addr[4];
+	__u32 dst_mask[4];
+	struct bgps_fs_op ops[BGPS_FS_MAX_OPS];
+	/* state */
+	__u64 tat;	/* GCRA theoretical arrival time, ns */
+	__u64 matched_packets;
+	__u64 matched_bytes;
+	__u64 dropped_packets;
+	__u64 dropped_bytes;
+};
+
+/*
+ * One candidate of a group: the rule's index and a summary the program
+ * checks before it touches the rule: the fields it needs, and the hull
+ * (lowest..highest value any of its operators can accept) of its protocol,
+ * destination and source port components; a rule without one has the full
+ * range.  A packet outside a hull cannot match the rule; one inside may.
+ */
+struct bgps_fs_slot {
+	__u32 rule;	/* index into fs_rules */
+	__u16 need;	/* 1 << BGPS_FSF_*, as the rule's */
+	__u8 proto_lo, proto_hi;
+	__u16 dport_lo, dport_hi;
+	__u16 sport_lo, sport_hi;
+};
+
+struct bgps_fs_group {
+	__u32 n;	/* slots used */
+	__u32 pad;
+	/* all slots at once: the fields every rule needs, the hulls of all
+	 * the hulls (`rule` unused).  A packet outside fails every slot. */
+	struct bgps_fs_slot any;
+	struct bgps_fs_slot slot[BGPS_FS_PER_PREFIX]; /* in order */
+};
+
+struct bgps_fs_meta {
+	__u32 half;	/* 0 or 1: the fs_rules half in use */
+	__u32 nrules;
+	struct bgps_prefilter dst4; /* bit bgps_fs_bit(): covered /16 */
+	struct bgps_prefilter dst6;
+};
+
+/* Prefilter bit of a destination: IPv4 its top 16 bits, IPv6 bits 16-31
+ * (bits 0-15 are 2001 for most of the unicast space). */
+static inline __u32 bgps_fs_bit(const __u8 *addr, int v6)
+{
+	return v6 ? ((__u32)addr[2] << 8 | addr[3]) : ((__u32)addr[0] << 8 | addr[1]);
+}
 
 /* Attachment modes, for map "ifaces" and the CLI. */
 enum bgps_attach_mode {

@@ -245,7 +245,8 @@ t_exit_status() {
 		"show bogons --help" "status --help" "reload --help" \
 		"metrics --help" "neighbor --help" "announce --help" \
 		"withdraw --help" "guard --help" "guard status --help" \
-		"guard nft --help" "keygen --help" "audit --help" \
+		"guard nft --help" "guard flowspec --help" "keygen --help" \
+		"audit --help" \
 		"decode --help" "help show"; do
 		# shellcheck disable=SC2086
 		capture hp "$CTL" -s "$T_DIR/none.sock" $h

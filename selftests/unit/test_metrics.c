@@ -201,6 +201,7 @@ static void test_guard_text(void)
 	struct metrics_peer peers[2];
 	struct guard_iface_status ifs[2];
 	struct metrics_guard g = {0};
+	struct bgps_fs_rule flows[2];
 	struct mbuf b = {0};
 	char err[64], bad[512];
 
@@ -239,8 +240,24 @@ static void test_guard_text(void)
 	g.bind_mac_changes = 2;
 	g.bind_rebinds = 1;
 	g.bind_failures = 4;
+	memset(flows, 0, sizeof(flows));
+	flows[0].id = 0;
+	flows[0].action = BGPS_FSA_DROP;
+	flows[0].matched_packets = 7;
+	flows[0].dropped_packets = 7;
+	flows[0].dropped_bytes = 448;
+	flows[1].id = 1;
+	flows[1].action = BGPS_FSA_RATE_PKTS;
+	flows[1].matched_bytes = 640;
+	g.flows = flows;
+	g.nflows = 2;
 	metrics_guard_text(&b, &g);
-	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21);
+	/* 21 guard families, 5 flowspec ones */
+	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 26);
+	CU_ASSERT(has_line(&b, "bgpshield_flowspec_rules 2"));
+	CU_ASSERT(has_line(&b, "bgpshield_flowspec_dropped_packets_total{rule=\"0\",action=\"discard\"} 7"));
+	CU_ASSERT(has_line(&b, "bgpshield_flowspec_dropped_bytes_total{rule=\"0\",action=\"discard\"} 448"));
+	CU_ASSERT(has_line(&b, "bgpshield_flowspec_matched_bytes_total{rule=\"1\",action=\"rate-packets\"} 640"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_up 1"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_policy_enforce 1"));
 	CU_ASSERT(has_line(&b, "bgpshield_guard_port 179"));
@@ -318,7 +335,7 @@ static void test_whole_text(void)
 	m.nnb = 2;
 	metrics_engine_text(&b, &m);
 	metrics_guard_text(&b, &g);
-	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21 + 21);
+	CU_ASSERT_EQUAL(check_format(&b, bad, sizeof(bad)), 21 + 26);
 	CU_ASSERT(has_line(&b, "bgpshield_build_info{version=\"v\\\"1\"} 1"));
 	mbuf_free(&b);
 }

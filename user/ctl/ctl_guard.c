@@ -693,6 +693,64 @@ static int cmd_status(struct ctl_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* --- flowspec ------------------------------------------------------------ */
+
+static int flow_cb(const struct bgps_fs_rule *r, void *arg)
+{
+	struct status_ctx *c = arg;
+	char text[1024];
+
+	guard_flow_format(r, text, sizeof(text));
+	if (c->o->json) {
+		printf("%s{\"id\":%u,\"rule\":", c->n++ ? "," : "", r->id);
+		ctl_json_str(text);
+		printf(",\"matched_packets\":%llu,\"matched_bytes\":%llu,"
+		       "\"dropped_packets\":%llu,\"dropped_bytes\":%llu}",
+		       (unsigned long long)r->matched_packets,
+		       (unsigned long long)r->matched_bytes,
+		       (unsigned long long)r->dropped_packets,
+		       (unsigned long long)r->dropped_bytes);
+		return 0;
+	}
+	if (!c->n++)
+		printf("  %4s %10s %12s %10s  %s\n", "ID", "MATCHED", "BYTES",
+		       "DROPPED", "RULE");
+	printf("  %4u %10llu %12llu %10llu  %s\n", r->id,
+	       (unsigned long long)r->matched_packets,
+	       (unsigned long long)r->matched_bytes,
+	       (unsigned long long)r->dropped_packets, text);
+	return 0;
+}
+
+static int cmd_flowspec(struct ctl_opts *o, int argc, char **argv)
+{
+	struct status_ctx c = { o, 0 };
+	struct guard g;
+	int r;
+
+	if (parse_common(o, argc, argv) || optind != argc)
+		return usage_error("'flowspec' takes no arguments");
+	if (open_guard(o, &g))
+		return 1;
+	if (o->json)
+		printf("{\"rules\":[");
+	else
+		printf("flowspec rules enforced by the guard %s:\n", g.pin_dir);
+	r = guard_flow_foreach(&g, flow_cb, &c);
+	if (o->json)
+		printf("]}\n");
+	else if (!c.n)
+		printf("  none (a neighbor's 'flowspec { enforce; }' puts its "
+		       "rules here)\n");
+	guard_close(&g);
+	if (r < 0) {
+		fprintf(stderr, "bgpshieldctl: reading the flowspec maps: %s\n",
+			strerror(-r));
+		return 1;
+	}
+	return 0;
+}
+
 /* --- events --------------------------------------------------------------- */
 
 struct ev_ctx {
@@ -938,6 +996,12 @@ static const struct ctl_cmd guard_cmds[] = {
 	  "Show the guard's settings, the interfaces it guards (wanted and\n"
 	  "live), its counters summed over CPUs, and every allowlist entry\n"
 	  "with its own counters." },
+	{ "flowspec", cmd_flowspec, "",
+	  "flowspec rules in force, with counters",
+	  "Print the flowspec rules the guard enforces (compiled from the\n"
+	  "config's neighbors with 'flowspec { enforce; }'), in their order,\n"
+	  "with packets and bytes matched and dropped.  The guard's port-179\n"
+	  "verdict comes first: an allowed peer's BGP traffic never meets them." },
 	{ "events", cmd_events, "[--count N] [--timeout SECONDS]",
 	  "follow drop events",
 	  "Print one line per drop event from the guard's ring buffer until\n"

@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +239,50 @@ void metrics_engine_text(struct mbuf *b, const struct metrics_engine *m)
 /* --- the guard's families (built by the parent)
  * -------------------------------------- */
 
+/* Flowspec rules in force (docs/GUARD.md "Flowspec"), labelled by their
+ * position in the enforced list (bgpshieldctl guard flowspec shows it). */
+static void flowspec_text(struct mbuf *b, const struct metrics_guard *g)
+{
+	static const char *const act[] = { "accept", "discard", "rate-bytes",
+					   "rate-packets", "count" };
+	static const struct {
+		const char *name, *help;
+		size_t off;
+	} fam[] = {
+		{ "bgpshield_flowspec_matched_packets_total",
+		  "Packets that matched the flowspec rule",
+		  offsetof(struct bgps_fs_rule, matched_packets) },
+		{ "bgpshield_flowspec_matched_bytes_total",
+		  "Bytes of packets that matched the flowspec rule",
+		  offsetof(struct bgps_fs_rule, matched_bytes) },
+		{ "bgpshield_flowspec_dropped_packets_total",
+		  "Packets the flowspec rule dropped (discard, or over its "
+		  "traffic-rate; in monitor mode: would have dropped)",
+		  offsetof(struct bgps_fs_rule, dropped_packets) },
+		{ "bgpshield_flowspec_dropped_bytes_total",
+		  "Bytes of packets the flowspec rule dropped",
+		  offsetof(struct bgps_fs_rule, dropped_bytes) },
+	};
+	char id[16];
+
+	one(b, "bgpshield_flowspec_rules", "gauge",
+	    "Flowspec rules the guard enforces", g->nflows);
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		metrics_family(b, fam[f].name, "counter", fam[f].help);
+		for (size_t i = 0; i < g->nflows; i++) {
+			const struct bgps_fs_rule *r = &g->flows[i];
+			const char *l[] = { "rule", id, "action",
+					    act[r->action < 5 ? r->action : 0],
+					    NULL };
+			uint64_t v;
+
+			snprintf(id, sizeof(id), "%u", r->id);
+			memcpy(&v, (const char *)r + fam[f].off, sizeof(v));
+			metrics_sample(b, fam[f].name, l, v);
+		}
+	}
+}
+
 void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g)
 {
 	const struct bgps_stats *s = &g->stats;
@@ -290,6 +335,8 @@ void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g)
 	    s->events_suppressed);
 	one(b, "bgpshield_guard_events_lost_total", "counter",
 	    "Drop events lost to a full ring buffer", s->events_lost);
+
+	flowspec_text(b, g);
 
 	metrics_family(b, "bgpshield_guard_peer_packets_total", "counter",
 		       "Guarded packets from an allowlist source, any verdict");

@@ -89,6 +89,9 @@ struct metrics_guard {
 	uint64_t bind_mac_changes; /* learned MACs replaced by another */
 	uint64_t bind_rebinds;	   /* entries moved to other interfaces */
 	uint64_t bind_failures;	   /* resolutions that found nothing */
+	/* flowspec rules the guard enforces, with their counters */
+	const struct bgps_fs_rule *flows;
+	size_t nflows;
 };
 
 void metrics_guard_text(struct mbuf *b, const struct metrics_guard *g);

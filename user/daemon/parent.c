@@ -95,6 +95,7 @@ struct parent {
 	int listen_fd[DAEMON_MAX_LISTEN];
 	int nlisten;
 	FILE *audit;
+	int flow_enforced;	/* a flowspec rule set was ever applied */
 	uint64_t audit_errors;	/* lines the audit log refused, ever */
 	uint64_t audit_failing;	/* in the current run of failures */
 	int stopping;
@@ -351,6 +352,8 @@ static void bind_rules(struct parent *p, struct guard_rule *rules,
  * fatal (the daemon must not run believing it is guarded); on a reload it
  * is reported and what could be applied stays.
  */
+static void flowspec_configure(struct parent *p, const struct config *c);
+
 static int guard_configure(struct parent *p, const struct config *c,
 			   char *err, size_t errlen)
 {
@@ -420,10 +423,59 @@ static int guard_configure(struct parent *p, const struct config *c,
 	free(p->wanted);
 	p->wanted = want;
 	p->nwanted = nwant;
+	flowspec_configure(p, c);
 	if (!nwant)
 		log_warnx("guard: no interface to attach to (guard { "
 			  "interface ...; })");
 	return failed ? -1 : 0;
+}
+
+/*
+ * Flowspec enforcement: the rules of every neighbor with `flowspec {
+ * enforce; }`, from the trusted config only, compiled into the guard as
+ * one set (docs/GUARD.md "Flowspec").  A set the guard cannot hold (over
+ * its limits) is refused whole with an audit line, and the rules in force
+ * stay: the port-179 guard itself is not affected either way.
+ */
+static void flowspec_configure(struct parent *p, const struct config *c)
+{
+	struct fs_rule *rules = NULL;
+	size_t n = 0, cap = 0;
+	char err[512];
+
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		const struct cfg_neighbor *nb = &c->neighbors[i];
+
+		if (!nb->flow_enforce)
+			continue;
+		for (size_t j = 0; j < nb->nflows; j++) {
+			if (n == cap) {
+				size_t nc = cap ? 2 * cap : 16;
+				struct fs_rule *nr =
+					realloc(rules, nc * sizeof(*nr));
+
+				if (!nr) {
+					free(rules);
+					log_warnx("flowspec: out of memory; "
+						  "rules in force unchanged");
+					return;
+				}
+				rules = nr;
+				cap = nc;
+			}
+			rules[n++] = nb->flows[j].rule;
+		}
+	}
+	if (guard_flow_apply(&p->g, rules, n, err, sizeof(err)) < 0) {
+		log_warnx("flowspec enforcement refused: %s (the rules in "
+			  "force stay)", err);
+		audit_event(p, "flowspec_refused", err);
+	} else if (n || p->flow_enforced) {
+		log_info("flowspec: %zu rules enforced by the guard", n);
+	}
+	if (n)
+		p->flow_enforced = 1;
+	free(rules);
 }
 
 /* --- ring buffer -> audit summary -------------------------------------- */
@@ -967,7 +1019,26 @@ struct metrics_ctx {
 	size_t n, cap;
 	struct guard_iface_status *ifs;
 	size_t ni, capi;
+	struct bgps_fs_rule *fl;
+	size_t nf, capf;
 };
+
+static int metrics_flow_cb(const struct bgps_fs_rule *r, void *arg)
+{
+	struct metrics_ctx *x = arg;
+
+	if (x->nf == x->capf) {
+		size_t ncap = x->capf ? x->capf * 2 : 16;
+		struct bgps_fs_rule *nf = realloc(x->fl, ncap * sizeof(*nf));
+
+		if (!nf)
+			return -ENOMEM;
+		x->fl = nf;
+		x->capf = ncap;
+	}
+	x->fl[x->nf++] = *r;
+	return 0;
+}
 
 static int metrics_rule_cb(const struct guard_rule *r,
 			   const struct bgps_peer *v, void *arg)
@@ -1027,7 +1098,8 @@ static void send_metrics(struct parent *p, uint32_t id)
 	if (guard_stats(&p->g, &mg.stats) < 0 ||
 	    guard_settings_get(&p->g, &mg.settings) < 0 ||
 	    guard_foreach_rule(&p->g, metrics_rule_cb, &x) < 0 ||
-	    guard_foreach_iface(&p->g, metrics_iface_cb, &x) < 0)
+	    guard_foreach_iface(&p->g, metrics_iface_cb, &x) < 0 ||
+	    guard_flow_foreach(&p->g, metrics_flow_cb, &x) < 0)
 		mg.status = -EIO;
 	mg.audit_errors = p->audit_errors;
 	binder_stats(p->binder, &bs);
@@ -1038,6 +1110,8 @@ static void send_metrics(struct parent *p, uint32_t id)
 	mg.npeers = x.n;
 	mg.ifaces = x.ifs;
 	mg.nifaces = x.ni;
+	mg.flows = x.fl;
+	mg.nflows = x.nf;
 	metrics_guard_text(&b, &mg);
 	if (b.failed) {
 		/* a cut text would not parse: say only that it failed */
@@ -1060,6 +1134,7 @@ static void send_metrics(struct parent *p, uint32_t id)
 	mbuf_free(&b);
 	free(x.v);
 	free(x.ifs);
+	free(x.fl);
 }
 
 static void engine_msg(struct parent *p)

@@ -3,6 +3,7 @@
  * The guard loader (see guard.h).  Kernel objects live in the pin folder:
  *
  *   PIN_DIR/settings allow4 allow6 range4 range6 stats gstate events ifaces
+ *           prefilter fs_rules fs_dst4 fs_dst6 fs_meta
  *   PIN_DIR/prog_xdp prog_tc          newest loaded programs
  *   PIN_DIR/links/xdp_IFNAME          one XDP bpf_link per guarded interface
  *
@@ -64,6 +65,12 @@ static const struct {
 			sizeof(struct bgps_iface) },
 	[GM_PREFILTER] = { BGPS_MAP_PREFILTER, 4,
 			   sizeof(struct bgps_prefilter) },
+	[GM_FS_RULES] = { BGPS_MAP_FS_RULES, 4, sizeof(struct bgps_fs_rule) },
+	[GM_FS_DST4] = { BGPS_MAP_FS_DST4, sizeof(struct bgps_lpm4),
+			 sizeof(struct bgps_fs_group) },
+	[GM_FS_DST6] = { BGPS_MAP_FS_DST6, sizeof(struct bgps_lpm6),
+			 sizeof(struct bgps_fs_group) },
+	[GM_FS_META] = { BGPS_MAP_FS_META, 4, sizeof(struct bgps_fs_meta) },
 };
 
 #define gerr(g, ...) snprintf((g)->err, sizeof((g)->err), __VA_ARGS__)
@@ -297,6 +304,9 @@ int guard_open(struct guard *g, const char *pin_dir)
 	for (int i = 0; i < GM_MAX; i++) {
 		pin_path(g, path, sizeof(path), map_desc[i].name);
 		g->map_fd[i] = bpf_obj_get(path);
+		if (g->map_fd[i] < 0 && errno == ENOENT && i >= GM_FS_RULES)
+			continue; /* pins of ABI 2, before flowspec: the
+				   * next guard_load adds them */
 		if (g->map_fd[i] < 0) {
 			if (errno == ENOENT) {
 				gerr(g, "guard not loaded in %s: run "

@@ -38,6 +38,10 @@ enum guard_map {
 	GM_EVENTS,
 	GM_IFACES,
 	GM_PREFILTER,
+	GM_FS_RULES,
+	GM_FS_DST4,
+	GM_FS_DST6,
+	GM_FS_META,
 	GM_MAX,
 };
 
@@ -119,6 +123,24 @@ struct guard_watch *guard_watch_open(struct guard *g,
 int guard_watch_fd(const struct guard_watch *gw);
 int guard_watch_dispatch(struct guard_watch *gw);
 void guard_watch_close(struct guard_watch *gw);
+/*
+ * Flowspec enforcement (user/guard/flowspec.c, docs/GUARD.md "Flowspec"):
+ * compile `rules` into the guard's flowspec maps, replacing the whole set
+ * (new rules written beside the old, destinations pointed at them, old
+ * ones removed: a packet sees the old set or the new one).  Rules the
+ * kernel side cannot hold (over BGPS_FS_* limits, malformed) refuse the
+ * whole set: nothing changes and err says which rule and why.  Counters
+ * of a rule present before and after survive.  0 or a negative errno.
+ */
+struct fs_rule;
+int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
+		     char *err, size_t el);
+/* Every rule in force, in the order given to guard_flow_apply(). */
+typedef int (*guard_flow_cb)(const struct bgps_fs_rule *r, void *arg);
+int guard_flow_foreach(struct guard *g, guard_flow_cb cb, void *arg);
+/* One line describing a compiled rule's match and action (no counters). */
+void guard_flow_format(const struct bgps_fs_rule *r, char *buf, size_t len);
+
 /* The ring buffer's epoll fd, to wait for events in a loop. */
 int guard_events_fd(struct guard *g);
 
