@@ -159,7 +159,7 @@ $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ALL_LIBS)
 # Unit tests, one per module; the daemon/ objects some of them need (the
 # archives hold the rest).
 UNIT_TESTS := addr config imsg bgp_wire tcpsec rib session plist api \
-	api_json filter metrics proc
+	api_json filter metrics proc flowspec
 UNIT_BINS := $(addprefix $(O)/test_,$(UNIT_TESTS))
 $(O)/test_imsg: $(O)/daemon/imsg.o
 $(O)/test_metrics: $(O)/daemon/metrics.o
