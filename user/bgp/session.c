@@ -307,7 +307,9 @@ static int build_open(struct session *s, struct bgp_open *o)
 	}
 	o->caps.families =
 		(n->families & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U : 0) |
-		(n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U : 0);
+		(n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U : 0) |
+		(n->families & CFG_FAM_IPV4_FLOW ? BGP_FAM_IPV4F : 0) |
+		(n->families & CFG_FAM_IPV6_FLOW ? BGP_FAM_IPV6F : 0);
 	o->caps.route_refresh = n->caps.route_refresh;
 	o->caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
 	o->caps.as4_asn = n->local_as;
