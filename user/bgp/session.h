@@ -36,6 +36,8 @@ struct sess_info {
 	uint16_t hold; /* negotiated */
 	struct prefix local; /* our address on the session; family 0: none */
 	size_t routes_api;   /* originated (config and API) */
+	/* flowspec rules (RFC 8955): received (Adj-RIB-In), originated */
+	size_t flows_in, flows_api;
 	uint64_t filtered_in; /* prefixes refused by the import filter */
 	uint64_t refused_out; /* announcements refused by the export filter */
 	int max_prefix_hit;  /* the import max-prefix is exceeded */
@@ -101,6 +103,12 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 		       void *arg);
 /* Withdraw the routes of path id path (path-information, RFC 7911; 0
  * without one) (no error for a prefix that was not announced). */
+/* Each flowspec rule a neighbor sent (in) or that we originate toward
+ * it; -1 if there is no such neighbor. */
+int sessions_flow_walk(size_t i, int in,
+		       void (*fn)(const struct fs_rule *r, const uint8_t *nlri,
+				  size_t len, void *arg),
+		       void *arg);
 long sessions_withdraw(const struct prefix *sel, size_t nsel, uint32_t path,
 		       const struct prefix *nlri, size_t n);
 /* "announce|withdraw watchdog NAME": routes announced with that watchdog
