@@ -191,7 +191,7 @@ test-docs:
 	$(Q)scripts/check-man.sh
 
 # --- fuzzing (libFuzzer: clang, its own build folder) -----------------------
-FUZZERS := bgp roundtrip config api imsg
+FUZZERS := bgp roundtrip config api imsg flowspec
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
