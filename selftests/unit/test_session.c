@@ -1487,6 +1487,19 @@ static void walk_cb(const struct fs_rule *r, const uint8_t *nlri, size_t len,
 	CU_ASSERT_EQUAL(r->act.flags, FS_ACT_RATE_BYTES);
 }
 
+static int fl_add, fl_wd;
+static void flow_hook_cb(size_t idx, const struct fs_rule *r, int withdrawn,
+			 void *arg)
+{
+	(void)arg;
+	CU_ASSERT_EQUAL(idx, 0);
+	CU_ASSERT_EQUAL(r->comp[0].type, FS_DST);
+	if (withdrawn)
+		fl_wd++;
+	else
+		fl_add++;
+}
+
 static void test_flow_session(void)
 {
 	/* from the peer: destination 10.9.0.0/24, traffic-rate 0 */
@@ -1546,8 +1559,12 @@ static void test_flow_session(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(ref_why, "family ipv6 flow is not "
 					       "enabled"));
 
-	/* from the peer: into the Adj-RIB-In */
+	/* from the peer: into the Adj-RIB-In, the hook told */
+	sessions_set_flow_hook(flow_hook_cb, NULL);
 	peer_send(upd, sizeof(upd));
+	CU_ASSERT_EQUAL(fl_add, 1);
+	peer_send(upd, sizeof(upd));	/* the same again: no news */
+	CU_ASSERT_EQUAL(fl_add, 1);
 	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
 	CU_ASSERT_EQUAL(fs_info(1), 1);
 	nwalk = 0;
@@ -1556,8 +1573,10 @@ static void test_flow_session(void)
 	peer_send(bad, sizeof(bad));
 	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
 	CU_ASSERT_EQUAL(fs_info(1), 0);
+	CU_ASSERT_EQUAL(fl_wd, 1);
 	peer_send(upd, sizeof(upd));
 	CU_ASSERT_EQUAL(fs_info(1), 1);
+	CU_ASSERT_EQUAL(fl_add, 2);
 
 	/* withdrawn by the API: MP_UNREACH SAFI 133 */
 	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 1);
@@ -1579,6 +1598,8 @@ static void test_flow_session(void)
 	drop_session();
 	CU_ASSERT_NOT_EQUAL(state(), SESS_ESTABLISHED);
 	CU_ASSERT_EQUAL(fs_info(1), 0);
+	CU_ASSERT_EQUAL(fl_wd, 2);	/* gone with the session */
+	sessions_set_flow_hook(NULL, NULL);
 	CU_ASSERT_EQUAL(fs_info(0), 1);
 	CU_ASSERT_EQUAL(establish_fs(BGP_FAM_IPV4U | BGP_FAM_IPV4F, &rules),
 			1);

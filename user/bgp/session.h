@@ -65,6 +65,14 @@ struct sess_hooks {
 	void *arg;
 };
 void sessions_set_hooks(const struct sess_hooks *h);
+struct fs_rule;
+/* A flowspec rule entered neighbor idx's Adj-RIB-In (withdrawn 0; again
+ * when its actions change) or left it (withdrawn 1: the peer's
+ * withdrawal, treat-as-withdraw, the session going down, clear adj-rib),
+ * for whoever enforces received rules.  NULL: none. */
+typedef void (*sess_flow_hook)(size_t idx, const struct fs_rule *r,
+			       int withdrawn, void *arg);
+void sessions_set_flow_hook(sess_flow_hook fn, void *arg);
 /* Does the engine want received messages of neighbor idx (its api
  * blocks ask for them)? */
 void sessions_want_messages(size_t idx, int on);

@@ -166,6 +166,35 @@ static struct flow_tab *tab_of(struct flow_tab **t)
 	return *t;
 }
 
+static sess_flow_hook flow_hook;
+static void *flow_hook_arg;
+
+void sessions_set_flow_hook(sess_flow_hook fn, void *arg)
+{
+	flow_hook = fn;
+	flow_hook_arg = arg;
+}
+
+/* The flow hook (session.h) for a change in a session's Adj-RIB-In. */
+static void hook_flow(struct session *s, const struct flow_ent *e,
+		      int withdrawn)
+{
+	if (flow_hook && e->rule.ncomp)
+		flow_hook(sess_idx(s), &e->rule, withdrawn, flow_hook_arg);
+}
+
+/* Remove <family, p> from s's Adj-RIB-In, telling the hook. */
+static void in_del(struct session *s, int family, const uint8_t *p,
+		   size_t len)
+{
+	struct flow_ent *e = tab_find(s->flow_in, family, p, len);
+
+	if (!e)
+		return;
+	hook_flow(s, e, 1);
+	tab_del(s->flow_in, family, p, len);
+}
+
 /* --- families ------------------------------------------------------------ */
 
 static uint32_t cfg_bit(int family)
@@ -527,8 +556,7 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 	}
 	for (o = 0; u->flow_unreach.len && o < u->flow_unreach.len; o += l) {
 		l = next_nlri(&u->flow_unreach, o);
-		tab_del(s->flow_in, u->flow_unreach.family,
-			u->flow_unreach.p + o, l);
+		in_del(s, u->flow_unreach.family, u->flow_unreach.p + o, l);
 	}
 	for (o = 0; u->flow_reach.len && o < u->flow_reach.len; o += l) {
 		const uint8_t *p = u->flow_reach.p + o;
@@ -545,7 +573,7 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 		    !(s->n->families & cfg_bit(family)) ||
 		    fs_nlri_decode(p, l, family, &r, &used, why,
 				   sizeof(why)) < 0) {
-			tab_del(s->flow_in, family, p, l);
+			in_del(s, family, p, l);
 			continue;
 		}
 		/* RFC 8955 §7: the actions ride in the extended
@@ -565,6 +593,14 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 			fs_actions_from_ext(&r.act, x, nx);
 		}
 		e = tab_put(tab_of(&s->flow_in), family, p, l, &old);
+		/* the same NLRI again: only a change of actions is news */
+		if (e && old && !memcmp(&old->rule.act, &r.act, sizeof(r.act))) {
+			e->rule = r;
+			rib_attr_ref(attr);
+			e->attr = attr;
+			ent_free(old);
+			continue;
+		}
 		ent_free(old);
 		if (!e) {
 			sess_err(s, "out of memory for flowspec rules");
@@ -573,12 +609,19 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 		e->rule = r;
 		rib_attr_ref(attr);
 		e->attr = attr;
+		hook_flow(s, e, 0);
 	}
 }
 
 void sess_flow_clear_in(struct session *s)
 {
-	tab_clear(s->flow_in);
+	struct flow_tab *t = s->flow_in;
+
+	if (t && flow_hook)
+		for (size_t i = 0; i < t->nb; i++)
+			for (const struct flow_ent *e = t->b[i]; e; e = e->next)
+				hook_flow(s, e, 1);
+	tab_clear(t);
 }
 
 void sess_flow_clear_api(struct session *s)
