@@ -1578,6 +1578,30 @@ static void test_flow_session(void)
 	CU_ASSERT_EQUAL(fs_info(1), 1);
 	CU_ASSERT_EQUAL(fl_add, 2);
 
+	/* two rules with the same actions in one call: one UPDATE */
+	{
+		struct fs_rule two[2];
+
+		fs_rule_dst(&two[0], AF_INET, "10.0.2.0", 24);
+		fs_rule_dst(&two[1], AF_INET, "10.0.3.0", 24);
+		CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, two, 2,
+						       on_ref, NULL), 2);
+		sessions_flush();
+		CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+				      BGP_UPDATE);
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.flow_reach.count, 2);
+		CU_ASSERT_EQUAL(fs_info(0), 3);
+		CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, two, 2), 2);
+		sessions_flush();
+		CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+				      BGP_UPDATE);
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.flow_unreach.count, 2);
+	}
+
 	/* withdrawn by the API: MP_UNREACH SAFI 133 */
 	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 1);
 	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 0);

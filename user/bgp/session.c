@@ -243,6 +243,7 @@ static void sess_close(struct session *s, int to_idle)
 	rib_clear(&s->rib_in);
 	sess_flow_clear_in(s);
 	s->pend.n = 0;
+	sess_flow_pend_drop(s);
 	s->maxpfx_hit = 0;
 	if (s->was_up) {
 		s->was_up = 0;

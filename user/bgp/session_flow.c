@@ -222,79 +222,205 @@ static int negotiated(const struct session *s, int family)
 
 /* --- sending --------------------------------------------------------------- */
 
-static int send_rule(struct session *s, const struct flow_ent *e,
-		     int withdraw)
+/*
+ * Changes wait in s->flow_pend, in order, until sess_flow_pend_send()
+ * (sessions_flush(), once per event-loop turn, and on Established): a run
+ * of announcements with the same actions and family goes out packed, as
+ * many NLRI an UPDATE as fit, so an API burst of rules with one action
+ * costs few UPDATEs.  Runs are of neighbours only: an announcement and a
+ * withdrawal of one rule keep their order.
+ */
+struct flow_pend {
+	uint8_t family;
+	uint8_t withdraw;
+	uint16_t len;
+	struct fs_actions act;
+	uint8_t nlri[];
+};
+
+struct flow_pendq {
+	struct flow_pend **p;
+	size_t n, cap;
+};
+
+static void pend_clear(struct session *s)
 {
-	uint8_t asp[6], ext[8 * 8];
-	uint64_t x[8];
-	struct bgp_attrs a;
-	struct bgp_wbuf w;
-	size_t nx;
-	int rc;
+	struct flow_pendq *q = s->flow_pend;
 
-	if (sess_wbuf(s, &w) < 0)
-		return -1;
-	if (withdraw) {
-		rc = bgp_flow_withdraw_encode(&w, s->maxlen, e->family,
-					      e->nlri, e->len);
-	} else {
-		memset(&a, 0, sizeof(a));
-		a.has = 1ull << BGP_ATTR_ORIGIN | 1ull << BGP_ATTR_AS_PATH;
-		a.origin = 0;	/* IGP */
-		a.aspath.as_size = 4;
-		if (s->ctx.ebgp) {
-			/* RFC 4271 §5.1.2: our AS toward an external peer */
-			uint32_t as = s->n->local_as;
+	if (!q)
+		return;
+	for (size_t i = 0; i < q->n; i++)
+		free(q->p[i]);
+	q->n = 0;
+}
 
-			asp[0] = 2;	/* AS_SEQUENCE */
-			asp[1] = 1;
-			asp[2] = (uint8_t)(as >> 24);
-			asp[3] = (uint8_t)(as >> 16);
-			asp[4] = (uint8_t)(as >> 8);
-			asp[5] = (uint8_t)as;
-			a.aspath.p = asp;
-			a.aspath.len = 6;
-		} else {
-			a.has |= 1ull << BGP_ATTR_LOCAL_PREF;
-			a.local_pref = 100;
-		}
-		nx = fs_actions_to_ext(&e->rule.act, x, 8);
-		if (nx > 8)
-			nx = 8;
-		for (size_t i = 0; i < nx; i++)
-			for (int k = 0; k < 8; k++)
-				ext[8 * i + (size_t)k] =
-					(uint8_t)(x[i] >> (56 - 8 * k));
-		if (nx) {
-			a.has |= 1ull << BGP_ATTR_EXT_COMMUNITIES;
-			a.ext_comm = ext;
-			a.next_comm = nx;
-		}
-		rc = bgp_flow_update_encode(&w, s->maxlen, &s->ctx, &a,
-					    e->family, e->nlri, e->len);
-	}
-	if (rc != (int)e->len)
-		return -1;
-	sess_queued(s, &w);
-	return 0;
+void sess_flow_pend_drop(struct session *s)
+{
+	pend_clear(s);
+}
+
+static void pend_free(struct session *s)
+{
+	pend_clear(s);
+	if (s->flow_pend)
+		free(s->flow_pend->p);
+	free(s->flow_pend);
+	s->flow_pend = NULL;
 }
 
 static void send_or_say(struct session *s, const struct flow_ent *e,
 			int withdraw)
 {
+	struct flow_pendq *q = s->flow_pend;
+	struct flow_pend *f;
 	char a[PREFIX_STRLEN];
 
-	if (send_rule(s, e, withdraw) == 0) {
-		s->flow_dirty = 1;
-		return;
+	if (!q && !(q = s->flow_pend = calloc(1, sizeof(*q))))
+		goto oom;
+	if (q->n == q->cap) {
+		size_t nc = q->cap ? 2 * q->cap : 64;
+		struct flow_pend **np = realloc(q->p, nc * sizeof(*np));
+
+		if (!np)
+			goto oom;
+		q->p = np;
+		q->cap = nc;
 	}
-	/* the output queue is full: the session is too slow to keep up;
-	 * say so rather than lose the rule silently */
-	sess_err(s, "flowspec %s not sent: output queue full or rule too "
-		    "long", withdraw ? "withdrawal" : "rule");
+	if (!(f = malloc(sizeof(*f) + e->len)))
+		goto oom;
+	f->family = e->family;
+	f->withdraw = (uint8_t)withdraw;
+	f->len = e->len;
+	f->act = e->rule.act;
+	memcpy(f->nlri, e->nlri, e->len);
+	q->p[q->n++] = f;
+	s->flow_dirty = 1;
+	return;
+oom:
+	sess_err(s, "flowspec %s not sent: out of memory",
+		 withdraw ? "withdrawal" : "rule");
 	sess_audit(s, "flow_not_sent", "neighbor %s: flowspec %s not sent",
 		   prefix_fmt(&s->n->address, a, sizeof(a)),
 		   withdraw ? "withdrawal" : "rule");
+}
+
+/* ORIGIN IGP, AS_PATH (ours toward eBGP, RFC 4271 §5.1.2), LOCAL_PREF
+ * 100 toward iBGP, the actions as extended communities (RFC 8955 §7). */
+static void rule_attrs(const struct session *s, const struct fs_actions *act,
+		       struct bgp_attrs *a, uint8_t *asp, uint8_t *ext)
+{
+	uint64_t x[8];
+	size_t nx;
+
+	memset(a, 0, sizeof(*a));
+	a->has = 1ull << BGP_ATTR_ORIGIN | 1ull << BGP_ATTR_AS_PATH;
+	a->origin = 0;
+	a->aspath.as_size = 4;
+	if (s->ctx.ebgp) {
+		uint32_t as = s->n->local_as;
+
+		asp[0] = 2;	/* AS_SEQUENCE */
+		asp[1] = 1;
+		asp[2] = (uint8_t)(as >> 24);
+		asp[3] = (uint8_t)(as >> 16);
+		asp[4] = (uint8_t)(as >> 8);
+		asp[5] = (uint8_t)as;
+		a->aspath.p = asp;
+		a->aspath.len = 6;
+	} else {
+		a->has |= 1ull << BGP_ATTR_LOCAL_PREF;
+		a->local_pref = 100;
+	}
+	nx = fs_actions_to_ext(act, x, 8);
+	if (nx > 8)
+		nx = 8;
+	for (size_t i = 0; i < nx; i++)
+		for (int k = 0; k < 8; k++)
+			ext[8 * i + (size_t)k] = (uint8_t)(x[i] >> (56 - 8 * k));
+	if (nx) {
+		a->has |= 1ull << BGP_ATTR_EXT_COMMUNITIES;
+		a->ext_comm = ext;
+		a->next_comm = nx;
+	}
+}
+
+static int same_run(const struct flow_pend *a, const struct flow_pend *b)
+{
+	return a->family == b->family && a->withdraw == b->withdraw &&
+	       (a->withdraw || !memcmp(&a->act, &b->act, sizeof(a->act)));
+}
+
+/* One run's NLRI, back to back in buf: UPDATEs until all are out. */
+static int send_run(struct session *s, const struct flow_pend *f,
+		    const uint8_t *buf, size_t len)
+{
+	uint8_t asp[6], ext[64];
+	struct bgp_attrs a;
+	size_t off = 0;
+
+	if (!f->withdraw)
+		rule_attrs(s, &f->act, &a, asp, ext);
+	while (off < len) {
+		struct bgp_wbuf w;
+		int k;
+
+		if (sess_wbuf(s, &w) < 0)
+			return -1;
+		k = f->withdraw ?
+			bgp_flow_withdraw_encode(&w, s->maxlen, f->family,
+						 buf + off, len - off) :
+			bgp_flow_update_encode(&w, s->maxlen, &s->ctx, &a,
+					       f->family, buf + off,
+					       len - off);
+		if (k <= 0)
+			return -1;
+		sess_queued(s, &w);
+		off += (size_t)k;
+	}
+	return 0;
+}
+
+void sess_flow_pend_send(struct session *s)
+{
+	static uint8_t buf[65536];
+	struct flow_pendq *q = s->flow_pend;
+	size_t i = 0;
+
+	if (!q)
+		return;
+	if (s->state != SESS_ESTABLISHED) {
+		pend_clear(s);
+		return;
+	}
+	while (i < q->n) {
+		size_t j = i, len = 0;
+
+		/* a run, up to what one buffer holds (a rule is at most
+		 * 4097 octets: there is always room for one) */
+		while (j < q->n && same_run(q->p[i], q->p[j]) &&
+		       len + q->p[j]->len <= sizeof(buf)) {
+			memcpy(buf + len, q->p[j]->nlri, q->p[j]->len);
+			len += q->p[j]->len;
+			j++;
+		}
+		if (send_run(s, q->p[i], buf, len) < 0) {
+			/* the output queue is full (sessions_tick() closes
+			 * the session, Cease 8; all is sent again when it
+			 * comes back) or a rule too long for the peer's
+			 * message size */
+			char a[PREFIX_STRLEN];
+
+			sess_err(s, "flowspec %s not sent: output queue full "
+				    "or rule too long",
+				 q->p[i]->withdraw ? "withdrawal" : "rule");
+			sess_audit(s, "flow_not_sent", "neighbor %s: flowspec "
+				   "%s not sent",
+				   prefix_fmt(&s->n->address, a, sizeof(a)),
+				   q->p[i]->withdraw ? "withdrawal" : "rule");
+		}
+		i = j;
+	}
+	pend_clear(s);
 }
 
 void sess_flow_announce_all(struct session *s)
@@ -307,6 +433,7 @@ void sess_flow_announce_all(struct session *s)
 		for (struct flow_ent *e = t->b[i]; e; e = e->next)
 			if (negotiated(s, e->family))
 				send_or_say(s, e, 0);
+	sess_flow_pend_send(s);
 }
 
 void sess_flow_eor(struct session *s)
@@ -639,6 +766,7 @@ void sess_flow_clear_api(struct session *s)
 
 void sess_flow_free(struct session *s)
 {
+	pend_free(s);
 	tab_clear(s->flow_in);
 	tab_clear(s->flow_api);
 	free(s->flow_in);

@@ -81,6 +81,7 @@ struct session {
 	 * families the peer's OPEN offered (BGP_FAM_*), output waiting for
 	 * sessions_flush() */
 	struct flow_tab *flow_in, *flow_api;
+	struct flow_pendq *flow_pend;
 	uint8_t peer_families;
 	int flow_dirty;
 };
@@ -149,6 +150,11 @@ void sess_handle_update(struct session *s, const uint8_t *m, size_t len);
 
 /* --- session_flow.c: flowspec rules (RFC 8955, RFC 8956) --------------- */
 struct flow_tab;
+struct flow_pendq;
+/* Send the queued flowspec changes, packed (Established; else dropped). */
+void sess_flow_pend_send(struct session *s);
+/* Forget them (the session is down: all is sent again when it is up). */
+void sess_flow_pend_drop(struct session *s);
 /* The config's rules into flow_api (the old ones replaced, withdrawn if
  * they were sent); sent at once when Established. */
 void sess_flow_load(struct session *s);

@@ -544,6 +544,7 @@ void sess_pend_send(struct session *s)
 
 	if (s->state != SESS_ESTABLISHED) {
 		s->pend.n = 0;
+		sess_flow_pend_drop(s);
 		return;
 	}
 	pend_one_path(s);
@@ -574,6 +575,7 @@ void sess_pend_send(struct session *s)
 		i = j;
 	}
 	s->pend.n = 0;
+	sess_flow_pend_send(s);
 }
 
 struct api_walk {
