@@ -225,7 +225,7 @@ write_shield_conf() {
 							$passive
 							md5-password "$key";
 							ttl-security;
-							family { ipv4 unicast; ${SHIELD_FLOW:+ipv4 flow;} }
+							family { ipv4 unicast; ${SHIELD_FLOW:+ipv4 flow; ipv6 flow;} }
 							$flow_api
 							static {
 								route 10.1.0.0/24 next-hop self atomic-aggregate aggregator ( $AS_A:$A4 ) extended-community [ target:$AS_A:7 ] attribute [ 0xf0 0xc0 0x0102 ];
@@ -557,6 +557,9 @@ write_gobgp_conf() {
 			  [[neighbors.afi-safis]]
 			    [neighbors.afi-safis.config]
 			      afi-safi-name = "ipv4-flowspec"
+			  [[neighbors.afi-safis]]
+			    [neighbors.afi-safis.config]
+			      afi-safi-name = "ipv6-flowspec"
 		EOF
 	fi
 	chmod 600 "$T_DIR/gobgpd.toml"
@@ -1941,6 +1944,26 @@ $(gobgp_why)"
 				"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
 		fi
 	done
+	# RFC 8956 over the same session: an IPv6 rule
+	capture fs_add6 gobgp_ global rib -a ipv6-flowspec add match \
+		destination 2001:db8:9::/48 then discard ||
+		die_test "gobgp global rib -a ipv6-flowspec add ... then discard" "$(err fs_add6)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 2; then
+		pass "bgpshieldd: flows_in from $B4 is 2 (GoBGP's IPv6 rule too)"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 2 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	j='"announce": { "ipv6 flow": { "no-nexthop": [ { "destination-ipv6": [ "2001:db8:9::/48/0" ], "string": "flow destination-ipv6 2001:db8:9::/48/0" } ] } }'
+	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
+		pass "bgpshieldd's API JSON has: $j"
+	else
+		fail "bgpshieldd's API JSON has: $j" \
+			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+	fi
+	capture fs_del6 gobgp_ global rib -a ipv6-flowspec del match \
+		destination 2001:db8:9::/48 ||
+		fail "gobgp global rib -a ipv6-flowspec del" "$(err fs_del6)"
 	capture fs_del gobgp_ global rib -a ipv4-flowspec del match \
 		destination 10.9.0.0/24 protocol udp destination-port ==53 ||
 		fail "gobgp global rib -a ipv4-flowspec del" "$(err fs_del)"
