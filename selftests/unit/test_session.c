@@ -1643,6 +1643,77 @@ static void test_flow_session(void)
 	drop_session();
 }
 
+/* A config like conf_fs whose neighbor has the rule "destination A/24,
+ * protocol udp, discard" in its flow block (built here: the flow { }
+ * parser is other work). */
+static struct config *conf_with_flow(const char *a)
+{
+	struct config *c = NULL;
+	struct cfg_neighbor *n;
+	char err[512];
+
+	if (config_parse_buf(conf_fs, sizeof(conf_fs) - 1, "fs.conf", &c, err,
+			     sizeof(err)) < 0)
+		return NULL;
+	n = &c->neighbors[0];
+	n->flows = calloc(1, sizeof(*n->flows));
+	if (!n->flows)
+		return c;
+	n->flows[0].name = strdup("r1");
+	fs_rule_dst(&n->flows[0].rule, AF_INET, a, 24);
+	n->nflows = 1;
+	return c;
+}
+
+/* The config's rules: sent on Established; a reload withdraws the old
+ * rule and announces the new; the same rules again send nothing. */
+static void test_flow_config(void)
+{
+	struct config *c1, *c2, *c3;
+	uint8_t b[4096];
+	struct bgp_update u;
+	struct bgp_err e;
+	size_t len;
+	int rules;
+
+	sessions_clear(NULL, 0, 1, 1);
+	c1 = conf_with_flow("10.5.0.0");
+	c2 = conf_with_flow("10.6.0.0");
+	c3 = conf_with_flow("10.6.0.0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c3);
+	sessions_apply(c1);
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+	CU_ASSERT_EQUAL(establish_fs(BGP_FAM_IPV4U | BGP_FAM_IPV4F, &rules),
+			1);
+	CU_ASSERT_EQUAL(rules, 1);
+
+	sessions_apply(c2);
+	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_unreach.count, 1);	/* 10.5.0.0/24 */
+	CU_ASSERT_EQUAL(u.flow_unreach.p[4], 5);
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 1);		/* 10.6.0.0/24 */
+	CU_ASSERT_EQUAL(u.flow_reach.p[4], 6);
+
+	sessions_apply(c3);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+	drop_session();
+	sessions_apply(cfg_fs);
+	CU_ASSERT_EQUAL(fs_info(0), 0);
+	config_free(c1);
+	config_free(c2);
+	config_free(c3);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1703,6 +1774,8 @@ int main(void)
 			 suite_fs_clean);
 	CU_add_test(s, "rules out and in, refusals, session down",
 		    test_flow_session);
+	CU_add_test(s, "config rules: sent, reloaded by difference",
+		    test_flow_config);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();
