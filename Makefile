@@ -163,7 +163,7 @@ $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ALL_LIBS)
 # Unit tests, one per module; the daemon/ objects some of them need (the
 # archives hold the rest).
 UNIT_TESTS := addr config imsg bgp_wire tcpsec rib session plist api \
-	api_json filter metrics proc
+	api_json filter metrics proc flowspec
 UNIT_BINS := $(addprefix $(O)/test_,$(UNIT_TESTS))
 $(O)/test_imsg: $(O)/daemon/imsg.o
 $(O)/test_metrics: $(O)/daemon/metrics.o
@@ -196,7 +196,7 @@ test-docs:
 	$(Q)scripts/check-man.sh
 
 # --- fuzzing (libFuzzer: clang, its own build folder) -----------------------
-FUZZERS := bgp roundtrip config api imsg
+FUZZERS := bgp roundtrip config api imsg flowspec
 FUZZ_SECONDS ?= 60
 FUZZ_CFLAGS := -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all

@@ -42,6 +42,8 @@ def cap(code, value):
 def open_msg(as4):
     caps = cap(1, struct.pack("!HBB", 1, 0, 1))  # ipv4 unicast
     caps += cap(1, struct.pack("!HBB", 2, 0, 1))  # ipv6 unicast
+    caps += cap(1, struct.pack("!HBB", 1, 0, 133))  # ipv4 flow (RFC 8955)
+    caps += cap(1, struct.pack("!HBB", 2, 0, 133))  # ipv6 flow (RFC 8956)
     caps += cap(2, b"")  # route refresh
     caps += cap(64, struct.pack("!H", 120) + struct.pack("!HBB", 1, 1, 0x80))
     if as4:
@@ -105,6 +107,26 @@ def mp_unreach(afi, safi, nlri=b""):
 
 def ext(*items):
     return b"".join(items)
+
+
+def mp_flow(afi, nlri_hex):
+    """MP_REACH_NLRI for flowspec (SAFI 133): no next hop (RFC 8955 §4)."""
+    v = struct.pack("!HBBB", afi, 133, 0, 0) + bytes.fromhex(nlri_hex)
+    return attr(0x80 | (0x10 if len(v) > 255 else 0), 14, v)
+
+
+# Flowspec rules (hex NLRI, each with its length octet): every IPv4
+# component; operators ExaBGP words specially (!=, false, &true, bit lists,
+# !is-fragment); RFC 8955's example 2; IPv6 (offset 0: ExaBGP 4.2 loses
+# other offsets) with next header, ICMPv6 type and flow label.
+FLOW_EVERY4 = ("2c 01 08 0a 02 00 03 01 06 81 11 04 94 04 00 05 82 ff 06 81 35"
+               " 07 81 08 08 81 00 09 01 02 d2 01 10 0a 03 40 d5 05 dc 0b 81 2e"
+               " 0c 82 02").replace(" ", "")
+FLOW_OPS4 = ("24 01 20 c0 00 02 01 03 06 11 46 06 80 01 07 81 03 08 81 0d 09 00"
+             " 12 81 3f 0a 01 40 c7 05 0c 00 01 42 02 80 0d").replace(" ", "")
+FLOW_EX2 = "120118c000020218cb0071040389458b911f90"
+FLOW_V6 = ("1a 01 30 00 20 01 0d b8 00 01 03 81 3a 07 81 80 0d 21 00 0a bc de"
+           " 11 12 34 81 07").replace(" ", "")
 
 
 STREAM1 = [
@@ -172,9 +194,28 @@ STREAM1 = [
         nlri=pfx4("10.7.0.0/24"))),
     # MP_UNREACH IPv6
     ("update", update(attrs=mp_unreach(2, 1, pfx6("2001:db8:1::/48") + pfx6("2001:db8:3::/64")))),
+    # flowspec: rules with the action communities (traffic-rate bytes
+    # and packets, traffic-action, redirect, traffic-marking)
+    ("update", update(attrs=ORIGIN_IGP + attr(0x40, 2, b"") +
+        attr(0x40, 5, struct.pack("!I", 100)) +
+        attr(0xC0, 16, ext(
+            bytes.fromhex("8006fde849742400"), bytes.fromhex("800cfde800000000"),
+            bytes.fromhex("8007000000000003"), bytes.fromhex("8008fde800000064"),
+            bytes.fromhex("800900000000002e"))) +
+        mp_flow(1, FLOW_EVERY4 + FLOW_OPS4))),
+    ("update", update(attrs=ORIGIN_IGP + attr(0x40, 2, b"") +
+        attr(0x40, 5, struct.pack("!I", 100)) +
+        attr(0xC0, 16, bytes.fromhex("8006000000000000")) +
+        mp_flow(1, FLOW_EX2))),
+    ("update", update(attrs=ORIGIN_IGP + attr(0x40, 2, b"") +
+        attr(0x40, 5, struct.pack("!I", 100)) + mp_flow(2, FLOW_V6))),
+    # flowspec withdrawals, IPv4 and IPv6
+    ("update", update(attrs=mp_unreach(1, 133, bytes.fromhex(FLOW_EX2 + FLOW_OPS4)))),
+    ("update", update(attrs=mp_unreach(2, 133, bytes.fromhex(FLOW_V6)))),
     # End-of-RIB, IPv4 and IPv6
     ("eor", update()),
     ("eor", update(attrs=mp_unreach(2, 1))),
+    ("eor", update(attrs=mp_unreach(1, 133))),
     ("keepalive", msg(4, b"")),
     ("refresh", msg(5, struct.pack("!HBB", 1, 0, 1))),
     ("refresh", msg(5, struct.pack("!HBB", 2, 0, 1))),

@@ -101,7 +101,7 @@ write_exa_conf() {
 			hold-time 180;
 			passive true;
 			listen 179;
-			family { ipv4 unicast; ipv6 unicast; }
+			family { ipv4 unicast; ipv6 unicast; ipv4 flow; ipv6 flow; }
 			$API_BLOCK
 		}
 	EOF2
@@ -131,7 +131,7 @@ write_bgps_conf() {
 				peer-as $ASN;
 				hold-time 180;
 				passive true;
-				family { ipv4 unicast; ipv6 unicast; }
+				family { ipv4 unicast; ipv6 unicast; ipv4 flow; ipv6 flow; }
 				${API_BLOCK/\[ logger \]/[ logger logger5 ]}
 			}
 		EOF2

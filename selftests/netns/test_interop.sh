@@ -157,6 +157,8 @@ pin_a() { echo "$PIN/a"; }
 # ADD-PATH: with SHIELD_AP set, the IPv4 neighbor says add-path
 # send/receive and its statics are A_AP_STATICS (3 paths, 2 prefixes).
 SHIELD_AP=
+# set: the v4 neighbor has ipv4 flow and an API process recording events
+SHIELD_FLOW=
 A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
 							route 10.1.0.0/24 next-hop self med 10 path-information 2;
 							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
@@ -167,6 +169,9 @@ write_shield_conf() {
 	local mode=$1 key=$2 passive f
 	shift 2
 	if [ "$mode" = passive ]; then passive="passive;"; else passive="passive false;"; fi
+	local flow_api=""
+	[ -n "$SHIELD_FLOW" ] &&
+		flow_api="api { processes [ rec ]; receive { parsed; update; } }"
 	(
 		umask 077
 		{
@@ -177,6 +182,15 @@ write_shield_conf() {
 					pin-dir $(pin_a);
 				}
 			EOF
+			if [ -n "$SHIELD_FLOW" ]; then
+				cat <<-EOF
+
+					process rec {
+						run /usr/bin/python3 $FLOW_PDIR/rec.py $FLOW_PDIR/events.json;
+						encoder json;
+					}
+				EOF
+			fi
 			for f in "$@"; do
 				if [ "$f" = v4 ] && [ -n "$SHIELD_AP" ]; then
 					cat <<-EOF
@@ -211,7 +225,8 @@ write_shield_conf() {
 							$passive
 							md5-password "$key";
 							ttl-security;
-							family { ipv4 unicast; }
+							family { ipv4 unicast; ${SHIELD_FLOW:+ipv4 flow; ipv6 flow;} }
+							$flow_api
 							static {
 								route 10.1.0.0/24 next-hop self atomic-aggregate aggregator ( $AS_A:$A4 ) extended-community [ target:$AS_A:7 ] attribute [ 0xf0 0xc0 0x0102 ];
 								route $A_ATTR4 next-hop self med 10 community [ $AS_A:1 $AS_A:2 ] large-community [ $AS_A:1:2 ];
@@ -500,6 +515,8 @@ gobgp_api() { echo "unix://$T_DIR/api.sock"; }
 # The family of the GoBGP test running: v4 or v6 (gobgp_start's routes,
 # gobgp_nb's counters, gobgp_route's RIB).
 GOBGP_FAM=v4
+# set: GoBGP offers ipv4-flowspec too
+GOBGP_FLOW=
 
 # write_gobgp_conf MODE KEY [FAMILY]: GoBGP's side, IPv4 (default) or
 # IPv6 (v6).  ttl-min 255 is GoBGP's GTSM: it also sends TTL 255 (IPv6: hop
@@ -535,6 +552,16 @@ write_gobgp_conf() {
 		    [neighbors.afi-safis.config]
 		      afi-safi-name = "$afi"
 	EOF
+	if [ -n "$GOBGP_FLOW" ]; then
+		cat >>"$T_DIR/gobgpd.toml" <<-EOF
+			  [[neighbors.afi-safis]]
+			    [neighbors.afi-safis.config]
+			      afi-safi-name = "ipv4-flowspec"
+			  [[neighbors.afi-safis]]
+			    [neighbors.afi-safis.config]
+			      afi-safi-name = "ipv6-flowspec"
+		EOF
+	fi
 	chmod 600 "$T_DIR/gobgpd.toml"
 }
 
@@ -1858,6 +1885,104 @@ $(bird_why shield4)"
 	fi
 }
 
+# --- flowspec (RFC 8955) from GoBGP ------------------------------------------------
+
+# GoBGP originates a flowspec rule (its CLI); bgpshieldd negotiates <1, 133>,
+# keeps the rule in the neighbor's Adj-RIB-In (show neighbor: flows_in) and
+# hands it to its API process in ExaBGP 4.2's JSON; GoBGP's withdrawal
+# removes it.  (Our rules toward GoBGP need the config's flow block or the
+# API's "announce flow", which other work adds.)
+FLOW_PDIR=""
+flows_in_is() { [ "$(nb "$1" flows_in)" = "$2" ]; } # ADDR N
+flow_ev_has() { grep -qF "$1" "$FLOW_PDIR/events.json" 2>/dev/null; }
+
+t_gobgp_flowspec() {
+	local j
+	need_gobgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	chmod 0711 "$WORK_DIR" "$T_DIR" || die_test "open $T_DIR to $DUSER"
+	FLOW_PDIR=$T_DIR/p
+	mkdir -p "$FLOW_PDIR" && chown "$DUSER:" "$FLOW_PDIR" &&
+		chmod 0755 "$FLOW_PDIR" || die_test "make $FLOW_PDIR"
+	cat >"$FLOW_PDIR/rec.py" <<-'EOF'
+		import sys
+		with open(sys.argv[1], "a") as f:
+		    for line in sys.stdin:
+		        f.write(line)
+		        f.flush()
+	EOF
+	chmod 0644 "$FLOW_PDIR/rec.py"
+	SHIELD_FLOW=1
+	GOBGP_FLOW=1
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_gobgp_conf active "$KEY" v4
+	daemon_start
+	gobgp_start
+	if wait_for "$T_UP" established "$B4" && wait_for 3 gobgp_established; then
+		pass "IPv4 session with ipv4-flowspec established (bgpshieldd passive, GoBGP active) within ${T_UP}s"
+	else
+		die_test "IPv4 session with ipv4-flowspec established within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(gobgp_why)"
+	fi
+	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
+		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
+		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 1; then
+		pass "bgpshieldd: flows_in from $B4 is 1 (GoBGP's rule in the Adj-RIB-In)"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 1 within ${T_ROUTES}s" \
+			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
+	fi
+	for j in '"announce": { "ipv4 flow": { "no-nexthop": [ { "destination-ipv4": [ "10.9.0.0/24" ], "protocol": [ "=udp" ], "destination-port": [ "=53" ], "string": "flow destination-ipv4 10.9.0.0/24 protocol =udp destination-port =53" } ] } }' \
+		'"string": "rate-limit:0"'; do
+		if wait_for "$T_ROUTES" flow_ev_has "$j"; then
+			pass "bgpshieldd's API JSON has: $j"
+		else
+			fail "bgpshieldd's API JSON has: $j" \
+				"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+		fi
+	done
+	# RFC 8956 over the same session: an IPv6 rule
+	capture fs_add6 gobgp_ global rib -a ipv6-flowspec add match \
+		destination 2001:db8:9::/48 then discard ||
+		die_test "gobgp global rib -a ipv6-flowspec add ... then discard" "$(err fs_add6)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 2; then
+		pass "bgpshieldd: flows_in from $B4 is 2 (GoBGP's IPv6 rule too)"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 2 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	j='"announce": { "ipv6 flow": { "no-nexthop": [ { "destination-ipv6": [ "2001:db8:9::/48/0" ], "string": "flow destination-ipv6 2001:db8:9::/48/0" } ] } }'
+	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
+		pass "bgpshieldd's API JSON has: $j"
+	else
+		fail "bgpshieldd's API JSON has: $j" \
+			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+	fi
+	capture fs_del6 gobgp_ global rib -a ipv6-flowspec del match \
+		destination 2001:db8:9::/48 ||
+		fail "gobgp global rib -a ipv6-flowspec del" "$(err fs_del6)"
+	capture fs_del gobgp_ global rib -a ipv4-flowspec del match \
+		destination 10.9.0.0/24 protocol udp destination-port ==53 ||
+		fail "gobgp global rib -a ipv4-flowspec del" "$(err fs_del)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 0; then
+		pass "bgpshieldd: GoBGP's withdrawal empties flows_in"
+	else
+		fail "bgpshieldd: flows_in from $B4 back to 0 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	j='"withdraw": { "ipv4 flow": [ { "destination-ipv4": [ "10.9.0.0/24" ]'
+	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
+		pass "bgpshieldd's API JSON has the withdrawal: $j"
+	else
+		fail "bgpshieldd's API JSON has the withdrawal: $j" \
+			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+	fi
+	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
+}
+
 # --- main ------------------------------------------------------------------------
 
 lib_init
@@ -1879,6 +2004,7 @@ TESTS=(
 	"BIRD without ADD-PATH receive: one path a prefix to it:t_bird_addpath_off"
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
+	"GoBGP flowspec: its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
 )
 
 run_tests "$@"

@@ -970,6 +970,161 @@ static void test_encoder_roundtrip(void)
 	       "\"2001:db8:10::/48\" }, { \"nlri\": \"2001:db8:20::/48\" } ]");
 }
 
+/*
+ * Flowspec (RFC 8955, RFC 8956): received rules as ExaBGP 4.2.21 prints
+ * them.  Each "message" below is what "exabgp --decode" printed for the
+ * same bytes (a config with "family { ipv4 flow; ipv6 flow; }"): numeric
+ * and bitmask operators with their AND glue, protocol and ICMP names,
+ * TCP flag and fragment bits, the traffic-rate/action/redirect/mark
+ * communities, withdrawals.
+ */
+static void test_flowspec(void)
+{
+	uint8_t m[4096];
+	size_t n;
+	const char *s;
+
+	/* RFC 8955 example 1, traffic-rate 0 */
+	n = msg(m, BGP_UPDATE,
+		"0000002640010100400200c010088006 000000000000800e11000185000"
+		"00b01 18c00002038106048119");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"attribute\": { \"origin\": \"igp\", \"exte"
+	       "nded-community\": [ { \"value\": 9225060886715039744, \"stri"
+	       "ng\": \"rate-limit:0\" } ] }, \"announce\": { \"ipv4 flow\":"
+	       " { \"no-nexthop\": [ { \"destination-ipv4\": [ \"192.0.2.0/2"
+	       "4\" ], \"protocol\": [ \"=tcp\" ], \"port\": [ \"=25\" ], \""
+	       "string\": \"flow destination-ipv4 192.0.2.0/24 protocol =tcp"
+	       " port =25\" } ] } } } }");
+	/* the text encoder: the rule's extensive form, as in ExaBGP's
+	 * "decoded update" line, then the attributes as for unicast */
+	s = T(m, n, &as4_ctx);
+	CU_ASSERT_STRING_EQUAL(s, "neighbor 10.0.0.1 receive update announced "
+				  "flow destination-ipv4 192.0.2.0/24 protocol "
+				  "=tcp port =25 origin igp as-path [ ] "
+				  "extended-community [ rate-limit:0 ]");
+	/* example 2: port ranges */
+	n = msg(m, BGP_UPDATE,
+		"0000002d40010100400200c010088006 000000000000800e18000185000"
+		"01201 18c000020218cb0071040389458b911f 90");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"attribute\": { \"origin\": \"igp\", \"exte"
+	       "nded-community\": [ { \"value\": 9225060886715039744, \"stri"
+	       "ng\": \"rate-limit:0\" } ] }, \"announce\": { \"ipv4 flow\":"
+	       " { \"no-nexthop\": [ { \"destination-ipv4\": [ \"192.0.2.0/2"
+	       "4\" ], \"source-ipv4\": [ \"203.0.113.0/24\" ], \"port\": [ "
+	       "\">=137&<=139\", \"=8080\" ], \"string\": \"flow destination"
+	       "-ipv4 192.0.2.0/24 source-ipv4 203.0.113.0/24 port [ >=137&<"
+	       "=139 =8080 ]\" } ] } } } }");
+	/* every IPv4 component */
+	n = msg(m, BGP_UPDATE,
+		"0000004740010100400200c010088006 000000000000800e32000185000"
+		"02c01 080a02000301068111049404000582ff 068135078108088100090"
+		"102d201100a 0340d505dc0b812e0c8202");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"attribute\": { \"origin\": \"igp\", \"exte"
+	       "nded-community\": [ { \"value\": 9225060886715039744, \"stri"
+	       "ng\": \"rate-limit:0\" } ] }, \"announce\": { \"ipv4 flow\":"
+	       " { \"no-nexthop\": [ { \"destination-ipv4\": [ \"10.0.0.0/8\""
+	       " ], \"source-ipv4\": [ \"0.0.0.0/0\" ], \"protocol\": [ \"=t"
+	       "cp\", \"=udp\" ], \"port\": [ \"<1024\" ], \"destination-por"
+	       "t\": [ \">255\" ], \"source-port\": [ \"=53\" ], \"icmp-type"
+	       "\": [ \"=echo-request\" ], \"icmp-code\": [ \"=0\" ], \"tcp-"
+	       "flags\": [ \"=syn&!ack\", \"&!ns\" ], \"packet-length\": [ \""
+	       ">=64&<=1500\" ], \"dscp\": [ \"=46\" ], \"fragment\": [ \"no"
+	       "t-a-fragment\" ], \"string\": \"flow destination-ipv4 10.0.0"
+	       ".0/8 source-ipv4 0.0.0.0/0 protocol [ =tcp =udp ] port <1024"
+	       " destination-port >255 source-port =53 icmp-type =echo-reque"
+	       "st icmp-code =0 tcp-flags [ =syn&!ack+ns ] packet-length [ >"
+	       "=64&<=1500 ] dscp =46 fragment !is-fragment\" } ] } } } }");
+	/* MP_UNREACH: two rules withdrawn */
+	n = msg(m, BGP_UPDATE,
+		"00000018800f150001850501180a0000 0b0118c00002038106048119");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"withdraw\": { \"ipv4 flow\": [ { \"destina"
+	       "tion-ipv4\": [ \"10.0.0.0/24\" ], \"string\": \"flow destina"
+	       "tion-ipv4 10.0.0.0/24\" }, { \"destination-ipv4\": [ \"192.0"
+	       ".2.0/24\" ], \"protocol\": [ \"=tcp\" ], \"port\": [ \"=25\""
+	       " ], \"string\": \"flow destination-ipv4 192.0.2.0/24 protoco"
+	       "l =tcp port =25\" } ] } } }");
+	s = T(m, n, &as4_ctx);
+	CU_ASSERT_STRING_EQUAL(s, "neighbor 10.0.0.1 receive update withdrawn "
+				  "flow destination-ipv4 10.0.0.0/24\n"
+				  "neighbor 10.0.0.1 receive update withdrawn "
+				  "flow destination-ipv4 192.0.2.0/24 protocol "
+				  "=tcp port =25");
+	/* operators: !=, false, &true, bit lists, !is-fragment */
+	n = msg(m, BGP_UPDATE,
+		"0000003440010100400200800e2a0001 850000240120c00002010306114"
+		"60680 0107810308810d090012813f0a0140c7 050c00014202800d");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"attribute\": { \"origin\": \"igp\" }, \"an"
+	       "nounce\": { \"ipv4 flow\": { \"no-nexthop\": [ { \"destinati"
+	       "on-ipv4\": [ \"192.0.2.1/32\" ], \"protocol\": [ \"!=udp&!=t"
+	       "cp\", \"false\" ], \"icmp-type\": [ \"=unreachable\" ], \"ic"
+	       "mp-code\": [ \"=13\" ], \"tcp-flags\": [ \"syn\", \"ack\", \""
+	       "=fin\", \"=syn\", \"=rst\", \"=push\", \"=ack\", \"=urg\" ],"
+	       " \"packet-length\": [ \"=64&true5\" ], \"fragment\": [ \"don"
+	       "t-fragment&not-a-fragment\", \"dont-fragment\", \"first-frag"
+	       "ment\", \"last-fragment\" ], \"string\": \"flow destination-"
+	       "ipv4 192.0.2.1/32 protocol [ !=udp&!=tcp false ] icmp-type ="
+	       "unreachable icmp-code =13 tcp-flags [ syn+ack =fin+syn+rst+p"
+	       "ush+ack+urg ] packet-length [ =64&true5 ] fragment [ dont-fr"
+	       "agment&!is-fragment dont-fragment+first-fragment+last-fragme"
+	       "nt ]\" } ] } } } }");
+	/* a malformed rule after a good one (types out of order): RFC
+	 * 8955 §10 treat-as-withdraw, the good one listed as withdrawn */
+	n = upd(m, "", "40 01 01 00 40 02 00 80 0e 12 0001 85 00 00 "
+		       "05 01 18 0a0000 06 04 81 19 03 81 06", "");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"withdraw\": { \"ipv4 flow\": [ { "
+	       "\"destination-ipv4\": [ \"10.0.0.0/24\" ], \"string\": "
+	       "\"flow destination-ipv4 10.0.0.0/24\" } ] } } }");
+	/* bits without a name */
+	n = msg(m, BGP_UPDATE,
+		"0000001c40010100400200800e120001 8500000c01180a0000099102000"
+		"c8010");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"attribute\": { \"origin\": \"igp\" }, \"an"
+	       "nounce\": { \"ipv4 flow\": { \"no-nexthop\": [ { \"destinati"
+	       "on-ipv4\": [ \"10.0.0.0/24\" ], \"tcp-flags\": [ \"=unknown "
+	       "tcp flag type 512\" ], \"fragment\": [ \"unknown fragment ty"
+	       "pe 16\" ], \"string\": \"flow destination-ipv4 10.0.0.0/24 t"
+	       "cp-flags =unknown tcp flag type 512 fragment unknown fragmen"
+	       "t type 16\" } ] } } } }");
+	/* the action communities (0x800c: "") */
+	n = msg(m, BGP_UPDATE,
+		"000000464001010040020602010000fd e8c010288006fde849742400800"
+		"cfde8 0000000080070000000000038008fde8 000000648009000000000"
+		"02e800e0b00 018500000501180a0000");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"attribute\": { \"origin\": \"igp\", \"as-p"
+	       "ath\": [ 65000 ], \"confederation-path\": [], \"extended-com"
+	       "munity\": [ { \"value\": 9225340060821627904, \"string\": \""
+	       "rate-limit:1000000\" }, { \"value\": 9227028909449543680, \""
+	       "string\": \"\" }, { \"value\": 9225342361691750403, \"string"
+	       "\": \"action sample-terminal\" }, { \"value\": 9225903009542"
+	       "701156, \"string\": \"redirect:65000:100\" }, { \"value\": 9"
+	       "225905311645171758, \"string\": \"mark 46\" } ] }, \"announc"
+	       "e\": { \"ipv4 flow\": { \"no-nexthop\": [ { \"destination-ip"
+	       "v4\": [ \"10.0.0.0/24\" ], \"string\": \"flow destination-ip"
+	       "v4 10.0.0.0/24\" } ] } } } }");
+	/* IPv6: next header, ICMPv6 type, flow label */
+	n = msg(m, BGP_UPDATE,
+		"0000002a40010100400200800e200002 8500001a01300020010db800010"
+		"3813a 0781800d21000abcde1112348107");
+	s = J(m, n, &as4_ctx);
+	HAS(s, "{ \"update\": { \"attribute\": { \"origin\": \"igp\" }, \"an"
+	       "nounce\": { \"ipv6 flow\": { \"no-nexthop\": [ { \"destinati"
+	       "on-ipv6\": [ \"2001:db8:1::/48/0\" ], \"next-header\": [ \"="
+	       "unknown protocol type 58\" ], \"icmp-type\": [ \"=unknown ic"
+	       "mp type type 128\" ], \"flow-label\": [ \"=703710\", \"=4660"
+	       "\", \"=7\" ], \"string\": \"flow destination-ipv6 2001:db8:1"
+	       "::/48/0 next-header =unknown protocol type 58 icmp-type =unk"
+	       "nown icmp type type 128 flow-label [ =703710 =4660 =7 ]\" } "
+	       "] } } } }");
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -997,6 +1152,7 @@ int main(void)
 	CU_add_test(s, "malformed messages", test_malformed);
 	CU_add_test(s, "800 prefixes", test_many_prefixes);
 	CU_add_test(s, "wire encoder round trip", test_encoder_roundtrip);
+	CU_add_test(s, "flowspec as ExaBGP 4.2.21", test_flowspec);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();

@@ -2036,6 +2036,196 @@ static void test_addpath_packing(void)
 	CU_ASSERT_EQUAL(k, (4096 - 23) / 8);
 }
 
+/* --- flowspec (RFC 8955, RFC 8956): SAFI 133 in MP_(UN)REACH ---------- */
+
+/* An UPDATE around attributes given in hex: marker, length, type 2, no
+ * withdrawn routes, the attributes; returns its length in fm[]. */
+static uint8_t fm[512];
+static size_t flow_msg(const char *attrs_hex)
+{
+	size_t n = 23, alen = 0;
+	unsigned v;
+
+	memset(fm, 0xff, 16);
+	while (*attrs_hex) {
+		if (*attrs_hex == ' ') {
+			attrs_hex++;
+			continue;
+		}
+		sscanf(attrs_hex, "%2x", &v);
+		fm[n++] = (uint8_t)v;
+		attrs_hex += 2;
+		alen++;
+	}
+	fm[16] = (uint8_t)(n >> 8);
+	fm[17] = (uint8_t)n;
+	fm[18] = BGP_UPDATE;
+	fm[19] = fm[20] = 0;
+	fm[21] = (uint8_t)(alen >> 8);
+	fm[22] = (uint8_t)alen;
+	return n;
+}
+
+/* ORIGIN IGP, empty AS_PATH, traffic-rate 0 (discard) */
+#define FLOW_ATTRS "40 01 01 00 40 02 00 c0 10 08 80 06 00 00 00 00 00 00 "
+
+static void test_flow_update(void)
+{
+	struct bgp_update u;
+	size_t n;
+
+	/* MP_REACH: AFI 1, SAFI 133 (0x85), next hop length 0, reserved,
+	 * NLRI "destination 10.0.0.0/24" = 05 01 18 0a 00 00 */
+	n = flow_msg(FLOW_ATTRS "80 0e 0b 00 01 85 00 00 05 01 18 0a 00 00");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e), BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_reach.family, AF_INET);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 1);
+	CU_ASSERT_EQUAL(u.flow_reach.len, 6);
+	CU_ASSERT_EQUAL(u.mp_reach.count, 0);
+	CU_ASSERT_EQUAL(u.attrs.next_comm, 1);
+	CU_ASSERT_EQUAL(u.attrs.mp_safi, BGP_SAFI_FLOW);
+	CU_ASSERT_FALSE(u.flow_bad);
+
+	/* RFC 8955 §4: a next hop (here 4 octets) may be ignored */
+	n = flow_msg(FLOW_ATTRS "80 0e 0f 00 01 85 04 c0 00 02 01 00 "
+		     "05 01 18 0a 00 00");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e), BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 1);
+	CU_ASSERT_EQUAL(u.flow_reach.p[0], 0x05);
+
+	/* IPv6: AFI 2, two NLRI */
+	n = flow_msg(FLOW_ATTRS "80 0e 11 00 02 85 00 00 "
+		     "07 01 20 00 20 01 0d b8 03 03 81 3a");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e), BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_reach.family, AF_INET6);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 2);
+
+	/* malformed inside its own length (types out of order): the next
+	 * is still found; RFC 8955 §10 / RFC 7606 §5.3 treat-as-withdraw */
+	n = flow_msg(FLOW_ATTRS "80 0e 10 00 01 85 00 00 "
+		     "06 04 81 19 03 81 06 03 03 81 06");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e),
+			BGP_ACT_WITHDRAW);
+	CU_ASSERT(u.flow_bad);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(u.flow_why, "announced flowspec NLRI 1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(u.flow_why, "not in increasing order"));
+	/* flow label (type 13) on IPv4: unknown there */
+	n = flow_msg(FLOW_ATTRS "80 0e 08 00 01 85 00 00 02 0d 81 01");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e),
+			BGP_ACT_WITHDRAW);
+	CU_ASSERT_PTR_NOT_NULL(strstr(u.flow_why, "type 13 unknown"));
+
+	/* an NLRI length past the attribute hides the rest: RFC 7606
+	 * §7.11 reset */
+	n = flow_msg(FLOW_ATTRS "80 0e 09 00 01 85 00 00 09 01 18 0a");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e),
+			BGP_ACT_RESET);
+	CU_ASSERT_EQUAL(e.code, BGP_ERR_UPDATE);
+
+	/* MP_UNREACH AFI 1 SAFI 133 with one NLRI; malformed: withdraw
+	 * all the same (it is one already) */
+	n = flow_msg("80 0f 09 00 01 85 05 01 18 0a 00 00");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e), BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_unreach.count, 1);
+	CU_ASSERT_FALSE(u.eor);
+
+	/* End-of-RIB for IPv4 flowspec (RFC 4724 §2) */
+	n = flow_msg("80 0f 03 00 01 85");
+	CU_ASSERT_EQUAL(bgp_update_decode(fm, n, &ibgp4, &u, &e), BGP_ACT_OK);
+	CU_ASSERT(u.eor);
+	CU_ASSERT_EQUAL(u.eor_afi, BGP_AFI_IPV4);
+	CU_ASSERT_EQUAL(u.eor_safi, BGP_SAFI_FLOW);
+	wreset();
+	CU_ASSERT_EQUAL(bgp_eor_encode(&w, BGP_AFI_IPV6, BGP_SAFI_FLOW), 0);
+	CU_ASSERT_EQUAL(bgp_update_decode(out, w.len, &ibgp4, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT(u.eor);
+	CU_ASSERT_EQUAL(u.eor_afi, BGP_AFI_IPV6);
+}
+
+static void test_flow_encode(void)
+{
+	static const uint8_t nlri[] = { 0x05, 0x01, 0x18, 0x0a, 0x00, 0x00,
+					0x03, 0x03, 0x81, 0x06 };
+	static const uint8_t ext[] = { 0x80, 0x06, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t want[] = {
+		/* ORIGIN IGP, AS_PATH empty, no NEXT_HOP */
+		0x40, 0x01, 0x01, 0x00, 0x40, 0x02, 0x00,
+		/* MP_REACH: 1, 133, nh 0, reserved, the NLRI */
+		0x80, 0x0e, 0x0f, 0x00, 0x01, 0x85, 0x00, 0x00,
+		0x05, 0x01, 0x18, 0x0a, 0x00, 0x00, 0x03, 0x03, 0x81, 0x06,
+		/* EXTENDED COMMUNITIES after it, by type code */
+		0xc0, 0x10, 0x08, 0x80, 0x06, 0, 0, 0, 0, 0, 0,
+	};
+	struct bgp_attrs a = { 0 };
+	struct bgp_update u;
+
+	a.has = (1ull << BGP_ATTR_ORIGIN) | (1ull << BGP_ATTR_AS_PATH) |
+		(1ull << BGP_ATTR_NEXT_HOP) | (1ull << BGP_ATTR_EXT_COMMUNITIES);
+	a.aspath.as_size = 4;
+	a.ext_comm = ext;
+	a.next_comm = 1;
+	wreset();
+	CU_ASSERT_EQUAL_FATAL(bgp_flow_update_encode(&w, BGP_MAX_LEN, &ibgp4,
+						     &a, AF_INET, nlri,
+						     sizeof(nlri)),
+			      (int)sizeof(nlri));
+	CU_ASSERT_EQUAL_FATAL(w.len, 23 + sizeof(want));
+	CU_ASSERT_EQUAL(memcmp(out + 23, want, sizeof(want)), 0);
+	CU_ASSERT_EQUAL(bgp_update_decode(out, w.len, &ibgp4, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 2);
+
+	/* room for the first NLRI only: one goes, the caller sends the
+	 * rest in the next UPDATE */
+	wreset();
+	CU_ASSERT_EQUAL(bgp_flow_update_encode(&w, 23 + sizeof(want) - 4,
+					       &ibgp4, &a, AF_INET, nlri,
+					       sizeof(nlri)), 6);
+	wreset();
+	CU_ASSERT_EQUAL(bgp_flow_update_encode(&w, 30, &ibgp4, &a, AF_INET,
+					       nlri, sizeof(nlri)), -1);
+
+	wreset();
+	CU_ASSERT_EQUAL(bgp_flow_withdraw_encode(&w, BGP_MAX_LEN, AF_INET6,
+						 nlri + 6, 4), 4);
+	CU_ASSERT_EQUAL(bgp_update_decode(out, w.len, &ibgp4, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_unreach.family, AF_INET6);
+	CU_ASSERT_EQUAL(u.flow_unreach.count, 1);
+	CU_ASSERT_EQUAL(u.flow_unreach.len, 4);
+	CU_ASSERT_FALSE(u.eor);
+}
+
+static void test_flow_open(void)
+{
+	struct bgp_open o = { 0 }, d;
+
+	o.version = BGP_VERSION;
+	o.my_as = 65000;
+	o.hold = 90;
+	o.bgp_id = 0x0a000001;
+	o.caps.families = BGP_FAM_IPV4U | BGP_FAM_IPV4F | BGP_FAM_IPV6F;
+	wreset();
+	CU_ASSERT_EQUAL_FATAL(bgp_open_encode(&w, &o), 0);
+	/* optional parameters: one capabilities parameter, three MP
+	 * capabilities <1,1>, <1,133>, <2,133> */
+	{
+		static const uint8_t caps[] = {
+			20, 2, 18,
+			1, 4, 0, 1, 0, 1,
+			1, 4, 0, 1, 0, 133,
+			1, 4, 0, 2, 0, 133,
+		};
+		CU_ASSERT_EQUAL(w.len, 29 + sizeof(caps) - 1);
+		CU_ASSERT_EQUAL(memcmp(out + 28, caps, sizeof(caps)), 0);
+	}
+	CU_ASSERT_EQUAL(bgp_open_decode(out, w.len, &d, &e), 0);
+	CU_ASSERT_EQUAL(d.caps.families, o.caps.families);
+	CU_ASSERT_EQUAL(d.caps.other_families, 0);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -2088,6 +2278,10 @@ int main(void)
 		    test_ext_nh_update);
 	CU_add_test(s, "RFC 8950 static route attributes",
 		    test_ext_nh_route_attrs);
+	CU_add_test(s, "flowspec UPDATE decode (8955 4, 10)",
+		    test_flow_update);
+	CU_add_test(s, "flowspec UPDATE encode", test_flow_encode);
+	CU_add_test(s, "flowspec MP capabilities", test_flow_open);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

@@ -483,6 +483,15 @@ static void test_small_constructs(void)
 	CU_ASSERT_EQUAL(c->neighbors[1].caps.gr_time, 0);
 	config_free(c);
 
+	/* flowspec families (RFC 8955, RFC 8956: SAFI 133) */
+	c = parse("neighbor 192.0.2.1 { local-as 1; peer-as 2; family { "
+		  "ipv4 unicast; ipv4 flow; ipv6 flow; } }");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_EQUAL(c->neighbors[0].families,
+			CFG_FAM_IPV4_UNICAST | CFG_FAM_IPV4_FLOW |
+			CFG_FAM_IPV6_FLOW);
+	config_free(c);
+
 	/* A plain 32-bit community, and 0:0; local-as at the top. */
 	c = parse("neighbor 192.0.2.1 { local-as 4294967295; peer-as 1; "
 		  "static { route 0.0.0.0/0 next-hop self community "
@@ -822,8 +831,14 @@ static const struct err_case err_cases[] = {
 	  "t.conf:2:14: unterminated string: no closing \" on this line" },
 	{ "user 'abc;\n", "t.conf:1:6: unterminated string: no closing ' on "
 			  "this line" },
-	{ "neighbor 192.0.2.1 { family { ipv4 flow; } }",
-	  "t.conf:1:36: 'ipv4 flow' is an ExaBGP family bgpshield does not "
+	{ "neighbor 192.0.2.1 { family { ipv4 flow-vpn; } }",
+	  "t.conf:1:36: 'ipv4 flow-vpn' is an ExaBGP family bgpshield does "
+	  "not implement; expected 'ipv4 unicast', 'ipv6 unicast', 'ipv4 "
+	  "flow' or 'ipv6 flow'" },
+	{ "neighbor 192.0.2.1 { family { ipv6 flow; ipv6 flow; } }",
+	  "t.conf:1:42: 'ipv6 flow' is already listed at 1:31" },
+	{ "neighbor 192.0.2.1 { add-path { ipv4 flow; } }",
+	  "t.conf:1:38: 'ipv4 flow' is an ExaBGP family bgpshield does not "
 	  "implement; expected 'ipv4 unicast' or 'ipv6 unicast'" },
 	{ "neighbor 192.0.2.1 { family { all; } }",
 	  "t.conf:1:31: 'all' is an ExaBGP family shorthand bgpshield does "

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@
 #include "bgp_buf.h"
 #include "bgp_wire.h"
 #include "config.h"
+#include "flowspec.h"
 #include "log.h"
 #include "session.h"
 
@@ -1361,6 +1363,357 @@ static void test_addpath_export_reload(void)
 	sessions_apply(cfg_ap);
 }
 
+/* --- flowspec (RFC 8955): rules out through the API, in from the peer -- */
+
+static const char conf_fs[] =
+	"neighbor 192.0.2.2 {\n"
+	"	router-id 192.0.2.1;\n"
+	"	local-address 192.0.2.1;\n"
+	"	local-as 65001;\n"
+	"	peer-as 65002;\n"
+	"	hold-time 9;\n"
+	"	passive;\n"
+	"	family { ipv4 unicast; ipv4 flow; }\n"
+	"}\n";
+
+static struct config *cfg_fs;
+static const struct bgp_sess_ctx ctx_fs = { .as4 = 1, .ebgp = 1 };
+
+static int suite_fs_init(void)
+{
+	char err[512];
+
+	if (config_parse_buf(conf_fs, sizeof(conf_fs) - 1, "fs.conf", &cfg_fs,
+			     err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	sessions_apply(cfg_fs);
+	sessions_clear(NULL, 0, 1, 1);
+	sessions_apply(cfg_fs);
+	return 0;
+}
+
+static int suite_fs_clean(void)
+{
+	config_free(cfg_fs);
+	return 0;
+}
+
+/* Up to Established with the peer offering families; returns the
+ * flowspec End-of-RIBs the engine sent (rules before them counted in
+ * *rules). */
+static int establish_fs(uint32_t families, int *rules)
+{
+	uint8_t b[4096];
+	struct bgp_open o = { .version = 4, .my_as = 65002, .hold = 6,
+			      .bgp_id = peer_id };
+	struct bgp_wbuf w;
+	struct bgp_update u;
+	struct bgp_err e;
+	size_t len;
+	int eor = 0, t;
+
+	*rules = 0;
+	connect_pair();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_OPEN);
+	CU_ASSERT_EQUAL(bgp_open_decode(b, len, &o, &e), 0);
+	/* ours offers <1, 133> (RFC 8955 §4) */
+	CU_ASSERT_EQUAL(o.caps.families, BGP_FAM_IPV4U | BGP_FAM_IPV4F);
+	memset(&o.caps, 0, sizeof(o.caps));
+	o.my_as = 65002;
+	o.hold = 6;
+	o.bgp_id = peer_id;
+	o.caps.families = families;
+	o.caps.as4 = 1;
+	o.caps.as4_asn = 65002;
+	bgp_wbuf_init(&w, b, sizeof(b));
+	CU_ASSERT_EQUAL_FATAL(bgp_open_encode(&w, &o), 0);
+	peer_send(b, w.len);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_KEEPALIVE);
+	send_keepalive();
+	CU_ASSERT_EQUAL_FATAL(state(), SESS_ESTABLISHED);
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_UPDATE) {
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+				BGP_ACT_OK);
+		if (u.eor && u.eor_safi == BGP_SAFI_FLOW)
+			eor++;
+		*rules += (int)u.flow_reach.count;
+		if (u.eor && u.eor_safi == BGP_SAFI_UNICAST &&
+		    !(families & BGP_FAM_IPV4F))
+			break;
+		if (u.eor && u.eor_safi == BGP_SAFI_FLOW)
+			break;
+	}
+	return eor;
+}
+
+static void fs_rule_dst(struct fs_rule *r, int family, const char *a,
+			int plen)
+{
+	struct fs_comp *c;
+
+	memset(r, 0, sizeof(*r));
+	r->family = (uint8_t)family;
+	r->ncomp = 2;
+	c = &r->comp[0];
+	c->type = FS_DST;
+	c->plen = (uint8_t)plen;
+	inet_pton(family, a, c->addr);
+	c = &r->comp[1];
+	c->type = FS_PROTO;
+	c->nops = 1;
+	c->ops[0].flags = FS_OP_EQ;
+	c->ops[0].value = 17;
+	r->act.flags = FS_ACT_RATE_BYTES;
+	r->act.rate_bytes = 0;	/* discard */
+}
+
+static size_t fs_info(int in)
+{
+	struct sess_info si;
+
+	sessions_info(0, &si);
+	return in ? si.flows_in : si.flows_api;
+}
+
+static int nwalk;
+static void walk_cb(const struct fs_rule *r, const uint8_t *nlri, size_t len,
+		    void *arg)
+{
+	(void)arg, (void)nlri, (void)len;
+	nwalk++;
+	CU_ASSERT_EQUAL(r->comp[0].type, FS_DST);
+	CU_ASSERT_EQUAL(r->act.flags, FS_ACT_RATE_BYTES);
+}
+
+static int fl_add, fl_wd;
+static void flow_hook_cb(size_t idx, const struct fs_rule *r, int withdrawn,
+			 void *arg)
+{
+	(void)arg;
+	CU_ASSERT_EQUAL(idx, 0);
+	CU_ASSERT_EQUAL(r->comp[0].type, FS_DST);
+	if (withdrawn)
+		fl_wd++;
+	else
+		fl_add++;
+}
+
+static void test_flow_session(void)
+{
+	/* from the peer: destination 10.9.0.0/24, traffic-rate 0 */
+	static const uint8_t upd[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 61, 2, 0, 0, 0, 38,
+		0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xea,
+		0xc0, 16, 8, 0x80, 0x06, 0, 0, 0, 0, 0, 0,
+		0x80, 14, 11, 0, 1, 133, 0, 0, 5, 1, 24, 10, 9, 0,
+	};
+	/* the same NLRI again with a malformed one after it (types out of
+	 * order): treat-as-withdraw takes both */
+	static const uint8_t bad[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 68, 2, 0, 0, 0, 45,
+		0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xea,
+		0xc0, 16, 8, 0x80, 0x06, 0, 0, 0, 0, 0, 0,
+		0x80, 14, 18, 0, 1, 133, 0, 0, 5, 1, 24, 10, 9, 0,
+		6, 4, 0x81, 25, 3, 0x81, 6,
+	};
+	uint8_t b[4096];
+	struct bgp_update u;
+	struct bgp_err e;
+	struct fs_rule r[2];
+	struct prefix sel = peer;
+	size_t len;
+	int rules;
+
+	CU_ASSERT_EQUAL(establish_fs(BGP_FAM_IPV4U | BGP_FAM_IPV4F, &rules),
+			1);
+	CU_ASSERT_EQUAL(rules, 0);
+
+	/* the API's rule goes out: MP_REACH SAFI 133, rate 0 */
+	fs_rule_dst(&r[0], AF_INET, "10.0.0.0", 24);
+	fs_rule_dst(&r[1], AF_INET6, "2001:db8::", 32);
+	CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, r, 1, on_ref, NULL),
+			1);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 1);
+	CU_ASSERT_EQUAL(u.attrs.next_comm, 1);
+	CU_ASSERT_EQUAL(u.attrs.ext_comm[0], 0x80);
+	CU_ASSERT_EQUAL(u.attrs.ext_comm[1], 0x06);
+	CU_ASSERT_FALSE(BGP_HAS(&u.attrs, BGP_ATTR_NEXT_HOP));
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+
+	/* IPv6 flowspec is not the neighbor's: no neighbor for it, and
+	 * naming the neighbor is a refusal that says why */
+	nref = 0;
+	CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, &r[1], 1, on_ref,
+					       NULL), -1);
+	CU_ASSERT_EQUAL(sessions_flow_announce(&sel, 1, &r[1], 1, on_ref,
+					       NULL), 0);
+	CU_ASSERT_EQUAL(nref, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ref_why, "family ipv6 flow is not "
+					       "enabled"));
+
+	/* from the peer: into the Adj-RIB-In, the hook told */
+	sessions_set_flow_hook(flow_hook_cb, NULL);
+	peer_send(upd, sizeof(upd));
+	CU_ASSERT_EQUAL(fl_add, 1);
+	peer_send(upd, sizeof(upd));	/* the same again: no news */
+	CU_ASSERT_EQUAL(fl_add, 1);
+	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
+	CU_ASSERT_EQUAL(fs_info(1), 1);
+	nwalk = 0;
+	CU_ASSERT_EQUAL(sessions_flow_walk(0, 1, walk_cb, NULL), 0);
+	CU_ASSERT_EQUAL(nwalk, 1);
+	peer_send(bad, sizeof(bad));
+	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
+	CU_ASSERT_EQUAL(fs_info(1), 0);
+	CU_ASSERT_EQUAL(fl_wd, 1);
+	peer_send(upd, sizeof(upd));
+	CU_ASSERT_EQUAL(fs_info(1), 1);
+	CU_ASSERT_EQUAL(fl_add, 2);
+
+	/* two rules with the same actions in one call: one UPDATE */
+	{
+		struct fs_rule two[2];
+
+		fs_rule_dst(&two[0], AF_INET, "10.0.2.0", 24);
+		fs_rule_dst(&two[1], AF_INET, "10.0.3.0", 24);
+		CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, two, 2,
+						       on_ref, NULL), 2);
+		sessions_flush();
+		CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+				      BGP_UPDATE);
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.flow_reach.count, 2);
+		CU_ASSERT_EQUAL(fs_info(0), 3);
+		CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, two, 2), 2);
+		sessions_flush();
+		CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+				      BGP_UPDATE);
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.flow_unreach.count, 2);
+	}
+
+	/* withdrawn by the API: MP_UNREACH SAFI 133 */
+	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 1);
+	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 0);
+	sessions_flush();
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_unreach.count, 1);
+	CU_ASSERT_EQUAL(u.flow_unreach.family, AF_INET);
+	CU_ASSERT_EQUAL(fs_info(0), 0);
+
+	/* announced again, kept while the session is down, sent when it
+	 * comes back; what the peer sent is gone with the session */
+	CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, r, 1, on_ref, NULL),
+			1);
+	sessions_flush();
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	drop_session();
+	CU_ASSERT_NOT_EQUAL(state(), SESS_ESTABLISHED);
+	CU_ASSERT_EQUAL(fs_info(1), 0);
+	CU_ASSERT_EQUAL(fl_wd, 2);	/* gone with the session */
+	sessions_set_flow_hook(NULL, NULL);
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+	CU_ASSERT_EQUAL(establish_fs(BGP_FAM_IPV4U | BGP_FAM_IPV4F, &rules),
+			1);
+	CU_ASSERT_EQUAL(rules, 1);
+	drop_session();
+
+	/* a peer that does not offer <1, 133>: nothing flowspec goes, and
+	 * a new rule is refused with the reason */
+	CU_ASSERT_EQUAL(establish_fs(BGP_FAM_IPV4U, &rules), 0);
+	CU_ASSERT_EQUAL(rules, 0);
+	nref = 0;
+	fs_rule_dst(&r[0], AF_INET, "10.0.1.0", 24);
+	CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, r, 1, on_ref, NULL),
+			0);
+	CU_ASSERT_EQUAL(nref, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(ref_why, "did not negotiate ipv4 flow"));
+	drop_session();
+}
+
+/* A config like conf_fs whose neighbor has the rule "destination A/24,
+ * protocol udp, discard" in its flow block (built here: the flow { }
+ * parser is other work). */
+static struct config *conf_with_flow(const char *a)
+{
+	struct config *c = NULL;
+	struct cfg_neighbor *n;
+	char err[512];
+
+	if (config_parse_buf(conf_fs, sizeof(conf_fs) - 1, "fs.conf", &c, err,
+			     sizeof(err)) < 0)
+		return NULL;
+	n = &c->neighbors[0];
+	n->flows = calloc(1, sizeof(*n->flows));
+	if (!n->flows)
+		return c;
+	n->flows[0].name = strdup("r1");
+	fs_rule_dst(&n->flows[0].rule, AF_INET, a, 24);
+	n->nflows = 1;
+	return c;
+}
+
+/* The config's rules: sent on Established; a reload withdraws the old
+ * rule and announces the new; the same rules again send nothing. */
+static void test_flow_config(void)
+{
+	struct config *c1, *c2, *c3;
+	uint8_t b[4096];
+	struct bgp_update u;
+	struct bgp_err e;
+	size_t len;
+	int rules;
+
+	sessions_clear(NULL, 0, 1, 1);
+	c1 = conf_with_flow("10.5.0.0");
+	c2 = conf_with_flow("10.6.0.0");
+	c3 = conf_with_flow("10.6.0.0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c3);
+	sessions_apply(c1);
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+	CU_ASSERT_EQUAL(establish_fs(BGP_FAM_IPV4U | BGP_FAM_IPV4F, &rules),
+			1);
+	CU_ASSERT_EQUAL(rules, 1);
+
+	sessions_apply(c2);
+	CU_ASSERT_EQUAL(state(), SESS_ESTABLISHED);
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_unreach.count, 1);	/* 10.5.0.0/24 */
+	CU_ASSERT_EQUAL(u.flow_unreach.p[4], 5);
+	CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len), BGP_UPDATE);
+	CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+			BGP_ACT_OK);
+	CU_ASSERT_EQUAL(u.flow_reach.count, 1);		/* 10.6.0.0/24 */
+	CU_ASSERT_EQUAL(u.flow_reach.p[4], 6);
+
+	sessions_apply(c3);
+	CU_ASSERT_EQUAL(peer_recv(b, sizeof(b), &len), -1);
+	CU_ASSERT_EQUAL(fs_info(0), 1);
+	drop_session();
+	sessions_apply(cfg_fs);
+	CU_ASSERT_EQUAL(fs_info(0), 0);
+	config_free(c1);
+	config_free(c2);
+	config_free(c3);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1417,6 +1770,12 @@ int main(void)
 		    test_addpath_one_path);
 	CU_add_test(s, "export filter changed: each path withdrawn",
 		    test_addpath_export_reload);
+	s = CU_add_suite("flowspec (RFC 8955)", suite_fs_init,
+			 suite_fs_clean);
+	CU_add_test(s, "rules out and in, refusals, session down",
+		    test_flow_session);
+	CU_add_test(s, "config rules: sent, reloaded by difference",
+		    test_flow_config);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "api_json.h"
+#include "flowspec.h"
 
 /* --- growing buffer ---------------------------------------------------- */
 
@@ -754,6 +755,32 @@ static void j_ext_str(struct jbuf *b, const uint8_t *c)
 {
 	unsigned t = c[0] & 0x0f, st = c[1];
 
+	/* RFC 8955 §7 flowspec actions, as ExaBGP 4.2's traffic.py words
+	 * them (traffic-rate-packets 0x800c and redirect-to-IPv4 0x8108
+	 * it does not know: an empty string) */
+	if (c[0] == 0x80 && st == 0x06) {
+		float r;
+		uint32_t u = be32(c + 4);
+
+		memcpy(&r, &u, sizeof(r));
+		/* Python's "%d" of the float: its integer part */
+		jbuf_printf(b, "rate-limit:%.0f", r < 0 ? -(double)(long long)-r
+				: (double)(unsigned long long)r);
+		return;
+	}
+	if (c[0] == 0x80 && st == 0x07) {
+		jbuf_printf(b, "action %s%s%s", c[7] & 2 ? "sample" : "",
+			    (c[7] & 3) == 3 ? "-" : "",
+			    c[7] & 1 ? "terminal" : "");
+		return;
+	}
+	if (c[0] == 0x80 && st == 0x09) {
+		jbuf_printf(b, "mark %u", c[7]);
+		return;
+	}
+	if ((c[0] == 0x80 && st == 0x0c) || (c[0] == 0x81 && st == 0x08))
+		return;
+
 	if (st == 0x02 && t == 0) {
 		jbuf_printf(b, "target:%u:%u", be16(c + 2), be32(c + 4));
 	} else if (st == 0x02 && t == 1) {
@@ -793,6 +820,12 @@ static void ext_comm_str(struct jbuf *b, const uint8_t *c)
 {
 	const char *kind = c[1] == 2 ? "target" : c[1] == 3 ? "origin" : NULL;
 
+	/* RFC 8955 §7 actions in ExaBGP's words */
+	if (c[0] == 0x80 && (c[1] == 0x06 || c[1] == 0x07 || c[1] == 0x08 ||
+			     c[1] == 0x09)) {
+		j_ext_str(b, c);
+		return;
+	}
 	if (kind && (c[0] & 0x3f) == 0) {
 		jbuf_printf(b, "%s:%u:%u", kind, be16(c + 2), be32(c + 4));
 	} else if (kind && (c[0] & 0x3f) == 1) {
@@ -1079,6 +1112,293 @@ static void j_mp_announce(struct jbuf *b, const struct bgp_attrs *a,
 	jbuf_puts(b, " ]");
 }
 
+/* --- flowspec NLRI (RFC 8955, RFC 8956) as ExaBGP 4.2 prints them ------- */
+
+/* ExaBGP's component names (flow.py): IPv6 has next-header and
+ * traffic-class where IPv4 has protocol and dscp. */
+static const char *flow_name(int type, int family)
+{
+	int v6 = family == AF_INET6;
+
+	switch (type) {
+	case FS_DST:
+		return v6 ? "destination-ipv6" : "destination-ipv4";
+	case FS_SRC:
+		return v6 ? "source-ipv6" : "source-ipv4";
+	case FS_PROTO:
+		return v6 ? "next-header" : "protocol";
+	case FS_DSCP:
+		return v6 ? "traffic-class" : "dscp";
+	}
+	return fs_type_name(type);
+}
+
+/* Value words: protocol/ICMP type names as ExaBGP's resources have
+ * them, numbers otherwise. */
+static void flow_value(struct jbuf *b, int type, uint32_t v)
+{
+	static const struct { uint8_t v; const char *n; } proto[] = {
+		{1, "icmp"}, {2, "igmp"}, {6, "tcp"}, {8, "egp"}, {17, "udp"},
+		{46, "rsvp"}, {47, "gre"}, {50, "esp"}, {51, "ah"},
+		{89, "ospf"}, {94, "ipip"}, {103, "pim"}, {132, "sctp"},
+	}, icmp[] = {
+		{0, "echo-reply"}, {3, "unreachable"}, {4, "source-quench"},
+		{5, "redirect"}, {8, "echo-request"},
+		{9, "router-advertisement"}, {10, "router-solicit"},
+		{11, "time-exceeded"}, {12, "parameter-problem"},
+		{13, "timestamp"}, {14, "timestamp-reply"},
+		{15, "info-request"}, {16, "info-reply"},
+		{17, "mask-request"}, {18, "mask-reply"}, {30, "traceroute"},
+		{41, "experimental-mobility"}, {42, "extended-echo-request"},
+		{43, "extended-echo-reply"}, {253, "experimental-one"},
+		{254, "experimental-two"},
+	};
+	size_t i;
+
+	if (type == FS_PROTO) {
+		for (i = 0; i < sizeof(proto) / sizeof(proto[0]); i++)
+			if (proto[i].v == v)
+				break;
+		if (i < sizeof(proto) / sizeof(proto[0]))
+			jbuf_puts(b, proto[i].n);
+		else
+			jbuf_printf(b, "unknown protocol type %u", v);
+	} else if (type == FS_ICMP_TYPE) {
+		for (i = 0; i < sizeof(icmp) / sizeof(icmp[0]); i++)
+			if (icmp[i].v == v)
+				break;
+		if (i < sizeof(icmp) / sizeof(icmp[0]))
+			jbuf_puts(b, icmp[i].n);
+		else
+			jbuf_printf(b, "unknown icmp type type %u", v);
+	} else {
+		jbuf_printf(b, "%u", v);
+	}
+}
+
+/* A numeric operator and its value (NumericString.__str__); op is the
+ * operator byte less END and the length bits. */
+static void flow_num(struct jbuf *b, int type, uint8_t op, uint32_t v)
+{
+	/* ExaBGP's table: LT 4 "<", GT 2 ">", EQ 1 "=" */
+	static const char *const w[8] = { "false", "=", ">", ">=", "<",
+					  "<=", "!=", "true" };
+
+	if (op == 7 || op == 0) {
+		jbuf_puts(b, op ? "true" : "false");
+		return;
+	}
+	if (op & ~0x47)
+		jbuf_printf(b, "%02X", op);
+	else
+		jbuf_printf(b, "%s%s", op & FS_OP_AND ? "&" : "", w[op & 7]);
+	flow_value(b, type, v);
+}
+
+/* BitResource.bits(): the names of v's bits in ExaBGP's order. */
+static size_t flow_bits(int type, uint32_t v, const char **out,
+			char *unk, size_t ul)
+{
+	static const struct { uint16_t bit; const char *n; } tcp[] = {
+		{0x01, "fin"}, {0x02, "syn"}, {0x04, "rst"}, {0x08, "push"},
+		{0x10, "ack"}, {0x20, "urg"}, {0x40, "ece"}, {0x80, "cwr"},
+		{0x100, "ns"},
+	}, frag[] = {
+		{0x00, "not-a-fragment"}, {0x01, "dont-fragment"},
+		{0x02, "is-fragment"}, {0x04, "first-fragment"},
+		{0x08, "last-fragment"},
+	};
+	const int t = type == FS_TCP_FLAGS;
+	size_t nb = t ? 9 : 5, n = 0;
+	uint32_t left = v;
+
+	for (size_t i = 0; i < nb; i++) {
+		unsigned bit = t ? tcp[i].bit : frag[i].bit;
+
+		if ((left & bit) || left == bit) {
+			out[n++] = t ? tcp[i].n : frag[i].n;
+			left -= bit;
+		}
+	}
+	if (left) {
+		snprintf(unk, ul, "unknown %s type %u",
+			 t ? "tcp flag" : "fragment", v);
+		out[n++] = unk;
+	}
+	return n;
+}
+
+static const char *flow_bin_op(uint8_t op)
+{
+	static const char *const s[4] = { "", "=", "!", "!=" };
+
+	if (op & ~0x43)
+		return NULL;
+	return op & FS_OP_AND ? (const char *const[]){ "&", "&=", "&!",
+						       "&!=" }[op & 3]
+			      : s[op & 3];
+}
+
+static void flow_prefix(struct jbuf *b, const struct fs_comp *c, int family)
+{
+	jbuf_addr(b, family, c->addr);
+	jbuf_printf(b, "/%u", c->plen);
+	if (family == AF_INET6)
+		jbuf_printf(b, "/%u", c->offset);
+}
+
+/* Flow.extensive(): "flow destination-ipv4 10.0.0.0/24 port [ =80 =443 ]" */
+static void flow_text(struct jbuf *b, const struct fs_rule *r)
+{
+	jbuf_puts(b, "flow");
+	for (size_t i = 0; i < r->ncomp; i++) {
+		const struct fs_comp *c = &r->comp[i];
+		size_t pieces = 0, at;
+
+		jbuf_printf(b, " %s ", flow_name(c->type, r->family));
+		if (c->type == FS_DST || c->type == FS_SRC) {
+			flow_prefix(b, c, r->family);
+			continue;
+		}
+		at = b->len;
+		for (size_t k = 0; k < c->nops; k++) {
+			uint8_t op = c->ops[k].flags & 0x4f;
+
+			if (k && !(op & FS_OP_AND)) {
+				jbuf_puts(b, " ");
+				pieces++;
+			}
+			pieces++;
+			if (fs_type_is_bitmask(c->type)) {
+				const char *nm[12], *o = flow_bin_op(op);
+				char unk[48];
+				size_t n = flow_bits(c->type, c->ops[k].value,
+						     nm, unk, sizeof(unk));
+
+				if (o)
+					jbuf_puts(b, o);
+				else
+					jbuf_printf(b, "%02X", op);
+				for (size_t j = 0; j < n; j++)
+					jbuf_printf(b, "%s%s", j ? "+" : "",
+						    nm[j]);
+			} else {
+				flow_num(b, c->type, op, c->ops[k].value);
+			}
+		}
+		if (pieces > 1 && !b->failed && b->p) {
+			/* "[ " before what was written, " ]" after */
+			size_t n = b->len - at;
+
+			jbuf_puts(b, "  ");
+			if (!b->failed) {
+				memmove(b->p + at + 2, b->p + at, n);
+				memcpy(b->p + at, "[ ", 2);
+				b->len = at + 2 + n;
+				jbuf_puts(b, " ]");
+			}
+		}
+	}
+}
+
+/* Flow.json(): each component's operators as ExaBGP lists them, then
+ * the text form; the pieces are glued and '""' dropped as it does. */
+static void flow_json(struct jbuf *b, const struct fs_rule *r)
+{
+	struct jbuf t = { 0 };
+
+	jbuf_puts(b, "{");
+	for (size_t i = 0; i < r->ncomp; i++) {
+		const struct fs_comp *c = &r->comp[i];
+
+		t.len = 0;
+		if (t.p)
+			t.p[0] = 0;
+		if (c->type == FS_DST || c->type == FS_SRC) {
+			jbuf_puts(&t, "\"");
+			flow_prefix(&t, c, r->family);
+			jbuf_puts(&t, "\"");
+		}
+		for (size_t k = 0; k < c->nops; k++) {
+			uint8_t op = c->ops[k].flags & 0x4f;
+
+			if (k && !(op & FS_OP_AND))
+				jbuf_puts(&t, ", ");
+			if (fs_type_is_bitmask(c->type)) {
+				const char *nm[12], *o = flow_bin_op(op);
+				char unk[48];
+				size_t n = flow_bits(c->type, c->ops[k].value,
+						     nm, unk, sizeof(unk));
+
+				for (size_t j = 0; j < n; j++) {
+					const char *w = nm[j];
+
+					/* fragment: "!is-fragment" is
+					 * shown as "not-a-fragment" */
+					if (c->type == FS_FRAG && o &&
+					    !strcmp(w, "is-fragment") &&
+					    (!strcmp(o, "!") ||
+					     !strcmp(o, "&!"))) {
+						jbuf_printf(&t, "%s\"%.*snot-a-"
+							    "fragment\"",
+							    j ? ", " : "",
+							    (int)strlen(o) - 1,
+							    o);
+						continue;
+					}
+					jbuf_printf(&t, "%s\"%s%s\"",
+						    j ? ", " : "", o ? o : "",
+						    w);
+				}
+			} else {
+				jbuf_puts(&t, "\"");
+				flow_num(&t, c->type, op, c->ops[k].value);
+				jbuf_puts(&t, "\"");
+			}
+		}
+		jbuf_printf(b, "%s \"%s\": [ ", i ? "," : "",
+			    flow_name(c->type, r->family));
+		/* str.replace('""', ''): left to right, pairs */
+		for (size_t k = 0; t.p && k < t.len; k++) {
+			if (t.p[k] == '"' && k + 1 < t.len &&
+			    t.p[k + 1] == '"') {
+				k++;
+				continue;
+			}
+			jbuf_put(b, &t.p[k], 1);
+		}
+		jbuf_puts(b, " ]");
+	}
+	free(t.p);
+	jbuf_puts(b, ", \"string\": \"");
+	flow_text(b, r);
+	jbuf_puts(b, "\" }");
+}
+
+/* The flowspec NLRI of n, each as flow_json() (one that does not parse,
+ * withdrawn by RFC 7606, is left out: ExaBGP drops it too). */
+static void j_flow_list(struct jbuf *b, const struct bgp_nlri *n, int *first)
+{
+	size_t o = 0;
+
+	while (o < n->len) {
+		struct fs_rule r;
+		size_t used;
+		char why[96];
+		int rc = fs_nlri_decode(n->p + o, n->len - o, n->family, &r,
+					&used, why, sizeof(why));
+
+		if (!used)
+			break;
+		o += used;
+		if (rc < 0)
+			continue;
+		jbuf_puts(b, *first ? "" : ", ");
+		*first = 0;
+		flow_json(b, &r);
+	}
+}
+
 static void j_update(struct jbuf *b, const struct apij_env *e,
 		     const struct bgp_update *u, enum bgp_action act,
 		     const uint8_t *msg, size_t len)
@@ -1086,6 +1406,7 @@ static void j_update(struct jbuf *b, const struct apij_env *e,
 	const struct bgp_attrs *a = &u->attrs;
 	int have4 = u->nlri.len > 0, have_mp = u->mp_reach.len > 0;
 	int wd4 = u->withdrawn.len > 0, wd_mp = u->mp_unreach.len > 0;
+	int have_fl = u->flow_reach.len > 0, wd_fl = u->flow_unreach.len > 0;
 	const char *sep = "";
 	struct raw_rr rr;
 	int first;
@@ -1102,12 +1423,13 @@ static void j_update(struct jbuf *b, const struct apij_env *e,
 		/* RFC 7606 §2: everything announced is withdrawn. */
 		wd4 = wd4 || have4;
 		wd_mp = wd_mp || have_mp;
-		have4 = have_mp = 0;
+		wd_fl = wd_fl || have_fl;
+		have4 = have_mp = have_fl = 0;
 	} else if (attrs_shown(a, &rr)) {
 		j_attrs(b, e, a, &rr, j5(e) && (wd4 || wd_mp));
 		sep = ", ";
 	}
-	if (have4 || have_mp) {
+	if (have4 || have_mp || have_fl) {
 		jbuf_printf(b, "%s\"announce\": { ", sep);
 		if (have4) {
 			jbuf_puts(b, "\"ipv4 unicast\": { \"");
@@ -1124,10 +1446,21 @@ static void j_update(struct jbuf *b, const struct apij_env *e,
 			j_mp_announce(b, a, &u->mp_reach);
 			jbuf_puts(b, " }");
 		}
+		if (have_fl) {
+			/* RFC 8955 §4: no next hop, "no-nexthop" in
+			 * ExaBGP's words (a next hop sent anyway is not
+			 * kept by the codec) */
+			jbuf_puts(b, have4 || have_mp ? ", \"" : "\"");
+			jbuf_family(b, a->mp_afi, a->mp_safi, " ");
+			jbuf_puts(b, "\": { \"no-nexthop\": [ ");
+			first = 1;
+			j_flow_list(b, &u->flow_reach, &first);
+			jbuf_puts(b, " ] }");
+		}
 		jbuf_puts(b, " }");
 		sep = ", ";
 	}
-	if (wd4 || wd_mp) {
+	if (wd4 || wd_mp || wd_fl) {
 		/* What is withdrawn, by family; a family in two fields (IPv4
 		 * in WITHDRAWN and MP_UNREACH) is one key. */
 		struct {
@@ -1161,6 +1494,29 @@ static void j_update(struct jbuf *b, const struct apij_env *e,
 				if (w[j].afi == w[i].afi &&
 				    w[j].safi == w[i].safi)
 					j_nlri_list(b, w[j].n, &first);
+			jbuf_puts(b, " ]");
+			fsep = ", ";
+		}
+		/* flowspec: the reach and unreach NLRI of a family */
+		for (i = 0; i < 2; i++) {
+			const struct bgp_nlri *f[2] = { &u->flow_unreach,
+							&u->flow_reach };
+			int fam = i ? AF_INET6 : AF_INET;
+			int any = 0;
+
+			for (j = 0; j < 2; j++)
+				if (f[j]->len && f[j]->family == fam &&
+				    (j == 0 || act == BGP_ACT_WITHDRAW))
+					any = 1;
+			if (!any)
+				continue;
+			jbuf_printf(b, "%s\"%s flow\": [ ", fsep,
+				    i ? "ipv6" : "ipv4");
+			first = 1;
+			for (j = 0; j < 2; j++)
+				if (f[j]->len && f[j]->family == fam &&
+				    (j == 0 || act == BGP_ACT_WITHDRAW))
+					j_flow_list(b, f[j], &first);
 			jbuf_puts(b, " ]");
 			fsep = ", ";
 		}
@@ -1685,6 +2041,38 @@ static void t_lines(struct jbuf *b, const struct apij_env *e,
 	}
 }
 
+/* Flowspec lines: "update announced flow destination-ipv4 ... origin
+ * igp ..." (ExaBGP's text encoder: the rule's extensive form, then the
+ * attributes), "update withdrawn flow ...". */
+static void t_flow_lines(struct jbuf *b, const struct apij_env *e,
+			 const struct bgp_nlri *n, const char *what,
+			 const struct bgp_attrs *a, int *first)
+{
+	size_t o = 0;
+
+	while (o < n->len) {
+		struct fs_rule r;
+		size_t used;
+		char why[96];
+		int rc = fs_nlri_decode(n->p + o, n->len - o, n->family, &r,
+					&used, why, sizeof(why));
+
+		if (!used)
+			break;
+		o += used;
+		if (rc < 0)
+			continue;
+		if (!*first)
+			jbuf_put(b, "\n", 1);
+		*first = 0;
+		t_neighbor(b, e);
+		jbuf_printf(b, "update %s ", what);
+		flow_text(b, &r);
+		if (a)
+			t_attrs(b, a);
+	}
+}
+
 static void t_update(struct jbuf *b, const struct apij_env *e,
 		     const struct bgp_update *u, enum bgp_action act)
 {
@@ -1701,6 +2089,7 @@ static void t_update(struct jbuf *b, const struct apij_env *e,
 	if (act == BGP_ACT_WITHDRAW) {
 		t_lines(b, e, &u->nlri, "withdrawn", 0, 0, &first);
 		t_lines(b, e, &u->mp_reach, "withdrawn", 0, 0, &first);
+		t_flow_lines(b, e, &u->flow_reach, "withdrawn", NULL, &first);
 	} else {
 		/* The attribute text once per family, copied per prefix;
 		 * written past the end and dropped afterwards. */
@@ -1730,9 +2119,11 @@ static void t_update(struct jbuf *b, const struct apij_env *e,
 			b->len = start + (b->len - tail);
 			b->p[b->len] = 0;
 		}
+		t_flow_lines(b, e, &u->flow_reach, "announced", a, &first);
 	}
 	t_lines(b, e, &u->withdrawn, "withdrawn", 0, 0, &first);
 	t_lines(b, e, &u->mp_unreach, "withdrawn", 0, 0, &first);
+	t_flow_lines(b, e, &u->flow_unreach, "withdrawn", NULL, &first);
 	if (first) {
 		/* attributes only, or nothing at all */
 		t_neighbor(b, e);
@@ -1768,6 +2159,10 @@ int apit_message(struct jbuf *b, const struct apij_env *e, const uint8_t *msg,
 			jbuf_puts(b, "multiprotocol(ipv4 unicast) ");
 		if (o->caps.families & BGP_FAM_IPV6U)
 			jbuf_puts(b, "multiprotocol(ipv6 unicast) ");
+		if (o->caps.families & BGP_FAM_IPV4F)
+			jbuf_puts(b, "multiprotocol(ipv4 flow) ");
+		if (o->caps.families & BGP_FAM_IPV6F)
+			jbuf_puts(b, "multiprotocol(ipv6 flow) ");
 		if (o->caps.route_refresh)
 			jbuf_puts(b, "route-refresh ");
 		if (o->caps.ext_nh)

@@ -262,6 +262,11 @@ int bgp_open_encode(struct bgp_wbuf *w, const struct bgp_open *o)
 		put_cap_mp(&cw, BGP_AFI_IPV4, BGP_SAFI_UNICAST);
 	if (c->families & BGP_FAM_IPV6U)
 		put_cap_mp(&cw, BGP_AFI_IPV6, BGP_SAFI_UNICAST);
+	/* RFC 8955 §4 / RFC 8956 §2: flowspec is <AFI, 133> */
+	if (c->families & BGP_FAM_IPV4F)
+		put_cap_mp(&cw, BGP_AFI_IPV4, BGP_SAFI_FLOW);
+	if (c->families & BGP_FAM_IPV6F)
+		put_cap_mp(&cw, BGP_AFI_IPV6, BGP_SAFI_FLOW);
 	if (c->route_refresh) {
 		bgp_put_u8(&cw, BGP_CAPA_REFRESH);
 		bgp_put_u8(&cw, 0);

@@ -41,6 +41,7 @@
 #include "bgp_wire.h"
 #include "bgp_wire_int.h"
 #include "config.h"
+#include "flowspec.h"
 
 /* --- NLRI -------------------------------------------------------------- */
 
@@ -381,6 +382,44 @@ static int dec_large_comm(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 	return dec_list(v, 12, &u->attrs.large_comm, &u->attrs.nlarge_comm);
 }
 
+/*
+ * Flowspec NLRI (RFC 8955 §4.1): each carries its own length, so one
+ * that is malformed inside (types out of order, a bad operator length,
+ * RFC 8955 §4.2) can be stepped over: RFC 8955 §10 defers to RFC 7606,
+ * whose §5.3 makes that treat-as-withdraw (flow_bad).  A length running
+ * past the attribute hides the rest: -1, the MP attribute is malformed
+ * and RFC 7606 §7.11 / §5.3 reset the session.
+ */
+static int flow_check(struct bgp_rbuf *v, int family, struct bgp_nlri *n,
+		      struct bgp_update *u, const char *where)
+{
+	const uint8_t *p = bgp_rbuf_ptr(v);
+	size_t len = bgp_rbuf_left(v), o = 0;
+
+	n->family = family;
+	n->p = p;
+	n->len = len;
+	while (o < len) {
+		struct fs_rule r;
+		size_t used;
+		char why[80];
+
+		if (fs_nlri_decode(p + o, len - o, family, &r, &used, why,
+				   sizeof(why)) == -1) {
+			if (used == 0)
+				return -1;
+			if (!u->flow_bad)
+				snprintf(u->flow_why, sizeof(u->flow_why),
+					 "%s flowspec NLRI %zu: %.60s", where,
+					 n->count + 1, why);
+			u->flow_bad = 1;
+		}
+		o += used;
+		n->count++;
+	}
+	return 0;
+}
+
 /* RFC 4760 §3 */
 static int dec_mp_reach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 			struct bgp_update *u)
@@ -395,6 +434,18 @@ static int dec_mp_reach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 	fam = fam_bit(a->mp_afi, a->mp_safi);
 	if (!fam)
 		return 1;	/* not a family we negotiate: ignore */
+	if (fam & BGP_FAM_FLOW) {
+		/* RFC 8955 §4: the next hop length is 0; one that is not
+		 * ("may be ignored") is skipped, its bytes read */
+		struct bgp_rbuf nh;
+
+		a->mp_nh_len = 0;
+		if (bgp_get_sub(v, nhlen, &nh) == -1 ||
+		    bgp_get_u8(v, &res) == -1)
+			return -1;
+		return flow_check(v, fam == BGP_FAM_IPV4F ? AF_INET : AF_INET6,
+				  &u->flow_reach, u, "announced");
+	}
 	/*
 	 * RFC 8950 §3: IPv4 unicast may carry an IPv6 next hop, 16 bytes
 	 * (global) or 32 (global and link-local), the length telling the
@@ -433,6 +484,9 @@ static int dec_mp_unreach(struct bgp_rbuf *v, const struct bgp_sess_ctx *c,
 	fam = fam_bit(u->mp_unreach_afi, u->mp_unreach_safi);
 	if (!fam)
 		return 1;
+	if (fam & BGP_FAM_FLOW)
+		return flow_check(v, fam == BGP_FAM_IPV4F ? AF_INET : AF_INET6,
+				  &u->flow_unreach, u, "withdrawn");
 	return nlri_check(v, fam == BGP_FAM_IPV4U ? AF_INET : AF_INET6,
 			  !!(c->addpath_rx & fam), &u->mp_unreach);
 }
@@ -817,6 +871,8 @@ enum bgp_action bgp_update_decode(const uint8_t *msg, size_t len,
 		return act;
 	if (u->ext_nh_unneg)	/* RFC 8950 without the capability */
 		act = act_max(act, BGP_ACT_WITHDRAW);
+	if (u->flow_bad)	/* RFC 8955 §10, RFC 7606 §5.3 */
+		act = act_max(act, BGP_ACT_WITHDRAW);
 
 	/* RFC 4724 §2: End-of-RIB is an UPDATE with nothing in it for
 	 * IPv4 unicast, and one empty MP_UNREACH_NLRI for the others. */
@@ -828,7 +884,7 @@ enum bgp_action bgp_update_decode(const uint8_t *msg, size_t len,
 	}
 	if (wlen == 0 && u->nlri.len == 0 && act == BGP_ACT_OK &&
 	    a->has == BIT(BGP_ATTR_MP_UNREACH) && u->mp_unreach.len == 0 &&
-	    !u->discarded && !a->nunknown) {
+	    u->flow_unreach.len == 0 && !u->discarded && !a->nunknown) {
 		u->eor = 1;
 		u->eor_afi = u->mp_unreach_afi;
 		u->eor_safi = u->mp_unreach_safi;
@@ -1110,6 +1166,130 @@ int bgp_withdraw_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 		for (size_t i = 0; i < k; i++)
 			nlri_put(w, addpath, &pfx[i], paths, i);
 	}
+	if (msg_end(w, start) == -1)
+		goto fail;
+	return (int)k;
+fail:
+	w->len = start;
+	w->failed = 1;
+	return -1;
+}
+
+/* Whole flowspec NLRI from nlri[0..len) that fit in room octets. */
+static size_t flow_fit(const uint8_t *nlri, size_t len, size_t room)
+{
+	size_t o = 0;
+
+	while (o < len) {
+		size_t l = (nlri[o] & 0xf0) == 0xf0 && o + 1 < len ?
+			2 + ((size_t)(nlri[o] & 0x0f) << 8 | nlri[o + 1]) :
+			1 + (size_t)nlri[o];
+
+		if (o + l > len || o + l > room)
+			break;
+		o += l;
+	}
+	return o;
+}
+
+/* The MP attribute header (flags, type, 1- or 2-octet length). */
+static void mp_attr_head(struct bgp_wbuf *w, uint8_t type, size_t vlen)
+{
+	bgp_put_u8(w, OPT | (vlen > 255 ? BGP_ATTRF_EXTLEN : 0));
+	bgp_put_u8(w, type);
+	if (vlen > 255)
+		bgp_put_u16(w, (uint16_t)vlen);
+	else
+		bgp_put_u8(w, (uint8_t)vlen);
+}
+
+int bgp_flow_update_encode(struct bgp_wbuf *w, size_t maxlen,
+			   const struct bgp_sess_ctx *ctx,
+			   const struct bgp_attrs *attrs, int family,
+			   const uint8_t *nlri, size_t len)
+{
+	size_t start = w->len, alen_at, mp_at, tail, room, k, vlen, hl;
+	struct bgp_attrs a = *attrs;
+	struct bgp_wbuf mw;
+
+	if (len == 0 || (family != AF_INET && family != AF_INET6))
+		return -1;
+	if (maxlen > BGP_EXT_MAX_LEN)
+		maxlen = BGP_EXT_MAX_LEN;
+	/* RFC 8955 §4: no next hop; NEXT_HOP would be meaningless */
+	a.has &= ~BIT(BGP_ATTR_NEXT_HOP);
+	msg_begin(w, BGP_UPDATE);
+	bgp_put_u16(w, 0);
+	alen_at = w->len;
+	bgp_put_u16(w, 0);
+	if (w->failed || attrs_put(w, &a, ctx, 1, &mp_at) == -1)
+		goto fail;
+	/* room for the NLRI: what is left less the attribute header (3
+	 * octets, 4 with the extended length) and AFI, SAFI, next hop
+	 * length, reserved */
+	room = room_to(w, start, maxlen);
+	if (room < 3 + 5)
+		goto fail;
+	room -= 5;
+	if (room > 0xffff - 5u + 3)
+		room = 0xffff - 5u + 3;
+	k = flow_fit(nlri, len, room - 3);
+	if (5 + k > 255)
+		k = flow_fit(nlri, len, room - 4);
+	if (k == 0)
+		goto fail;
+	vlen = 5 + k;
+	hl = vlen > 255 ? 4 : 3;
+	tail = w->len - mp_at;
+	if (w->len + hl + vlen > w->cap)
+		goto fail;
+	memmove(w->p + mp_at + hl + vlen, w->p + mp_at, tail);
+	w->len += hl + vlen;
+	bgp_wbuf_init(&mw, w->p + mp_at, hl + vlen);
+	mp_attr_head(&mw, BGP_ATTR_MP_REACH, vlen);
+	bgp_put_u16(&mw, family == AF_INET6 ? BGP_AFI_IPV6 : BGP_AFI_IPV4);
+	bgp_put_u8(&mw, BGP_SAFI_FLOW);
+	bgp_put_u8(&mw, 0);	/* next hop length: RFC 8955 §4 */
+	bgp_put_u8(&mw, 0);	/* reserved */
+	bgp_put_n(&mw, nlri, k);
+	if (mw.failed)
+		goto fail;
+	bgp_put_u16_at(w, alen_at, (uint16_t)(w->len - alen_at - 2));
+	if (msg_end(w, start) == -1)
+		goto fail;
+	return (int)k;
+fail:
+	w->len = start;
+	w->failed = 1;
+	return -1;
+}
+
+int bgp_flow_withdraw_encode(struct bgp_wbuf *w, size_t maxlen, int family,
+			     const uint8_t *nlri, size_t len)
+{
+	size_t start = w->len, room, k, vlen;
+
+	if (len == 0 || (family != AF_INET && family != AF_INET6))
+		return -1;
+	if (maxlen > BGP_EXT_MAX_LEN)
+		maxlen = BGP_EXT_MAX_LEN;
+	msg_begin(w, BGP_UPDATE);
+	room = room_to(w, start, maxlen);
+	if (w->failed || room < 4 + 7)
+		goto fail;
+	room -= 4 + 7;
+	if (room > 0xffff - 3u)
+		room = 0xffff - 3u;
+	k = flow_fit(nlri, len, room);
+	if (k == 0)
+		goto fail;
+	vlen = 3 + k;
+	bgp_put_u16(w, 0);
+	bgp_put_u16(w, (uint16_t)(vlen + (vlen > 255 ? 4 : 3)));
+	mp_attr_head(w, BGP_ATTR_MP_UNREACH, vlen);
+	bgp_put_u16(w, family == AF_INET6 ? BGP_AFI_IPV6 : BGP_AFI_IPV4);
+	bgp_put_u8(w, BGP_SAFI_FLOW);
+	bgp_put_n(w, nlri, k);
 	if (msg_end(w, start) == -1)
 		goto fail;
 	return (int)k;

@@ -116,9 +116,14 @@ int bgp_frame(const uint8_t *p, size_t avail, size_t maxlen,
 #define BGP_AFI_IPV6 2
 #define BGP_SAFI_UNICAST 1
 
+#define BGP_SAFI_FLOW 133	/* RFC 8955 §4 (IPv4), RFC 8956 §2 (IPv6) */
 #define BGP_FAM_IPV4U 0x1
 #define BGP_FAM_IPV6U 0x2
+/* the unicast families: the ones ADD-PATH and RFC 8950 apply to */
 #define BGP_FAM_ALL (BGP_FAM_IPV4U | BGP_FAM_IPV6U)
+#define BGP_FAM_IPV4F 0x4	/* flowspec, SAFI 133 */
+#define BGP_FAM_IPV6F 0x8
+#define BGP_FAM_FLOW (BGP_FAM_IPV4F | BGP_FAM_IPV6F)
 
 /* Capability codes (RFC 5492, IANA). */
 enum {
@@ -407,6 +412,15 @@ struct bgp_update {
 	 * that did not negotiate RFC 8950: treat-as-withdraw (dec_mp_reach
 	 * says why). */
 	int ext_nh_unneg;
+	/* Flowspec NLRI (SAFI 133) from MP_(UN)REACH_NLRI: family AF_INET
+	 * or AF_INET6, p/len the NLRI as sent, count how many; walk them
+	 * with fs_nlri_decode().  flow_bad: one of them is malformed but
+	 * the framing held (RFC 8955 §10, RFC 7606 §5.3 with its own
+	 * length: treat-as-withdraw), flow_why says which and why. */
+	struct bgp_nlri flow_reach;
+	struct bgp_nlri flow_unreach;
+	int flow_bad;
+	char flow_why[96];
 	int eor;		/* End-of-RIB (RFC 4724 §2) */
 	uint16_t eor_afi;
 	uint8_t eor_safi;
@@ -454,6 +468,22 @@ int bgp_withdraw_encode(struct bgp_wbuf *w, size_t maxlen,
 int bgp_withdraw_encode_paths(struct bgp_wbuf *w, size_t maxlen,
 			      int addpath, const struct prefix *pfx,
 			      const uint32_t *paths, size_t n);
+/*
+ * Flowspec (RFC 8955 §4, RFC 8956): one UPDATE announcing as many of the
+ * NLRI in nlri[0..len) (each with its length octets, as fs_nlri_encode()
+ * writes them, all of one family) as fit in maxlen, in MP_REACH_NLRI AFI
+ * 1 or 2, SAFI 133, next hop length 0, with attrs (ORIGIN, AS_PATH, the
+ * action extended communities; NEXT_HOP is never sent).  Returns the
+ * octets of nlri consumed (whole NLRI, > 0) or -1.
+ */
+int bgp_flow_update_encode(struct bgp_wbuf *w, size_t maxlen,
+			   const struct bgp_sess_ctx *ctx,
+			   const struct bgp_attrs *attrs, int family,
+			   const uint8_t *nlri, size_t len);
+/* The same for a withdrawal: MP_UNREACH_NLRI alone (RFC 4760 §4). */
+int bgp_flow_withdraw_encode(struct bgp_wbuf *w, size_t maxlen, int family,
+			     const uint8_t *nlri, size_t len);
+
 /* End-of-RIB marker (RFC 4724 §2). */
 int bgp_eor_encode(struct bgp_wbuf *w, uint16_t afi, uint8_t safi);
 

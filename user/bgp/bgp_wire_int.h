@@ -90,6 +90,9 @@ static inline int msg_end(struct bgp_wbuf *w, size_t start)
  * IPv6 unicast), 0 for any other. */
 static inline int fam_bit(uint16_t afi, uint8_t safi)
 {
+	if (safi == BGP_SAFI_FLOW)
+		return afi == BGP_AFI_IPV4 ? BGP_FAM_IPV4F :
+		       afi == BGP_AFI_IPV6 ? BGP_FAM_IPV6F : 0;
 	if (safi != BGP_SAFI_UNICAST)
 		return 0;
 	if (afi == BGP_AFI_IPV4)

@@ -241,7 +241,9 @@ static void sess_close(struct session *s, int to_idle)
 	rib_clear(&s->rib_out);
 	s->up_since = 0;
 	rib_clear(&s->rib_in);
+	sess_flow_clear_in(s);
 	s->pend.n = 0;
+	sess_flow_pend_drop(s);
 	s->maxpfx_hit = 0;
 	if (s->was_up) {
 		s->was_up = 0;
@@ -307,7 +309,9 @@ static int build_open(struct session *s, struct bgp_open *o)
 	}
 	o->caps.families =
 		(n->families & CFG_FAM_IPV4_UNICAST ? BGP_FAM_IPV4U : 0) |
-		(n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U : 0);
+		(n->families & CFG_FAM_IPV6_UNICAST ? BGP_FAM_IPV6U : 0) |
+		(n->families & CFG_FAM_IPV4_FLOW ? BGP_FAM_IPV4F : 0) |
+		(n->families & CFG_FAM_IPV6_FLOW ? BGP_FAM_IPV6F : 0);
 	o->caps.route_refresh = n->caps.route_refresh;
 	o->caps.as4 = n->caps.asn4 || n->local_as > 0xffff;
 	o->caps.as4_asn = n->local_as;
@@ -417,6 +421,7 @@ static void handle_msg(struct session *s, const struct bgp_hdr *h,
 		}
 		s->peer_id = o.bgp_id;
 		s->peer_refresh = o.caps.route_refresh;
+		s->peer_families = (uint8_t)o.caps.families;
 		/* §4.2: the smaller hold time; 0 means no keepalives */
 		hold = o.hold < s->n->hold_time ? o.hold : s->n->hold_time;
 		s->hold = hold;
@@ -959,6 +964,7 @@ void sessions_apply(struct config *cfg)
 		s->disabled = 0;
 		s->t_down_until = 0; /* a reload ends a max-prefix hold-down */
 		sess_load_statics(s);
+		sess_flow_load(s);
 		if (s->state == SESS_ESTABLISHED) {
 			/* statics added or gone with the new config */
 			sess_queue_api(s, NULL, 0);
@@ -985,6 +991,7 @@ void sessions_apply(struct config *cfg)
 		rib_clear(&s->rib_in);
 		rib_clear(&s->rib_out);
 		rib_clear(&s->rib_api);
+		sess_flow_free(s);
 		sess_route_list_free(&s->pend);
 		second_close(s, 0);
 		free(s->rbuf);
@@ -1096,6 +1103,8 @@ int sessions_info(size_t i, struct sess_info *o)
 			      ? (sess_now_ms() - s->up_since) / 1000
 			      : 0;
 	o->prefixes_in = rib_count(&s->rib_in);
+	o->flows_in = sess_flow_count(s, 1);
+	o->flows_api = sess_flow_count(s, 0);
 	o->prefixes_out = rib_count(&s->rib_out);
 	o->msgs_in = s->msgs_in;
 	o->msgs_out = s->msgs_out;

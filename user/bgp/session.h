@@ -36,6 +36,8 @@ struct sess_info {
 	uint16_t hold; /* negotiated */
 	struct prefix local; /* our address on the session; family 0: none */
 	size_t routes_api;   /* originated (config and API) */
+	/* flowspec rules (RFC 8955): received (Adj-RIB-In), originated */
+	size_t flows_in, flows_api;
 	uint64_t filtered_in; /* prefixes refused by the import filter */
 	uint64_t refused_out; /* announcements refused by the export filter */
 	int max_prefix_hit;  /* the import max-prefix is exceeded */
@@ -63,6 +65,14 @@ struct sess_hooks {
 	void *arg;
 };
 void sessions_set_hooks(const struct sess_hooks *h);
+struct fs_rule;
+/* A flowspec rule entered neighbor idx's Adj-RIB-In (withdrawn 0; again
+ * when its actions change) or left it (withdrawn 1: the peer's
+ * withdrawal, treat-as-withdraw, the session going down, clear adj-rib),
+ * for whoever enforces received rules.  NULL: none. */
+typedef void (*sess_flow_hook)(size_t idx, const struct fs_rule *r,
+			       int withdrawn, void *arg);
+void sessions_set_flow_hook(sess_flow_hook fn, void *arg);
 /* Does the engine want received messages of neighbor idx (its api
  * blocks ask for them)? */
 void sessions_want_messages(size_t idx, int on);
@@ -101,6 +111,12 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 		       void *arg);
 /* Withdraw the routes of path id path (path-information, RFC 7911; 0
  * without one) (no error for a prefix that was not announced). */
+/* Each flowspec rule a neighbor sent (in) or that we originate toward
+ * it; -1 if there is no such neighbor. */
+int sessions_flow_walk(size_t i, int in,
+		       void (*fn)(const struct fs_rule *r, const uint8_t *nlri,
+				  size_t len, void *arg),
+		       void *arg);
 long sessions_withdraw(const struct prefix *sel, size_t nsel, uint32_t path,
 		       const struct prefix *nlri, size_t n);
 /* "announce|withdraw watchdog NAME": routes announced with that watchdog

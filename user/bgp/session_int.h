@@ -77,6 +77,13 @@ struct session {
 	/* an IPv4 route with an IPv6 next hop was held back (the peer did
 	 * not negotiate RFC 8950): logged and audited once a session */
 	int ext_nh_said;
+	/* flowspec (session_flow.c): received and originated rules, the
+	 * families the peer's OPEN offered (BGP_FAM_*), output waiting for
+	 * sessions_flush() */
+	struct flow_tab *flow_in, *flow_api;
+	struct flow_pendq *flow_pend;
+	uint8_t peer_families;
+	int flow_dirty;
 };
 
 /* The engine's sessions, indexed as their epoll tags are (SESS_TAG_BASE
@@ -141,4 +148,28 @@ size_t sess_attr_blob(const uint8_t *m, size_t len, uint8_t *out, size_t cap);
  * import filter, then the max-prefix check. */
 void sess_handle_update(struct session *s, const uint8_t *m, size_t len);
 
+/* --- session_flow.c: flowspec rules (RFC 8955, RFC 8956) --------------- */
+struct flow_tab;
+struct flow_pendq;
+/* Send the queued flowspec changes, packed (Established; else dropped). */
+void sess_flow_pend_send(struct session *s);
+/* Forget them (the session is down: all is sent again when it is up). */
+void sess_flow_pend_drop(struct session *s);
+/* The config's rules into flow_api (the old ones replaced, withdrawn if
+ * they were sent); sent at once when Established. */
+void sess_flow_load(struct session *s);
+/* Every originated rule of the negotiated families (Established). */
+void sess_flow_announce_all(struct session *s);
+/* End-of-RIB for the negotiated flowspec families (RFC 4724 §2). */
+void sess_flow_eor(struct session *s);
+/* A received UPDATE's flowspec NLRI into the Adj-RIB-In; withdraw_all
+ * for RFC 7606 treat-as-withdraw; attr: its interned attributes. */
+void sess_flow_update(struct session *s, const struct bgp_update *u,
+		      int withdraw_all, uint32_t attr);
+void sess_flow_clear_in(struct session *s);
+/* Forget every originated rule, withdrawn from the peer if sent. */
+void sess_flow_clear_api(struct session *s);
+void sess_flow_free(struct session *s);
+/* Rules received (in) or originated. */
+size_t sess_flow_count(const struct session *s, int in);
 #endif

@@ -544,6 +544,7 @@ void sess_pend_send(struct session *s)
 
 	if (s->state != SESS_ESTABLISHED) {
 		s->pend.n = 0;
+		sess_flow_pend_drop(s);
 		return;
 	}
 	pend_one_path(s);
@@ -574,6 +575,7 @@ void sess_pend_send(struct session *s)
 		i = j;
 	}
 	s->pend.n = 0;
+	sess_flow_pend_send(s);
 }
 
 struct api_walk {
@@ -659,6 +661,7 @@ void sess_announce_all(struct session *s)
 {
 	sess_queue_api(s, NULL, 0);
 	sess_pend_send(s);
+	sess_flow_announce_all(s);
 }
 
 void sess_send_eor(struct session *s)
@@ -671,6 +674,7 @@ void sess_send_eor(struct session *s)
 	if ((s->n->families & CFG_FAM_IPV6_UNICAST) && sess_wbuf(s, &w) == 0 &&
 	    bgp_eor_encode(&w, BGP_AFI_IPV6, BGP_SAFI_UNICAST) == 0)
 		sess_queued(s, &w);
+	sess_flow_eor(s);
 }
 
 /* --- reloads ----------------------------------------------------------- */
@@ -946,12 +950,15 @@ long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out)
 
 		if (!s || !selected(s, sel, nsel))
 			continue;
-		if (in)
+		if (in) {
 			rib_clear(&s->rib_in);
+			sess_flow_clear_in(s);
+		}
 		if (out) {
 			if (s->state == SESS_ESTABLISHED)
 				sess_queue_api(s, NULL, 1);
 			rib_clear(&s->rib_api);
+			sess_flow_clear_api(s);
 			sess_pend_send(s);
 			sess_flush(s);
 		}
@@ -965,8 +972,9 @@ void sessions_flush(void)
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
 
-		if (s && s->pend.n) {
+		if (s && (s->pend.n || s->flow_dirty)) {
 			sess_pend_send(s);
+			s->flow_dirty = 0;
 			if (s->fd >= 0)
 				sess_flush(s);
 		}

@@ -229,7 +229,8 @@ void sess_handle_update(struct session *s, const uint8_t *m, size_t len)
 	rib_update(s, &u.withdrawn, 0, NULL);
 	rib_update(s, &u.mp_unreach, 0, NULL);
 	/* RFC 7606 §2 treat-as-withdraw: the announced ones go too */
-	if (act != BGP_ACT_WITHDRAW && (u.nlri.count || u.mp_reach.count)) {
+	if (act != BGP_ACT_WITHDRAW &&
+	    (u.nlri.count || u.mp_reach.count || u.flow_reach.count)) {
 		size_t bl = sess_attr_blob(m, len, blob, sizeof(blob));
 
 		id = bl ? rib_attr_intern(blob, bl) : 0;
@@ -249,6 +250,7 @@ void sess_handle_update(struct session *s, const uint8_t *m, size_t len)
 		rib_update(s, &u.nlri, 0, NULL);
 		rib_update(s, &u.mp_reach, 0, NULL);
 	}
+	sess_flow_update(s, &u, act == BGP_ACT_WITHDRAW, id);
 	rib_attr_unref(id); /* the prefixes hold their own references */
 	max_prefix(s);
 }

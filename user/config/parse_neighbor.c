@@ -40,12 +40,13 @@ static int cfg_family(struct cfg_parser *p, uint32_t *out, const char *what,
 	/* What ExaBGP names, so its configs get a precise refusal. */
 	static const char *const exa_afi[] = { "ipv4", "ipv6", "l2vpn",
 					       "bgp-ls" };
-	struct cfg_pos seen[2] = { { 0, 0 } };
+	struct cfg_pos seen[4] = { { 0, 0 } };
 	const char *afi;
 	struct cfg_pos at = { 0, 0 };
 	char b[80];
-	size_t i;
-	int v4;
+	size_t i, k;
+	int v4, flow_ok = !strcmp(what, "family");
+	uint32_t bit;
 
 	for (;;) {
 		if (p->tok.type == CT_RBRACE)
@@ -83,22 +84,36 @@ static int cfg_family(struct cfg_parser *p, uint32_t *out, const char *what,
 			return -1;
 		if (p->tok.type != CT_WORD)
 			return cfg_err_tok(
-				p, "'%s' needs a sub-family: 'unicast'", afi);
-		if (strcmp(p->tok.text, "unicast") || i > 1)
+				p, "'%s' needs a sub-family: 'unicast'%s", afi,
+				flow_ok ? " or 'flow'" : "");
+		v4 = i == 0;
+		/* RFC 8955 (IPv4) and RFC 8956 (IPv6) flowspec, SAFI 133;
+		 * flow-vpn (SAFI 134) is not implemented, nor add-path for
+		 * flowspec (ExaBGP 4.2 does not offer it either) */
+		if (i <= 1 && flow_ok && !strcmp(p->tok.text, "flow"))
+			bit = v4 ? CFG_FAM_IPV4_FLOW : CFG_FAM_IPV6_FLOW;
+		else if (i <= 1 && !strcmp(p->tok.text, "unicast"))
+			bit = v4 ? CFG_FAM_IPV4_UNICAST :
+				CFG_FAM_IPV6_UNICAST;
+		else
 			return cfg_err_tok(p,
 					   "'%s %.32s' is an ExaBGP family "
 					   "bgpshield does not implement; "
-					   "expected 'ipv4 unicast' or 'ipv6 "
-					   "unicast'",
-					   afi, p->tok.text);
-		v4 = i == 0;
-		if (seen[!v4].line)
+					   "expected %s",
+					   afi, p->tok.text,
+					   flow_ok ? "'ipv4 unicast', 'ipv6 "
+					   "unicast', 'ipv4 flow' or 'ipv6 "
+					   "flow'" : "'ipv4 unicast' or "
+					   "'ipv6 unicast'");
+		k = (size_t)__builtin_ctz(bit);
+		if (seen[k].line)
 			return cfg_err_at(p, at,
-					  "'%s unicast' is already listed at "
+					  "'%s %s' is already listed at "
 					  "%u:%u",
-					  afi, seen[!v4].line, seen[!v4].col);
-		seen[!v4] = at;
-		*out |= v4 ? CFG_FAM_IPV4_UNICAST : CFG_FAM_IPV6_UNICAST;
+					  afi, p->tok.text, seen[k].line,
+					  seen[k].col);
+		seen[k] = at;
+		*out |= bit;
 		if (cfg_take(p, 0) || cfg_semi(p))
 			return -1;
 	}

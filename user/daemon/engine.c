@@ -362,9 +362,10 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg,
 			json_str(&b, si.last_error);
 			bprintf(&b,
 				",\"routes_originated\":%zu,"
+				"\"flows_in\":%zu,\"flows_originated\":%zu,"
 				"\"filtered_in\":%llu,\"refused_out\":%llu,"
 				"\"max_prefix_exceeded\":%s",
-				si.routes_api,
+				si.routes_api, si.flows_in, si.flows_api,
 				(unsigned long long)si.filtered_in,
 				(unsigned long long)si.refused_out,
 				si.max_prefix_hit ? "true" : "false");
@@ -388,6 +389,7 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg,
 				"  peer AS %u, local AS %u, hold time %u\n"
 				"  state %s, up %llus\n"
 				"  prefixes in %zu, out %zu, originated %zu\n"
+				"  flowspec rules in %zu, originated %zu\n"
 				"  messages in %llu, out %llu\n"
 				"  filtered in %llu, refused out %llu%s\n"
 				"  TCP-MD5 %s, TCP-AO %s, GTSM %s",
@@ -397,6 +399,7 @@ static void cmd_neighbors(struct engine *e, struct client *c, const char *arg,
 				sess_state_name(si.state),
 				(unsigned long long)si.uptime_s,
 				si.prefixes_in, si.prefixes_out, si.routes_api,
+				si.flows_in, si.flows_api,
 				(unsigned long long)si.msgs_in,
 				(unsigned long long)si.msgs_out,
 				(unsigned long long)si.filtered_in,

@@ -102,6 +102,13 @@ struct fs_rule {
 	struct fs_actions act;
 };
 
+/* 1 for the types with bitmask operators (TCP flags, fragment: RFC 8955
+ * §4.2.1.2), 0 for the numeric ones. */
+int fs_type_is_bitmask(int t);
+
+/* ExaBGP's name of a component type ("destination-port", ...). */
+const char *fs_type_name(int t);
+
 /* The component of a type, or NULL. */
 const struct fs_comp *fs_rule_comp(const struct fs_rule *r, enum fs_type t);
 
