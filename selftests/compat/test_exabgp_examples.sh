@@ -37,11 +37,11 @@ api-announcement.conf         ok
 api-api.conf                  refused  ipv4 nlri-mpls   'ipv4 nlri-mpls' is an ExaBGP family bgpshield does not implement
 api-attributes-vpn.conf       refused  ipv4 mpls-vpn    'ipv4 mpls-vpn' is an ExaBGP family bgpshield does not implement
 api-attributes.conf           ok
-api-broken-flow.conf          refused  ipv4 flow        'ipv4 flow' is an ExaBGP family bgpshield does not implement
+api-broken-flow.conf          ok
 api-check.conf                ok
 api-eor.conf                  ok
 api-fast.conf                 ok
-api-flow.conf                 refused  ipv4 flow        'ipv4 flow' is an ExaBGP family bgpshield does not implement
+api-flow.conf                 ok
 api-manual-eor.conf           ok
 api-multi-neighbor.conf       ok
 api-multisession.conf         refused  multi-session    'multi-session' is an ExaBGP keyword bgpshield does not implement
@@ -59,8 +59,8 @@ api-watchdog.conf             ok
 conf-addpath.conf             refused  ipv4 mpls-vpn    'ipv4 mpls-vpn' is an ExaBGP family bgpshield does not implement
 conf-aggregator.conf          ok
 conf-attributes.conf          ok
-conf-flow-redirect.conf       refused  ipv4 flow        'ipv4 flow' is an ExaBGP family bgpshield does not implement
-conf-flow.conf                refused  ipv4 flow        'ipv4 flow' is an ExaBGP family bgpshield does not implement
+conf-flow-redirect.conf       refused  ipv4 flow-vpn    'ipv4 flow-vpn' is an ExaBGP family bgpshield does not implement
+conf-flow.conf                refused  ipv4 flow-vpn    'ipv4 flow-vpn' is an ExaBGP family bgpshield does not implement
 conf-generic-attribute.conf   refused  attribute        attribute 0x99: a code bgpshield does not model must be sent optional
 conf-group-limit.conf         ok
 conf-group.conf               ok

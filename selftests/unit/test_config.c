@@ -1316,6 +1316,34 @@ static void test_exabgp_routes(void)
 	config_free(c);
 }
 
+/* A flow route needs its flow family: implied without a family block,
+ * refused when a family block leaves it out. */
+static void test_flow_family(void)
+{
+	static const char with_block[] =
+		"neighbor 192.0.2.1 {\n\tlocal-as 1; peer-as 1;\n"
+		"\tfamily { ipv4 unicast; }\n"
+		"\tflowspec { allow-no-destination; }\n"
+		"\tflow { route a { match { protocol udp; } then { discard; } } }\n}\n";
+	static const char without[] =
+		"neighbor 192.0.2.1 {\n\tlocal-as 1; peer-as 1;\n"
+		"\tflowspec { allow-no-destination; }\n"
+		"\tflow { route a { match { protocol udp; } then { discard; } } }\n}\n";
+	struct config *c = NULL;
+	char err[512];
+
+	CU_ASSERT(check_err(with_block,
+			    "t.conf:5:15: flow route 'a' is IPv4 but the "
+			    "neighbor's families do not include 'ipv4 flow' "
+			    "(family { ipv4 flow; })"));
+	CU_ASSERT_EQUAL_FATAL(config_parse_buf(without, strlen(without),
+					       "t.conf", &c, err, sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(c->neighbors[0].families,
+			CFG_FAM_DEFAULT | CFG_FAM_IPV4_FLOW);
+	config_free(c);
+}
+
 static void test_exabgp_accepted(void)
 {
 	static const char base[] =
@@ -3941,6 +3969,7 @@ int main(void)
 	CU_add_test(s, "ExaBGP constructs accepted", test_exabgp_accepted);
 	CU_add_test(s, "ExaBGP route attributes and blocks",
 		    test_exabgp_routes);
+	CU_add_test(s, "flow routes need their flow family", test_flow_family);
 	CU_add_test(s, "RFC 8950 nexthop block", test_ext_nh);
 	CU_add_test(s, "NUL byte", test_error_nul);
 	s = CU_add_suite("config: printing", NULL, NULL);

@@ -339,6 +339,10 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 		fputs("\t\tipv4 unicast;\n", f);
 	if (n->families & CFG_FAM_IPV6_UNICAST)
 		fputs("\t\tipv6 unicast;\n", f);
+	if (n->families & CFG_FAM_IPV4_FLOW)
+		fputs("\t\tipv4 flow;\n", f);
+	if (n->families & CFG_FAM_IPV6_FLOW)
+		fputs("\t\tipv6 flow;\n", f);
 	fputs("\t}\n", f);
 	fprintf(f,
 		"\tcapability {\n\t\tasn4 %s;\n\t\troute-refresh %s;\n"

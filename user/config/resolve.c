@@ -426,10 +426,23 @@ static int cfg_check_flows(struct cfg_parser *p, const struct cfg_neighbor *n)
 	for (size_t i = 0; i < n->nflows; i++) {
 		const struct cfg_flow *f = &n->flows[i];
 
+		int v4 = f->rule.family == AF_INET;
+
 		if (cfg_flow_allowed(n, &f->rule, why, sizeof(why)))
 			return cfg_error(p, f->line, f->col,
 					 "flow route '%s' is refused: %s",
 					 f->name, why);
+		/* As a static route of a family the neighbor does not
+		 * have: it could never be sent. */
+		if (!(n->families &
+		      (v4 ? CFG_FAM_IPV4_FLOW : CFG_FAM_IPV6_FLOW)))
+			return cfg_error(p, f->line, f->col,
+					 "flow route '%s' is %s but the "
+					 "neighbor's families do not include "
+					 "'%s flow' (family { %s flow; })",
+					 f->name, v4 ? "IPv4" : "IPv6",
+					 v4 ? "ipv4" : "ipv6",
+					 v4 ? "ipv4" : "ipv6");
 		for (size_t j = 0; j < i; j++)
 			if (!memcmp(&n->flows[j].rule, &f->rule,
 				    offsetof(struct fs_rule, act)))
@@ -743,6 +756,14 @@ static int cfg_resolve_neighbor(struct cfg_parser *p, size_t idx,
 	} else if (n->md5.enabled) {
 		n->md5.secret.base64 = m->md5_base64;
 	}
+	/* Without a family block ExaBGP offers every family it knows; we
+	 * offer unicast, and flowspec where the neighbor has flow routes
+	 * of that family (a family block says exactly what it lists). */
+	if (!m->set[CF_FAMILY].line)
+		for (size_t i = 0; i < n->nflows; i++)
+			n->families |= n->flows[i].rule.family == AF_INET
+					       ? CFG_FAM_IPV4_FLOW
+					       : CFG_FAM_IPV6_FLOW;
 	if (cfg_resolve_filter(p, &n->import) ||
 	    cfg_resolve_filter(p, &n->export) || cfg_check_flows(p, n))
 		return -1;
