@@ -169,9 +169,12 @@ write_shield_conf() {
 	local mode=$1 key=$2 passive f
 	shift 2
 	if [ "$mode" = passive ]; then passive="passive;"; else passive="passive false;"; fi
-	local flow_api=""
+	local flow_api="" flow_cfg=""
 	[ -n "$SHIELD_FLOW" ] &&
 		flow_api="api { processes [ rec ]; receive { parsed; update; } }"
+	# a rule of our own: sent to the peer and, with enforce, in the guard
+	[ -n "$SHIELD_FLOW" ] &&
+		flow_cfg="flowspec { enforce; } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"
 	(
 		umask 077
 		{
@@ -227,6 +230,7 @@ write_shield_conf() {
 							ttl-security;
 							family { ipv4 unicast; ${SHIELD_FLOW:+ipv4 flow; ipv6 flow;} }
 							$flow_api
+							$flow_cfg
 							static {
 								route 10.1.0.0/24 next-hop self atomic-aggregate aggregator ( $AS_A:$A4 ) extended-community [ target:$AS_A:7 ] attribute [ 0xf0 0xc0 0x0102 ];
 								route $A_ATTR4 next-hop self med 10 community [ $AS_A:1 $AS_A:2 ] large-community [ $AS_A:1:2 ];
@@ -1896,6 +1900,12 @@ FLOW_PDIR=""
 flows_in_is() { [ "$(nb "$1" flows_in)" = "$2" ]; } # ADDR N
 flow_ev_has() { grep -qF "$1" "$FLOW_PDIR/events.json" 2>/dev/null; }
 
+# gobgp_flow_has PREFIX: GoBGP's ipv4-flowspec RIB names that destination.
+gobgp_flow_has() {
+	gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -qF "$1"
+}
+gobgp_flow_lacks() { ! gobgp_flow_has "$1"; }
+
 t_gobgp_flowspec() {
 	local j
 	need_gobgp
@@ -1925,6 +1935,35 @@ t_gobgp_flowspec() {
 		die_test "IPv4 session with ipv4-flowspec established within ${T_UP}s" \
 			"$(nb_why "$B4")
 $(gobgp_why)"
+	fi
+	# bgpshieldd's own rule from its config: at GoBGP, and in the guard
+	if wait_for "$T_ROUTES" gobgp_flow_has 10.8.0.0/24; then
+		pass "GoBGP: ipv4-flowspec rib has bgpshieldd's rule (destination 10.8.0.0/24, udp, port 53, discard)"
+	else
+		fail "GoBGP: ipv4-flowspec rib has bgpshieldd's rule within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
+	fi
+	j=$(gctl guard flowspec -j 2>&1)
+	check_match "bgpshieldctl guard flowspec: the config's rule is enforced (flowspec { enforce; })" \
+		'10\.8\.0\.0/24' "$j"
+	# and one from the API (a detector's line), ExaBGP's one-line form
+	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 then rate-limit 0 ||
+		fail "bgpshieldctl announce flow route ... then rate-limit 0" "$(err fs_api)"
+	if wait_for "$T_ROUTES" gobgp_flow_has 10.7.0.0/24; then
+		pass "GoBGP: ipv4-flowspec rib has the API's rule (destination 10.7.0.0/24)"
+	else
+		fail "GoBGP: ipv4-flowspec rib has the API's rule within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
+	fi
+	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 ||
+		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
+	if wait_for "$T_ROUTES" gobgp_flow_lacks 10.7.0.0/24; then
+		pass "GoBGP: the API's rule is gone after withdraw flow route"
+	else
+		fail "GoBGP: the API's rule is gone within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
 	fi
 	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
 		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
@@ -2004,7 +2043,7 @@ TESTS=(
 	"BIRD without ADD-PATH receive: one path a prefix to it:t_bird_addpath_off"
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
-	"GoBGP flowspec: its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
+	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
 )
 
 run_tests "$@"
