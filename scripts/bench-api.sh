@@ -6,8 +6,12 @@
 # "neighbor 192.0.2.2 up" event and then writes N lines
 # "announce route 20.x.y.z/32 next-hop self med 100 community [65001:1]"
 # (distinct /32s, shared attributes; built before the clock starts) as
-# fast as the engine reads them.  The peer is BIRD 2 or a second
-# bgpshieldd, each started fresh per run:
+# fast as the engine reads them.  With --flow (or --kinds "route flow")
+# it writes flowspec rules instead (or as well, interleaved), one per
+# distinct /32: "announce flow route destination 20.x.y.z/32 protocol udp
+# destination-port =53 then discard".  The peer is BIRD 2, a second
+# bgpshieldd or GoBGP (passive, ipv4-unicast and ipv4-flowspec), each
+# started fresh per run:
 #
 #   announcer ns (veth-a) 192.0.2.1 AS 65001 ---- 192.0.2.2 AS 65002 (veth-p) peer ns
 #
@@ -18,13 +22,19 @@
 #
 # Measured per run: seconds from apigen's first command (its start_ns,
 # after Established) until the peer holds all N routes (BIRD: "Routes: N
-# imported"; bgpshieldd: `show neighbor -j` prefixes_in), polled every
-# 20 ms; apigen's own write time (and ack time); VmRSS/VmHWM of the
+# imported"; bgpshieldd: `show neighbor -j` prefixes_in, flows_in for
+# rules; GoBGP: `gobgp neighbor -j` accepted of ipv4-unicast or
+# ipv4-flowspec), polled every 20 ms; until the announcer's own Adj-RIB-Out
+# holds them (its `show neighbor -j` routes_originated / flows_originated:
+# when the peer takes longer than that, the peer is the bottleneck);
+# apigen's own write time (and ack time); VmRSS/VmHWM of the
 # announcing engine (the child of the bgpshieldd parent that is not the
 # helper) on the idle Established session and after the table is out.
 #
-#   scripts/bench-api.sh [--quick] [--routes N] [--reps N] [--modes "silence acks"] [--peers "bird bgpshieldd"] [--timeout S]
+#   scripts/bench-api.sh [--quick] [--routes N] [--reps N] [--modes "silence acks"] [--peers "bird bgpshieldd gobgp"] [--flow | --kinds "route flow"] [--timeout S]
 #
+# Flowspec rules go to bgpshieldd and GoBGP peers (BIRD is left out of
+# --kinds flow).
 # --quick: 100000 routes, 1 repetition.  Default: 1000000 routes, 3
 # repetitions.  Figures only: the exit status is 0 unless setup failed (1)
 # or it is not run as root (77).
@@ -46,6 +56,7 @@ REPS=3
 TIMEOUT=180
 MODES="silence acks"
 PEERS="bird bgpshieldd"
+KINDS=route
 POLL=0.02
 
 usage() { sed -n '/^#   scripts/p' "$0" | sed 's/^# *//'; }
@@ -57,6 +68,8 @@ while [ $# -gt 0 ]; do
 	--reps) REPS=${2:?--reps N}; shift ;;
 	--modes) MODES=${2:?--modes LIST}; shift ;;
 	--peers) PEERS=${2:?--peers LIST}; shift ;;
+	--flow) KINDS=flow ;;
+	--kinds) KINDS=${2:?--kinds LIST}; shift ;;
 	--timeout) TIMEOUT=${2:?--timeout SECONDS}; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -79,6 +92,14 @@ if ! command -v bird >/dev/null || ! command -v birdc >/dev/null; then
 	echo "bench-api: bird/birdc not found (make deps): BIRD not measured" >&2
 	PEERS=${PEERS//bird/}
 fi
+if [[ " $PEERS " == *" gobgp "* ]] &&
+	{ ! command -v gobgpd >/dev/null || ! command -v gobgp >/dev/null; }; then
+	echo "bench-api: gobgpd/gobgp not found (make deps): GoBGP not measured" >&2
+	PEERS=${PEERS//gobgp/}
+fi
+for k in $KINDS; do
+	[ "$k" = route ] || [ "$k" = flow ] || { usage >&2; exit 2; }
+done
 
 ID=$$
 NS_A="apibench$ID-a"
@@ -142,11 +163,13 @@ engine_pid() {
 # --- announcer: bgpshieldd + apigen -------------------------------------------
 
 write_announcer_conf() {
-	local mode=$1 args="--count $N --wait-up --delay 1000"
+	local mode=$1 kind=${2:-route} args="--count $N --wait-up --delay 1000" \
+		fam="ipv4 unicast;"
 	[ "$mode" = silence ] && args="$args --silence"
 	[ "$mode" = acks ] && args="$args --exit"
+	[ "$kind" = flow ] && args="$args --flow" fam="ipv4 unicast; ipv4 flow;"
 	cat >"$TMP/a.conf" <<-EOF
-		# bench-api $ID announcer ($mode)
+		# bench-api $ID announcer ($mode, $kind)
 		guard {
 			interface veth-a;
 			pin-dir $PIN_A;
@@ -163,7 +186,7 @@ write_announcer_conf() {
 			local-as $AS_A;
 			peer-as $AS_P;
 			ttl-security;
-			family { ipv4 unicast; }
+			family { $fam }
 			filter { export { } import { } }
 			api { processes [ gen ]; neighbor-changes; }
 		}
@@ -172,6 +195,14 @@ write_announcer_conf() {
 }
 
 a_ctl() { timeout -k 1 5 "$CTL" -s "$TMP/a.sock" "$@"; }
+
+# What the announcer's Adj-RIB-Out holds of the API's routes or rules.
+a_orig() {
+	local f=routes_originated
+	[ "$1" = flow ] && f=flows_originated
+	a_ctl -j show neighbor "$P4" 2>/dev/null |
+		sed -n "s/.*\"$f\": *\([0-9]*\).*/\1/p" | head -n1
+}
 
 a_state() {
 	a_ctl -j show neighbor "$P4" 2>/dev/null |
@@ -207,6 +238,8 @@ a_stop() {
 # --- peer: BIRD or a second bgpshieldd ------------------------------------------
 
 write_peer_confs() {
+	local fam="ipv4 unicast;"
+	[ "${1:-route}" = flow ] && fam="ipv4 unicast; ipv4 flow;"
 	cat >"$TMP/bird.conf" <<-EOF
 		# bench-api $ID
 		log "$TMP/bird.log" { warning, error, fatal };
@@ -234,11 +267,49 @@ write_peer_confs() {
 			peer-as $AS_A;
 			passive;
 			ttl-security;
-			family { ipv4 unicast; }
+			family { $fam }
 			filter { import { } export { } }
 		}
 	EOF
 	chmod 600 "$TMP/p.conf"
+	# GoBGP: passive, GTSM (ttl-min 255 also makes it send TTL 255, which
+	# the announcer's guard asks of it), both families always.
+	cat >"$TMP/gobgpd.toml" <<-EOF
+		# bench-api $ID
+		[global.config]
+		  as = $AS_P
+		  router-id = "$P4"
+		  local-address-list = ["$P4"]
+
+		[[neighbors]]
+		  [neighbors.config]
+		    neighbor-address = "$A4"
+		    peer-as = $AS_A
+		  [neighbors.transport.config]
+		    passive-mode = true
+		    local-address = "$P4"
+		  [neighbors.ttl-security.config]
+		    enabled = true
+		    ttl-min = 255
+		  [[neighbors.afi-safis]]
+		    [neighbors.afi-safis.config]
+		      afi-safi-name = "ipv4-unicast"
+		  [[neighbors.afi-safis]]
+		    [neighbors.afi-safis.config]
+		      afi-safi-name = "ipv4-flowspec"
+	EOF
+	chmod 600 "$TMP/gobgpd.toml"
+}
+
+gobgp_ctl() { timeout -k 1 5 gobgp --target "unix://$TMP/gobgp.sock" "$@"; }
+
+# GoBGP's accepted paths of the family (GoBGP omits zero counters).
+GOBGP_SAFI=1
+gobgp_count() {
+	gobgp_ctl neighbor -j 2>/dev/null | jq -r --argjson s "$GOBGP_SAFI" \
+		'[.[0].afi_safis[]? | .state | select(.family.afi == 1 and
+		 .family.safi == $s) | (.accepted // 0)] | first // empty' \
+		2>/dev/null
 }
 
 bird_ctl() { timeout -k 1 5 birdc -s "$TMP/bird.ctl" "$@"; }
@@ -254,11 +325,34 @@ shield_count() {
 		sed -n 's/.*"prefixes_in": *\([0-9]*\).*/\1/p' | head -n1
 }
 
+shield_flow_count() {
+	p_ctl -j show neighbor "$A4" 2>/dev/null |
+		sed -n 's/.*"flows_in": *\([0-9]*\).*/\1/p' | head -n1
+}
+
 P_PID=""
 P_RSS_PID=""
 peer_start() {
 	local who=$1 i
-	rm -f "$TMP/bird.ctl" "$TMP/bird.pid" "$TMP/p.sock"
+	rm -f "$TMP/bird.ctl" "$TMP/bird.pid" "$TMP/p.sock" "$TMP/gobgp.sock"
+	if [ "$who" = gobgp ]; then
+		# ip netns exec execs gobgpd: $! is gobgpd itself.
+		ip netns exec "$NS_P" gobgpd -f "$TMP/gobgpd.toml" -t toml \
+			--api-hosts "unix://$TMP/gobgp.sock" --pprof-disable \
+			-p -l warn >>"$TMP/gobgpd.log" 2>&1 &
+		P_PID=$!
+		PIDS+=("$P_PID")
+		for i in $(seq 100); do
+			if gobgp_ctl global >/dev/null 2>&1; then
+				P_RSS_PID=$P_PID
+				return 0
+			fi
+			kill -0 "$P_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		tail -n 20 "$TMP/gobgpd.log" >&2
+		die "gobgpd did not start"
+	fi
 	if [ "$who" = bird ]; then
 		ip netns exec "$NS_P" bird -f -c "$TMP/bird.conf" \
 			-s "$TMP/bird.ctl" -P "$TMP/bird.pid" \
@@ -300,15 +394,26 @@ peer_stop() {
 
 # --- one run ------------------------------------------------------------------
 
-# api_run PEER MODE: appends "PEER MODE secs rss_b hwm_b rss_a hwm_a
-# write_s ack_s got after_exit peer_rss_kb engine_cpu_s" to $TMP/results.
+# api_run PEER MODE [KIND]: appends "LABEL MODE secs rss_b hwm_b rss_a
+# hwm_a write_s ack_s got after_exit peer_rss_kb engine_cpu_s orig_s" to
+# $TMP/results; LABEL is PEER, or PEER-flow for flowspec rules.
 api_run() {
-	local who=$1 mode=$2 count_fn epid got=0 t_done="" t0 t_w t_ack \
-		secs write_s ack_s rb hb ra ha after=NA prss deadline i st cb ca ecpu
+	local who=$1 mode=$2 kind=${3:-route} label count_fn epid got=0 \
+		t_done="" t0 t_w t_ack t_orig="" orig orig_s secs write_s ack_s \
+		rb hb ra ha after=NA prss deadline st cb cb_t ca ecpu
+	label=$who
 	count_fn=bird_count
 	[ "$who" = bgpshieldd ] && count_fn=shield_count
+	GOBGP_SAFI=1
+	if [ "$kind" = flow ]; then
+		label=$who-flow
+		[ "$who" = bgpshieldd ] && count_fn=shield_flow_count
+		GOBGP_SAFI=133
+	fi
+	[ "$who" = gobgp ] && count_fn=gobgp_count
+	write_peer_confs "$kind"
 	peer_start "$who"
-	write_announcer_conf "$mode"
+	write_announcer_conf "$mode" "$kind"
 	a_start
 	epid=$(engine_pid "$A_PID")
 	# Established, then the engine's idle figures while apigen waits
@@ -326,12 +431,18 @@ api_run() {
 	rb=$(proc_kb "$epid" VmRSS)
 	hb=$(proc_kb "$epid" VmHWM)
 	cb=$(cpu_ns "$epid")
+	cb_t=$(now_ns)
 	deadline=$(($(now_ns) + TIMEOUT * 1000000000))
 	while :; do
+		if [ -z "$t_orig" ]; then
+			orig=$(a_orig "$kind")
+			[ "${orig:-0}" -ge "$N" ] && t_orig=$(now_ns)
+		fi
 		got=$($count_fn)
 		got=${got:-0}
 		if [ "$got" -ge "$N" ]; then
 			t_done=$(now_ns)
+			[ -z "$t_orig" ] && t_orig=$t_done
 			break
 		fi
 		if ! kill -0 "$A_PID" 2>/dev/null; then
@@ -340,11 +451,23 @@ api_run() {
 			break
 		fi
 		[ "$(now_ns)" -ge "$deadline" ] && break
-		sleep "$POLL"
+		if [ "$who" = gobgp ]; then
+			# GoBGP counts its paths by walking its tables on every
+			# query: poll at 3% of the time so far (at least $POLL s).
+			sleep "$(awk -v a="$cb_t" -v b="$(now_ns)" -v p="$POLL" \
+				'BEGIN { s = (b - a) / 1e9 * 0.03; printf "%.3f", (s > p ? s : p) }')"
+		else
+			sleep "$POLL"
+		fi
 	done
 	ra=$(proc_kb "$epid" VmRSS)
 	ha=$(proc_kb "$epid" VmHWM)
 	ca=$(cpu_ns "$epid")
+	if [ "$who" = gobgp ]; then
+		# GoBGP's own RIB, as a check of its neighbor counter
+		echo "  gobgp global rib summary -a ipv4$([ "$kind" = flow ] && echo -flowspec):" \
+			"$(gobgp_ctl global rib summary -a "ipv4$([ "$kind" = flow ] && echo -flowspec)" 2>&1 | tr '\n' ' ')"
+	fi
 	ecpu=NA
 	[ -n "$cb" ] && [ -n "$ca" ] &&
 		ecpu=$(awk -v a="$cb" -v b="$ca" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
@@ -355,7 +478,7 @@ api_run() {
 	if [ "$mode" = acks ] && [ -n "$t_done" ]; then
 		# apigen exits once every ack is in; then 2 s for a withdraw
 		# to show, if the exit caused one.
-		for i in $(seq 100); do
+		for _ in $(seq 100); do
 			[ -n "$(pgrep -P "$A_PID" -x apigen)" ] || break
 			sleep 0.1
 		done
@@ -366,24 +489,27 @@ api_run() {
 			t_ack=$(sed -n 's/^apigen: acked_ns=\([0-9]*\).*/\1/p' \
 				"$TMP/a.log" | head -n1)
 	fi
-	secs=NA write_s=NA ack_s=NA
+	secs=NA write_s=NA ack_s=NA orig_s=NA
+	[ -n "$t0" ] && [ -n "$t_orig" ] &&
+		orig_s=$(awk -v a="$t0" -v b="$t_orig" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	[ -n "$t0" ] && [ -n "$t_done" ] &&
 		secs=$(awk -v a="$t0" -v b="$t_done" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	[ -n "$t0" ] && [ -n "$t_w" ] &&
 		write_s=$(awk -v a="$t0" -v b="$t_w" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	[ -n "$t0" ] && [ -n "$t_ack" ] &&
 		ack_s=$(awk -v a="$t0" -v b="$t_ack" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-	echo "$who $mode $secs ${rb:-NA} ${hb:-NA} ${ra:-NA} ${ha:-NA} $write_s $ack_s $got $after ${prss:-NA} $ecpu" \
+	echo "$label $mode $secs ${rb:-NA} ${hb:-NA} ${ra:-NA} ${ha:-NA} $write_s $ack_s $got $after ${prss:-NA} $ecpu $orig_s" \
 		>>"$TMP/results"
 	if [ "$secs" = NA ]; then
-		printf '  %-10s %-7s reached %s of %s routes (timeout %s s or error)\n' \
-			"$who" "$mode" "$got" "$N" "$TIMEOUT"
-		grep -i 'apigen\|error\|warn' "$TMP/a.log" | tail -n 5 >&2
+		printf '  %-14s %-7s reached %s of %s (announcer Adj-RIB-Out: %s; timeout %s s or error)\n' \
+			"$label" "$mode" "$got" "$N" "$(a_orig "$kind")" "$TIMEOUT"
+		grep -i 'apigen\|error\|warn\|refuse' "$TMP/a.log" | tail -n 5 >&2
+		[ "$who" = gobgp ] && tail -n 5 "$TMP/gobgpd.log" >&2
 	else
-		printf '  %-10s %-7s %7s s = %8.0f routes/s; apigen wrote in %s s, acked in %s s; engine CPU %s s, RSS %s -> %s kB, HWM %s -> %s kB%s\n' \
-			"$who" "$mode" "$secs" "$(awk -v n="$N" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
-			"$write_s" "$ack_s" "$ecpu" "${rb:-NA}" "${ra:-NA}" "${hb:-NA}" \
-			"${ha:-NA}" \
+		printf '  %-14s %-7s %7s s = %8.0f routes/s; in the announcer'"'"'s Adj-RIB-Out after %s s; apigen wrote in %s s, acked in %s s; engine CPU %s s, RSS %s -> %s kB, HWM %s -> %s kB; peer RSS %s kB%s\n' \
+			"$label" "$mode" "$secs" "$(awk -v n="$N" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+			"$orig_s" "$write_s" "$ack_s" "$ecpu" "${rb:-NA}" "${ra:-NA}" "${hb:-NA}" \
+			"${ha:-NA}" "${prss:-NA}" \
 			"$([ "$after" != NA ] && echo "; at the peer 2 s after apigen exited: $after")"
 	fi
 	a_stop
@@ -395,15 +521,19 @@ api_run() {
 ensure_user || die "cannot create user $DUSER"
 install_apigen || die "cannot install apigen for user $DUSER in $TMP"
 setup || die "namespaces"
-write_peer_confs
 : >"$TMP/results"
 
-echo "=== bench-api: $N API announces (/32s, shared attributes), peers: $PEERS; modes: $MODES; $REPS repetition(s) ==="
+echo "=== bench-api: $N API announces (/32s; route: shared attributes, flow: udp =53 discard), peers: $PEERS; kinds: $KINDS; modes: $MODES; $REPS repetition(s) ==="
 for rep in $(seq "$REPS"); do
 	echo "repetition $rep/$REPS"
 	for mode in $MODES; do
-		for who in $PEERS; do
-			api_run "$who" "$mode"
+		for kind in $KINDS; do
+			for who in $PEERS; do
+				if [ "$kind" = flow ] && [ "$who" = bird ]; then
+					continue
+				fi
+				api_run "$who" "$mode" "$kind"
+			done
 		done
 	done
 done
@@ -439,26 +569,32 @@ function fmt(kind, x) {
 	for (c = 3; c <= NF; c++) v[nr, c] = $c
 	# routes/s as column 20
 	v[nr, 20] = ($3 == "NA" || $3 <= 0) ? "NA" : n / $3
+	# routes/s into the announcer Adj-RIB-Out as column 21
+	v[nr, 21] = ($14 == "NA" || $14 == "" || $14 <= 0) ? "NA" : n / $14
 	if (!(w[nr] in seen)) { seen[w[nr]] = 1; order[++nk] = w[nr] }
 	runs[w[nr]]++
 	if ($3 != "NA") full[w[nr]]++
 }
 END {
-	printf "%-20s %-24s %-26s %-24s %-24s %-22s %-22s %-22s %s\n",
+	printf "%-20s %-24s %-26s %-26s %-24s %-24s %-22s %-22s %-22s %s\n",
 	       "peer / mode", "end to end s", "routes/s",
+	       "own Adj-RIB-Out routes/s",
 	       "apigen write s", "engine CPU s", "engine RSS before MB", "engine RSS after MB",
 	       "engine HWM after MB", "complete"
 	for (j = 1; j <= nk; j++) {
 		key = order[j]
-		printf "%-20s %-24s %-26s %-24s %-24s %-22s %-22s %-22s %d/%d\n", key,
-		       stat(key, 3, "s"), stat(key, 20, "rate"),
+		printf "%-20s %-24s %-26s %-26s %-24s %-24s %-22s %-22s %-22s %d/%d\n", key,
+		       stat(key, 3, "s"), stat(key, 20, "rate"), stat(key, 21, "rate"),
 		       stat(key, 8, "s"), stat(key, 13, "s"), stat(key, 4, "mb"),
 		       stat(key, 6, "mb"), stat(key, 7, "mb"), full[key],
 		       runs[key]
 		st = stat(key, 20, "rate")
-		if (key ~ /^bird/ && s_med != "NA")
+		if (key ~ /^bird / && s_med != "NA")
 			printf("%20s target >= 200000 routes/s into BIRD: %s\n", "",
 			       (s_med >= 200000) ? "met" : "NOT met")
+		if (key ~ /^gobgp-flow / && s_med != "NA")
+			printf("%20s target >= 100000 rules/s into GoBGP: %s\n", "",
+			       (s_med >= 100000) ? "met" : "NOT met")
 	}
 	for (i = 1; i <= nr; i++)
 		if (v[i, 11] != "NA" && v[i, 11] != "" &&

@@ -10,7 +10,7 @@
 #
 #   scripts/bench-flood.sh [--quick] [--reps N] [--warmup S] [--window S]
 #                          [--rate PPS] [--summary FILE]
-#                          [--variants "floor touch guard xdpf nft none"]
+#                          [--variants "floor touch guard xdpf nft none fs nft1k"]
 #
 # Topology (three namespaces, names unique per run: bgf<pid>-...):
 #
@@ -39,6 +39,18 @@
 # bgpshield in native XDP on <T>e and <T>q, the peer allowed with GTSM
 # min-ttl 255; xdpf = xdp-filter in native XDP on both, see below; nft = a
 # netdev ingress table with the same policy on both; none = no filter.
+# Not run by default, for the flowspec figure (issue 14): fs = the guard
+# as in "guard" plus a 1,000-rule flowspec table put into its pins with
+# build/fs_apply (250 destinations 10.77.1.2-251, four discard rules each:
+# udp 53, udp 123, tcp 443, tcp 80, in that order), and the flood sent to
+# TCP port 80 instead of 179 so that it passes the port-179 guard and
+# matches the last rule of its destination (the guard's own verdict comes
+# first: a port-179 flood never meets flowspec); nft1k = the nft
+# variant's table plus the same 1,000 rules in the form nftables does best,
+# one hashed set of "ip daddr . ip protocol . th dport" concatenations
+# (every rule here is exact; prefixes or port ranges would need "flags
+# interval", which is slower), one lookup with a drop verdict; the same
+# port-80 flood.
 #
 # xdp-filter (Debian's xdp-tools) matches single fields, and its rules are
 # ORed: a packet matching any rule gets the opposite of the default
@@ -62,6 +74,9 @@ BUILD=${O:-$ROOT/build}
 FLOOD_GEN=$BUILD/flood_gen
 GUARD_OBJ=$BUILD/guard.bpf.o
 CTL=$BUILD/bgpshieldctl
+FS_APPLY=$BUILD/fs_apply
+# fs / nft1k: the flood's port, the rule it matches
+FS_DPORT=80
 
 REPS=3
 WARMUP=2
@@ -111,6 +126,12 @@ fi
 for f in "$FLOOD_GEN" "$GUARD_OBJ"; do
 	[ -e "$f" ] || { echo "bench-flood: $f missing: run make" >&2; exit 1; }
 done
+if [[ " $VARIANTS " == *" fs "* ]]; then
+	for f in "$FS_APPLY" "$CTL"; do
+		[ -x "$f" ] || { echo "bench-flood: $f missing (variant fs): make $f" >&2
+			exit 1; }
+	done
+fi
 
 # Unique per run, so parallel runs never meet: namespaces, interface
 # names (napi threads are named after the interface), bpffs pins.
@@ -329,6 +350,7 @@ pin_napi() {
 # --- variants ------------------------------------------------------------
 GUARD_HOW=
 GUARD_PIN=$PIN/guard
+FS_SHOWN=
 
 guard_attach_ctl() {
 	[ -x "$CTL" ] || return 1
@@ -376,6 +398,20 @@ guard_detach() {
 	rm -rf "$GUARD_PIN"
 }
 
+# The 1,000 flowspec rules of fs and nft1k: 250 destinations (the flood's,
+# 10.77.1.2, first), four rules each, the flood's (tcp $FS_DPORT) last.
+FS_RULES=()
+FS_NFT=""
+for i in $(seq 2 251); do
+	for pr in "17 53" "17 123" "6 443" "6 $FS_DPORT"; do
+		read -r fpr fpo <<<"$pr"
+		FS_RULES+=("dst=10.77.1.$i/32 proto=$fpr dport=$fpo rate=0")
+		FS_NFT="$FS_NFT${FS_NFT:+, }10.77.1.$i . $([ "$fpr" = 6 ] && echo tcp || echo udp) . $fpo"
+	done
+done
+# fs_rules slot of the flood's rule (the 4th), in either half of the map
+FS_SLOTS="3 $((4096 + 3))"
+
 variant_up() {
 	case $1 in
 	floor | touch)
@@ -394,6 +430,41 @@ variant_up() {
 			guard_attach_bpftool || fail "attaching the guard"
 			GUARD_HOW=bpftool
 		fi
+		;;
+	fs)
+		mkdir -p "$PIN"
+		guard_attach_ctl || fail "attaching the guard (fs needs bgpshieldctl)"
+		GUARD_HOW=bgpshieldctl
+		"$FS_APPLY" "$GUARD_PIN" "${FS_RULES[@]}" ||
+			fail "fs_apply: ${#FS_RULES[@]} flowspec rules"
+		[ -n "$FS_SHOWN" ] || {
+			echo "  fs: $("$CTL" --pin-dir "$GUARD_PIN" guard flowspec |
+				grep -c discard) rules enforced by the guard"
+			FS_SHOWN=1
+		}
+		;;
+	nft1k)
+		# The nft variant's policy, then the 1,000 rules as one set.
+		ip netns exec "$NS_E" nft -f - <<-EOF || fail "nft table (nft1k)"
+		table netdev bgpsbench {
+			set fs4 {
+				type ipv4_addr . inet_proto . inet_service
+				elements = { $FS_NFT }
+			}
+			chain in_e {
+				type filter hook ingress device "$DEV_E" priority 0;
+				ip saddr $ADDR_P ip ttl 255 tcp dport 179 accept
+				tcp dport 179 counter drop
+				ip daddr . ip protocol . th dport @fs4 counter drop
+			}
+			chain in_q {
+				type filter hook ingress device "$DEV_Q" priority 0;
+				ip saddr $ADDR_P ip ttl 255 tcp dport 179 accept
+				tcp dport 179 counter drop
+				ip daddr . ip protocol . th dport @fs4 counter drop
+			}
+		}
+		EOF
 		;;
 	xdpf)
 		# See the header: deny, allow the peer's source address.
@@ -430,12 +501,12 @@ variant_up() {
 variant_down() {
 	case $1 in
 	floor | touch) rm -f "$PIN/floor" ;;
-	guard) guard_detach ;;
+	guard | fs) guard_detach ;;
 	xdpf)
 		in_ns "$NS_E" xdp-filter unload "$DEV_E" >/dev/null
 		in_ns "$NS_E" xdp-filter unload "$DEV_Q" >/dev/null
 		;;
-	nft) ip netns exec "$NS_E" nft delete table netdev bgpsbench ;;
+	nft | nft1k) ip netns exec "$NS_E" nft delete table netdev bgpsbench ;;
 	none) ;;
 	esac
 }
@@ -456,7 +527,24 @@ vals = e.get("formatted", e).get("values", [])
 print(sum(int(v["value"]["not_allowed"]) + int(v["value"]["ttl"]) +
           int(v["value"]["syn_rate"]) for v in vals))'
 		;;
-	nft)
+	fs)
+		# the flood's rule: its dropped_packets in both halves
+		for k in $FS_SLOTS; do
+			bpftool -j map lookup pinned "$GUARD_PIN/fs_rules" key \
+				$((k & 255)) $((k >> 8 & 255)) 0 0
+			echo
+		done | "$PY" -c '
+import json, sys
+n = 0
+for l in sys.stdin:
+    try:  # unreadable: 0, seen as such in the fdrop column
+        e = json.loads(l)
+        n += int(e.get("formatted", e)["value"]["dropped_packets"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+print(n)'
+		;;
+	nft | nft1k)
 		ip netns exec "$NS_E" nft list table netdev bgpsbench |
 			awk '/counter packets/ {
 				for (i = 1; i < NF; i++)
@@ -513,14 +601,15 @@ snapshot() {
 }
 
 measure() { # REP VARIANT: appends one record to $REC
-	local rep=$1 v=$2 s0 s1
+	local rep=$1 v=$2 s0 s1 dport=179
 
+	case $v in fs | nft1k) dport=$FS_DPORT ;; esac
 	variant_up "$v"
 	pin_napi
 	# nsenter, nice, taskset and python all exec: $! is the process
 	# itself, for its schedstat and for kill.
 	nsenter --net="/run/netns/$NS_A" "$FLOOD_GEN" run --dev "$DEV_A" \
-		--dst-mac "$MAC_E" --dst $ADDR_E --dport 179 \
+		--dst-mac "$MAC_E" --dst $ADDR_E --dport "$dport" \
 		--src-net 16.0.0.0/4 --rate "$RATE" --train 32 --cpu 0 \
 		--duration $((WARMUP + WINDOW + 30)) >"$TMP/gen.out" &
 	GEN_PID=$!
@@ -628,12 +717,14 @@ if sys.argv[1] == "classify":
 
 rec, summary, how = sys.argv[2], sys.argv[3], sys.argv[4]
 runs = [r for r in map(parse, open(rec)) if r is not None]
-order = [v for v in ["floor", "touch", "guard", "xdpf", "nft", "none"]
+order = [v for v in ["floor", "touch", "guard", "xdpf", "nft", "none", "fs",
+                     "nft1k"]
          if any(r["var"] == v for r in runs)]
 label = {"floor": "(a) empty XDP_DROP", "touch": "(a') read hdrs+DROP",
          "guard": "(b) bgpshield guard", "xdpf": "(b') xdp-filter",
          "nft": "(c) nftables netdev",
-         "none": "(d) no filter"}
+         "none": "(d) no filter",
+         "fs": "(e) guard+1k fs rules", "nft1k": "(f) nft + 1k-rule set"}
 
 def quiet(v, rep=None):
     """The quiet runs, and a note on the noisy ones."""
@@ -705,6 +796,15 @@ ratio("guard", "nft", 0.2, "guard / nftables", "guard_vs_nft")
 ratio("xdpf", "floor", None, "xdp-filter / floor", "xdpf_vs_floor")
 ratio("touch", "floor", None, "read hdrs / floor", "touch_vs_floor")
 ratio("guard", "touch", None, "guard / read hdrs", "guard_vs_touch")
+ratio("fs", "nft1k", 0.2, "fs / nft1k", "fs_vs_nft1k")
+ratio("fs", "floor", None, "fs / floor", "fs_vs_floor")
+ratio("fs", "guard", None, "fs / guard", "fs_vs_guard")
+ratio("nft1k", "floor", None, "nft1k / floor", "nft1k_vs_floor")
+if "fs" in med or "nft1k" in med:
+    print("  %-18s fs and nft1k: 1,000 discard rules, the flood (TCP SYN to "
+          "port 80)\n  %-18s matching the last of its destination's four; "
+          "the other variants'\n  %-18s flood goes to port 179" % (
+              "(flowspec:", "", ""))
 if "xdpf" in med:
     print("  %-18s policy deny + allow the peer's source address (any port);"
           "\n  %-18s it cannot express 'port 179 AND from the peer', GTSM "

@@ -6,6 +6,10 @@
  * distinct /32s and one shared attribute text, as fast as the engine reads
  * them.  All lines are built in memory before the clock starts.
  *
+ * With --flow it writes flowspec rules instead, one per distinct /32:
+ * "announce flow route destination A/32 protocol udp destination-port =53
+ * then discard" (ExaBGP's one-line form; --attrs is not used).
+ *
  * With --wait-up it first waits for the text event "neighbor ADDR up"
  * (api { neighbor-changes; } with encoder text), so that the clock starts
  * on an Established session.  With --silence the first line is
@@ -132,7 +136,11 @@ static void usage(FILE *f)
 		   "  -d, --delay MS    wait MS milliseconds after \"up\" "
 		   "(default 0)\n"
 		   "  -x, --exit        exit when done instead of reading "
-		   "until EOF\n");
+		   "until EOF\n"
+		   "  -f, --flow        flowspec rules \"announce flow route "
+		   "destination A/32\n"
+		   "                    protocol udp destination-port =53 "
+		   "then discard\"\n");
 }
 
 int main(int argc, char **argv)
@@ -145,6 +153,7 @@ int main(int argc, char **argv)
 		{"silence", no_argument, NULL, 's'},
 		{"delay", required_argument, NULL, 'd'},
 		{"exit", no_argument, NULL, 'x'},
+		{"flow", no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -152,7 +161,7 @@ int main(int argc, char **argv)
 	unsigned long n = 1000000, i;
 	unsigned int b0 = 20, b1 = 0, b2 = 0, b3 = 0;
 	uint32_t base;
-	int wait_up = 0, silence = 0, do_exit = 0, c;
+	int wait_up = 0, silence = 0, do_exit = 0, flow = 0, c;
 	unsigned long delay_ms = 0;
 	size_t cap, len = 0, off = 0;
 	char *buf;
@@ -160,7 +169,7 @@ int main(int argc, char **argv)
 	struct sigaction sa;
 	uint64_t t0, t1;
 
-	while ((c = getopt_long(argc, argv, "n:b:A:wsd:xh", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:b:A:wsd:xfh", lo, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			n = strtoul(optarg, NULL, 10);
@@ -188,6 +197,9 @@ int main(int argc, char **argv)
 		case 'x':
 			do_exit = 1;
 			break;
+		case 'f':
+			flow = 1;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -207,8 +219,9 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* "announce route 255.255.255.255/32 next-hop self " + attrs + \n */
-	cap = 16 + n * (64 + strlen(attrs));
+	/* "announce route 255.255.255.255/32 next-hop self " + attrs + \n;
+	 * a flow line is at most 99 bytes. */
+	cap = 16 + n * (flow ? 112 : 64 + strlen(attrs));
 	buf = malloc(cap);
 	in = calloc(1, sizeof(*in));
 	if (!buf || !in) {
@@ -220,6 +233,16 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		uint32_t a = base + (uint32_t)i;
 
+		if (flow) {
+			len += (size_t)sprintf(buf + len,
+					       "announce flow route destination "
+					       "%u.%u.%u.%u/32 protocol udp "
+					       "destination-port =53 then "
+					       "discard\n",
+					       a >> 24, a >> 16 & 255,
+					       a >> 8 & 255, a & 255);
+			continue;
+		}
 		len += (size_t)sprintf(buf + len,
 				       "announce route %u.%u.%u.%u/32 "
 				       "next-hop self %s\n",
@@ -246,8 +269,8 @@ int main(int argc, char **argv)
 	fcntl(1, F_SETFL, fcntl(1, F_GETFL) | O_NONBLOCK);
 
 	t0 = now_ns();
-	say("apigen: start_ns=%" PRIu64 " count=%lu silence=%d", t0, n,
-	    silence);
+	say("apigen: start_ns=%" PRIu64 " count=%lu silence=%d flow=%d", t0,
+	    n, silence, flow);
 	while (off < len && !ag_stop && !in->eof) {
 		struct pollfd p[2] = {{.fd = 0, .events = POLLIN},
 				      {.fd = 1, .events = POLLOUT}};
