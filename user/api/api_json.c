@@ -1379,20 +1379,10 @@ static void flow_json(struct jbuf *b, const struct fs_rule *r)
  * withdrawn by RFC 7606, is left out: ExaBGP drops it too). */
 static void j_flow_list(struct jbuf *b, const struct bgp_nlri *n, int *first)
 {
+	struct fs_rule r;
 	size_t o = 0;
 
-	while (o < n->len) {
-		struct fs_rule r;
-		size_t used;
-		char why[96];
-		int rc = fs_nlri_decode(n->p + o, n->len - o, n->family, &r,
-					&used, why, sizeof(why));
-
-		if (!used)
-			break;
-		o += used;
-		if (rc < 0)
-			continue;
+	while (fs_nlri_next(n->p, n->len, n->family, &o, &r)) {
 		jbuf_puts(b, *first ? "" : ", ");
 		*first = 0;
 		flow_json(b, &r);
@@ -2048,20 +2038,10 @@ static void t_flow_lines(struct jbuf *b, const struct apij_env *e,
 			 const struct bgp_nlri *n, const char *what,
 			 const struct bgp_attrs *a, int *first)
 {
+	struct fs_rule r;
 	size_t o = 0;
 
-	while (o < n->len) {
-		struct fs_rule r;
-		size_t used;
-		char why[96];
-		int rc = fs_nlri_decode(n->p + o, n->len - o, n->family, &r,
-					&used, why, sizeof(why));
-
-		if (!used)
-			break;
-		o += used;
-		if (rc < 0)
-			continue;
+	while (fs_nlri_next(n->p, n->len, n->family, &o, &r)) {
 		if (!*first)
 			jbuf_put(b, "\n", 1);
 		*first = 0;

@@ -423,16 +423,23 @@ void sess_flow_pend_send(struct session *s)
 	pend_clear(s);
 }
 
-void sess_flow_announce_all(struct session *s)
+/* Every rule we originate, announced or withdrawn, toward the families
+ * the peer negotiated. */
+static void api_send_all(struct session *s, int withdraw)
 {
 	struct flow_tab *t = s->flow_api;
 
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->nb; i++)
+	for (size_t i = 0; t && i < t->nb; i++)
 		for (struct flow_ent *e = t->b[i]; e; e = e->next)
 			if (negotiated(s, e->family))
-				send_or_say(s, e, 0);
+				send_or_say(s, e, withdraw);
+}
+
+void sess_flow_announce_all(struct session *s)
+{
+	if (!s->flow_api)
+		return;
+	api_send_all(s, 0);
 	sess_flow_pend_send(s);
 }
 
@@ -651,20 +658,11 @@ long sessions_flow_withdraw(const struct prefix *sel, size_t nsel,
 
 /* --- what we receive ---------------------------------------------------------- */
 
-/* Each NLRI of l (framing checked by the decoder) with its length. */
+/* Each NLRI of l with its length (the decoder checked the framing, so
+ * fs_nlri_len() is 0 only at the end). */
 static size_t next_nlri(const struct bgp_nlri *l, size_t o)
 {
-	const uint8_t *p = l->p + o;
-	size_t left = l->len - o, n;
-
-	if ((p[0] & 0xf0) == 0xf0) {
-		if (left < 2)
-			return left;
-		n = 2 + ((size_t)(p[0] & 0x0f) << 8 | p[1]);
-	} else {
-		n = 1 + (size_t)p[0];
-	}
-	return n > left ? left : n;
+	return fs_nlri_len(l->p + o, l->len - o);
 }
 
 void sess_flow_update(struct session *s, const struct bgp_update *u,
@@ -681,11 +679,11 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 			   prefix_fmt(&s->n->address, a, sizeof(a)),
 			   u->flow_why);
 	}
-	for (o = 0; u->flow_unreach.len && o < u->flow_unreach.len; o += l) {
-		l = next_nlri(&u->flow_unreach, o);
+	for (o = 0; o < u->flow_unreach.len &&
+		    (l = next_nlri(&u->flow_unreach, o)); o += l)
 		in_del(s, u->flow_unreach.family, u->flow_unreach.p + o, l);
-	}
-	for (o = 0; u->flow_reach.len && o < u->flow_reach.len; o += l) {
+	for (o = 0; o < u->flow_reach.len &&
+		    (l = next_nlri(&u->flow_reach, o)); o += l) {
 		const uint8_t *p = u->flow_reach.p + o;
 		int family = u->flow_reach.family;
 		struct flow_ent *e, *old;
@@ -693,7 +691,6 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 		size_t used;
 		char why[96];
 
-		l = next_nlri(&u->flow_reach, o);
 		/* RFC 7606 §2 treat-as-withdraw; a family we did not offer
 		 * (RFC 4760 §6) is not kept either */
 		if (withdraw_all || !attr ||
@@ -753,15 +750,10 @@ void sess_flow_clear_in(struct session *s)
 
 void sess_flow_clear_api(struct session *s)
 {
-	struct flow_tab *t = s->flow_api;
-
-	if (!t)
+	if (!s->flow_api)
 		return;
-	for (size_t i = 0; i < t->nb; i++)
-		for (struct flow_ent *e = t->b[i]; e; e = e->next)
-			if (negotiated(s, e->family))
-				send_or_say(s, e, 1);
-	tab_clear(t);
+	api_send_all(s, 1);
+	tab_clear(s->flow_api);
 }
 
 void sess_flow_free(struct session *s)

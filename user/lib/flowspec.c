@@ -296,6 +296,40 @@ static int comp_decode(const uint8_t *p, size_t len, int family, int t,
 	return 0;
 }
 
+size_t fs_nlri_len(const uint8_t *p, size_t len)
+{
+	size_t n;
+
+	if (len < 1)
+		return 0;
+	if ((p[0] & 0xf0) == 0xf0) {
+		if (len < 2)
+			return 0;
+		n = 2 + ((size_t)(p[0] & 0x0f) << 8 | p[1]);
+	} else {
+		n = 1 + (size_t)p[0];
+	}
+	return n > len ? 0 : n;
+}
+
+int fs_nlri_next(const uint8_t *p, size_t len, int family, size_t *off,
+		 struct fs_rule *out)
+{
+	while (*off < len) {
+		size_t used;
+		char why[8];
+		int rc = fs_nlri_decode(p + *off, len - *off, family, out, &used,
+					why, sizeof(why));
+
+		if (!used)
+			return 0;
+		*off += used;
+		if (rc == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int fs_nlri_decode(const uint8_t *p, size_t len, int family,
 		   struct fs_rule *out, size_t *used, char *err, size_t el)
 {

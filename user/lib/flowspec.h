@@ -128,6 +128,19 @@ int fs_nlri_encode(const struct fs_rule *r, uint8_t *buf, size_t cap);
 int fs_nlri_decode(const uint8_t *p, size_t len, int family,
 		   struct fs_rule *out, size_t *used, char *err, size_t el);
 
+/* The octets of the NLRI at p[0..len), its length field included, or 0
+ * when that length runs past len (RFC 8955 §4.1). */
+size_t fs_nlri_len(const uint8_t *p, size_t len);
+
+/*
+ * Walk an NLRI list p[0..len) from *off: 1 with the next rule that
+ * decodes in *out (*off past it), stepping over those that do not (RFC
+ * 7606 §5.3 has them withdrawn); 0 at the end or where the framing
+ * breaks.
+ */
+int fs_nlri_next(const uint8_t *p, size_t len, int family, size_t *off,
+		 struct fs_rule *out);
+
 /* RFC 8955 §5.1 order of two rules of one family: <0, 0, >0. */
 int fs_rule_cmp(const struct fs_rule *a, const struct fs_rule *b);
 
