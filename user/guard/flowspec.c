@@ -688,19 +688,6 @@ int guard_flow_foreach(struct guard *g, guard_flow_cb cb, void *arg)
 	return 0;
 }
 
-static const char *const field_name[BGPS_FSF_MAX] = {
-	[BGPS_FSF_PROTO] = "protocol",
-	[BGPS_FSF_PORT] = "port",
-	[BGPS_FSF_DPORT] = "destination-port",
-	[BGPS_FSF_SPORT] = "source-port",
-	[BGPS_FSF_ICMP_TYPE] = "icmp-type",
-	[BGPS_FSF_ICMP_CODE] = "icmp-code",
-	[BGPS_FSF_TCP_FLAGS] = "tcp-flags",
-	[BGPS_FSF_PKT_LEN] = "packet-length",
-	[BGPS_FSF_DSCP] = "dscp",
-	[BGPS_FSF_FRAG] = "fragment",
-	[BGPS_FSF_FLOW_LABEL] = "flow-label",
-};
 
 void guard_flow_format(const struct bgps_fs_rule *r, char *buf, size_t len)
 {
@@ -731,7 +718,10 @@ void guard_flow_format(const struct bgps_fs_rule *r, char *buf, size_t len)
 	}
 	for (unsigned int i = 0; i < r->nops && i < BGPS_FS_MAX_OPS; i++) {
 		const struct bgps_fs_op *op = &r->ops[i];
-		const char *fname = field_name[op->field % BGPS_FSF_MAX];
+		/* BGPS_FSF_* are the RFC 8955 type codes (field_of()) */
+		const char *fname = field_of(op->field) == op->field
+					    ? fs_type_name(op->field)
+					    : NULL;
 
 		if (op->flags & BGPS_FSO_FIRST)
 			PUT(" %s ", fname ? fname : "?");
