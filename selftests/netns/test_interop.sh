@@ -159,6 +159,9 @@ pin_a() { echo "$PIN/a"; }
 SHIELD_AP=
 # set: the v4 neighbor has ipv4 flow and an API process recording events
 SHIELD_FLOW=
+# with SHIELD_FLOW: the v4 neighbor's flowspec and flow blocks instead of
+# the one enforced rule (block-dns)
+SHIELD_FLOW_CFG=
 A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
 							route 10.1.0.0/24 next-hop self med 10 path-information 2;
 							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
@@ -174,7 +177,7 @@ write_shield_conf() {
 		flow_api="api { processes [ rec ]; receive { parsed; update; } }"
 	# a rule of our own: sent to the peer and, with enforce, in the guard
 	[ -n "$SHIELD_FLOW" ] &&
-		flow_cfg="flowspec { enforce; } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"
+		flow_cfg=${SHIELD_FLOW_CFG:-"flowspec { enforce; } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"}
 	(
 		umask 077
 		{
@@ -396,6 +399,10 @@ BIRD_GTSM=on
 # BIRD's table, both exported with ADD-PATH); "routes" only the second
 # protocol (BIRD without ADD-PATH).
 BIRD_AP=
+# set: flow4/flow6 tables, their static rules (sf4, sf6: B_FLOW4,
+# B_FLOW6 with their action communities) and flow4/flow6 channels on the
+# v4 session
+BIRD_FLOW=
 
 # write_bird_conf MODE KEY FAMILY...: BIRD's side, MODE active or passive
 # (its own mode, the opposite of bgpshieldd's).  The timers are BIRD's
@@ -436,8 +443,18 @@ write_bird_conf() {
 				route 2001:db8:2::/48 unreachable;
 			}
 		EOF
+		if [ -n "$BIRD_FLOW" ]; then
+			echo "flow4 table flowtab4;"
+			echo "flow6 table flowtab6;"
+			echo "protocol static sf4 { flow4 { table flowtab4; };"
+			printf '\t%s\n' "${B_FLOW4[@]}"
+			echo "}"
+			echo "protocol static sf6 { flow6 { table flowtab6; };"
+			printf '\t%s\n' "${B_FLOW6[@]}"
+			echo "}"
+		fi
 		for f in "$@"; do
-			local me=$B4 peer=$A4 ch=ipv4 name=shield4
+			local me=$B4 peer=$A4 ch=ipv4 name=shield4 flowch=""
 			local exp="export all;"
 			if [ "$f" = v6 ]; then me=$B6 peer=$A6 ch=ipv6 name=shield6; fi
 			# Attributes on one route, set on export (a MED set in
@@ -451,6 +468,9 @@ write_bird_conf() {
 						}
 						accept;
 					};"
+			[ "$f" = v4 ] && [ -n "$BIRD_FLOW" ] &&
+				flowch="flow4 { table flowtab4; import all; export all; };
+					flow6 { table flowtab6; import all; export all; };"
 			cat <<-EOF
 				protocol bgp $name {
 					local $me as $AS_B;
@@ -463,6 +483,7 @@ write_bird_conf() {
 					connect retry time 5;
 					error wait time 5, 30;
 					$ch { import all; $exp ${BIRD_AP:+$([ "$BIRD_AP" = on ] && echo "add paths on;")} };
+					$flowch
 				}
 			EOF
 		done
@@ -1900,17 +1921,10 @@ FLOW_PDIR=""
 flows_in_is() { [ "$(nb "$1" flows_in)" = "$2" ]; } # ADDR N
 flow_ev_has() { grep -qF "$1" "$FLOW_PDIR/events.json" 2>/dev/null; }
 
-# gobgp_flow_has PREFIX: GoBGP's ipv4-flowspec RIB names that destination.
-gobgp_flow_has() {
-	gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -qF "$1"
-}
-gobgp_flow_lacks() { ! gobgp_flow_has "$1"; }
-
-t_gobgp_flowspec() {
-	local j
-	need_gobgp
-	ensure_user
-	topo_interop || die_test "topology set up"
+# The API process of SHIELD_FLOW (rec): a script that appends every event
+# bgpshieldd sends it to FLOW_PDIR/events.json, in a folder bgpshieldd's
+# user can reach.
+flow_rec_setup() {
 	chmod 0711 "$WORK_DIR" "$T_DIR" || die_test "open $T_DIR to $DUSER"
 	FLOW_PDIR=$T_DIR/p
 	mkdir -p "$FLOW_PDIR" && chown "$DUSER:" "$FLOW_PDIR" &&
@@ -1923,6 +1937,20 @@ t_gobgp_flowspec() {
 		        f.flush()
 	EOF
 	chmod 0644 "$FLOW_PDIR/rec.py"
+}
+
+# gobgp_flow_has PREFIX: GoBGP's ipv4-flowspec RIB names that destination.
+gobgp_flow_has() {
+	gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -qF "$1"
+}
+gobgp_flow_lacks() { ! gobgp_flow_has "$1"; }
+
+t_gobgp_flowspec() {
+	local j
+	need_gobgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	flow_rec_setup
 	SHIELD_FLOW=1
 	GOBGP_FLOW=1
 	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
@@ -2022,6 +2050,273 @@ $(gobgp_why)"
 	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
 }
 
+# --- flowspec with BIRD 2 ---------------------------------------------------------
+
+# bgpshieldd's rules toward BIRD (and FRR): every component type of RFC 8955
+# and RFC 8956 and every action we write, spread over five rules.
+A_FLOW_CFG="flow {
+	route f4all { match { destination 10.8.0.0/24; source 10.9.0.0/16; protocol [ =tcp =udp ]; port >=1024&<=2048; destination-port [ =80 =443 ]; source-port >1023; icmp-type =8; icmp-code =0; tcp-flags [ syn&!ack =fin+ack ]; packet-length [ <64 >=1400&<=1500 ]; dscp =46; fragment [ is-fragment dont-fragment ]; } then { rate-limit 9600; redirect 65000:100; mark 46; action sample-terminal; } }
+	route f4as4 { match { destination 10.8.1.0/24; protocol icmp; icmp-type [ =0 =8 ]; icmp-code !=1; fragment [ !is-fragment ]; } then { discard; redirect 4200000000:7; action terminal; } }
+	route f4ip { match { destination 10.8.2.0/24; protocol udp; tcp-flags [ !=rst ]; fragment [ =first-fragment ]; } then { redirect 192.0.2.9:5; action sample; } }
+	route f6all { match { destination 2001:db8:8::/48; source 2001:db8:9::/64/16; next-header tcp; port =22; destination-port [ =22 =2222 ]; source-port >=1024; tcp-flags [ syn ]; packet-length <=1200; traffic-class =10; fragment [ first-fragment last-fragment ]; flow-label =12345; } then { rate-limit 1000000; mark 10; } }
+	route f6icmp { match { destination 2001:db8:8:1::/64; next-header 58; icmp-type =128; icmp-code =0; } then { discard; action sample; } }
+}"
+# BIRD's rules toward bgpshieldd: BIRD's syntax, each with its action
+# communities (BIRD's generic form: the high and low 32 bits).
+B_FLOW4=(
+	"route flow4 { dst 10.3.0.0/24; src 10.4.0.0/16; proto = 6 || = 17; port >= 1024 && <= 2048; dport = 80 || = 443; sport > 1023; icmp type = 8; icmp code = 0; tcp flags 0x02/0x02 || 0x12/0x3f; length >= 64 && <= 1500; dscp = 46; fragment is_fragment || dont_fragment; } { bgp_ext_community.add((generic, 0x80060000, 0x46160000)); bgp_ext_community.add((generic, 0x8008fdea, 0x64)); bgp_ext_community.add((generic, 0x80090000, 46)); bgp_ext_community.add((generic, 0x80070000, 3)); };"
+	"route flow4 { dst 10.3.1.0/24; proto = 1; icmp type = 0 || = 8; } { bgp_ext_community.add((generic, 0x80060000, 0)); bgp_ext_community.add((generic, 0x8208fa56, 0xea000007)); bgp_ext_community.add((generic, 0x80070000, 1)); };"
+	"route flow4 { dst 10.3.2.0/24; proto = 17; fragment !is_fragment; } { bgp_ext_community.add((generic, 0x8108c000, 0x2090005)); bgp_ext_community.add((generic, 0x80070000, 2)); bgp_ext_community.add((generic, 0x800c0000, 0x42c80000)); };"
+)
+B_FLOW6=(
+	"route flow6 { dst 2001:db8:3::/48; src 2001:db8:4::/64 offset 16; next header = 6; port = 22; dport = 22; sport >= 1024; tcp flags 0x02/0x02; length <= 1200; dscp = 10; fragment first_fragment; label = 12345; } { bgp_ext_community.add((generic, 0x80060000, 0x49742400)); bgp_ext_community.add((generic, 0x80090000, 10)); };"
+	"route flow6 { dst 2001:db8:3:1::/64; next header = 58; icmp type = 128; icmp code = 0; } { bgp_ext_community.add((generic, 0x80060000, 0)); };"
+)
+
+# bird_flows TABLE: that table's routes in `show route table TABLE all`,
+# one line a route: "NET | EXT-COMMUNITIES" (BIRD's own words), sorted.
+bird_flows() {
+	birdc_ show route table "$1" all 2>&1 | "$PY" -c '
+import sys
+rows, net, ext = [], None, ""
+for l in sys.stdin:
+    l = l.rstrip("\n")
+    if l.startswith("flow"):
+        if net is not None:
+            rows.append("%s | %s" % (net, ext))
+        net, ext = l[:l.rindex("}") + 1], ""
+    elif l.strip().startswith("BGP.ext_community:"):
+        ext = l.split(":", 1)[1].strip()
+if net is not None:
+    rows.append("%s | %s" % (net, ext))
+for r in sorted(rows):
+    print(r)
+'
+}
+# bird_flow_has TABLE NET: BIRD's table has that rule.
+bird_flow_has() { bird_flows "$1" | grep -qF "$2 |"; }
+bird_flow_lacks() { ! bird_flow_has "$@"; }
+
+# What BIRD must show of bgpshieldd's rules (its `show route table ... all`,
+# bird_flows' lines): every component and action community as sent, in
+# BIRD's words.  BIRD writes a bitmask operator without the match bit
+# ("any of these bits", RFC 8955 §4.2.1.2) as "!0x0/MASK" (not all of
+# them clear), and a fragment one as "!!is_fragment"; an IPv6 prefix with
+# an offset shows its bits below the offset as zero (RFC 8956 §3.1: they
+# are not sent).
+A_BIRD4=(
+	"flow4 { dst 10.8.0.0/24; src 10.9.0.0/16; proto 6,17; port 1024..2048; dport 80,443; sport > 1023; icmp type 8; icmp code 0; tcp flags !0x0/0x2 && 0x0/0x10 || 0x11/0x11; length < 64 || 1400..1500; dscp 46; fragment !!is_fragment || !!dont_fragment; } | (generic, 0x80060000, 0x46160000) (generic, 0x80070000, 0x3) (generic, 0x8008fde8, 0x64) (generic, 0x80090000, 0x2e)"
+	"flow4 { dst 10.8.1.0/24; proto 1; icmp type 0,8; icmp code != 1; fragment !is_fragment; } | (generic, 0x80060000, 0x0) (generic, 0x80070000, 0x1) (generic, 0x8208fa56, 0xea000007)"
+	"flow4 { dst 10.8.2.0/24; proto 17; tcp flags !0x4/0x4; fragment first_fragment; } | (generic, 0x80070000, 0x2) (generic, 0x8108c000, 0x2090005)"
+)
+A_BIRD6=(
+	"flow6 { dst 2001:db8:8::/48; src 0:db8:9::/64 offset 16; next header 6; port 22; dport 22,2222; sport >= 1024; tcp flags !0x0/0x2; length <= 1200; dscp 10; fragment !!first_fragment || !!last_fragment; label 12345; } | (generic, 0x80060000, 0x49742400) (generic, 0x80090000, 0xa)"
+	"flow6 { dst 2001:db8:8:1::/64; next header 58; icmp type 128; icmp code 0; } | (generic, 0x80060000, 0x0) (generic, 0x80070000, 0x2)"
+)
+# What bgpshieldd's API JSON must show of BIRD's rules (B_FLOW4, B_FLOW6),
+# flow_ev_rule's lines: "DESTINATION | string | communities" (a
+# community's "string", or its value in hex where ExaBGP 4.2 has no word:
+# traffic-rate-packets 0x800c, redirect to IPv4 0x8108).  BIRD writes its
+# "0x12/0x3f" as match syn+ack, and none of fin, rst, push, urg.
+B_FLOW_EV=(
+	"10.3.0.0/24 | flow destination-ipv4 10.3.0.0/24 source-ipv4 10.4.0.0/16 protocol [ =tcp =udp ] port [ >=1024&<=2048 ] destination-port [ =80 =443 ] source-port >1023 icmp-type =echo-request icmp-code =0 tcp-flags [ =syn =syn+ack&!fin+rst+push+urg ] packet-length [ >=64&<=1500 ] dscp =46 fragment [ =is-fragment =dont-fragment ] | rate-limit:9600, action sample-terminal, redirect:65002:100, mark 46"
+	"10.3.1.0/24 | flow destination-ipv4 10.3.1.0/24 protocol =icmp icmp-type [ =echo-reply =echo-request ] | rate-limit:0, action terminal, redirect:4200000000:7"
+	"10.3.2.0/24 | flow destination-ipv4 10.3.2.0/24 protocol =udp fragment !is-fragment | action sample, 0x800c000042c80000, 0x8108c00002090005"
+	"2001:db8:3::/48/0 | flow destination-ipv6 2001:db8:3::/48/0 source-ipv6 0:db8:4::/64/16 next-header =tcp port =22 destination-port =22 source-port >=1024 tcp-flags =syn packet-length <=1200 traffic-class =10 fragment =first-fragment flow-label =12345 | rate-limit:1000000, mark 10"
+	"2001:db8:3:1::/64/0 | flow destination-ipv6 2001:db8:3:1::/64/0 next-header =unknown protocol type 58 icmp-type =unknown icmp type type 128 icmp-code =0 | rate-limit:0"
+)
+# The same rules' components one by one in the JSON (ExaBGP 4.2's lists:
+# a bitmask operand of several bits is one item a bit, and an ANDed item
+# is glued to the one before).
+B_FLOW_EV_COMP=(
+	'10.3.0.0/24 source-ipv4 ["10.4.0.0/16"]'
+	'10.3.0.0/24 protocol ["=tcp", "=udp"]'
+	'10.3.0.0/24 port [">=1024&<=2048"]'
+	'10.3.0.0/24 destination-port ["=80", "=443"]'
+	'10.3.0.0/24 source-port [">1023"]'
+	'10.3.0.0/24 icmp-type ["=echo-request"]'
+	'10.3.0.0/24 icmp-code ["=0"]'
+	'10.3.0.0/24 tcp-flags ["=syn", "=syn", "=ack&!fin", "&!rst", "&!push", "&!urg"]'
+	'10.3.0.0/24 packet-length [">=64&<=1500"]'
+	'10.3.0.0/24 dscp ["=46"]'
+	'10.3.0.0/24 fragment ["=is-fragment", "=dont-fragment"]'
+	'10.3.2.0/24 fragment ["not-a-fragment"]'
+	'2001:db8:3::/48/0 source-ipv6 ["0:db8:4::/64/16"]'
+	'2001:db8:3::/48/0 next-header ["=tcp"]'
+	'2001:db8:3::/48/0 traffic-class ["=10"]'
+	'2001:db8:3::/48/0 fragment ["=first-fragment"]'
+	'2001:db8:3::/48/0 flow-label ["=12345"]'
+)
+
+# flow_ev_rule DESTINATION [COMPONENT]: the rule with that destination in
+# the last UPDATE of bgpshieldd's API JSON (events.json) that announced
+# or withdrew it: "DESTINATION | string | communities" (see B_FLOW_EV), or
+# with COMPONENT "DESTINATION COMPONENT [...]" (its JSON list);
+# "DESTINATION withdrawn" when the last was a withdrawal, "<absent>" when
+# none names it.
+flow_ev_rule() {
+	"$PY" - "$FLOW_PDIR/events.json" "$1" "${2:-}" <<-'EOF'
+		import json, sys
+		path, dst, comp = sys.argv[1:4]
+		last = "<absent>"
+		try:
+		    lines = open(path).read().splitlines()
+		except OSError as e:
+		    print("<error: %s>" % e); sys.exit(0)
+		def dest(r):
+		    return (r.get("destination-ipv4") or r.get("destination-ipv6") or [None])[0]
+		for l in lines:
+		    try:
+		        u = json.loads(l)["neighbor"]["message"]["update"]
+		    except (ValueError, KeyError, TypeError):
+		        continue
+		    ext = []
+		    for c in (u.get("attribute") or {}).get("extended-community") or []:
+		        ext.append(c.get("string") or "0x%016x" % c.get("value", 0))
+		    for fam, v in (u.get("announce") or {}).items():
+		        if not fam.endswith(" flow"):
+		            continue
+		        for r in [r for rs in v.values() for r in rs]:
+		            if dest(r) != dst:
+		                continue
+		            if comp:
+		                last = "%s %s %s" % (dst, comp, json.dumps(r.get(comp, "<absent>")))
+		            else:
+		                last = "%s | %s | %s" % (dst, r.get("string"), ", ".join(ext))
+		    for fam, rs in (u.get("withdraw") or {}).items():
+		        if fam.endswith(" flow") and any(dest(r) == dst for r in rs):
+		            last = "%s withdrawn" % dst
+		print(last)
+	EOF
+}
+flow_ev_withdrawn() { [ "$(flow_ev_rule "$1")" = "$1 withdrawn" ]; }
+
+# expect_bird_flows TABLE LINE...: BIRD's TABLE has each rule LINE (NET |
+# communities) exactly.
+expect_bird_flows() {
+	local tab=$1 got l
+	shift
+	got=$(bird_flows "$tab")
+	for l in "$@"; do
+		check_eq "BIRD $tab: ${l%% | *}: every component and action community intact" \
+			"$l" "$(printf '%s\n' "$got" | grep -F "${l%% | *} |")"
+	done
+}
+
+t_bird_flowspec() {
+	local l n
+	need_bird
+	ensure_user
+	topo_interop || die_test "topology set up"
+	flow_rec_setup
+	SHIELD_FLOW=1
+	SHIELD_FLOW_CFG=$A_FLOW_CFG
+	BIRD_FLOW=1
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_bird_conf active "$KEY" v4
+	daemon_start
+	bird_start
+	if wait_for "$T_UP" established "$B4" && wait_for 3 bird_established shield4; then
+		pass "IPv4 session with flow4 and flow6 established (bgpshieldd passive, BIRD active) within ${T_UP}s"
+	else
+		die_test "IPv4 session with flow4 and flow6 established within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(bird_why shield4)"
+	fi
+
+	# bgpshieldd -> BIRD: the config's 3 IPv4 and 2 IPv6 rules, as BIRD
+	# decoded them
+	if wait_for "$T_ROUTES" bird_chan_imported_is shield4 flow4 3 &&
+		wait_for 2 bird_chan_imported_is shield4 flow6 2; then
+		pass "BIRD: flow4 imported bgpshieldd's 3 rules, flow6 its 2"
+	else
+		fail "BIRD: flow4 imported 3 and flow6 2 rules within ${T_ROUTES}s" \
+			"flow4: $(bird_chan_imported shield4 flow4), flow6: $(bird_chan_imported shield4 flow6)
+$(bird_why shield4)"
+	fi
+	expect_bird_flows flowtab4 "${A_BIRD4[@]}"
+	expect_bird_flows flowtab6 "${A_BIRD6[@]}"
+	check_eq "bgpshieldd: flows_originated to $B4" 5 "$(nb "$B4" flows_originated)"
+
+	# BIRD -> bgpshieldd: its 3 + 2 rules in the Adj-RIB-In and, each
+	# with all its components and actions, in the API JSON
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 5; then
+		pass "bgpshieldd: flows_in from $B4 is 5 (BIRD's 3 flow4 and 2 flow6 rules)"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 5 within ${T_ROUTES}s" \
+			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
+	fi
+	for l in "${B_FLOW_EV[@]}"; do
+		check_eq "bgpshieldd's API JSON: BIRD's rule ${l%% | *}, its string and action communities" \
+			"$l" "$(flow_ev_rule "${l%% | *}")"
+	done
+	for l in "${B_FLOW_EV_COMP[@]}"; do
+		n=${l#* }
+		check_eq "bgpshieldd's API JSON: BIRD's rule ${l%% *}, ${n%% *}" \
+			"$l" "$(flow_ev_rule "${l%% *}" "${n%% *}")"
+	done
+
+	# Withdrawals, ours: one rule from the API comes and goes; one the
+	# config loses on reload goes, the others stay
+	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 then rate-limit 0 ||
+		fail "bgpshieldctl announce flow route ... then rate-limit 0" "$(err fs_api)"
+	l="flow4 { dst 10.7.0.0/24; proto 6; dport 80; } | (generic, 0x80060000, 0x0)"
+	if wait_for "$T_ROUTES" bird_flow_has flowtab4 "${l%% | *}"; then
+		expect_bird_flows flowtab4 "$l"
+	else
+		fail "BIRD: flowtab4 has the API's rule within ${T_ROUTES}s" \
+			"$(bird_flows flowtab4)"
+	fi
+	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 ||
+		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
+	if wait_for "$T_ROUTES" bird_flow_lacks flowtab4 "${l%% | *}"; then
+		pass "BIRD: the API's rule is gone after withdraw flow route"
+	else
+		fail "BIRD: the API's rule is gone within ${T_ROUTES}s" \
+			"$(bird_flows flowtab4)"
+	fi
+	SHIELD_FLOW_CFG=$(printf '%s\n' "$A_FLOW_CFG" | grep -v 'route f4ip ')
+	write_shield_conf passive "$KEY" v4 || die_test "rewrite bgpshieldd's config"
+	capture fs_reload dctl 10 reload || fail "bgpshieldctl reload" "$(err fs_reload)"
+	if wait_for "$T_ROUTES" bird_flow_lacks flowtab4 "${A_BIRD4[2]%% | *}"; then
+		pass "BIRD: the rule the config lost on reload (f4ip, 10.8.2.0/24) is withdrawn"
+	else
+		fail "BIRD: the rule the config lost on reload is withdrawn within ${T_ROUTES}s" \
+			"$(bird_flows flowtab4)"
+	fi
+	expect_bird_flows flowtab4 "${A_BIRD4[0]}" "${A_BIRD4[1]}"
+	expect_bird_flows flowtab6 "${A_BIRD6[@]}"
+
+	# Withdrawals, BIRD's: its flow4 statics, then its flow6 ones
+	capture fs_dis4 birdc_ disable sf4 || fail "birdc disable sf4" "$(err fs_dis4)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 2; then
+		pass "bgpshieldd: BIRD's flow4 withdrawals leave flows_in 2"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 2 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	for l in 10.3.0.0/24 10.3.1.0/24 10.3.2.0/24; do
+		check "bgpshieldd's API JSON: BIRD withdrew $l" flow_ev_withdrawn "$l"
+	done
+	check_eq "bgpshieldd's API JSON: BIRD's IPv6 rule still announced" \
+		"${B_FLOW_EV[3]}" "$(flow_ev_rule 2001:db8:3::/48/0)"
+	capture fs_dis6 birdc_ disable sf6 || fail "birdc disable sf6" "$(err fs_dis6)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 0; then
+		pass "bgpshieldd: BIRD's flow6 withdrawals empty flows_in"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 0 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	for l in 2001:db8:3::/48/0 2001:db8:3:1::/64/0; do
+		check "bgpshieldd's API JSON: BIRD withdrew $l" flow_ev_withdrawn "$l"
+	done
+	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
+	check_eq "BIRD's shield4 is still Established" Established \
+		"$(bird_field shield4 "BGP state")"
+}
+
 # --- main ------------------------------------------------------------------------
 
 lib_init
@@ -2044,6 +2339,7 @@ TESTS=(
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
 	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
+	"BIRD flowspec: every component and action both ways, IPv4 and IPv6, withdrawn both ways:t_bird_flowspec"
 )
 
 run_tests "$@"
