@@ -162,6 +162,8 @@ SHIELD_FLOW=
 # with SHIELD_FLOW: the v4 neighbor's flowspec and flow blocks instead of
 # the one enforced rule (block-dns)
 SHIELD_FLOW_CFG=
+# the mode flowspec tests write bgpshieldd's config with (again on reload)
+SHIELD_MODE=passive
 A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
 							route 10.1.0.0/24 next-hop self med 10 path-information 2;
 							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
@@ -1976,7 +1978,7 @@ $(gobgp_why)"
 		'10\.8\.0\.0/24' "$j"
 	# and one from the API (a detector's line), ExaBGP's one-line form
 	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
-		protocol tcp destination-port =80 then rate-limit 0 ||
+		protocol tcp destination-port =80 "then" rate-limit 0 ||
 		fail "bgpshieldctl announce flow route ... then rate-limit 0" "$(err fs_api)"
 	if wait_for "$T_ROUTES" gobgp_flow_has 10.7.0.0/24; then
 		pass "GoBGP: ipv4-flowspec rib has the API's rule (destination 10.7.0.0/24)"
@@ -2093,9 +2095,6 @@ for r in sorted(rows):
     print(r)
 '
 }
-# bird_flow_has TABLE NET: BIRD's table has that rule.
-bird_flow_has() { bird_flows "$1" | grep -qF "$2 |"; }
-bird_flow_lacks() { ! bird_flow_has "$@"; }
 
 # What BIRD must show of bgpshieldd's rules (its `show route table ... all`,
 # bird_flows' lines): every component and action community as sent, in
@@ -2203,6 +2202,60 @@ expect_bird_flows() {
 	done
 }
 
+# bird_has_dst TABLE DESTINATION: BIRD's TABLE has a rule for it.
+bird_has_dst() { bird_flows "$1" | grep -qF "{ dst $2;"; }
+lacks() { ! "$@"; } # CMD...: CMD fails (for wait_for)
+
+# flow_api_cycle PEER HAS... : a rule from the API (10.7.0.0/24, tcp, port
+# 80, discard) reaches the peer (HAS... DESTINATION succeeds), then leaves
+# it on "withdraw flow route".  FLOW_API_SEEN, when set, is a command run
+# while the rule is there (the peer's view of it, checked in full).
+FLOW_API_SEEN=
+flow_api_cycle() {
+	local peer=$1
+	shift
+	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 "then" rate-limit 0 ||
+		fail "bgpshieldctl announce flow route ... then rate-limit 0" "$(err fs_api)"
+	if wait_for "$T_ROUTES" "$@" 10.7.0.0/24; then
+		pass "$peer has the API's rule (destination 10.7.0.0/24)"
+		[ -n "$FLOW_API_SEEN" ] && $FLOW_API_SEEN
+	else
+		fail "$peer has the API's rule (destination 10.7.0.0/24) within ${T_ROUTES}s"
+	fi
+	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 ||
+		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
+	if wait_for "$T_ROUTES" lacks "$@" 10.7.0.0/24; then
+		pass "$peer: the API's rule is gone after withdraw flow route"
+	else
+		fail "$peer: the API's rule is gone within ${T_ROUTES}s"
+	fi
+}
+
+# flow_reload_drop PEER HAS...: bgpshieldd's config loses rule f4ip
+# (10.8.2.0/24) and is reloaded: the peer loses that rule only.
+flow_reload_drop() {
+	local peer=$1 d
+	shift
+	SHIELD_FLOW_CFG=$(printf '%s\n' "$SHIELD_FLOW_CFG" | grep -v 'route f4ip ')
+	write_shield_conf "$SHIELD_MODE" "$KEY" v4 || die_test "rewrite bgpshieldd's config"
+	capture fs_reload dctl 10 reload || fail "bgpshieldctl reload" "$(err fs_reload)"
+	if wait_for "$T_ROUTES" lacks "$@" 10.8.2.0/24; then
+		pass "$peer: the rule the config lost on reload (f4ip, 10.8.2.0/24) is withdrawn"
+	else
+		fail "$peer: the rule the config lost on reload is withdrawn within ${T_ROUTES}s"
+	fi
+	for d in 10.8.0.0/24 10.8.1.0/24; do
+		check "$peer still has the config's rule $d after the reload" "$@" "$d"
+	done
+}
+
+bird_api_rule_intact() {
+	expect_bird_flows flowtab4 \
+		"flow4 { dst 10.7.0.0/24; proto 6; dport 80; } | (generic, 0x80060000, 0x0)"
+}
+
 t_bird_flowspec() {
 	local l n
 	need_bird
@@ -2211,8 +2264,9 @@ t_bird_flowspec() {
 	flow_rec_setup
 	SHIELD_FLOW=1
 	SHIELD_FLOW_CFG=$A_FLOW_CFG
+	SHIELD_MODE=passive
 	BIRD_FLOW=1
-	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_shield_conf "$SHIELD_MODE" "$KEY" v4 || die_test "write bgpshieldd's config"
 	write_bird_conf active "$KEY" v4
 	daemon_start
 	bird_start
@@ -2257,35 +2311,10 @@ $(bird_why shield4)"
 	done
 
 	# Withdrawals, ours: one rule from the API comes and goes; one the
-	# config loses on reload goes, the others stay
-	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
-		protocol tcp destination-port =80 then rate-limit 0 ||
-		fail "bgpshieldctl announce flow route ... then rate-limit 0" "$(err fs_api)"
-	l="flow4 { dst 10.7.0.0/24; proto 6; dport 80; } | (generic, 0x80060000, 0x0)"
-	if wait_for "$T_ROUTES" bird_flow_has flowtab4 "${l%% | *}"; then
-		expect_bird_flows flowtab4 "$l"
-	else
-		fail "BIRD: flowtab4 has the API's rule within ${T_ROUTES}s" \
-			"$(bird_flows flowtab4)"
-	fi
-	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
-		protocol tcp destination-port =80 ||
-		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
-	if wait_for "$T_ROUTES" bird_flow_lacks flowtab4 "${l%% | *}"; then
-		pass "BIRD: the API's rule is gone after withdraw flow route"
-	else
-		fail "BIRD: the API's rule is gone within ${T_ROUTES}s" \
-			"$(bird_flows flowtab4)"
-	fi
-	SHIELD_FLOW_CFG=$(printf '%s\n' "$A_FLOW_CFG" | grep -v 'route f4ip ')
-	write_shield_conf passive "$KEY" v4 || die_test "rewrite bgpshieldd's config"
-	capture fs_reload dctl 10 reload || fail "bgpshieldctl reload" "$(err fs_reload)"
-	if wait_for "$T_ROUTES" bird_flow_lacks flowtab4 "${A_BIRD4[2]%% | *}"; then
-		pass "BIRD: the rule the config lost on reload (f4ip, 10.8.2.0/24) is withdrawn"
-	else
-		fail "BIRD: the rule the config lost on reload is withdrawn within ${T_ROUTES}s" \
-			"$(bird_flows flowtab4)"
-	fi
+	# config loses on reload goes, the others stay intact
+	FLOW_API_SEEN=bird_api_rule_intact
+	flow_api_cycle BIRD bird_has_dst flowtab4
+	flow_reload_drop BIRD bird_has_dst flowtab4
 	expect_bird_flows flowtab4 "${A_BIRD4[0]}" "${A_BIRD4[1]}"
 	expect_bird_flows flowtab6 "${A_BIRD6[@]}"
 
@@ -2317,6 +2346,182 @@ $(bird_why shield4)"
 		"$(bird_field shield4 "BGP state")"
 }
 
+# --- flowspec toward FRR ------------------------------------------------------------
+
+# FRR's bgpd (Debian package frr) alone in the peer namespace: no zebra
+# (-Z), its config, pid file and vty socket in T_DIR, no vty TCP port (-P
+# 0), root without the user switch (-S).  FRR receives and shows flowspec
+# but has no way to originate it: only our direction is testable.
+FRR_BGPD=${FRR_BGPD:-/usr/lib/frr/bgpd}
+
+need_frr() {
+	need_daemon
+	if [ ! -x "$FRR_BGPD" ] || ! command -v vtysh >/dev/null; then
+		skip "$FRR_BGPD/vtysh not found: make deps (Debian package frr)"
+	fi
+}
+
+# write_frr_conf KEY: FRR passive on the v4 address, ipv4 unicast and both
+# flowspec families, MD5 and GTSM (ttl-security hops 1: it sends TTL 255).
+write_frr_conf() {
+	cat >"$T_DIR/bgpd.conf" <<-EOF
+		! FRR side of the bgpshield interop selftest $RUN_ID
+		frr defaults traditional
+		hostname frr-peer
+		log stdout informational
+		!
+		router bgp $AS_B
+		 bgp router-id $B4
+		 no bgp ebgp-requires-policy
+		 timers bgp 3 $HOLD
+		 neighbor $A4 remote-as $AS_A
+		 neighbor $A4 password $1
+		 neighbor $A4 ttl-security hops 1
+		 neighbor $A4 passive
+		 !
+		 address-family ipv4 flowspec
+		  neighbor $A4 activate
+		 exit-address-family
+		 !
+		 address-family ipv6 flowspec
+		  neighbor $A4 activate
+		 exit-address-family
+		!
+	EOF
+	chmod 600 "$T_DIR/bgpd.conf"
+}
+
+vtysh_() { bounded 5 vtysh --vty_socket "$T_DIR" "$@"; }
+
+frr_up() { vtysh_ -c "show bgp summary" >/dev/null 2>&1; }
+
+frr_start() {
+	bg_start frr ip netns exec "$NS_PEER" "$FRR_BGPD" -Z -S -P 0 \
+		-f "$T_DIR/bgpd.conf" -i "$T_DIR/bgpd.pid" \
+		--vty_socket "$T_DIR" --log stdout
+	wait_for 10 frr_up ||
+		die_test "FRR's bgpd starts and answers on its vty socket" \
+			"$(tail -n 20 "$T_DIR/frr.log")"
+}
+
+# frr_flows FAMILY: FRR's flowspec table (`show bgp ipv4|ipv6 flowspec
+# detail json`: one JSON array a rule, concatenated), a line a rule,
+# sorted: "to=DST; KEY=VALUE; ... | ACTIONS" in FRR's own words.
+frr_flows() {
+	vtysh_ -c "show bgp $1 flowspec detail json" 2>&1 | "$PY" -c '
+import json, sys
+t = sys.stdin.read()
+dec, i, rows = json.JSONDecoder(), 0, []
+while True:
+    while i < len(t) and t[i] in " \t\r\n":
+        i += 1
+    if i >= len(t):
+        break
+    try:
+        e, i = dec.raw_decode(t, i)
+    except ValueError:
+        print("<error: not JSON: %s>" % t[i:i + 200]); sys.exit(0)
+    if not isinstance(e, list) or not e or not isinstance(e[0], dict):
+        continue
+    comp = "; ".join("%s=%s" % (k, str(v).strip()) for k, v in e[0].items())
+    act = " ".join(str(d.get("ecomlist", "")) for d in e[1:] if isinstance(d, dict) and "ecomlist" in d)
+    rows.append("%s | %s" % (comp, act))
+for r in sorted(rows):
+    print(r)
+'
+}
+# frr_has_dst FAMILY DESTINATION: FRR has a rule for it.
+frr_has_dst() { frr_flows "$1" | grep -qE "^to=$2(/off 0)?;"; }
+
+# What FRR must show of bgpshieldd's rules (frr_flows' lines).  FRR 8.4
+# writes ANDed and ORed numeric operands alike (","), a bitmask operator
+# without the match bit as "∋" (any of), and every traffic-action value
+# as "FS:action eval stops" (the S and T bits do not show); it shows a
+# redirect of each form as "FS:redirect VRF RT:...".  Two of A_FLOW_CFG's
+# rules are changed for it (frr_flow_cfg): FRR 8.4 refuses what RFC 8955
+# and RFC 8956 allow and resets the session.
+A_FRR4=(
+	"to=10.8.0.0/24; from=10.9.0.0/16; proto== 6 , = 17; port=>= 1024 , <= 2048; dstp== 80 , = 443; srcp=> 1023; type== 8; code== 0; tcp=∋ 2,&∋ ! 16,|= 17; pktlen=< 64 , >= 1400 , <= 1500; dscp== 46; pktfrag=∋ 2,|∋ 1 | FS:rate 9600.000000 FS:action eval stops FS:redirect VRF RT:65000:100 FS:marking 46"
+	"to=10.8.1.0/24; proto== 1; type== 0 , = 8; code=<= 1; pktfrag=∋ ! 2 | FS:rate 0.000000 FS:action eval stops FS:redirect VRF RT:4200000000:7"
+	"to=10.8.2.0/24; proto== 17; tcp== ! 4; pktfrag== 4 | FS:action eval stops FS:redirect VRF RT:192.0.2.9:5"
+)
+A_FRR6=(
+	"to=2001:db8:8:1::/64/off 0; proto== 58; type== 128; code== 0 | FS:rate 0.000000 FS:action eval stops"
+	"to=2001:db8:8::/48/off 0; from=2001:db8:9::/64/off 0; proto== 6; port== 22; dstp== 22 , = 2222; srcp=>= 1024; tcp=∋ 2; pktlen=<= 1200; dscp== 10; pktfrag=∋ 4,|∋ 8; flwlbl== 12345 | FS:rate 1000000.000000 FS:marking 10"
+)
+
+# A_FLOW_CFG as FRR 8.4 takes it: its numeric operator decoder refuses
+# lt and gt together ("!=", also "true"), and it reads an IPv6 prefix
+# with an offset as if the pattern had all `length` bits (RFC 8956 §3.1:
+# length minus offset), so the framing breaks; either makes it send a
+# NOTIFICATION (UPDATE Message Error) and drop the session.  Here
+# "icmp-code <=1" and the source without offset instead.
+frr_flow_cfg() {
+	local c=${A_FLOW_CFG/icmp-code !=1;/icmp-code <=1;}
+	printf '%s\n' "${c/2001:db8:9::\/64\/16/2001:db8:9::/64}"
+}
+
+# expect_frr_flows FAMILY LINE...: FRR has each rule LINE exactly.
+expect_frr_flows() {
+	local fam=$1 got l
+	shift
+	got=$(frr_flows "$fam")
+	for l in "$@"; do
+		check_eq "FRR $fam flowspec: ${l%%;*}: every component and action intact" \
+			"$l" "$(printf '%s\n' "$got" | grep -F "${l%%;*};")"
+	done
+}
+
+frr_established() {
+	vtysh_ -c "show bgp neighbors $A4 json" 2>/dev/null |
+		grep -q '"bgpState":"Established"'
+}
+
+frr_api_rule_intact() {
+	expect_frr_flows ipv4 "to=10.7.0.0/24; proto== 6; dstp== 80 | FS:rate 0.000000"
+}
+
+t_frr_flowspec() {
+	need_frr
+	ensure_user
+	topo_interop || die_test "topology set up"
+	flow_rec_setup
+	SHIELD_FLOW=1
+	SHIELD_FLOW_CFG=$(frr_flow_cfg)
+	SHIELD_MODE=active
+	write_shield_conf "$SHIELD_MODE" "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_frr_conf "$KEY"
+	frr_start
+	daemon_start
+	if wait_for "$T_UP" established "$B4" && wait_for 3 frr_established; then
+		pass "IPv4 session with ipv4 and ipv6 flowspec established (bgpshieldd active, FRR passive, MD5, GTSM) within ${T_UP}s"
+	else
+		die_test "IPv4 session with FRR established within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(vtysh_ -c "show bgp neighbors $A4" 2>&1 | grep -E 'BGP state|Last reset|Notification' | sed 's/^/  FRR: /')"
+	fi
+	if wait_for "$T_ROUTES" frr_has_dst ipv4 10.8.2.0/24 &&
+		wait_for 2 frr_has_dst ipv6 2001:db8:8::/48; then
+		pass "FRR: bgpshieldd's rules arrived"
+	else
+		fail "FRR: bgpshieldd's rules arrived within ${T_ROUTES}s" \
+			"$(frr_flows ipv4; frr_flows ipv6)"
+	fi
+	check_eq "FRR: ipv4 flowspec rules" 3 "$(frr_flows ipv4 | grep -c '^to=')"
+	check_eq "FRR: ipv6 flowspec rules" 2 "$(frr_flows ipv6 | grep -c '^to=')"
+	expect_frr_flows ipv4 "${A_FRR4[@]}"
+	expect_frr_flows ipv6 "${A_FRR6[@]}"
+
+	# Withdrawals: the API's rule comes and goes; the config loses f4ip
+	FLOW_API_SEEN=frr_api_rule_intact
+	flow_api_cycle FRR frr_has_dst ipv4
+	flow_reload_drop FRR frr_has_dst ipv4
+	expect_frr_flows ipv4 "${A_FRR4[0]}" "${A_FRR4[1]}"
+	expect_frr_flows ipv6 "${A_FRR6[@]}"
+	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
+	check "FRR is still established" frr_established
+}
+
 # --- main ------------------------------------------------------------------------
 
 lib_init
@@ -2340,6 +2545,7 @@ TESTS=(
 	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
 	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
 	"BIRD flowspec: every component and action both ways, IPv4 and IPv6, withdrawn both ways:t_bird_flowspec"
+	"FRR flowspec: bgpshieldd's rules at FRR with every component and action, withdrawn:t_frr_flowspec"
 )
 
 run_tests "$@"
