@@ -3,7 +3,8 @@
 #
 # Interop: bgpshieldd against real BGP speakers from Debian's packages,
 # BIRD 2 (bird2), GoBGP (gobgpd) and, for RFC 8950, ExaBGP 4.2 (exabgp),
-# each test in namespaces of its own.
+# each test in namespaces of its own; FRR 8.4 (frr) as a flowspec
+# receiver.
 #
 #   bgpshieldd (veth-a) ---------------------------- (veth-b) bird / gobgpd
 #   192.0.2.1/24, 2001:db8::1/64           192.0.2.2/24, 2001:db8::2/64
@@ -54,6 +55,19 @@
 # ExaBGP 4.2 (Debian package exabgp) takes bgpshieldd's 3 paths, and its
 # JSON of each UPDATE equals `bgpshieldctl decode --add-path ipv4` of the
 # same bytes; its 3 paths (path-information on static routes) come in.
+#
+# Flowspec (RFC 8955, RFC 8956): GoBGP both ways; BIRD 2 (flow4/flow6
+# tables and channels on the IPv4 session; validation left off, its
+# default) both ways: bgpshieldd's five config rules, every component
+# type and every action between them, compared line by line with
+# `birdc show route table flowtab4|flowtab6 all` (components and action
+# communities), BIRD's five static rules with their communities compared
+# component by component in bgpshieldd's API JSON (flows_in counted);
+# FRR 8.4's bgpd (Debian package frr, run alone: no zebra, nothing on
+# the host) receives the same rules, compared with `show bgp
+# ipv4|ipv6 flowspec detail json`; FRR cannot originate flowspec, so
+# nothing comes back.  Withdrawals: an API rule announced and withdrawn,
+# a config rule dropped by reload, BIRD's statics disabled.
 #
 # Usage: test_interop.sh [NAME-SUBSTRING...]   (default: every test)
 
