@@ -2087,6 +2087,11 @@ B_FLOW4=(
 B_FLOW6=(
 	"route flow6 { dst 2001:db8:3::/48; src 2001:db8:4::/64 offset 16; next header = 6; port = 22; dport = 22; sport >= 1024; tcp flags 0x02/0x02; length <= 1200; dscp = 10; fragment first_fragment; label = 12345; } { bgp_ext_community.add((generic, 0x80060000, 0x49742400)); bgp_ext_community.add((generic, 0x80090000, 10)); };"
 	"route flow6 { dst 2001:db8:3:1::/64; next header = 58; icmp type = 128; icmp code = 0; } { bgp_ext_community.add((generic, 0x80060000, 0)); };"
+	# every IPv6 component, most with 8 operands: 246 octets, a 2-octet
+	# NLRI length (RFC 8955 §4.1).  Flow labels below 65536: BIRD 2.0.12
+	# writes a larger one modulo 65536 (its own table shows "label 0" for
+	# "label = 65536").
+	"route flow6 { dst 2001:db8:3:3::1/128; src 2001:db8:4::/48; next header = 6 || = 17 || = 1 || = 58 || = 132 || = 47 || = 50 || = 51; port = 1000 || = 1001 || = 1002 || = 1003 || = 1004 || = 1005 || = 1006 || = 1007; dport = 2000 || = 2001 || = 2002 || = 2003 || = 2004 || = 2005 || = 2006 || = 2007; sport = 3000 || = 3001 || = 3002 || = 3003 || = 3004 || = 3005 || = 3006 || = 3007; icmp type = 1 || = 2 || = 3 || = 4 || = 128 || = 129 || = 133 || = 134; icmp code = 0 || = 1 || = 2 || = 3 || = 4 || = 5 || = 6 || = 7; tcp flags 0x100/0x100 || 0x2/0x2 || 0x10/0x10 || 0x1/0x1 || 0x4/0x4 || 0x8/0x8 || 0x20/0x20 || 0x80/0x80; length = 300 || = 301 || = 302 || = 303 || = 304 || = 305 || = 306 || = 307; dscp = 1 || = 2 || = 3 || = 4 || = 5 || = 6 || = 7 || = 8; fragment first_fragment || last_fragment || is_fragment; label = 12340 || = 12341 || = 12342 || = 12343 || = 12344 || = 12345 || = 12346 || = 12347; } { bgp_ext_community.add((generic, 0x80060000, 0)); };"
 )
 
 # bird_flows TABLE: that table's routes in `show route table TABLE all`,
@@ -2137,6 +2142,7 @@ B_FLOW_EV=(
 	"10.3.2.0/24 | flow destination-ipv4 10.3.2.0/24 protocol =udp fragment !is-fragment | action sample, 0x800c000042c80000, 0x8108c00002090005"
 	"2001:db8:3::/48/0 | flow destination-ipv6 2001:db8:3::/48/0 source-ipv6 0:db8:4::/64/16 next-header =tcp port =22 destination-port =22 source-port >=1024 tcp-flags =syn packet-length <=1200 traffic-class =10 fragment =first-fragment flow-label =12345 | rate-limit:1000000, mark 10"
 	"2001:db8:3:1::/64/0 | flow destination-ipv6 2001:db8:3:1::/64/0 next-header =unknown protocol type 58 icmp-type =unknown icmp type type 128 icmp-code =0 | rate-limit:0"
+	"2001:db8:3:3::1/128/0 | flow destination-ipv6 2001:db8:3:3::1/128/0 source-ipv6 2001:db8:4::/48/0 next-header [ =tcp =udp =icmp =unknown protocol type 58 =sctp =gre =esp =ah ] port [ =1000 =1001 =1002 =1003 =1004 =1005 =1006 =1007 ] destination-port [ =2000 =2001 =2002 =2003 =2004 =2005 =2006 =2007 ] source-port [ =3000 =3001 =3002 =3003 =3004 =3005 =3006 =3007 ] icmp-type [ =unknown icmp type type 1 =unknown icmp type type 2 =unreachable =source-quench =unknown icmp type type 128 =unknown icmp type type 129 =unknown icmp type type 133 =unknown icmp type type 134 ] icmp-code [ =0 =1 =2 =3 =4 =5 =6 =7 ] tcp-flags [ =ns =syn =ack =fin =rst =push =urg =cwr ] packet-length [ =300 =301 =302 =303 =304 =305 =306 =307 ] traffic-class [ =1 =2 =3 =4 =5 =6 =7 =8 ] fragment [ =first-fragment =last-fragment =is-fragment ] flow-label [ =12340 =12341 =12342 =12343 =12344 =12345 =12346 =12347 ] | rate-limit:0"
 )
 # The same rules' components one by one in the JSON (ExaBGP 4.2's lists:
 # a bitmask operand of several bits is one item a bit, and an ANDed item
@@ -2217,7 +2223,7 @@ expect_bird_flows() {
 }
 
 # bird_has_dst TABLE DESTINATION: BIRD's TABLE has a rule for it.
-bird_has_dst() { bird_flows "$1" | grep -qF "{ dst $2;"; }
+bird_has_dst() { bird_flows "$1" | grep -F "{ dst $2;" >/dev/null; }
 lacks() { ! "$@"; } # CMD...: CMD fails (for wait_for)
 
 # flow_api_cycle PEER HAS... : a rule from the API (10.7.0.0/24, tcp, port
@@ -2265,6 +2271,14 @@ flow_reload_drop() {
 	done
 }
 
+# An IPv6 rule from the API with every component and 8 operands in most:
+# 254 octets, sent with a 2-octet NLRI length (RFC 8955 §4.1).
+A_FLOW_LONG=(destination 2001:db8:8:3::/64 source 2001:db8:7::/48 next-header [ =6 =17 =1 =58 =132 =47 =50 =51 ] port [ =1000 =1001 =1002 =1003 =1004 =1005 =1006 =1007 ] destination-port [ =2000 =2001 =2002 =2003 =2004 =2005 =2006 =2007 ] source-port [ =3000 =3001 =3002 =3003 =3004 =3005 =3006 =3007 ] icmp-type [ =1 =2 =3 =4 =128 =129 =133 =134 ] icmp-code [ =0 =1 =2 =3 =4 =5 =6 =7 ] tcp-flags [ ns syn ack fin rst push urg cwr ] packet-length [ =300 =301 =302 =303 =304 =305 =306 =307 ] traffic-class [ =1 =2 =3 =4 =5 =6 =7 =8 ] fragment [ first-fragment last-fragment is-fragment ] flow-label [ =65536 =65537 =65538 =65539 =65540 =65541 =65542 =65543 ])
+# What BIRD shows of it: its CLI cuts a rule's text at about 250
+# characters (" ...}"), so the components after the ICMP types do not
+# show; the session staying up and the rule imported are the rest.
+A_BIRD_LONG="flow6 { dst 2001:db8:8:3::/64; src 2001:db8:7::/48; next header 6,17,1,58,132,47,50,51; port 1000,1001,1002,1003,1004,1005,1006,1007; dport 2000,2001,2002,2003,2004,2005,2006,2007; sport 3000,3001,3002,3003,3004,3005,3006,3007; icmp type 1,2,3,4,128,1 ...} | (generic, 0x80060000, 0x0)"
+
 bird_api_rule_intact() {
 	expect_bird_flows flowtab4 \
 		"flow4 { dst 10.7.0.0/24; proto 6; dport 80; } | (generic, 0x80060000, 0x0)"
@@ -2308,10 +2322,10 @@ $(bird_why shield4)"
 
 	# BIRD -> bgpshieldd: its 3 + 2 rules in the Adj-RIB-In and, each
 	# with all its components and actions, in the API JSON
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 5; then
-		pass "bgpshieldd: flows_in from $B4 is 5 (BIRD's 3 flow4 and 2 flow6 rules)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 6; then
+		pass "bgpshieldd: flows_in from $B4 is 6 (BIRD's 3 flow4 and 3 flow6 rules)"
 	else
-		fail "bgpshieldd: flows_in from $B4 is 5 within ${T_ROUTES}s" \
+		fail "bgpshieldd: flows_in from $B4 is 6 within ${T_ROUTES}s" \
 			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
 	fi
 	for l in "${B_FLOW_EV[@]}"; do
@@ -2328,16 +2342,32 @@ $(bird_why shield4)"
 	# config loses on reload goes, the others stay intact
 	FLOW_API_SEEN=bird_api_rule_intact
 	flow_api_cycle BIRD bird_has_dst flowtab4
+	# a rule of 240 octets and more: the 2-octet NLRI length
+	capture fs_long dctl 5 announce flow route "${A_FLOW_LONG[@]}" "then" discard ||
+		fail "bgpshieldctl announce flow route (the long IPv6 rule)" "$(err fs_long)"
+	if wait_for "$T_ROUTES" bird_has_dst flowtab6 2001:db8:8:3::/64; then
+		expect_bird_flows flowtab6 "$A_BIRD_LONG"
+	else
+		fail "BIRD: flowtab6 has the API's long rule within ${T_ROUTES}s" \
+			"$(bird_flows flowtab6)"
+	fi
+	capture fs_longw dctl 5 withdraw flow route "${A_FLOW_LONG[@]}" ||
+		fail "bgpshieldctl withdraw flow route (the long IPv6 rule)" "$(err fs_longw)"
+	if wait_for "$T_ROUTES" lacks bird_has_dst flowtab6 2001:db8:8:3::/64; then
+		pass "BIRD: the API's long rule is gone after withdraw flow route"
+	else
+		fail "BIRD: the API's long rule is gone within ${T_ROUTES}s"
+	fi
 	flow_reload_drop BIRD bird_has_dst flowtab4
 	expect_bird_flows flowtab4 "${A_BIRD4[0]}" "${A_BIRD4[1]}"
 	expect_bird_flows flowtab6 "${A_BIRD6[@]}"
 
 	# Withdrawals, BIRD's: its flow4 statics, then its flow6 ones
 	capture fs_dis4 birdc_ disable sf4 || fail "birdc disable sf4" "$(err fs_dis4)"
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 2; then
-		pass "bgpshieldd: BIRD's flow4 withdrawals leave flows_in 2"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 3; then
+		pass "bgpshieldd: BIRD's flow4 withdrawals leave flows_in 3"
 	else
-		fail "bgpshieldd: flows_in from $B4 is 2 within ${T_ROUTES}s" \
+		fail "bgpshieldd: flows_in from $B4 is 3 within ${T_ROUTES}s" \
 			"flows_in=$(nb "$B4" flows_in)"
 	fi
 	for l in 10.3.0.0/24 10.3.1.0/24 10.3.2.0/24; do
@@ -2352,7 +2382,7 @@ $(bird_why shield4)"
 		fail "bgpshieldd: flows_in from $B4 is 0 within ${T_ROUTES}s" \
 			"flows_in=$(nb "$B4" flows_in)"
 	fi
-	for l in 2001:db8:3::/48/0 2001:db8:3:1::/64/0; do
+	for l in 2001:db8:3::/48/0 2001:db8:3:1::/64/0 2001:db8:3:3::1/128/0; do
 		check "bgpshieldd's API JSON: BIRD withdrew $l" flow_ev_withdrawn "$l"
 	done
 	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
@@ -2445,7 +2475,7 @@ for r in sorted(rows):
 '
 }
 # frr_has_dst FAMILY DESTINATION: FRR has a rule for it.
-frr_has_dst() { frr_flows "$1" | grep -qE "^to=$2(/off 0)?;"; }
+frr_has_dst() { frr_flows "$1" | grep -E "^to=$2(/off 0)?;" >/dev/null; }
 
 # What FRR must show of bgpshieldd's rules (frr_flows' lines).  FRR 8.4
 # writes ANDed and ORed numeric operands alike (","), a bitmask operator
