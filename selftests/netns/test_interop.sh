@@ -545,6 +545,23 @@ bird_why() { # PROTO
 		tail -n 6 | sed 's/^/  bird log: /'
 }
 
+# expect_up4 WHAT WHY UP...: bgpshieldd's neighbor $B4 and the peer (UP...
+# succeeds) both established within T_UP ("WHAT within Ns" passes), or
+# the test ends with bgpshieldd's reasons and the peer's (WHY, a command
+# line).
+expect_up4() {
+	local what=$1 why=$2
+	shift 2
+	if wait_for "$T_UP" established "$B4" && wait_for 3 "$@"; then
+		pass "$what within ${T_UP}s"
+	else
+		# shellcheck disable=SC2086 # WHY is a command and its words
+		die_test "$what within ${T_UP}s" "$(nb_why "$B4")
+$($why)"
+	fi
+}
+expect_bird_up4() { expect_up4 "$1" "bird_why shield4" bird_established shield4; }
+
 # bird_route PREFIX: that route's block of `show route all PREFIX`, on one
 # line (so one regex can check attributes).
 bird_route() { birdc_ show route all "$1" 2>&1 | tr '\n\t' '  '; }
@@ -917,13 +934,7 @@ bird_v4() {
 		daemon_start
 	fi
 
-	if wait_for "$T_UP" established "$B4" && wait_for 3 bird_established shield4; then
-		pass "IPv4 session established (bgpshieldd $smode, BIRD $bmode, MD5, GTSM) within ${T_UP}s"
-	else
-		die_test "IPv4 session established (bgpshieldd $smode, BIRD $bmode) within ${T_UP}s" \
-			"$(nb_why "$B4")
-$(bird_why shield4)"
-	fi
+	expect_bird_up4 "IPv4 session established (bgpshieldd $smode, BIRD $bmode, MD5, GTSM)"
 	expect_guard_passed "$B4"
 	expect_md5_both "$B4" "$A4"
 
@@ -1048,13 +1059,7 @@ bird_addpath() {
 	write_bird_conf active "$KEY" v4
 	daemon_start
 	bird_start
-	if wait_for "$T_UP" established "$B4" && wait_for 3 bird_established shield4; then
-		pass "IPv4 session with ADD-PATH ($ap on BIRD's side) established within ${T_UP}s"
-	else
-		die_test "IPv4 session with ADD-PATH ($ap on BIRD's side) established within ${T_UP}s" \
-			"$(nb_why "$B4")
-$(bird_why shield4)"
-	fi
+	expect_bird_up4 "IPv4 session with ADD-PATH ($ap on BIRD's side) established"
 	if [ "$ap" = on ]; then
 		check_eq "bgpshieldd: show neighbor: ADD-PATH negotiated both ways for ipv4 unicast" \
 			"{'send': ['ipv4 unicast'], 'receive': ['ipv4 unicast']}" \
@@ -1935,6 +1940,16 @@ $(bird_why shield4)"
 # API's "announce flow", which other work adds.)
 FLOW_PDIR=""
 flows_in_is() { [ "$(nb "$1" flows_in)" = "$2" ]; } # ADDR N
+# expect_flows_in ADDR N WHY: bgpshieldd's flows_in from ADDR becomes N
+# within T_ROUTES (WHY: whose rules those are).
+expect_flows_in() {
+	if wait_for "$T_ROUTES" flows_in_is "$1" "$2"; then
+		pass "bgpshieldd: flows_in from $1 is $2 ($3)"
+	else
+		fail "bgpshieldd: flows_in from $1 is $2 ($3) within ${T_ROUTES}s" \
+			"$(nb_why "$1"); flows_in=$(nb "$1" flows_in)"
+	fi
+}
 flow_ev_has() { grep -qF "$1" "$FLOW_PDIR/events.json" 2>/dev/null; }
 
 # The API process of SHIELD_FLOW (rec): a script that appends every event
@@ -1973,13 +1988,8 @@ t_gobgp_flowspec() {
 	write_gobgp_conf active "$KEY" v4
 	daemon_start
 	gobgp_start
-	if wait_for "$T_UP" established "$B4" && wait_for 3 gobgp_established; then
-		pass "IPv4 session with ipv4-flowspec established (bgpshieldd passive, GoBGP active) within ${T_UP}s"
-	else
-		die_test "IPv4 session with ipv4-flowspec established within ${T_UP}s" \
-			"$(nb_why "$B4")
-$(gobgp_why)"
-	fi
+	expect_up4 "IPv4 session with ipv4-flowspec established (bgpshieldd passive, GoBGP active)" \
+		gobgp_why gobgp_established
 	# bgpshieldd's own rule from its config: at GoBGP, and in the guard
 	if wait_for "$T_ROUTES" gobgp_flow_has 10.8.0.0/24; then
 		pass "GoBGP: ipv4-flowspec rib has bgpshieldd's rule (destination 10.8.0.0/24, udp, port 53, discard)"
@@ -2012,12 +2022,7 @@ $(gobgp_why)"
 	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
 		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
 		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 1; then
-		pass "bgpshieldd: flows_in from $B4 is 1 (GoBGP's rule in the Adj-RIB-In)"
-	else
-		fail "bgpshieldd: flows_in from $B4 is 1 within ${T_ROUTES}s" \
-			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
-	fi
+	expect_flows_in "$B4" 1 "GoBGP's rule in the Adj-RIB-In"
 	for j in '"announce": { "ipv4 flow": { "no-nexthop": [ { "destination-ipv4": [ "10.9.0.0/24" ], "protocol": [ "=udp" ], "destination-port": [ "=53" ], "string": "flow destination-ipv4 10.9.0.0/24 protocol =udp destination-port =53" } ] } }' \
 		'"string": "rate-limit:0"'; do
 		if wait_for "$T_ROUTES" flow_ev_has "$j"; then
@@ -2031,12 +2036,7 @@ $(gobgp_why)"
 	capture fs_add6 gobgp_ global rib -a ipv6-flowspec add match \
 		destination 2001:db8:9::/48 then discard ||
 		die_test "gobgp global rib -a ipv6-flowspec add ... then discard" "$(err fs_add6)"
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 2; then
-		pass "bgpshieldd: flows_in from $B4 is 2 (GoBGP's IPv6 rule too)"
-	else
-		fail "bgpshieldd: flows_in from $B4 is 2 within ${T_ROUTES}s" \
-			"flows_in=$(nb "$B4" flows_in)"
-	fi
+	expect_flows_in "$B4" 2 "GoBGP's IPv6 rule too"
 	j='"announce": { "ipv6 flow": { "no-nexthop": [ { "destination-ipv6": [ "2001:db8:9::/48/0" ], "string": "flow destination-ipv6 2001:db8:9::/48/0" } ] } }'
 	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
 		pass "bgpshieldd's API JSON has: $j"
@@ -2050,12 +2050,7 @@ $(gobgp_why)"
 	capture fs_del gobgp_ global rib -a ipv4-flowspec del match \
 		destination 10.9.0.0/24 protocol udp destination-port ==53 ||
 		fail "gobgp global rib -a ipv4-flowspec del" "$(err fs_del)"
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 0; then
-		pass "bgpshieldd: GoBGP's withdrawal empties flows_in"
-	else
-		fail "bgpshieldd: flows_in from $B4 back to 0 within ${T_ROUTES}s" \
-			"flows_in=$(nb "$B4" flows_in)"
-	fi
+	expect_flows_in "$B4" 0 "GoBGP withdrew both"
 	j='"withdraw": { "ipv4 flow": [ { "destination-ipv4": [ "10.9.0.0/24" ]'
 	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
 		pass "bgpshieldd's API JSON has the withdrawal: $j"
@@ -2210,16 +2205,22 @@ flow_ev_rule() {
 }
 flow_ev_withdrawn() { [ "$(flow_ev_rule "$1")" = "$1 withdrawn" ]; }
 
+# expect_flow_lines WHAT SEP TEXT LINE...: TEXT (a peer's rules, a line
+# each) has each LINE exactly, the line found by LINE's text up to SEP.
+expect_flow_lines() {
+	local what=$1 sep=$2 text=$3 l k
+	shift 3
+	for l in "$@"; do
+		k=${l%%"$sep"*}
+		check_eq "$what: $k: every component and action intact" \
+			"$l" "$(printf '%s\n' "$text" | grep -F "$k$sep")"
+	done
+}
+
 # expect_bird_flows TABLE LINE...: BIRD's TABLE has each rule LINE (NET |
 # communities) exactly.
 expect_bird_flows() {
-	local tab=$1 got l
-	shift
-	got=$(bird_flows "$tab")
-	for l in "$@"; do
-		check_eq "BIRD $tab: ${l%% | *}: every component and action community intact" \
-			"$l" "$(printf '%s\n' "$got" | grep -F "${l%% | *} |")"
-	done
+	expect_flow_lines "BIRD $1" " |" "$(bird_flows "$1")" "${@:2}"
 }
 
 # bird_has_dst TABLE DESTINATION: BIRD's TABLE has a rule for it.
@@ -2298,13 +2299,7 @@ t_bird_flowspec() {
 	write_bird_conf active "$KEY" v4
 	daemon_start
 	bird_start
-	if wait_for "$T_UP" established "$B4" && wait_for 3 bird_established shield4; then
-		pass "IPv4 session with flow4 and flow6 established (bgpshieldd passive, BIRD active) within ${T_UP}s"
-	else
-		die_test "IPv4 session with flow4 and flow6 established within ${T_UP}s" \
-			"$(nb_why "$B4")
-$(bird_why shield4)"
-	fi
+	expect_bird_up4 "IPv4 session with flow4 and flow6 established (bgpshieldd passive, BIRD active)"
 
 	# bgpshieldd -> BIRD: the config's 3 IPv4 and 2 IPv6 rules, as BIRD
 	# decoded them
@@ -2322,12 +2317,7 @@ $(bird_why shield4)"
 
 	# BIRD -> bgpshieldd: its 3 + 2 rules in the Adj-RIB-In and, each
 	# with all its components and actions, in the API JSON
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 6; then
-		pass "bgpshieldd: flows_in from $B4 is 6 (BIRD's 3 flow4 and 3 flow6 rules)"
-	else
-		fail "bgpshieldd: flows_in from $B4 is 6 within ${T_ROUTES}s" \
-			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
-	fi
+	expect_flows_in "$B4" 6 "BIRD's 3 flow4 and 3 flow6 rules"
 	for l in "${B_FLOW_EV[@]}"; do
 		check_eq "bgpshieldd's API JSON: BIRD's rule ${l%% | *}, its string and action communities" \
 			"$l" "$(flow_ev_rule "${l%% | *}")"
@@ -2364,24 +2354,14 @@ $(bird_why shield4)"
 
 	# Withdrawals, BIRD's: its flow4 statics, then its flow6 ones
 	capture fs_dis4 birdc_ disable sf4 || fail "birdc disable sf4" "$(err fs_dis4)"
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 3; then
-		pass "bgpshieldd: BIRD's flow4 withdrawals leave flows_in 3"
-	else
-		fail "bgpshieldd: flows_in from $B4 is 3 within ${T_ROUTES}s" \
-			"flows_in=$(nb "$B4" flows_in)"
-	fi
+	expect_flows_in "$B4" 3 "BIRD withdrew its flow4 rules"
 	for l in 10.3.0.0/24 10.3.1.0/24 10.3.2.0/24; do
 		check "bgpshieldd's API JSON: BIRD withdrew $l" flow_ev_withdrawn "$l"
 	done
 	check_eq "bgpshieldd's API JSON: BIRD's IPv6 rule still announced" \
 		"${B_FLOW_EV[3]}" "$(flow_ev_rule 2001:db8:3::/48/0)"
 	capture fs_dis6 birdc_ disable sf6 || fail "birdc disable sf6" "$(err fs_dis6)"
-	if wait_for "$T_ROUTES" flows_in_is "$B4" 0; then
-		pass "bgpshieldd: BIRD's flow6 withdrawals empty flows_in"
-	else
-		fail "bgpshieldd: flows_in from $B4 is 0 within ${T_ROUTES}s" \
-			"flows_in=$(nb "$B4" flows_in)"
-	fi
+	expect_flows_in "$B4" 0 "BIRD withdrew its flow6 rules"
 	for l in 2001:db8:3::/48/0 2001:db8:3:1::/64/0 2001:db8:3:3::1/128/0; do
 		check "bgpshieldd's API JSON: BIRD withdrew $l" flow_ev_withdrawn "$l"
 	done
@@ -2507,13 +2487,13 @@ frr_flow_cfg() {
 
 # expect_frr_flows FAMILY LINE...: FRR has each rule LINE exactly.
 expect_frr_flows() {
-	local fam=$1 got l
-	shift
-	got=$(frr_flows "$fam")
-	for l in "$@"; do
-		check_eq "FRR $fam flowspec: ${l%%;*}: every component and action intact" \
-			"$l" "$(printf '%s\n' "$got" | grep -F "${l%%;*};")"
-	done
+	expect_flow_lines "FRR $1 flowspec" ";" "$(frr_flows "$1")" "${@:2}"
+}
+
+# What FRR says of the session, for failure messages.
+frr_why() {
+	vtysh_ -c "show bgp neighbors $A4" 2>&1 |
+		grep -E 'BGP state|Last reset|Notification' | sed 's/^/  FRR: /'
 }
 
 frr_established() {
@@ -2537,13 +2517,8 @@ t_frr_flowspec() {
 	write_frr_conf "$KEY"
 	frr_start
 	daemon_start
-	if wait_for "$T_UP" established "$B4" && wait_for 3 frr_established; then
-		pass "IPv4 session with ipv4 and ipv6 flowspec established (bgpshieldd active, FRR passive, MD5, GTSM) within ${T_UP}s"
-	else
-		die_test "IPv4 session with FRR established within ${T_UP}s" \
-			"$(nb_why "$B4")
-$(vtysh_ -c "show bgp neighbors $A4" 2>&1 | grep -E 'BGP state|Last reset|Notification' | sed 's/^/  FRR: /')"
-	fi
+	expect_up4 "IPv4 session with ipv4 and ipv6 flowspec established (bgpshieldd active, FRR passive, MD5, GTSM)" \
+		frr_why frr_established
 	if wait_for "$T_ROUTES" frr_has_dst ipv4 10.8.2.0/24 &&
 		wait_for 2 frr_has_dst ipv6 2001:db8:8::/48; then
 		pass "FRR: bgpshieldd's rules arrived"
