@@ -2381,7 +2381,7 @@ FRR_BGPD=${FRR_BGPD:-/usr/lib/frr/bgpd}
 need_frr() {
 	need_daemon
 	if [ ! -x "$FRR_BGPD" ] || ! command -v vtysh >/dev/null; then
-		skip "$FRR_BGPD/vtysh not found: make deps (Debian package frr)"
+		skip "$FRR_BGPD or vtysh not found: make deps (Debian package frr)"
 	fi
 }
 
