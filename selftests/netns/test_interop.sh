@@ -173,11 +173,6 @@ pin_a() { echo "$PIN/a"; }
 SHIELD_AP=
 # set: the v4 neighbor has ipv4 flow and an API process recording events
 SHIELD_FLOW=
-# with SHIELD_FLOW: the v4 neighbor's flowspec and flow blocks instead of
-# the one enforced rule (block-dns)
-SHIELD_FLOW_CFG=
-# the mode flowspec tests write bgpshieldd's config with (again on reload)
-SHIELD_MODE=passive
 A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
 							route 10.1.0.0/24 next-hop self med 10 path-information 2;
 							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
@@ -193,7 +188,7 @@ write_shield_conf() {
 		flow_api="api { processes [ rec ]; receive { parsed; update; } }"
 	# a rule of our own: sent to the peer and, with enforce, in the guard
 	[ -n "$SHIELD_FLOW" ] &&
-		flow_cfg=${SHIELD_FLOW_CFG:-"flowspec { enforce; } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"}
+		flow_cfg="flowspec { enforce; } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"
 	(
 		umask 077
 		{
@@ -249,7 +244,7 @@ write_shield_conf() {
 							ttl-security;
 							family { ipv4 unicast; ${SHIELD_FLOW:+ipv4 flow; ipv6 flow;} }
 							$flow_api
-							$flow_cfg
+							${SHIELD_FLOW_CFG:-$flow_cfg}
 							static {
 								route 10.1.0.0/24 next-hop self atomic-aggregate aggregator ( $AS_A:$A4 ) extended-community [ target:$AS_A:7 ] attribute [ 0xf0 0xc0 0x0102 ];
 								route $A_ATTR4 next-hop self med 10 community [ $AS_A:1 $AS_A:2 ] large-community [ $AS_A:1:2 ];
@@ -1795,13 +1790,7 @@ t_exabgp_ext_nh() {
 	ensure_user
 	topo_interop || die_test "topology set up"
 	write_shield_conf_enh "$KEY" on || die_test "write bgpshieldd's config"
-	cat >"$T_DIR/dump.py" <<-'EOF'
-		import sys
-		with open(sys.argv[1], "a") as f:
-		    for line in sys.stdin:
-		        f.write(line)
-		        f.flush()
-	EOF
+	write_recorder "$T_DIR/dump.py"
 	cat >"$T_DIR/exabgp.conf" <<-EOF
 		process dump {
 			run $PY $T_DIR/dump.py $T_DIR/exabgp.json;
@@ -1931,15 +1920,32 @@ $(bird_why shield4)"
 	fi
 }
 
-# --- flowspec (RFC 8955) from GoBGP ------------------------------------------------
+# --- flowspec with BIRD 2 ---------------------------------------------------------
 
-# GoBGP originates a flowspec rule (its CLI); bgpshieldd negotiates <1, 133>,
-# keeps the rule in the neighbor's Adj-RIB-In (show neighbor: flows_in) and
-# hands it to its API process in ExaBGP 4.2's JSON; GoBGP's withdrawal
-# removes it.  (Our rules toward GoBGP need the config's flow block or the
-# API's "announce flow", which other work adds.)
-FLOW_PDIR=""
-flows_in_is() { [ "$(nb "$1" flows_in)" = "$2" ]; } # ADDR N
+# write_recorder FILE: an API process in Python that appends each line it
+# reads to the file its argument names.
+write_recorder() {
+	cat >"$1" <<-'EOF'
+		import sys
+		with open(sys.argv[1], "a") as f:
+		    for line in sys.stdin:
+		        f.write(line)
+		        f.flush()
+	EOF
+}
+
+# The API process of SHIELD_FLOW (rec): a script that appends every event
+# bgpshieldd sends it to FLOW_PDIR/events.json, in a folder bgpshieldd's
+# user can reach.
+flow_rec_setup() {
+	chmod 0711 "$WORK_DIR" "$T_DIR" || die_test "open $T_DIR to $DUSER"
+	FLOW_PDIR=$T_DIR/p
+	mkdir -p "$FLOW_PDIR" && chown "$DUSER:" "$FLOW_PDIR" &&
+		chmod 0755 "$FLOW_PDIR" || die_test "make $FLOW_PDIR"
+	write_recorder "$FLOW_PDIR/rec.py"
+	chmod 0644 "$FLOW_PDIR/rec.py"
+}
+
 # expect_flows_in ADDR N WHY: bgpshieldd's flows_in from ADDR becomes N
 # within T_ROUTES (WHY: whose rules those are).
 expect_flows_in() {
@@ -1950,118 +1956,12 @@ expect_flows_in() {
 			"$(nb_why "$1"); flows_in=$(nb "$1" flows_in)"
 	fi
 }
-flow_ev_has() { grep -qF "$1" "$FLOW_PDIR/events.json" 2>/dev/null; }
 
-# The API process of SHIELD_FLOW (rec): a script that appends every event
-# bgpshieldd sends it to FLOW_PDIR/events.json, in a folder bgpshieldd's
-# user can reach.
-flow_rec_setup() {
-	chmod 0711 "$WORK_DIR" "$T_DIR" || die_test "open $T_DIR to $DUSER"
-	FLOW_PDIR=$T_DIR/p
-	mkdir -p "$FLOW_PDIR" && chown "$DUSER:" "$FLOW_PDIR" &&
-		chmod 0755 "$FLOW_PDIR" || die_test "make $FLOW_PDIR"
-	cat >"$FLOW_PDIR/rec.py" <<-'EOF'
-		import sys
-		with open(sys.argv[1], "a") as f:
-		    for line in sys.stdin:
-		        f.write(line)
-		        f.flush()
-	EOF
-	chmod 0644 "$FLOW_PDIR/rec.py"
-}
-
-# gobgp_flow_has PREFIX: GoBGP's ipv4-flowspec RIB names that destination.
-gobgp_flow_has() {
-	gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -qF "$1"
-}
-gobgp_flow_lacks() { ! gobgp_flow_has "$1"; }
-
-t_gobgp_flowspec() {
-	local j
-	need_gobgp
-	ensure_user
-	topo_interop || die_test "topology set up"
-	flow_rec_setup
-	SHIELD_FLOW=1
-	GOBGP_FLOW=1
-	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
-	write_gobgp_conf active "$KEY" v4
-	daemon_start
-	gobgp_start
-	expect_up4 "IPv4 session with ipv4-flowspec established (bgpshieldd passive, GoBGP active)" \
-		gobgp_why gobgp_established
-	# bgpshieldd's own rule from its config: at GoBGP, and in the guard
-	if wait_for "$T_ROUTES" gobgp_flow_has 10.8.0.0/24; then
-		pass "GoBGP: ipv4-flowspec rib has bgpshieldd's rule (destination 10.8.0.0/24, udp, port 53, discard)"
-	else
-		fail "GoBGP: ipv4-flowspec rib has bgpshieldd's rule within ${T_ROUTES}s" \
-			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
-	fi
-	j=$(gctl guard flowspec -j 2>&1)
-	check_match "bgpshieldctl guard flowspec: the config's rule is enforced (flowspec { enforce; })" \
-		'10\.8\.0\.0/24' "$j"
-	# and one from the API (a detector's line), ExaBGP's one-line form
-	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
-		protocol tcp destination-port =80 "then" rate-limit 0 ||
-		fail "bgpshieldctl announce flow route ... then rate-limit 0" "$(err fs_api)"
-	if wait_for "$T_ROUTES" gobgp_flow_has 10.7.0.0/24; then
-		pass "GoBGP: ipv4-flowspec rib has the API's rule (destination 10.7.0.0/24)"
-	else
-		fail "GoBGP: ipv4-flowspec rib has the API's rule within ${T_ROUTES}s" \
-			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
-	fi
-	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
-		protocol tcp destination-port =80 ||
-		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
-	if wait_for "$T_ROUTES" gobgp_flow_lacks 10.7.0.0/24; then
-		pass "GoBGP: the API's rule is gone after withdraw flow route"
-	else
-		fail "GoBGP: the API's rule is gone within ${T_ROUTES}s" \
-			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
-	fi
-	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
-		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
-		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
-	expect_flows_in "$B4" 1 "GoBGP's rule in the Adj-RIB-In"
-	for j in '"announce": { "ipv4 flow": { "no-nexthop": [ { "destination-ipv4": [ "10.9.0.0/24" ], "protocol": [ "=udp" ], "destination-port": [ "=53" ], "string": "flow destination-ipv4 10.9.0.0/24 protocol =udp destination-port =53" } ] } }' \
-		'"string": "rate-limit:0"'; do
-		if wait_for "$T_ROUTES" flow_ev_has "$j"; then
-			pass "bgpshieldd's API JSON has: $j"
-		else
-			fail "bgpshieldd's API JSON has: $j" \
-				"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
-		fi
-	done
-	# RFC 8956 over the same session: an IPv6 rule
-	capture fs_add6 gobgp_ global rib -a ipv6-flowspec add match \
-		destination 2001:db8:9::/48 then discard ||
-		die_test "gobgp global rib -a ipv6-flowspec add ... then discard" "$(err fs_add6)"
-	expect_flows_in "$B4" 2 "GoBGP's IPv6 rule too"
-	j='"announce": { "ipv6 flow": { "no-nexthop": [ { "destination-ipv6": [ "2001:db8:9::/48/0" ], "string": "flow destination-ipv6 2001:db8:9::/48/0" } ] } }'
-	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
-		pass "bgpshieldd's API JSON has: $j"
-	else
-		fail "bgpshieldd's API JSON has: $j" \
-			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
-	fi
-	capture fs_del6 gobgp_ global rib -a ipv6-flowspec del match \
-		destination 2001:db8:9::/48 ||
-		fail "gobgp global rib -a ipv6-flowspec del" "$(err fs_del6)"
-	capture fs_del gobgp_ global rib -a ipv4-flowspec del match \
-		destination 10.9.0.0/24 protocol udp destination-port ==53 ||
-		fail "gobgp global rib -a ipv4-flowspec del" "$(err fs_del)"
-	expect_flows_in "$B4" 0 "GoBGP withdrew both"
-	j='"withdraw": { "ipv4 flow": [ { "destination-ipv4": [ "10.9.0.0/24" ]'
-	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
-		pass "bgpshieldd's API JSON has the withdrawal: $j"
-	else
-		fail "bgpshieldd's API JSON has the withdrawal: $j" \
-			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
-	fi
-	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
-}
-
-# --- flowspec with BIRD 2 ---------------------------------------------------------
+# With SHIELD_FLOW: the v4 neighbor's flowspec and flow blocks instead of
+# the one enforced rule (block-dns); SHIELD_MODE: the mode these tests
+# write bgpshieldd's config with (again on reload).
+SHIELD_FLOW_CFG=
+SHIELD_MODE=passive
 
 # bgpshieldd's rules toward BIRD (and FRR): every component type of RFC 8955
 # and RFC 8956 and every action we write, spread over five rules.
@@ -2274,7 +2174,7 @@ flow_reload_drop() {
 
 # An IPv6 rule from the API with every component and 8 operands in most:
 # 254 octets, sent with a 2-octet NLRI length (RFC 8955 §4.1).
-A_FLOW_LONG=(destination 2001:db8:8:3::/64 source 2001:db8:7::/48 next-header [ =6 =17 =1 =58 =132 =47 =50 =51 ] port [ =1000 =1001 =1002 =1003 =1004 =1005 =1006 =1007 ] destination-port [ =2000 =2001 =2002 =2003 =2004 =2005 =2006 =2007 ] source-port [ =3000 =3001 =3002 =3003 =3004 =3005 =3006 =3007 ] icmp-type [ =1 =2 =3 =4 =128 =129 =133 =134 ] icmp-code [ =0 =1 =2 =3 =4 =5 =6 =7 ] tcp-flags [ ns syn ack fin rst push urg cwr ] packet-length [ =300 =301 =302 =303 =304 =305 =306 =307 ] traffic-class [ =1 =2 =3 =4 =5 =6 =7 =8 ] fragment [ first-fragment last-fragment is-fragment ] flow-label [ =65536 =65537 =65538 =65539 =65540 =65541 =65542 =65543 ])
+A_FLOW_LONG="destination 2001:db8:8:3::/64 source 2001:db8:7::/48 next-header [ =6 =17 =1 =58 =132 =47 =50 =51 ] port [ =1000 =1001 =1002 =1003 =1004 =1005 =1006 =1007 ] destination-port [ =2000 =2001 =2002 =2003 =2004 =2005 =2006 =2007 ] source-port [ =3000 =3001 =3002 =3003 =3004 =3005 =3006 =3007 ] icmp-type [ =1 =2 =3 =4 =128 =129 =133 =134 ] icmp-code [ =0 =1 =2 =3 =4 =5 =6 =7 ] tcp-flags [ ns syn ack fin rst push urg cwr ] packet-length [ =300 =301 =302 =303 =304 =305 =306 =307 ] traffic-class [ =1 =2 =3 =4 =5 =6 =7 =8 ] fragment [ first-fragment last-fragment is-fragment ] flow-label [ =65536 =65537 =65538 =65539 =65540 =65541 =65542 =65543 ]"
 # What BIRD shows of it: its CLI cuts a rule's text at about 250
 # characters (" ...}"), so the components after the ICMP types do not
 # show; the session staying up and the rule imported are the rest.
@@ -2286,7 +2186,7 @@ bird_api_rule_intact() {
 }
 
 t_bird_flowspec() {
-	local l n
+	local l n w
 	need_bird
 	ensure_user
 	topo_interop || die_test "topology set up"
@@ -2333,7 +2233,8 @@ $(bird_why shield4)"
 	FLOW_API_SEEN=bird_api_rule_intact
 	flow_api_cycle BIRD bird_has_dst flowtab4
 	# a rule of 240 octets and more: the 2-octet NLRI length
-	capture fs_long dctl 5 announce flow route "${A_FLOW_LONG[@]}" "then" discard ||
+	read -ra w <<<"$A_FLOW_LONG"
+	capture fs_long dctl 5 announce flow route "${w[@]}" "then" discard ||
 		fail "bgpshieldctl announce flow route (the long IPv6 rule)" "$(err fs_long)"
 	if wait_for "$T_ROUTES" bird_has_dst flowtab6 2001:db8:8:3::/64; then
 		expect_bird_flows flowtab6 "$A_BIRD_LONG"
@@ -2341,7 +2242,7 @@ $(bird_why shield4)"
 		fail "BIRD: flowtab6 has the API's long rule within ${T_ROUTES}s" \
 			"$(bird_flows flowtab6)"
 	fi
-	capture fs_longw dctl 5 withdraw flow route "${A_FLOW_LONG[@]}" ||
+	capture fs_longw dctl 5 withdraw flow route "${w[@]}" ||
 		fail "bgpshieldctl withdraw flow route (the long IPv6 rule)" "$(err fs_longw)"
 	if wait_for "$T_ROUTES" lacks bird_has_dst flowtab6 2001:db8:8:3::/64; then
 		pass "BIRD: the API's long rule is gone after withdraw flow route"
@@ -2541,6 +2442,128 @@ t_frr_flowspec() {
 	check "FRR is still established" frr_established
 }
 
+# --- flowspec (RFC 8955) from GoBGP ------------------------------------------------
+
+# GoBGP originates a flowspec rule (its CLI); bgpshieldd negotiates <1, 133>,
+# keeps the rule in the neighbor's Adj-RIB-In (show neighbor: flows_in) and
+# hands it to its API process in ExaBGP 4.2's JSON; GoBGP's withdrawal
+# removes it.  (Our rules toward GoBGP need the config's flow block or the
+# API's "announce flow", which other work adds.)
+FLOW_PDIR=""
+flows_in_is() { [ "$(nb "$1" flows_in)" = "$2" ]; } # ADDR N
+flow_ev_has() { grep -qF "$1" "$FLOW_PDIR/events.json" 2>/dev/null; }
+
+# gobgp_flow_has PREFIX: GoBGP's ipv4-flowspec RIB names that destination.
+gobgp_flow_has() {
+	gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -qF "$1"
+}
+gobgp_flow_lacks() { ! gobgp_flow_has "$1"; }
+
+t_gobgp_flowspec() {
+	local j
+	need_gobgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	flow_rec_setup
+	SHIELD_FLOW=1
+	GOBGP_FLOW=1
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_gobgp_conf active "$KEY" v4
+	daemon_start
+	gobgp_start
+	if wait_for "$T_UP" established "$B4" && wait_for 3 gobgp_established; then
+		pass "IPv4 session with ipv4-flowspec established (bgpshieldd passive, GoBGP active) within ${T_UP}s"
+	else
+		die_test "IPv4 session with ipv4-flowspec established within ${T_UP}s" \
+			"$(nb_why "$B4")
+$(gobgp_why)"
+	fi
+	# bgpshieldd's own rule from its config: at GoBGP, and in the guard
+	if wait_for "$T_ROUTES" gobgp_flow_has 10.8.0.0/24; then
+		pass "GoBGP: ipv4-flowspec rib has bgpshieldd's rule (destination 10.8.0.0/24, udp, port 53, discard)"
+	else
+		fail "GoBGP: ipv4-flowspec rib has bgpshieldd's rule within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
+	fi
+	j=$(gctl guard flowspec -j 2>&1)
+	check_match "bgpshieldctl guard flowspec: the config's rule is enforced (flowspec { enforce; })" \
+		'10\.8\.0\.0/24' "$j"
+	# and one from the API (a detector's line), ExaBGP's one-line form
+	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 then rate-limit 0 ||
+		fail "bgpshieldctl announce flow route ... then rate-limit 0" "$(err fs_api)"
+	if wait_for "$T_ROUTES" gobgp_flow_has 10.7.0.0/24; then
+		pass "GoBGP: ipv4-flowspec rib has the API's rule (destination 10.7.0.0/24)"
+	else
+		fail "GoBGP: ipv4-flowspec rib has the API's rule within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
+	fi
+	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 ||
+		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
+	if wait_for "$T_ROUTES" gobgp_flow_lacks 10.7.0.0/24; then
+		pass "GoBGP: the API's rule is gone after withdraw flow route"
+	else
+		fail "GoBGP: the API's rule is gone within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
+	fi
+	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
+		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
+		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 1; then
+		pass "bgpshieldd: flows_in from $B4 is 1 (GoBGP's rule in the Adj-RIB-In)"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 1 within ${T_ROUTES}s" \
+			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
+	fi
+	for j in '"announce": { "ipv4 flow": { "no-nexthop": [ { "destination-ipv4": [ "10.9.0.0/24" ], "protocol": [ "=udp" ], "destination-port": [ "=53" ], "string": "flow destination-ipv4 10.9.0.0/24 protocol =udp destination-port =53" } ] } }' \
+		'"string": "rate-limit:0"'; do
+		if wait_for "$T_ROUTES" flow_ev_has "$j"; then
+			pass "bgpshieldd's API JSON has: $j"
+		else
+			fail "bgpshieldd's API JSON has: $j" \
+				"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+		fi
+	done
+	# RFC 8956 over the same session: an IPv6 rule
+	capture fs_add6 gobgp_ global rib -a ipv6-flowspec add match \
+		destination 2001:db8:9::/48 then discard ||
+		die_test "gobgp global rib -a ipv6-flowspec add ... then discard" "$(err fs_add6)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 2; then
+		pass "bgpshieldd: flows_in from $B4 is 2 (GoBGP's IPv6 rule too)"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 2 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	j='"announce": { "ipv6 flow": { "no-nexthop": [ { "destination-ipv6": [ "2001:db8:9::/48/0" ], "string": "flow destination-ipv6 2001:db8:9::/48/0" } ] } }'
+	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
+		pass "bgpshieldd's API JSON has: $j"
+	else
+		fail "bgpshieldd's API JSON has: $j" \
+			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+	fi
+	capture fs_del6 gobgp_ global rib -a ipv6-flowspec del match \
+		destination 2001:db8:9::/48 ||
+		fail "gobgp global rib -a ipv6-flowspec del" "$(err fs_del6)"
+	capture fs_del gobgp_ global rib -a ipv4-flowspec del match \
+		destination 10.9.0.0/24 protocol udp destination-port ==53 ||
+		fail "gobgp global rib -a ipv4-flowspec del" "$(err fs_del)"
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 0; then
+		pass "bgpshieldd: GoBGP's withdrawal empties flows_in"
+	else
+		fail "bgpshieldd: flows_in from $B4 back to 0 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	j='"withdraw": { "ipv4 flow": [ { "destination-ipv4": [ "10.9.0.0/24" ]'
+	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
+		pass "bgpshieldd's API JSON has the withdrawal: $j"
+	else
+		fail "bgpshieldd's API JSON has the withdrawal: $j" \
+			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+	fi
+	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
+}
+
 # --- main ------------------------------------------------------------------------
 
 lib_init
@@ -2562,9 +2585,9 @@ TESTS=(
 	"BIRD without ADD-PATH receive: one path a prefix to it:t_bird_addpath_off"
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
-	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
 	"BIRD flowspec: every component and action both ways, IPv4 and IPv6, withdrawn both ways:t_bird_flowspec"
 	"FRR flowspec: bgpshieldd's rules at FRR with every component and action, withdrawn:t_frr_flowspec"
+	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
 )
 
 run_tests "$@"
