@@ -2321,7 +2321,13 @@ vtysh_() { bounded 5 vtysh --vty_socket "$T_DIR" "$@"; }
 frr_up() { vtysh_ -c "show bgp summary" >/dev/null 2>&1; }
 
 frr_start() {
-	bg_start frr ip netns exec "$NS_PEER" "$FRR_BGPD" -Z -S -P 0 \
+	# bgpd keeps a folder a process under /var/tmp/frr (crash logs):
+	# a tmpfs of its own there, in a mount namespace of its own, leaves
+	# nothing on the host.  ip netns exec, unshare and sh each exec the
+	# next: the pid recorded is bgpd's.
+	bg_start frr ip netns exec "$NS_PEER" unshare -m --propagation private \
+		sh -c 'mount -t tmpfs -o size=4m,mode=0700 bgps-frr /var/tmp &&
+			exec "$@"' sh "$FRR_BGPD" -Z -S -P 0 \
 		-f "$T_DIR/bgpd.conf" -i "$T_DIR/bgpd.pid" \
 		--vty_socket "$T_DIR" --log stdout
 	wait_for 10 frr_up ||
