@@ -61,8 +61,9 @@
 # default) both ways: bgpshieldd's five config rules, every component
 # type and every action between them, compared line by line with
 # `birdc show route table flowtab4|flowtab6 all` (components and action
-# communities), BIRD's five static rules with their communities compared
+# communities), BIRD's six static rules with their communities compared
 # component by component in bgpshieldd's API JSON (flows_in counted);
+# rules of 240 octets and more (2-octet NLRI length) both ways;
 # FRR 8.4's bgpd (Debian package frr, run alone: no zebra, nothing on
 # the host) receives the same rules, compared with `show bgp
 # ipv4|ipv6 flowspec detail json`; FRR cannot originate flowspec, so
@@ -2386,7 +2387,9 @@ A_FRR6=(
 # with an offset as if the pattern had all `length` bits (RFC 8956 §3.1:
 # length minus offset), so the framing breaks; either makes it send a
 # NOTIFICATION (UPDATE Message Error) and drop the session.  Here
-# "icmp-code <=1" and the source without offset instead.
+# "icmp-code <=1" and the source without offset instead.  (It also
+# refuses more than 5 operators in a component: A_FLOW_LONG is not for
+# it.)
 frr_flow_cfg() {
 	local c=${A_FLOW_CFG/icmp-code !=1;/icmp-code <=1;}
 	printf '%s\n' "${c/2001:db8:9::\/64\/16/2001:db8:9::/64}"
