@@ -26,16 +26,38 @@
 #include "log.h"
 #include "session_int.h"
 
+/*
+ * An entry is the NLRI octets (the key, and all the rule there is: a
+ * struct fs_rule is 1.1 KB, fixed-size for the largest rule, against
+ * 10-20 octets on the wire) and the actions; ent_rule() decodes it when
+ * the decoded form is wanted (the hook, a walk).  Only NLRI that decode
+ * get in (flow_in: the UPDATE decoder checked them; flow_api: we encoded
+ * them), so ent_rule() does not fail.
+ */
 struct flow_ent {
 	struct flow_ent *next;
 	uint32_t hash;
 	uint32_t attr;		/* flow_in: interned attributes (a ref) */
+	struct fs_actions act;	/* 24 octets */
 	uint8_t family;
 	uint8_t is_static;	/* flow_api: from the config */
 	uint16_t len;
-	struct fs_rule rule;	/* decoded (flow_in, when it parsed) */
 	uint8_t nlri[];		/* with its length octets */
 };
+
+/* e's rule, decoded into *r (its actions included); -1 if it does not
+ * decode (not expected: see above). */
+static int ent_rule(const struct flow_ent *e, struct fs_rule *r)
+{
+	size_t used;
+	char why[8];
+
+	if (fs_nlri_decode(e->nlri, e->len, e->family, r, &used, why,
+			   sizeof(why)) < 0)
+		return -1;
+	r->act = e->act;
+	return 0;
+}
 
 struct flow_tab {
 	struct flow_ent **b;
@@ -179,8 +201,10 @@ void sessions_set_flow_hook(sess_flow_hook fn, void *arg)
 static void hook_flow(struct session *s, const struct flow_ent *e,
 		      int withdrawn)
 {
-	if (flow_hook && e->rule.ncomp)
-		flow_hook(sess_idx(s), &e->rule, withdrawn, flow_hook_arg);
+	static struct fs_rule r;	/* 1.1 KB: not on the stack */
+
+	if (flow_hook && ent_rule(e, &r) == 0)
+		flow_hook(sess_idx(s), &r, withdrawn, flow_hook_arg);
 }
 
 /* Remove <family, p> from s's Adj-RIB-In, telling the hook. */
@@ -291,7 +315,7 @@ static void send_or_say(struct session *s, const struct flow_ent *e,
 	f->family = e->family;
 	f->withdraw = (uint8_t)withdraw;
 	f->len = e->len;
-	f->act = e->rule.act;
+	f->act = e->act;
 	memcpy(f->nlri, e->nlri, e->len);
 	q->p[q->n++] = f;
 	s->flow_dirty = 1;
@@ -504,7 +528,7 @@ static int originate(struct session *s, const struct fs_rule *r,
 		snprintf(why, wl, "out of memory");
 		return -1;
 	}
-	e->rule = *r;
+	e->act = r->act;
 	/* an API rule that repeats a config one stays static (a reload
 	 * keeps it) */
 	e->is_static = (uint8_t)(is_static || (old && old->is_static));
@@ -576,7 +600,7 @@ void sess_flow_load(struct session *s)
 
 		/* unchanged: not sent again */
 		if (e && e->is_static &&
-		    !memcmp(&e->rule.act, &r->act, sizeof(r->act)))
+		    !memcmp(&e->act, &r->act, sizeof(r->act)))
 			continue;
 		if (originate(s, r, 1, why, sizeof(why)) < 0)
 			refused(s, r, why, "static");
@@ -665,10 +689,25 @@ static size_t next_nlri(const struct bgp_nlri *l, size_t o)
 	return fs_nlri_len(l->p + o, l->len - o);
 }
 
+/* RFC 8955 §7: the actions ride in the extended communities. */
+static void update_actions(const struct bgp_update *u, struct fs_actions *act)
+{
+	uint64_t x[64];
+	size_t nx = u->attrs.next_comm < 64 ? u->attrs.next_comm : 64;
+
+	for (size_t i = 0; i < nx; i++) {
+		x[i] = 0;
+		for (int k = 0; k < 8; k++)
+			x[i] = x[i] << 8 | u->attrs.ext_comm[8 * i + (size_t)k];
+	}
+	fs_actions_from_ext(act, x, nx);
+}
+
 void sess_flow_update(struct session *s, const struct bgp_update *u,
 		      int withdraw_all, uint32_t attr)
 {
 	char a[PREFIX_STRLEN];
+	struct fs_actions act;
 	size_t o, l;
 
 	if (u->flow_bad) {
@@ -678,61 +717,44 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 		sess_audit(s, "flow_malformed", "neighbor %s: %s",
 			   prefix_fmt(&s->n->address, a, sizeof(a)),
 			   u->flow_why);
+		withdraw_all = 1;	/* bgp_update_decode() said so too */
 	}
 	for (o = 0; o < u->flow_unreach.len &&
 		    (l = next_nlri(&u->flow_unreach, o)); o += l)
 		in_del(s, u->flow_unreach.family, u->flow_unreach.p + o, l);
+	/* bgp_update_decode() checked each NLRI (fs_nlri_check(), in
+	 * flow_check()) and any malformed one made the whole UPDATE
+	 * treat-as-withdraw (flow_bad): what is kept below decodes, and is
+	 * not decoded here (only for the hook) */
+	if (!withdraw_all && attr && u->flow_reach.len)
+		update_actions(u, &act);
 	for (o = 0; o < u->flow_reach.len &&
 		    (l = next_nlri(&u->flow_reach, o)); o += l) {
 		const uint8_t *p = u->flow_reach.p + o;
 		int family = u->flow_reach.family;
 		struct flow_ent *e, *old;
-		struct fs_rule r;
-		size_t used;
-		char why[96];
 
 		/* RFC 7606 §2 treat-as-withdraw; a family we did not offer
 		 * (RFC 4760 §6) is not kept either */
 		if (withdraw_all || !attr ||
-		    !(s->n->families & cfg_bit(family)) ||
-		    fs_nlri_decode(p, l, family, &r, &used, why,
-				   sizeof(why)) < 0) {
+		    !(s->n->families & cfg_bit(family))) {
 			in_del(s, family, p, l);
 			continue;
 		}
-		/* RFC 8955 §7: the actions ride in the extended
-		 * communities */
-		{
-			uint64_t x[64];
-			size_t nx = u->attrs.next_comm < 64 ?
-				u->attrs.next_comm : 64;
-
-			for (size_t i = 0; i < nx; i++) {
-				x[i] = 0;
-				for (int k = 0; k < 8; k++)
-					x[i] = x[i] << 8 |
-					       u->attrs.ext_comm[8 * i +
-								 (size_t)k];
-			}
-			fs_actions_from_ext(&r.act, x, nx);
-		}
 		e = tab_put(tab_of(&s->flow_in), family, p, l, &old);
-		/* the same NLRI again: only a change of actions is news */
-		if (e && old && !memcmp(&old->rule.act, &r.act, sizeof(r.act))) {
-			e->rule = r;
-			rib_attr_ref(attr);
-			e->attr = attr;
-			ent_free(old);
-			continue;
-		}
-		ent_free(old);
 		if (!e) {
 			sess_err(s, "out of memory for flowspec rules");
 			continue;
 		}
-		e->rule = r;
+		e->act = act;
 		rib_attr_ref(attr);
 		e->attr = attr;
+		/* the same NLRI again: only a change of actions is news */
+		if (old && !memcmp(&old->act, &act, sizeof(act))) {
+			ent_free(old);
+			continue;
+		}
+		ent_free(old);
 		hook_flow(s, e, 0);
 	}
 }
@@ -787,7 +809,11 @@ int sessions_flow_walk(size_t i, int in,
 	if (!t)
 		return 0;
 	for (size_t b = 0; b < t->nb; b++)
-		for (const struct flow_ent *e = t->b[b]; e; e = e->next)
-			fn(&e->rule, e->nlri, e->len, arg);
+		for (const struct flow_ent *e = t->b[b]; e; e = e->next) {
+			static struct fs_rule r;
+
+			if (ent_rule(e, &r) == 0)
+				fn(&r, e->nlri, e->len, arg);
+		}
 	return 0;
 }
