@@ -1602,6 +1602,39 @@ static void test_flow_session(void)
 		CU_ASSERT_EQUAL(u.flow_unreach.count, 2);
 	}
 
+	/* different actions: one UPDATE each (the actions are interned:
+	 * equal ones share an id, and only they share an UPDATE); the
+	 * first again after them goes in an UPDATE of its own */
+	{
+		struct fs_rule three[3];
+
+		fs_rule_dst(&three[0], AF_INET, "10.0.4.0", 24);
+		fs_rule_dst(&three[1], AF_INET, "10.0.5.0", 24);
+		three[1].act.flags = FS_ACT_MARK;
+		three[1].act.dscp = 10;
+		fs_rule_dst(&three[2], AF_INET, "10.0.6.0", 24);
+		CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, three, 3,
+						       on_ref, NULL), 3);
+		sessions_flush();
+		for (int k = 0; k < 3; k++) {
+			CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+					      BGP_UPDATE);
+			CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u,
+							  &e), BGP_ACT_OK);
+			CU_ASSERT_EQUAL(u.flow_reach.count, 1);
+			CU_ASSERT_EQUAL(u.attrs.next_comm,
+					(size_t)(k == 1 ? 1 : three[0].act.flags ?
+						 1 : 0));
+		}
+		CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, three, 3), 3);
+		sessions_flush();
+		CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+				      BGP_UPDATE);
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.flow_unreach.count, 3);
+	}
+
 	/* withdrawn by the API: MP_UNREACH SAFI 133 */
 	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 1);
 	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 0);
