@@ -679,10 +679,10 @@ static const char *fl_peek(struct api_fl *f)
 	return f->i < f->n ? f->t[f->i] : NULL;
 }
 
+/* One of { } ; [ ] , alone. */
 static int fl_punct(const char *s)
 {
-	return s && (!strcmp(s, "{") || !strcmp(s, "}") || !strcmp(s, ";") ||
-		     !strcmp(s, "[") || !strcmp(s, "]") || !strcmp(s, ","));
+	return s && s[0] && s[1] == 0 && strchr("{};[],", s[0]);
 }
 
 /* One statement: a match keyword and its value or [ list ], or an action
