@@ -29,7 +29,8 @@
 # when the peer takes longer than that, the peer is the bottleneck);
 # apigen's own write time (and ack time); VmRSS/VmHWM of the
 # announcing engine (the child of the bgpshieldd parent that is not the
-# helper) on the idle Established session and after the table is out.
+# helper) on the idle Established session and after the table is out,
+# and their difference a route / rule (engine RSS B/route).
 #
 #   scripts/bench-api.sh [--quick] [--routes N] [--reps N] [--modes "silence acks"] [--peers "bird bgpshieldd gobgp"] [--flow | --kinds "route flow"] [--timeout S]
 #
@@ -561,7 +562,7 @@ function stat(key, col, kind,    i, k, a) {
 }
 function fmt(kind, x) {
 	if (kind == "mb") return sprintf("%.1f", x / 1024)
-	if (kind == "rate") return sprintf("%.0f", x)
+	if (kind == "rate" || kind == "b") return sprintf("%.0f", x)
 	return sprintf("%.3f", x)
 }
 {
@@ -571,23 +572,25 @@ function fmt(kind, x) {
 	v[nr, 20] = ($3 == "NA" || $3 <= 0) ? "NA" : n / $3
 	# routes/s into the announcer Adj-RIB-Out as column 21
 	v[nr, 21] = ($14 == "NA" || $14 == "" || $14 <= 0) ? "NA" : n / $14
+	# the engine RSS growth a route / rule, bytes, as column 22
+	v[nr, 22] = ($4 == "NA" || $6 == "NA") ? "NA" : ($6 - $4) * 1024 / n
 	if (!(w[nr] in seen)) { seen[w[nr]] = 1; order[++nk] = w[nr] }
 	runs[w[nr]]++
 	if ($3 != "NA") full[w[nr]]++
 }
 END {
-	printf "%-20s %-24s %-26s %-26s %-24s %-24s %-22s %-22s %-22s %s\n",
+	printf "%-20s %-24s %-26s %-26s %-24s %-24s %-22s %-22s %-22s %-22s %s\n",
 	       "peer / mode", "end to end s", "routes/s",
 	       "own Adj-RIB-Out routes/s",
 	       "apigen write s", "engine CPU s", "engine RSS before MB", "engine RSS after MB",
-	       "engine HWM after MB", "complete"
+	       "engine HWM after MB", "engine RSS B/route", "complete"
 	for (j = 1; j <= nk; j++) {
 		key = order[j]
-		printf "%-20s %-24s %-26s %-26s %-24s %-24s %-22s %-22s %-22s %d/%d\n", key,
+		printf "%-20s %-24s %-26s %-26s %-24s %-24s %-22s %-22s %-22s %-22s %d/%d\n", key,
 		       stat(key, 3, "s"), stat(key, 20, "rate"), stat(key, 21, "rate"),
 		       stat(key, 8, "s"), stat(key, 13, "s"), stat(key, 4, "mb"),
-		       stat(key, 6, "mb"), stat(key, 7, "mb"), full[key],
-		       runs[key]
+		       stat(key, 6, "mb"), stat(key, 7, "mb"), stat(key, 22, "b"),
+		       full[key], runs[key]
 		st = stat(key, 20, "rate")
 		if (key ~ /^bird / && s_med != "NA")
 			printf("%20s target >= 200000 routes/s into BIRD: %s\n", "",

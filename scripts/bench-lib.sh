@@ -34,5 +34,5 @@ ensure_user() {
 # CPU nanoseconds of all threads of a process, exact (schedstat).
 cpu_ns() {
 	cat /proc/"$1"/task/*/schedstat 2>/dev/null |
-		awk '{ t += $1 } END { if (NR) printf "%d", t }'
+		awk '{ t += $1 } END { if (NR) printf "%.0f", t }'
 }

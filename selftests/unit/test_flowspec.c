@@ -63,6 +63,8 @@ static void rule_init(struct fs_rule *r, int family)
 	r->family = (uint8_t)family;
 }
 
+static int check_agrees(const uint8_t *p, size_t n, int family);
+
 /* r encodes to exactly hex, and hex decodes back to a rule that encodes
  * to the same bytes and compares equal to r. */
 static void encodes_to(const struct fs_rule *r, const char *hex)
@@ -86,8 +88,29 @@ static void encodes_to(const struct fs_rule *r, const char *hex)
 	CU_ASSERT_EQUAL(used, (size_t)n);
 	CU_ASSERT_EQUAL(fs_rule_cmp(r, &d), 0);
 	CU_ASSERT_EQUAL(d.ncomp, r->ncomp);
+	CU_ASSERT_EQUAL(check_agrees(got, (size_t)n, r->family), 0);
 	CU_ASSERT_EQUAL(fs_nlri_encode(&d, again, sizeof(again)), n);
 	CU_ASSERT_EQUAL(memcmp(again, got, (size_t)n), 0);
+}
+
+/* fs_nlri_check() agrees with fs_nlri_decode() on p[0..n): the same
+ * return, the same octets used, the same reason.  Returns the verdict. */
+static int check_agrees(const uint8_t *p, size_t n, int family)
+{
+	struct fs_rule r;
+	size_t u1 = 77, u2 = 88;
+	char e1[128] = "", e2[128] = "";
+	int d = fs_nlri_decode(p, n, family, &r, &u1, e1, sizeof(e1));
+	int c = fs_nlri_check(p, n, family, &u2, e2, sizeof(e2));
+
+	CU_ASSERT_EQUAL(c, d);
+	CU_ASSERT_EQUAL(u2, u1);
+	if (d < 0)
+		CU_ASSERT_STRING_EQUAL(e2, e1);
+	if (c != d || u1 != u2 || (d < 0 && strcmp(e1, e2)))
+		fprintf(stderr, "\n  check %d/%zu '%s', decode %d/%zu '%s'\n",
+			c, u2, e2, d, u1, e1);
+	return d;
 }
 
 static int decode_hex(const char *hex, int family, struct fs_rule *r,
@@ -96,6 +119,7 @@ static int decode_hex(const char *hex, int family, struct fs_rule *r,
 	uint8_t b[4200];
 	size_t n = unhex(hex, b, sizeof(b));
 
+	check_agrees(b, n, family);
 	return fs_nlri_decode(b, n, family, r, used, err, el);
 }
 
@@ -397,6 +421,42 @@ static void test_malformed(void)
 	decode_bad("f0 ff", AF_INET, 0, "past the attribute's end");
 }
 
+/* fs_nlri_check(): the decoder's verdicts without a rule, on every
+ * malformed vector above (decode_hex() compares them each time), a
+ * valid rule cut at every length, and padding bits in every position. */
+static void test_check_only(void)
+{
+	uint8_t b[64];
+	size_t n = unhex("0b 01 18 c0 00 02 03 81 06 04 81 19", b, sizeof(b)),
+	       used;
+	char err[128];
+
+	test_malformed();
+	CU_ASSERT_EQUAL(fs_nlri_check(b, n, AF_INET, &used, err,
+				      sizeof(err)), 0);
+	CU_ASSERT_EQUAL(used, n);
+	for (size_t k = 0; k <= n; k++)
+		CU_ASSERT_EQUAL(check_agrees(b, k, AF_INET), k == n ? 0 : -1);
+	/* 192.0.2.0/23..24 with each low bit of the last octet set */
+	for (unsigned plen = 17; plen <= 24; plen++)
+		for (unsigned bit = 0; bit < 8; bit++) {
+			b[0] = 5;
+			b[1] = FS_DST;
+			b[2] = (uint8_t)plen;
+			b[3] = 0xc0;
+			b[4] = 0x00;
+			b[5] = (uint8_t)(1u << bit);
+			CU_ASSERT_EQUAL(check_agrees(b, 6, AF_INET),
+					bit >= 24 - plen ? 0 : -1);
+		}
+	/* IPv6 with an offset: the pattern's own padding */
+	n = unhex("05 01 0e 04 ab c0", b, sizeof(b));
+	CU_ASSERT_EQUAL(check_agrees(b, n, AF_INET6), 0);
+	n = unhex("05 01 0e 04 ab c1", b, sizeof(b));
+	CU_ASSERT_EQUAL(check_agrees(b, n, AF_INET6), -1);
+	CU_ASSERT_EQUAL(check_agrees(b, n, AF_UNIX), -1);
+}
+
 /* Reserved operator bits are ignored on decode (RFC 8955 §4.2.1). */
 static void test_reserved_bits(void)
 {
@@ -433,6 +493,9 @@ static void test_soup(void)
 		}
 		n = 1 + (s >> 8) % (sizeof(b) - 1);
 		b[0] = (uint8_t)(n - 1);
+		/* the validate-only walk says the same, at every length */
+		check_agrees(b, n, i & 1 ? AF_INET6 : AF_INET);
+		check_agrees(b, n - (s >> 4) % n, i & 1 ? AF_INET6 : AF_INET);
 		if (fs_nlri_decode(b, n, i & 1 ? AF_INET6 : AF_INET, &r,
 				   &used, err, sizeof(err)) == 0) {
 			CU_ASSERT(fs_nlri_encode(&r, again,
@@ -572,6 +635,7 @@ int main(void)
 	CU_add_test(s, "2-octet NLRI length", test_long_length);
 	CU_add_test(s, "NLRI in sequence", test_sequence);
 	CU_add_test(s, "malformed NLRI", test_malformed);
+	CU_add_test(s, "validate-only walk", test_check_only);
 	CU_add_test(s, "reserved operator bits", test_reserved_bits);
 	CU_add_test(s, "byte soup", test_soup);
 	CU_add_test(s, "RFC 8955 5.1 order", test_order);

@@ -1487,6 +1487,34 @@ static void walk_cb(const struct fs_rule *r, const uint8_t *nlri, size_t len,
 	CU_ASSERT_EQUAL(r->act.flags, FS_ACT_RATE_BYTES);
 }
 
+/* Rules on 10.1.0.k/32 carry rate k * 10 + phase[k]: the walk finds
+ * each one's own actions however the interned set was churned. */
+static int act_phase[300], act_bad, act_seen;
+static void act_walk_cb(const struct fs_rule *r, const uint8_t *nlri,
+			size_t len, void *arg)
+{
+	const struct fs_comp *c = fs_rule_comp(r, FS_DST);
+	unsigned k;
+
+	(void)arg, (void)nlri, (void)len;
+	if (!c || c->plen != 32 || c->addr[0] != 10 || c->addr[1] != 1)
+		return;
+	k = (unsigned)c->addr[2] << 8 | c->addr[3];
+	act_seen++;
+	if (k >= 300 || act_phase[k] < 0 ||
+	    r->act.rate_bytes != (float)(k * 10 + (unsigned)act_phase[k]))
+		act_bad++;
+}
+
+static void act_rule(struct fs_rule *r, unsigned k)
+{
+	char a[32];
+
+	snprintf(a, sizeof(a), "10.1.%u.%u", k >> 8, k & 255);
+	fs_rule_dst(r, AF_INET, a, 32);
+	r->act.rate_bytes = (float)(k * 10 + (unsigned)act_phase[k]);
+}
+
 static int fl_add, fl_wd;
 static void flow_hook_cb(size_t idx, const struct fs_rule *r, int withdrawn,
 			 void *arg)
@@ -1602,6 +1630,39 @@ static void test_flow_session(void)
 		CU_ASSERT_EQUAL(u.flow_unreach.count, 2);
 	}
 
+	/* different actions: one UPDATE each (the actions are interned:
+	 * equal ones share an id, and only they share an UPDATE); the
+	 * first again after them goes in an UPDATE of its own */
+	{
+		struct fs_rule three[3];
+
+		fs_rule_dst(&three[0], AF_INET, "10.0.4.0", 24);
+		fs_rule_dst(&three[1], AF_INET, "10.0.5.0", 24);
+		three[1].act.flags = FS_ACT_MARK;
+		three[1].act.dscp = 10;
+		fs_rule_dst(&three[2], AF_INET, "10.0.6.0", 24);
+		CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, three, 3,
+						       on_ref, NULL), 3);
+		sessions_flush();
+		for (int k = 0; k < 3; k++) {
+			CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+					      BGP_UPDATE);
+			CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u,
+							  &e), BGP_ACT_OK);
+			CU_ASSERT_EQUAL(u.flow_reach.count, 1);
+			CU_ASSERT_EQUAL(u.attrs.next_comm,
+					(size_t)(k == 1 ? 1 : three[0].act.flags ?
+						 1 : 0));
+		}
+		CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, three, 3), 3);
+		sessions_flush();
+		CU_ASSERT_EQUAL_FATAL(peer_recv(b, sizeof(b), &len),
+				      BGP_UPDATE);
+		CU_ASSERT_EQUAL(bgp_update_decode(b, len, &ctx_fs, &u, &e),
+				BGP_ACT_OK);
+		CU_ASSERT_EQUAL(u.flow_unreach.count, 3);
+	}
+
 	/* withdrawn by the API: MP_UNREACH SAFI 133 */
 	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 1);
 	CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, r, 1), 0);
@@ -1629,6 +1690,54 @@ static void test_flow_session(void)
 			1);
 	CU_ASSERT_EQUAL(rules, 1);
 	drop_session();
+
+	/* 300 rules with 300 actions (interned: the index grows, ids are
+	 * freed and reused, deletions shift entries back), churned: every
+	 * rule still has its own actions, and all go at the end */
+	{
+		struct fs_rule x;
+		size_t before = fs_info(0);
+
+		for (unsigned k = 0; k < 300; k++) {
+			act_phase[k] = 0;
+			act_rule(&x, k);
+			CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, &x, 1,
+							       on_ref, NULL),
+					1);
+		}
+		for (unsigned k = 0; k < 300; k += 3) {
+			act_rule(&x, k);
+			CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, &x, 1),
+					1);
+			act_phase[k] = -1;
+		}
+		for (unsigned k = 1; k < 300; k += 3) {
+			act_phase[k] = 5;	/* new actions, same rule */
+			act_rule(&x, k);
+			CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, &x, 1,
+							       on_ref, NULL),
+					1);
+		}
+		for (unsigned k = 2; k < 300; k += 3) {
+			act_rule(&x, k);	/* the same again */
+			CU_ASSERT_EQUAL(sessions_flow_announce(NULL, 0, &x, 1,
+							       on_ref, NULL),
+					1);
+		}
+		act_seen = act_bad = 0;
+		CU_ASSERT_EQUAL(sessions_flow_walk(0, 0, act_walk_cb, NULL), 0);
+		CU_ASSERT_EQUAL(act_seen, 200);
+		CU_ASSERT_EQUAL(act_bad, 0);
+		CU_ASSERT_EQUAL(fs_info(0), before + 200);
+		for (unsigned k = 0; k < 300; k++) {
+			if (act_phase[k] < 0)
+				continue;
+			act_rule(&x, k);
+			CU_ASSERT_EQUAL(sessions_flow_withdraw(NULL, 0, &x, 1),
+					1);
+		}
+		CU_ASSERT_EQUAL(fs_info(0), before);
+	}
 
 	/* a peer that does not offer <1, 133>: nothing flowspec goes, and
 	 * a new rule is refused with the reason */

@@ -679,10 +679,10 @@ static const char *fl_peek(struct api_fl *f)
 	return f->i < f->n ? f->t[f->i] : NULL;
 }
 
+/* One of { } ; [ ] , alone. */
 static int fl_punct(const char *s)
 {
-	return s && (!strcmp(s, "{") || !strcmp(s, "}") || !strcmp(s, ";") ||
-		     !strcmp(s, "[") || !strcmp(s, "]") || !strcmp(s, ","));
+	return s && s[0] && s[1] == 0 && strchr("{};[],", s[0]);
 }
 
 /* One statement: a match keyword and its value or [ list ], or an action
@@ -835,12 +835,27 @@ static int api_flow_words(struct api_ps *p, struct api_fl *f)
 	return 0;
 }
 
+/* The rule from its words f (api_flow() cut them). */
+static int api_flow_rest(struct api_ps *p, struct api_fl *f, int announce)
+{
+	struct api_cmd *c = p->c;
+	char e[API_ERR_MAX];
+	int rc = api_flow_words(p, f);
+
+	if (!rc && cfg_flow_finish(&c->flow, e, sizeof(e)))
+		rc = api_err(p, "%s", e);
+	/* A withdraw names the NLRI (RFC 8955 §4); ExaBGP reads a then
+	 * there and does nothing with it, nor does bgpshield. */
+	if (!rc && !announce)
+		memset(&c->flow.act, 0, sizeof(c->flow.act));
+	return rc;
+}
+
 static int api_flow(struct api_ps *p, int announce)
 {
 	struct api_cmd *c = p->c;
 	struct api_fl f = { 0 };
 	size_t len = 0, k = 0;
-	char e[API_ERR_MAX];
 	char *buf, *o;
 	int rc;
 
@@ -852,7 +867,17 @@ static int api_flow(struct api_ps *p, int announce)
 	if (p->i >= p->n)
 		return api_err(p, "%s flow route needs a match",
 			       announce ? "announce" : "withdraw");
-	/* Cut '{' '}' ';' off the words: each char a word at most. */
+	/* Cut '{' '}' ';' off the words: each char a word at most.  The
+	 * one-line form usually has none: its words serve as they are. */
+	while (k < p->n - p->i && !strpbrk(p->t[p->i + k], "{};"))
+		k++;
+	if (k == p->n - p->i) {
+		f.t = p->t + p->i;
+		f.n = k;
+		p->i = p->n;
+		return api_flow_rest(p, &f, announce);
+	}
+	k = 0;
 	for (size_t i = p->i; i < p->n; i++)
 		len += 3 * strlen(p->t[i]) + 1;
 	buf = malloc(len);
@@ -886,13 +911,7 @@ static int api_flow(struct api_ps *p, int announce)
 	}
 	f.n = k;
 	p->i = p->n;
-	rc = api_flow_words(p, &f);
-	if (!rc && cfg_flow_finish(&c->flow, e, sizeof(e)))
-		rc = api_err(p, "%s", e);
-	/* A withdraw names the NLRI (RFC 8955 §4); ExaBGP reads a then
-	 * there and does nothing with it, nor does bgpshield. */
-	if (!rc && !announce)
-		memset(&c->flow.act, 0, sizeof(c->flow.act));
+	rc = api_flow_rest(p, &f, announce);
 	free(buf);
 	free(f.t);
 	return rc;

@@ -400,12 +400,12 @@ static int flow_check(struct bgp_rbuf *v, int family, struct bgp_nlri *n,
 	n->p = p;
 	n->len = len;
 	while (o < len) {
-		struct fs_rule r;
 		size_t used;
 		char why[80];
 
-		if (fs_nlri_decode(p + o, len - o, family, &r, &used, why,
-				   sizeof(why)) == -1) {
+		/* the verdict only: the session keeps the octets */
+		if (fs_nlri_check(p + o, len - o, family, &used, why,
+				  sizeof(why)) == -1) {
 			if (used == 0)
 				return -1;
 			if (!u->flow_bad)

@@ -414,9 +414,10 @@ struct bgp_update {
 	int ext_nh_unneg;
 	/* Flowspec NLRI (SAFI 133) from MP_(UN)REACH_NLRI: family AF_INET
 	 * or AF_INET6, p/len the NLRI as sent, count how many; walk them
-	 * with fs_nlri_decode().  flow_bad: one of them is malformed but
-	 * the framing held (RFC 8955 §10, RFC 7606 §5.3 with its own
-	 * length: treat-as-withdraw), flow_why says which and why. */
+	 * with fs_nlri_decode() (each was checked with fs_nlri_check()).
+	 * flow_bad: one of them is malformed but the framing held (RFC
+	 * 8955 §10, RFC 7606 §5.3 with its own length: treat-as-withdraw),
+	 * flow_why says which and why. */
 	struct bgp_nlri flow_reach;
 	struct bgp_nlri flow_unreach;
 	int flow_bad;

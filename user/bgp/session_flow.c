@@ -26,16 +26,192 @@
 #include "log.h"
 #include "session_int.h"
 
+/* --- actions, interned ------------------------------------------------------ */
+
+/*
+ * Many rules share one set of actions (an API burst is typically one
+ * "then" for all), so entries and queued changes hold an id: acts.s[id -
+ * 1], refcounted, found by an open-addressing index (linear probing,
+ * backward-shift deletion).  Equal actions have equal ids.
+ */
+struct act_slot {
+	struct fs_actions a;
+	uint32_t refs;		/* 0: free */
+	uint32_t hash;
+	uint32_t next_free;	/* free: the next free id, 0 none */
+};
+
+static struct {
+	struct act_slot *s;
+	size_t n, cap;		/* slots in use (free ones too), allocated */
+	uint32_t free;		/* a free id, 0: none */
+	uint32_t *ix;		/* ids, 0: empty; nix a power of two */
+	size_t nix, live;
+	uint32_t last;		/* the last interned: bursts repeat it */
+} acts;
+
+static uint32_t act_hash(const struct fs_actions *a)
+{
+	const uint8_t *p = (const uint8_t *)a;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < sizeof(*a); i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static const struct fs_actions *act_get(uint32_t id)
+{
+	static const struct fs_actions none;
+
+	return id ? &acts.s[id - 1].a : &none;
+}
+
+static size_t act_pos(const struct fs_actions *a, uint32_t h)
+{
+	size_t m = acts.nix - 1, i = h & m;
+
+	while (acts.ix[i] && (acts.s[acts.ix[i] - 1].hash != h ||
+			      memcmp(&acts.s[acts.ix[i] - 1].a, a,
+				     sizeof(*a))))
+		i = (i + 1) & m;
+	return i;
+}
+
+static int act_ix_grow(void)
+{
+	size_t nix = acts.nix ? 2 * acts.nix : 16;
+	uint32_t *ix = calloc(nix, sizeof(*ix)), *old = acts.ix;
+	size_t on = acts.nix;
+
+	if (!ix)
+		return -1;
+	acts.ix = ix;
+	acts.nix = nix;
+	for (size_t i = 0; i < on; i++)
+		if (old[i]) {
+			const struct act_slot *sl = &acts.s[old[i] - 1];
+
+			ix[act_pos(&sl->a, sl->hash)] = old[i];
+		}
+	free(old);
+	return 0;
+}
+
+/* An id for a (a reference), or 0 out of memory. */
+static uint32_t act_intern(const struct fs_actions *a)
+{
+	uint32_t h, id;
+	size_t i;
+
+	if (acts.last && acts.s[acts.last - 1].refs &&
+	    !memcmp(&acts.s[acts.last - 1].a, a, sizeof(*a))) {
+		acts.s[acts.last - 1].refs++;
+		return acts.last;
+	}
+	if (2 * (acts.live + 1) > acts.nix && act_ix_grow() < 0)
+		return 0;
+	h = act_hash(a);
+	i = act_pos(a, h);
+	if ((id = acts.ix[i])) {
+		acts.s[id - 1].refs++;
+		return acts.last = id;
+	}
+	if (acts.free) {
+		id = acts.free;
+		acts.free = acts.s[id - 1].next_free;
+	} else {
+		if (acts.n == acts.cap) {
+			size_t nc = acts.cap ? 2 * acts.cap : 16;
+			struct act_slot *ns = realloc(acts.s,
+						      nc * sizeof(*ns));
+
+			if (!ns)
+				return 0;
+			acts.s = ns;
+			acts.cap = nc;
+		}
+		id = (uint32_t)++acts.n;
+	}
+	acts.s[id - 1].a = *a;
+	acts.s[id - 1].refs = 1;
+	acts.s[id - 1].hash = h;
+	acts.ix[i] = id;
+	acts.live++;
+	return acts.last = id;
+}
+
+static void act_ref(uint32_t id)
+{
+	if (id)
+		acts.s[id - 1].refs++;
+}
+
+static void act_unref(uint32_t id)
+{
+	struct act_slot *sl;
+	size_t m, i, j;
+
+	if (!id || --(sl = &acts.s[id - 1])->refs)
+		return;
+	m = acts.nix - 1;
+	for (i = sl->hash & m; acts.ix[i] != id; i = (i + 1) & m)
+		;
+	/* backward shift: the entries after i that probed past it move
+	 * back, so a lookup still finds them without tombstones */
+	for (j = (i + 1) & m; acts.ix[j]; j = (j + 1) & m) {
+		size_t k = acts.s[acts.ix[j] - 1].hash & m;
+
+		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
+			continue;
+		acts.ix[i] = acts.ix[j];
+		i = j;
+	}
+	acts.ix[i] = 0;
+	sl->next_free = acts.free;
+	acts.free = id;
+	if (--acts.live == 0) {
+		free(acts.s);
+		free(acts.ix);
+		memset(&acts, 0, sizeof(acts));
+	}
+}
+
+/* --- the tables ------------------------------------------------------------ */
+
+/*
+ * An entry is the NLRI octets (the key, and all the rule there is: a
+ * struct fs_rule is 1.1 KB, fixed-size for the largest rule, against
+ * 10-20 octets on the wire) and an interned actions id: 24 octets and
+ * the NLRI.  ent_rule() decodes it when the decoded form is wanted (the
+ * hook, a walk).  Only NLRI that decode get in (flow_in: the UPDATE
+ * decoder checked them; flow_api: we encoded them), so ent_rule() does
+ * not fail.
+ */
 struct flow_ent {
 	struct flow_ent *next;
 	uint32_t hash;
 	uint32_t attr;		/* flow_in: interned attributes (a ref) */
+	uint32_t act;		/* interned actions (a ref) */
 	uint8_t family;
 	uint8_t is_static;	/* flow_api: from the config */
 	uint16_t len;
-	struct fs_rule rule;	/* decoded (flow_in, when it parsed) */
 	uint8_t nlri[];		/* with its length octets */
 };
+
+/* e's rule, decoded into *r (its actions included); -1 if it does not
+ * decode (not expected: see above). */
+static int ent_rule(const struct flow_ent *e, struct fs_rule *r)
+{
+	size_t used;
+	char why[8];
+
+	if (fs_nlri_decode(e->nlri, e->len, e->family, r, &used, why,
+			   sizeof(why)) < 0)
+		return -1;
+	r->act = *act_get(e->act);
+	return 0;
+}
 
 struct flow_tab {
 	struct flow_ent **b;
@@ -125,8 +301,10 @@ static struct flow_ent *tab_put(struct flow_tab *t, int family,
 
 static void ent_free(struct flow_ent *e)
 {
-	if (e)
+	if (e) {
 		rib_attr_unref(e->attr);
+		act_unref(e->act);
+	}
 	free(e);
 }
 
@@ -179,8 +357,10 @@ void sessions_set_flow_hook(sess_flow_hook fn, void *arg)
 static void hook_flow(struct session *s, const struct flow_ent *e,
 		      int withdrawn)
 {
-	if (flow_hook && e->rule.ncomp)
-		flow_hook(sess_idx(s), &e->rule, withdrawn, flow_hook_arg);
+	static struct fs_rule r;	/* 1.1 KB: not on the stack */
+
+	if (flow_hook && ent_rule(e, &r) == 0)
+		flow_hook(sess_idx(s), &r, withdrawn, flow_hook_arg);
 }
 
 /* Remove <family, p> from s's Adj-RIB-In, telling the hook. */
@@ -230,28 +410,37 @@ static int negotiated(const struct session *s, int family)
  * costs few UPDATEs.  Runs are of neighbours only: an announcement and a
  * withdrawal of one rule keep their order.
  */
-struct flow_pend {
+struct flow_pend {		/* a record's head; its NLRI follow */
+	uint32_t act;		/* announcement: interned actions (a ref) */
 	uint8_t family;
 	uint8_t withdraw;
 	uint16_t len;
-	struct fs_actions act;
-	uint8_t nlri[];
 };
 
+/* The records back to back in one buffer (no allocation a rule). */
 struct flow_pendq {
-	struct flow_pend **p;
-	size_t n, cap;
+	uint8_t *b;
+	size_t len, cap;
 };
+
+static void pend_head(const struct flow_pendq *q, size_t o,
+		      struct flow_pend *f)
+{
+	memcpy(f, q->b + o, sizeof(*f));
+}
 
 static void pend_clear(struct session *s)
 {
 	struct flow_pendq *q = s->flow_pend;
+	struct flow_pend f;
 
 	if (!q)
 		return;
-	for (size_t i = 0; i < q->n; i++)
-		free(q->p[i]);
-	q->n = 0;
+	for (size_t o = 0; o < q->len; o += sizeof(f) + f.len) {
+		pend_head(q, o, &f);
+		act_unref(f.act);
+	}
+	q->len = 0;
 }
 
 void sess_flow_pend_drop(struct session *s)
@@ -263,7 +452,7 @@ static void pend_free(struct session *s)
 {
 	pend_clear(s);
 	if (s->flow_pend)
-		free(s->flow_pend->p);
+		free(s->flow_pend->b);
 	free(s->flow_pend);
 	s->flow_pend = NULL;
 }
@@ -272,28 +461,33 @@ static void send_or_say(struct session *s, const struct flow_ent *e,
 			int withdraw)
 {
 	struct flow_pendq *q = s->flow_pend;
-	struct flow_pend *f;
+	struct flow_pend f;
 	char a[PREFIX_STRLEN];
 
 	if (!q && !(q = s->flow_pend = calloc(1, sizeof(*q))))
 		goto oom;
-	if (q->n == q->cap) {
-		size_t nc = q->cap ? 2 * q->cap : 64;
-		struct flow_pend **np = realloc(q->p, nc * sizeof(*np));
+	if (q->cap - q->len < sizeof(f) + e->len) {
+		size_t nc = q->cap ? 2 * q->cap : 65536;
+		uint8_t *nb;
 
-		if (!np)
+		while (nc - q->len < sizeof(f) + e->len)
+			nc *= 2;
+		if (!(nb = realloc(q->b, nc)))
 			goto oom;
-		q->p = np;
+		q->b = nb;
 		q->cap = nc;
 	}
-	if (!(f = malloc(sizeof(*f) + e->len)))
-		goto oom;
-	f->family = e->family;
-	f->withdraw = (uint8_t)withdraw;
-	f->len = e->len;
-	f->act = e->rule.act;
-	memcpy(f->nlri, e->nlri, e->len);
-	q->p[q->n++] = f;
+	memset(&f, 0, sizeof(f));
+	f.family = e->family;
+	f.withdraw = (uint8_t)withdraw;
+	f.len = e->len;
+	if (!withdraw) {
+		f.act = e->act;
+		act_ref(f.act);
+	}
+	memcpy(q->b + q->len, &f, sizeof(f));
+	memcpy(q->b + q->len + sizeof(f), e->nlri, e->len);
+	q->len += sizeof(f) + e->len;
 	s->flow_dirty = 1;
 	return;
 oom:
@@ -344,10 +538,11 @@ static void rule_attrs(const struct session *s, const struct fs_actions *act,
 	}
 }
 
+/* Interned: the same actions are the same id. */
 static int same_run(const struct flow_pend *a, const struct flow_pend *b)
 {
 	return a->family == b->family && a->withdraw == b->withdraw &&
-	       (a->withdraw || !memcmp(&a->act, &b->act, sizeof(a->act)));
+	       a->act == b->act;
 }
 
 /* One run's NLRI, back to back in buf: UPDATEs until all are out. */
@@ -359,7 +554,7 @@ static int send_run(struct session *s, const struct flow_pend *f,
 	size_t off = 0;
 
 	if (!f->withdraw)
-		rule_attrs(s, &f->act, &a, asp, ext);
+		rule_attrs(s, act_get(f->act), &a, asp, ext);
 	while (off < len) {
 		struct bgp_wbuf w;
 		int k;
@@ -392,18 +587,22 @@ void sess_flow_pend_send(struct session *s)
 		pend_clear(s);
 		return;
 	}
-	while (i < q->n) {
+	while (i < q->len) {
+		struct flow_pend f, g;
 		size_t j = i, len = 0;
 
+		pend_head(q, i, &f);
 		/* a run, up to what one buffer holds (a rule is at most
 		 * 4097 octets: there is always room for one) */
-		while (j < q->n && same_run(q->p[i], q->p[j]) &&
-		       len + q->p[j]->len <= sizeof(buf)) {
-			memcpy(buf + len, q->p[j]->nlri, q->p[j]->len);
-			len += q->p[j]->len;
-			j++;
+		while (j < q->len) {
+			pend_head(q, j, &g);
+			if (!same_run(&f, &g) || len + g.len > sizeof(buf))
+				break;
+			memcpy(buf + len, q->b + j + sizeof(g), g.len);
+			len += g.len;
+			j += sizeof(g) + g.len;
 		}
-		if (send_run(s, q->p[i], buf, len) < 0) {
+		if (send_run(s, &f, buf, len) < 0) {
 			/* the output queue is full (sessions_tick() closes
 			 * the session, Cease 8; all is sent again when it
 			 * comes back) or a rule too long for the peer's
@@ -412,11 +611,11 @@ void sess_flow_pend_send(struct session *s)
 
 			sess_err(s, "flowspec %s not sent: output queue full "
 				    "or rule too long",
-				 q->p[i]->withdraw ? "withdrawal" : "rule");
+				 f.withdraw ? "withdrawal" : "rule");
 			sess_audit(s, "flow_not_sent", "neighbor %s: flowspec "
 				   "%s not sent",
 				   prefix_fmt(&s->n->address, a, sizeof(a)),
-				   q->p[i]->withdraw ? "withdrawal" : "rule");
+				   f.withdraw ? "withdrawal" : "rule");
 		}
 		i = j;
 	}
@@ -473,13 +672,15 @@ static void rule_prefix(const struct fs_rule *r, struct prefix *p)
 	}
 }
 
-/* Put r into s's flow_api; sent at once when the family is up. */
+/* Put r into s's flow_api; sent at once when the family is up.  enc:
+ * r's NLRI when the caller has it (n octets, -1: it has none), or NULL. */
 static int originate(struct session *s, const struct fs_rule *r,
-		     int is_static, char *why, size_t wl)
+		     const uint8_t *enc, int n, int is_static, char *why,
+		     size_t wl)
 {
 	uint8_t b[4200];
 	struct flow_ent *e, *old;
-	int n;
+	uint32_t act;
 
 	if (!(s->n->families & cfg_bit(r->family))) {
 		snprintf(why, wl, "family %s is not enabled for this "
@@ -492,19 +693,27 @@ static int originate(struct session *s, const struct fs_rule *r,
 			 "§8)", fam_name(r->family));
 		return -1;
 	}
-	n = fs_nlri_encode(r, b, sizeof(b));
+	if (!enc) {
+		n = fs_nlri_encode(r, b, sizeof(b));
+		enc = b;
+	}
 	if (n < 0) {
 		snprintf(why, wl, "the rule has no RFC 8955 encoding "
 			 "(components out of order, a value too wide for its "
 			 "type, or too long)");
 		return -1;
 	}
-	e = tab_put(tab_of(&s->flow_api), r->family, b, (size_t)n, &old);
-	if (!e) {
+	if (!(act = act_intern(&r->act))) {
 		snprintf(why, wl, "out of memory");
 		return -1;
 	}
-	e->rule = *r;
+	e = tab_put(tab_of(&s->flow_api), r->family, enc, (size_t)n, &old);
+	if (!e) {
+		act_unref(act);
+		snprintf(why, wl, "out of memory");
+		return -1;
+	}
+	e->act = act;
 	/* an API rule that repeats a config one stays static (a reload
 	 * keeps it) */
 	e->is_static = (uint8_t)(is_static || (old && old->is_static));
@@ -576,9 +785,10 @@ void sess_flow_load(struct session *s)
 
 		/* unchanged: not sent again */
 		if (e && e->is_static &&
-		    !memcmp(&e->rule.act, &r->act, sizeof(r->act)))
+		    !memcmp(act_get(e->act), &r->act, sizeof(r->act)))
 			continue;
-		if (originate(s, r, 1, why, sizeof(why)) < 0)
+		if (originate(s, r, l > 0 ? b : NULL, l, 1, why,
+			      sizeof(why)) < 0)
 			refused(s, r, why, "static");
 	}
 }
@@ -589,6 +799,9 @@ long sessions_flow_announce(const struct prefix *sel, size_t nsel,
 {
 	long ok = 0;
 	int matched = 0;
+	/* the API's one rule a call: encoded once, not once a session */
+	uint8_t one[4200];
+	int onel = n == 1 ? fs_nlri_encode(r, one, sizeof(one)) : -1;
 
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
@@ -610,7 +823,8 @@ long sessions_flow_announce(const struct prefix *sel, size_t nsel,
 			if (!(s->n->families & cfg_bit(r[k].family)) && !nsel)
 				continue;
 			matched = 1;
-			if (originate(s, &r[k], 0, why, sizeof(why)) == 0) {
+			if (originate(s, &r[k], n == 1 ? one : NULL, onel, 0,
+				      why, sizeof(why)) == 0) {
 				ok++;
 				continue;
 			}
@@ -665,10 +879,26 @@ static size_t next_nlri(const struct bgp_nlri *l, size_t o)
 	return fs_nlri_len(l->p + o, l->len - o);
 }
 
+/* RFC 8955 §7: the actions ride in the extended communities. */
+static void update_actions(const struct bgp_update *u, struct fs_actions *act)
+{
+	uint64_t x[64];
+	size_t nx = u->attrs.next_comm < 64 ? u->attrs.next_comm : 64;
+
+	for (size_t i = 0; i < nx; i++) {
+		x[i] = 0;
+		for (int k = 0; k < 8; k++)
+			x[i] = x[i] << 8 | u->attrs.ext_comm[8 * i + (size_t)k];
+	}
+	fs_actions_from_ext(act, x, nx);
+}
+
 void sess_flow_update(struct session *s, const struct bgp_update *u,
 		      int withdraw_all, uint32_t attr)
 {
 	char a[PREFIX_STRLEN];
+	struct fs_actions act;
+	uint32_t id = 0;	/* act interned: one reference held here */
 	size_t o, l;
 
 	if (u->flow_bad) {
@@ -678,63 +908,53 @@ void sess_flow_update(struct session *s, const struct bgp_update *u,
 		sess_audit(s, "flow_malformed", "neighbor %s: %s",
 			   prefix_fmt(&s->n->address, a, sizeof(a)),
 			   u->flow_why);
+		withdraw_all = 1;	/* bgp_update_decode() said so too */
 	}
 	for (o = 0; o < u->flow_unreach.len &&
 		    (l = next_nlri(&u->flow_unreach, o)); o += l)
 		in_del(s, u->flow_unreach.family, u->flow_unreach.p + o, l);
+	/* bgp_update_decode() checked each NLRI (fs_nlri_check(), in
+	 * flow_check()) and any malformed one made the whole UPDATE
+	 * treat-as-withdraw (flow_bad): what is kept below decodes, and is
+	 * not decoded here (only for the hook) */
+	if (!withdraw_all && attr && u->flow_reach.len) {
+		update_actions(u, &act);
+		if (!(id = act_intern(&act))) {
+			sess_err(s, "out of memory for flowspec rules");
+			withdraw_all = 1;
+		}
+	}
 	for (o = 0; o < u->flow_reach.len &&
 		    (l = next_nlri(&u->flow_reach, o)); o += l) {
 		const uint8_t *p = u->flow_reach.p + o;
 		int family = u->flow_reach.family;
 		struct flow_ent *e, *old;
-		struct fs_rule r;
-		size_t used;
-		char why[96];
 
 		/* RFC 7606 §2 treat-as-withdraw; a family we did not offer
 		 * (RFC 4760 §6) is not kept either */
 		if (withdraw_all || !attr ||
-		    !(s->n->families & cfg_bit(family)) ||
-		    fs_nlri_decode(p, l, family, &r, &used, why,
-				   sizeof(why)) < 0) {
+		    !(s->n->families & cfg_bit(family))) {
 			in_del(s, family, p, l);
 			continue;
 		}
-		/* RFC 8955 §7: the actions ride in the extended
-		 * communities */
-		{
-			uint64_t x[64];
-			size_t nx = u->attrs.next_comm < 64 ?
-				u->attrs.next_comm : 64;
-
-			for (size_t i = 0; i < nx; i++) {
-				x[i] = 0;
-				for (int k = 0; k < 8; k++)
-					x[i] = x[i] << 8 |
-					       u->attrs.ext_comm[8 * i +
-								 (size_t)k];
-			}
-			fs_actions_from_ext(&r.act, x, nx);
-		}
 		e = tab_put(tab_of(&s->flow_in), family, p, l, &old);
-		/* the same NLRI again: only a change of actions is news */
-		if (e && old && !memcmp(&old->rule.act, &r.act, sizeof(r.act))) {
-			e->rule = r;
-			rib_attr_ref(attr);
-			e->attr = attr;
-			ent_free(old);
-			continue;
-		}
-		ent_free(old);
 		if (!e) {
 			sess_err(s, "out of memory for flowspec rules");
 			continue;
 		}
-		e->rule = r;
+		act_ref(id);
+		e->act = id;
 		rib_attr_ref(attr);
 		e->attr = attr;
+		/* the same NLRI again: only a change of actions is news */
+		if (old && old->act == id) {
+			ent_free(old);
+			continue;
+		}
+		ent_free(old);
 		hook_flow(s, e, 0);
 	}
+	act_unref(id);
 }
 
 void sess_flow_clear_in(struct session *s)
@@ -787,7 +1007,11 @@ int sessions_flow_walk(size_t i, int in,
 	if (!t)
 		return 0;
 	for (size_t b = 0; b < t->nb; b++)
-		for (const struct flow_ent *e = t->b[b]; e; e = e->next)
-			fn(&e->rule, e->nlri, e->len, arg);
+		for (const struct flow_ent *e = t->b[b]; e; e = e->next) {
+			static struct fs_rule r;
+
+			if (ent_rule(e, &r) == 0)
+				fn(&r, e->nlri, e->len, arg);
+		}
 	return 0;
 }

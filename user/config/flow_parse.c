@@ -132,7 +132,7 @@ static int fl_name_find(const struct fl_name *t, size_t n, const char *s,
 		b[i] = s[i] == '_' ? '-' : (char)tolower((unsigned char)s[i]);
 	b[len] = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!strcmp(b, t[i].name)) {
+		if (b[0] == t[i].name[0] && !strcmp(b, t[i].name)) {
 			*out = t[i].value;
 			return 0;
 		}
@@ -188,10 +188,13 @@ static const struct fl_kw fl_match_kws[] = {
 	{ "flow-label", FS_FLOW_LABEL, AF_INET6, 0xfffff, NULL, 0 },
 };
 
+/* (The first octet first: the API parses a rule a line, and most
+ * keywords differ there.) */
 static const struct fl_kw *fl_match_find(const char *kw)
 {
 	for (size_t i = 0; i < FL_N(fl_match_kws); i++)
-		if (!strcmp(kw, fl_match_kws[i].name))
+		if (kw[0] == fl_match_kws[i].name[0] &&
+		    !strcmp(kw, fl_match_kws[i].name))
 			return &fl_match_kws[i];
 	return NULL;
 }
@@ -249,10 +252,11 @@ int cfg_flow_match(struct fs_rule *r, const char *kw, char *err, size_t el)
 	if (!k)
 		return fl_err(err, el, "'%s' is not a flow match keyword", kw);
 	for (size_t i = 0; i < r->ncomp; i++) {
-		const char *was = fl_kw_of(k->type, r->family)->name;
+		const char *was;
 
 		if (r->comp[i].type != k->type)
 			continue;
+		was = fl_kw_of(k->type, r->family)->name;
 		/* protocol and next-header are one type (RFC 8956 §3.3) */
 		if (strcmp(was, kw))
 			return fl_err(err, el,
@@ -505,7 +509,8 @@ static const struct {
 int cfg_flow_then_kw(const char *kw)
 {
 	for (size_t i = 0; i < FL_N(fl_then_kws); i++)
-		if (!strcmp(kw, fl_then_kws[i].name))
+		if (kw[0] == fl_then_kws[i].name[0] &&
+		    !strcmp(kw, fl_then_kws[i].name))
 			return fl_then_kws[i].value;
 	return -1;
 }
@@ -586,7 +591,8 @@ int cfg_flow_then(struct fs_actions *a, const char *kw, const char *v,
 	uint32_t x;
 
 	for (size_t i = 0; i < FL_N(fl_then_kws); i++)
-		if (!strcmp(kw, fl_then_kws[i].name))
+		if (kw[0] == fl_then_kws[i].name[0] &&
+		    !strcmp(kw, fl_then_kws[i].name))
 			id = fl_then_kws[i].id;
 	switch (id) {
 	case FT_ACCEPT:

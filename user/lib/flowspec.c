@@ -565,3 +565,118 @@ size_t fs_actions_to_ext(const struct fs_actions *a, uint64_t *ext,
 		ext[i] = v[i];
 	return n;
 }
+
+/*
+ * fs_nlri_check(): fs_nlri_decode()'s checks, in its order and with its
+ * reasons, reading the octets only.  Kept next to the decoder's rules
+ * (comp_decode, fs_nlri_decode above): a change to one is a change to
+ * both, and the unit tests and fuzz_flowspec compare their verdicts.
+ */
+static int comp_check(const uint8_t *p, size_t len, int family, int t,
+		      size_t *used, char *err, size_t el)
+{
+	size_t o = 0;
+	unsigned nops = 0;
+
+	if (t == FS_DST || t == FS_SRC) {
+		unsigned maxbits = family == AF_INET6 ? 128 : 32;
+		unsigned plen, off = 0, n, pad;
+
+		if (len < 1)
+			FAIL("%s: truncated", fs_type_name(t));
+		plen = p[o++];
+		if (plen > maxbits)
+			FAIL("%s: prefix length %u longer than %u",
+			     fs_type_name(t), plen, maxbits);
+		if (family == AF_INET6) {
+			if (len < 2)
+				FAIL("%s: truncated", fs_type_name(t));
+			off = p[o++];
+			if (off > plen)
+				FAIL("%s: offset %u beyond prefix length %u",
+				     fs_type_name(t), off, plen);
+		}
+		n = plen - off;
+		if (len - o < prefix_octets(n))
+			FAIL("%s: truncated prefix", fs_type_name(t));
+		/* the padding bits of the last octet: zero */
+		pad = 8 * prefix_octets(n) - n;
+		if (pad && (p[o + prefix_octets(n) - 1] &
+			    ((1u << pad) - 1)))
+			FAIL("%s: bits set past the prefix length",
+			     fs_type_name(t));
+		o += prefix_octets(n);
+		*used = o;
+		return 0;
+	}
+	for (;;) {
+		uint8_t f;
+		unsigned l;
+
+		if (o >= len)
+			FAIL("%s: operator list without end bit",
+			     fs_type_name(t));
+		f = p[o++];
+		l = 1u << ((f & FS_OP_LEN_MASK) >> 4);
+		if (l > type_max_len(t))
+			FAIL("%s: %u-octet value, at most %u allowed",
+			     fs_type_name(t), l, type_max_len(t));
+		if (len - o < l)
+			FAIL("%s: truncated value", fs_type_name(t));
+		if (nops == FS_MAX_OPS)
+			FAIL("%s: more than %d operators", fs_type_name(t),
+			     FS_MAX_OPS);
+		o += l;
+		nops++;
+		if (f & FS_OP_END)
+			break;
+	}
+	*used = o;
+	return 0;
+}
+
+int fs_nlri_check(const uint8_t *p, size_t len, int family, size_t *used,
+		  char *err, size_t el)
+{
+	size_t hl, n, o;
+	int last = 0;
+
+	*used = 0;
+	if (family != AF_INET && family != AF_INET6)
+		FAIL("not an IPv4 or IPv6 flowspec family");
+	if (len < 1)
+		FAIL("NLRI length missing");
+	if ((p[0] & 0xf0) == 0xf0) {
+		if (len < 2)
+			FAIL("NLRI length truncated");
+		hl = 2;
+		n = (size_t)(p[0] & 0x0f) << 8 | p[1];
+	} else {
+		hl = 1;
+		n = p[0];
+	}
+	if (len - hl < n)
+		FAIL("NLRI length %zu past the attribute's end (%zu left)",
+		     n, len - hl);
+	*used = hl + n;
+	p += hl;
+	if (n == 0)
+		FAIL("NLRI without components");
+	for (o = 0; o < n;) {
+		int t = p[o++];
+		size_t u;
+
+		if (t < FS_DST || t > FS_TYPE_MAX ||
+		    (t == FS_FLOW_LABEL && family != AF_INET6))
+			FAIL("component type %d unknown for %s", t,
+			     family == AF_INET6 ? "IPv6" : "IPv4");
+		if (t <= last)
+			FAIL("component type %d after type %d: not in "
+			     "increasing order", t, last);
+		if (comp_check(p + o, n - o, family, t, &u, err, el))
+			return -1;
+		o += u;
+		last = t;
+	}
+	return 0;
+}

@@ -128,6 +128,16 @@ int fs_nlri_encode(const struct fs_rule *r, uint8_t *buf, size_t cap);
 int fs_nlri_decode(const uint8_t *p, size_t len, int family,
 		   struct fs_rule *out, size_t *used, char *err, size_t el);
 
+/*
+ * The verdict of fs_nlri_decode() without the rule: the same walk and
+ * checks (same return, *used and reason), nothing materialised.  For the
+ * UPDATE decoder, which only has to choose between treat-as-withdraw and
+ * reset (RFC 8955 §10, RFC 7606 §5.3), and for the RIBs, which keep the
+ * NLRI octets and decode on demand.
+ */
+int fs_nlri_check(const uint8_t *p, size_t len, int family, size_t *used,
+		  char *err, size_t el);
+
 /* The octets of the NLRI at p[0..len), its length field included, or 0
  * when that length runs past len (RFC 8955 §4.1). */
 size_t fs_nlri_len(const uint8_t *p, size_t len);
