@@ -194,10 +194,13 @@ struct flow_ent {
 	uint32_t attr;		/* flow_in: interned attributes (a ref) */
 	uint32_t act;		/* interned actions (a ref) */
 	uint8_t family;
-	uint8_t is_static;	/* flow_api: from the config */
+	uint8_t is_static;	/* flow_api: from the config (1); STATIC_KEEP
+				 * only inside sess_flow_load() */
 	uint16_t len;
 	uint8_t nlri[];		/* with its length octets */
 };
+
+#define STATIC_KEEP 2
 
 /* e's rule, decoded into *r (its actions included); -1 if it does not
  * decode (not expected: see above). */
@@ -745,26 +748,28 @@ void sess_flow_load(struct session *s)
 	char why[200];
 
 	/* the previous config's rules go (withdrawn if sent); the new
-	 * ones are put back just below, sent again only if new */
+	 * ones are put back just below, sent again only if new.  The ones
+	 * the new config still has are marked first, one lookup a rule:
+	 * comparing every entry with every rule was quadratic. */
+	for (size_t k = 0; t && k < n->nflows; k++) {
+		const struct fs_rule *r = &n->flows[k].rule;
+		uint8_t b[4200];
+		int l = fs_nlri_encode(r, b, sizeof(b));
+		struct flow_ent *e =
+			l > 0 ? tab_find(t, r->family, b, (size_t)l) : NULL;
+
+		if (e && e->is_static)
+			e->is_static |= STATIC_KEEP;
+	}
 	if (t) {
 		for (size_t i = 0; i < t->nb; i++) {
 			struct flow_ent **pe = &t->b[i];
 
 			while (*pe) {
 				struct flow_ent *e = *pe;
-				int keep = !e->is_static;
 
-				for (size_t k = 0; !keep && k < n->nflows; k++) {
-					uint8_t b[4200];
-					int l = fs_nlri_encode(&n->flows[k].rule,
-							       b, sizeof(b));
-
-					keep = l == (int)e->len &&
-					       n->flows[k].rule.family ==
-						       e->family &&
-					       !memcmp(b, e->nlri, e->len);
-				}
-				if (keep) {
+				if (!e->is_static || (e->is_static & STATIC_KEEP)) {
+					e->is_static &= (uint8_t)~STATIC_KEEP;
 					pe = &e->next;
 					continue;
 				}
