@@ -446,7 +446,7 @@ static void flowspec_configure(struct parent *p, const struct config *c)
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &c->neighbors[i];
 
-		if (!nb->flow_enforce)
+		if (!(nb->flow_enforce & CFG_FLOW_ENF_ANNOUNCED))
 			continue;
 		for (size_t j = 0; j < nb->nflows; j++) {
 			if (n == cap) {
