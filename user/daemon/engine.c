@@ -25,6 +25,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "guard_names.h"
+#include "flowenf.h"
 #include "imsg.h"
 #include "log.h"
 #include "secfile.h"
@@ -1046,6 +1047,7 @@ static void config_end(struct engine *e, uint32_t gen)
 		e->cfg = c;
 		sessions_apply(c);
 		apiproc_config(c);
+		flowenf_config(c);
 		config_free(old);
 	}
 	e->gen = gen;
@@ -1266,9 +1268,14 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 	}
 	sessions_init(e->epfd, fds->listen, fds->nlisten);
 	{
-		struct apiproc_ops ops = { api_audit, api_reload, e };
+		struct apiproc_ops ops = { .audit = api_audit,
+					   .reload = api_reload,
+					   .arg = e,
+					   .flow_check = flowenf_check,
+					   .flow_changed = flowenf_changed };
 
 		apiproc_init(e->epfd, &ops);
+		flowenf_init(fds->parent, api_audit, e);
 	}
 	{
 		struct metrics_http_ops mo = { metrics_ask, metrics_build, e };
@@ -1284,7 +1291,17 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 	}
 	for (;;) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(e->epfd, evs, 16, sessions_tick());
+		int wait = sessions_tick(), fw;
+		struct timespec mono;
+		int n;
+
+		/* the enforced flowspec set, at most every 100 ms */
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		fw = flowenf_tick((uint64_t)mono.tv_sec * 1000 +
+				  (uint64_t)mono.tv_nsec / 1000000);
+		if (fw >= 0 && (wait < 0 || fw < wait))
+			wait = fw;
+		n = epoll_wait(e->epfd, evs, 16, wait);
 		time_t now = time(NULL);
 
 		if (engine_stop) {
