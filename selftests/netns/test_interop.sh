@@ -1906,6 +1906,38 @@ gobgp_flow_has() {
 }
 gobgp_flow_lacks() { ! gobgp_flow_has "$1"; }
 
+# The guard's flowspec rules (bgpshieldctl guard flowspec -j): one with
+# destination PREFIX is in force / is not (the read itself must work).
+fs_guard_has() { gctl guard flowspec -j 2>/dev/null | grep -qF "\"destination $1 "; }
+fs_guard_lacks() {
+	local j
+	j=$(gctl guard flowspec -j 2>/dev/null) || return 1
+	! grep -qF "\"destination $1 " <<<"$j"
+}
+# fs_dropped PREFIX: packets dropped by the rules with that destination.
+fs_dropped() {
+	gctl guard flowspec -j 2>/dev/null | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(r["dropped_packets"] for r in d["rules"]
+          if r["rule"].startswith("destination " + sys.argv[1] + " ")))' "$1"
+}
+# fs_connect ADDR PORT: TCP from GoBGP's namespace to the edge's echo
+# servers; prints nettool's exit code (0 answered, 3 timed out).
+fs_connect() {
+	in_ns "$NS_PEER" "$PY" "$NETTOOL" connect "$1" "$2" --timeout 2 \
+		>/dev/null 2>&1
+	echo $?
+}
+# fs_udp ADDR PORT N: N datagrams from GoBGP's namespace.
+fs_udp() {
+	in_ns "$NS_PEER" "$PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[3])):
+    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))' "$1" "$2" "$3"
+}
+
 t_gobgp_flowspec() {
 	local j
 	need_gobgp
@@ -1946,6 +1978,19 @@ $(gobgp_why)"
 	j=$(gctl guard flowspec -j 2>&1)
 	check_match "bgpshieldctl guard flowspec: the config's rule is enforced (flowspec { enforce; })" \
 		'10\.8\.0\.0/24' "$j"
+	# Traffic for the rules below: 10.7.0.1 and 10.9.0.1 are the edge's,
+	# routed from GoBGP's namespace through veth-a (the guard's); echo
+	# servers on 80 (the API rule's port) and 8080 (no rule's).
+	ip -n "$NS_EDGE" addr add 10.7.0.1/32 dev lo &&
+		ip -n "$NS_EDGE" addr add 10.9.0.1/32 dev lo &&
+		ip -n "$NS_PEER" route add 10.7.0.0/24 via "$A4" &&
+		ip -n "$NS_PEER" route add 10.9.0.0/24 via "$A4" ||
+		die_test "addresses and routes for the flowspec traffic"
+	bg_start echo80 ip netns exec "$NS_EDGE" "$PY" "$NETTOOL" serve 80
+	bg_start echo8080 ip netns exec "$NS_EDGE" "$PY" "$NETTOOL" serve 8080
+	wait_for 5 in_ns "$NS_EDGE" sh -c 'ss -Hltn "sport = :8080" | grep -q . &&
+		ss -Hltn "sport = :80" | grep -q .' || die_test "echo servers on 80 and 8080"
+	check_eq "before the API's rule: TCP to 10.7.0.1:80 answered" 0 "$(fs_connect 10.7.0.1 80)"
 	# and one from the API (a detector's line), ExaBGP's one-line form
 	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
 		protocol tcp destination-port =80 then rate-limit 0 ||
@@ -1956,6 +2001,22 @@ $(gobgp_why)"
 		fail "GoBGP: ipv4-flowspec rib has the API's rule within ${T_ROUTES}s" \
 			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
 	fi
+	# with flowspec { enforce; } the API's rule is enforced too
+	if wait_for 5 fs_guard_has 10.7.0.0/24; then
+		pass "bgpshieldctl guard flowspec: the API's rule is enforced"
+	else
+		fail "bgpshieldctl guard flowspec: the API's rule is enforced within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	check_eq "with the API's rule: TCP to 10.7.0.1:80 dropped (times out)" 3 "$(fs_connect 10.7.0.1 80)"
+	j=$(fs_dropped 10.7.0.0/24)
+	if [[ $j =~ ^[0-9]+$ ]] && [ "$j" -ge 1 ]; then
+		pass "the API rule's dropped_packets counts the SYNs ($j)"
+	else
+		fail "the API rule's dropped_packets counts the SYNs" "got '$j'"
+	fi
+	check_eq "with the API's rule: TCP to 10.7.0.1:8080 (no rule) answered" 0 "$(fs_connect 10.7.0.1 8080)"
+	check_eq "with the API's rule: the session with $B4 stays established" established "$(nb "$B4" state)"
 	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
 		protocol tcp destination-port =80 ||
 		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
@@ -1965,6 +2026,14 @@ $(gobgp_why)"
 		fail "GoBGP: the API's rule is gone within ${T_ROUTES}s" \
 			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
 	fi
+	if wait_for 5 fs_guard_lacks 10.7.0.0/24; then
+		pass "bgpshieldctl guard flowspec: the withdrawn API rule is no longer enforced"
+	else
+		fail "the withdrawn API rule leaves the guard within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	check_eq "after the withdrawal: TCP to 10.7.0.1:80 answered again" 0 "$(fs_connect 10.7.0.1 80)"
+	check_match "the config's rule stayed enforced" '10\.8\.0\.0/24' "$(gctl guard flowspec -j 2>&1)"
 	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
 		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
 		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
@@ -1974,6 +2043,17 @@ $(gobgp_why)"
 		fail "bgpshieldd: flows_in from $B4 is 1 within ${T_ROUTES}s" \
 			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
 	fi
+	# GoBGP's rule, received, enforced (enforce; is both directions)
+	if wait_for 5 fs_guard_has 10.9.0.0/24; then
+		pass "bgpshieldctl guard flowspec: GoBGP's rule (received) is enforced"
+	else
+		fail "bgpshieldctl guard flowspec: GoBGP's rule is enforced within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	fs_udp 10.9.0.1 53 20
+	fs_udp 10.9.0.1 54 5
+	j=$(fs_dropped 10.9.0.0/24)
+	check_eq "GoBGP's rule dropped the 20 datagrams to 10.9.0.1:53 (not those to :54)" 20 "$j"
 	for j in '"announce": { "ipv4 flow": { "no-nexthop": [ { "destination-ipv4": [ "10.9.0.0/24" ], "protocol": [ "=udp" ], "destination-port": [ "=53" ], "string": "flow destination-ipv4 10.9.0.0/24 protocol =udp destination-port =53" } ] } }' \
 		'"string": "rate-limit:0"'; do
 		if wait_for "$T_ROUTES" flow_ev_has "$j"; then
@@ -2011,6 +2091,12 @@ $(gobgp_why)"
 	else
 		fail "bgpshieldd: flows_in from $B4 back to 0 within ${T_ROUTES}s" \
 			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	if wait_for 5 fs_guard_lacks 10.9.0.0/24; then
+		pass "bgpshieldctl guard flowspec: GoBGP's withdrawn rule is no longer enforced"
+	else
+		fail "GoBGP's withdrawn rule leaves the guard within 5s" \
+			"$(gctl guard flowspec 2>&1)"
 	fi
 	j='"withdraw": { "ipv4 flow": [ { "destination-ipv4": [ "10.9.0.0/24" ]'
 	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
