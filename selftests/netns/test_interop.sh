@@ -159,6 +159,8 @@ pin_a() { echo "$PIN/a"; }
 SHIELD_AP=
 # set: the v4 neighbor has ipv4 flow and an API process recording events
 SHIELD_FLOW=
+# with SHIELD_FLOW: the v4 neighbor's flowspec block (default enforce;)
+SHIELD_FLOW_ENF=
 A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
 							route 10.1.0.0/24 next-hop self med 10 path-information 2;
 							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
@@ -174,7 +176,7 @@ write_shield_conf() {
 		flow_api="api { processes [ rec ]; receive { parsed; update; } }"
 	# a rule of our own: sent to the peer and, with enforce, in the guard
 	[ -n "$SHIELD_FLOW" ] &&
-		flow_cfg="flowspec { enforce; } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"
+		flow_cfg="flowspec { ${SHIELD_FLOW_ENF:-enforce;} } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"
 	(
 		umask 077
 		{
@@ -2108,6 +2110,100 @@ $(gobgp_why)"
 	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
 }
 
+# enforce received / enforce announced, switched by a reload; the guard's
+# limit of 16 rules a destination refusing the 17th API announcement
+# before GoBGP gets it.
+t_gobgp_flowspec_dirs() {
+	local j i n
+	need_gobgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	chmod 0711 "$WORK_DIR" "$T_DIR" || die_test "open $T_DIR to $DUSER"
+	FLOW_PDIR=$T_DIR/p
+	mkdir -p "$FLOW_PDIR" && chown "$DUSER:" "$FLOW_PDIR" &&
+		chmod 0755 "$FLOW_PDIR" || die_test "make $FLOW_PDIR"
+	printf 'import sys\nfor line in sys.stdin:\n    pass\n' >"$FLOW_PDIR/rec.py"
+	chmod 0644 "$FLOW_PDIR/rec.py"
+	SHIELD_FLOW=1
+	GOBGP_FLOW=1
+	SHIELD_FLOW_ENF="enforce received;"
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_gobgp_conf active "$KEY" v4
+	daemon_start
+	gobgp_start
+	wait_for "$T_UP" established "$B4" && wait_for 3 gobgp_established ||
+		die_test "IPv4 session with ipv4-flowspec established within ${T_UP}s" \
+			"$(nb_why "$B4")"
+	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
+		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
+		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
+	if wait_for "$T_ROUTES" fs_guard_has 10.9.0.0/24; then
+		pass "enforce received: GoBGP's rule is enforced"
+	else
+		fail "enforce received: GoBGP's rule is enforced within ${T_ROUTES}s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 then discard ||
+		fail "bgpshieldctl announce flow route ... then discard" "$(err fs_api)"
+	wait_for "$T_ROUTES" gobgp_flow_has 10.7.0.0/24 ||
+		fail "GoBGP has the API's rule within ${T_ROUTES}s"
+	wait_for "$T_ROUTES" gobgp_flow_has 10.8.0.0/24 ||
+		fail "GoBGP has the config's rule within ${T_ROUTES}s"
+	sleep 0.5 # two of the engine's 100 ms periods
+	j=$(gctl guard flowspec -j 2>&1)
+	if [[ $j == *'"rules":['* && $j != *'destination 10.7.0.0/24 '* &&
+		$j != *'destination 10.8.0.0/24 '* ]]; then
+		pass "enforce received: our own rules (config, API) are sent, not enforced"
+	else
+		fail "enforce received: our own rules are not enforced" "$j"
+	fi
+
+	SHIELD_FLOW_ENF="enforce announced;"
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	capture fs_reload dctl 10 reload || fail "bgpshieldctl reload" "$(err fs_reload)"
+	if wait_for 5 fs_guard_has 10.7.0.0/24 && wait_for 2 fs_guard_has 10.8.0.0/24 &&
+		wait_for 2 fs_guard_lacks 10.9.0.0/24; then
+		pass "reloaded to enforce announced: the API's and the config's rules enforced, GoBGP's not"
+	else
+		fail "reloaded to enforce announced: ours enforced, GoBGP's not, within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	check_eq "bgpshieldd: GoBGP's rule still in the Adj-RIB-In" 1 "$(nb "$B4" flows_in)"
+
+	# the guard tries at most 16 rules a destination: the 17th API
+	# rule for 10.6.0.0/24 is refused before anything changes
+	n=0
+	for i in $(seq 1 16); do
+		dctl 5 announce flow route destination 10.6.0.0/24 protocol udp \
+			destination-port "=$i" then discard >/dev/null 2>&1 && n=$((n + 1))
+	done
+	check_eq "16 API rules for 10.6.0.0/24 accepted" 16 "$n"
+	capture fs_17 dctl 5 announce flow route destination 10.6.0.0/24 \
+		protocol udp destination-port =17 then discard
+	j="$(cat "$T_DIR/fs_17.out" "$T_DIR/fs_17.err" 2>/dev/null)"
+	check_match "the 17th is refused, naming the guard's limit" \
+		'over a guard limit: more than 16 rules would apply to destination 10\.6\.0\.0/24' "$j"
+	gobgp_16() { [ "$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')" = 16 ]; }
+	if wait_for "$T_ROUTES" gobgp_16; then
+		sleep 0.5
+		check_eq "GoBGP has 16 of them, not the refused one" 16 \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')"
+	else
+		fail "GoBGP has the 16 accepted rules within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')"
+	fi
+	wait_for 5 fs_guard_has 10.6.0.0/24
+	check_eq "the guard enforces the 16" 16 \
+		"$(gctl guard flowspec -j 2>&1 | grep -o 'destination 10\.6\.0\.0/24 ' | wc -l)"
+	if grep -q '"refused_announce".*over a guard limit' "$T_DIR/a.audit" 2>/dev/null; then
+		pass "the refusal is audited (refused_announce)"
+	else
+		fail "the refusal is audited (refused_announce)" "$(tail -n 5 "$T_DIR/a.audit" 2>&1)"
+	fi
+	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
+}
+
 # --- main ------------------------------------------------------------------------
 
 lib_init
@@ -2130,6 +2226,7 @@ TESTS=(
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
 	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
+	"GoBGP flowspec: enforce received, then announced after a reload; the guard's limit refuses an API rule:t_gobgp_flowspec_dirs"
 )
 
 run_tests "$@"
