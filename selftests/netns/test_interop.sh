@@ -2018,6 +2018,10 @@ $(gobgp_why)"
 		fail "the API rule's dropped_packets counts the SYNs" "got '$j'"
 	fi
 	check_eq "with the API's rule: TCP to 10.7.0.1:8080 (no rule) answered" 0 "$(fs_connect 10.7.0.1 8080)"
+	j=$(dctl 5 show flowspec 2>&1)
+	check_match "show flowspec: the API's rule, origin api, toward $B4" \
+		"api +$B4 +match \{ destination 10\.7\.0\.0/24; protocol =tcp; destination-port =80; \} then \{ (discard|rate-limit 0); \}" "$j"
+	check_match "show flowspec: the config's rule, origin config" "config +$B4 +match \{ destination 10\.8\.0\.0/24;" "$j"
 	check_eq "with the API's rule: the session with $B4 stays established" established "$(nb "$B4" state)"
 	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
 		protocol tcp destination-port =80 ||
@@ -2052,6 +2056,9 @@ $(gobgp_why)"
 		fail "bgpshieldctl guard flowspec: GoBGP's rule is enforced within 5s" \
 			"$(gctl guard flowspec 2>&1)"
 	fi
+	check_match "show flowspec -j: GoBGP's rule, origin received" \
+		'"origin":"received","neighbor":"'"$B4"'","match":"destination 10\.9\.0\.0/24; ' \
+		"$(dctl 5 -j show flowspec 2>&1)"
 	fs_udp 10.9.0.1 53 20
 	fs_udp 10.9.0.1 54 5
 	j=$(fs_dropped 10.9.0.0/24)

@@ -277,6 +277,9 @@ void flowenf_changed(const struct prefix *sel, size_t nsel,
 
 const struct imsg_flow_rule *flowenf_set(size_t *n)
 {
+	/* as the sources say now (what flowenf_tick() sends next) */
+	if (F.dirty || F.stale)
+		recompute();
 	*n = F.set.n;
 	return F.set.r;
 }

@@ -45,7 +45,7 @@ void flowenf_changed(const struct prefix *sel, size_t nsel,
  * the milliseconds until it wants to run again (-1: nothing pending).
  * now: a monotonic clock in milliseconds. */
 int flowenf_tick(uint64_t now);
-/* For tests: the set as computed now (origin order), its size. */
+/* The set as the sources say now, in precedence order (show flowspec). */
 const struct imsg_flow_rule *flowenf_set(size_t *n);
 
 #endif
