@@ -45,9 +45,10 @@ enum imsg_type {
 	IMSG_GUARD_REQ,	    /* u32 request id */
 	IMSG_AUDIT,	    /* one JSON object, no newline, <= 1024 bytes */
 	IMSG_METRICS_REQ,   /* u32 request id: the guard's metrics text */
-	IMSG_FLOW_SET,	    /* struct imsg_flow_hdr + rules, in chunks */
 	/* parent -> engine, answering IMSG_METRICS_REQ */
 	IMSG_METRICS,	    /* struct imsg_metrics + text, in chunks */
+	/* engine -> parent */
+	IMSG_FLOW_SET,	    /* struct imsg_flow_hdr + rules, in chunks */
 	IMSG_TYPE_MAX,
 };
 
