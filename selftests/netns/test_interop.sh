@@ -161,6 +161,8 @@ SHIELD_AP=
 SHIELD_FLOW=
 # with SHIELD_FLOW: the v4 neighbor's flowspec block (default enforce;)
 SHIELD_FLOW_ENF=
+# set: an API process "detector" (FLOW_PDIR/detector.py) too
+SHIELD_DETECTOR=
 A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
 							route 10.1.0.0/24 next-hop self med 10 path-information 2;
 							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
@@ -192,6 +194,15 @@ write_shield_conf() {
 
 					process rec {
 						run /usr/bin/python3 $FLOW_PDIR/rec.py $FLOW_PDIR/events.json;
+						encoder json;
+					}
+				EOF
+			fi
+			if [ -n "$SHIELD_DETECTOR" ]; then
+				cat <<-EOF
+
+					process detector {
+						run /usr/bin/python3 $FLOW_PDIR/detector.py $FLOW_PDIR;
 						encoder json;
 					}
 				EOF
@@ -2130,7 +2141,24 @@ t_gobgp_flowspec_dirs() {
 	mkdir -p "$FLOW_PDIR" && chown "$DUSER:" "$FLOW_PDIR" &&
 		chmod 0755 "$FLOW_PDIR" || die_test "make $FLOW_PDIR"
 	printf 'import sys\nfor line in sys.stdin:\n    pass\n' >"$FLOW_PDIR/rec.py"
-	chmod 0644 "$FLOW_PDIR/rec.py"
+	# a detector, as an operator would write one: it announces a
+	# discard rule for the flood it sees (here: when FLOW_PDIR/go
+	# appears) and withdraws it when the flood is over (FLOW_PDIR/stop)
+	cat >"$FLOW_PDIR/detector.py" <<-'EOF'
+		import os, sys, time
+		d = sys.argv[1]
+		rule = "flow route destination 10.5.0.0/24 protocol udp destination-port =123"
+		for name, verb in (("go", "announce"), ("stop", "withdraw")):
+		    while not os.path.exists(os.path.join(d, name)):
+		        time.sleep(0.1)
+		    extra = " then discard" if verb == "announce" else ""
+		    sys.stdout.write("%s %s%s\n" % (verb, rule, extra))
+		    sys.stdout.flush()
+		while True:
+		    time.sleep(60)
+	EOF
+	chmod 0644 "$FLOW_PDIR/rec.py" "$FLOW_PDIR/detector.py"
+	SHIELD_DETECTOR=1
 	SHIELD_FLOW=1
 	GOBGP_FLOW=1
 	SHIELD_FLOW_ENF="enforce received;"
@@ -2208,6 +2236,24 @@ t_gobgp_flowspec_dirs() {
 	else
 		fail "the refusal is audited (refused_announce)" "$(tail -n 5 "$T_DIR/a.audit" 2>&1)"
 	fi
+	# the detector process: its rule reaches GoBGP and the guard, and
+	# leaves both when it withdraws it
+	touch "$FLOW_PDIR/go"
+	if wait_for "$T_ROUTES" gobgp_flow_has 10.5.0.0/24 &&
+		wait_for 5 fs_guard_has 10.5.0.0/24; then
+		pass "the detector's API rule is at GoBGP and enforced by the guard"
+	else
+		fail "the detector's API rule is at GoBGP and in the guard within ${T_ROUTES}s" \
+			"$(gctl guard flowspec 2>&1; tail -n 5 "$T_DIR/daemon.log")"
+	fi
+	touch "$FLOW_PDIR/stop"
+	if wait_for "$T_ROUTES" gobgp_flow_lacks 10.5.0.0/24 &&
+		wait_for 5 fs_guard_lacks 10.5.0.0/24; then
+		pass "the detector's withdrawal removes it from GoBGP and the guard"
+	else
+		fail "the detector's withdrawal removes it within ${T_ROUTES}s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
 	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
 }
 
@@ -2233,7 +2279,7 @@ TESTS=(
 	"GoBGP ADD-PATH: several paths a prefix both ways:t_gobgp_addpath"
 	"ExaBGP ADD-PATH: paths both ways, its JSON = bgpshieldctl decode:t_exabgp_addpath"
 	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
-	"GoBGP flowspec: enforce received, then announced after a reload; the guard's limit refuses an API rule:t_gobgp_flowspec_dirs"
+	"GoBGP flowspec: enforce received, then announced after a reload; the guard's limit refuses an API rule; a detector process's rule enforced and withdrawn:t_gobgp_flowspec_dirs"
 )
 
 run_tests "$@"
