@@ -1927,6 +1927,8 @@ fs_guard_lacks() {
 	j=$(gctl guard flowspec -j 2>/dev/null) || return 1
 	! grep -qF "\"destination $1 " <<<"$j"
 }
+# GoBGP holds 16 rules for 10.6.0.0/24 (t_gobgp_flowspec_dirs)
+gobgp_16() { [ "$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')" = 16 ]; }
 # fs_dropped PREFIX: packets dropped by the rules with that destination.
 fs_dropped() {
 	gctl guard flowspec -j 2>/dev/null | "$PY" -c '
@@ -2170,7 +2172,7 @@ t_gobgp_flowspec_dirs() {
 		die_test "IPv4 session with ipv4-flowspec established within ${T_UP}s" \
 			"$(nb_why "$B4")"
 	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
-		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
+		destination 10.9.0.0/24 protocol udp destination-port ==53 'then' discard ||
 		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
 	if wait_for "$T_ROUTES" fs_guard_has 10.9.0.0/24; then
 		pass "enforce received: GoBGP's rule is enforced"
@@ -2179,7 +2181,7 @@ t_gobgp_flowspec_dirs() {
 			"$(gctl guard flowspec 2>&1)"
 	fi
 	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
-		protocol tcp destination-port =80 then discard ||
+		protocol tcp destination-port =80 'then' discard ||
 		fail "bgpshieldctl announce flow route ... then discard" "$(err fs_api)"
 	wait_for "$T_ROUTES" gobgp_flow_has 10.7.0.0/24 ||
 		fail "GoBGP has the API's rule within ${T_ROUTES}s"
@@ -2211,15 +2213,14 @@ t_gobgp_flowspec_dirs() {
 	n=0
 	for i in $(seq 1 16); do
 		dctl 5 announce flow route destination 10.6.0.0/24 protocol udp \
-			destination-port "=$i" then discard >/dev/null 2>&1 && n=$((n + 1))
+			destination-port "=$i" 'then' discard >/dev/null 2>&1 && n=$((n + 1))
 	done
 	check_eq "16 API rules for 10.6.0.0/24 accepted" 16 "$n"
 	capture fs_17 dctl 5 announce flow route destination 10.6.0.0/24 \
-		protocol udp destination-port =17 then discard
+		protocol udp destination-port =17 'then' discard
 	j="$(cat "$T_DIR/fs_17.out" "$T_DIR/fs_17.err" 2>/dev/null)"
 	check_match "the 17th is refused, naming the guard's limit" \
 		'over a guard limit: more than 16 rules would apply to destination 10\.6\.0\.0/24' "$j"
-	gobgp_16() { [ "$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')" = 16 ]; }
 	if wait_for "$T_ROUTES" gobgp_16; then
 		sleep 0.5
 		check_eq "GoBGP has 16 of them, not the refused one" 16 \
