@@ -515,7 +515,11 @@ static void flowspec_configure(struct parent *p, const struct config *c,
 		if (!(nb = flow_neighbor(c, e, why, sizeof(why))) ||
 		    flowset_add(&fs, e->origin, &nb->address, &e->rule, 1,
 				why, sizeof(why)) < 0) {
-			if (!skipped++)
+			/* On a reload the engine's set is the old config's
+			 * until it sends the new one (within 100 ms): what
+			 * the new config no longer allows goes quietly.
+			 * From the engine itself it is news. */
+			if (!force && !skipped++)
 				snprintf(first, sizeof(first),
 					 "an engine rule: %s", why);
 			continue;
