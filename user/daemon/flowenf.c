@@ -15,7 +15,9 @@
  *      bounds the config puts on our own rules (cfg_flow_enforceable_in):
  *      a rule outside them stays in the Adj-RIB-In, is logged and audited
  *      when it arrives, and is not enforced;
- * within one source, neighbors in config order.  A rule over a guard
+ * within one source, neighbors in config order, and one neighbor's rules
+ * in RFC 8955 §5.1 order (the tables hash; the guard tries the rules of a
+ * destination in the order given).  A rule over a guard
  * limit is left out (the API's never get there: flowenf_check() refuses
  * them first; received ones are logged and audited, the session stays).
  */
@@ -140,6 +142,10 @@ struct walk {
 	size_t over, bounds;
 	const struct cfg_neighbor *n;
 	char first[200];
+	/* one neighbor's rules, sorted before they are added */
+	struct fs_rule *r;
+	size_t nr, cap;
+	int nomem;
 };
 
 static void walk_one(const struct fs_rule *r, const uint8_t *nlri,
@@ -157,10 +163,49 @@ static void walk_one(const struct fs_rule *r, const uint8_t *nlri,
 		w->bounds++; /* logged when it arrived */
 		return;
 	}
-	if (flowset_add(&F.set, w->origin, w->nb, r, 1, why, sizeof(why)) <
-		    0 &&
-	    !w->over++)
-		snprintf(w->first, sizeof(w->first), "%s", why);
+	if (w->nr == w->cap) {
+		size_t nc = w->cap ? 2 * w->cap : 64;
+		struct fs_rule *x = realloc(w->r, nc * sizeof(*x));
+
+		if (!x) {
+			w->nomem = 1;
+			return;
+		}
+		w->r = x;
+		w->cap = nc;
+	}
+	w->r[w->nr++] = *r;
+}
+
+/* IPv4 first, then RFC 8955 §5.1 order (fs_rule_cmp(): the rule that
+ * takes precedence first): the tables' order is their hashing's, the
+ * guard's order within a destination must not be. */
+static int rule_order(const void *a, const void *b)
+{
+	const struct fs_rule *x = a, *y = b;
+
+	if (x->family != y->family)
+		return x->family == AF_INET ? -1 : 1;
+	return fs_rule_cmp(x, y);
+}
+
+/* Walk neighbor i's rules (in: received) into the set, sorted. */
+static void walk_neighbor(size_t i, int in, struct walk *w)
+{
+	char why[200];
+
+	w->nr = 0;
+	sessions_flow_walk(i, in, walk_one, w);
+	if (w->nomem) {
+		log_warnx("flowspec: out of memory computing the enforced set");
+		w->nomem = 0;
+	}
+	qsort(w->r, w->nr, sizeof(*w->r), rule_order);
+	for (size_t k = 0; k < w->nr; k++)
+		if (flowset_add(&F.set, w->origin, w->nb, &w->r[k], 1, why,
+				sizeof(why)) < 0 &&
+		    !w->over++)
+			snprintf(w->first, sizeof(w->first), "%s", why);
 }
 
 static void recompute(void)
@@ -189,8 +234,10 @@ static void recompute(void)
 		struct walk w = { .origin = IMSG_FLOW_API, .nb = &n->address,
 				  .n = n };
 
-		if (n->flow_enforce & CFG_FLOW_ENF_ANNOUNCED)
-			sessions_flow_walk(i, 0, walk_one, &w);
+		if (!(n->flow_enforce & CFG_FLOW_ENF_ANNOUNCED))
+			continue;
+		walk_neighbor(i, 0, &w);
+		free(w.r);
 	}
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct cfg_neighbor *n = &c->neighbors[i];
@@ -199,8 +246,9 @@ static void recompute(void)
 			continue;
 		rx.nb = &n->address;
 		rx.n = n;
-		sessions_flow_walk(i, 1, walk_one, &rx);
+		walk_neighbor(i, 1, &rx);
 	}
+	free(rx.r);
 	if (rx.over && (rx.over != F.over ||
 			strcmp(rx.first, F.over_first))) {
 		char t[400];
