@@ -2180,6 +2180,28 @@ t_gobgp_flowspec_dirs() {
 		fail "enforce received: GoBGP's rule is enforced within ${T_ROUTES}s" \
 			"$(gctl guard flowspec 2>&1)"
 	fi
+	# 17 rules from GoBGP for one /24: the guard takes 16, the 17th is
+	# kept in the Adj-RIB-In, not enforced, audited; the session stays
+	for i in $(seq 1 17); do
+		gobgp_ global rib -a ipv4-flowspec add match destination 10.4.0.0/24 \
+			protocol udp destination-port "==$i" 'then' discard >/dev/null 2>&1 ||
+			fail "gobgp global rib -a ipv4-flowspec add (10.4.0.0/24, port $i)"
+	done
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 18; then
+		pass "bgpshieldd: GoBGP's 17 rules for 10.4.0.0/24 in the Adj-RIB-In"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 18 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	sleep 0.5
+	check_eq "received over the limit: the guard enforces 16 of them" 16 \
+		"$(gctl guard flowspec -j 2>&1 | grep -o 'destination 10\.4\.0\.0/24 ' | wc -l)"
+	if wait_for 3 grep -q '"flowspec_not_enforced".*over the guard' "$T_DIR/a.audit"; then
+		pass "the received rule over the limit is audited (flowspec_not_enforced)"
+	else
+		fail "the received rule over the limit is audited" "$(tail -n 5 "$T_DIR/a.audit" 2>&1)"
+	fi
+	check_eq "received over the limit: still established with $B4" established "$(nb "$B4" state)"
 	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
 		protocol tcp destination-port =80 'then' discard ||
 		fail "bgpshieldctl announce flow route ... then discard" "$(err fs_api)"
@@ -2206,7 +2228,9 @@ t_gobgp_flowspec_dirs() {
 		fail "reloaded to enforce announced: ours enforced, GoBGP's not, within 5s" \
 			"$(gctl guard flowspec 2>&1)"
 	fi
-	check_eq "bgpshieldd: GoBGP's rule still in the Adj-RIB-In" 1 "$(nb "$B4" flows_in)"
+	check_eq "bgpshieldd: GoBGP's rules still in the Adj-RIB-In" 18 "$(nb "$B4" flows_in)"
+	check_eq "enforce announced: none of GoBGP's 17 for 10.4.0.0/24 enforced" 0 \
+		"$(gctl guard flowspec -j 2>&1 | grep -o 'destination 10\.4\.0\.0/24 ' | wc -l)"
 
 	# the guard tries at most 16 rules a destination: the 17th API
 	# rule for 10.6.0.0/24 is refused before anything changes
