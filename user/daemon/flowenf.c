@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "addr.h"
 #include "api_json.h"
@@ -55,6 +56,7 @@ static struct {
 	/* received rules over a limit, last reported */
 	size_t over;
 	char over_first[200];
+	time_t over_logged;
 } F;
 
 static void fe_audit(const char *event, const struct prefix *nb,
@@ -249,8 +251,12 @@ static void recompute(void)
 		walk_neighbor(i, 1, &rx);
 	}
 	free(rx.r);
-	if (rx.over && (rx.over != F.over ||
-			strcmp(rx.first, F.over_first))) {
+	/* once when it starts, then at most every 10 s while it changes: a
+	 * peer flooding rules must not flood the log 10 times a second */
+	if (rx.over &&
+	    (!F.over || (time(NULL) >= F.over_logged + 10 &&
+			 (rx.over != F.over ||
+			  strcmp(rx.first, F.over_first))))) {
 		char t[400];
 
 		snprintf(t, sizeof(t), "%zu received flowspec rules not "
@@ -258,6 +264,7 @@ static void recompute(void)
 			 "kept in the Adj-RIB-In", rx.over, rx.first);
 		log_warnx("%s", t);
 		fe_audit("flowspec_not_enforced", NULL, t);
+		F.over_logged = time(NULL);
 	}
 	F.over = rx.over;
 	snprintf(F.over_first, sizeof(F.over_first), "%s", rx.first);
