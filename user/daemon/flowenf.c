@@ -57,6 +57,10 @@ static struct {
 	size_t over;
 	char over_first[200];
 	time_t over_logged;
+	/* received rules outside their bounds, logged this second */
+	time_t oob_sec;
+	unsigned int oob_n;
+	uint64_t oob_suppressed;
 } F;
 
 static void fe_audit(const char *event, const struct prefix *nb,
@@ -112,7 +116,29 @@ static void on_flow(size_t idx, const struct fs_rule *r, int withdrawn,
 	if (!(n->flow_enforce & CFG_FLOW_ENF_RECEIVED) ||
 	    !cfg_flow_enforceable_in(n, r, why, sizeof(why)))
 		return;
-	/* once, as it arrives: kept in the Adj-RIB-In, not enforced */
+	/* once, as it arrives: kept in the Adj-RIB-In, not enforced; at
+	 * most 10 lines a second (a peer may send thousands) */
+	{
+		time_t now = time(NULL);
+
+		if (now != F.oob_sec) {
+			if (F.oob_suppressed) {
+				snprintf(t, sizeof(t), "%llu more received "
+					 "flowspec rules outside their bounds "
+					 "not enforced (not logged one by one)",
+					 (unsigned long long)F.oob_suppressed);
+				log_warnx("%s", t);
+				fe_audit("flowspec_not_enforced", NULL, t);
+			}
+			F.oob_sec = now;
+			F.oob_n = 0;
+			F.oob_suppressed = 0;
+		}
+		if (++F.oob_n > 10) {
+			F.oob_suppressed++;
+			return;
+		}
+	}
 	rule_dst(r, d, sizeof(d));
 	snprintf(t, sizeof(t), "received flowspec rule (destination %s) "
 		 "not enforced: %s", d, why);
