@@ -2180,6 +2180,24 @@ t_gobgp_flowspec_dirs() {
 		fail "enforce received: GoBGP's rule is enforced within ${T_ROUTES}s" \
 			"$(gctl guard flowspec 2>&1)"
 	fi
+	# a rule without a destination (all of our addresses) is outside
+	# the bounds we put on our own: kept, not enforced, audited
+	capture fs_nodst gobgp_ global rib -a ipv4-flowspec add match \
+		protocol gre 'then' discard ||
+		fail "gobgp global rib -a ipv4-flowspec add match protocol gre" "$(err fs_nodst)"
+	if wait_for "$T_ROUTES" grep -q '"flowspec_not_enforced".*destination none.*without a destination' "$T_DIR/a.audit"; then
+		pass "a received rule without a destination is audited as not enforced"
+	else
+		fail "a received rule without a destination is audited as not enforced" \
+			"$(tail -n 5 "$T_DIR/a.audit" 2>&1)"
+	fi
+	j=$(gctl guard flowspec -j 2>&1)
+	if [[ $j == *'"rules":['* && $j != *'=47'* ]]; then
+		pass "the rule without a destination is not in the guard"
+	else
+		fail "the rule without a destination is not in the guard" "$j"
+	fi
+	capture fs_nodst_del gobgp_ global rib -a ipv4-flowspec del match protocol gre
 	# 17 rules from GoBGP for one /24: the guard takes 16, the 17th is
 	# kept in the Adj-RIB-In, not enforced, audited; the session stays
 	for i in $(seq 1 17); do
