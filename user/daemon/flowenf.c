@@ -109,11 +109,13 @@ static void on_flow(size_t idx, const struct fs_rule *r, int withdrawn,
 	char why[256], d[PREFIX_STRLEN], t[400];
 
 	(void)arg;
-	F.dirty = F.stale = 1;
-	if (withdrawn || !F.cfg || idx >= F.cfg->nneighbors)
+	n = F.cfg && idx < F.cfg->nneighbors ? &F.cfg->neighbors[idx] : NULL;
+	/* a neighbor whose rules are not enforced changes nothing (one we
+	 * cannot place, during a reload, might) */
+	if (n && !(n->flow_enforce & CFG_FLOW_ENF_RECEIVED))
 		return;
-	n = &F.cfg->neighbors[idx];
-	if (!(n->flow_enforce & CFG_FLOW_ENF_RECEIVED) ||
+	F.dirty = F.stale = 1;
+	if (withdrawn || !n ||
 	    !cfg_flow_enforceable_in(n, r, why, sizeof(why)))
 		return;
 	/* once, as it arrives: kept in the Adj-RIB-In, not enforced; at
