@@ -230,7 +230,8 @@ static void walk_neighbor(size_t i, int in, struct walk *w)
 		log_warnx("flowspec: out of memory computing the enforced set");
 		w->nomem = 0;
 	}
-	qsort(w->r, w->nr, sizeof(*w->r), rule_order);
+	if (w->nr) /* w->r is NULL until a rule came */
+		qsort(w->r, w->nr, sizeof(*w->r), rule_order);
 	for (size_t k = 0; k < w->nr; k++)
 		if (flowset_add(&F.set, w->origin, w->nb, &w->r[k], 1, why,
 				sizeof(why)) < 0 &&
