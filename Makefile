@@ -163,9 +163,12 @@ $(O)/test_loader: selftests/bpf/test_loader.c $(O)/guard.skel.h $(ALL_LIBS)
 # Unit tests, one per module; the daemon/ objects some of them need (the
 # archives hold the rest).
 UNIT_TESTS := addr config imsg bgp_wire tcpsec rib session plist api \
-	api_json filter metrics proc flowspec
+	api_json filter metrics proc flowspec flowset flowenf
 UNIT_BINS := $(addprefix $(O)/test_,$(UNIT_TESTS))
 $(O)/test_imsg: $(O)/daemon/imsg.o
+$(O)/test_flowset: $(O)/daemon/flowset.o $(O)/daemon/imsg.o
+$(O)/test_flowenf: $(O)/daemon/flowenf.o $(O)/daemon/flowset.o \
+	$(O)/daemon/imsg.o
 $(O)/test_metrics: $(O)/daemon/metrics.o
 # test_proc starts real processes as user nobody: it needs root
 $(O)/test_proc: $(O)/daemon/proc.o

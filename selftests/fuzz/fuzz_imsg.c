@@ -67,6 +67,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if ((ok_p2e || ok_e2p) &&
 		    (m.hdr.type == IMSG_NONE || m.hdr.type >= IMSG_TYPE_MAX))
 			abort();
+		/* the flowspec set (parent.c flow_chunk()): the framing
+		 * imsg_check() passed holds, and every rule is checked on
+		 * its own without reading past the chunk */
+		if (ok_e2p && m.hdr.type == IMSG_FLOW_SET) {
+			struct imsg_flow_hdr h;
+
+			memcpy(&h, m.data, sizeof(h));
+			if (h.n > IMSG_FLOW_CHUNK ||
+			    m.hdr.len != sizeof(h) +
+						 h.n * sizeof(struct imsg_flow_rule))
+				abort();
+			for (uint32_t i = 0; i < h.n; i++) {
+				struct imsg_flow_rule e;
+
+				memcpy(&e, m.data + sizeof(h) + i * sizeof(e),
+				       sizeof(e));
+				imsg_flow_rule_check(&e, why, sizeof(why));
+			}
+		}
 		if (m.fd >= 0)
 			close(m.fd);
 	}

@@ -174,6 +174,10 @@ pin_a() { echo "$PIN/a"; }
 SHIELD_AP=
 # set: the v4 neighbor has ipv4 flow and an API process recording events
 SHIELD_FLOW=
+# with SHIELD_FLOW: the v4 neighbor's flowspec block (default enforce;)
+SHIELD_FLOW_ENF=
+# set: an API process "detector" (FLOW_PDIR/detector.py) too
+SHIELD_DETECTOR=
 A_AP_STATICS="route 10.1.0.0/24 next-hop self path-information 1;
 							route 10.1.0.0/24 next-hop self med 10 path-information 2;
 							route 10.1.1.0/24 next-hop self path-information 0.0.0.7;"
@@ -189,7 +193,7 @@ write_shield_conf() {
 		flow_api="api { processes [ rec ]; receive { parsed; update; } }"
 	# a rule of our own: sent to the peer and, with enforce, in the guard
 	[ -n "$SHIELD_FLOW" ] &&
-		flow_cfg="flowspec { enforce; } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"
+		flow_cfg="flowspec { ${SHIELD_FLOW_ENF:-enforce;} } flow { route block-dns { match { destination 10.8.0.0/24; protocol udp; destination-port =53; } then { discard; } } }"
 	(
 		umask 077
 		{
@@ -205,6 +209,15 @@ write_shield_conf() {
 
 					process rec {
 						run /usr/bin/python3 $FLOW_PDIR/rec.py $FLOW_PDIR/events.json;
+						encoder json;
+					}
+				EOF
+			fi
+			if [ -n "$SHIELD_DETECTOR" ]; then
+				cat <<-EOF
+
+					process detector {
+						run /usr/bin/python3 $FLOW_PDIR/detector.py $FLOW_PDIR;
 						encoder json;
 					}
 				EOF
@@ -2468,6 +2481,40 @@ gobgp_flow_has() {
 }
 gobgp_flow_lacks() { ! gobgp_flow_has "$1"; }
 
+# The guard's flowspec rules (bgpshieldctl guard flowspec -j): one with
+# destination PREFIX is in force / is not (the read itself must work).
+fs_guard_has() { gctl guard flowspec -j 2>/dev/null | grep -qF "\"destination $1 "; }
+fs_guard_lacks() {
+	local j
+	j=$(gctl guard flowspec -j 2>/dev/null) || return 1
+	! grep -qF "\"destination $1 " <<<"$j"
+}
+# GoBGP holds 16 rules for 10.6.0.0/24 (t_gobgp_flowspec_dirs)
+gobgp_16() { [ "$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')" = 16 ]; }
+# fs_dropped PREFIX: packets dropped by the rules with that destination.
+fs_dropped() {
+	gctl guard flowspec -j 2>/dev/null | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sum(r["dropped_packets"] for r in d["rules"]
+          if r["rule"].startswith("destination " + sys.argv[1] + " ")))' "$1"
+}
+# fs_connect ADDR PORT: TCP from GoBGP's namespace to the edge's echo
+# servers; prints nettool's exit code (0 answered, 3 timed out).
+fs_connect() {
+	in_ns "$NS_PEER" "$PY" "$NETTOOL" connect "$1" "$2" --timeout 2 \
+		>/dev/null 2>&1
+	echo $?
+}
+# fs_udp ADDR PORT N: N datagrams from GoBGP's namespace.
+fs_udp() {
+	in_ns "$NS_PEER" "$PY" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(int(sys.argv[3])):
+    s.sendto(b"x" * 64, (sys.argv[1], int(sys.argv[2])))' "$1" "$2" "$3"
+}
+
 t_gobgp_flowspec() {
 	local j
 	need_gobgp
@@ -2497,6 +2544,19 @@ $(gobgp_why)"
 	j=$(gctl guard flowspec -j 2>&1)
 	check_match "bgpshieldctl guard flowspec: the config's rule is enforced (flowspec { enforce; })" \
 		'10\.8\.0\.0/24' "$j"
+	# Traffic for the rules below: 10.7.0.1 and 10.9.0.1 are the edge's,
+	# routed from GoBGP's namespace through veth-a (the guard's); echo
+	# servers on 80 (the API rule's port) and 8080 (no rule's).
+	ip -n "$NS_EDGE" addr add 10.7.0.1/32 dev lo &&
+		ip -n "$NS_EDGE" addr add 10.9.0.1/32 dev lo &&
+		ip -n "$NS_PEER" route add 10.7.0.0/24 via "$A4" &&
+		ip -n "$NS_PEER" route add 10.9.0.0/24 via "$A4" ||
+		die_test "addresses and routes for the flowspec traffic"
+	bg_start echo80 ip netns exec "$NS_EDGE" "$PY" "$NETTOOL" serve 80
+	bg_start echo8080 ip netns exec "$NS_EDGE" "$PY" "$NETTOOL" serve 8080
+	wait_for 5 in_ns "$NS_EDGE" sh -c 'ss -Hltn "sport = :8080" | grep -q . &&
+		ss -Hltn "sport = :80" | grep -q .' || die_test "echo servers on 80 and 8080"
+	check_eq "before the API's rule: TCP to 10.7.0.1:80 answered" 0 "$(fs_connect 10.7.0.1 80)"
 	# and one from the API (a detector's line), ExaBGP's one-line form
 	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
 		protocol tcp destination-port =80 then rate-limit 0 ||
@@ -2507,6 +2567,26 @@ $(gobgp_why)"
 		fail "GoBGP: ipv4-flowspec rib has the API's rule within ${T_ROUTES}s" \
 			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
 	fi
+	# with flowspec { enforce; } the API's rule is enforced too
+	if wait_for 5 fs_guard_has 10.7.0.0/24; then
+		pass "bgpshieldctl guard flowspec: the API's rule is enforced"
+	else
+		fail "bgpshieldctl guard flowspec: the API's rule is enforced within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	check_eq "with the API's rule: TCP to 10.7.0.1:80 dropped (times out)" 3 "$(fs_connect 10.7.0.1 80)"
+	j=$(fs_dropped 10.7.0.0/24)
+	if [[ $j =~ ^[0-9]+$ ]] && [ "$j" -ge 1 ]; then
+		pass "the API rule's dropped_packets counts the SYNs ($j)"
+	else
+		fail "the API rule's dropped_packets counts the SYNs" "got '$j'"
+	fi
+	check_eq "with the API's rule: TCP to 10.7.0.1:8080 (no rule) answered" 0 "$(fs_connect 10.7.0.1 8080)"
+	j=$(dctl 5 show flowspec 2>&1)
+	check_match "show flowspec: the API's rule, origin api, toward $B4" \
+		"api +$B4 +match \{ destination 10\.7\.0\.0/24; protocol =tcp; destination-port =80; \} then \{ (discard|rate-limit 0); \}" "$j"
+	check_match "show flowspec: the config's rule, origin config" "config +$B4 +match \{ destination 10\.8\.0\.0/24;" "$j"
+	check_eq "with the API's rule: the session with $B4 stays established" established "$(nb "$B4" state)"
 	capture fs_apiw dctl 5 withdraw flow route destination 10.7.0.0/24 \
 		protocol tcp destination-port =80 ||
 		fail "bgpshieldctl withdraw flow route" "$(err fs_apiw)"
@@ -2516,6 +2596,14 @@ $(gobgp_why)"
 		fail "GoBGP: the API's rule is gone within ${T_ROUTES}s" \
 			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | head -5)"
 	fi
+	if wait_for 5 fs_guard_lacks 10.7.0.0/24; then
+		pass "bgpshieldctl guard flowspec: the withdrawn API rule is no longer enforced"
+	else
+		fail "the withdrawn API rule leaves the guard within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	check_eq "after the withdrawal: TCP to 10.7.0.1:80 answered again" 0 "$(fs_connect 10.7.0.1 80)"
+	check_match "the config's rule stayed enforced" '10\.8\.0\.0/24' "$(gctl guard flowspec -j 2>&1)"
 	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
 		destination 10.9.0.0/24 protocol udp destination-port ==53 then discard ||
 		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
@@ -2525,6 +2613,20 @@ $(gobgp_why)"
 		fail "bgpshieldd: flows_in from $B4 is 1 within ${T_ROUTES}s" \
 			"$(nb_why "$B4"); flows_in=$(nb "$B4" flows_in)"
 	fi
+	# GoBGP's rule, received, enforced (enforce; is both directions)
+	if wait_for 5 fs_guard_has 10.9.0.0/24; then
+		pass "bgpshieldctl guard flowspec: GoBGP's rule (received) is enforced"
+	else
+		fail "bgpshieldctl guard flowspec: GoBGP's rule is enforced within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	check_match "show flowspec -j: GoBGP's rule, origin received" \
+		'"origin":"received","neighbor":"'"$B4"'","match":"destination 10\.9\.0\.0/24; ' \
+		"$(dctl 5 -j show flowspec 2>&1)"
+	fs_udp 10.9.0.1 53 20
+	fs_udp 10.9.0.1 54 5
+	j=$(fs_dropped 10.9.0.0/24)
+	check_eq "GoBGP's rule dropped the 20 datagrams to 10.9.0.1:53 (not those to :54)" 20 "$j"
 	for j in '"announce": { "ipv4 flow": { "no-nexthop": [ { "destination-ipv4": [ "10.9.0.0/24" ], "protocol": [ "=udp" ], "destination-port": [ "=53" ], "string": "flow destination-ipv4 10.9.0.0/24 protocol =udp destination-port =53" } ] } }' \
 		'"string": "rate-limit:0"'; do
 		if wait_for "$T_ROUTES" flow_ev_has "$j"; then
@@ -2563,12 +2665,188 @@ $(gobgp_why)"
 		fail "bgpshieldd: flows_in from $B4 back to 0 within ${T_ROUTES}s" \
 			"flows_in=$(nb "$B4" flows_in)"
 	fi
+	if wait_for 5 fs_guard_lacks 10.9.0.0/24; then
+		pass "bgpshieldctl guard flowspec: GoBGP's withdrawn rule is no longer enforced"
+	else
+		fail "GoBGP's withdrawn rule leaves the guard within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
 	j='"withdraw": { "ipv4 flow": [ { "destination-ipv4": [ "10.9.0.0/24" ]'
 	if wait_for "$T_ROUTES" flow_ev_has "$j"; then
 		pass "bgpshieldd's API JSON has the withdrawal: $j"
 	else
 		fail "bgpshieldd's API JSON has the withdrawal: $j" \
 			"$(tail -c 1500 "$FLOW_PDIR/events.json" 2>&1)"
+	fi
+	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
+}
+
+# enforce received / enforce announced, switched by a reload; the guard's
+# limit of 16 rules a destination refusing the 17th API announcement
+# before GoBGP gets it.
+t_gobgp_flowspec_dirs() {
+	local j i n
+	need_gobgp
+	ensure_user
+	topo_interop || die_test "topology set up"
+	chmod 0711 "$WORK_DIR" "$T_DIR" || die_test "open $T_DIR to $DUSER"
+	FLOW_PDIR=$T_DIR/p
+	mkdir -p "$FLOW_PDIR" && chown "$DUSER:" "$FLOW_PDIR" &&
+		chmod 0755 "$FLOW_PDIR" || die_test "make $FLOW_PDIR"
+	printf 'import sys\nfor line in sys.stdin:\n    pass\n' >"$FLOW_PDIR/rec.py"
+	# a detector, as an operator would write one: it announces a
+	# discard rule for the flood it sees (here: when FLOW_PDIR/go
+	# appears) and withdraws it when the flood is over (FLOW_PDIR/stop)
+	cat >"$FLOW_PDIR/detector.py" <<-'EOF'
+		import os, sys, time
+		d = sys.argv[1]
+		rule = "flow route destination 10.5.0.0/24 protocol udp destination-port =123"
+		for name, verb in (("go", "announce"), ("stop", "withdraw")):
+		    while not os.path.exists(os.path.join(d, name)):
+		        time.sleep(0.1)
+		    extra = " then discard" if verb == "announce" else ""
+		    sys.stdout.write("%s %s%s\n" % (verb, rule, extra))
+		    sys.stdout.flush()
+		while True:
+		    time.sleep(60)
+	EOF
+	chmod 0644 "$FLOW_PDIR/rec.py" "$FLOW_PDIR/detector.py"
+	SHIELD_DETECTOR=1
+	SHIELD_FLOW=1
+	GOBGP_FLOW=1
+	SHIELD_FLOW_ENF="enforce received;"
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	write_gobgp_conf active "$KEY" v4
+	daemon_start
+	gobgp_start
+	wait_for "$T_UP" established "$B4" && wait_for 3 gobgp_established ||
+		die_test "IPv4 session with ipv4-flowspec established within ${T_UP}s" \
+			"$(nb_why "$B4")"
+	capture fs_add gobgp_ global rib -a ipv4-flowspec add match \
+		destination 10.9.0.0/24 protocol udp destination-port ==53 'then' discard ||
+		die_test "gobgp global rib -a ipv4-flowspec add ... then discard" "$(err fs_add)"
+	if wait_for "$T_ROUTES" fs_guard_has 10.9.0.0/24; then
+		pass "enforce received: GoBGP's rule is enforced"
+	else
+		fail "enforce received: GoBGP's rule is enforced within ${T_ROUTES}s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	# a rule without a destination (all of our addresses) is outside
+	# the bounds we put on our own: kept, not enforced, audited
+	capture fs_nodst gobgp_ global rib -a ipv4-flowspec add match \
+		protocol gre 'then' discard ||
+		fail "gobgp global rib -a ipv4-flowspec add match protocol gre" "$(err fs_nodst)"
+	if wait_for "$T_ROUTES" grep -q '"flowspec_not_enforced".*destination none.*without a destination' "$T_DIR/a.audit"; then
+		pass "a received rule without a destination is audited as not enforced"
+	else
+		fail "a received rule without a destination is audited as not enforced" \
+			"$(tail -n 5 "$T_DIR/a.audit" 2>&1)"
+	fi
+	j=$(gctl guard flowspec -j 2>&1)
+	if [[ $j == *'"rules":['* && $j != *'=47'* ]]; then
+		pass "the rule without a destination is not in the guard"
+	else
+		fail "the rule without a destination is not in the guard" "$j"
+	fi
+	capture fs_nodst_del gobgp_ global rib -a ipv4-flowspec del match protocol gre
+	# 17 rules from GoBGP for one /24: the guard takes 16, the 17th is
+	# kept in the Adj-RIB-In, not enforced, audited; the session stays
+	for i in $(seq 1 17); do
+		gobgp_ global rib -a ipv4-flowspec add match destination 10.4.0.0/24 \
+			protocol udp destination-port "==$i" 'then' discard >/dev/null 2>&1 ||
+			fail "gobgp global rib -a ipv4-flowspec add (10.4.0.0/24, port $i)"
+	done
+	if wait_for "$T_ROUTES" flows_in_is "$B4" 18; then
+		pass "bgpshieldd: GoBGP's 17 rules for 10.4.0.0/24 in the Adj-RIB-In"
+	else
+		fail "bgpshieldd: flows_in from $B4 is 18 within ${T_ROUTES}s" \
+			"flows_in=$(nb "$B4" flows_in)"
+	fi
+	sleep 0.5
+	check_eq "received over the limit: the guard enforces 16 of them" 16 \
+		"$(gctl guard flowspec -j 2>&1 | grep -o 'destination 10\.4\.0\.0/24 ' | wc -l)"
+	if wait_for 3 grep -q '"flowspec_not_enforced".*over the guard' "$T_DIR/a.audit"; then
+		pass "the received rule over the limit is audited (flowspec_not_enforced)"
+	else
+		fail "the received rule over the limit is audited" "$(tail -n 5 "$T_DIR/a.audit" 2>&1)"
+	fi
+	check_eq "received over the limit: still established with $B4" established "$(nb "$B4" state)"
+	capture fs_api dctl 5 announce flow route destination 10.7.0.0/24 \
+		protocol tcp destination-port =80 'then' discard ||
+		fail "bgpshieldctl announce flow route ... then discard" "$(err fs_api)"
+	wait_for "$T_ROUTES" gobgp_flow_has 10.7.0.0/24 ||
+		fail "GoBGP has the API's rule within ${T_ROUTES}s"
+	wait_for "$T_ROUTES" gobgp_flow_has 10.8.0.0/24 ||
+		fail "GoBGP has the config's rule within ${T_ROUTES}s"
+	sleep 0.5 # two of the engine's 100 ms periods
+	j=$(gctl guard flowspec -j 2>&1)
+	if [[ $j == *'"rules":['* && $j != *'destination 10.7.0.0/24 '* &&
+		$j != *'destination 10.8.0.0/24 '* ]]; then
+		pass "enforce received: our own rules (config, API) are sent, not enforced"
+	else
+		fail "enforce received: our own rules are not enforced" "$j"
+	fi
+
+	SHIELD_FLOW_ENF="enforce announced;"
+	write_shield_conf passive "$KEY" v4 || die_test "write bgpshieldd's config"
+	capture fs_reload dctl 10 reload || fail "bgpshieldctl reload" "$(err fs_reload)"
+	if wait_for 5 fs_guard_has 10.7.0.0/24 && wait_for 2 fs_guard_has 10.8.0.0/24 &&
+		wait_for 2 fs_guard_lacks 10.9.0.0/24; then
+		pass "reloaded to enforce announced: the API's and the config's rules enforced, GoBGP's not"
+	else
+		fail "reloaded to enforce announced: ours enforced, GoBGP's not, within 5s" \
+			"$(gctl guard flowspec 2>&1)"
+	fi
+	check_eq "bgpshieldd: GoBGP's rules still in the Adj-RIB-In" 18 "$(nb "$B4" flows_in)"
+	check_eq "enforce announced: none of GoBGP's 17 for 10.4.0.0/24 enforced" 0 \
+		"$(gctl guard flowspec -j 2>&1 | grep -o 'destination 10\.4\.0\.0/24 ' | wc -l)"
+
+	# the guard tries at most 16 rules a destination: the 17th API
+	# rule for 10.6.0.0/24 is refused before anything changes
+	n=0
+	for i in $(seq 1 16); do
+		dctl 5 announce flow route destination 10.6.0.0/24 protocol udp \
+			destination-port "=$i" 'then' discard >/dev/null 2>&1 && n=$((n + 1))
+	done
+	check_eq "16 API rules for 10.6.0.0/24 accepted" 16 "$n"
+	capture fs_17 dctl 5 announce flow route destination 10.6.0.0/24 \
+		protocol udp destination-port =17 'then' discard
+	j="$(cat "$T_DIR/fs_17.out" "$T_DIR/fs_17.err" 2>/dev/null)"
+	check_match "the 17th is refused, naming the guard's limit" \
+		'over a guard limit: more than 16 rules would apply to destination 10\.6\.0\.0/24' "$j"
+	if wait_for "$T_ROUTES" gobgp_16; then
+		sleep 0.5
+		check_eq "GoBGP has 16 of them, not the refused one" 16 \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')"
+	else
+		fail "GoBGP has the 16 accepted rules within ${T_ROUTES}s" \
+			"$(gobgp_ global rib -a ipv4-flowspec 2>&1 | grep -c '10.6.0.0/24')"
+	fi
+	wait_for 5 fs_guard_has 10.6.0.0/24
+	check_eq "the guard enforces the 16" 16 \
+		"$(gctl guard flowspec -j 2>&1 | grep -o 'destination 10\.6\.0\.0/24 ' | wc -l)"
+	if grep -q '"refused_announce".*over a guard limit' "$T_DIR/a.audit" 2>/dev/null; then
+		pass "the refusal is audited (refused_announce)"
+	else
+		fail "the refusal is audited (refused_announce)" "$(tail -n 5 "$T_DIR/a.audit" 2>&1)"
+	fi
+	# the detector process: its rule reaches GoBGP and the guard, and
+	# leaves both when it withdraws it
+	touch "$FLOW_PDIR/go"
+	if wait_for "$T_ROUTES" gobgp_flow_has 10.5.0.0/24 &&
+		wait_for 5 fs_guard_has 10.5.0.0/24; then
+		pass "the detector's API rule is at GoBGP and enforced by the guard"
+	else
+		fail "the detector's API rule is at GoBGP and in the guard within ${T_ROUTES}s" \
+			"$(gctl guard flowspec 2>&1; tail -n 5 "$T_DIR/daemon.log")"
+	fi
+	touch "$FLOW_PDIR/stop"
+	if wait_for "$T_ROUTES" gobgp_flow_lacks 10.5.0.0/24 &&
+		wait_for 5 fs_guard_lacks 10.5.0.0/24; then
+		pass "the detector's withdrawal removes it from GoBGP and the guard"
+	else
+		fail "the detector's withdrawal removes it within ${T_ROUTES}s" \
+			"$(gctl guard flowspec 2>&1)"
 	fi
 	check_eq "bgpshieldd is still established with $B4" established "$(nb "$B4" state)"
 }
@@ -2597,6 +2875,7 @@ TESTS=(
 	"BIRD flowspec: every component and action both ways, IPv4 and IPv6, withdrawn both ways:t_bird_flowspec"
 	"FRR flowspec: bgpshieldd's rules at FRR with every component and action, withdrawn:t_frr_flowspec"
 	"GoBGP flowspec: ours at GoBGP and in the guard; its rule in bgpshieldd's Adj-RIB-In and API JSON, withdrawn:t_gobgp_flowspec"
+	"GoBGP flowspec: enforce received, then announced after a reload; the guard's limit refuses an API rule; a detector process's rule enforced and withdrawn:t_gobgp_flowspec_dirs"
 )
 
 run_tests "$@"

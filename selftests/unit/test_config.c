@@ -3689,7 +3689,7 @@ static void test_flow_parse(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	n = &c->neighbors[0];
-	CU_ASSERT_EQUAL(n->flow_enforce, 1);
+	CU_ASSERT_EQUAL(n->flow_enforce, CFG_FLOW_ENF_BOTH);
 	CU_ASSERT_EQUAL(n->flow_allow_nodst, 0);
 	CU_ASSERT_EQUAL_FATAL(n->nflows, 2);
 	CU_ASSERT_STRING_EQUAL(n->flows[0].name, "first");
@@ -3857,7 +3857,7 @@ static void test_flow_template(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	n = &c->neighbors[0];
-	CU_ASSERT_EQUAL(n->flow_enforce, 1);
+	CU_ASSERT_EQUAL(n->flow_enforce, CFG_FLOW_ENF_BOTH);
 	CU_ASSERT_EQUAL_FATAL(n->nflows, 2);
 	CU_ASSERT_STRING_EQUAL(n->flows[0].name, "b");
 	CU_ASSERT_EQUAL(n->flows[0].rule.comp[0].addr[1], 2);
@@ -3938,6 +3938,65 @@ static void test_flow_allowed(void)
 	config_free(c);
 }
 
+/* flowspec { enforce [announced|received|BOOL]; }: which direction's
+ * rules go into the guard, and the bounds on a received rule. */
+static void test_flow_enforce_dirs(void)
+{
+	static const struct {
+		const char *word;
+		int want;
+	} t[] = { { "", CFG_FLOW_ENF_BOTH },
+		  { " true", CFG_FLOW_ENF_BOTH },
+		  { " false", 0 },
+		  { " announced", CFG_FLOW_ENF_ANNOUNCED },
+		  { " received", CFG_FLOW_ENF_RECEIVED } };
+	struct fs_rule r;
+	char text[512], why[256] = "";
+	struct config *c;
+	int i;
+
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		snprintf(text, sizeof(text),
+			 FLOW_NB "\tflowspec { enforce%s; }\n}\n", t[k].word);
+		c = parse(text);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+		CU_ASSERT_EQUAL(c->neighbors[0].flow_enforce, t[k].want);
+		config_free(c);
+	}
+	check_err(FLOW_NB "\tflowspec { enforce both; }\n}\n",
+		  "t.conf:4:21: 'enforce' takes announced, received, true or "
+		  "false");
+
+	/* received: inside the import prefix-lists, a destination needed */
+	c = parse("prefix-list THEIRS { 192.0.2.0/24 le 32; }\n"
+		  "neighbor 192.0.2.1 {\n\tlocal-as 1;\n\tpeer-as 2;\n"
+		  "\tfilter { import { prefix-list THEIRS; } }\n"
+		  "\tflowspec { enforce received; }\n}\n"
+		  "neighbor 192.0.2.2 {\n\tlocal-as 1;\n\tpeer-as 2;\n}\n");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	memset(&r, 0, sizeof(r));
+	i = cfg_flow_match(&r, "destination", why, sizeof(why));
+	CU_ASSERT_EQUAL(cfg_flow_word(&r, i, "198.51.100.0/24", why,
+				      sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_finish(&r, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_enforceable_in(&c->neighbors[0], &r, why,
+						sizeof(why)), -1);
+	CU_ASSERT_STRING_EQUAL(why, "destination 198.51.100.0/24 is not in "
+				    "the import prefix-list");
+	/* the export side has no prefix-list: it may be sent */
+	CU_ASSERT_EQUAL(cfg_flow_allowed(&c->neighbors[0], &r, why,
+					 sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_enforceable_in(&c->neighbors[1], &r, why,
+						sizeof(why)), 0);
+	memset(&r, 0, sizeof(r));
+	i = cfg_flow_match(&r, "protocol", why, sizeof(why));
+	CU_ASSERT_EQUAL(cfg_flow_word(&r, i, "udp", why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_finish(&r, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(cfg_flow_enforceable_in(&c->neighbors[1], &r, why,
+						sizeof(why)), -1);
+	config_free(c);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -3962,6 +4021,8 @@ int main(void)
 	CU_add_test(s, "flow routes: compare", test_flow_compare);
 	CU_add_test(s, "flow routes: cfg_flow_allowed (the API's check)",
 		    test_flow_allowed);
+	CU_add_test(s, "flow routes: enforce announced|received",
+		    test_flow_enforce_dirs);
 	s = CU_add_suite("config: errors", NULL, NULL);
 	CU_add_test(s, "file:line:col messages", test_errors);
 	CU_add_test(s, "control block", test_control_parse);

@@ -277,8 +277,19 @@ static long flow_announce(const struct api_cmd *c, const struct prefix *sel,
 			nsel = nok;
 		}
 	}
+	/* The guard's limits, when the rule would be enforced: refused
+	 * here, before any session has it (nothing changes half-way). */
+	if (A.ops.flow_check &&
+	    A.ops.flow_check(sel, nsel, &c->flow, why, sizeof(why)) < 0) {
+		free(ok);
+		snprintf(err, errlen, "refused announce flow: %s", why);
+		audit("refused_announce", source, line, len, err);
+		return -1;
+	}
 	/* the session audits its own refusals (on_refused: the answer) */
 	r = sessions_flow_announce(sel, nsel, &c->flow, 1, on_refused, &rf);
+	if (r > 0 && A.ops.flow_changed)
+		A.ops.flow_changed(sel, nsel, &c->flow);
 	free(ok);
 	if (r < 0) {
 		snprintf(err, errlen, "no configured neighbor matches (or none "
@@ -414,6 +425,8 @@ int apiproc_run(const char *line, size_t len, const char *source,
 		break;
 	case API_WITHDRAW_FLOW:
 		r = sessions_flow_withdraw(sel, nsel, &c.flow, 1);
+		if (r > 0 && A.ops.flow_changed)
+			A.ops.flow_changed(NULL, 0, NULL);
 		if (r < 0) {
 			snprintf(err, errlen, "no configured neighbor matches "
 					      "(or none has the rule's "
@@ -457,6 +470,8 @@ int apiproc_run(const char *line, size_t len, const char *source,
 		sessions_flush();
 		sessions_clear(sel, nsel, c.clear_in || !c.clear_out,
 			       c.clear_out || !c.clear_in);
+		if (A.ops.flow_changed)
+			A.ops.flow_changed(NULL, 0, NULL);
 		break;
 	case API_SHUTDOWN:
 		/* A helper must not be able to stop the speaker (and with

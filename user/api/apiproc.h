@@ -16,7 +16,9 @@
 #include <stdint.h>
 
 struct config;
+struct fs_rule;
 struct imsg_proc;
+struct prefix;
 struct jbuf;
 
 #define APIPROC_TAG_BASE 0x1000u /* epoll tags of process sockets */
@@ -28,6 +30,14 @@ struct apiproc_ops {
 	/* "reload" from a process */
 	void (*reload)(void *arg);
 	void *arg;
+	/* flowspec enforcement (may be NULL): may r be announced toward
+	 * sel (the guard's limits)?  0, or -1 with why: refused before
+	 * anything changes.  Then: r was announced (r NULL: rules were
+	 * withdrawn or cleared). */
+	int (*flow_check)(const struct prefix *sel, size_t nsel,
+			  const struct fs_rule *r, char *why, size_t wl);
+	void (*flow_changed)(const struct prefix *sel, size_t nsel,
+			     const struct fs_rule *r);
 };
 
 void apiproc_init(int epfd, const struct apiproc_ops *ops);

@@ -313,8 +313,18 @@ int cfg_flow_finish(struct fs_rule *r, char *err, size_t el);
  * destination needs flowspec { allow-no-destination; }.  0, or -1 with
  * why. */
 struct cfg_neighbor;
+/* flowspec { enforce; } bits: the rules we announce to the neighbor (the
+ * config's flow block and the API's), the rules it sends us; `enforce;`
+ * alone is both. */
+#define CFG_FLOW_ENF_ANNOUNCED 0x1
+#define CFG_FLOW_ENF_RECEIVED 0x2
+#define CFG_FLOW_ENF_BOTH 0x3
 int cfg_flow_allowed(const struct cfg_neighbor *n, const struct fs_rule *r,
 		     char *why, size_t wl);
+/* May a rule neighbor n sent us be enforced (flowspec { enforce
+ * received; })?  The same bounds against its import filter. */
+int cfg_flow_enforceable_in(const struct cfg_neighbor *n,
+			    const struct fs_rule *r, char *why, size_t wl);
 /* The match's statements and the then's, each pre KEYWORD VALUE sep. */
 void cfg_flow_print_match(FILE *f, const struct fs_rule *r, const char *pre,
 			  const char *sep);
@@ -441,8 +451,9 @@ struct cfg_neighbor {
 	size_t nroutes;
 	struct cfg_flow *flows;	/* flow { route NAME { } } (RFC 8955) */
 	size_t nflows;
-	int flow_enforce;	/* flowspec { enforce; }: this neighbor's
-				 * accepted rules go into the guard */
+	int flow_enforce;	/* flowspec { enforce [announced|received]; }:
+				 * CFG_FLOW_ENF_* bits, which of this
+				 * neighbor's rules go into the guard */
 	int flow_allow_nodst;	/* flowspec { allow-no-destination; }: rules
 				 * toward it may lack a destination prefix */
 	struct cfg_api *apis;

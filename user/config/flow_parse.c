@@ -717,11 +717,34 @@ static const struct fs_comp *fl_dst(const struct fs_rule *r)
 	return NULL;
 }
 
+/*
+ * The bounds of both directions: a destination unless allow-no-destination,
+ * and, when filter f names prefix-lists, a destination (without an RFC
+ * 8956 offset) inside one of them.  dir names the filter in messages.
+ */
+static int flow_bounded(const struct cfg_neighbor *n, const struct fs_rule *r,
+			const struct cfg_filter *f, const char *dir, char *why,
+			size_t wl);
+
 int cfg_flow_allowed(const struct cfg_neighbor *n, const struct fs_rule *r,
 		     char *why, size_t wl)
 {
+	return flow_bounded(n, r, &n->export, "export", why, wl);
+}
+
+/* A received rule is enforced only within the bounds we put on our own
+ * (docs/CONFIG.md "flow"): the same test against the import filter. */
+int cfg_flow_enforceable_in(const struct cfg_neighbor *n,
+			    const struct fs_rule *r, char *why, size_t wl)
+{
+	return flow_bounded(n, r, &n->import, "import", why, wl);
+}
+
+static int flow_bounded(const struct cfg_neighbor *n, const struct fs_rule *r,
+			const struct cfg_filter *f, const char *dir, char *why,
+			size_t wl)
+{
 	const struct fs_comp *d = fl_dst(r);
-	const struct cfg_filter *f = &n->export;
 	char b[PREFIX_STRLEN];
 	struct prefix p;
 
@@ -737,7 +760,7 @@ int cfg_flow_allowed(const struct cfg_neighbor *n, const struct fs_rule *r,
 	if (!d)
 		return fl_err(why, wl,
 			      "a flow rule without a destination is not "
-			      "covered by the export prefix-lists");
+			      "covered by the %s prefix-lists", dir);
 	memset(&p, 0, sizeof(p));
 	p.family = r->family;
 	p.plen = d->plen;
@@ -747,14 +770,15 @@ int cfg_flow_allowed(const struct cfg_neighbor *n, const struct fs_rule *r,
 	if (d->offset)
 		return fl_err(why, wl,
 			      "a destination with an offset is not covered "
-			      "by the export prefix-lists");
+			      "by the %s prefix-lists", dir);
 	for (size_t i = 0; i < f->nplists; i++)
 		if (f->plist_ref[i] && f->plist_ref[i]->trie &&
 		    plist_match(f->plist_ref[i]->trie, &p))
 			return 0;
 	return fl_err(why, wl,
-		      "destination %s is not in the export prefix-list%s",
-		      prefix_fmt(&p, b, sizeof(b)), f->nplists > 1 ? "s" : "");
+		      "destination %s is not in the %s prefix-list%s",
+		      prefix_fmt(&p, b, sizeof(b)), dir,
+		      f->nplists > 1 ? "s" : "");
 }
 
 /* --- printing ------------------------------------------------------------- */

@@ -240,7 +240,8 @@ int cfg_flow(struct cfg_parser *p, struct cfg_neighbor *n, struct cfg_pos open)
 	return r < 0 ? -1 : 0;
 }
 
-/* flowspec { enforce [BOOL]; allow-no-destination [BOOL]; } */
+/* flowspec { enforce [announced|received|BOOL]; allow-no-destination
+ * [BOOL]; }: enforce alone is both directions (docs/CONFIG.md). */
 int cfg_flowspec(struct cfg_parser *p, struct cfg_neighbor *n,
 		 struct cfg_meta *m, struct cfg_pos open)
 {
@@ -256,12 +257,30 @@ int cfg_flowspec(struct cfg_parser *p, struct cfg_neighbor *n,
 		if (cfg_mark(p, m, (enum cfg_field)k->id, at, k->name))
 			return -1;
 		b = 1;
-		if (p->tok.type != CT_SEMI && cfg_bool(p, k->name, &b))
-			return -1;
-		if (k->id == CF_FLOW_ENFORCE)
-			n->flow_enforce = b;
-		else
+		if (k->id == CF_FLOW_ENFORCE && p->tok.type == CT_WORD &&
+		    (!strcmp(p->tok.text, "announced") ||
+		     !strcmp(p->tok.text, "received"))) {
+			/* only one direction: ours, or the neighbor's */
+			n->flow_enforce = p->tok.text[0] == 'a'
+						  ? CFG_FLOW_ENF_ANNOUNCED
+						  : CFG_FLOW_ENF_RECEIVED;
+			if (cfg_take(p, 0))
+				return -1;
+		} else if (k->id == CF_FLOW_ENFORCE) {
+			if (p->tok.type != CT_SEMI &&
+			    (p->tok.type != CT_WORD ||
+			     cfg_bool_word(p->tok.text) < 0))
+				return cfg_err_tok(p, "'enforce' takes "
+						   "announced, received, "
+						   "true or false");
+			if (p->tok.type != CT_SEMI && cfg_bool(p, k->name, &b))
+				return -1;
+			n->flow_enforce = b ? CFG_FLOW_ENF_BOTH : 0;
+		} else {
+			if (p->tok.type != CT_SEMI && cfg_bool(p, k->name, &b))
+				return -1;
 			n->flow_allow_nodst = b;
+		}
 		if (cfg_semi(p))
 			return -1;
 	}

@@ -397,8 +397,12 @@ static void cfg_print_neighbor(FILE *f, const struct cfg_neighbor *n)
 	}
 	if (n->flow_enforce || n->flow_allow_nodst) {
 		fputs("\tflowspec {\n", f);
-		if (n->flow_enforce)
+		if (n->flow_enforce == CFG_FLOW_ENF_BOTH)
 			fputs("\t\tenforce;\n", f);
+		else if (n->flow_enforce)
+			fprintf(f, "\t\tenforce %s;\n",
+				n->flow_enforce & CFG_FLOW_ENF_ANNOUNCED
+					? "announced" : "received");
 		if (n->flow_allow_nodst)
 			fputs("\t\tallow-no-destination;\n", f);
 		fputs("\t}\n", f);

@@ -998,8 +998,9 @@ static const struct ctl_cmd guard_cmds[] = {
 	  "with its own counters." },
 	{ "flowspec", cmd_flowspec, "",
 	  "flowspec rules in force, with counters",
-	  "Print the flowspec rules the guard enforces (compiled from the\n"
-	  "config's neighbors with 'flowspec { enforce; }'), in their order,\n"
+	  "Print the flowspec rules the guard enforces (of neighbors with\n"
+	  "'flowspec { enforce; }': their flow routes, the API's rules toward\n"
+	  "them, the rules they send), in their order,\n"
 	  "with packets and bytes matched and dropped.  The guard's port-179\n"
 	  "verdict comes first: an allowed peer's BGP traffic never meets them." },
 	{ "events", cmd_events, "[--count N] [--timeout SECONDS]",

@@ -120,6 +120,20 @@ static int show_rib(struct ctl_opts *o, int argc, char **argv)
 	return ctl_daemon_args(o, argc, argv);
 }
 
+static int show_flowspec(struct ctl_opts *o, int argc, char **argv)
+{
+	const struct ctl_cmd *c = ctl_find_cmd(show_cmds, "flowspec");
+
+	if (ctl_take_flags(o, &argc, argv)) {
+		ctl_print_help("show", c);
+		return 0;
+	}
+	if (argc != 1)
+		return ctl_cmd_usage("show", c, "no arguments expected");
+	argv[0] = "show flowspec";
+	return ctl_daemon_args(o, argc, argv);
+}
+
 /* Through the daemon when it answers, else straight from the pins. */
 static int show_guard(struct ctl_opts *o, int argc, char **argv)
 {
@@ -405,6 +419,13 @@ static const struct ctl_cmd show_cmds[] = {
 	  "the Adj-RIB-Out (routes announced to it) of one neighbor, or of\n"
 	  "every neighbor without 'neighbor ADDR'.  PREFIX shows only that\n"
 	  "route.  At most 10000 routes are shown; the rest are counted." },
+	{ "flowspec", show_flowspec, "",
+	  "the flowspec rules to enforce, and where each comes from",
+	  "The flowspec rules the daemon has the guard enforce, in order:\n"
+	  "each with its origin (config: a neighbor's flow block; api:\n"
+	  "announced through the API; received: the neighbor sent it) and\n"
+	  "the neighbor it goes to or came from.  One rule a match: the\n"
+	  "first source wins.  Counters: 'guard flowspec'." },
 	{ "guard", show_guard, "",
 	  "the guard's policy and counters",
 	  "The guard's policy, port, attached interfaces and counters: from\n"

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "daemon.h"
 #include "guard_names.h"
+#include "flowenf.h"
 #include "imsg.h"
 #include "log.h"
 #include "secfile.h"
@@ -465,6 +466,62 @@ static void rib_line(const struct prefix *p, const char *desc, void *arg)
 
 /* show rib in|out PREFIX? for every neighbor: one section each, at most
  * RIB_SHOW_MAX routes in all. */
+/* show flowspec: the rules the engine asks the guard to enforce, each
+ * with where it comes from (the guard's own view, with counters, is
+ * bgpshieldctl guard flowspec). */
+static void cmd_flowspec(struct engine *e, struct client *c)
+{
+	static const char *const origin[] = { "?", "config", "api",
+					      "received" };
+	struct buf b = { 0 };
+	size_t n;
+	const struct imsg_flow_rule *r = flowenf_set(&n);
+
+	(void)e;
+	bprintf(&b, c->json ? "[" : "%-9s %-28s %s\n", "ORIGIN", "NEIGHBOR",
+		"RULE");
+	for (size_t i = 0; i < n; i++) {
+		struct prefix nb = { .family = r[i].nb_family };
+		char a[PREFIX_STRLEN], *m = NULL, *t = NULL;
+		size_t ml = 0, tl = 0;
+		FILE *fm = open_memstream(&m, &ml), *ft = NULL;
+
+		if (fm) {
+			cfg_flow_print_match(fm, &r[i].rule, "", "; ");
+			fclose(fm);
+		}
+		if ((ft = open_memstream(&t, &tl))) {
+			cfg_flow_print_then(ft, &r[i].rule.act, "", "; ");
+			fclose(ft);
+		}
+		nb.plen = nb.family == AF_INET6 ? 128 : 32;
+		memcpy(nb.addr, r[i].nb_addr, 16);
+		prefix_fmt(&nb, a, sizeof(a));
+		if (c->json) {
+			bprintf(&b, "%s{\"origin\":\"%s\",\"neighbor\":\"%s\","
+				"\"match\":", i ? "," : "",
+				origin[r[i].origin & 3], a);
+			json_str(&b, m ? m : "");
+			bprintf(&b, ",\"then\":");
+			json_str(&b, t ? t : "");
+			bprintf(&b, "}");
+		} else {
+			bprintf(&b, "%-9s %-28s match { %s} then { %s}\n",
+				origin[r[i].origin & 3], a, m ? m : "",
+				t && *t ? t : "accept; ");
+		}
+		free(m);
+		free(t);
+	}
+	if (c->json)
+		bprintf(&b, "]\n");
+	else if (!n)
+		bprintf(&b, "  none (a neighbor's 'flowspec { enforce; }' "
+			"enforces its rules)\n");
+	client_reply(e, c, 1, &b);
+	free(b.p);
+}
+
 static void cmd_rib_all(struct engine *e, struct client *c, int out,
 			const char *only)
 {
@@ -664,6 +721,7 @@ static void cmd_metrics(struct engine *e, struct client *c)
 
 static const char *const commands_help =
 	"commands: status | metrics | show neighbor [ADDR] [summary] | show guard | "
+	"show flowspec | "
 	"show rib in|out [neighbor ADDR] [PREFIX] | reload | "
 	"neighbor ADDR shutdown [TEXT] | neighbor ADDR restart | "
 	"[neighbor ADDR] announce|withdraw route ... (the ExaBGP API) | help";
@@ -807,6 +865,9 @@ static void client_request(struct engine *e, struct client *c)
 		else
 			cmd_neighbors(e, c, nargs ? argv[2] : NULL, summary);
 	}
+	else if (!strcmp(argv[0], "show") && argc == 2 &&
+		 !strcmp(argv[1], "flowspec"))
+		cmd_flowspec(e, c);
 	else if (!strcmp(argv[0], "show") && argc == 2 &&
 		 !strcmp(argv[1], "guard"))
 		ask_parent(e, c, IMSG_GUARD_REQ);
@@ -1046,6 +1107,7 @@ static void config_end(struct engine *e, uint32_t gen)
 		e->cfg = c;
 		sessions_apply(c);
 		apiproc_config(c);
+		flowenf_config(c);
 		config_free(old);
 	}
 	e->gen = gen;
@@ -1266,9 +1328,14 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 	}
 	sessions_init(e->epfd, fds->listen, fds->nlisten);
 	{
-		struct apiproc_ops ops = { api_audit, api_reload, e };
+		struct apiproc_ops ops = { .audit = api_audit,
+					   .reload = api_reload,
+					   .arg = e,
+					   .flow_check = flowenf_check,
+					   .flow_changed = flowenf_changed };
 
 		apiproc_init(e->epfd, &ops);
+		flowenf_init(fds->parent, api_audit, e);
 	}
 	{
 		struct metrics_http_ops mo = { metrics_ask, metrics_build, e };
@@ -1284,7 +1351,17 @@ void engine_main(const struct engine_fds *fds, const char *conf_name)
 	}
 	for (;;) {
 		struct epoll_event evs[16];
-		int n = epoll_wait(e->epfd, evs, 16, sessions_tick());
+		int wait = sessions_tick(), fw;
+		struct timespec mono;
+		int n;
+
+		/* the enforced flowspec set, at most every 100 ms */
+		clock_gettime(CLOCK_MONOTONIC, &mono);
+		fw = flowenf_tick((uint64_t)mono.tv_sec * 1000 +
+				  (uint64_t)mono.tv_nsec / 1000000);
+		if (fw >= 0 && (wait < 0 || fw < wait))
+			wait = fw;
+		n = epoll_wait(e->epfd, evs, 16, wait);
 		time_t now = time(NULL);
 
 		if (engine_stop) {

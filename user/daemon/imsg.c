@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "fs_limits.h"
 #include "imsg.h"
 
 #define VAR 0xffffffffu /* variable length, up to IMSG_MAX_PAYLOAD */
@@ -40,6 +41,7 @@ static const struct {
 	[IMSG_AUDIT] = { "audit", IMSG_E2P, 0, VAR },
 	[IMSG_METRICS_REQ] = { "metrics-request", IMSG_E2P, 0, 4 },
 	[IMSG_METRICS] = { "metrics", IMSG_P2E, 0, VAR },
+	[IMSG_FLOW_SET] = { "flow-set", IMSG_E2P, 0, VAR },
 };
 
 const char *imsg_type_name(int type)
@@ -49,7 +51,21 @@ const char *imsg_type_name(int type)
 	return imsg_table[type].name;
 }
 
+static int send_flags(int sock, int type, const void *data, size_t len,
+		      int fd, int flags);
+
 int imsg_send(int sock, int type, const void *data, size_t len, int fd)
+{
+	return send_flags(sock, type, data, len, fd, 0);
+}
+
+int imsg_send_nb(int sock, int type, const void *data, size_t len)
+{
+	return send_flags(sock, type, data, len, -1, MSG_DONTWAIT);
+}
+
+static int send_flags(int sock, int type, const void *data, size_t len,
+		      int fd, int flags)
 {
 	struct imsg_hdr h = { .type = type, .len = len };
 	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *)data, len } };
@@ -75,7 +91,7 @@ int imsg_send(int sock, int type, const void *data, size_t len, int fd)
 		memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	}
 	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -159,6 +175,26 @@ int imsg_check(const struct imsg *m, enum imsg_dir dir, char *why,
 		snprintf(why, whylen, "metrics: chunk of %u bytes", m->hdr.len);
 		return -1;
 	}
+	if (t == IMSG_FLOW_SET) {
+		struct imsg_flow_hdr h;
+
+		/* the framing here; each rule in imsg_flow_rule_check() */
+		if (m->hdr.len < sizeof(h)) {
+			snprintf(why, whylen, "flow-set: chunk of %u bytes",
+				 m->hdr.len);
+			return -1;
+		}
+		memcpy(&h, m->data, sizeof(h));
+		if (h.n > IMSG_FLOW_CHUNK ||
+		    m->hdr.len != sizeof(h) + h.n * sizeof(struct imsg_flow_rule) ||
+		    h.total > BGPS_FS_MAX_RULES || h.first > h.total ||
+		    h.n > h.total - h.first || (!h.n && h.total)) {
+			snprintf(why, whylen, "flow-set: chunk of %u rules at "
+				 "%u of %u in %u bytes", h.n, h.first, h.total,
+				 m->hdr.len);
+			return -1;
+		}
+	}
 	if (imsg_table[t].len == VAR ? m->hdr.len > IMSG_MAX_PAYLOAD
 				     : m->hdr.len != imsg_table[t].len) {
 		snprintf(why, whylen, "%s: wrong length %u",
@@ -168,6 +204,26 @@ int imsg_check(const struct imsg *m, enum imsg_dir dir, char *why,
 	if (imsg_table[t].with_fd != (m->fd >= 0)) {
 		snprintf(why, whylen, "%s: %s descriptor", imsg_table[t].name,
 			 m->fd >= 0 ? "unexpected" : "missing");
+		return -1;
+	}
+	return 0;
+}
+
+int imsg_flow_rule_check(const struct imsg_flow_rule *r, char *why,
+			 size_t whylen)
+{
+	char w[200];
+
+	if (r->origin < IMSG_FLOW_CONFIG || r->origin > IMSG_FLOW_RECEIVED) {
+		snprintf(why, whylen, "unknown origin %u", r->origin);
+		return -1;
+	}
+	if (r->nb_family != AF_INET && r->nb_family != AF_INET6) {
+		snprintf(why, whylen, "neighbor family %u", r->nb_family);
+		return -1;
+	}
+	if (fs_rule_check(&r->rule, w, sizeof(w))) {
+		snprintf(why, whylen, "%s", w);
 		return -1;
 	}
 	return 0;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "bgpshield_guard.h"
+#include "flowspec.h"
 
 #define IMSG_MAX_PAYLOAD (64 * 1024)
 #define IMSG_AUDIT_MAX 1024
@@ -46,6 +47,8 @@ enum imsg_type {
 	IMSG_METRICS_REQ,   /* u32 request id: the guard's metrics text */
 	/* parent -> engine, answering IMSG_METRICS_REQ */
 	IMSG_METRICS,	    /* struct imsg_metrics + text, in chunks */
+	/* engine -> parent */
+	IMSG_FLOW_SET,	    /* struct imsg_flow_hdr + rules, in chunks */
 	IMSG_TYPE_MAX,
 };
 
@@ -132,6 +135,43 @@ struct imsg_metrics {
 	uint32_t more;
 };
 
+/*
+ * The flowspec rules the engine wants enforced (docs/ARCHITECTURE.md
+ * "Flowspec enforcement"): the whole set, every time, in chunks of at
+ * most IMSG_FLOW_CHUNK rules.  Chunks of one set share gen; first counts
+ * the rules before this chunk; the set is complete when first + n ==
+ * total.  A set with no rules is one chunk with total 0.  The parent
+ * checks every field (a compromised engine writes what it likes) and
+ * applies nothing of a set that is not whole and valid.
+ */
+#define IMSG_FLOW_CHUNK 32
+
+enum imsg_flow_origin {
+	IMSG_FLOW_CONFIG = 1,	/* a neighbor's flow block */
+	IMSG_FLOW_API = 2,	/* announced through the API */
+	IMSG_FLOW_RECEIVED = 3, /* the neighbor sent it (Adj-RIB-In) */
+};
+
+struct imsg_flow_hdr {
+	uint32_t gen;
+	uint32_t total;
+	uint32_t first;
+	uint32_t n;
+};
+
+struct imsg_flow_rule {
+	uint8_t origin;	     /* enum imsg_flow_origin */
+	uint8_t nb_family;   /* the neighbor it came from or goes to */
+	uint8_t pad[2];
+	uint8_t nb_addr[16];
+	struct fs_rule rule; /* user/lib/flowspec.h: plain data */
+};
+
+/* Is one received rule acceptable (origin, neighbor family, the rule
+ * itself: fs_rule_check())?  0, or -1 with why. */
+int imsg_flow_rule_check(const struct imsg_flow_rule *r, char *why,
+			 size_t whylen);
+
 struct imsg {
 	struct imsg_hdr hdr;
 	int fd; /* -1 unless one came with it */
@@ -141,6 +181,8 @@ struct imsg {
 const char *imsg_type_name(int type);
 /* Send; fd < 0 for none.  0 or -errno. */
 int imsg_send(int sock, int type, const void *data, size_t len, int fd);
+/* The same without blocking: -EAGAIN when the socket is full. */
+int imsg_send_nb(int sock, int type, const void *data, size_t len);
 /* Receive one message: 1 got one, 0 peer closed, -errno error (EAGAIN if
  * none ready).  Extra descriptors are closed; a truncated datagram is an
  * error (-EMSGSIZE). */

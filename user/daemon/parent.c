@@ -44,6 +44,7 @@
 #include "bind.h"
 #include "config.h"
 #include "daemon.h"
+#include "flowset.h"
 #include "guard.h"
 #include "imsg.h"
 #include "log.h"
@@ -96,6 +97,13 @@ struct parent {
 	int nlisten;
 	FILE *audit;
 	int flow_enforced;	/* a flowspec rule set was ever applied */
+	/* The engine's last whole flowspec set (IMSG_FLOW_SET), merged with
+	 * the config's on every change of either; the one arriving. */
+	struct imsg_flow_rule *eng_flows, *flow_stage;
+	size_t neng_flows;
+	uint32_t stage_gen, stage_total, stage_got;
+	int stage_on;
+	uint64_t flow_digest;	/* of the set last applied */
 	uint64_t audit_errors;	/* lines the audit log refused, ever */
 	uint64_t audit_failing;	/* in the current run of failures */
 	int stopping;
@@ -352,7 +360,8 @@ static void bind_rules(struct parent *p, struct guard_rule *rules,
  * fatal (the daemon must not run believing it is guarded); on a reload it
  * is reported and what could be applied stays.
  */
-static void flowspec_configure(struct parent *p, const struct config *c);
+static void flowspec_configure(struct parent *p, const struct config *c,
+			       int force);
 
 static int guard_configure(struct parent *p, const struct config *c,
 			   char *err, size_t errlen)
@@ -423,7 +432,7 @@ static int guard_configure(struct parent *p, const struct config *c,
 	free(p->wanted);
 	p->wanted = want;
 	p->nwanted = nwant;
-	flowspec_configure(p, c);
+	flowspec_configure(p, c, 1);
 	if (!nwant)
 		log_warnx("guard: no interface to attach to (guard { "
 			  "interface ...; })");
@@ -431,51 +440,191 @@ static int guard_configure(struct parent *p, const struct config *c,
 }
 
 /*
- * Flowspec enforcement: the rules of every neighbor with `flowspec {
- * enforce; }`, from the trusted config only, compiled into the guard as
- * one set (docs/GUARD.md "Flowspec").  A set the guard cannot hold (over
- * its limits) is refused whole with an audit line, and the rules in force
- * stay: the port-179 guard itself is not affected either way.
+ * The neighbor of config c an engine rule names, if its flowspec block
+ * enforces that direction and the rule is within the bounds the config
+ * puts on it (the engine checked the same; a compromised engine must not
+ * get past them): NULL, with why, otherwise.
  */
-static void flowspec_configure(struct parent *p, const struct config *c)
+static const struct cfg_neighbor *flow_neighbor(const struct config *c,
+						const struct imsg_flow_rule *e,
+						char *why, size_t wl)
 {
-	struct fs_rule *rules = NULL;
-	size_t n = 0, cap = 0;
-	char err[512];
+	int dir = e->origin == IMSG_FLOW_RECEIVED ? CFG_FLOW_ENF_RECEIVED
+						  : CFG_FLOW_ENF_ANNOUNCED;
 
+	for (size_t i = 0; i < c->nneighbors; i++) {
+		const struct cfg_neighbor *n = &c->neighbors[i];
+
+		if (n->address.family != e->nb_family ||
+		    memcmp(n->address.addr, e->nb_addr, 16))
+			continue;
+		if (!(n->flow_enforce & dir)) {
+			snprintf(why, wl, "the neighbor does not enforce %s "
+				 "rules", dir == CFG_FLOW_ENF_RECEIVED
+						  ? "received" : "announced");
+			return NULL;
+		}
+		if ((dir == CFG_FLOW_ENF_RECEIVED
+			     ? cfg_flow_enforceable_in(n, &e->rule, why, wl)
+			     : cfg_flow_allowed(n, &e->rule, why, wl)))
+			return NULL;
+		return n;
+	}
+	snprintf(why, wl, "no such neighbor");
+	return NULL;
+}
+
+/*
+ * Flowspec enforcement (docs/ARCHITECTURE.md "Flowspec enforcement"): the
+ * config's rules of every neighbor with `flowspec { enforce [announced];
+ * }`, from the trusted config, first; then the engine's last whole set
+ * (the API's rules, the neighbors' received ones, the config's again),
+ * each rule checked against config c, one per match, the first winning.
+ * Compiled into the guard as one set (docs/GUARD.md "Flowspec").  A set
+ * the guard cannot hold is refused whole with an audit line, and the
+ * rules in force stay: the port-179 guard itself is not affected either
+ * way.
+ */
+static void flowspec_configure(struct parent *p, const struct config *c,
+			       int force)
+{
+	struct flowset fs;
+	struct fs_rule *rules = NULL;
+	size_t nby[4] = { 0 }, skipped = 0;
+	char err[512], why[256], first[400] = "";
+
+	flowset_init(&fs);
 	for (size_t i = 0; i < c->nneighbors; i++) {
 		const struct cfg_neighbor *nb = &c->neighbors[i];
 
-		if (!nb->flow_enforce)
+		if (!(nb->flow_enforce & CFG_FLOW_ENF_ANNOUNCED))
 			continue;
-		for (size_t j = 0; j < nb->nflows; j++) {
-			if (n == cap) {
-				size_t nc = cap ? 2 * cap : 16;
-				struct fs_rule *nr =
-					realloc(rules, nc * sizeof(*nr));
+		for (size_t j = 0; j < nb->nflows; j++)
+			if (flowset_add(&fs, IMSG_FLOW_CONFIG, &nb->address,
+					&nb->flows[j].rule, 1, why,
+					sizeof(why)) < 0 &&
+			    !skipped++)
+				snprintf(first, sizeof(first),
+					 "flow route '%s': %s",
+					 nb->flows[j].name, why);
+	}
+	for (size_t i = 0; i < p->neng_flows; i++) {
+		const struct imsg_flow_rule *e = &p->eng_flows[i];
+		const struct cfg_neighbor *nb;
 
-				if (!nr) {
-					free(rules);
-					log_warnx("flowspec: out of memory; "
-						  "rules in force unchanged");
-					return;
-				}
-				rules = nr;
-				cap = nc;
-			}
-			rules[n++] = nb->flows[j].rule;
+		if (!(nb = flow_neighbor(c, e, why, sizeof(why))) ||
+		    flowset_add(&fs, e->origin, &nb->address, &e->rule, 1,
+				why, sizeof(why)) < 0) {
+			/* On a reload the engine's set is the old config's
+			 * until it sends the new one (within 100 ms): what
+			 * the new config no longer allows goes quietly.
+			 * From the engine itself it is news. */
+			if (!force && !skipped++)
+				snprintf(first, sizeof(first),
+					 "an engine rule: %s", why);
+			continue;
 		}
 	}
-	if (guard_flow_apply(&p->g, rules, n, err, sizeof(err)) < 0) {
+	if (skipped) {
+		/* the rest is enforced: one line for the lot */
+		snprintf(err, sizeof(err), "%zu flowspec rules not enforced "
+			 "(first: %.400s)", skipped, first);
+		log_warnx("%s", err);
+		audit_event(p, "flowspec_refused", err);
+	}
+	if (fs.n && !(rules = calloc(fs.n, sizeof(*rules)))) {
+		log_warnx("flowspec: out of memory; rules in force unchanged");
+		flowset_free(&fs);
+		return;
+	}
+	for (size_t i = 0; i < fs.n; i++) {
+		rules[i] = fs.r[i].rule;
+		nby[fs.r[i].origin & 3]++;
+	}
+	if (!force && p->flow_enforced && fs.digest == p->flow_digest) {
+		/* the engine sent the set in force again (its config came
+		 * back the same): nothing to write */
+	} else if (guard_flow_apply(&p->g, rules, fs.n, err, sizeof(err)) <
+		   0) {
 		log_warnx("flowspec enforcement refused: %s (the rules in "
 			  "force stay)", err);
 		audit_event(p, "flowspec_refused", err);
-	} else if (n || p->flow_enforced) {
-		log_info("flowspec: %zu rules enforced by the guard", n);
+	} else {
+		if (fs.n || p->flow_enforced)
+			log_info("flowspec: %zu rules enforced by the guard "
+				 "(config %zu, api %zu, received %zu)",
+				 fs.n, nby[IMSG_FLOW_CONFIG],
+				 nby[IMSG_FLOW_API], nby[IMSG_FLOW_RECEIVED]);
+		p->flow_digest = fs.digest;
+		if (fs.n)
+			p->flow_enforced = 1;
 	}
-	if (n)
-		p->flow_enforced = 1;
 	free(rules);
+	flowset_free(&fs);
+}
+
+/*
+ * One chunk of the engine's flowspec set (imsg_check() checked the
+ * framing).  Untrusted: every rule is checked, chunks must come in order
+ * within one generation, and a set is used only when whole; anything else
+ * drops the set being received, with a log line and an audit line.
+ */
+static void flow_chunk(struct parent *p, const struct imsg *m)
+{
+	struct imsg_flow_hdr h;
+	const struct imsg_flow_rule *r =
+		(const void *)(m->data + sizeof(h));
+	char why[300];
+
+	memcpy(&h, m->data, sizeof(h));
+	if (!h.first) {
+		free(p->flow_stage);
+		p->flow_stage = calloc(h.total ? h.total : 1,
+				       sizeof(*p->flow_stage));
+		p->stage_on = p->flow_stage != NULL;
+		p->stage_gen = h.gen;
+		p->stage_total = h.total;
+		p->stage_got = 0;
+		if (!p->stage_on) {
+			log_warnx("flowspec set from the engine: out of "
+				  "memory");
+			return;
+		}
+	}
+	if (!p->stage_on || h.gen != p->stage_gen ||
+	    h.total != p->stage_total || h.first != p->stage_got) {
+		snprintf(why, sizeof(why), "flow-set: chunk at %u of %u "
+			 "(generation %u) out of sequence", h.first, h.total,
+			 h.gen);
+		goto bad;
+	}
+	for (uint32_t i = 0; i < h.n; i++) {
+		struct imsg_flow_rule e;
+		char w[256];
+
+		memcpy(&e, &r[i], sizeof(e));
+		if (imsg_flow_rule_check(&e, w, sizeof(w))) {
+			snprintf(why, sizeof(why), "flow-set: rule %u: %s",
+				 h.first + i + 1, w);
+			goto bad;
+		}
+		p->flow_stage[p->stage_got++] = e;
+	}
+	if (p->stage_got < p->stage_total)
+		return;
+	free(p->eng_flows);
+	p->eng_flows = p->flow_stage;
+	p->neng_flows = p->stage_total;
+	p->flow_stage = NULL;
+	p->stage_on = 0;
+	flowspec_configure(p, p->cfg, 0);
+	return;
+bad:
+	log_warnx("engine message refused: %s", why);
+	audit_event(p, "imsg_refused", why);
+	free(p->flow_stage);
+	p->flow_stage = NULL;
+	p->stage_on = 0;
 }
 
 /* --- ring buffer -> audit summary -------------------------------------- */
@@ -1182,6 +1331,9 @@ static void engine_msg(struct parent *p)
 				  sizeof(gs), -1);
 			break;
 		}
+		case IMSG_FLOW_SET:
+			flow_chunk(p, &m);
+			break;
 		case IMSG_METRICS_REQ: {
 			uint32_t id;
 
