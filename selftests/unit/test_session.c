@@ -1823,6 +1823,63 @@ static void test_flow_config(void)
 	config_free(c3);
 }
 
+/* max-prefix counts flowspec rules too: three rules over a limit of 2,
+ * with no unicast prefix, tear the session down with Cease 1 naming
+ * <AFI 1, SAFI 133> and the limit (RFC 4486 §4). */
+static const char conf_fs_max[] =
+	"neighbor 192.0.2.2 {\n"
+	"	router-id 192.0.2.1;\n"
+	"	local-address 192.0.2.1;\n"
+	"	local-as 65001;\n"
+	"	peer-as 65002;\n"
+	"	hold-time 9;\n"
+	"	passive;\n"
+	"	family { ipv4 unicast; ipv4 flow; }\n"
+	"	filter { import { max-prefix 2 teardown restart 1; } }\n"
+	"}\n";
+
+static void test_flow_max_prefix(void)
+{
+	/* destination 10.9.{1,2,3}.0/24, traffic-rate 0 */
+	static const uint8_t upd[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 73, 2, 0, 0, 0, 50,
+		0x40, 1, 1, 0, 0x40, 2, 6, 2, 1, 0, 0, 0xfd, 0xea,
+		0xc0, 16, 8, 0x80, 0x06, 0, 0, 0, 0, 0, 0,
+		0x80, 14, 23, 0, 1, 133, 0, 0,
+		5, 1, 24, 10, 9, 1, 5, 1, 24, 10, 9, 2, 5, 1, 24, 10, 9, 3,
+	};
+	static const uint8_t d[7] = { 0, 1, 133, 0, 0, 0, 2 };
+	struct config *c = NULL;
+	uint8_t b[4096];
+	size_t len;
+	char err[512];
+	int rules, t;
+
+	sessions_clear(NULL, 0, 1, 1);
+	CU_ASSERT_FATAL(config_parse_buf(conf_fs_max, sizeof(conf_fs_max) - 1,
+					 "fs.conf", &c, err, sizeof(err)) == 0);
+	sessions_apply(c);
+	CU_ASSERT_EQUAL(establish_fs(BGP_FAM_IPV4U | BGP_FAM_IPV4F, &rules),
+			1);
+	peer_send(upd, sizeof(upd));
+	while ((t = peer_recv(b, sizeof(b), &len)) == BGP_KEEPALIVE ||
+	       t == BGP_UPDATE)
+		;
+	CU_ASSERT_EQUAL_FATAL(t, BGP_NOTIFICATION);
+	CU_ASSERT_EQUAL(b[19], BGP_ERR_CEASE);
+	CU_ASSERT_EQUAL(b[20], 1);
+	CU_ASSERT_EQUAL_FATAL(len, 21u + 7);
+	CU_ASSERT_EQUAL(memcmp(b + 21, d, 7), 0);
+	close(sv[1]);
+	CU_ASSERT_EQUAL(fs_info(1), 0);
+	/* let the hold-down pass so the suite's config finds it usable */
+	fake_now += 1100;
+	sessions_tick();
+	sessions_apply(cfg_fs);
+	config_free(c);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -1885,6 +1942,8 @@ int main(void)
 		    test_flow_session);
 	CU_add_test(s, "config rules: sent, reloaded by difference",
 		    test_flow_config);
+	CU_add_test(s, "max-prefix counts flowspec rules: Cease 1, SAFI 133",
+		    test_flow_max_prefix);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_suites_failed();

@@ -168,12 +168,17 @@ static void rib_update(struct session *s, const struct bgp_nlri *nl,
 	}
 }
 
-/* RFC 4486 §4: Cease, Maximum Number of Prefixes Reached, data AFI,
- * SAFI and the limit. */
+/*
+ * RFC 4486 §4: Cease, Maximum Number of Prefixes Reached, data AFI,
+ * SAFI and the limit.  The count is everything the peer makes us keep:
+ * unicast prefixes and flowspec rules together (a flowspec peer is
+ * otherwise unbounded); the data names flowspec (SAFI 133) when the
+ * unicast prefixes alone were within the limit.
+ */
 static void max_prefix(struct session *s)
 {
 	const struct cfg_filter *f = &s->n->import;
-	size_t n = rib_count(&s->rib_in);
+	size_t nu = rib_count(&s->rib_in), n = nu + sess_flow_count(s, 1);
 	char a[PREFIX_STRLEN];
 
 	if (!f->max_prefix || n <= f->max_prefix) {
@@ -194,7 +199,8 @@ static void max_prefix(struct session *s)
 	}
 	{
 		uint8_t d[7] = { 0, s->n->address.family == AF_INET6 ? 2 : 1,
-				 1, f->max_prefix >> 24, f->max_prefix >> 16,
+				 nu <= f->max_prefix ? 133 : 1,
+				 f->max_prefix >> 24, f->max_prefix >> 16,
 				 f->max_prefix >> 8, f->max_prefix };
 
 		sess_err(s, "%zu prefixes, over max-prefix %u: session torn "
