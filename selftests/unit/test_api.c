@@ -1311,6 +1311,12 @@ static void test_flow_errors(void)
 		  "traffic-class value '101' is above 63" },
 		{ "announce flow route destination 10.0.0.0/8 bogus 1",
 		  "unknown flow keyword 'bogus'" },
+		{ "announce flow route destination 2001:db8::/32 icmp-code "
+		  "port-unreachable",
+		  "'icmp-code' names are IPv4's ICMP values" },
+		{ "announce flow route icmp-type echo-request destination "
+		  "2001:db8::/32",
+		  "'icmp-type' names are IPv4's ICMP values" },
 		{ "announce flow route { match { discard; } }",
 		  "unknown flow keyword 'discard' in match" },
 		{ "announce flow route { then { source 10.0.0.0/8; } }",

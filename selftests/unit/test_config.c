@@ -3781,6 +3781,18 @@ static void test_flow_errors(void)
 		  "which bgpshield does not implement" },
 		{ FLOW_NB "\tflow { route a { then { discard; } } }\n}\n",
 		  "t.conf:4:15: flow route 'a' needs a match block" },
+		/* IPv4's ICMP names in an IPv6 rule: refused where seen, or
+		 * at the end when the family comes after them */
+		{ FLOW_NB "\tflow { route a { match { destination "
+			  "2001:db8::/32; icmp-type echo-request; } } }\n}\n",
+		  "t.conf:4:64: 'icmp-type' names are IPv4's ICMP values (RFC "
+		  "792) and this is an IPv6 rule: write the ICMPv6 number "
+		  "(RFC 4443)" },
+		{ FLOW_NB "\tflow { route a { match { protocol icmp; "
+			  "destination 2001:db8::/32; } } }\n}\n",
+		  "t.conf:4:15: flow route 'a': 'icmp' is IPv4's ICMP "
+		  "(protocol 1) and this is an IPv6 rule: write 'next-header "
+		  "58' for ICMPv6 (RFC 4443)" },
 		{ FLOW_NB "\tflow {\n\t\troute a { match { destination "
 			  "10.0.0.0/8; } }\n\t\troute a { match { destination "
 			  "10.0.0.0/9; } }\n\t}\n}\n",

@@ -384,6 +384,27 @@ range:
 		      k->max);
 }
 
+/*
+ * ExaBGP's ICMP type and code names, and the protocol name "icmp", are
+ * IPv4's numbers (RFC 792).  In an IPv6 rule the component is ICMPv6's
+ * (RFC 8956 §3.5, RFC 4443: echo request is 128, not 8; next header 58,
+ * not 1), so such a name would silently match other packets than the
+ * operator meant: refused, the number asked for (ExaBGP sends IPv4's).
+ */
+static int fl_v4_name(const struct fl_kw *k, char *err, size_t el)
+{
+	if (k->type == FS_PROTO)
+		return fl_err(err, el,
+			      "'icmp' is IPv4's ICMP (protocol 1) and this is "
+			      "an IPv6 rule: write '%s 58' for ICMPv6 (RFC "
+			      "4443)",
+			      k->name);
+	return fl_err(err, el,
+		      "'%s' names are IPv4's ICMP values (RFC 792) and this "
+		      "is an IPv6 rule: write the ICMPv6 number (RFC 4443)",
+		      k->name);
+}
+
 /* Numeric operators (RFC 8955 §4.2.1.1) as ExaBGP spells them:
  * = > < >= <= != true false, nothing meaning =. */
 static size_t fl_num_op(const char *s, uint8_t *op)
@@ -452,6 +473,14 @@ int cfg_flow_word(struct fs_rule *r, int idx, const char *w, char *err,
 		 * after them; it means nothing to the match). */
 		if (!(is_tf && !len) && fl_value(k, w, len, &v, err, el))
 			return -1;
+		if (len && !isdigit((unsigned char)*w) &&
+		    (c->type == FS_ICMP_TYPE || c->type == FS_ICMP_CODE ||
+		     (c->type == FS_PROTO && v == 1))) {
+			if (!r->v4_names)
+				r->v4_names = c->type;
+			if (r->family == AF_INET6)
+				return fl_v4_name(k, err, el);
+		}
 		if (c->nops >= FS_MAX_OPS)
 			return fl_err(err, el,
 				      "'%s' has more than %d values (the "
@@ -684,6 +713,9 @@ int cfg_flow_finish(struct fs_rule *r, char *err, size_t el)
 		return fl_err(err, el, "a flow rule needs a match");
 	if (!r->family)
 		r->family = AF_INET;
+	if (r->v4_names && r->family == AF_INET6)
+		return fl_v4_name(fl_kw_of(r->v4_names, r->family), err, el);
+	r->v4_names = 0;
 	for (size_t i = 0; i < r->ncomp; i++) {
 		const struct fs_comp *c = &r->comp[i];
 
@@ -787,7 +819,8 @@ static void fl_print_value(FILE *f, const struct fl_kw *k, uint32_t v)
 {
 	const char *nm = NULL;
 
-	if (k->type == FS_PROTO)
+	/* not 'icmp' in an IPv6 rule: it would not read back (fl_v4_name) */
+	if (k->type == FS_PROTO && !(v == 1 && !strcmp(k->name, "next-header")))
 		nm = fl_name_of(fl_protos, FL_N(fl_protos), v);
 	if (nm) {
 		fputs(nm, f);

@@ -97,7 +97,11 @@ struct fs_actions {
 struct fs_rule {
 	uint8_t family;		/* AF_INET or AF_INET6 */
 	uint8_t ncomp;		/* comp[] in ascending type order */
-	uint8_t pad[2];
+	uint8_t v4_names;	/* the config/API parser's only, 0 once
+				 * cfg_flow_finish() returns: the type of
+				 * the first component whose value was an
+				 * ICMP or protocol name (IPv4's numbers) */
+	uint8_t pad;
 	struct fs_comp comp[FS_MAX_COMP];
 	struct fs_actions act;
 };
