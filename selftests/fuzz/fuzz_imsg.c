@@ -6,6 +6,8 @@
  * through a real SOCK_SEQPACKET socketpair into imsg_recv() and then
  * imsg_check() in both directions, as each receiver does before touching
  * a payload.  Nothing may be accepted that the table does not allow.
+ * A flowspec set chunk goes on through the parent's receiver
+ * (imsg_flow_rx_chunk(): each rule's NLRI through the strict decoder).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +19,68 @@
 #include "imsg.h"
 
 static int sv[2] = { -1, -1 };
+
+static void check_flow_set(const struct imsg *m)
+{
+	static uint8_t again[IMSG_MAX_PAYLOAD];
+	struct imsg_flow_hdr h;
+	struct imsg_flow_rx rx;
+	struct imsg_flow_rule *set, *rules;
+	size_t n, off = sizeof(h), taken;
+	char why[256];
+	int rc, len;
+
+	memcpy(&h, m->data, sizeof(h));
+	if (h.n > IMSG_FLOW_CHUNK ||
+	    m->hdr.len > sizeof(h) + IMSG_FLOW_CHUNK_BYTES ||
+	    h.first > h.total || h.n > h.total - h.first)
+		abort();
+	/* each rule on its own, as the decoder walks them */
+	if (!(rules = calloc(h.n ? h.n : 1, sizeof(*rules))))
+		abort();
+	for (uint32_t i = 0; i < h.n; i++) {
+		size_t used;
+
+		if (imsg_flow_rule_decode(m->data + off, m->hdr.len - off,
+					  &rules[i], &used, why, sizeof(why))) {
+			if (used)
+				abort();
+			break;
+		}
+		if (!used || used > m->hdr.len - off ||
+		    imsg_flow_rule_check(&rules[i], why, sizeof(why)))
+			abort();
+		off += used;
+		if (i + 1 == h.n) {
+			/* all of them decoded: exactly the chunk, and the
+			 * engine's encoder gives the same bytes back */
+			if (off != m->hdr.len)
+				abort();
+			len = imsg_flow_chunk_build(again, sizeof(again), h.gen,
+						    rules, h.n, 0, &taken);
+			if (len != (int)m->hdr.len || taken != h.n ||
+			    memcmp(again + sizeof(h), m->data + sizeof(h),
+				   m->hdr.len - sizeof(h)))
+				abort();
+		}
+	}
+	free(rules);
+	/* the parent's receiver: a set only from a first chunk, and only
+	 * whole; every rule in it checked */
+	imsg_flow_rx_init(&rx);
+	rc = imsg_flow_rx_chunk(&rx, m, &set, &n, why, sizeof(why));
+	if (rc == 1) {
+		if (h.first || n != h.n || n != h.total || (n && !set))
+			abort();
+		for (size_t i = 0; i < n; i++)
+			if (imsg_flow_rule_check(&set[i], why, sizeof(why)))
+				abort();
+		free(set);
+	} else if (rc == 0 && (h.first || h.n >= h.total)) {
+		abort();
+	}
+	imsg_flow_rx_free(&rx);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -68,24 +132,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (m.hdr.type == IMSG_NONE || m.hdr.type >= IMSG_TYPE_MAX))
 			abort();
 		/* the flowspec set (parent.c flow_chunk()): the framing
-		 * imsg_check() passed holds, and every rule is checked on
-		 * its own without reading past the chunk */
-		if (ok_e2p && m.hdr.type == IMSG_FLOW_SET) {
-			struct imsg_flow_hdr h;
-
-			memcpy(&h, m.data, sizeof(h));
-			if (h.n > IMSG_FLOW_CHUNK ||
-			    m.hdr.len != sizeof(h) +
-						 h.n * sizeof(struct imsg_flow_rule))
-				abort();
-			for (uint32_t i = 0; i < h.n; i++) {
-				struct imsg_flow_rule e;
-
-				memcpy(&e, m.data + sizeof(h) + i * sizeof(e),
-				       sizeof(e));
-				imsg_flow_rule_check(&e, why, sizeof(why));
-			}
-		}
+		 * imsg_check() passed holds; the parent's receiver
+		 * (imsg_flow_rx_chunk()) decodes every rule from its wire
+		 * form without reading past the chunk; every rule it lets
+		 * through passes imsg_flow_rule_check() and is canonical:
+		 * built again, the chunk is the same bytes */
+		if (ok_e2p && m.hdr.type == IMSG_FLOW_SET)
+			check_flow_set(&m);
 		if (m.fd >= 0)
 			close(m.fd);
 	}

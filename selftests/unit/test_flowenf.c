@@ -140,13 +140,19 @@ static int drain(size_t *last, int *chunks)
 		if (!h.first)
 			got = 0;
 		CU_ASSERT_EQUAL(h.first, got);
-		for (uint32_t i = 0; i < h.n; i++) {
+		/* every rule in its wire form, decoded as the parent does */
+		for (uint32_t i = 0, off = sizeof(h); i < h.n; i++) {
 			struct imsg_flow_rule e;
+			size_t used;
 
-			memcpy(&e, m.data + sizeof(h) + i * sizeof(e),
-			       sizeof(e));
+			CU_ASSERT_EQUAL_FATAL(imsg_flow_rule_decode(
+				m.data + off, m.hdr.len - off, &e, &used, why,
+				sizeof(why)), 0);
 			CU_ASSERT_EQUAL(imsg_flow_rule_check(&e, why,
 							     sizeof(why)), 0);
+			off += (uint32_t)used;
+			if (i + 1 == h.n)
+				CU_ASSERT_EQUAL(off, m.hdr.len);
 		}
 		got += h.n;
 		if (got == h.total) {

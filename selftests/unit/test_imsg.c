@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -122,6 +123,108 @@ static void test_bad_framing(void)
 	/* shorter than a header */
 	send(sv[0], shortmsg, sizeof(shortmsg), 0);
 	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), -EMSGSIZE);
+}
+
+/* A whole flowspec set of the guard's capacity over the socket, each
+ * rule in its wire form, chunk by chunk as the parent reads them; a
+ * chunk cut short or out of order on the way is refused. */
+static void test_flow_set(void)
+{
+	static struct imsg_flow_rule r[BGPS_FS_MAX_RULES];
+	static uint8_t buf[sizeof(struct imsg_flow_hdr) +
+			   IMSG_FLOW_CHUNK_BYTES];
+	struct imsg_flow_rx rx;
+	struct imsg_flow_rule *set = NULL;
+	size_t n = 0, first = 0, bytes = 0, taken;
+	char why[256];
+	int rc = 0, len;
+
+	for (size_t i = 0; i < BGPS_FS_MAX_RULES; i++) {
+		struct fs_rule *f = &r[i].rule;
+
+		r[i].origin = IMSG_FLOW_RECEIVED;
+		r[i].nb_family = AF_INET6;
+		r[i].nb_addr[0] = 0x20;
+		f->family = AF_INET;
+		f->ncomp = 2;
+		f->comp[0].type = FS_DST;
+		f->comp[0].plen = 32;
+		f->comp[0].addr[0] = 10;
+		f->comp[0].addr[2] = (uint8_t)(i >> 8);
+		f->comp[0].addr[3] = (uint8_t)i;
+		f->comp[1].type = FS_DPORT;
+		f->comp[1].nops = 1;
+		f->comp[1].ops[0].flags = FS_OP_EQ;
+		f->comp[1].ops[0].value = 53;
+		f->act.flags = FS_ACT_RATE_BYTES;
+	}
+	imsg_flow_rx_init(&rx);
+	while (first < BGPS_FS_MAX_RULES) {
+		len = imsg_flow_chunk_build(buf, sizeof(buf), 3, r,
+					    BGPS_FS_MAX_RULES, first, &taken);
+		CU_ASSERT_FATAL(len > 0 && taken > 0);
+		CU_ASSERT_EQUAL_FATAL(imsg_send(sv[0], IMSG_FLOW_SET, buf,
+						(size_t)len, -1), 0);
+		CU_ASSERT_EQUAL_FATAL(imsg_recv(sv[1], &m), 1);
+		CU_ASSERT_EQUAL_FATAL(imsg_check(&m, IMSG_E2P, why,
+						 sizeof(why)), 0);
+		rc = imsg_flow_rx_chunk(&rx, &m, &set, &n, why, sizeof(why));
+		bytes += sizeof(m.hdr) + m.hdr.len;
+		first += taken;
+		CU_ASSERT_EQUAL(rc, first < BGPS_FS_MAX_RULES ? 0 : 1);
+	}
+	CU_ASSERT_EQUAL_FATAL(rc, 1);
+	CU_ASSERT_EQUAL(n, BGPS_FS_MAX_RULES);
+	for (size_t i = 0; set && i < n; i++) {
+		uint8_t a[64], b[64];
+		int la = fs_nlri_encode(&set[i].rule, a, sizeof(a));
+		int lb = fs_nlri_encode(&r[i].rule, b, sizeof(b));
+
+		if (la != lb || la < 0 || memcmp(a, b, (size_t)la) ||
+		    set[i].origin != r[i].origin ||
+		    set[i].nb_family != r[i].nb_family ||
+		    memcmp(set[i].nb_addr, r[i].nb_addr, 16) ||
+		    memcmp(&set[i].rule.act, &r[i].rule.act,
+			   sizeof(r[i].rule.act))) {
+			CU_FAIL("a rule changed on the way");
+			break;
+		}
+	}
+	free(set);
+	/* 10.0.x.y/32 port 53: 44 + 9 octets a rule */
+	CU_ASSERT(bytes < BGPS_FS_MAX_RULES * 60);
+
+	/* the first chunk, then the second cut short by a byte: the
+	 * framing refuses it */
+	len = imsg_flow_chunk_build(buf, sizeof(buf), 4, r, BGPS_FS_MAX_RULES,
+				    0, &taken);
+	imsg_send(sv[0], IMSG_FLOW_SET, buf, (size_t)len, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_flow_rx_chunk(&rx, &m, &set, &n, why,
+					   sizeof(why)), 0);
+	len = imsg_flow_chunk_build(buf, sizeof(buf), 4, r, BGPS_FS_MAX_RULES,
+				    taken, &taken);
+	imsg_send(sv[0], IMSG_FLOW_SET, buf, (size_t)len - 1, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), -1);
+	/* a header claiming more than the datagram holds */
+	{
+		struct imsg_hdr h = { .type = IMSG_FLOW_SET,
+				      .len = (uint32_t)len };
+
+		send(sv[0], &h, sizeof(h), 0);
+		CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), -EMSGSIZE);
+	}
+	/* the third chunk after the first: out of order, the set dropped */
+	len = imsg_flow_chunk_build(buf, sizeof(buf), 4, r, BGPS_FS_MAX_RULES,
+				    2 * taken, &taken);
+	imsg_send(sv[0], IMSG_FLOW_SET, buf, (size_t)len, -1);
+	CU_ASSERT_EQUAL(imsg_recv(sv[1], &m), 1);
+	CU_ASSERT_EQUAL(imsg_check(&m, IMSG_E2P, why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL(imsg_flow_rx_chunk(&rx, &m, &set, &n, why,
+					   sizeof(why)), -1);
+	CU_ASSERT_PTR_NULL(rx.stage);
+	imsg_flow_rx_free(&rx);
 }
 
 static void test_descriptors(void)
@@ -293,6 +396,7 @@ int main(void)
 	CU_add_test(s, "lengths checked", test_lengths);
 	CU_add_test(s, "unknown types refused", test_unknown_type);
 	CU_add_test(s, "bad framing refused", test_bad_framing);
+	CU_add_test(s, "flowspec set in wire form", test_flow_set);
 	CU_add_test(s, "descriptors checked", test_descriptors);
 	CU_add_test(s, "API process messages checked", test_proc_types);
 	CU_add_test(s, "metrics messages checked", test_metrics_types);

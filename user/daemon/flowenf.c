@@ -368,31 +368,29 @@ const struct imsg_flow_rule *flowenf_set(size_t *n)
 	return F.set.r;
 }
 
-/* Send what is left of the set being sent; 0 done, 1 the socket is
- * full (go on next time), -1 the channel failed. */
+/* Send what is left of the set being sent, each rule in its wire form
+ * (imsg.h); 0 done, 1 the socket is full (go on next time: the same
+ * chunk is built again), -1 the channel failed or a rule has no
+ * encoding. */
 static int send_more(void)
 {
 	static uint8_t buf[sizeof(struct imsg_flow_hdr) +
-			   IMSG_FLOW_CHUNK * sizeof(struct imsg_flow_rule)];
+			   IMSG_FLOW_CHUNK_BYTES];
 
 	do {
-		struct imsg_flow_hdr h = { .gen = F.gen, .total = F.ntx,
-					   .first = F.txoff };
+		size_t n;
+		int len = imsg_flow_chunk_build(buf, sizeof(buf), F.gen,
+						F.tx, F.ntx, F.txoff, &n);
 		int r;
 
-		h.n = F.ntx - F.txoff > IMSG_FLOW_CHUNK ? IMSG_FLOW_CHUNK
-							: F.ntx - F.txoff;
-		memcpy(buf, &h, sizeof(h));
-		if (h.n)
-			memcpy(buf + sizeof(h), F.tx + F.txoff,
-			       h.n * sizeof(*F.tx));
-		r = imsg_send_nb(F.parent, IMSG_FLOW_SET, buf,
-				 sizeof(h) + h.n * sizeof(*F.tx));
+		if (len < 0)
+			return -1;
+		r = imsg_send_nb(F.parent, IMSG_FLOW_SET, buf, (size_t)len);
 		if (r == -EAGAIN)
 			return 1;
 		if (r < 0)
 			return -1;
-		F.txoff += h.n;
+		F.txoff += n;
 	} while (F.txoff < F.ntx);
 	return 0;
 }

@@ -135,16 +135,29 @@ struct imsg_metrics {
 	uint32_t more;
 };
 
+struct imsg {
+	struct imsg_hdr hdr;
+	int fd; /* -1 unless one came with it */
+	uint8_t data[IMSG_MAX_PAYLOAD];
+};
+
 /*
  * The flowspec rules the engine wants enforced (docs/ARCHITECTURE.md
- * "Flowspec enforcement"): the whole set, every time, in chunks of at
- * most IMSG_FLOW_CHUNK rules.  Chunks of one set share gen; first counts
- * the rules before this chunk; the set is complete when first + n ==
- * total.  A set with no rules is one chunk with total 0.  The parent
- * checks every field (a compromised engine writes what it likes) and
- * applies nothing of a set that is not whole and valid.
+ * "Flowspec enforcement"): the whole set, every time, in chunks.  Chunks
+ * of one set share gen; first counts the rules before this chunk; the set
+ * is complete when first + n == total.  A set with no rules is one chunk
+ * with total 0.  A chunk is struct imsg_flow_hdr, then n rules in their
+ * wire form, each struct imsg_flow_wire and the rule's NLRI (RFC 8955
+ * §4.1, its length octets included: fs_nlri_encode()), packed, no
+ * padding: at most IMSG_FLOW_CHUNK rules and IMSG_FLOW_CHUNK_BYTES bytes
+ * of payload, so a chunk stays well under IMSG_MAX_PAYLOAD.  The parent
+ * checks every field (a compromised engine writes what it likes): the
+ * framing in imsg_check(), each rule with the strict decoder
+ * (imsg_flow_rule_decode()), and applies nothing of a set that is not
+ * whole and valid (struct imsg_flow_rx).
  */
-#define IMSG_FLOW_CHUNK 32
+#define IMSG_FLOW_CHUNK 512
+#define IMSG_FLOW_CHUNK_BYTES (32 * 1024)
 
 enum imsg_flow_origin {
 	IMSG_FLOW_CONFIG = 1,	/* a neighbor's flow block */
@@ -159,6 +172,7 @@ struct imsg_flow_hdr {
 	uint32_t n;
 };
 
+/* A rule in memory, both sides: what the wire form decodes into. */
 struct imsg_flow_rule {
 	uint8_t origin;	     /* enum imsg_flow_origin */
 	uint8_t nb_family;   /* the neighbor it came from or goes to */
@@ -167,16 +181,76 @@ struct imsg_flow_rule {
 	struct fs_rule rule; /* user/lib/flowspec.h: plain data */
 };
 
-/* Is one received rule acceptable (origin, neighbor family, the rule
- * itself: fs_rule_check())?  0, or -1 with why. */
+/* A rule on the wire: this (44 bytes: packed, no padding anywhere to
+ * leak or to check), then its NLRI. */
+struct __attribute__((packed)) imsg_flow_wire {
+	uint8_t origin;		/* enum imsg_flow_origin */
+	uint8_t nb_family;	/* AF_INET / AF_INET6 */
+	uint8_t family;		/* the rule's: AF_INET / AF_INET6 */
+	uint8_t pad;		/* 0 */
+	uint8_t nb_addr[16];
+	struct fs_actions act;	/* plain data, no padding of its own */
+};
+
+_Static_assert(sizeof(struct fs_actions) == 24, "fs_actions has padding");
+_Static_assert(sizeof(struct imsg_flow_wire) == 44, "imsg_flow_wire layout");
+
+/* The most one rule takes on the wire (RFC 8955 §4.1: an NLRI is at most
+ * 4095 octets and 2 of length). */
+#define IMSG_FLOW_WIRE_MAX (sizeof(struct imsg_flow_wire) + 2 + 4095)
+
+/* Is one rule acceptable (origin, neighbor family, the rule itself:
+ * fs_rule_check(), the actions' fields)?  0, or -1 with why. */
 int imsg_flow_rule_check(const struct imsg_flow_rule *r, char *why,
 			 size_t whylen);
 
-struct imsg {
-	struct imsg_hdr hdr;
-	int fd; /* -1 unless one came with it */
-	uint8_t data[IMSG_MAX_PAYLOAD];
+/*
+ * One chunk of r[0..total) from first: the payload of an IMSG_FLOW_SET
+ * into buf[0..cap) (cap at least sizeof(struct imsg_flow_hdr) +
+ * IMSG_FLOW_WIRE_MAX), as many rules as IMSG_FLOW_CHUNK,
+ * IMSG_FLOW_CHUNK_BYTES and cap allow.  The bytes written, *taken the
+ * rules in it; -1 when a rule has no RFC 8955 encoding.
+ */
+int imsg_flow_chunk_build(uint8_t *buf, size_t cap, uint32_t gen,
+			  const struct imsg_flow_rule *r, size_t total,
+			  size_t first, size_t *taken);
+
+/*
+ * One rule in wire form at p[0..len) (imsg_check() passed its framing,
+ * or not: nothing is read past len): decoded with fs_nlri_decode(), the
+ * NLRI exactly its length octets and canonical (fs_nlri_encode() of the
+ * result gives the same octets: one rule, one encoding), then
+ * imsg_flow_rule_check().  0 with *out and *used (its bytes), or -1 with
+ * why.
+ */
+int imsg_flow_rule_decode(const uint8_t *p, size_t len,
+			  struct imsg_flow_rule *out, size_t *used, char *why,
+			  size_t whylen);
+
+/*
+ * The parent's receiving side of the set, pure (no sockets) so the unit
+ * tests and fuzz_imsg drive the one the parent runs: chunks in order
+ * within one generation, every rule decoded and checked, and a set
+ * handed out only when whole.
+ */
+struct imsg_flow_rx {
+	struct imsg_flow_rule *stage;	/* the set being received */
+	uint32_t gen, total, got;
+	int on;
 };
+
+void imsg_flow_rx_init(struct imsg_flow_rx *x);
+void imsg_flow_rx_free(struct imsg_flow_rx *x);
+/*
+ * One IMSG_FLOW_SET message m that imsg_check() passed.  0: taken, the
+ * set is not whole yet; 1: the set is whole, *set (the caller's to free,
+ * NULL for none) and *n its rules; -1: refused (out of sequence, a rule
+ * malformed, out of memory), why says which, and the set being received
+ * is dropped.
+ */
+int imsg_flow_rx_chunk(struct imsg_flow_rx *x, const struct imsg *m,
+		       struct imsg_flow_rule **set, size_t *n, char *why,
+		       size_t whylen);
 
 const char *imsg_type_name(int type);
 /* Send; fd < 0 for none.  0 or -errno. */

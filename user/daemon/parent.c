@@ -99,10 +99,9 @@ struct parent {
 	int flow_enforced;	/* a flowspec rule set was ever applied */
 	/* The engine's last whole flowspec set (IMSG_FLOW_SET), merged with
 	 * the config's on every change of either; the one arriving. */
-	struct imsg_flow_rule *eng_flows, *flow_stage;
+	struct imsg_flow_rule *eng_flows;
 	size_t neng_flows;
-	uint32_t stage_gen, stage_total, stage_got;
-	int stage_on;
+	struct imsg_flow_rx flow_rx;
 	uint64_t flow_digest;	/* of the set last applied */
 	uint64_t audit_errors;	/* lines the audit log refused, ever */
 	uint64_t audit_failing;	/* in the current run of failures */
@@ -565,66 +564,32 @@ static void flowspec_configure(struct parent *p, const struct config *c,
 
 /*
  * One chunk of the engine's flowspec set (imsg_check() checked the
- * framing).  Untrusted: every rule is checked, chunks must come in order
- * within one generation, and a set is used only when whole; anything else
- * drops the set being received, with a log line and an audit line.
+ * framing).  Untrusted: every rule is decoded from its wire form with the
+ * strict codec and checked, chunks must come in order within one
+ * generation, and a set is used only when whole (imsg_flow_rx_chunk());
+ * anything else drops the set being received, with a log line and an
+ * audit line.
  */
 static void flow_chunk(struct parent *p, const struct imsg *m)
 {
-	struct imsg_flow_hdr h;
-	const struct imsg_flow_rule *r =
-		(const void *)(m->data + sizeof(h));
+	struct imsg_flow_rule *set;
+	size_t n;
 	char why[300];
 
-	memcpy(&h, m->data, sizeof(h));
-	if (!h.first) {
-		free(p->flow_stage);
-		p->flow_stage = calloc(h.total ? h.total : 1,
-				       sizeof(*p->flow_stage));
-		p->stage_on = p->flow_stage != NULL;
-		p->stage_gen = h.gen;
-		p->stage_total = h.total;
-		p->stage_got = 0;
-		if (!p->stage_on) {
-			log_warnx("flowspec set from the engine: out of "
-				  "memory");
-			return;
-		}
-	}
-	if (!p->stage_on || h.gen != p->stage_gen ||
-	    h.total != p->stage_total || h.first != p->stage_got) {
-		snprintf(why, sizeof(why), "flow-set: chunk at %u of %u "
-			 "(generation %u) out of sequence", h.first, h.total,
-			 h.gen);
-		goto bad;
-	}
-	for (uint32_t i = 0; i < h.n; i++) {
-		struct imsg_flow_rule e;
-		char w[256];
-
-		memcpy(&e, &r[i], sizeof(e));
-		if (imsg_flow_rule_check(&e, w, sizeof(w))) {
-			snprintf(why, sizeof(why), "flow-set: rule %u: %s",
-				 h.first + i + 1, w);
-			goto bad;
-		}
-		p->flow_stage[p->stage_got++] = e;
-	}
-	if (p->stage_got < p->stage_total)
+	switch (imsg_flow_rx_chunk(&p->flow_rx, m, &set, &n, why,
+				   sizeof(why))) {
+	case 0:
 		return;
-	free(p->eng_flows);
-	p->eng_flows = p->flow_stage;
-	p->neng_flows = p->stage_total;
-	p->flow_stage = NULL;
-	p->stage_on = 0;
-	flowspec_configure(p, p->cfg, 0);
-	return;
-bad:
-	log_warnx("engine message refused: %s", why);
-	audit_event(p, "imsg_refused", why);
-	free(p->flow_stage);
-	p->flow_stage = NULL;
-	p->stage_on = 0;
+	case 1:
+		free(p->eng_flows);
+		p->eng_flows = set;
+		p->neng_flows = n;
+		flowspec_configure(p, p->cfg, 0);
+		return;
+	default:
+		log_warnx("engine message refused: %s", why);
+		audit_event(p, "imsg_refused", why);
+	}
 }
 
 /* --- ring buffer -> audit summary -------------------------------------- */
@@ -1050,6 +1015,8 @@ static void engine_gone(struct parent *p, int status)
 		close(p->eng_sock);
 		p->eng_sock = -1;
 	}
+	/* a set it was part way through sending is not a set */
+	imsg_flow_rx_free(&p->flow_rx);
 	p->eng_pid = 0;
 	if (p->stopping)
 		return;
