@@ -216,47 +216,59 @@ int fs_nlri_encode(const struct fs_rule *r, uint8_t *buf, size_t cap)
 
 /* One component at p[0..len) (type octet already read as t); *used its
  * octets after the type. */
-static int comp_decode(const uint8_t *p, size_t len, int family, int t,
-		       struct fs_comp *c, size_t *used, char *err, size_t el)
+/*
+ * One component's value after its type octet: into *c, or with c NULL
+ * only checked (fs_nlri_check: the UPDATE decoder's verdict without
+ * materialising the rule).  One walk for both, so the two cannot differ.
+ */
+static int comp_walk(const uint8_t *p, size_t len, int family, int t,
+		     struct fs_comp *c, size_t *used, char *err, size_t el)
 {
 	size_t o = 0;
+	unsigned nops = 0;
 
-	memset(c, 0, sizeof(*c));
-	c->type = (uint8_t)t;
+	if (c) {
+		memset(c, 0, sizeof(*c));
+		c->type = (uint8_t)t;
+	}
 	if (t == FS_DST || t == FS_SRC) {
 		unsigned maxbits = family == AF_INET6 ? 128 : 32;
-		unsigned off = 0, n;
+		unsigned plen, off = 0, n, pad;
 
 		if (len < 1)
 			FAIL("%s: truncated", fs_type_name(t));
-		c->plen = p[o++];
-		if (c->plen > maxbits)
+		plen = p[o++];
+		if (plen > maxbits)
 			FAIL("%s: prefix length %u longer than %u",
-			     fs_type_name(t), c->plen, maxbits);
+			     fs_type_name(t), plen, maxbits);
 		if (family == AF_INET6) {
 			if (len < 2)
 				FAIL("%s: truncated", fs_type_name(t));
-			off = c->offset = p[o++];
+			off = p[o++];
 			/* RFC 8956 §3.1: the pattern is bits
 			 * [offset, length); an offset past the length
 			 * leaves none */
-			if (off > c->plen)
+			if (off > plen)
 				FAIL("%s: offset %u beyond prefix length %u",
-				     fs_type_name(t), off, c->plen);
+				     fs_type_name(t), off, plen);
 		}
-		n = c->plen - off;
+		n = plen - off;
 		if (len - o < prefix_octets(n))
 			FAIL("%s: truncated prefix", fs_type_name(t));
-		for (unsigned i = 0; i < n; i++)
-			if (bit_at(p + o, i))
-				c->addr[(off + i) / 8] |=
-					(uint8_t)(0x80 >> ((off + i) % 8));
 		/* padding bits after the pattern: 0, or the same rule would
 		 * have two encodings (and two Adj-RIB-In keys) */
-		for (unsigned i = n; i < 8 * prefix_octets(n); i++)
-			if (bit_at(p + o, i))
-				FAIL("%s: bits set past the prefix length",
-				     fs_type_name(t));
+		pad = 8 * prefix_octets(n) - n;
+		if (pad && (p[o + prefix_octets(n) - 1] & ((1u << pad) - 1)))
+			FAIL("%s: bits set past the prefix length",
+			     fs_type_name(t));
+		if (c) {
+			c->plen = (uint8_t)plen;
+			c->offset = (uint8_t)off;
+			for (unsigned i = 0; i < n; i++)
+				if (bit_at(p + o, i))
+					c->addr[(off + i) / 8] |= (uint8_t)(
+						0x80 >> ((off + i) % 8));
+		}
 		o += prefix_octets(n);
 		*used = o;
 		return 0;
@@ -276,7 +288,7 @@ static int comp_decode(const uint8_t *p, size_t len, int family, int t,
 			     fs_type_name(t), l, type_max_len(t));
 		if (len - o < l)
 			FAIL("%s: truncated value", fs_type_name(t));
-		if (c->nops == FS_MAX_OPS)
+		if (nops == FS_MAX_OPS)
 			FAIL("%s: more than %d operators", fs_type_name(t),
 			     FS_MAX_OPS);
 		for (unsigned k = 0; k < l; k++)
@@ -286,9 +298,12 @@ static int comp_decode(const uint8_t *p, size_t len, int family, int t,
 			       (fs_type_is_bitmask(t) ?
 				FS_OP_NOT | FS_OP_MATCH :
 				FS_OP_LT | FS_OP_GT | FS_OP_EQ));
-		c->ops[c->nops].flags = f;
-		c->ops[c->nops].value = v;
-		c->nops++;
+		if (c) {
+			c->ops[nops].flags = f;
+			c->ops[nops].value = v;
+			c->nops = (uint8_t)(nops + 1);
+		}
+		nops++;
 		if (f & FS_OP_END)
 			break;
 	}
@@ -330,14 +345,16 @@ int fs_nlri_next(const uint8_t *p, size_t len, int family, size_t *off,
 	return 0;
 }
 
-int fs_nlri_decode(const uint8_t *p, size_t len, int family,
-		   struct fs_rule *out, size_t *used, char *err, size_t el)
+/* fs_nlri_decode() into out, or with out NULL fs_nlri_check(). */
+static int nlri_walk(const uint8_t *p, size_t len, int family,
+		     struct fs_rule *out, size_t *used, char *err, size_t el)
 {
 	size_t hl, n, o;
 	int last = 0;
 
 	*used = 0;
-	memset(out, 0, sizeof(*out));
+	if (out)
+		memset(out, 0, sizeof(*out));
 	if (family != AF_INET && family != AF_INET6)
 		FAIL("not an IPv4 or IPv6 flowspec family");
 	if (len < 1)
@@ -358,12 +375,12 @@ int fs_nlri_decode(const uint8_t *p, size_t len, int family,
 	 * and still find the next (treat-as-withdraw, not reset). */
 	*used = hl + n;
 	p += hl;
-	out->family = (uint8_t)family;
+	if (out)
+		out->family = (uint8_t)family;
 	if (n == 0)
 		FAIL("NLRI without components");
 	for (o = 0; o < n;) {
 		int t = p[o++];
-		struct fs_comp *c;
 		size_t u;
 
 		if (t < FS_DST || t > FS_TYPE_MAX ||
@@ -374,14 +391,28 @@ int fs_nlri_decode(const uint8_t *p, size_t len, int family,
 		if (t <= last)
 			FAIL("component type %d after type %d: not in "
 			     "increasing order", t, last);
-		c = &out->comp[out->ncomp];
-		if (comp_decode(p + o, n - o, family, t, c, &u, err, el))
+		if (comp_walk(p + o, n - o, family, t,
+			      out ? &out->comp[out->ncomp] : NULL, &u, err,
+			      el))
 			return -1;
 		o += u;
-		out->ncomp++;
+		if (out)
+			out->ncomp++;
 		last = t;
 	}
 	return 0;
+}
+
+int fs_nlri_decode(const uint8_t *p, size_t len, int family,
+		   struct fs_rule *out, size_t *used, char *err, size_t el)
+{
+	return nlri_walk(p, len, family, out, used, err, el);
+}
+
+int fs_nlri_check(const uint8_t *p, size_t len, int family, size_t *used,
+		  char *err, size_t el)
+{
+	return nlri_walk(p, len, family, NULL, used, err, el);
 }
 
 /* Compare bit ranges [from, to) of two addresses, big-endian. */
@@ -564,119 +595,4 @@ size_t fs_actions_to_ext(const struct fs_actions *a, uint64_t *ext,
 	for (size_t i = 0; i < n && i < cap; i++)
 		ext[i] = v[i];
 	return n;
-}
-
-/*
- * fs_nlri_check(): fs_nlri_decode()'s checks, in its order and with its
- * reasons, reading the octets only.  Kept next to the decoder's rules
- * (comp_decode, fs_nlri_decode above): a change to one is a change to
- * both, and the unit tests and fuzz_flowspec compare their verdicts.
- */
-static int comp_check(const uint8_t *p, size_t len, int family, int t,
-		      size_t *used, char *err, size_t el)
-{
-	size_t o = 0;
-	unsigned nops = 0;
-
-	if (t == FS_DST || t == FS_SRC) {
-		unsigned maxbits = family == AF_INET6 ? 128 : 32;
-		unsigned plen, off = 0, n, pad;
-
-		if (len < 1)
-			FAIL("%s: truncated", fs_type_name(t));
-		plen = p[o++];
-		if (plen > maxbits)
-			FAIL("%s: prefix length %u longer than %u",
-			     fs_type_name(t), plen, maxbits);
-		if (family == AF_INET6) {
-			if (len < 2)
-				FAIL("%s: truncated", fs_type_name(t));
-			off = p[o++];
-			if (off > plen)
-				FAIL("%s: offset %u beyond prefix length %u",
-				     fs_type_name(t), off, plen);
-		}
-		n = plen - off;
-		if (len - o < prefix_octets(n))
-			FAIL("%s: truncated prefix", fs_type_name(t));
-		/* the padding bits of the last octet: zero */
-		pad = 8 * prefix_octets(n) - n;
-		if (pad && (p[o + prefix_octets(n) - 1] &
-			    ((1u << pad) - 1)))
-			FAIL("%s: bits set past the prefix length",
-			     fs_type_name(t));
-		o += prefix_octets(n);
-		*used = o;
-		return 0;
-	}
-	for (;;) {
-		uint8_t f;
-		unsigned l;
-
-		if (o >= len)
-			FAIL("%s: operator list without end bit",
-			     fs_type_name(t));
-		f = p[o++];
-		l = 1u << ((f & FS_OP_LEN_MASK) >> 4);
-		if (l > type_max_len(t))
-			FAIL("%s: %u-octet value, at most %u allowed",
-			     fs_type_name(t), l, type_max_len(t));
-		if (len - o < l)
-			FAIL("%s: truncated value", fs_type_name(t));
-		if (nops == FS_MAX_OPS)
-			FAIL("%s: more than %d operators", fs_type_name(t),
-			     FS_MAX_OPS);
-		o += l;
-		nops++;
-		if (f & FS_OP_END)
-			break;
-	}
-	*used = o;
-	return 0;
-}
-
-int fs_nlri_check(const uint8_t *p, size_t len, int family, size_t *used,
-		  char *err, size_t el)
-{
-	size_t hl, n, o;
-	int last = 0;
-
-	*used = 0;
-	if (family != AF_INET && family != AF_INET6)
-		FAIL("not an IPv4 or IPv6 flowspec family");
-	if (len < 1)
-		FAIL("NLRI length missing");
-	if ((p[0] & 0xf0) == 0xf0) {
-		if (len < 2)
-			FAIL("NLRI length truncated");
-		hl = 2;
-		n = (size_t)(p[0] & 0x0f) << 8 | p[1];
-	} else {
-		hl = 1;
-		n = p[0];
-	}
-	if (len - hl < n)
-		FAIL("NLRI length %zu past the attribute's end (%zu left)",
-		     n, len - hl);
-	*used = hl + n;
-	p += hl;
-	if (n == 0)
-		FAIL("NLRI without components");
-	for (o = 0; o < n;) {
-		int t = p[o++];
-		size_t u;
-
-		if (t < FS_DST || t > FS_TYPE_MAX ||
-		    (t == FS_FLOW_LABEL && family != AF_INET6))
-			FAIL("component type %d unknown for %s", t,
-			     family == AF_INET6 ? "IPv6" : "IPv4");
-		if (t <= last)
-			FAIL("component type %d after type %d: not in "
-			     "increasing order", t, last);
-		if (comp_check(p + o, n - o, family, t, &u, err, el))
-			return -1;
-		o += u;
-		last = t;
-	}
-	return 0;
 }
