@@ -7,15 +7,20 @@
  * them.  All lines are built in memory before the clock starts.
  *
  * With --flow it writes flowspec rules instead, one per distinct /32:
- * "announce flow route destination A/32 protocol udp destination-port =53
- * then discard" (ExaBGP's one-line form; --attrs is not used).
+ * "announce flow route { match { destination A/32; protocol udp;
+ * destination-port =53; } then { discard; } }" (--attrs is not used): the
+ * block form, which both bgpshieldd and ExaBGP 4.2 read (ExaBGP 4.2 takes
+ * the one-line form "announce flow route destination A/32 ... then
+ * discard" for a command and announces nothing).
  *
  * With --wait-up it first waits for the text event "neighbor ADDR up"
- * (api { neighbor-changes; } with encoder text), so that the clock starts
- * on an Established session.  With --silence the first line is
- * "silence-ack" (ExaBGP 4.2: no acks at all); otherwise every command is
- * answered "done" or "error" and apigen reads and counts the answers
- * while it writes.
+ * (api { neighbor-changes; } with encoder text; bgpshieldd and ExaBGP 4.2
+ * write the same line), so that the clock starts on an Established
+ * session.  With --silence the first line is "silence-ack" (bgpshieldd:
+ * no acks at all; ExaBGP 4.2 does not know it: run it with
+ * exabgp.api.ack=false and without --silence instead); otherwise every
+ * command is answered "done" or "error" and apigen reads and counts the
+ * answers while it writes.
  *
  * Facts go to stderr (the daemon's), one line each, for scripts:
  *   apigen: start_ns=T        CLOCK_REALTIME just before the first command
@@ -138,9 +143,10 @@ static void usage(FILE *f)
 		   "  -x, --exit        exit when done instead of reading "
 		   "until EOF\n"
 		   "  -f, --flow        flowspec rules \"announce flow route "
-		   "destination A/32\n"
-		   "                    protocol udp destination-port =53 "
-		   "then discard\"\n");
+		   "{ match {\n"
+		   "                    destination A/32; protocol udp; "
+		   "destination-port =53; }\n"
+		   "                    then { discard; } }\"\n");
 }
 
 int main(int argc, char **argv)
@@ -220,8 +226,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* "announce route 255.255.255.255/32 next-hop self " + attrs + \n;
-	 * a flow line is at most 99 bytes. */
-	cap = 16 + n * (flow ? 112 : 64 + strlen(attrs));
+	 * a flow line is at most 120 bytes. */
+	cap = 16 + n * (flow ? 128 : 64 + strlen(attrs));
 	buf = malloc(cap);
 	in = calloc(1, sizeof(*in));
 	if (!buf || !in) {
@@ -235,10 +241,10 @@ int main(int argc, char **argv)
 
 		if (flow) {
 			len += (size_t)sprintf(buf + len,
-					       "announce flow route destination "
-					       "%u.%u.%u.%u/32 protocol udp "
-					       "destination-port =53 then "
-					       "discard\n",
+					       "announce flow route { match { "
+					       "destination %u.%u.%u.%u/32; "
+					       "protocol udp; destination-port "
+					       "=53; } then { discard; } }\n",
 					       a >> 24, a >> 16 & 255,
 					       a >> 8 & 255, a & 255);
 			continue;
