@@ -839,15 +839,40 @@ static __always_inline int fs_admit(struct bgps_fs_rule *r, __u64 cost,
 	return 1;
 }
 
+/* Index of the lowest set bit of a non-zero 16-bit mask. */
+static __always_inline __u32 fs_low_bit(__u32 m)
+{
+	__u32 j = 0;
+
+	if (!(m & 0xff)) {
+		j += 8;
+		m >>= 8;
+	}
+	if (!(m & 0xf)) {
+		j += 4;
+		m >>= 4;
+	}
+	if (!(m & 0x3)) {
+		j += 2;
+		m >>= 2;
+	}
+	return j + !(m & 1);
+}
+
 /*
  * The rules of one destination group, in order: the first that matches
  * decides.  A global function (verified once, whatever parser path led
  * here), as is the operator walk of one rule.  Returns 1 to drop.
+ *
+ * Only the slots in the group's candidate masks for the packet's protocol
+ * and destination port are visited, lowest slot first: every slot left
+ * out has a hull without the packet's value, so it could not match, and
+ * the first slot that matches is the same as in a walk of all slots.
  */
 __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 			     const struct fs_pkt *p, __u32 len, __u32 monitor)
 {
-	__u32 present, proto, dport, sport;
+	__u32 present, proto, dport, sport, sa0, cand;
 
 	if (!grp || !p)
 		return 0;
@@ -855,6 +880,7 @@ __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 	proto = p->f[BGPS_FSF_PROTO];
 	dport = p->f[BGPS_FSF_DPORT];
 	sport = p->f[BGPS_FSF_SPORT];
+	sa0 = p->sa[0];
 	{
 		const struct bgps_fs_slot *a = &grp->any;
 
@@ -864,19 +890,24 @@ __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 		    (sport > a->sport_hi))
 			return 0;
 	}
-	for (__u32 j = 0; j < BGPS_FS_PER_PREFIX; j++) {
+	cand = grp->by_proto[bgps_fs_pbucket(proto)] &
+	       grp->by_dport[bgps_fs_dbucket(dport)] &
+	       ((1U << (grp->n & 31)) - 1);
+	for (__u32 k = 0; k < BGPS_FS_PER_PREFIX; k++) {
 		const struct bgps_fs_slot *sl;
 		struct bgps_fs_rule *r;
-		__u32 idx;
+		__u32 idx, j;
 
-		if (j >= grp->n)
+		if (!cand)
 			break;
-		sl = &grp->slot[j];
+		j = fs_low_bit(cand);
+		cand &= cand - 1;
+		sl = &grp->slot[j & (BGPS_FS_PER_PREFIX - 1)];
 		/* the summary first: most candidates end here */
 		if ((sl->need & ~present) | (proto < sl->proto_lo) |
 		    (proto > sl->proto_hi) | (dport < sl->dport_lo) |
 		    (dport > sl->dport_hi) | (sport < sl->sport_lo) |
-		    (sport > sl->sport_hi))
+		    (sport > sl->sport_hi) | !!((sa0 ^ sl->src_w) & sl->src_m))
 			continue;
 		idx = sl->rule;
 		r = bpf_map_lookup_elem(&fs_rules, &idx);

@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-#define BGPS_ABI_VERSION 3
+#define BGPS_ABI_VERSION 4
 
 /* Pinned object names, relative to the pin folder (default below). */
 #define BGPS_PIN_DIR_DEFAULT "/sys/fs/bpf/bgpshield"
@@ -374,7 +374,9 @@ struct bgps_fs_rule {
  * checks before it touches the rule: the fields it needs, and the hull
  * (lowest..highest value any of its operators can accept) of its protocol,
  * destination and source port components; a rule without one has the full
- * range.  A packet outside a hull cannot match the rule; one inside may.
+ * range; and the first 32-bit word of its source prefix (IPv4: all of it)
+ * under its mask (src_m 0: no source prefix).  A packet outside a hull or
+ * the source word cannot match the rule; one inside may.
  */
 struct bgps_fs_slot {
 	__u32 rule;	/* index into fs_rules */
@@ -382,13 +384,34 @@ struct bgps_fs_slot {
 	__u8 proto_lo, proto_hi;
 	__u16 dport_lo, dport_hi;
 	__u16 sport_lo, sport_hi;
+	__u32 src_w, src_m; /* network order: src_addr[0], src_mask[0] */
 };
+
+/* Candidate masks of a group: bit j of by_proto[bgps_fs_pbucket(p)] is set
+ * when slot j's protocol hull holds some value of that bucket, likewise
+ * by_dport[] for the destination port (a packet without ports: bucket 0,
+ * which holds every slot that does not need one).  The AND of the packet's
+ * two words is a superset of the slots whose hulls hold the packet, so the
+ * walk visits only those, in slot order: first-match order is kept. */
+#define BGPS_FS_PBUCKETS 32
+#define BGPS_FS_DBUCKETS 64
+static inline __u32 bgps_fs_pbucket(__u32 proto)
+{
+	return proto & (BGPS_FS_PBUCKETS - 1); /* 1 6 17 47 50 58 132 differ */
+}
+static inline __u32 bgps_fs_dbucket(__u32 port)
+{
+	return port & (BGPS_FS_DBUCKETS - 1);
+}
 
 struct bgps_fs_group {
 	__u32 n;	/* slots used */
 	__u32 pad;
+	__u16 by_proto[BGPS_FS_PBUCKETS]; /* candidate slots, bit j = slot j */
+	__u16 by_dport[BGPS_FS_DBUCKETS];
 	/* all slots at once: the fields every rule needs, the hulls of all
-	 * the hulls (`rule` unused).  A packet outside fails every slot. */
+	 * the hulls (`rule`, `src_*` unused).  A packet outside fails every
+	 * slot. */
 	struct bgps_fs_slot any;
 	struct bgps_fs_slot slot[BGPS_FS_PER_PREFIX]; /* in order */
 };

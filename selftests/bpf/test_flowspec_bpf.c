@@ -829,6 +829,79 @@ static void test_limits_refused(void)
 	CU_ASSERT_EQUAL(run(&p), 1);
 }
 
+/* The group's candidate masks skip only slots whose hulls exclude the
+ * packet: ports and protocols that share a bucket (80 and 144; ICMP 1 and
+ * 33), ranges and rules without a port, in their order. */
+static void test_candidate_masks_order(void)
+{
+	struct fs_rule r[6] = { rule(0), rule(0), rule(0),
+				rule(0), rule(0), rule(0) };
+	struct pk p = tcp4();
+
+	for (int i = 0; i < 6; i++)
+		pfx(&r[i], FS_DST, US4, 32, 0);
+	op(&r[0], FS_DPORT, EQ, 144); /* bucket of 80 */
+	r[0].act.flags = 0;	      /* accept */
+	op(&r[1], FS_DPORT, GT | EQ, 100);
+	op(&r[1], FS_DPORT, AND | LT | EQ, 200);
+	op(&r[2], FS_PROTO, EQ, 33); /* bucket of ICMP */
+	op(&r[3], FS_PROTO, EQ, IPPROTO_UDP);
+	op(&r[3], FS_DPORT, EQ, 80);
+	op(&r[4], FS_PROTO, EQ, IPPROTO_TCP);
+	op(&r[4], FS_DPORT, EQ, 80);
+	op(&r[5], FS_PROTO, EQ, IPPROTO_ICMP); /* no port component */
+	apply(r, 6);
+	CU_ASSERT_EQUAL(run(&p), 1); /* tcp/80: the 5th rule */
+	CU_ASSERT_EQUAL(live(4).dropped_packets, 1);
+	p.dport = 144;
+	CU_ASSERT_EQUAL(run(&p), 0); /* the accept, before the range */
+	CU_ASSERT_EQUAL(live(0).matched_packets, 1);
+	CU_ASSERT_EQUAL(live(1).matched_packets, 0);
+	p.dport = 150;
+	CU_ASSERT_EQUAL(run(&p), 1); /* the range */
+	CU_ASSERT_EQUAL(live(1).dropped_packets, 1);
+	p.dport = 208; /* bucket of 144 and 80, in no hull */
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.proto = IPPROTO_UDP;
+	p.dport = 80;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(3).dropped_packets, 1);
+	p.proto = IPPROTO_ICMP; /* no ports: bucket 0 */
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(5).dropped_packets, 1);
+	CU_ASSERT_EQUAL(live(2).matched_packets, 0);
+	p.proto = 33;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(2).dropped_packets, 1);
+	CU_ASSERT_EQUAL(live(5).dropped_packets, 1);
+}
+
+/* The slot's source word refuses a packet before the rule is read: with
+ * the rule's own source test removed by hand, the slot still decides. */
+static void test_slot_source_word(void)
+{
+	struct fs_rule r = rule(0);
+	struct bgps_fs_meta m;
+	struct bgps_fs_rule k;
+	__u32 zero = 0, key;
+	struct pk p = tcp4();
+
+	pfx(&r, FS_DST, US4, 32, 0);
+	pfx(&r, FS_SRC, "198.51.100.0", 24, 0);
+	apply1(&r);
+	CU_ASSERT_EQUAL(run(&p), 1);
+	bpf_map_lookup_elem(g.map_fd[GM_FS_META], &zero, &m);
+	key = m.half ? BGPS_FS_MAX_RULES : 0;
+	bpf_map_lookup_elem(g.map_fd[GM_FS_RULES], &key, &k);
+	k.flags &= ~BGPS_FSR_SRC;
+	bpf_map_update_elem(g.map_fd[GM_FS_RULES], &key, &k, BPF_ANY);
+	p.src = "192.0.2.99";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.src = "198.51.100.200";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	apply(NULL, 0);
+}
+
 /* 4,096 rules, 16 per destination: the most the guard holds. */
 static void test_full_table(void)
 {
@@ -899,6 +972,7 @@ int main(void)
 		T(rate_limit_bytes), T(count_only_actions),
 		T(monitor_mode_counts), T(replace_keeps_counters),
 		T(limits_refused), T(full_table),
+		T(candidate_masks_order), T(slot_source_word),
 #undef T
 	};
 	CU_pSuite s;

@@ -265,6 +265,10 @@ static void summarize(const struct bgps_fs_rule *r, struct bgps_fs_slot *s)
 
 	memset(s, 0, sizeof(*s));
 	s->need = r->need;
+	if (r->flags & BGPS_FSR_SRC) {
+		s->src_w = r->src_addr[0];
+		s->src_m = r->src_mask[0];
+	}
 	s->proto_hi = 255;
 	s->dport_hi = s->sport_hi = 65535;
 	for (unsigned int i = 0; i < r->nops; i++) {
@@ -285,6 +289,17 @@ static void summarize(const struct bgps_fs_rule *r, struct bgps_fs_slot *s)
 			break;
 		}
 	}
+}
+
+/* Slot j into the buckets of the values lo..hi (empty when lo > hi: the
+ * slot can match no packet).  See bgps_fs_pbucket(). */
+static void fill_buckets(__u16 *b, unsigned int nb, __u32 lo, __u32 hi,
+			 unsigned int j)
+{
+	if (lo > hi)
+		return;
+	for (__u32 v = lo; v <= hi && v - lo < nb; v++)
+		b[v & (nb - 1)] |= 1U << j;
 }
 
 static int dst_covers(const struct dst *a, const struct dst *b)
@@ -597,6 +612,10 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 
 			*sl = c.slot[members[j]];
 			sl->rule = newbase + members[j];
+			fill_buckets(grp.by_proto, BGPS_FS_PBUCKETS,
+				     sl->proto_lo, sl->proto_hi, j);
+			fill_buckets(grp.by_dport, BGPS_FS_DBUCKETS,
+				     sl->dport_lo, sl->dport_hi, j);
 			grp.any.need &= sl->need;
 #define WIDEN(f)                                                    \
 	do {                                                        \
