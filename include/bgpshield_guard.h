@@ -34,6 +34,8 @@
 #define BGPS_MAP_FS_DST4 "fs_dst4"
 #define BGPS_MAP_FS_DST6 "fs_dst6"
 #define BGPS_MAP_FS_META "fs_meta"
+#define BGPS_MAP_FS_HASH4 "fs_hash4"
+#define BGPS_MAP_FS_HASH6 "fs_hash6"
 #define BGPS_PIN_PROG_XDP "prog_xdp"
 #define BGPS_PIN_PROG_TC "prog_tc"
 #define BGPS_PIN_LINKS "links" /* sub-folder: one XDP link per interface */
@@ -269,9 +271,15 @@ struct bgps_event {
  *   fs_rules: ARRAY of struct bgps_fs_rule, two halves of BGPS_FS_MAX_RULES
  *     slots: userspace writes a new rule set into the half not in use,
  *     points the groups at it, then clears the old half.
- *   fs_meta: ARRAY, one entry: which half is live, and the per-family
+ *   fs_hash4 / fs_hash6: HASH, the same keys (address masked to the
+ *     prefix length) and values as the tries: while a family's rules use
+ *     at most BGPS_FS_MAX_LENS distinct destination lengths, the program
+ *     looks the destination up here once per length in use, longest
+ *     first (the first hit is the longest match, as the trie's), which
+ *     costs less than the trie walk; beyond, it uses the trie.
+ *   fs_meta: ARRAY, one entry: which half is live, the per-family
  *     prefilter bitmaps (a clear bit proves no rule's destination covers
- *     the packet's, so the trie is not even looked up).
+ *     the packet's, so nothing is looked up) and the lengths in use.
  */
 #define BGPS_FS_MAX_RULES 4096	/* rules in force, both families */
 #define BGPS_FS_PER_PREFIX 16	/* rules one destination can meet,
@@ -279,6 +287,8 @@ struct bgps_event {
 #define BGPS_FS_MAX_OPS 32	/* operators of one rule, all components */
 #define BGPS_FS_MAX_PREFIXES 4096 /* distinct destinations per family;
 				   the tries hold twice that for the swap */
+#define BGPS_FS_MAX_LENS 8 /* distinct destination lengths looked up by
+			    * hash; more: the trie */
 
 /* bgps_fs_op.field: the packet value an operator tests.  Numbering
  * follows the component types of RFC 8955 §4.2.2; FS_PORT (4) tests the
@@ -419,6 +429,12 @@ struct bgps_fs_group {
 struct bgps_fs_meta {
 	__u32 half;	/* 0 or 1: the fs_rules half in use */
 	__u32 nrules;
+	/* destination prefix lengths in use, longest first, looked up in
+	 * fs_hash4/6; nlens > BGPS_FS_MAX_LENS: look up fs_dst4/6 instead */
+	__u8 nlens4, nlens6;
+	__u8 pad[6];
+	__u8 lens4[BGPS_FS_MAX_LENS];
+	__u8 lens6[BGPS_FS_MAX_LENS];
 	struct bgps_prefilter dst4; /* bit bgps_fs_bit(): covered /16 */
 	struct bgps_prefilter dst6;
 };

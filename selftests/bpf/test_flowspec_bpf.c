@@ -902,6 +902,57 @@ static void test_slot_source_word(void)
 	apply(NULL, 0);
 }
 
+/* Destinations are looked up by hash, one length at a time, longest
+ * first, while at most BGPS_FS_MAX_LENS lengths are in use, and in the
+ * trie beyond: the same longest match either way. */
+static void test_lengths_hash_then_trie(void)
+{
+	struct fs_rule r[BGPS_FS_MAX_LENS + 2];
+	struct bgps_fs_meta m;
+	struct pk p = tcp4();
+	__u32 zero = 0;
+	int n;
+
+	for (n = 0; n < BGPS_FS_MAX_LENS + 2; n++) {
+		r[n] = rule(0);
+		/* 203.0.113.10/32, /31, ... each with its own port */
+		pfx(&r[n], FS_DST, US4, 32 - n, 0);
+		op(&r[n], FS_DPORT, EQ, 1000 + n);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		n = pass ? BGPS_FS_MAX_LENS + 2 : BGPS_FS_MAX_LENS;
+		apply(r, n);
+		bpf_map_lookup_elem(g.map_fd[GM_FS_META], &zero, &m);
+		if (pass) {
+			CU_ASSERT(m.nlens4 > BGPS_FS_MAX_LENS);
+		} else {
+			CU_ASSERT_EQUAL(m.nlens4, BGPS_FS_MAX_LENS);
+			CU_ASSERT_EQUAL(m.lens4[0], 32);
+			CU_ASSERT_EQUAL(m.lens4[BGPS_FS_MAX_LENS - 1],
+					32 - BGPS_FS_MAX_LENS + 1);
+		}
+		for (int i = 0; i < n; i++) {
+			p.dport = 1000 + i;
+			CU_ASSERT_EQUAL(run(&p), 1);
+			/* rules kept across the apply keep counting */
+			CU_ASSERT_EQUAL(live(i).dropped_packets,
+					i < BGPS_FS_MAX_LENS ? pass + 1 : 1);
+		}
+		p.dport = 999;
+		CU_ASSERT_EQUAL(run(&p), 0);
+		/* .10's /32 ... /25 do not cover .200, its /24 does */
+		p.dst = "203.0.113.200";
+		p.dport = 1000 + 8;
+		CU_ASSERT_EQUAL(run(&p), pass);
+		p.dport = 1000 + 6;
+		CU_ASSERT_EQUAL(run(&p), 0);
+		p.dst = US4;
+	}
+	apply(NULL, 0);
+	bpf_map_lookup_elem(g.map_fd[GM_FS_META], &zero, &m);
+	CU_ASSERT_EQUAL(m.nlens4, 0);
+}
+
 /* 4,096 rules, 16 per destination: the most the guard holds. */
 static void test_full_table(void)
 {
@@ -943,6 +994,8 @@ static int suite_init(void)
 	g.map_fd[GM_FS_DST4] = bpf_map__fd(skel->maps.fs_dst4);
 	g.map_fd[GM_FS_DST6] = bpf_map__fd(skel->maps.fs_dst6);
 	g.map_fd[GM_FS_META] = bpf_map__fd(skel->maps.fs_meta);
+	g.map_fd[GM_FS_HASH4] = bpf_map__fd(skel->maps.fs_hash4);
+	g.map_fd[GM_FS_HASH6] = bpf_map__fd(skel->maps.fs_hash6);
 	s.abi_version = BGPS_ABI_VERSION;
 	return bpf_map_update_elem(g.map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
 }
@@ -973,6 +1026,7 @@ int main(void)
 		T(monitor_mode_counts), T(replace_keeps_counters),
 		T(limits_refused), T(full_table),
 		T(candidate_masks_order), T(slot_source_word),
+		T(lengths_hash_then_trie),
 #undef T
 	};
 	CU_pSuite s;

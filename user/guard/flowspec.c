@@ -336,6 +336,40 @@ static void fs_bits_set(struct bgps_prefilter *pf, const struct dst *d)
 		pf->words[b / 64] |= 1ULL << (b % 64);
 }
 
+/* A destination length into a family's list (longest first); one more
+ * than BGPS_FS_MAX_LENS distinct lengths marks the list as too long: the
+ * program then uses the trie. */
+static void lens_add(__u8 *n, __u8 *lens, unsigned int plen)
+{
+	unsigned int i, k;
+
+	if (*n > BGPS_FS_MAX_LENS)
+		return;
+	for (i = 0; i < *n; i++)
+		if (lens[i] == plen)
+			return;
+	if (*n == BGPS_FS_MAX_LENS) {
+		*n = BGPS_FS_MAX_LENS + 1;
+		return;
+	}
+	for (i = 0; i < *n && lens[i] > plen; i++)
+		;
+	for (k = *n; k > i; k--)
+		lens[k] = lens[k - 1];
+	lens[i] = plen;
+	(*n)++;
+}
+
+static void lens_of(struct bgps_fs_meta *m, const struct dst *pfx, size_t n)
+{
+	for (size_t p = 0; p < n; p++) {
+		if (pfx[p].v6)
+			lens_add(&m->nlens6, m->lens6, pfx[p].plen);
+		else
+			lens_add(&m->nlens4, m->lens4, pfx[p].plen);
+	}
+}
+
 /* The policy part of a compiled rule (everything before the state), for
  * carrying counters across a replacement. */
 #define POLICY_LEN offsetof(struct bgps_fs_rule, tat)
@@ -411,11 +445,14 @@ static int set_fs_flags(struct guard *g, int has4, int has6)
 	return guard_settings_set(g, &s);
 }
 
-/* Delete trie entries whose prefix is not among want[]. */
+/* Delete trie and hash entries whose prefix is not among want[]. */
 static int prune_tries(struct guard *g, const struct ctx *c)
 {
-	for (int v6 = 0; v6 < 2; v6++) {
-		int fd = g->map_fd[v6 ? GM_FS_DST6 : GM_FS_DST4];
+	static const int maps[4] = { GM_FS_DST4, GM_FS_DST6, GM_FS_HASH4,
+				     GM_FS_HASH6 };
+
+	for (int mi = 0; mi < 4; mi++) {
+		int v6 = mi & 1, fd = g->map_fd[maps[mi]];
 		struct bgps_lpm6 k, next, *gone;
 		size_t ngone = 0, cap = 2 * BGPS_FS_MAX_PREFIXES;
 		void *prev = NULL;
@@ -456,7 +493,8 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	if (err && el)
 		err[0] = 0;
 	if (rfd < 0 || g->map_fd[GM_FS_DST4] < 0 || g->map_fd[GM_FS_DST6] < 0 ||
-	    g->map_fd[GM_FS_META] < 0)
+	    g->map_fd[GM_FS_META] < 0 || g->map_fd[GM_FS_HASH4] < 0 ||
+	    g->map_fd[GM_FS_HASH6] < 0)
 		return snprintf(err, el, "flowspec: the guard's pins predate "
 				"flowspec (ABI %d): load the guard again "
 				"(restart bgpshieldd)", BGPS_ABI_VERSION),
@@ -584,6 +622,7 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	*meta = *old;
 	for (size_t p = 0; p < c.npfx; p++)
 		fs_bits_set(c.pfx[p].v6 ? &meta->dst6 : &meta->dst4, &c.pfx[p]);
+	lens_of(meta, c.pfx, c.npfx); /* old | new lengths, as the bits */
 	if (bpf_map_update_elem(g->map_fd[GM_FS_META], &zero, meta, BPF_ANY)) {
 		r = -errno;
 		snprintf(err, el, "flowspec: writing fs_meta: %s",
@@ -634,7 +673,12 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 #undef WIDEN
 		}
 		lpm_key(&c.pfx[p], key, &klen);
-		if (bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_DST6
+		/* the hash first: the program uses it only while the
+		 * lengths in fs_meta list this one, and the trie otherwise */
+		if (bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_HASH6
+							      : GM_FS_HASH4],
+					key, &grp, BPF_ANY) < 0 ||
+		    bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_DST6
 							      : GM_FS_DST4],
 					key, &grp, BPF_ANY) < 0) {
 			r = -errno;
@@ -651,6 +695,8 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	memset(&meta->dst6, 0, sizeof(meta->dst6));
 	for (size_t p = 0; p < c.npfx; p++)
 		fs_bits_set(c.pfx[p].v6 ? &meta->dst6 : &meta->dst4, &c.pfx[p]);
+	meta->nlens4 = meta->nlens6 = 0;
+	lens_of(meta, c.pfx, c.npfx);
 	meta->half = old->half ? 0 : 1;
 	meta->nrules = n;
 	if (bpf_map_update_elem(g->map_fd[GM_FS_META], &zero, meta, BPF_ANY)) {
