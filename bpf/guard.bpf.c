@@ -758,6 +758,14 @@ struct {
 	__type(value, struct bgps_fs_group);
 } fs_hash6 SEC(".maps");
 
+/* One bit per IPv4 /24, see bgpshield_guard.h */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BGPS_FS_PF24_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} fs_pf24 SEC(".maps");
+
 /* Network-order mask of the first `bits` bits of a 32-bit word, bits
  * clamped to 0..32. */
 static __always_inline __u32 fs_mask32(int bits)
@@ -1160,6 +1168,20 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len,
 
 		if (!(w[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
 		      (1ULL << (bit & 63))))
+			return 0;
+	}
+	/* IPv4, no prefix of 16 bits or less covers the /16: is the /24
+	 * covered?  (The key in p.kplen, see struct fs_pkt.) */
+	if (!v6 && !(meta->dst4_short.words[(bit >> 6) &
+					     (BGPS_PREFILTER_BITS / 64 - 1)] &
+		     (1ULL << (bit & 63)))) {
+		const __u64 *w24;
+
+		if ((const void *)(dst + 4) > data_end)
+			return 0;
+		p.kplen = (bit << 2) | (dst[2] >> 6);
+		w24 = bpf_map_lookup_elem(&fs_pf24, &p.kplen);
+		if (!w24 || !(*w24 & (1ULL << (dst[2] & 63))))
 			return 0;
 	}
 	/* The key in p.kplen and p.da (see struct fs_pkt); IPv4 keys are

@@ -36,6 +36,7 @@
 #define BGPS_MAP_FS_META "fs_meta"
 #define BGPS_MAP_FS_HASH4 "fs_hash4"
 #define BGPS_MAP_FS_HASH6 "fs_hash6"
+#define BGPS_MAP_FS_PF24 "fs_pf24"
 #define BGPS_PIN_PROG_XDP "prog_xdp"
 #define BGPS_PIN_PROG_TC "prog_tc"
 #define BGPS_PIN_LINKS "links" /* sub-folder: one XDP link per interface */
@@ -280,7 +281,14 @@ struct bgps_event {
  *   fs_meta: ARRAY, one entry: which half is live, the per-family
  *     prefilter bitmaps (a clear bit proves no rule's destination covers
  *     the packet's, so nothing is looked up) and the lengths in use.
+ *   fs_pf24: ARRAY of BGPS_FS_PF24_WORDS __u64, IPv4 only: one bit per /24
+ *     (bit n % 64 of word n / 64, n the address's top 24 bits) set when a
+ *     rule's destination of length 17 or more covers it.  Consulted for
+ *     a destination whose /16 bit is set in fs_meta.dst4 but not in
+ *     fs_meta.dst4_short (no prefix of length 16 or less covers it): a
+ *     clear bit ends the search after one more array read.
  */
+#define BGPS_FS_PF24_WORDS (1U << 18) /* 2^24 bits, 2 MiB */
 #define BGPS_FS_MAX_RULES 4096	/* rules in force, both families */
 #define BGPS_FS_PER_PREFIX 16	/* rules one destination can meet,
 				 * covering prefixes' rules included */
@@ -437,6 +445,9 @@ struct bgps_fs_meta {
 	__u8 lens6[BGPS_FS_MAX_LENS];
 	struct bgps_prefilter dst4; /* bit bgps_fs_bit(): covered /16 */
 	struct bgps_prefilter dst6;
+	/* IPv4 /16s covered by a prefix of length <= 16: fs_pf24 does not
+	 * apply to them */
+	struct bgps_prefilter dst4_short;
 };
 
 /* Prefilter bit of a destination: IPv4 its top 16 bits, IPv6 bits 16-31

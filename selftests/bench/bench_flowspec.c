@@ -189,6 +189,7 @@ int main(int argc, char **argv)
 	g.map_fd[GM_FS_META] = bpf_map__fd(skel->maps.fs_meta);
 	g.map_fd[GM_FS_HASH4] = bpf_map__fd(skel->maps.fs_hash4);
 	g.map_fd[GM_FS_HASH6] = bpf_map__fd(skel->maps.fs_hash6);
+	g.map_fd[GM_FS_PF24] = bpf_map__fd(skel->maps.fs_pf24);
 	s.abi_version = BGPS_ABI_VERSION;
 	bpf_map_update_elem(g.map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
 

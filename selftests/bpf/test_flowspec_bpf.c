@@ -953,6 +953,54 @@ static void test_lengths_hash_then_trie(void)
 	CU_ASSERT_EQUAL(m.nlens4, 0);
 }
 
+static __u64 pf24_word(const char *a)
+{
+	__u8 b[4];
+	__u32 i;
+	__u64 w = 0;
+
+	inet_pton(AF_INET, a, b);
+	i = ((__u32)b[0] << 16 | b[1] << 8 | b[2]) / 64;
+	bpf_map_lookup_elem(g.map_fd[GM_FS_PF24], &i, &w);
+	return w;
+}
+
+/* The IPv4 /24 prefilter: a covered /16 whose /24 no rule covers ends
+ * there; a /20 covers its sixteen /24s; a /16 rule marks its /16 short
+ * (no /24 bits); replacing the set clears the bits of the old. */
+static void test_pf24(void)
+{
+	struct fs_rule r[3] = { rule(0), rule(0), rule(0) };
+	struct pk p = tcp4();
+
+	pfx(&r[0], FS_DST, "10.1.2.0", 24, 0);
+	pfx(&r[1], FS_DST, "10.1.32.0", 20, 0);
+	pfx(&r[2], FS_DST, "10.2.0.0", 16, 0);
+	apply(r, 3);
+	CU_ASSERT(pf24_word("10.1.2.0") & (1ULL << 2));
+	/* 10.1.0-63 share a word: bit 2 for .2, bits 32-47 for the /20 */
+	CU_ASSERT_EQUAL(pf24_word("10.1.32.0"), 0xffffULL << 32 | 1ULL << 2);
+	CU_ASSERT_EQUAL(pf24_word("10.2.0.0"), 0);
+	p.dst = "10.1.2.5";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	p.dst = "10.1.3.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dst = "10.1.47.5";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	p.dst = "10.1.48.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dst = "10.2.200.5";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	apply(&r[1], 1);
+	CU_ASSERT_EQUAL(pf24_word("10.1.32.0"), 0xffffULL << 32);
+	p.dst = "10.1.2.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dst = "10.2.200.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	apply(NULL, 0);
+	CU_ASSERT_EQUAL(pf24_word("10.1.32.0"), 0);
+}
+
 /* 4,096 rules, 16 per destination: the most the guard holds. */
 static void test_full_table(void)
 {
@@ -996,6 +1044,7 @@ static int suite_init(void)
 	g.map_fd[GM_FS_META] = bpf_map__fd(skel->maps.fs_meta);
 	g.map_fd[GM_FS_HASH4] = bpf_map__fd(skel->maps.fs_hash4);
 	g.map_fd[GM_FS_HASH6] = bpf_map__fd(skel->maps.fs_hash6);
+	g.map_fd[GM_FS_PF24] = bpf_map__fd(skel->maps.fs_pf24);
 	s.abi_version = BGPS_ABI_VERSION;
 	return bpf_map_update_elem(g.map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
 }
@@ -1026,7 +1075,7 @@ int main(void)
 		T(monitor_mode_counts), T(replace_keeps_counters),
 		T(limits_refused), T(full_table),
 		T(candidate_masks_order), T(slot_source_word),
-		T(lengths_hash_then_trie),
+		T(lengths_hash_then_trie), T(pf24),
 #undef T
 	};
 	CU_pSuite s;

@@ -336,6 +336,57 @@ static void fs_bits_set(struct bgps_prefilter *pf, const struct dst *d)
 		pf->words[b / 64] |= 1ULL << (b % 64);
 }
 
+/* fs_pf24: the /24 bits of an IPv4 destination longer than /16 (shorter
+ * ones set fs_meta.dst4_short instead). */
+static void pf24_set(__u64 *w, const struct dst *d)
+{
+	__u32 n, span;
+
+	if (d->v6 || d->plen <= 16)
+		return;
+	n = (__u32)d->addr[0] << 16 | d->addr[1] << 8 | d->addr[2];
+	span = d->plen >= 24 ? 1 : 1U << (24 - d->plen);
+	n &= ~(span - 1);
+	for (__u32 b = n; b < n + span; b++)
+		w[b / 64] |= 1ULL << (b % 64);
+}
+
+static void short_set(struct bgps_fs_meta *m, const struct dst *d)
+{
+	if (!d->v6 && d->plen <= 16)
+		fs_bits_set(&m->dst4_short, d);
+}
+
+/* The /24 bits of the IPv4 groups in the trie now: the set in force (and
+ * leftovers of an apply that failed half-way, a harmless superset). */
+static void pf24_of_trie(struct guard *g, __u64 *w)
+{
+	struct bgps_lpm4 k, next;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(g->map_fd[GM_FS_DST4], prev, &next) == 0) {
+		struct dst d = { .v6 = 0, .plen = next.prefixlen };
+
+		memcpy(d.addr, next.addr, 4);
+		pf24_set(w, &d);
+		k = next;
+		prev = &k;
+	}
+}
+
+/* Write the words of fs_pf24 where `want` differs from `have`. */
+static int pf24_write(struct guard *g, const __u64 *have, const __u64 *want)
+{
+	for (__u32 i = 0; i < BGPS_FS_PF24_WORDS; i++) {
+		if (have[i] == want[i])
+			continue;
+		if (bpf_map_update_elem(g->map_fd[GM_FS_PF24], &i, &want[i],
+					BPF_ANY) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
 /* A destination length into a family's list (longest first); one more
  * than BGPS_FS_MAX_LENS distinct lengths marks the list as too long: the
  * program then uses the trie. */
@@ -487,14 +538,14 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	struct bgps_fs_meta *meta = NULL, *old = NULL;
 	__u32 zero = 0, *members = NULL, oldbase, newbase;
 	size_t npf[2] = { 0, 0 }, cap = 0;
-	__u64 *oh = NULL;
+	__u64 *oh = NULL, *w24old = NULL, *w24wide = NULL, *w24new = NULL;
 	int r = 0, rfd = g->map_fd[GM_FS_RULES];
 
 	if (err && el)
 		err[0] = 0;
 	if (rfd < 0 || g->map_fd[GM_FS_DST4] < 0 || g->map_fd[GM_FS_DST6] < 0 ||
 	    g->map_fd[GM_FS_META] < 0 || g->map_fd[GM_FS_HASH4] < 0 ||
-	    g->map_fd[GM_FS_HASH6] < 0)
+	    g->map_fd[GM_FS_HASH6] < 0 || g->map_fd[GM_FS_PF24] < 0)
 		return snprintf(err, el, "flowspec: the guard's pins predate "
 				"flowspec (ABI %d): load the guard again "
 				"(restart bgpshieldd)", BGPS_ABI_VERSION),
@@ -510,7 +561,11 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	members = calloc(n ? n : 1, sizeof(*members));
 	meta = calloc(1, sizeof(*meta));
 	old = calloc(1, sizeof(*old));
-	if (!c.nr || !c.slot || !c.d || !c.pfx || !members || !meta || !old) {
+	w24old = calloc(BGPS_FS_PF24_WORDS, sizeof(__u64));
+	w24wide = calloc(BGPS_FS_PF24_WORDS, sizeof(__u64));
+	w24new = calloc(BGPS_FS_PF24_WORDS, sizeof(__u64));
+	if (!c.nr || !c.slot || !c.d || !c.pfx || !members || !meta || !old ||
+	    !w24old || !w24wide || !w24new) {
 		r = -ENOMEM;
 		snprintf(err, el, "flowspec: out of memory");
 		goto out;
@@ -623,6 +678,18 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	for (size_t p = 0; p < c.npfx; p++)
 		fs_bits_set(c.pfx[p].v6 ? &meta->dst6 : &meta->dst4, &c.pfx[p]);
 	lens_of(meta, c.pfx, c.npfx); /* old | new lengths, as the bits */
+	for (size_t p = 0; p < c.npfx; p++) {
+		short_set(meta, &c.pfx[p]);
+		pf24_set(w24new, &c.pfx[p]);
+	}
+	pf24_of_trie(g, w24old);
+	for (__u32 i = 0; i < BGPS_FS_PF24_WORDS; i++)
+		w24wide[i] = w24old[i] | w24new[i];
+	if ((r = pf24_write(g, w24old, w24wide))) {
+		snprintf(err, el, "flowspec: writing fs_pf24: %s",
+			 strerror(-r));
+		goto out;
+	}
 	if (bpf_map_update_elem(g->map_fd[GM_FS_META], &zero, meta, BPF_ANY)) {
 		r = -errno;
 		snprintf(err, el, "flowspec: writing fs_meta: %s",
@@ -693,8 +760,11 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	/* Narrow the bitmaps, flags per family, then clear the old half. */
 	memset(&meta->dst4, 0, sizeof(meta->dst4));
 	memset(&meta->dst6, 0, sizeof(meta->dst6));
-	for (size_t p = 0; p < c.npfx; p++)
+	memset(&meta->dst4_short, 0, sizeof(meta->dst4_short));
+	for (size_t p = 0; p < c.npfx; p++) {
 		fs_bits_set(c.pfx[p].v6 ? &meta->dst6 : &meta->dst4, &c.pfx[p]);
+		short_set(meta, &c.pfx[p]);
+	}
 	meta->nlens4 = meta->nlens6 = 0;
 	lens_of(meta, c.pfx, c.npfx);
 	meta->half = old->half ? 0 : 1;
@@ -706,6 +776,12 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 		goto out;
 	}
 	set_fs_flags(g, npf[0] > 0, npf[1] > 0);
+	/* the /24 bits narrowed after the meta, as the /16 bits */
+	if ((r = pf24_write(g, w24wide, w24new))) {
+		snprintf(err, el, "flowspec: writing fs_pf24: %s",
+			 strerror(-r));
+		goto out;
+	}
 	{
 		struct bgps_fs_rule empty = { 0 };
 
@@ -725,6 +801,9 @@ out:
 	free(meta);
 	free(old);
 	free(oh);
+	free(w24old);
+	free(w24wide);
+	free(w24new);
 	return r;
 }
 

@@ -4,6 +4,7 @@
  *
  *   PIN_DIR/settings allow4 allow6 range4 range6 stats gstate events ifaces
  *           prefilter fs_rules fs_dst4 fs_dst6 fs_meta fs_hash4 fs_hash6
+ *           fs_pf24
  *   PIN_DIR/prog_xdp prog_tc          newest loaded programs
  *   PIN_DIR/links/xdp_IFNAME          one XDP bpf_link per guarded interface
  *
@@ -75,6 +76,7 @@ static const struct {
 			  sizeof(struct bgps_fs_group) },
 	[GM_FS_HASH6] = { BGPS_MAP_FS_HASH6, sizeof(struct bgps_lpm6),
 			  sizeof(struct bgps_fs_group) },
+	[GM_FS_PF24] = { BGPS_MAP_FS_PF24, 4, sizeof(__u64) },
 };
 
 #define gerr(g, ...) snprintf((g)->err, sizeof((g)->err), __VA_ARGS__)
