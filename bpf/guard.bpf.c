@@ -1125,7 +1125,7 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len,
 	struct bgps_fs_meta *meta;
 	struct bgps_fs_group *grp;
 	struct fs_pkt p = {};
-	__u32 zero = 0, bit;
+	__u32 zero = 0;
 	const __u8 *dst;
 	void *cur, *l3;
 	__u16 proto;
@@ -1160,31 +1160,8 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len,
 	} else {
 		return 0;
 	}
-	/* Prefilter: no rule's destination covers this /16 (IPv6: bits
-	 * 16-31): done without the trie. */
-	bit = bgps_fs_bit(dst, v6);
-	{
-		const __u64 *w = v6 ? meta->dst6.words : meta->dst4.words;
-
-		if (!(w[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
-		      (1ULL << (bit & 63))))
-			return 0;
-	}
-	/* IPv4, no prefix of 16 bits or less covers the /16: is the /24
-	 * covered?  (The key in p.kplen, see struct fs_pkt.) */
-	if (!v6 && !(meta->dst4_short.words[(bit >> 6) &
-					     (BGPS_PREFILTER_BITS / 64 - 1)] &
-		     (1ULL << (bit & 63)))) {
-		const __u64 *w24;
-
-		if ((const void *)(dst + 4) > data_end)
-			return 0;
-		p.kplen = (bit << 2) | (dst[2] >> 6);
-		w24 = bpf_map_lookup_elem(&fs_pf24, &p.kplen);
-		if (!w24 || !(*w24 & (1ULL << (dst[2] & 63))))
-			return 0;
-	}
-	/* The key in p.kplen and p.da (see struct fs_pkt); IPv4 keys are
+	/* The prefilters (fs_maybe) passed: some rule's destination may
+	 * cover this one.  The key in p.kplen and p.da (see struct fs_pkt); IPv4 keys are
 	 * its first 8 bytes. */
 	grp = NULL;
 	if (v6) {
@@ -1258,8 +1235,9 @@ __noinline int bgps_fs_tc(struct __sk_buff *skb, __u32 len, __u32 l3)
 			len, l3);
 }
 
-/* Inline, before any call: is the destination in a /16 some rule covers?
- * Most traffic is not, and costs this much and no more. */
+/* Inline, before any call: is the destination in a /16 (IPv4: and a /24)
+ * some rule covers?  Most traffic is not, and costs this much and no
+ * more. */
 static __always_inline int fs_maybe(void *data, void *data_end, __u32 l3)
 {
 	struct bgps_fs_meta *meta;
@@ -1276,9 +1254,23 @@ static __always_inline int fs_maybe(void *data, void *data_end, __u32 l3)
 	if ((const void *)(dst + 4) > data_end)
 		return 0;
 	bit = bgps_fs_bit(dst, v6);
-	return !!((v6 ? meta->dst6.words : meta->dst4.words)
-			  [(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
-		  (1ULL << (bit & 63)));
+	if (!((v6 ? meta->dst6.words : meta->dst4.words)
+		      [(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+	      (1ULL << (bit & 63))))
+		return 0;
+	/* IPv4 and no prefix of 16 bits or less covers the /16: is the /24
+	 * covered?  One more array read, still before any call. */
+	if (!v6 && !(meta->dst4_short.words[(bit >> 6) &
+					    (BGPS_PREFILTER_BITS / 64 - 1)] &
+		     (1ULL << (bit & 63)))) {
+		const __u64 *w24;
+
+		zero = (bit << 2) | (dst[2] >> 6); /* the key, reused */
+		w24 = bpf_map_lookup_elem(&fs_pf24, &zero);
+		if (!w24 || !(*w24 & (1ULL << (dst[2] & 63))))
+			return 0;
+	}
+	return 1;
 }
 
 SEC("xdp")
