@@ -882,26 +882,6 @@ static __always_inline int fs_admit(struct bgps_fs_rule *r, __u64 cost,
 	return 1;
 }
 
-/* Index of the lowest set bit of a non-zero 16-bit mask. */
-static __always_inline __u32 fs_low_bit(__u32 m)
-{
-	__u32 j = 0;
-
-	if (!(m & 0xff)) {
-		j += 8;
-		m >>= 8;
-	}
-	if (!(m & 0xf)) {
-		j += 4;
-		m >>= 4;
-	}
-	if (!(m & 0x3)) {
-		j += 2;
-		m >>= 2;
-	}
-	return j + !(m & 1);
-}
-
 /*
  * The rules of one destination group, in order: the first that matches
  * decides.  A global function (verified once, whatever parser path led
@@ -915,7 +895,7 @@ static __always_inline __u32 fs_low_bit(__u32 m)
 __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 			     const struct fs_pkt *p, __u32 len, __u32 monitor)
 {
-	__u32 cand;
+	__u32 cand, first;
 
 	if (!grp || !p)
 		return 0;
@@ -936,16 +916,23 @@ __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 		       grp->by_dport[bgps_fs_dbucket(dport)] &
 		       ((1U << (grp->n & 31)) - 1);
 	}
-	for (__u32 k = 0; k < BGPS_FS_PER_PREFIX; k++) {
+	/* a late hit skips the first half's slots at once; a run of
+	 * candidates steps without a bit search per step */
+	first = 0;
+	if (!(cand & 0xff)) {
+		first = 8;
+		cand >>= 8;
+	}
+	for (__u32 j = first; j < BGPS_FS_PER_PREFIX; j++, cand >>= 1) {
 		const struct bgps_fs_slot *sl;
 		struct bgps_fs_rule *r;
-		__u32 idx, j;
+		__u32 idx;
 
 		if (!cand)
 			break;
-		j = fs_low_bit(cand);
-		cand &= cand - 1;
-		sl = &grp->slot[j & (BGPS_FS_PER_PREFIX - 1)];
+		if (!(cand & 1))
+			continue;
+		sl = &grp->slot[j];
 		/* the summary first: most candidates end here */
 		if ((sl->need & ~p->present) |
 		    (p->f[BGPS_FSF_PROTO] < sl->proto_lo) |
