@@ -947,16 +947,20 @@ __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 		r = bpf_map_lookup_elem(&fs_rules, &idx);
 		if (!r || !(r->flags & BGPS_FSR_USED))
 			continue;
-		if (r->need & ~p->present)
-			continue;
-		if ((r->flags & BGPS_FSR_SRC) &&
-		    !fs_prefix_ok(r->src_addr, r->src_mask, p->sa))
-			continue;
-		if ((r->flags & BGPS_FSR_DST) &&
-		    !fs_prefix_ok(r->dst_addr, r->dst_mask, p->da))
-			continue;
-		if (!bgps_fs_rule_ops(r, p))
-			continue;
+		/* an exact summary passed: the rule matches (the DDoS shape,
+		 * destination + protocol + port, ends here) */
+		if (!sl->exact) {
+			if (r->need & ~p->present)
+				continue;
+			if ((r->flags & BGPS_FSR_SRC) &&
+			    !fs_prefix_ok(r->src_addr, r->src_mask, p->sa))
+				continue;
+			if ((r->flags & BGPS_FSR_DST) &&
+			    !fs_prefix_ok(r->dst_addr, r->dst_mask, p->da))
+				continue;
+			if (!bgps_fs_rule_ops(r, p))
+				continue;
+		}
 		/* the first rule that matches decides (RFC 8955 §5.1 order) */
 		r->matched_packets++;
 		r->matched_bytes += len;

@@ -403,6 +403,12 @@ struct bgps_fs_slot {
 	__u16 dport_lo, dport_hi;
 	__u16 sport_lo, sport_hi;
 	__u32 src_w, src_m; /* network order: src_addr[0], src_mask[0] */
+	__u8 exact;	/* 1: the rule is all in this summary (protocol and
+			 * port components, each one AND-run, whose hulls are
+			 * exact; a source prefix within src_m; no offset
+			 * destination): a packet the summary passes matches,
+			 * the rule's operators are not walked */
+	__u8 pad[3];
 };
 
 /* Candidate masks of a group: bit j of by_proto[bgps_fs_pbucket(p)] is set

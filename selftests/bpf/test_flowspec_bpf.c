@@ -953,6 +953,63 @@ static void test_lengths_hash_then_trie(void)
 	CU_ASSERT_EQUAL(m.nlens4, 0);
 }
 
+static struct bgps_fs_slot slot_of(const char *dst, int plen, int j)
+{
+	struct bgps_lpm4 k = { .prefixlen = plen };
+	struct bgps_fs_group grp;
+
+	memset(&grp, 0, sizeof(grp));
+	inet_pton(AF_INET, dst, k.addr);
+	bpf_map_lookup_elem(g.map_fd[GM_FS_HASH4], &k, &grp);
+	return grp.slot[j];
+}
+
+/* A slot whose summary is the whole rule (protocol and ports, one AND-run
+ * each) decides without the rule's operators; an OR of ports (a hull with
+ * a gap), a != or another component keeps the walk. */
+static void test_exact_summary(void)
+{
+	struct fs_rule r[4] = { rule(0), rule(0), rule(0), rule(0) };
+	struct pk p = tcp4();
+
+	for (int i = 0; i < 4; i++)
+		pfx(&r[i], FS_DST, US4, 32, 0);
+	op(&r[0], FS_DPORT, EQ, 100); /* 100 or 200: not exact */
+	op(&r[0], FS_DPORT, EQ, 200);
+	op(&r[1], FS_PROTO, EQ, IPPROTO_TCP); /* exact */
+	op(&r[1], FS_DPORT, GT | EQ, 300);
+	op(&r[1], FS_DPORT, AND | LT | EQ, 400);
+	op(&r[2], FS_DPORT, LT | GT, 500); /* != 500: not exact */
+	op(&r[2], FS_TCP_FLAGS, FS_OP_MATCH, 0x02);
+	op(&r[3], FS_DPORT, GT, 0xffffffffU); /* nothing; not exact */
+	apply(r, 4);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 0).exact, 0);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 1).exact, 1);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 2).exact, 0);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 3).exact, 0);
+	p.dport = 150; /* in r[0]'s hull, not its set */
+	p.tcp_flags = 0x10;
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dport = 200;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(0).dropped_packets, 1);
+	p.dport = 350;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(1).dropped_packets, 1);
+	p.proto = IPPROTO_UDP;
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.proto = IPPROTO_TCP;
+	p.dport = 401;
+	CU_ASSERT_EQUAL(run(&p), 0); /* r[2] needs SYN */
+	p.tcp_flags = 0x02;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(2).dropped_packets, 1);
+	p.dport = 500;
+	CU_ASSERT_EQUAL(run(&p), 0);
+	CU_ASSERT_EQUAL(live(3).matched_packets, 0);
+	apply(NULL, 0);
+}
+
 static __u64 pf24_word(const char *a)
 {
 	__u8 b[4];
@@ -1075,7 +1132,7 @@ int main(void)
 		T(monitor_mode_counts), T(replace_keeps_counters),
 		T(limits_refused), T(full_table),
 		T(candidate_masks_order), T(slot_source_word),
-		T(lengths_hash_then_trie), T(pf24),
+		T(lengths_hash_then_trie), T(pf24), T(exact_summary),
 #undef T
 	};
 	CU_pSuite s;

@@ -259,12 +259,46 @@ static void comp_hull(const struct bgps_fs_rule *r, unsigned int first,
 	*hi = uhi;
 }
 
+/* Is the slot summary the whole rule?  Only protocol, destination and
+ * source port components, each one AND-run of <, <=, >, >=, == terms (the
+ * intersection of intervals: an interval, which is the hull exactly); a
+ * source prefix in the first word (src_m), no offset destination. */
+static int summary_exact(const struct bgps_fs_rule *r)
+{
+	if ((r->flags & BGPS_FSR_DST) || r->src_mask[1] || r->src_mask[2] ||
+	    r->src_mask[3])
+		return 0;
+	for (unsigned int i = 0; i < r->nops; i++) {
+		const struct bgps_fs_op *op = &r->ops[i];
+
+		if (op->field != BGPS_FSF_PROTO && op->field != BGPS_FSF_DPORT &&
+		    op->field != BGPS_FSF_SPORT)
+			return 0;
+		if ((op->flags & BGPS_FSO_BITMASK) || op->value > 65535)
+			return 0; /* (x + 1 of a huge > would wrap) */
+		if (!(op->flags & BGPS_FSO_FIRST) && !(op->flags & BGPS_FSO_AND))
+			return 0; /* an OR: the hull may hold gaps */
+		switch (op->flags & 7) {
+		case BGPS_FSO_EQ:
+		case BGPS_FSO_LT:
+		case BGPS_FSO_LT | BGPS_FSO_EQ:
+		case BGPS_FSO_GT:
+		case BGPS_FSO_GT | BGPS_FSO_EQ:
+			break;
+		default: /* !=, false, true */
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static void summarize(const struct bgps_fs_rule *r, struct bgps_fs_slot *s)
 {
 	__u32 lo, hi;
 
 	memset(s, 0, sizeof(*s));
 	s->need = r->need;
+	s->exact = summary_exact(r);
 	if (r->flags & BGPS_FSR_SRC) {
 		s->src_w = r->src_addr[0];
 		s->src_m = r->src_mask[0];
