@@ -740,13 +740,56 @@ struct {
 	__type(value, struct bgps_fs_meta);
 } fs_meta SEC(".maps");
 
+/* The tries' groups again, keyed by the exact prefix: one lookup per
+ * destination length in use (fs_meta.lens4/6) instead of a trie walk. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * BGPS_FS_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm4);
+	__type(value, struct bgps_fs_group);
+} fs_hash4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * BGPS_FS_MAX_PREFIXES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct bgps_lpm6);
+	__type(value, struct bgps_fs_group);
+} fs_hash6 SEC(".maps");
+
+/* One bit per IPv4 /24, see bgpshield_guard.h */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, BGPS_FS_PF24_WORDS);
+	__type(key, __u32);
+	__type(value, __u64);
+} fs_pf24 SEC(".maps");
+
+/* Network-order mask of the first `bits` bits of a 32-bit word, bits
+ * clamped to 0..32. */
+static __always_inline __u32 fs_mask32(int bits)
+{
+	if (bits <= 0)
+		return 0;
+	if (bits >= 32)
+		return 0xffffffff;
+	return bpf_htonl((__u32)(~0ULL << (32 - bits)));
+}
+
 #define IP_DF 0x4000
 
 /* What the matcher reads of a packet: one value per component type. */
 struct fs_pkt {
 	__u32 f[BGPS_FSF_MAX];
 	__u32 present; /* 1 << BGPS_FSF_* */
-	__u32 sa[4], da[4];
+	__u32 sa[4];
+	/* kplen, da: first the destination lookup's key (a struct
+	 * bgps_lpm6, or bgps_lpm4 in its first 8 bytes), then the packet's
+	 * destination: one stack area for both, as the guard and the
+	 * matcher together are near the 512-byte stack limit */
+	__u32 kplen;
+	__u32 da[4];
 };
 
 /* One operator against one value, RFC 8955 §4.2.1.1 / §4.2.1.2. */
@@ -843,55 +886,81 @@ static __always_inline int fs_admit(struct bgps_fs_rule *r, __u64 cost,
  * The rules of one destination group, in order: the first that matches
  * decides.  A global function (verified once, whatever parser path led
  * here), as is the operator walk of one rule.  Returns 1 to drop.
+ *
+ * Only the slots in the group's candidate masks for the packet's protocol
+ * and destination port are visited, lowest slot first: every slot left
+ * out has a hull without the packet's value, so it could not match, and
+ * the first slot that matches is the same as in a walk of all slots.
  */
 __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
 			     const struct fs_pkt *p, __u32 len, __u32 monitor)
 {
-	__u32 present, proto, dport, sport;
+	__u32 cand, first;
 
 	if (!grp || !p)
 		return 0;
-	present = p->present;
-	proto = p->f[BGPS_FSF_PROTO];
-	dport = p->f[BGPS_FSF_DPORT];
-	sport = p->f[BGPS_FSF_SPORT];
+	/* the packet's values are read from p where used, not kept in
+	 * registers: fewer spills, and the guard, this function and the
+	 * operator walk stay within the 512-byte stack together */
 	{
 		const struct bgps_fs_slot *a = &grp->any;
+		__u32 proto = p->f[BGPS_FSF_PROTO], dport = p->f[BGPS_FSF_DPORT],
+		      sport = p->f[BGPS_FSF_SPORT];
 
-		if ((a->need & ~present) | (proto < a->proto_lo) |
+		if ((a->need & ~p->present) | (proto < a->proto_lo) |
 		    (proto > a->proto_hi) | (dport < a->dport_lo) |
 		    (dport > a->dport_hi) | (sport < a->sport_lo) |
 		    (sport > a->sport_hi))
 			return 0;
+		cand = grp->by_proto[bgps_fs_pbucket(proto)] &
+		       grp->by_dport[bgps_fs_dbucket(dport)] &
+		       ((1U << (grp->n & 31)) - 1);
 	}
-	for (__u32 j = 0; j < BGPS_FS_PER_PREFIX; j++) {
+	/* a late hit skips the first half's slots at once; a run of
+	 * candidates steps without a bit search per step */
+	first = 0;
+	if (!(cand & 0xff)) {
+		first = 8;
+		cand >>= 8;
+	}
+	for (__u32 j = first; j < BGPS_FS_PER_PREFIX; j++, cand >>= 1) {
 		const struct bgps_fs_slot *sl;
 		struct bgps_fs_rule *r;
 		__u32 idx;
 
-		if (j >= grp->n)
+		if (!cand)
 			break;
+		if (!(cand & 1))
+			continue;
 		sl = &grp->slot[j];
 		/* the summary first: most candidates end here */
-		if ((sl->need & ~present) | (proto < sl->proto_lo) |
-		    (proto > sl->proto_hi) | (dport < sl->dport_lo) |
-		    (dport > sl->dport_hi) | (sport < sl->sport_lo) |
-		    (sport > sl->sport_hi))
+		if ((sl->need & ~p->present) |
+		    (p->f[BGPS_FSF_PROTO] < sl->proto_lo) |
+		    (p->f[BGPS_FSF_PROTO] > sl->proto_hi) |
+		    (p->f[BGPS_FSF_DPORT] < sl->dport_lo) |
+		    (p->f[BGPS_FSF_DPORT] > sl->dport_hi) |
+		    (p->f[BGPS_FSF_SPORT] < sl->sport_lo) |
+		    (p->f[BGPS_FSF_SPORT] > sl->sport_hi) |
+		    !!((p->sa[0] ^ sl->src_w) & sl->src_m))
 			continue;
 		idx = sl->rule;
 		r = bpf_map_lookup_elem(&fs_rules, &idx);
 		if (!r || !(r->flags & BGPS_FSR_USED))
 			continue;
-		if (r->need & ~p->present)
-			continue;
-		if ((r->flags & BGPS_FSR_SRC) &&
-		    !fs_prefix_ok(r->src_addr, r->src_mask, p->sa))
-			continue;
-		if ((r->flags & BGPS_FSR_DST) &&
-		    !fs_prefix_ok(r->dst_addr, r->dst_mask, p->da))
-			continue;
-		if (!bgps_fs_rule_ops(r, p))
-			continue;
+		/* an exact summary passed: the rule matches (the DDoS shape,
+		 * destination + protocol + port, ends here) */
+		if (!sl->exact) {
+			if (r->need & ~p->present)
+				continue;
+			if ((r->flags & BGPS_FSR_SRC) &&
+			    !fs_prefix_ok(r->src_addr, r->src_mask, p->sa))
+				continue;
+			if ((r->flags & BGPS_FSR_DST) &&
+			    !fs_prefix_ok(r->dst_addr, r->dst_mask, p->da))
+				continue;
+			if (!bgps_fs_rule_ops(r, p))
+				continue;
+		}
 		/* the first rule that matches decides (RFC 8955 §5.1 order) */
 		r->matched_packets++;
 		r->matched_bytes += len;
@@ -915,11 +984,11 @@ __noinline int bgps_fs_group(const struct bgps_fs_group *grp,
  * Returns 1 to drop.
  */
 /* A group was found: read every field its rules may test. */
-static __always_inline int fs_candidates(struct bgps_fs_group *grp, void *cur,
+static __always_inline int fs_candidates(struct bgps_fs_group *grp,
+					 struct fs_pkt *p, void *cur,
 					 void *data_end, __u32 len, int v6,
 					 __u32 monitor)
 {
-	struct fs_pkt p = {};
 	__u32 l4 = 0, frag_first = 1;
 	__u8 nh = 0;
 
@@ -930,11 +999,11 @@ static __always_inline int fs_candidates(struct bgps_fs_group *grp, void *cur,
 
 		if ((void *)(iph + 1) > data_end)
 			return 0;
-		p.sa[0] = iph->saddr;
-		p.da[0] = iph->daddr;
+		p->sa[0] = iph->saddr;
+		p->da[0] = iph->daddr;
 		nh = iph->protocol;
-		p.f[BGPS_FSF_PKT_LEN] = bpf_ntohs(iph->tot_len);
-		p.f[BGPS_FSF_DSCP] = iph->tos >> 2;
+		p->f[BGPS_FSF_PKT_LEN] = bpf_ntohs(iph->tot_len);
+		p->f[BGPS_FSF_DSCP] = iph->tos >> 2;
 		fo = bpf_ntohs(iph->frag_off);
 		if (fo & IP_DF)
 			fr |= BGPS_FRAG_DF;
@@ -946,7 +1015,7 @@ static __always_inline int fs_candidates(struct bgps_fs_group *grp, void *cur,
 		} else if (fo & IP_MF) {
 			fr |= BGPS_FRAG_FF;
 		}
-		p.f[BGPS_FSF_FRAG] = fr;
+		p->f[BGPS_FSF_FRAG] = fr;
 		ihl = iph->ihl * 4;
 		if (ihl < sizeof(*iph))
 			return 0;
@@ -958,12 +1027,12 @@ static __always_inline int fs_candidates(struct bgps_fs_group *grp, void *cur,
 
 		if ((void *)(ip6 + 1) > data_end)
 			return 0;
-		__builtin_memcpy(p.sa, &ip6->saddr, 16);
-		__builtin_memcpy(p.da, &ip6->daddr, 16);
+		__builtin_memcpy(p->sa, &ip6->saddr, 16);
+		__builtin_memcpy(p->da, &ip6->daddr, 16); /* over the key */
 		w0 = bpf_ntohl(*(const __u32 *)ip6);
-		p.f[BGPS_FSF_DSCP] = (w0 >> 22) & 0x3f;
-		p.f[BGPS_FSF_FLOW_LABEL] = w0 & 0xfffff;
-		p.f[BGPS_FSF_PKT_LEN] = bpf_ntohs(ip6->payload_len) + 40;
+		p->f[BGPS_FSF_DSCP] = (w0 >> 22) & 0x3f;
+		p->f[BGPS_FSF_FLOW_LABEL] = w0 & 0xfffff;
+		p->f[BGPS_FSF_PKT_LEN] = bpf_ntohs(ip6->payload_len) + 40;
 		nh = ip6->nexthdr;
 		cur = (void *)(ip6 + 1);
 #pragma unroll
@@ -1002,41 +1071,41 @@ static __always_inline int fs_candidates(struct bgps_fs_group *grp, void *cur,
 				break;
 			}
 		}
-		p.f[BGPS_FSF_FRAG] = fr;
+		p->f[BGPS_FSF_FRAG] = fr;
 		l4 = nh;
 	}
 
-	p.f[BGPS_FSF_PROTO] = l4;
-	p.present = (1U << BGPS_FSF_PROTO) | (1U << BGPS_FSF_PKT_LEN) |
+	p->f[BGPS_FSF_PROTO] = l4;
+	p->present = (1U << BGPS_FSF_PROTO) | (1U << BGPS_FSF_PKT_LEN) |
 		    (1U << BGPS_FSF_DSCP) | (1U << BGPS_FSF_FRAG);
 	if (v6)
-		p.present |= 1U << BGPS_FSF_FLOW_LABEL;
+		p->present |= 1U << BGPS_FSF_FLOW_LABEL;
 	/* Ports, flags, ICMP: only in a first fragment (or none). */
 	if (frag_first) {
 		const __u8 *h = cur;
 
 		if ((l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == 132) &&
 		    (const void *)(h + 4) <= data_end) {
-			p.f[BGPS_FSF_PORT] = p.f[BGPS_FSF_SPORT] = h[0] << 8 | h[1];
-			p.f[BGPS_FSF_DPORT] = h[2] << 8 | h[3];
-			p.present |= (1U << BGPS_FSF_PORT) |
+			p->f[BGPS_FSF_PORT] = p->f[BGPS_FSF_SPORT] = h[0] << 8 | h[1];
+			p->f[BGPS_FSF_DPORT] = h[2] << 8 | h[3];
+			p->present |= (1U << BGPS_FSF_PORT) |
 				     (1U << BGPS_FSF_SPORT) |
 				     (1U << BGPS_FSF_DPORT);
 		}
 		if (l4 == IPPROTO_TCP && (const void *)(h + 14) <= data_end) {
-			p.f[BGPS_FSF_TCP_FLAGS] = (h[12] & 0x0f) << 8 | h[13];
-			p.present |= 1U << BGPS_FSF_TCP_FLAGS;
+			p->f[BGPS_FSF_TCP_FLAGS] = (h[12] & 0x0f) << 8 | h[13];
+			p->present |= 1U << BGPS_FSF_TCP_FLAGS;
 		}
 		if (l4 == (v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP) &&
 		    (const void *)(h + 2) <= data_end) {
-			p.f[BGPS_FSF_ICMP_TYPE] = h[0];
-			p.f[BGPS_FSF_ICMP_CODE] = h[1];
-			p.present |= (1U << BGPS_FSF_ICMP_TYPE) |
+			p->f[BGPS_FSF_ICMP_TYPE] = h[0];
+			p->f[BGPS_FSF_ICMP_CODE] = h[1];
+			p->present |= (1U << BGPS_FSF_ICMP_TYPE) |
 				     (1U << BGPS_FSF_ICMP_CODE);
 		}
 	}
 
-	return bgps_fs_group(grp, &p, len, monitor);
+	return bgps_fs_group(grp, p, len, monitor);
 }
 
 
@@ -1046,7 +1115,8 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len,
 	struct bgps_settings *cfg;
 	struct bgps_fs_meta *meta;
 	struct bgps_fs_group *grp;
-	__u32 zero = 0, bit;
+	struct fs_pkt p = {};
+	__u32 zero = 0;
 	const __u8 *dst;
 	void *cur, *l3;
 	__u16 proto;
@@ -1081,34 +1151,64 @@ static __always_inline int fs_match(void *data, void *data_end, __u32 len,
 	} else {
 		return 0;
 	}
-	/* Prefilter: no rule's destination covers this /16 (IPv6: bits
-	 * 16-31): done without the trie. */
-	bit = bgps_fs_bit(dst, v6);
-	{
-		const __u64 *w = v6 ? meta->dst6.words : meta->dst4.words;
-
-		if (!(w[(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
-		      (1ULL << (bit & 63))))
-			return 0;
-	}
+	/* The prefilters (fs_maybe) passed: some rule's destination may
+	 * cover this one.  The key in p.kplen and p.da (see struct fs_pkt); IPv4 keys are
+	 * its first 8 bytes. */
+	grp = NULL;
 	if (v6) {
-		struct bgps_lpm6 k = { .prefixlen = 128 };
+		const __u32 *a = (const __u32 *)dst;
 
 		if ((const void *)(dst + 16) > data_end)
 			return 0;
-		__builtin_memcpy(k.addr, dst, 16);
-		grp = bpf_map_lookup_elem(&fs_dst6, &k);
+		if (meta->nlens6 <= BGPS_FS_MAX_LENS) {
+			for (__u32 i = 0; i < BGPS_FS_MAX_LENS; i++) {
+				int pl;
+
+				if (i >= meta->nlens6)
+					break;
+				pl = meta->lens6[i];
+				p.kplen = pl;
+				p.da[0] = a[0] & fs_mask32(pl);
+				p.da[1] = a[1] & fs_mask32(pl - 32);
+				p.da[2] = a[2] & fs_mask32(pl - 64);
+				p.da[3] = a[3] & fs_mask32(pl - 96);
+				grp = bpf_map_lookup_elem(&fs_hash6, &p.kplen);
+				if (grp)
+					break;
+			}
+		} else {
+			p.kplen = 128;
+			__builtin_memcpy(p.da, dst, 16);
+			grp = bpf_map_lookup_elem(&fs_dst6, &p.kplen);
+		}
 	} else {
-		struct bgps_lpm4 k = { .prefixlen = 32 };
+		__u32 a;
 
 		if ((const void *)(dst + 4) > data_end)
 			return 0;
-		__builtin_memcpy(k.addr, dst, 4);
-		grp = bpf_map_lookup_elem(&fs_dst4, &k);
+		__builtin_memcpy(&a, dst, 4);
+		if (meta->nlens4 <= BGPS_FS_MAX_LENS) {
+			for (__u32 i = 0; i < BGPS_FS_MAX_LENS; i++) {
+				int pl;
+
+				if (i >= meta->nlens4)
+					break;
+				pl = meta->lens4[i];
+				p.kplen = pl;
+				p.da[0] = a & fs_mask32(pl);
+				grp = bpf_map_lookup_elem(&fs_hash4, &p.kplen);
+				if (grp)
+					break;
+			}
+		} else {
+			p.kplen = 32;
+			p.da[0] = a;
+			grp = bpf_map_lookup_elem(&fs_dst4, &p.kplen);
+		}
 	}
 	if (!grp)
 		return 0;
-	return fs_candidates(grp, l3, data_end, len, v6,
+	return fs_candidates(grp, &p, l3, data_end, len, v6,
 			     cfg->mode == BGPS_MODE_MONITOR);
 }
 
@@ -1126,8 +1226,9 @@ __noinline int bgps_fs_tc(struct __sk_buff *skb, __u32 len, __u32 l3)
 			len, l3);
 }
 
-/* Inline, before any call: is the destination in a /16 some rule covers?
- * Most traffic is not, and costs this much and no more. */
+/* Inline, before any call: is the destination in a /16 (IPv4: and a /24)
+ * some rule covers?  Most traffic is not, and costs this much and no
+ * more. */
 static __always_inline int fs_maybe(void *data, void *data_end, __u32 l3)
 {
 	struct bgps_fs_meta *meta;
@@ -1144,9 +1245,23 @@ static __always_inline int fs_maybe(void *data, void *data_end, __u32 l3)
 	if ((const void *)(dst + 4) > data_end)
 		return 0;
 	bit = bgps_fs_bit(dst, v6);
-	return !!((v6 ? meta->dst6.words : meta->dst4.words)
-			  [(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
-		  (1ULL << (bit & 63)));
+	if (!((v6 ? meta->dst6.words : meta->dst4.words)
+		      [(bit >> 6) & (BGPS_PREFILTER_BITS / 64 - 1)] &
+	      (1ULL << (bit & 63))))
+		return 0;
+	/* IPv4 and no prefix of 16 bits or less covers the /16: is the /24
+	 * covered?  One more array read, still before any call. */
+	if (!v6 && !(meta->dst4_short.words[(bit >> 6) &
+					    (BGPS_PREFILTER_BITS / 64 - 1)] &
+		     (1ULL << (bit & 63)))) {
+		const __u64 *w24;
+
+		zero = (bit << 2) | (dst[2] >> 6); /* the key, reused */
+		w24 = bpf_map_lookup_elem(&fs_pf24, &zero);
+		if (!w24 || !(*w24 & (1ULL << (dst[2] & 63))))
+			return 0;
+	}
+	return 1;
 }
 
 SEC("xdp")

@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-#define BGPS_ABI_VERSION 3
+#define BGPS_ABI_VERSION 4
 
 /* Pinned object names, relative to the pin folder (default below). */
 #define BGPS_PIN_DIR_DEFAULT "/sys/fs/bpf/bgpshield"
@@ -34,6 +34,9 @@
 #define BGPS_MAP_FS_DST4 "fs_dst4"
 #define BGPS_MAP_FS_DST6 "fs_dst6"
 #define BGPS_MAP_FS_META "fs_meta"
+#define BGPS_MAP_FS_HASH4 "fs_hash4"
+#define BGPS_MAP_FS_HASH6 "fs_hash6"
+#define BGPS_MAP_FS_PF24 "fs_pf24"
 #define BGPS_PIN_PROG_XDP "prog_xdp"
 #define BGPS_PIN_PROG_TC "prog_tc"
 #define BGPS_PIN_LINKS "links" /* sub-folder: one XDP link per interface */
@@ -269,16 +272,31 @@ struct bgps_event {
  *   fs_rules: ARRAY of struct bgps_fs_rule, two halves of BGPS_FS_MAX_RULES
  *     slots: userspace writes a new rule set into the half not in use,
  *     points the groups at it, then clears the old half.
- *   fs_meta: ARRAY, one entry: which half is live, and the per-family
+ *   fs_hash4 / fs_hash6: HASH, the same keys (address masked to the
+ *     prefix length) and values as the tries: while a family's rules use
+ *     at most BGPS_FS_MAX_LENS distinct destination lengths, the program
+ *     looks the destination up here once per length in use, longest
+ *     first (the first hit is the longest match, as the trie's), which
+ *     costs less than the trie walk; beyond, it uses the trie.
+ *   fs_meta: ARRAY, one entry: which half is live, the per-family
  *     prefilter bitmaps (a clear bit proves no rule's destination covers
- *     the packet's, so the trie is not even looked up).
+ *     the packet's, so nothing is looked up) and the lengths in use.
+ *   fs_pf24: ARRAY of BGPS_FS_PF24_WORDS __u64, IPv4 only: one bit per /24
+ *     (bit n % 64 of word n / 64, n the address's top 24 bits) set when a
+ *     rule's destination of length 17 or more covers it.  Consulted for
+ *     a destination whose /16 bit is set in fs_meta.dst4 but not in
+ *     fs_meta.dst4_short (no prefix of length 16 or less covers it): a
+ *     clear bit ends the search after one more array read.
  */
+#define BGPS_FS_PF24_WORDS (1U << 18) /* 2^24 bits, 2 MiB */
 #define BGPS_FS_MAX_RULES 4096	/* rules in force, both families */
 #define BGPS_FS_PER_PREFIX 16	/* rules one destination can meet,
 				 * covering prefixes' rules included */
 #define BGPS_FS_MAX_OPS 32	/* operators of one rule, all components */
 #define BGPS_FS_MAX_PREFIXES 4096 /* distinct destinations per family;
 				   the tries hold twice that for the swap */
+#define BGPS_FS_MAX_LENS 8 /* distinct destination lengths looked up by
+			    * hash; more: the trie */
 
 /* bgps_fs_op.field: the packet value an operator tests.  Numbering
  * follows the component types of RFC 8955 §4.2.2; FS_PORT (4) tests the
@@ -374,7 +392,9 @@ struct bgps_fs_rule {
  * checks before it touches the rule: the fields it needs, and the hull
  * (lowest..highest value any of its operators can accept) of its protocol,
  * destination and source port components; a rule without one has the full
- * range.  A packet outside a hull cannot match the rule; one inside may.
+ * range; and the first 32-bit word of its source prefix (IPv4: all of it)
+ * under its mask (src_m 0: no source prefix).  A packet outside a hull or
+ * the source word cannot match the rule; one inside may.
  */
 struct bgps_fs_slot {
 	__u32 rule;	/* index into fs_rules */
@@ -382,13 +402,40 @@ struct bgps_fs_slot {
 	__u8 proto_lo, proto_hi;
 	__u16 dport_lo, dport_hi;
 	__u16 sport_lo, sport_hi;
+	__u32 src_w, src_m; /* network order: src_addr[0], src_mask[0] */
+	__u8 exact;	/* 1: the rule is all in this summary (protocol and
+			 * port components, each one AND-run, whose hulls are
+			 * exact; a source prefix within src_m; no offset
+			 * destination): a packet the summary passes matches,
+			 * the rule's operators are not walked */
+	__u8 pad[3];
 };
+
+/* Candidate masks of a group: bit j of by_proto[bgps_fs_pbucket(p)] is set
+ * when slot j's protocol hull holds some value of that bucket, likewise
+ * by_dport[] for the destination port (a packet without ports: bucket 0,
+ * which holds every slot that does not need one).  The AND of the packet's
+ * two words is a superset of the slots whose hulls hold the packet, so the
+ * walk visits only those, in slot order: first-match order is kept. */
+#define BGPS_FS_PBUCKETS 32
+#define BGPS_FS_DBUCKETS 64
+static inline __u32 bgps_fs_pbucket(__u32 proto)
+{
+	return proto & (BGPS_FS_PBUCKETS - 1); /* 1 6 17 47 50 58 132 differ */
+}
+static inline __u32 bgps_fs_dbucket(__u32 port)
+{
+	return port & (BGPS_FS_DBUCKETS - 1);
+}
 
 struct bgps_fs_group {
 	__u32 n;	/* slots used */
 	__u32 pad;
+	__u16 by_proto[BGPS_FS_PBUCKETS]; /* candidate slots, bit j = slot j */
+	__u16 by_dport[BGPS_FS_DBUCKETS];
 	/* all slots at once: the fields every rule needs, the hulls of all
-	 * the hulls (`rule` unused).  A packet outside fails every slot. */
+	 * the hulls (`rule`, `src_*` unused).  A packet outside fails every
+	 * slot. */
 	struct bgps_fs_slot any;
 	struct bgps_fs_slot slot[BGPS_FS_PER_PREFIX]; /* in order */
 };
@@ -396,8 +443,17 @@ struct bgps_fs_group {
 struct bgps_fs_meta {
 	__u32 half;	/* 0 or 1: the fs_rules half in use */
 	__u32 nrules;
+	/* destination prefix lengths in use, longest first, looked up in
+	 * fs_hash4/6; nlens > BGPS_FS_MAX_LENS: look up fs_dst4/6 instead */
+	__u8 nlens4, nlens6;
+	__u8 pad[6];
+	__u8 lens4[BGPS_FS_MAX_LENS];
+	__u8 lens6[BGPS_FS_MAX_LENS];
 	struct bgps_prefilter dst4; /* bit bgps_fs_bit(): covered /16 */
 	struct bgps_prefilter dst6;
+	/* IPv4 /16s covered by a prefix of length <= 16: fs_pf24 does not
+	 * apply to them */
+	struct bgps_prefilter dst4_short;
 };
 
 /* Prefilter bit of a destination: IPv4 its top 16 bits, IPv6 bits 16-31

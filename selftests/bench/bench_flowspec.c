@@ -23,7 +23,9 @@
  * (the misses) or UDP to the last rule's port (the hit).
  *
  * Figures only: the exit status does not depend on timing.
- *   bench_flowspec [--rounds N] [--repeat N]
+ *   bench_flowspec [-r rounds] [-n repeat] [-o substring]
+ * (-o: only the variants whose name holds the substring, floor and guard
+ * alone always; for profiling one path)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -145,18 +147,21 @@ int main(int argc, char **argv)
 	struct variant v[2 + 5 * 3];
 	static char names[5 * 3][48];
 	int rounds = 7, nv = 0, floor_fd, c;
+	const char *only = NULL;
 	__u32 repeat = 2000000, zero = 0;
 	struct bgps_settings s = { .port = 179 };
 	double floor_med = 0, guard_med = 0;
 	cpu_set_t cpus;
 
-	while ((c = getopt(argc, argv, "r:n:h")) != -1) {
-		if (c == 'r')
+	while ((c = getopt(argc, argv, "r:n:o:h")) != -1) {
+		if (c == 'o')
+			only = optarg;
+		else if (c == 'r')
 			rounds = atoi(optarg);
 		else if (c == 'n')
 			repeat = strtoul(optarg, NULL, 10);
 		else {
-			fprintf(stderr, "usage: %s [-r rounds] [-n repeat]\n",
+			fprintf(stderr, "usage: %s [-r rounds] [-n repeat] [-o substring]\n",
 				argv[0]);
 			return 2;
 		}
@@ -182,6 +187,9 @@ int main(int argc, char **argv)
 	g.map_fd[GM_FS_DST4] = bpf_map__fd(skel->maps.fs_dst4);
 	g.map_fd[GM_FS_DST6] = bpf_map__fd(skel->maps.fs_dst6);
 	g.map_fd[GM_FS_META] = bpf_map__fd(skel->maps.fs_meta);
+	g.map_fd[GM_FS_HASH4] = bpf_map__fd(skel->maps.fs_hash4);
+	g.map_fd[GM_FS_HASH6] = bpf_map__fd(skel->maps.fs_hash6);
+	g.map_fd[GM_FS_PF24] = bpf_map__fd(skel->maps.fs_pf24);
 	s.abi_version = BGPS_ABI_VERSION;
 	bpf_map_update_elem(g.map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
 
@@ -201,6 +209,8 @@ int main(int argc, char **argv)
 			char *nm = names[i * 5 + k];
 
 			snprintf(nm, 48, "%4d rules, %s", sizes[i], kind[k]);
+			if (only && !strstr(nm, only))
+				continue;
 			v[nv++] = (struct variant){ nm, sizes[i], dst[k],
 						    k >= 3, k == 3, k == 4,
 						    NULL, 0 };

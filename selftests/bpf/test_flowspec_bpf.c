@@ -829,6 +829,235 @@ static void test_limits_refused(void)
 	CU_ASSERT_EQUAL(run(&p), 1);
 }
 
+/* The group's candidate masks skip only slots whose hulls exclude the
+ * packet: ports and protocols that share a bucket (80 and 144; ICMP 1 and
+ * 33), ranges and rules without a port, in their order. */
+static void test_candidate_masks_order(void)
+{
+	struct fs_rule r[6] = { rule(0), rule(0), rule(0),
+				rule(0), rule(0), rule(0) };
+	struct pk p = tcp4();
+
+	for (int i = 0; i < 6; i++)
+		pfx(&r[i], FS_DST, US4, 32, 0);
+	op(&r[0], FS_DPORT, EQ, 144); /* bucket of 80 */
+	r[0].act.flags = 0;	      /* accept */
+	op(&r[1], FS_DPORT, GT | EQ, 100);
+	op(&r[1], FS_DPORT, AND | LT | EQ, 200);
+	op(&r[2], FS_PROTO, EQ, 33); /* bucket of ICMP */
+	op(&r[3], FS_PROTO, EQ, IPPROTO_UDP);
+	op(&r[3], FS_DPORT, EQ, 80);
+	op(&r[4], FS_PROTO, EQ, IPPROTO_TCP);
+	op(&r[4], FS_DPORT, EQ, 80);
+	op(&r[5], FS_PROTO, EQ, IPPROTO_ICMP); /* no port component */
+	apply(r, 6);
+	CU_ASSERT_EQUAL(run(&p), 1); /* tcp/80: the 5th rule */
+	CU_ASSERT_EQUAL(live(4).dropped_packets, 1);
+	p.dport = 144;
+	CU_ASSERT_EQUAL(run(&p), 0); /* the accept, before the range */
+	CU_ASSERT_EQUAL(live(0).matched_packets, 1);
+	CU_ASSERT_EQUAL(live(1).matched_packets, 0);
+	p.dport = 150;
+	CU_ASSERT_EQUAL(run(&p), 1); /* the range */
+	CU_ASSERT_EQUAL(live(1).dropped_packets, 1);
+	p.dport = 208; /* bucket of 144 and 80, in no hull */
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.proto = IPPROTO_UDP;
+	p.dport = 80;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(3).dropped_packets, 1);
+	p.proto = IPPROTO_ICMP; /* no ports: bucket 0 */
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(5).dropped_packets, 1);
+	CU_ASSERT_EQUAL(live(2).matched_packets, 0);
+	p.proto = 33;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(2).dropped_packets, 1);
+	CU_ASSERT_EQUAL(live(5).dropped_packets, 1);
+}
+
+/* The slot's source word refuses a packet before the rule is read: with
+ * the rule's own source test removed by hand, the slot still decides. */
+static void test_slot_source_word(void)
+{
+	struct fs_rule r = rule(0);
+	struct bgps_fs_meta m;
+	struct bgps_fs_rule k;
+	__u32 zero = 0, key;
+	struct pk p = tcp4();
+
+	pfx(&r, FS_DST, US4, 32, 0);
+	pfx(&r, FS_SRC, "198.51.100.0", 24, 0);
+	apply1(&r);
+	CU_ASSERT_EQUAL(run(&p), 1);
+	bpf_map_lookup_elem(g.map_fd[GM_FS_META], &zero, &m);
+	key = m.half ? BGPS_FS_MAX_RULES : 0;
+	bpf_map_lookup_elem(g.map_fd[GM_FS_RULES], &key, &k);
+	k.flags &= ~BGPS_FSR_SRC;
+	bpf_map_update_elem(g.map_fd[GM_FS_RULES], &key, &k, BPF_ANY);
+	p.src = "192.0.2.99";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.src = "198.51.100.200";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	apply(NULL, 0);
+}
+
+/* Destinations are looked up by hash, one length at a time, longest
+ * first, while at most BGPS_FS_MAX_LENS lengths are in use, and in the
+ * trie beyond: the same longest match either way. */
+static void test_lengths_hash_then_trie(void)
+{
+	struct fs_rule r[BGPS_FS_MAX_LENS + 2];
+	struct bgps_fs_meta m;
+	struct pk p = tcp4();
+	__u32 zero = 0;
+	int n;
+
+	for (n = 0; n < BGPS_FS_MAX_LENS + 2; n++) {
+		r[n] = rule(0);
+		/* 203.0.113.10/32, /31, ... each with its own port */
+		pfx(&r[n], FS_DST, US4, 32 - n, 0);
+		op(&r[n], FS_DPORT, EQ, 1000 + n);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		n = pass ? BGPS_FS_MAX_LENS + 2 : BGPS_FS_MAX_LENS;
+		apply(r, n);
+		bpf_map_lookup_elem(g.map_fd[GM_FS_META], &zero, &m);
+		if (pass) {
+			CU_ASSERT(m.nlens4 > BGPS_FS_MAX_LENS);
+		} else {
+			CU_ASSERT_EQUAL(m.nlens4, BGPS_FS_MAX_LENS);
+			CU_ASSERT_EQUAL(m.lens4[0], 32);
+			CU_ASSERT_EQUAL(m.lens4[BGPS_FS_MAX_LENS - 1],
+					32 - BGPS_FS_MAX_LENS + 1);
+		}
+		for (int i = 0; i < n; i++) {
+			p.dport = 1000 + i;
+			CU_ASSERT_EQUAL(run(&p), 1);
+			/* rules kept across the apply keep counting */
+			CU_ASSERT_EQUAL(live(i).dropped_packets,
+					i < BGPS_FS_MAX_LENS ? pass + 1 : 1);
+		}
+		p.dport = 999;
+		CU_ASSERT_EQUAL(run(&p), 0);
+		/* .10's /32 ... /25 do not cover .200, its /24 does */
+		p.dst = "203.0.113.200";
+		p.dport = 1000 + 8;
+		CU_ASSERT_EQUAL(run(&p), pass);
+		p.dport = 1000 + 6;
+		CU_ASSERT_EQUAL(run(&p), 0);
+		p.dst = US4;
+	}
+	apply(NULL, 0);
+	bpf_map_lookup_elem(g.map_fd[GM_FS_META], &zero, &m);
+	CU_ASSERT_EQUAL(m.nlens4, 0);
+}
+
+static struct bgps_fs_slot slot_of(const char *dst, int plen, int j)
+{
+	struct bgps_lpm4 k = { .prefixlen = plen };
+	struct bgps_fs_group grp;
+
+	memset(&grp, 0, sizeof(grp));
+	inet_pton(AF_INET, dst, k.addr);
+	bpf_map_lookup_elem(g.map_fd[GM_FS_HASH4], &k, &grp);
+	return grp.slot[j];
+}
+
+/* A slot whose summary is the whole rule (protocol and ports, one AND-run
+ * each) decides without the rule's operators; an OR of ports (a hull with
+ * a gap), a != or another component keeps the walk. */
+static void test_exact_summary(void)
+{
+	struct fs_rule r[4] = { rule(0), rule(0), rule(0), rule(0) };
+	struct pk p = tcp4();
+
+	for (int i = 0; i < 4; i++)
+		pfx(&r[i], FS_DST, US4, 32, 0);
+	op(&r[0], FS_DPORT, EQ, 100); /* 100 or 200: not exact */
+	op(&r[0], FS_DPORT, EQ, 200);
+	op(&r[1], FS_PROTO, EQ, IPPROTO_TCP); /* exact */
+	op(&r[1], FS_DPORT, GT | EQ, 300);
+	op(&r[1], FS_DPORT, AND | LT | EQ, 400);
+	op(&r[2], FS_DPORT, LT | GT, 500); /* != 500: not exact */
+	op(&r[2], FS_TCP_FLAGS, FS_OP_MATCH, 0x02);
+	op(&r[3], FS_DPORT, GT, 0xffffffffU); /* nothing; not exact */
+	apply(r, 4);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 0).exact, 0);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 1).exact, 1);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 2).exact, 0);
+	CU_ASSERT_EQUAL(slot_of(US4, 32, 3).exact, 0);
+	p.dport = 150; /* in r[0]'s hull, not its set */
+	p.tcp_flags = 0x10;
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dport = 200;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(0).dropped_packets, 1);
+	p.dport = 350;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(1).dropped_packets, 1);
+	p.proto = IPPROTO_UDP;
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.proto = IPPROTO_TCP;
+	p.dport = 401;
+	CU_ASSERT_EQUAL(run(&p), 0); /* r[2] needs SYN */
+	p.tcp_flags = 0x02;
+	CU_ASSERT_EQUAL(run(&p), 1);
+	CU_ASSERT_EQUAL(live(2).dropped_packets, 1);
+	p.dport = 500;
+	CU_ASSERT_EQUAL(run(&p), 0);
+	CU_ASSERT_EQUAL(live(3).matched_packets, 0);
+	apply(NULL, 0);
+}
+
+static __u64 pf24_word(const char *a)
+{
+	__u8 b[4];
+	__u32 i;
+	__u64 w = 0;
+
+	inet_pton(AF_INET, a, b);
+	i = ((__u32)b[0] << 16 | b[1] << 8 | b[2]) / 64;
+	bpf_map_lookup_elem(g.map_fd[GM_FS_PF24], &i, &w);
+	return w;
+}
+
+/* The IPv4 /24 prefilter: a covered /16 whose /24 no rule covers ends
+ * there; a /20 covers its sixteen /24s; a /16 rule marks its /16 short
+ * (no /24 bits); replacing the set clears the bits of the old. */
+static void test_pf24(void)
+{
+	struct fs_rule r[3] = { rule(0), rule(0), rule(0) };
+	struct pk p = tcp4();
+
+	pfx(&r[0], FS_DST, "10.1.2.0", 24, 0);
+	pfx(&r[1], FS_DST, "10.1.32.0", 20, 0);
+	pfx(&r[2], FS_DST, "10.2.0.0", 16, 0);
+	apply(r, 3);
+	CU_ASSERT(pf24_word("10.1.2.0") & (1ULL << 2));
+	/* 10.1.0-63 share a word: bit 2 for .2, bits 32-47 for the /20 */
+	CU_ASSERT_EQUAL(pf24_word("10.1.32.0"), 0xffffULL << 32 | 1ULL << 2);
+	CU_ASSERT_EQUAL(pf24_word("10.2.0.0"), 0);
+	p.dst = "10.1.2.5";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	p.dst = "10.1.3.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dst = "10.1.47.5";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	p.dst = "10.1.48.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dst = "10.2.200.5";
+	CU_ASSERT_EQUAL(run(&p), 1);
+	apply(&r[1], 1);
+	CU_ASSERT_EQUAL(pf24_word("10.1.32.0"), 0xffffULL << 32);
+	p.dst = "10.1.2.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	p.dst = "10.2.200.5";
+	CU_ASSERT_EQUAL(run(&p), 0);
+	apply(NULL, 0);
+	CU_ASSERT_EQUAL(pf24_word("10.1.32.0"), 0);
+}
+
 /* 4,096 rules, 16 per destination: the most the guard holds. */
 static void test_full_table(void)
 {
@@ -870,6 +1099,9 @@ static int suite_init(void)
 	g.map_fd[GM_FS_DST4] = bpf_map__fd(skel->maps.fs_dst4);
 	g.map_fd[GM_FS_DST6] = bpf_map__fd(skel->maps.fs_dst6);
 	g.map_fd[GM_FS_META] = bpf_map__fd(skel->maps.fs_meta);
+	g.map_fd[GM_FS_HASH4] = bpf_map__fd(skel->maps.fs_hash4);
+	g.map_fd[GM_FS_HASH6] = bpf_map__fd(skel->maps.fs_hash6);
+	g.map_fd[GM_FS_PF24] = bpf_map__fd(skel->maps.fs_pf24);
 	s.abi_version = BGPS_ABI_VERSION;
 	return bpf_map_update_elem(g.map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
 }
@@ -899,6 +1131,8 @@ int main(void)
 		T(rate_limit_bytes), T(count_only_actions),
 		T(monitor_mode_counts), T(replace_keeps_counters),
 		T(limits_refused), T(full_table),
+		T(candidate_masks_order), T(slot_source_word),
+		T(lengths_hash_then_trie), T(pf24), T(exact_summary),
 #undef T
 	};
 	CU_pSuite s;

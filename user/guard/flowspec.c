@@ -259,12 +259,50 @@ static void comp_hull(const struct bgps_fs_rule *r, unsigned int first,
 	*hi = uhi;
 }
 
+/* Is the slot summary the whole rule?  Only protocol, destination and
+ * source port components, each one AND-run of <, <=, >, >=, == terms (the
+ * intersection of intervals: an interval, which is the hull exactly); a
+ * source prefix in the first word (src_m), no offset destination. */
+static int summary_exact(const struct bgps_fs_rule *r)
+{
+	if ((r->flags & BGPS_FSR_DST) || r->src_mask[1] || r->src_mask[2] ||
+	    r->src_mask[3])
+		return 0;
+	for (unsigned int i = 0; i < r->nops; i++) {
+		const struct bgps_fs_op *op = &r->ops[i];
+
+		if (op->field != BGPS_FSF_PROTO && op->field != BGPS_FSF_DPORT &&
+		    op->field != BGPS_FSF_SPORT)
+			return 0;
+		if ((op->flags & BGPS_FSO_BITMASK) || op->value > 65535)
+			return 0; /* (x + 1 of a huge > would wrap) */
+		if (!(op->flags & BGPS_FSO_FIRST) && !(op->flags & BGPS_FSO_AND))
+			return 0; /* an OR: the hull may hold gaps */
+		switch (op->flags & 7) {
+		case BGPS_FSO_EQ:
+		case BGPS_FSO_LT:
+		case BGPS_FSO_LT | BGPS_FSO_EQ:
+		case BGPS_FSO_GT:
+		case BGPS_FSO_GT | BGPS_FSO_EQ:
+			break;
+		default: /* !=, false, true */
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static void summarize(const struct bgps_fs_rule *r, struct bgps_fs_slot *s)
 {
 	__u32 lo, hi;
 
 	memset(s, 0, sizeof(*s));
 	s->need = r->need;
+	s->exact = summary_exact(r);
+	if (r->flags & BGPS_FSR_SRC) {
+		s->src_w = r->src_addr[0];
+		s->src_m = r->src_mask[0];
+	}
 	s->proto_hi = 255;
 	s->dport_hi = s->sport_hi = 65535;
 	for (unsigned int i = 0; i < r->nops; i++) {
@@ -285,6 +323,17 @@ static void summarize(const struct bgps_fs_rule *r, struct bgps_fs_slot *s)
 			break;
 		}
 	}
+}
+
+/* Slot j into the buckets of the values lo..hi (empty when lo > hi: the
+ * slot can match no packet).  See bgps_fs_pbucket(). */
+static void fill_buckets(__u16 *b, unsigned int nb, __u32 lo, __u32 hi,
+			 unsigned int j)
+{
+	if (lo > hi)
+		return;
+	for (__u32 v = lo; v <= hi && v - lo < nb; v++)
+		b[v & (nb - 1)] |= 1U << j;
 }
 
 static int dst_covers(const struct dst *a, const struct dst *b)
@@ -319,6 +368,91 @@ static void fs_bits_set(struct bgps_prefilter *pf, const struct dst *d)
 	bit &= ~(span - 1);
 	for (unsigned int b = bit; b < bit + span; b++)
 		pf->words[b / 64] |= 1ULL << (b % 64);
+}
+
+/* fs_pf24: the /24 bits of an IPv4 destination longer than /16 (shorter
+ * ones set fs_meta.dst4_short instead). */
+static void pf24_set(__u64 *w, const struct dst *d)
+{
+	__u32 n, span;
+
+	if (d->v6 || d->plen <= 16)
+		return;
+	n = (__u32)d->addr[0] << 16 | d->addr[1] << 8 | d->addr[2];
+	span = d->plen >= 24 ? 1 : 1U << (24 - d->plen);
+	n &= ~(span - 1);
+	for (__u32 b = n; b < n + span; b++)
+		w[b / 64] |= 1ULL << (b % 64);
+}
+
+static void short_set(struct bgps_fs_meta *m, const struct dst *d)
+{
+	if (!d->v6 && d->plen <= 16)
+		fs_bits_set(&m->dst4_short, d);
+}
+
+/* The /24 bits of the IPv4 groups in the trie now: the set in force (and
+ * leftovers of an apply that failed half-way, a harmless superset). */
+static void pf24_of_trie(struct guard *g, __u64 *w)
+{
+	struct bgps_lpm4 k, next;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(g->map_fd[GM_FS_DST4], prev, &next) == 0) {
+		struct dst d = { .v6 = 0, .plen = next.prefixlen };
+
+		memcpy(d.addr, next.addr, 4);
+		pf24_set(w, &d);
+		k = next;
+		prev = &k;
+	}
+}
+
+/* Write the words of fs_pf24 where `want` differs from `have`. */
+static int pf24_write(struct guard *g, const __u64 *have, const __u64 *want)
+{
+	for (__u32 i = 0; i < BGPS_FS_PF24_WORDS; i++) {
+		if (have[i] == want[i])
+			continue;
+		if (bpf_map_update_elem(g->map_fd[GM_FS_PF24], &i, &want[i],
+					BPF_ANY) < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+/* A destination length into a family's list (longest first); one more
+ * than BGPS_FS_MAX_LENS distinct lengths marks the list as too long: the
+ * program then uses the trie. */
+static void lens_add(__u8 *n, __u8 *lens, unsigned int plen)
+{
+	unsigned int i, k;
+
+	if (*n > BGPS_FS_MAX_LENS)
+		return;
+	for (i = 0; i < *n; i++)
+		if (lens[i] == plen)
+			return;
+	if (*n == BGPS_FS_MAX_LENS) {
+		*n = BGPS_FS_MAX_LENS + 1;
+		return;
+	}
+	for (i = 0; i < *n && lens[i] > plen; i++)
+		;
+	for (k = *n; k > i; k--)
+		lens[k] = lens[k - 1];
+	lens[i] = plen;
+	(*n)++;
+}
+
+static void lens_of(struct bgps_fs_meta *m, const struct dst *pfx, size_t n)
+{
+	for (size_t p = 0; p < n; p++) {
+		if (pfx[p].v6)
+			lens_add(&m->nlens6, m->lens6, pfx[p].plen);
+		else
+			lens_add(&m->nlens4, m->lens4, pfx[p].plen);
+	}
 }
 
 /* The policy part of a compiled rule (everything before the state), for
@@ -396,11 +530,14 @@ static int set_fs_flags(struct guard *g, int has4, int has6)
 	return guard_settings_set(g, &s);
 }
 
-/* Delete trie entries whose prefix is not among want[]. */
+/* Delete trie and hash entries whose prefix is not among want[]. */
 static int prune_tries(struct guard *g, const struct ctx *c)
 {
-	for (int v6 = 0; v6 < 2; v6++) {
-		int fd = g->map_fd[v6 ? GM_FS_DST6 : GM_FS_DST4];
+	static const int maps[4] = { GM_FS_DST4, GM_FS_DST6, GM_FS_HASH4,
+				     GM_FS_HASH6 };
+
+	for (int mi = 0; mi < 4; mi++) {
+		int v6 = mi & 1, fd = g->map_fd[maps[mi]];
 		struct bgps_lpm6 k, next, *gone;
 		size_t ngone = 0, cap = 2 * BGPS_FS_MAX_PREFIXES;
 		void *prev = NULL;
@@ -435,13 +572,14 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	struct bgps_fs_meta *meta = NULL, *old = NULL;
 	__u32 zero = 0, *members = NULL, oldbase, newbase;
 	size_t npf[2] = { 0, 0 }, cap = 0;
-	__u64 *oh = NULL;
+	__u64 *oh = NULL, *w24old = NULL, *w24wide = NULL, *w24new = NULL;
 	int r = 0, rfd = g->map_fd[GM_FS_RULES];
 
 	if (err && el)
 		err[0] = 0;
 	if (rfd < 0 || g->map_fd[GM_FS_DST4] < 0 || g->map_fd[GM_FS_DST6] < 0 ||
-	    g->map_fd[GM_FS_META] < 0)
+	    g->map_fd[GM_FS_META] < 0 || g->map_fd[GM_FS_HASH4] < 0 ||
+	    g->map_fd[GM_FS_HASH6] < 0 || g->map_fd[GM_FS_PF24] < 0)
 		return snprintf(err, el, "flowspec: the guard's pins predate "
 				"flowspec (ABI %d): load the guard again "
 				"(restart bgpshieldd)", BGPS_ABI_VERSION),
@@ -457,7 +595,11 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	members = calloc(n ? n : 1, sizeof(*members));
 	meta = calloc(1, sizeof(*meta));
 	old = calloc(1, sizeof(*old));
-	if (!c.nr || !c.slot || !c.d || !c.pfx || !members || !meta || !old) {
+	w24old = calloc(BGPS_FS_PF24_WORDS, sizeof(__u64));
+	w24wide = calloc(BGPS_FS_PF24_WORDS, sizeof(__u64));
+	w24new = calloc(BGPS_FS_PF24_WORDS, sizeof(__u64));
+	if (!c.nr || !c.slot || !c.d || !c.pfx || !members || !meta || !old ||
+	    !w24old || !w24wide || !w24new) {
 		r = -ENOMEM;
 		snprintf(err, el, "flowspec: out of memory");
 		goto out;
@@ -569,6 +711,19 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	*meta = *old;
 	for (size_t p = 0; p < c.npfx; p++)
 		fs_bits_set(c.pfx[p].v6 ? &meta->dst6 : &meta->dst4, &c.pfx[p]);
+	lens_of(meta, c.pfx, c.npfx); /* old | new lengths, as the bits */
+	for (size_t p = 0; p < c.npfx; p++) {
+		short_set(meta, &c.pfx[p]);
+		pf24_set(w24new, &c.pfx[p]);
+	}
+	pf24_of_trie(g, w24old);
+	for (__u32 i = 0; i < BGPS_FS_PF24_WORDS; i++)
+		w24wide[i] = w24old[i] | w24new[i];
+	if ((r = pf24_write(g, w24old, w24wide))) {
+		snprintf(err, el, "flowspec: writing fs_pf24: %s",
+			 strerror(-r));
+		goto out;
+	}
 	if (bpf_map_update_elem(g->map_fd[GM_FS_META], &zero, meta, BPF_ANY)) {
 		r = -errno;
 		snprintf(err, el, "flowspec: writing fs_meta: %s",
@@ -597,6 +752,10 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 
 			*sl = c.slot[members[j]];
 			sl->rule = newbase + members[j];
+			fill_buckets(grp.by_proto, BGPS_FS_PBUCKETS,
+				     sl->proto_lo, sl->proto_hi, j);
+			fill_buckets(grp.by_dport, BGPS_FS_DBUCKETS,
+				     sl->dport_lo, sl->dport_hi, j);
 			grp.any.need &= sl->need;
 #define WIDEN(f)                                                    \
 	do {                                                        \
@@ -615,7 +774,12 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 #undef WIDEN
 		}
 		lpm_key(&c.pfx[p], key, &klen);
-		if (bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_DST6
+		/* the hash first: the program uses it only while the
+		 * lengths in fs_meta list this one, and the trie otherwise */
+		if (bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_HASH6
+							      : GM_FS_HASH4],
+					key, &grp, BPF_ANY) < 0 ||
+		    bpf_map_update_elem(g->map_fd[c.pfx[p].v6 ? GM_FS_DST6
 							      : GM_FS_DST4],
 					key, &grp, BPF_ANY) < 0) {
 			r = -errno;
@@ -630,8 +794,13 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 	/* Narrow the bitmaps, flags per family, then clear the old half. */
 	memset(&meta->dst4, 0, sizeof(meta->dst4));
 	memset(&meta->dst6, 0, sizeof(meta->dst6));
-	for (size_t p = 0; p < c.npfx; p++)
+	memset(&meta->dst4_short, 0, sizeof(meta->dst4_short));
+	for (size_t p = 0; p < c.npfx; p++) {
 		fs_bits_set(c.pfx[p].v6 ? &meta->dst6 : &meta->dst4, &c.pfx[p]);
+		short_set(meta, &c.pfx[p]);
+	}
+	meta->nlens4 = meta->nlens6 = 0;
+	lens_of(meta, c.pfx, c.npfx);
 	meta->half = old->half ? 0 : 1;
 	meta->nrules = n;
 	if (bpf_map_update_elem(g->map_fd[GM_FS_META], &zero, meta, BPF_ANY)) {
@@ -641,6 +810,12 @@ int guard_flow_apply(struct guard *g, const struct fs_rule *rules, size_t n,
 		goto out;
 	}
 	set_fs_flags(g, npf[0] > 0, npf[1] > 0);
+	/* the /24 bits narrowed after the meta, as the /16 bits */
+	if ((r = pf24_write(g, w24wide, w24new))) {
+		snprintf(err, el, "flowspec: writing fs_pf24: %s",
+			 strerror(-r));
+		goto out;
+	}
 	{
 		struct bgps_fs_rule empty = { 0 };
 
@@ -660,6 +835,9 @@ out:
 	free(meta);
 	free(old);
 	free(oh);
+	free(w24old);
+	free(w24wide);
+	free(w24new);
 	return r;
 }
 

@@ -3,7 +3,8 @@
  * The guard loader (see guard.h).  Kernel objects live in the pin folder:
  *
  *   PIN_DIR/settings allow4 allow6 range4 range6 stats gstate events ifaces
- *           prefilter fs_rules fs_dst4 fs_dst6 fs_meta
+ *           prefilter fs_rules fs_dst4 fs_dst6 fs_meta fs_hash4 fs_hash6
+ *           fs_pf24
  *   PIN_DIR/prog_xdp prog_tc          newest loaded programs
  *   PIN_DIR/links/xdp_IFNAME          one XDP bpf_link per guarded interface
  *
@@ -71,6 +72,11 @@ static const struct {
 	[GM_FS_DST6] = { BGPS_MAP_FS_DST6, sizeof(struct bgps_lpm6),
 			 sizeof(struct bgps_fs_group) },
 	[GM_FS_META] = { BGPS_MAP_FS_META, 4, sizeof(struct bgps_fs_meta) },
+	[GM_FS_HASH4] = { BGPS_MAP_FS_HASH4, sizeof(struct bgps_lpm4),
+			  sizeof(struct bgps_fs_group) },
+	[GM_FS_HASH6] = { BGPS_MAP_FS_HASH6, sizeof(struct bgps_lpm6),
+			  sizeof(struct bgps_fs_group) },
+	[GM_FS_PF24] = { BGPS_MAP_FS_PF24, 4, sizeof(__u64) },
 };
 
 #define gerr(g, ...) snprintf((g)->err, sizeof((g)->err), __VA_ARGS__)

@@ -42,6 +42,9 @@ enum guard_map {
 	GM_FS_DST4,
 	GM_FS_DST6,
 	GM_FS_META,
+	GM_FS_HASH4,
+	GM_FS_HASH6,
+	GM_FS_PF24,
 	GM_MAX,
 };
 
