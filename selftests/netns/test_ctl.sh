@@ -271,6 +271,10 @@ t_exit_status() {
 		'--add-path takes ipv4, ipv6 or all' "$(err ap3)"
 }
 
+refused_audited() { # N: the audit log holds N permission refusals
+	[ "$(grep -c '"control_refused".*permission denied' "$AUDIT")" = "$1" ]
+}
+
 t_access_split() {
 	local ro rw
 	ensure_group "$G_RO"
@@ -309,6 +313,8 @@ t_access_split() {
 	capture r5 as_nobody nogroup "$ro" "$CTL" -s "$SOCK" \
 		announce route 203.0.113.0/24 next-hop self
 	check_eq "in $G_RO: announce refused" 1 "$?"
+	# the parent writes the audit line after the answer went out
+	wait_for 5 refused_audited 3 || true
 	check_eq "the refusals are audited" 3 \
 		"$(grep -c '"control_refused".*permission denied' "$AUDIT")"
 
