@@ -30,6 +30,7 @@
 
 #include "addr.h"
 #include "api_json.h"
+#include "bgpshield_guard.h"
 #include "config.h"
 #include "flowenf.h"
 #include "flowset.h"
@@ -178,6 +179,16 @@ struct walk {
 	int nomem;
 };
 
+/*
+ * Rules of one neighbor considered at most: twice what the guard holds,
+ * room for the ones a per-destination limit turns away.  A peer may send
+ * a million rules (the Adj-RIB-In keeps them compactly); copied out
+ * decoded (1.1 KB each) and sorted at every recompute they would cost
+ * the engine a gigabyte and seconds.  Beyond it the rest count as over
+ * the guard's limits, the table's order deciding which were considered.
+ */
+#define WALK_MAX (2 * BGPS_FS_MAX_RULES)
+
 static void walk_one(const struct fs_rule *r, const uint8_t *nlri,
 		     size_t len, void *arg)
 {
@@ -191,6 +202,13 @@ static void walk_one(const struct fs_rule *r, const uint8_t *nlri,
 	if (w->origin == IMSG_FLOW_RECEIVED &&
 	    cfg_flow_enforceable_in(w->n, r, why, sizeof(why))) {
 		w->bounds++; /* logged when it arrived */
+		return;
+	}
+	if (w->nr == WALK_MAX) {
+		if (!w->over++)
+			snprintf(w->first, sizeof(w->first),
+				 "more than %d rules from one neighbor",
+				 WALK_MAX);
 		return;
 	}
 	if (w->nr == w->cap) {
