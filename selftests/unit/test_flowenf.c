@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -17,6 +18,7 @@
 #include <CUnit/Basic.h>
 
 #include "addr.h"
+#include "bgpshield_guard.h"
 #include "config.h"
 #include "flowenf.h"
 #include "imsg.h"
@@ -308,6 +310,53 @@ static void test_coalesce(void)
 	CU_ASSERT_EQUAL(audits, 0);
 }
 
+/* A neighbor with far more rules than the guard holds (here 9000 API
+ * rules toward B, enforced once a reload makes B enforce both ways):
+ * the set is filled to the guard's limit, the rest left out. */
+static void test_many(void)
+{
+	struct config *c2 = NULL;
+	char *text = strdup(conf), *at, err[512];
+	struct prefix b;
+	size_t n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	at = strstr(text, "enforce received;");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	memcpy(at, "enforce;         ", strlen("enforce received;"));
+	CU_ASSERT_FATAL(config_parse_buf(text, strlen(text), "t.conf", &c2,
+					 err, sizeof(err)) == 0);
+	prefix_parse("192.0.2.3", &b, err, sizeof(err));
+	for (int i = 0; i < 9000; i++) {
+		char a[32];
+		struct fs_rule r;
+
+		snprintf(a, sizeof(a), "10.%d.%d.0", 160 + i / 256, i % 256);
+		r = rule(a, 53);
+		CU_ASSERT_EQUAL(sessions_flow_announce(&b, 1, &r, 1, NULL,
+						       NULL), 1);
+	}
+	flowenf_changed(&b, 1, NULL);
+	flowenf_set(&n);
+	CU_ASSERT(n < 2000); /* B's are not enforced yet */
+	flowenf_config(c2);
+	flowenf_set(&n);
+	CU_ASSERT_EQUAL(n, BGPS_FS_MAX_RULES);
+	for (int i = 0; i < 9000; i++) {
+		char a[32];
+		struct fs_rule r;
+
+		snprintf(a, sizeof(a), "10.%d.%d.0", 160 + i / 256, i % 256);
+		r = rule(a, 53);
+		sessions_flow_withdraw(&b, 1, &r, 1);
+	}
+	flowenf_config(cfg);
+	flowenf_set(&n);
+	CU_ASSERT(n < 2000);
+	config_free(c2);
+	free(text);
+}
+
 int main(void)
 {
 	CU_pSuite s;
@@ -320,6 +369,8 @@ int main(void)
 		    test_sources);
 	CU_add_test(s, "API pre-check: the guard's limits", test_limit);
 	CU_add_test(s, "coalesced hand-over in chunks", test_coalesce);
+	CU_add_test(s, "a neighbor with 9000 rules: the guard's limit",
+		    test_many);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures();
