@@ -810,14 +810,8 @@ long sessions_flow_announce(const struct prefix *sel, size_t nsel,
 
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
-		int sel_ok = !nsel;
 
-		if (!s)
-			continue;
-		for (size_t j = 0; j < nsel; j++)
-			if (sess_pfx_eq(&s->n->address, &sel[j]))
-				sel_ok = 1;
-		if (!sel_ok)
+		if (!s || !sess_selected(s, sel, nsel))
 			continue;
 		for (size_t k = 0; k < n; k++) {
 			char why[200];
@@ -849,14 +843,8 @@ long sessions_flow_withdraw(const struct prefix *sel, size_t nsel,
 
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
-		int sel_ok = !nsel;
 
-		if (!s || !s->flow_api)
-			continue;
-		for (size_t j = 0; j < nsel; j++)
-			if (sess_pfx_eq(&s->n->address, &sel[j]))
-				sel_ok = 1;
-		if (!sel_ok)
+		if (!s || !s->flow_api || !sess_selected(s, sel, nsel))
 			continue;
 		for (size_t k = 0; k < n; k++) {
 			uint8_t b[4200];

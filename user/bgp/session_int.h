@@ -109,6 +109,9 @@ void sess_audit(struct session *s, const char *event, const char *fmt, ...)
 /* Milliseconds, monotonic (or the tests' clock). */
 uint64_t sess_now_ms(void);
 int sess_pfx_eq(const struct prefix *a, const struct prefix *b);
+/* s is one of the neighbors sel names (all of them when nsel is 0). */
+int sess_selected(const struct session *s, const struct prefix *sel,
+		  size_t nsel);
 /* Logged, and kept as the last error (sessions_info). */
 void sess_err(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

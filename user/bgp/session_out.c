@@ -744,8 +744,8 @@ void sess_filters_changed(struct session *s, struct cfg_neighbor *n)
 
 /* --- originating routes: the API's entry points ----------------------------- */
 
-static int selected(const struct session *s, const struct prefix *sel,
-		    size_t nsel)
+int sess_selected(const struct session *s, const struct prefix *sel,
+		  size_t nsel)
 {
 	if (!nsel)
 		return 1;
@@ -771,7 +771,7 @@ long sessions_announce(const struct prefix *sel, size_t nsel,
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
 
-		if (!s || !selected(s, sel, nsel))
+		if (!s || !sess_selected(s, sel, nsel))
 			continue;
 		for (size_t k = 0; k < n; k++) {
 			char why[FILTER_WHY_MAX];
@@ -829,7 +829,7 @@ long sessions_withdraw(const struct prefix *sel, size_t nsel, uint32_t path,
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
 
-		if (!s || !selected(s, sel, nsel))
+		if (!s || !sess_selected(s, sel, nsel))
 			continue;
 		matched = 1;
 		for (size_t k = 0; k < n; k++)
@@ -875,7 +875,7 @@ long sessions_eor(const struct prefix *sel, size_t nsel, uint16_t afi,
 		struct session *s = sess_tab.s[i];
 		struct bgp_wbuf w;
 
-		if (!s || !selected(s, sel, nsel) ||
+		if (!s || !sess_selected(s, sel, nsel) ||
 		    s->state != SESS_ESTABLISHED)
 			continue;
 		sess_pend_send(s);
@@ -899,7 +899,7 @@ long sessions_refresh(const struct prefix *sel, size_t nsel, uint16_t afi,
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
 
-		if (!s || !selected(s, sel, nsel) ||
+		if (!s || !sess_selected(s, sel, nsel) ||
 		    s->state != SESS_ESTABLISHED || !s->peer_refresh)
 			continue;
 		for (int f = 0; f < 2; f++) {
@@ -929,7 +929,7 @@ long sessions_resend(const struct prefix *sel, size_t nsel)
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
 
-		if (!s || !selected(s, sel, nsel) ||
+		if (!s || !sess_selected(s, sel, nsel) ||
 		    s->state != SESS_ESTABLISHED)
 			continue;
 		sess_pend_send(s);
@@ -948,7 +948,7 @@ long sessions_clear(const struct prefix *sel, size_t nsel, int in, int out)
 	for (size_t i = 0; i < sess_tab.n; i++) {
 		struct session *s = sess_tab.s[i];
 
-		if (!s || !selected(s, sel, nsel))
+		if (!s || !sess_selected(s, sel, nsel))
 			continue;
 		if (in) {
 			rib_clear(&s->rib_in);
