@@ -182,14 +182,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	guard_init(&g);
-	g.map_fd[GM_SETTINGS] = bpf_map__fd(skel->maps.settings);
-	g.map_fd[GM_FS_RULES] = bpf_map__fd(skel->maps.fs_rules);
-	g.map_fd[GM_FS_DST4] = bpf_map__fd(skel->maps.fs_dst4);
-	g.map_fd[GM_FS_DST6] = bpf_map__fd(skel->maps.fs_dst6);
-	g.map_fd[GM_FS_META] = bpf_map__fd(skel->maps.fs_meta);
-	g.map_fd[GM_FS_HASH4] = bpf_map__fd(skel->maps.fs_hash4);
-	g.map_fd[GM_FS_HASH6] = bpf_map__fd(skel->maps.fs_hash6);
-	g.map_fd[GM_FS_PF24] = bpf_map__fd(skel->maps.fs_pf24);
+	if (guard_use_object(&g, skel->obj)) {
+		fprintf(stderr, "bench_flowspec: %s\n", g.err);
+		return 1;
+	}
 	s.abi_version = BGPS_ABI_VERSION;
 	bpf_map_update_elem(g.map_fd[GM_SETTINGS], &zero, &s, BPF_ANY);
 

@@ -102,6 +102,21 @@ void guard_init(struct guard *g)
 	g->prog_xdp_fd = g->prog_tc_fd = -1;
 }
 
+int guard_use_object(struct guard *g, struct bpf_object *obj)
+{
+	for (int i = 0; i < GM_MAX; i++) {
+		struct bpf_map *m =
+			bpf_object__find_map_by_name(obj, map_desc[i].name);
+
+		if (!m) {
+			gerr(g, "BPF object lacks map %s", map_desc[i].name);
+			return -ENOENT;
+		}
+		g->map_fd[i] = bpf_map__fd(m);
+	}
+	return 0;
+}
+
 static void pin_path(const struct guard *g, char *buf, size_t len,
 		     const char *name)
 {

@@ -65,8 +65,13 @@ struct guard {
 #define GUARD_ADDED 1
 #define GUARD_CHANGED 2
 
+struct bpf_object;
 void guard_init(struct guard *g);
 int guard_load(struct guard *g, const char *pin_dir);
+/* Use the maps of an object loaded elsewhere, unpinned (the BPF tests
+ * and benches' own skeleton): the fds stay the object's, not dup()ed;
+ * guard_close() must not be called. */
+int guard_use_object(struct guard *g, struct bpf_object *obj);
 int guard_open(struct guard *g, const char *pin_dir);
 void guard_close(struct guard *g);
 
