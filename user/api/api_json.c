@@ -763,9 +763,12 @@ static void j_ext_str(struct jbuf *b, const uint8_t *c)
 		uint32_t u = be32(c + 4);
 
 		memcpy(&r, &u, sizeof(r));
-		/* Python's "%d" of the float: its integer part */
-		jbuf_printf(b, "rate-limit:%.0f", r < 0 ? -(double)(long long)-r
-				: (double)(unsigned long long)r);
+		/* Python's "%d" of the float: its integer part.  From 2^24
+		 * up a float has no fraction (nor do inf and NaN, which a
+		 * cast to an integer would make undefined): as it is. */
+		jbuf_printf(b, "rate-limit:%.0f",
+			    !(r > -16777216.0f && r < 16777216.0f) ? (double)r
+			    : r < 0 ? -(double)(long)-r : (double)(long)r);
 		return;
 	}
 	if (c[0] == 0x80 && st == 0x07) {
